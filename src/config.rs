@@ -1,0 +1,166 @@
+//! Typed configuration from the environment (and a `.env` file), with
+//! defaults that suit a laptop. Missing secrets fail loudly, except in demo
+//! mode, where a JWT secret is generated once and kept in the data directory.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+
+/// Default address the server listens on.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Everything the server needs to run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: SecretString,
+    pub bind: SocketAddr,
+    pub index_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub database_pool_size: u32,
+    pub auth: AuthSettings,
+    pub login_limits: LoginLimits,
+    /// Log as JSON lines instead of text.
+    pub json_logs: bool,
+}
+
+/// Token settings.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub jwt_secret: SecretString,
+    pub issuer: String,
+    pub audience: String,
+    pub access_token_ttl: Duration,
+    pub session_ttl: Duration,
+}
+
+/// How many login attempts are allowed before 429.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    /// Failed attempts per account within `window`.
+    pub failures_per_account: usize,
+    /// Attempts per client address within `window`.
+    pub attempts_per_ip: usize,
+    pub window: Duration,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            failures_per_account: 5,
+            attempts_per_ip: 30,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl AuthSettings {
+    /// Settings with the given secret and the standard issuer, audience and lifetimes.
+    pub fn with_secret(jwt_secret: SecretString) -> Self {
+        AuthSettings {
+            jwt_secret,
+            issuer: "defmatch".to_owned(),
+            audience: "defmatch-api".to_owned(),
+            access_token_ttl: Duration::from_secs(15 * 60),
+            session_ttl: Duration::from_secs(30 * 24 * 60 * 60),
+        }
+    }
+}
+
+/// Shortest JWT secret accepted, in bytes (HS256 wants at least 256 bits).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
+/// The database URL, from `DATABASE_URL`.
+pub fn database_url_from_env() -> anyhow::Result<SecretString> {
+    match env_var("DATABASE_URL") {
+        Some(url) => Ok(SecretString::from(url)),
+        None => bail!(
+            "DATABASE_URL is not set; set it (for example postgres://postgres@127.0.0.1:5432/defmatch) or use scripts/demo.sh, which finds or starts PostgreSQL"
+        ),
+    }
+}
+
+impl Settings {
+    /// Reads the settings; `demo` allows a generated JWT secret.
+    pub fn from_env(bind_override: Option<SocketAddr>, demo: bool) -> anyhow::Result<Settings> {
+        let database_url = database_url_from_env()?;
+        let bind = match bind_override {
+            Some(bind) => bind,
+            None => env_var("DEFMATCH_BIND")
+                .unwrap_or_else(|| DEFAULT_BIND.to_owned())
+                .parse()
+                .context("DEFMATCH_BIND is not a socket address such as 127.0.0.1:8080")?,
+        };
+        let index_dir = env_var("INDEX_DIR").map_or_else(|| PathBuf::from("index"), PathBuf::from);
+        let data_dir =
+            env_var("DEFMATCH_DATA_DIR").map_or_else(|| PathBuf::from("data"), PathBuf::from);
+        let jwt_secret = match env_var("JWT_SECRET") {
+            Some(secret) => SecretString::from(secret),
+            None if demo => demo_jwt_secret(&data_dir)?,
+            None => bail!(
+                "JWT_SECRET is not set; set it to at least {MIN_JWT_SECRET_BYTES} random bytes (for example `openssl rand -hex 32`), or run with --demo"
+            ),
+        };
+        if jwt_secret.expose_secret().len() < MIN_JWT_SECRET_BYTES {
+            bail!("JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes long");
+        }
+        let database_pool_size = match env_var("DATABASE_POOL_SIZE") {
+            Some(size) => size
+                .parse()
+                .context("DATABASE_POOL_SIZE must be a positive whole number")?,
+            None => 10,
+        };
+        Ok(Settings {
+            database_url,
+            bind,
+            index_dir,
+            data_dir,
+            database_pool_size,
+            auth: AuthSettings::with_secret(jwt_secret),
+            login_limits: LoginLimits::default(),
+            json_logs: env_var("DEFMATCH_LOG_FORMAT").is_some_and(|format| format == "json"),
+        })
+    }
+}
+
+/// Reads the demo JWT secret from `data_dir`, creating it on first use so
+/// that tokens survive a restart of the demo.
+fn demo_jwt_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
+    let path = data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= MIN_JWT_SECRET_BYTES {
+            return Ok(SecretString::from(existing));
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("failed to create data directory {}", data_dir.display()))?;
+    let mut bytes = [0_u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    write_private_file(&path, &secret)
+        .with_context(|| format!("failed to write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a JWT secret for demo mode");
+    Ok(SecretString::from(secret))
+}
+
+fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents.as_bytes())
+}

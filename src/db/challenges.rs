@@ -1,0 +1,397 @@
+//! Challenges posted by defence organisations.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::outbox::{record_change, SearchEntity};
+use super::schema::challenges;
+use super::{like_pattern, Page, Paged};
+use crate::domain::access::{ChallengeExposure, Viewer};
+use crate::domain::account::Role;
+use crate::domain::challenge::{BudgetRange, ChallengeContent, ChallengeStatus, Schedule};
+use crate::domain::readiness::{Trl, TrlRange};
+use crate::domain::region::Province;
+use crate::domain::security::Visibility;
+use crate::domain::taxonomy::Technology;
+
+/// A stored challenge.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = challenges)]
+pub struct ChallengeRow {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub created_by: Option<Uuid>,
+    pub external_id: Option<String>,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub desired_outcome: String,
+    pub technologies: Vec<Technology>,
+    pub keywords: Vec<String>,
+    pub preferred_provinces: Vec<Province>,
+    pub trl_min: Trl,
+    pub trl_max: Trl,
+    pub budget_min_eur: Option<i64>,
+    pub budget_max_eur: Option<i64>,
+    pub pre_release_at: Option<DateTime<Utc>>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub visibility: Visibility,
+    pub abdo_required: bool,
+    pub status: ChallengeStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl ChallengeRow {
+    /// The content as the domain knows it. The CHECK constraints guarantee
+    /// the invariants, so an inverted TRL range cannot come back from storage;
+    /// should it ever, the range collapses to the minimum rather than fail.
+    pub fn content(&self) -> ChallengeContent {
+        let trl_range = TrlRange::new(self.trl_min, self.trl_max).unwrap_or_else(|_| {
+            debug_assert!(false, "challenge {} has an inverted TRL range", self.id);
+            TrlRange::new(self.trl_min, self.trl_min).unwrap_or_else(|_| unreachable!())
+        });
+        let budget = match (self.budget_min_eur, self.budget_max_eur) {
+            (Some(min_eur), Some(max_eur)) => Some(BudgetRange { min_eur, max_eur }),
+            _ => None,
+        };
+        ChallengeContent {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            description: self.description.clone(),
+            desired_outcome: self.desired_outcome.clone(),
+            technologies: self.technologies.clone(),
+            keywords: self.keywords.clone(),
+            preferred_provinces: self.preferred_provinces.clone(),
+            trl_range,
+            budget,
+            schedule: Schedule {
+                pre_release_at: self.pre_release_at,
+                opens_at: self.opens_at,
+                closes_at: self.closes_at,
+            },
+            visibility: self.visibility,
+            abdo_required: self.abdo_required,
+        }
+    }
+
+    /// The facts that decide who may see it.
+    pub fn exposure(&self) -> ChallengeExposure {
+        ChallengeExposure {
+            organisation_id: self.organisation_id,
+            status: self.status,
+            visibility: self.visibility,
+        }
+    }
+}
+
+/// The columns the content writes; `None` is written as NULL.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = challenges, treat_none_as_null = true)]
+struct ContentColumns<'a> {
+    title: &'a str,
+    summary: &'a str,
+    description: &'a str,
+    desired_outcome: &'a str,
+    technologies: &'a [Technology],
+    keywords: &'a [String],
+    preferred_provinces: &'a [Province],
+    trl_min: Trl,
+    trl_max: Trl,
+    budget_min_eur: Option<i64>,
+    budget_max_eur: Option<i64>,
+    pre_release_at: Option<DateTime<Utc>>,
+    opens_at: Option<DateTime<Utc>>,
+    closes_at: Option<DateTime<Utc>>,
+    visibility: Visibility,
+    abdo_required: bool,
+}
+
+impl<'a> From<&'a ChallengeContent> for ContentColumns<'a> {
+    fn from(content: &'a ChallengeContent) -> Self {
+        ContentColumns {
+            title: &content.title,
+            summary: &content.summary,
+            description: &content.description,
+            desired_outcome: &content.desired_outcome,
+            technologies: &content.technologies,
+            keywords: &content.keywords,
+            preferred_provinces: &content.preferred_provinces,
+            trl_min: content.trl_range.min(),
+            trl_max: content.trl_range.max(),
+            budget_min_eur: content.budget.map(|budget| budget.min_eur),
+            budget_max_eur: content.budget.map(|budget| budget.max_eur),
+            pre_release_at: content.schedule.pre_release_at,
+            opens_at: content.schedule.opens_at,
+            closes_at: content.schedule.closes_at,
+            visibility: content.visibility,
+            abdo_required: content.abdo_required,
+        }
+    }
+}
+
+/// Who and where a new challenge comes from.
+#[derive(Debug, Clone)]
+pub struct ChallengeOrigin<'a> {
+    pub organisation_id: Uuid,
+    pub created_by: Option<Uuid>,
+    pub external_id: Option<&'a str>,
+    pub status: ChallengeStatus,
+}
+
+/// Inserts a challenge and records it for the search index.
+pub fn insert(
+    connection: &mut PgConnection,
+    origin: &ChallengeOrigin<'_>,
+    content: &ChallengeContent,
+) -> QueryResult<ChallengeRow> {
+    connection.transaction(|connection| {
+        let row = diesel::insert_into(challenges::table)
+            .values((
+                challenges::organisation_id.eq(origin.organisation_id),
+                challenges::created_by.eq(origin.created_by),
+                challenges::external_id.eq(origin.external_id),
+                challenges::status.eq(origin.status),
+                ContentColumns::from(content),
+            ))
+            .returning(ChallengeRow::as_returning())
+            .get_result(connection)?;
+        record_change(connection, SearchEntity::Challenge, row.id)?;
+        Ok(row)
+    })
+}
+
+/// One challenge by id.
+pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<ChallengeRow> {
+    challenges::table
+        .find(id)
+        .select(ChallengeRow::as_select())
+        .first(connection)
+}
+
+/// Replaces the content if the challenge is still at `expected_version`.
+pub fn update_content_if_version(
+    connection: &mut PgConnection,
+    id: Uuid,
+    expected_version: i32,
+    content: &ChallengeContent,
+) -> QueryResult<Option<ChallengeRow>> {
+    connection.transaction(|connection| {
+        let updated = diesel::update(challenges::table)
+            .filter(challenges::id.eq(id))
+            .filter(challenges::version.eq(expected_version))
+            .set(ContentColumns::from(content))
+            .returning(ChallengeRow::as_returning())
+            .get_result(connection)
+            .optional()?;
+        if updated.is_some() {
+            record_change(connection, SearchEntity::Challenge, id)?;
+        }
+        Ok(updated)
+    })
+}
+
+/// Moves the challenge to `status` if it is still at `expected_version`.
+pub fn set_status_if_version(
+    connection: &mut PgConnection,
+    id: Uuid,
+    expected_version: i32,
+    status: ChallengeStatus,
+) -> QueryResult<Option<ChallengeRow>> {
+    connection.transaction(|connection| {
+        let updated = diesel::update(challenges::table)
+            .filter(challenges::id.eq(id))
+            .filter(challenges::version.eq(expected_version))
+            .set(challenges::status.eq(status))
+            .returning(ChallengeRow::as_returning())
+            .get_result(connection)
+            .optional()?;
+        if updated.is_some() {
+            record_change(connection, SearchEntity::Challenge, id)?;
+        }
+        Ok(updated)
+    })
+}
+
+/// Deletes a draft if it is still at `expected_version`; returns whether it did.
+pub fn delete_draft_if_version(
+    connection: &mut PgConnection,
+    id: Uuid,
+    expected_version: i32,
+) -> QueryResult<bool> {
+    connection.transaction(|connection| {
+        let deleted = diesel::delete(challenges::table)
+            .filter(challenges::id.eq(id))
+            .filter(challenges::version.eq(expected_version))
+            .filter(challenges::status.eq(ChallengeStatus::Draft))
+            .execute(connection)?;
+        if deleted > 0 {
+            record_change(connection, SearchEntity::Challenge, id)?;
+        }
+        Ok(deleted > 0)
+    })
+}
+
+/// Moves open challenges whose deadline passed to closed, and announced ones
+/// whose opening date came to open. Returns how many moved.
+pub fn advance_by_schedule(
+    connection: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    connection.transaction(|connection| {
+        let closed: Vec<Uuid> = diesel::update(challenges::table)
+            .filter(challenges::status.eq(ChallengeStatus::Open))
+            .filter(challenges::closes_at.le(now))
+            .set(challenges::status.eq(ChallengeStatus::Closed))
+            .returning(challenges::id)
+            .get_results(connection)?;
+        let opened: Vec<Uuid> = diesel::update(challenges::table)
+            .filter(challenges::status.eq(ChallengeStatus::Published))
+            .filter(challenges::opens_at.le(now))
+            .filter(
+                challenges::closes_at
+                    .is_null()
+                    .or(challenges::closes_at.gt(now)),
+            )
+            .set(challenges::status.eq(ChallengeStatus::Open))
+            .returning(challenges::id)
+            .get_results(connection)?;
+        for id in closed.iter().chain(&opened) {
+            record_change(connection, SearchEntity::Challenge, *id)?;
+        }
+        Ok(closed.len() + opened.len())
+    })
+}
+
+/// Order of a challenge list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ChallengeOrder {
+    /// Most recently created first.
+    #[default]
+    Newest,
+    /// Nearest deadline first; rolling calls last.
+    Deadline,
+}
+
+/// Filters for listing challenges.
+#[derive(Debug, Default, Clone)]
+pub struct ChallengeFilter {
+    pub technology: Option<Technology>,
+    /// Challenges that prefer this province, or have no preference.
+    pub province: Option<Province>,
+    /// Any of these statuses; empty means any.
+    pub statuses: Vec<ChallengeStatus>,
+    /// Challenges whose wanted TRL range holds this level.
+    pub trl: Option<Trl>,
+    pub closes_before: Option<DateTime<Utc>>,
+    pub closes_after: Option<DateTime<Utc>>,
+    pub organisation_id: Option<Uuid>,
+    pub visibility: Option<Visibility>,
+    /// Words that must occur in the title, summary, description or keywords.
+    pub text: Option<String>,
+    pub order: ChallengeOrder,
+}
+
+type BoxedChallenges<'a> = challenges::BoxedQuery<'a, diesel::pg::Pg>;
+
+/// Restricts a query to what `viewer` may see; mirrors `Viewer::can_see_challenge`.
+fn visible_to<'a>(query: BoxedChallenges<'a>, viewer: &Viewer) -> BoxedChallenges<'a> {
+    let Some(member) = viewer.member() else {
+        return query
+            .filter(challenges::status.ne(ChallengeStatus::Draft))
+            .filter(challenges::visibility.eq(Visibility::Public));
+    };
+    if member.role == Role::Admin {
+        return query;
+    }
+    let mut visible_levels = vec![Visibility::Public, Visibility::Registered];
+    if member.vetted {
+        visible_levels.push(Visibility::Vetted);
+    }
+    let visible_outside = challenges::status
+        .ne(ChallengeStatus::Draft)
+        .and(challenges::visibility.eq_any(visible_levels));
+    match member.organisation_id {
+        Some(organisation_id) => query.filter(
+            challenges::organisation_id
+                .eq(organisation_id)
+                .or(visible_outside),
+        ),
+        None => query.filter(visible_outside),
+    }
+}
+
+/// The challenges `viewer` may see that match `filter`.
+pub fn list(
+    connection: &mut PgConnection,
+    viewer: &Viewer,
+    filter: &ChallengeFilter,
+    page: Page,
+) -> QueryResult<Paged<ChallengeRow>> {
+    let filtered = || {
+        let mut query = visible_to(challenges::table.into_boxed(), viewer);
+        if let Some(technology) = filter.technology {
+            query = query.filter(challenges::technologies.contains(vec![technology]));
+        }
+        if let Some(province) = filter.province {
+            query = query.filter(
+                challenges::preferred_provinces
+                    .contains(vec![province])
+                    .or(challenges::preferred_provinces.eq(Vec::<Province>::new())),
+            );
+        }
+        if !filter.statuses.is_empty() {
+            query = query.filter(challenges::status.eq_any(filter.statuses.clone()));
+        }
+        if let Some(trl) = filter.trl {
+            query = query
+                .filter(challenges::trl_min.le(trl))
+                .filter(challenges::trl_max.ge(trl));
+        }
+        if let Some(before) = filter.closes_before {
+            query = query.filter(challenges::closes_at.lt(before));
+        }
+        if let Some(after) = filter.closes_after {
+            query = query.filter(challenges::closes_at.gt(after));
+        }
+        if let Some(organisation_id) = filter.organisation_id {
+            query = query.filter(challenges::organisation_id.eq(organisation_id));
+        }
+        if let Some(visibility) = filter.visibility {
+            query = query.filter(challenges::visibility.eq(visibility));
+        }
+        if let Some(text) = &filter.text {
+            let pattern = like_pattern(text);
+            let keywords_text = diesel::dsl::sql::<diesel::sql_types::Text>(
+                "array_to_string(challenges.keywords, ' ')",
+            );
+            query = query.filter(
+                challenges::title
+                    .ilike(pattern.clone())
+                    .or(challenges::summary.ilike(pattern.clone()))
+                    .or(challenges::description.ilike(pattern.clone()))
+                    .or(keywords_text.ilike(pattern)),
+            );
+        }
+        query
+    };
+    let total = filtered().count().get_result(connection)?;
+    let ordered = match filter.order {
+        ChallengeOrder::Newest => {
+            filtered().order((challenges::created_at.desc(), challenges::id.asc()))
+        }
+        ChallengeOrder::Deadline => filtered().order((
+            challenges::closes_at.asc().nulls_last(),
+            challenges::id.asc(),
+        )),
+    };
+    let rows = ordered
+        .limit(page.size)
+        .offset(page.offset())
+        .select(ChallengeRow::as_select())
+        .load(connection)?;
+    Ok(Paged { rows, total })
+}

@@ -1,0 +1,113 @@
+//! Organisations: start-up companies, defence organisations and ROMs.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::organisations;
+use super::{Page, Paged};
+use crate::domain::account::OrganisationKind;
+use crate::domain::region::Rom;
+
+/// A stored organisation.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationRow {
+    pub id: Uuid,
+    pub kind: OrganisationKind,
+    pub name: String,
+    pub rom: Option<Rom>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// A new organisation.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct NewOrganisation<'a> {
+    pub kind: OrganisationKind,
+    pub name: &'a str,
+    pub rom: Option<Rom>,
+}
+
+/// Inserts an organisation.
+pub fn insert(
+    connection: &mut PgConnection,
+    new: &NewOrganisation<'_>,
+) -> QueryResult<OrganisationRow> {
+    diesel::insert_into(organisations::table)
+        .values(new)
+        .returning(OrganisationRow::as_returning())
+        .get_result(connection)
+}
+
+/// One organisation by id.
+pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<OrganisationRow> {
+    organisations::table
+        .find(id)
+        .select(OrganisationRow::as_select())
+        .first(connection)
+}
+
+/// The organisation of a ROM, if it exists.
+pub fn find_rom(connection: &mut PgConnection, rom: Rom) -> QueryResult<Option<OrganisationRow>> {
+    organisations::table
+        .filter(organisations::rom.eq(rom))
+        .select(OrganisationRow::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// An organisation of `kind` by name, compared case-insensitively.
+pub fn find_by_name(
+    connection: &mut PgConnection,
+    kind: OrganisationKind,
+    name: &str,
+) -> QueryResult<Option<OrganisationRow>> {
+    organisations::table
+        .filter(organisations::kind.eq(kind))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = lower(")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .sql(")"),
+        )
+        .select(OrganisationRow::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Organisations, optionally of one kind, by name.
+pub fn list(
+    connection: &mut PgConnection,
+    kind: Option<OrganisationKind>,
+    page: Page,
+) -> QueryResult<Paged<OrganisationRow>> {
+    let filtered = || {
+        let mut query = organisations::table.into_boxed();
+        if let Some(kind) = kind {
+            query = query.filter(organisations::kind.eq(kind));
+        }
+        query
+    };
+    let total = filtered().count().get_result(connection)?;
+    let rows = filtered()
+        .order((organisations::name.asc(), organisations::id.asc()))
+        .limit(page.size)
+        .offset(page.offset())
+        .select(OrganisationRow::as_select())
+        .load(connection)?;
+    Ok(Paged { rows, total })
+}
+
+/// Names of the organisations with these ids.
+pub fn names_by_id(
+    connection: &mut PgConnection,
+    ids: &[Uuid],
+) -> QueryResult<std::collections::HashMap<Uuid, String>> {
+    let pairs: Vec<(Uuid, String)> = organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select((organisations::id, organisations::name))
+        .load(connection)?;
+    Ok(pairs.into_iter().collect())
+}

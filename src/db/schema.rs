@@ -1,0 +1,135 @@
+// The Rust view of migrations/; keep it in step with them (the integration
+// tests exercise every column through the API).
+
+diesel::table! {
+    organisations (id) {
+        id -> Uuid,
+        kind -> Text,
+        name -> Text,
+        rom -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        role -> Text,
+        organisation_id -> Nullable<Uuid>,
+        vetted_at -> Nullable<Timestamptz>,
+        vetted_by -> Nullable<Uuid>,
+        disabled_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Bytea,
+        session_id -> Uuid,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    startups (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        external_id -> Nullable<Text>,
+        name -> Text,
+        kvk_number -> Nullable<Text>,
+        website -> Nullable<Text>,
+        description -> Text,
+        technologies -> Array<Text>,
+        keywords -> Array<Text>,
+        province -> Nullable<Text>,
+        country -> Text,
+        city -> Nullable<Text>,
+        trl -> Nullable<Int2>,
+        employees -> Nullable<Int4>,
+        founded_year -> Nullable<Int2>,
+        dual_use -> Bool,
+        abdo_clearance -> Nullable<Text>,
+        export_control_categories -> Array<Int2>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    challenges (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        created_by -> Nullable<Uuid>,
+        external_id -> Nullable<Text>,
+        title -> Text,
+        summary -> Text,
+        description -> Text,
+        desired_outcome -> Text,
+        technologies -> Array<Text>,
+        keywords -> Array<Text>,
+        preferred_provinces -> Array<Text>,
+        trl_min -> Int2,
+        trl_max -> Int2,
+        budget_min_eur -> Nullable<Int8>,
+        budget_max_eur -> Nullable<Int8>,
+        pre_release_at -> Nullable<Timestamptz>,
+        opens_at -> Nullable<Timestamptz>,
+        closes_at -> Nullable<Timestamptz>,
+        visibility -> Text,
+        abdo_required -> Bool,
+        status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    search_outbox (id) {
+        id -> Int8,
+        entity -> Text,
+        entity_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(users -> organisations (organisation_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(startups -> organisations (organisation_id));
+diesel::joinable!(challenges -> organisations (organisation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    users,
+    sessions,
+    refresh_tokens,
+    startups,
+    challenges,
+    search_outbox,
+);

@@ -1,0 +1,273 @@
+//! Start-up profiles.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::outbox::{record_change, SearchEntity};
+use super::schema::startups;
+use super::{like_pattern, Page, Paged};
+use crate::domain::account::EmailAddress;
+use crate::domain::readiness::Trl;
+use crate::domain::region::{CountryCode, Province};
+use crate::domain::security::{AbdoLevel, ExportControlCategory};
+use crate::domain::startup::{Contact, KvkNumber, StartupProfile};
+use crate::domain::taxonomy::Technology;
+
+/// A stored start-up profile.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = startups)]
+pub struct StartupRow {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub kvk_number: Option<KvkNumber>,
+    pub website: Option<String>,
+    pub description: String,
+    pub technologies: Vec<Technology>,
+    pub keywords: Vec<String>,
+    pub province: Option<Province>,
+    pub country: CountryCode,
+    pub city: Option<String>,
+    pub trl: Option<Trl>,
+    pub employees: Option<i32>,
+    pub founded_year: Option<i16>,
+    pub dual_use: bool,
+    pub abdo_clearance: Option<AbdoLevel>,
+    pub export_control_categories: Vec<ExportControlCategory>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<EmailAddress>,
+    pub contact_phone: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl StartupRow {
+    /// The profile as the domain knows it.
+    pub fn profile(&self) -> StartupProfile {
+        StartupProfile {
+            name: self.name.clone(),
+            kvk_number: self.kvk_number.clone(),
+            website: self.website.clone(),
+            description: self.description.clone(),
+            technologies: self.technologies.clone(),
+            keywords: self.keywords.clone(),
+            province: self.province,
+            country: self.country.clone(),
+            city: self.city.clone(),
+            trl: self.trl,
+            employees: self.employees,
+            founded_year: self.founded_year,
+            dual_use: self.dual_use,
+            abdo_clearance: self.abdo_clearance,
+            export_control_categories: self.export_control_categories.clone(),
+            contact: Contact {
+                name: self.contact_name.clone(),
+                email: self.contact_email.clone(),
+                phone: self.contact_phone.clone(),
+            },
+        }
+    }
+}
+
+/// The columns a profile writes; `None` is written as NULL.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = startups, treat_none_as_null = true)]
+struct ProfileColumns<'a> {
+    name: &'a str,
+    kvk_number: Option<&'a KvkNumber>,
+    website: Option<&'a str>,
+    description: &'a str,
+    technologies: &'a [Technology],
+    keywords: &'a [String],
+    province: Option<Province>,
+    country: &'a CountryCode,
+    city: Option<&'a str>,
+    trl: Option<Trl>,
+    employees: Option<i32>,
+    founded_year: Option<i16>,
+    dual_use: bool,
+    abdo_clearance: Option<AbdoLevel>,
+    export_control_categories: &'a [ExportControlCategory],
+    contact_name: Option<&'a str>,
+    contact_email: Option<&'a EmailAddress>,
+    contact_phone: Option<&'a str>,
+}
+
+impl<'a> From<&'a StartupProfile> for ProfileColumns<'a> {
+    fn from(profile: &'a StartupProfile) -> Self {
+        ProfileColumns {
+            name: &profile.name,
+            kvk_number: profile.kvk_number.as_ref(),
+            website: profile.website.as_deref(),
+            description: &profile.description,
+            technologies: &profile.technologies,
+            keywords: &profile.keywords,
+            province: profile.province,
+            country: &profile.country,
+            city: profile.city.as_deref(),
+            trl: profile.trl,
+            employees: profile.employees,
+            founded_year: profile.founded_year,
+            dual_use: profile.dual_use,
+            abdo_clearance: profile.abdo_clearance,
+            export_control_categories: &profile.export_control_categories,
+            contact_name: profile.contact.name.as_deref(),
+            contact_email: profile.contact.email.as_ref(),
+            contact_phone: profile.contact.phone.as_deref(),
+        }
+    }
+}
+
+/// Inserts the profile of `organisation_id` and records it for the search index.
+pub fn insert(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+    external_id: Option<&str>,
+    profile: &StartupProfile,
+) -> QueryResult<StartupRow> {
+    connection.transaction(|connection| {
+        let row = diesel::insert_into(startups::table)
+            .values((
+                startups::organisation_id.eq(organisation_id),
+                startups::external_id.eq(external_id),
+                ProfileColumns::from(profile),
+            ))
+            .returning(StartupRow::as_returning())
+            .get_result(connection)?;
+        record_change(connection, SearchEntity::Startup, row.id)?;
+        Ok(row)
+    })
+}
+
+/// Replaces the profile if it is still at `expected_version`; `None` when stale.
+pub fn update_if_version(
+    connection: &mut PgConnection,
+    id: Uuid,
+    expected_version: i32,
+    profile: &StartupProfile,
+) -> QueryResult<Option<StartupRow>> {
+    connection.transaction(|connection| {
+        let updated = diesel::update(startups::table)
+            .filter(startups::id.eq(id))
+            .filter(startups::version.eq(expected_version))
+            .set(ProfileColumns::from(profile))
+            .returning(StartupRow::as_returning())
+            .get_result(connection)
+            .optional()?;
+        if updated.is_some() {
+            record_change(connection, SearchEntity::Startup, id)?;
+        }
+        Ok(updated)
+    })
+}
+
+/// One profile by id.
+pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<StartupRow> {
+    startups::table
+        .find(id)
+        .select(StartupRow::as_select())
+        .first(connection)
+}
+
+/// Which profiles a caller may list at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartupScope {
+    /// Every profile.
+    All,
+    /// Only the profile of one organisation.
+    Organisation(Uuid),
+    /// Profiles located in these provinces.
+    Provinces(Vec<Province>),
+}
+
+/// Filters for listing profiles.
+#[derive(Debug, Default, Clone)]
+pub struct StartupFilter {
+    pub technology: Option<Technology>,
+    pub province: Option<Province>,
+    pub country: Option<CountryCode>,
+    /// Solutions at this TRL or above.
+    pub trl_min: Option<Trl>,
+    /// Solutions at this TRL or below.
+    pub trl_max: Option<Trl>,
+    pub dual_use: Option<bool>,
+    pub organisation_id: Option<Uuid>,
+    /// Words that must occur in the description or keywords.
+    pub text: Option<String>,
+    /// Whether `text` may also match the company name (not for anonymised views).
+    pub text_matches_name: bool,
+}
+
+/// Profiles in `scope` that match `filter`, by name.
+pub fn list(
+    connection: &mut PgConnection,
+    scope: &StartupScope,
+    filter: &StartupFilter,
+    page: Page,
+) -> QueryResult<Paged<StartupRow>> {
+    let filtered = || {
+        let mut query = startups::table.into_boxed();
+        query = match scope {
+            StartupScope::All => query,
+            StartupScope::Organisation(organisation_id) => {
+                query.filter(startups::organisation_id.eq(*organisation_id))
+            }
+            StartupScope::Provinces(provinces) => {
+                query.filter(startups::province.eq_any(provinces.clone()))
+            }
+        };
+        if let Some(technology) = filter.technology {
+            query = query.filter(startups::technologies.contains(vec![technology]));
+        }
+        if let Some(province) = filter.province {
+            query = query.filter(startups::province.eq(province));
+        }
+        if let Some(country) = &filter.country {
+            query = query.filter(startups::country.eq(country.clone()));
+        }
+        if let Some(trl_min) = filter.trl_min {
+            query = query.filter(startups::trl.ge(trl_min));
+        }
+        if let Some(trl_max) = filter.trl_max {
+            query = query.filter(startups::trl.le(trl_max));
+        }
+        if let Some(dual_use) = filter.dual_use {
+            query = query.filter(startups::dual_use.eq(dual_use));
+        }
+        if let Some(organisation_id) = filter.organisation_id {
+            query = query.filter(startups::organisation_id.eq(organisation_id));
+        }
+        if let Some(text) = &filter.text {
+            let pattern = like_pattern(text);
+            let keywords_text = diesel::dsl::sql::<diesel::sql_types::Text>(
+                "array_to_string(startups.keywords, ' ')",
+            );
+            if filter.text_matches_name {
+                query = query.filter(
+                    startups::description
+                        .ilike(pattern.clone())
+                        .or(keywords_text.ilike(pattern.clone()))
+                        .or(startups::name.ilike(pattern)),
+                );
+            } else {
+                query = query.filter(
+                    startups::description
+                        .ilike(pattern.clone())
+                        .or(keywords_text.ilike(pattern)),
+                );
+            }
+        }
+        query
+    };
+    let total = filtered().count().get_result(connection)?;
+    let rows = filtered()
+        .order((startups::name.asc(), startups::id.asc()))
+        .limit(page.size)
+        .offset(page.offset())
+        .select(StartupRow::as_select())
+        .load(connection)?;
+    Ok(Paged { rows, total })
+}

@@ -1,0 +1,167 @@
+//! User accounts.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::{organisations, sessions, users};
+use super::{Page, Paged};
+use crate::domain::account::{EmailAddress, Role};
+use crate::domain::region::Rom;
+
+/// A stored user.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub email: EmailAddress,
+    pub password_hash: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: Option<Uuid>,
+    pub vetted_at: Option<DateTime<Utc>>,
+    pub vetted_by: Option<Uuid>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// A new user.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a EmailAddress,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub organisation_id: Option<Uuid>,
+    pub vetted_at: Option<DateTime<Utc>>,
+}
+
+/// Changes to a user; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub vetted_at: Option<Option<DateTime<Utc>>>,
+    pub vetted_by: Option<Option<Uuid>>,
+    pub disabled_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// Inserts a user.
+pub fn insert(connection: &mut PgConnection, new: &NewUser<'_>) -> QueryResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(UserRow::as_returning())
+        .get_result(connection)
+}
+
+/// One user by id.
+pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<UserRow> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(connection)
+}
+
+/// One user by e-mail address.
+pub fn find_by_email(
+    connection: &mut PgConnection,
+    email: &EmailAddress,
+) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// The user behind a live session, with the ROM of their organisation;
+/// `None` when the session was revoked or expired, or the user is disabled.
+pub fn find_active_in_session(
+    connection: &mut PgConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<(UserRow, Option<Rom>)>> {
+    users::table
+        .inner_join(sessions::table)
+        .left_join(organisations::table)
+        .filter(users::id.eq(user_id))
+        .filter(users::disabled_at.is_null())
+        .filter(sessions::id.eq(session_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .select((UserRow::as_select(), organisations::rom.nullable()))
+        .first::<(UserRow, Option<Rom>)>(connection)
+        .optional()
+}
+
+/// Filters for listing users.
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub organisation_id: Option<Uuid>,
+}
+
+/// Users matching `filter`, by e-mail address.
+pub fn list(
+    connection: &mut PgConnection,
+    filter: &UserFilter,
+    page: Page,
+) -> QueryResult<Paged<UserRow>> {
+    let filtered = || {
+        let mut query = users::table.into_boxed();
+        if let Some(role) = filter.role {
+            query = query.filter(users::role.eq(role));
+        }
+        if let Some(organisation_id) = filter.organisation_id {
+            query = query.filter(users::organisation_id.eq(organisation_id));
+        }
+        query
+    };
+    let total = filtered().count().get_result(connection)?;
+    let rows = filtered()
+        .order(users::email.asc())
+        .limit(page.size)
+        .offset(page.offset())
+        .select(UserRow::as_select())
+        .load(connection)?;
+    Ok(Paged { rows, total })
+}
+
+/// Applies `changes` if the user is still at `expected_version`; `None` when
+/// the version is stale. The touch trigger bumps the version.
+pub fn update_if_version(
+    connection: &mut PgConnection,
+    id: Uuid,
+    expected_version: i32,
+    changes: &UserChanges,
+) -> QueryResult<Option<UserRow>> {
+    diesel::update(users::table)
+        .filter(users::id.eq(id))
+        .filter(users::version.eq(expected_version))
+        .set(changes)
+        .returning(UserRow::as_returning())
+        .get_result(connection)
+        .optional()
+}
+
+/// Sets a new password hash.
+pub fn set_password_hash(
+    connection: &mut PgConnection,
+    id: Uuid,
+    password_hash: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(password_hash))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Number of users; the demo seeder uses it to tell an empty database.
+pub fn count(connection: &mut PgConnection) -> QueryResult<i64> {
+    users::table.count().get_result(connection)
+}

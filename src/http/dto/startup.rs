@@ -1,0 +1,180 @@
+//! Start-up profiles on the wire, in full or as an anonymous card.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::db::startups::StartupRow;
+use crate::domain::access::StartupAccess;
+use crate::domain::account::EmailAddress;
+use crate::domain::readiness::Trl;
+use crate::domain::region::{Province, Rom};
+use crate::domain::security::{AbdoLevel, ExportControlCategory};
+use crate::domain::startup::KvkNumber;
+use crate::domain::taxonomy::Technology;
+
+/// A start-up profile. When `anonymised` is true the identifying fields
+/// (name, KvK number, website, city, contacts) are null and the company's
+/// name is blanked out of the description.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StartupView {
+    pub id: Uuid,
+    pub anonymised: bool,
+    pub organisation_id: Option<Uuid>,
+    pub name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub kvk_number: Option<KvkNumber>,
+    pub website: Option<String>,
+    pub description: String,
+    pub technologies: Vec<Technology>,
+    pub keywords: Vec<String>,
+    pub province: Option<Province>,
+    /// The ROM whose area holds the province.
+    pub rom: Option<Rom>,
+    #[schema(value_type = String, example = "NL")]
+    pub country: String,
+    pub city: Option<String>,
+    pub trl: Option<Trl>,
+    pub employees: Option<i32>,
+    pub founded_year: Option<i16>,
+    pub dual_use: bool,
+    pub abdo_clearance: Option<AbdoLevel>,
+    pub export_control_categories: Vec<ExportControlCategory>,
+    pub contact_name: Option<String>,
+    #[schema(value_type = Option<String>, format = "email")]
+    pub contact_email: Option<EmailAddress>,
+    pub contact_phone: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// Placeholder for the company's name in an anonymised description.
+pub const NAME_PLACEHOLDER: &str = "[start-up]";
+
+impl StartupView {
+    /// The view of `row` that `access` allows; `None` when hidden.
+    pub fn for_access(row: StartupRow, access: StartupAccess) -> Option<Self> {
+        match access {
+            StartupAccess::Hidden => None,
+            StartupAccess::Full => Some(StartupView::full(row)),
+            StartupAccess::Anonymised => Some(StartupView::anonymised(row)),
+        }
+    }
+
+    /// Everything.
+    pub fn full(row: StartupRow) -> Self {
+        StartupView {
+            id: row.id,
+            anonymised: false,
+            organisation_id: Some(row.organisation_id),
+            name: Some(row.name),
+            kvk_number: row.kvk_number,
+            website: row.website,
+            description: row.description,
+            technologies: row.technologies,
+            keywords: row.keywords,
+            rom: row.province.map(Province::rom),
+            province: row.province,
+            country: row.country.as_str().to_owned(),
+            city: row.city,
+            trl: row.trl,
+            employees: row.employees,
+            founded_year: row.founded_year,
+            dual_use: row.dual_use,
+            abdo_clearance: row.abdo_clearance,
+            export_control_categories: row.export_control_categories,
+            contact_name: row.contact_name,
+            contact_email: row.contact_email,
+            contact_phone: row.contact_phone,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        }
+    }
+
+    /// The anonymous card: capabilities and region, nothing that names the company.
+    pub fn anonymised(row: StartupRow) -> Self {
+        let description = blank_out(&row.description, &row.name);
+        let mut view = StartupView::full(row);
+        view.anonymised = true;
+        view.organisation_id = None;
+        view.name = None;
+        view.kvk_number = None;
+        view.website = None;
+        view.city = None;
+        view.contact_name = None;
+        view.contact_email = None;
+        view.contact_phone = None;
+        view.description = description;
+        view
+    }
+}
+
+/// Replaces every case-insensitive occurrence of the company's name, and of
+/// its name without a legal suffix (B.V., N.V., GmbH…), by a placeholder.
+pub fn blank_out(text: &str, company_name: &str) -> String {
+    let mut names = vec![company_name.trim().to_owned()];
+    let short = strip_legal_suffix(company_name);
+    if short.len() >= 3 && short != names[0] {
+        names.push(short);
+    }
+    let mut result = text.to_owned();
+    for name in names {
+        result = replace_case_insensitive(&result, &name, NAME_PLACEHOLDER);
+    }
+    result
+}
+
+fn strip_legal_suffix(name: &str) -> String {
+    let mut trimmed = name.trim().to_owned();
+    for suffix in [
+        " B.V.", " BV", " N.V.", " NV", " GmbH", " Ltd", " Ltd.", " SAS", " AS", " ApS", " OÜ",
+        " SA", " S.A.",
+    ] {
+        if trimmed.len() > suffix.len() && trimmed.to_lowercase().ends_with(&suffix.to_lowercase())
+        {
+            trimmed.truncate(trimmed.len() - suffix.len());
+            break;
+        }
+    }
+    trimmed.trim_end_matches([',', ' ']).to_owned()
+}
+
+fn replace_case_insensitive(text: &str, needle: &str, replacement: &str) -> String {
+    if needle.is_empty() {
+        return text.to_owned();
+    }
+    let lower_text = text.to_lowercase();
+    let lower_needle = needle.to_lowercase();
+    // Lower-casing can change byte lengths outside ASCII; only then fall back
+    // to leaving the text as it is rather than cutting a character in two.
+    if lower_text.len() != text.len() || lower_needle.len() != needle.len() {
+        return text.replace(needle, replacement);
+    }
+    let mut result = String::with_capacity(text.len());
+    let mut position = 0;
+    while let Some(found) = lower_text[position..].find(&lower_needle) {
+        let start = position + found;
+        result.push_str(&text[position..start]);
+        result.push_str(replacement);
+        position = start + needle.len();
+    }
+    result.push_str(&text[position..]);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_company_name_is_blanked_out_of_an_anonymous_description() {
+        let text = "SkyWatch B.V. builds radar. At skywatch we love drones.";
+        assert_eq!(
+            blank_out(text, "SkyWatch B.V."),
+            "[start-up] builds radar. At [start-up] we love drones."
+        );
+    }
+}

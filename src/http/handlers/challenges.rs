@@ -1,0 +1,474 @@
+//! Challenges: procurement officers post and manage those of their
+//! organisation; everyone reads what their visibility allows. A challenge
+//! the caller may not see answers 404, exactly like a missing one.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::OptionalExtension;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::db::challenges::{self, ChallengeFilter, ChallengeOrder, ChallengeOrigin, ChallengeRow};
+use crate::db::organisations;
+use crate::domain::access::Viewer;
+use crate::domain::account::Role;
+use crate::domain::challenge::{ChallengeInput, ChallengePatch, ChallengeStatus};
+use crate::domain::readiness::Trl;
+use crate::domain::region::Province;
+use crate::domain::security::Visibility;
+use crate::domain::taxonomy::Technology;
+use crate::http::auth::{AuthUser, MaybeUser};
+use crate::http::dto::challenge::{ChallengeView, StatusChangeRequest};
+use crate::http::dto::{PageQuery, Paginated};
+use crate::http::error::{ApiError, ErrorBody, ErrorCode};
+use crate::http::extract::{etag, IfMatch, JsonBody};
+use crate::http::state::AppState;
+
+/// Builds the response body of one challenge for `viewer`.
+fn challenge_response(
+    status: actix_web::http::StatusCode,
+    viewer: &Viewer,
+    row: ChallengeRow,
+    organisation_name: String,
+) -> HttpResponse {
+    let may_manage = viewer.can_edit_challenge(row.organisation_id);
+    let version = row.version;
+    HttpResponse::build(status)
+        .insert_header(("ETag", etag(version)))
+        .json(ChallengeView::new(row, organisation_name, may_manage))
+}
+
+/// A procurement officer posts a challenge for their organisation. It starts
+/// as a draft; publish or open it with the status endpoint.
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    request_body = ChallengeInput,
+    responses(
+        (status = 201, description = "Created as a draft", body = ChallengeView,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 403, description = "Only procurement officers post challenges", body = ErrorBody),
+    )
+)]
+#[post("/challenges")]
+pub async fn create_challenge(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: JsonBody<ChallengeInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (Role::Procurement, Some(organisation_id)) =
+        (caller.member.role, caller.member.organisation_id)
+    else {
+        return Err(ApiError::forbidden(
+            "only procurement officers post challenges, for their own organisation",
+        ));
+    };
+    let content = body.0.validate()?;
+    content.check_deadline_ahead(Utc::now())?;
+    let created_by = caller.member.user_id;
+    let (row, organisation_name) = state
+        .with_connection(move |connection| {
+            let origin = ChallengeOrigin {
+                organisation_id,
+                created_by: Some(created_by),
+                external_id: None,
+                status: ChallengeStatus::Draft,
+            };
+            let row = challenges::insert(connection, &origin, &content)?;
+            let organisation = organisations::find(connection, organisation_id)?;
+            Ok((row, organisation.name))
+        })
+        .await?;
+    Ok(challenge_response(
+        actix_web::http::StatusCode::CREATED,
+        &caller.viewer(),
+        row,
+        organisation_name,
+    ))
+}
+
+/// Sort orders of the challenge list.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChallengeSort {
+    /// Most recently posted first.
+    #[default]
+    Newest,
+    /// Nearest deadline first; rolling calls last.
+    Deadline,
+}
+
+/// Filters for the challenge list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChallengeListQuery {
+    pub technology: Option<Technology>,
+    /// Challenges that prefer this province or are national.
+    pub province: Option<Province>,
+    /// One status or several, comma-separated (`open,published`).
+    #[param(example = "open,published")]
+    pub status: Option<String>,
+    /// Challenges whose wanted TRL range holds this level.
+    pub trl: Option<Trl>,
+    /// Deadline before this instant (RFC 3339).
+    pub closes_before: Option<DateTime<Utc>>,
+    /// Deadline after this instant (RFC 3339).
+    pub closes_after: Option<DateTime<Utc>>,
+    /// The owning organisation.
+    pub organisation_id: Option<Uuid>,
+    pub visibility: Option<Visibility>,
+    /// Plain text that must occur in the title, summary, description or keywords.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    pub sort: Option<ChallengeSort>,
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+fn parse_statuses(raw: Option<&str>) -> Result<Vec<ChallengeStatus>, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse::<ChallengeStatus>()
+                .map_err(|error| ApiError::invalid("status", error.to_string()))
+        })
+        .collect()
+}
+
+/// Lists the challenges the caller may see, filtered and paginated.
+#[utoipa::path(
+    tag = "challenges",
+    security((), ("bearer" = [])),
+    params(ChallengeListQuery),
+    responses((status = 200, description = "A page of challenges", body = Paginated<ChallengeView>))
+)]
+#[get("/challenges")]
+pub async fn list_challenges(
+    state: web::Data<AppState>,
+    caller: MaybeUser,
+    query: web::Query<ChallengeListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .page()?;
+    let text = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned);
+    if text.as_ref().is_some_and(|text| text.chars().count() > 200) {
+        return Err(ApiError::invalid("q", "q may have at most 200 characters"));
+    }
+    if let (Some(before), Some(after)) = (query.closes_before, query.closes_after) {
+        if before <= after {
+            return Err(ApiError::invalid(
+                "closes_before",
+                "closes_before must be later than closes_after",
+            ));
+        }
+    }
+    let filter = ChallengeFilter {
+        technology: query.technology,
+        province: query.province,
+        statuses: parse_statuses(query.status.as_deref())?,
+        trl: query.trl,
+        closes_before: query.closes_before,
+        closes_after: query.closes_after,
+        organisation_id: query.organisation_id,
+        visibility: query.visibility,
+        text,
+        order: match query.sort.unwrap_or_default() {
+            ChallengeSort::Newest => ChallengeOrder::Newest,
+            ChallengeSort::Deadline => ChallengeOrder::Deadline,
+        },
+    };
+    let viewer = caller.0;
+    let viewer_for_query = viewer.clone();
+    let (paged, names) = state
+        .with_connection(move |connection| {
+            let paged = challenges::list(connection, &viewer_for_query, &filter, page)?;
+            let organisation_ids: Vec<Uuid> =
+                paged.rows.iter().map(|row| row.organisation_id).collect();
+            let names = organisations::names_by_id(connection, &organisation_ids)?;
+            Ok((paged, names))
+        })
+        .await?;
+    let items = paged
+        .rows
+        .into_iter()
+        .map(|row| {
+            let name = names.get(&row.organisation_id).cloned().unwrap_or_default();
+            let may_manage = viewer.can_edit_challenge(row.organisation_id);
+            ChallengeView::new(row, name, may_manage)
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+}
+
+/// Loads a challenge with its organisation's name, or 404 when it does not
+/// exist or `viewer` may not see it.
+async fn load_visible(
+    state: &AppState,
+    viewer: &Viewer,
+    challenge_id: Uuid,
+) -> Result<(ChallengeRow, String), ApiError> {
+    let (row, organisation_name) = state
+        .with_connection(move |connection| {
+            let row = challenges::find(connection, challenge_id)
+                .optional()?
+                .ok_or_else(|| ApiError::not_found("challenge"))?;
+            let organisation = organisations::find(connection, row.organisation_id)?;
+            Ok((row, organisation.name))
+        })
+        .await?;
+    if !viewer.can_see_challenge(row.exposure()) {
+        return Err(ApiError::not_found("challenge"));
+    }
+    Ok((row, organisation_name))
+}
+
+/// Loads a challenge the caller may manage: 404 if invisible, 403 if only visible.
+async fn load_manageable(
+    state: &AppState,
+    caller: &AuthUser,
+    challenge_id: Uuid,
+    if_match: IfMatch,
+) -> Result<(ChallengeRow, String), ApiError> {
+    let viewer = caller.viewer();
+    let (row, organisation_name) = load_visible(state, &viewer, challenge_id).await?;
+    if !viewer.can_edit_challenge(row.organisation_id) {
+        return Err(ApiError::forbidden(
+            "only procurement officers of the owning organisation may change this challenge",
+        ));
+    }
+    if row.version != if_match.0 {
+        return Err(ApiError::stale(row.version));
+    }
+    Ok((row, organisation_name))
+}
+
+/// One challenge.
+#[utoipa::path(
+    tag = "challenges",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Challenge id")),
+    responses(
+        (status = 200, description = "The challenge", body = ChallengeView,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 404, description = "No such challenge visible to the caller", body = ErrorBody),
+    )
+)]
+#[get("/challenges/{id}")]
+pub async fn get_challenge(
+    state: web::Data<AppState>,
+    caller: MaybeUser,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (row, organisation_name) = load_visible(&state, &caller.0, path.into_inner()).await?;
+    Ok(challenge_response(
+        actix_web::http::StatusCode::OK,
+        &caller.0,
+        row,
+        organisation_name,
+    ))
+}
+
+/// Changes a challenge's content. Absent fields stay; `null` clears a field
+/// that may be empty. Closed, awarded and withdrawn challenges cannot be edited.
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Challenge id"),
+        ("If-Match" = String, Header, description = "The challenge's ETag"),
+    ),
+    request_body = ChallengePatch,
+    responses(
+        (status = 200, description = "Updated", body = ChallengeView,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 403, description = "The caller may see but not change it", body = ErrorBody),
+        (status = 404, description = "No such challenge visible to the caller", body = ErrorBody),
+        (status = 409, description = "The challenge is closed and can no longer be edited", body = ErrorBody),
+        (status = 412, description = "Stale If-Match", body = ErrorBody),
+        (status = 428, description = "If-Match missing", body = ErrorBody),
+    )
+)]
+#[patch("/challenges/{id}")]
+pub async fn update_challenge(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<ChallengePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let challenge_id = path.into_inner();
+    let (current, organisation_name) =
+        load_manageable(&state, &caller, challenge_id, if_match).await?;
+    if !current.status.content_is_editable() {
+        return Err(ApiError::new(
+            ErrorCode::NotEditable,
+            format!(
+                "a {} challenge can no longer be edited; it can only be awarded or withdrawn",
+                current.status
+            ),
+        ));
+    }
+    let content = body.0.apply(&current.content()).validate()?;
+    if content.schedule.closes_at != current.closes_at {
+        content.check_deadline_ahead(Utc::now())?;
+    }
+    let updated = state
+        .with_connection(move |connection| {
+            match challenges::update_content_if_version(
+                connection,
+                challenge_id,
+                if_match.0,
+                &content,
+            )? {
+                Some(row) => Ok(row),
+                None => Err(ApiError::stale(
+                    challenges::find(connection, challenge_id)?.version,
+                )),
+            }
+        })
+        .await?;
+    Ok(challenge_response(
+        actix_web::http::StatusCode::OK,
+        &caller.viewer(),
+        updated,
+        organisation_name,
+    ))
+}
+
+/// Moves a challenge along its lifecycle: draft → published (pre-release)
+/// or open; published → open or withdrawn; open → closed or withdrawn;
+/// closed → awarded or withdrawn. Anything else is 409.
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Challenge id"),
+        ("If-Match" = String, Header, description = "The challenge's ETag"),
+    ),
+    request_body = StatusChangeRequest,
+    responses(
+        (status = 200, description = "Moved", body = ChallengeView,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 403, description = "The caller may see but not change it", body = ErrorBody),
+        (status = 404, description = "No such challenge visible to the caller", body = ErrorBody),
+        (status = 409, description = "That move is not allowed from the current status", body = ErrorBody),
+        (status = 412, description = "Stale If-Match", body = ErrorBody),
+        (status = 428, description = "If-Match missing", body = ErrorBody),
+    )
+)]
+#[post("/challenges/{id}/status")]
+pub async fn change_challenge_status(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<StatusChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let challenge_id = path.into_inner();
+    let next = body.0.status;
+    let (current, organisation_name) =
+        load_manageable(&state, &caller, challenge_id, if_match).await?;
+    if !current.status.can_move_to(next) {
+        let allowed: Vec<&str> = current
+            .status
+            .allowed_next()
+            .iter()
+            .map(|status| status.as_str())
+            .collect();
+        return Err(ApiError::new(
+            ErrorCode::InvalidTransition,
+            format!(
+                "a {} challenge cannot become {next}; allowed: {}",
+                current.status,
+                if allowed.is_empty() {
+                    "none".to_owned()
+                } else {
+                    allowed.join(", ")
+                }
+            ),
+        )
+        .with_field("status"));
+    }
+    current.content().check_schedule_allows(next, Utc::now())?;
+    let updated = state
+        .with_connection(move |connection| {
+            match challenges::set_status_if_version(connection, challenge_id, if_match.0, next)? {
+                Some(row) => Ok(row),
+                None => Err(ApiError::stale(
+                    challenges::find(connection, challenge_id)?.version,
+                )),
+            }
+        })
+        .await?;
+    tracing::info!(%challenge_id, from = %current.status, to = %next, "challenge status changed");
+    Ok(challenge_response(
+        actix_web::http::StatusCode::OK,
+        &caller.viewer(),
+        updated,
+        organisation_name,
+    ))
+}
+
+/// Deletes a draft. Anything past draft stays on record; withdraw it instead.
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Challenge id"),
+        ("If-Match" = String, Header, description = "The challenge's ETag"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "The caller may see but not change it", body = ErrorBody),
+        (status = 404, description = "No such challenge visible to the caller", body = ErrorBody),
+        (status = 409, description = "Only drafts can be deleted", body = ErrorBody),
+        (status = 412, description = "Stale If-Match", body = ErrorBody),
+        (status = 428, description = "If-Match missing", body = ErrorBody),
+    )
+)]
+#[delete("/challenges/{id}")]
+pub async fn delete_challenge(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<Uuid>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let challenge_id = path.into_inner();
+    let (current, _) = load_manageable(&state, &caller, challenge_id, if_match).await?;
+    if current.status != ChallengeStatus::Draft {
+        return Err(ApiError::new(
+            ErrorCode::NotEditable,
+            "only drafts can be deleted; withdraw a published challenge instead",
+        ));
+    }
+    let deleted = state
+        .with_connection(move |connection| {
+            Ok(challenges::delete_draft_if_version(
+                connection,
+                challenge_id,
+                if_match.0,
+            )?)
+        })
+        .await?;
+    if !deleted {
+        return Err(ApiError::stale(current.version));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

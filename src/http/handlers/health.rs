@@ -1,0 +1,64 @@
+//! Liveness, readiness and metrics for operators.
+
+use actix_web::{get, web, HttpResponse};
+use diesel::RunQueryDsl;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db;
+use crate::http::error::{ApiError, ErrorBody, ErrorCode};
+use crate::http::state::AppState;
+
+/// A health answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthView {
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Alive", body = HealthView)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(HealthView { status: "ok" })
+}
+
+/// The database answers and has every migration this binary knows.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready to serve", body = HealthView),
+        (status = 503, description = "The database is down or not migrated", body = ErrorBody),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .with_connection(|connection| {
+            diesel::sql_query("SELECT 1").execute(connection)?;
+            let pending = db::has_pending_migrations(connection).map_err(|error| {
+                tracing::warn!(%error, "could not read the migration state");
+                ApiError::unavailable()
+            })?;
+            if pending {
+                return Err(ApiError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "the database lacks migrations; run `defmatch migrate`",
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(HealthView { status: "ready" }))
+}
+
+/// Prometheus metrics: requests and latencies by route and status, pool usage.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"))
+)]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render(&state.pool))
+}

@@ -1,0 +1,264 @@
+//! Start-up profiles: a start-up keeps its own; ROM officers read those of
+//! their provinces; procurement officers see anonymous cards; admins all.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use diesel::OptionalExtension;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::db::startups::{self, StartupFilter, StartupRow, StartupScope};
+use crate::domain::access::{StartupAccess, Viewer};
+use crate::domain::account::Role;
+use crate::domain::readiness::Trl;
+use crate::domain::region::{CountryCode, Province};
+use crate::domain::startup::{StartupInput, StartupPatch};
+use crate::domain::taxonomy::Technology;
+use crate::http::auth::AuthUser;
+use crate::http::dto::startup::StartupView;
+use crate::http::dto::{PageQuery, Paginated};
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{etag, IfMatch, JsonBody};
+use crate::http::state::AppState;
+
+fn profile_response(status: actix_web::http::StatusCode, row: StartupRow) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(("ETag", etag(row.version)))
+        .json(StartupView::full(row))
+}
+
+/// A start-up creates the profile of its company (one per company).
+#[utoipa::path(
+    tag = "startups",
+    security(("bearer" = [])),
+    request_body = StartupInput,
+    responses(
+        (status = 201, description = "Created", body = StartupView,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 403, description = "Only start-up accounts create profiles", body = ErrorBody),
+        (status = 409, description = "The company has a profile already, or the KvK number is taken", body = ErrorBody),
+    )
+)]
+#[post("/startups")]
+pub async fn create_startup(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: JsonBody<StartupInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (Role::Startup, Some(organisation_id)) =
+        (caller.member.role, caller.member.organisation_id)
+    else {
+        return Err(ApiError::forbidden(
+            "only start-up accounts create profiles, for their own company",
+        ));
+    };
+    let profile = body.0.validate_now()?;
+    let row = state
+        .with_connection(move |connection| {
+            Ok(startups::insert(
+                connection,
+                organisation_id,
+                None,
+                &profile,
+            )?)
+        })
+        .await?;
+    Ok(profile_response(actix_web::http::StatusCode::CREATED, row))
+}
+
+/// Filters for the start-up list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StartupListQuery {
+    pub technology: Option<Technology>,
+    pub province: Option<Province>,
+    /// ISO 3166-1 alpha-2.
+    #[param(value_type = Option<String>, pattern = "^[A-Za-z]{2}$")]
+    pub country: Option<CountryCode>,
+    /// Solutions at this TRL or higher.
+    pub trl_min: Option<Trl>,
+    /// Solutions at this TRL or lower.
+    pub trl_max: Option<Trl>,
+    pub dual_use: Option<bool>,
+    /// The start-up company (owner) organisation.
+    pub organisation_id: Option<Uuid>,
+    /// Plain text that must occur in the description or keywords (or, for
+    /// callers who see names, the name).
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+/// Which profiles a member may list, and whether names stay hidden.
+fn listing_scope(caller: &AuthUser) -> (StartupScope, bool) {
+    let member = &caller.member;
+    match member.role {
+        Role::Admin => (StartupScope::All, false),
+        Role::Procurement => (StartupScope::All, true),
+        Role::RomOfficer => (StartupScope::Provinces(member.rom_provinces()), false),
+        Role::Startup => (
+            // A start-up account always has an organisation; without one it sees nothing.
+            StartupScope::Organisation(member.organisation_id.unwrap_or_else(Uuid::nil)),
+            false,
+        ),
+    }
+}
+
+/// Lists the profiles the caller may see: admins all, ROM officers their
+/// provinces, procurement officers anonymous cards, a start-up its own.
+#[utoipa::path(
+    tag = "startups",
+    security(("bearer" = [])),
+    params(StartupListQuery),
+    responses((status = 200, description = "A page of profiles", body = Paginated<StartupView>))
+)]
+#[get("/startups")]
+pub async fn list_startups(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<StartupListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .page()?;
+    let text = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned);
+    if text.as_ref().is_some_and(|text| text.chars().count() > 200) {
+        return Err(ApiError::invalid("q", "q may have at most 200 characters"));
+    }
+    let (scope, anonymised) = listing_scope(&caller);
+    let filter = StartupFilter {
+        technology: query.technology,
+        province: query.province,
+        country: query.country,
+        trl_min: query.trl_min,
+        trl_max: query.trl_max,
+        dual_use: query.dual_use,
+        organisation_id: query.organisation_id,
+        text,
+        text_matches_name: !anonymised,
+    };
+    let paged = state
+        .with_connection(move |connection| Ok(startups::list(connection, &scope, &filter, page)?))
+        .await?;
+    let items = paged
+        .rows
+        .into_iter()
+        .map(if anonymised {
+            StartupView::anonymised
+        } else {
+            StartupView::full
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+}
+
+/// Loads a profile and the access `viewer` has to it; hidden reads as missing.
+async fn load_visible(
+    state: &AppState,
+    viewer: &Viewer,
+    startup_id: Uuid,
+) -> Result<(StartupRow, StartupAccess), ApiError> {
+    let row = state
+        .with_connection(move |connection| {
+            startups::find(connection, startup_id)
+                .optional()?
+                .ok_or_else(|| ApiError::not_found("start-up"))
+        })
+        .await?;
+    let access = viewer.startup_access(row.organisation_id, row.province);
+    if access == StartupAccess::Hidden {
+        return Err(ApiError::not_found("start-up"));
+    }
+    Ok((row, access))
+}
+
+/// One profile, in full or as an anonymous card depending on the caller.
+#[utoipa::path(
+    tag = "startups",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Start-up id")),
+    responses(
+        (status = 200, description = "The profile", body = StartupView,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 404, description = "No such profile visible to the caller", body = ErrorBody),
+    )
+)]
+#[get("/startups/{id}")]
+pub async fn get_startup(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (row, access) = load_visible(&state, &caller.viewer(), path.into_inner()).await?;
+    let version = row.version;
+    let view =
+        StartupView::for_access(row, access).ok_or_else(|| ApiError::not_found("start-up"))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(version)))
+        .json(view))
+}
+
+/// Changes a profile (its own start-up or an admin). Absent fields stay;
+/// `null` clears a field that may be empty.
+#[utoipa::path(
+    tag = "startups",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Start-up id"),
+        ("If-Match" = String, Header, description = "The profile's ETag"),
+    ),
+    request_body = StartupPatch,
+    responses(
+        (status = 200, description = "Updated", body = StartupView,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 403, description = "The caller may see but not edit the profile", body = ErrorBody),
+        (status = 404, description = "No such profile visible to the caller", body = ErrorBody),
+        (status = 409, description = "The KvK number is taken", body = ErrorBody),
+        (status = 412, description = "Stale If-Match", body = ErrorBody),
+        (status = 428, description = "If-Match missing", body = ErrorBody),
+    )
+)]
+#[patch("/startups/{id}")]
+pub async fn update_startup(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<StartupPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let startup_id = path.into_inner();
+    let (current, _) = load_visible(&state, &caller.viewer(), startup_id).await?;
+    if !caller.viewer().can_edit_startup(current.organisation_id) {
+        return Err(ApiError::forbidden(
+            "only the start-up itself may edit its profile",
+        ));
+    }
+    if current.version != if_match.0 {
+        return Err(ApiError::stale(current.version));
+    }
+    let profile = body.0.apply(&current.profile()).validate_now()?;
+    let updated = state
+        .with_connection(move |connection| {
+            match startups::update_if_version(connection, startup_id, if_match.0, &profile)? {
+                Some(row) => Ok(row),
+                None => {
+                    let latest = startups::find(connection, startup_id)?;
+                    Err(ApiError::stale(latest.version))
+                }
+            }
+        })
+        .await?;
+    Ok(profile_response(actix_web::http::StatusCode::OK, updated))
+}

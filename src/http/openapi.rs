@@ -1,0 +1,167 @@
+//! The OpenAPI 3 document, generated from the handlers and DTOs.
+//!
+//! Handlers list the answers particular to them; [`CommonErrors`] adds the
+//! ones every route of a kind can give (bad input for routes that take a
+//! body or query, 401 for authenticated routes, 503 for routes that touch
+//! the database), so the spec names every status a route can return.
+
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+
+use super::handlers::{auth, challenges, health, organisations, startups, taxonomy, users};
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "defmatch API",
+        description = "Matchmaking between dual-use start-ups and Dutch defence challenges. All bodies are JSON; every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`. Updates need `If-Match` with the ETag of the version being changed.",
+        version = "1.0.0",
+    ),
+    servers((url = "/", description = "This server")),
+    paths(
+        auth::register, auth::login, auth::refresh, auth::logout, auth::me,
+        users::create_user, users::list_users, users::get_user, users::update_user,
+        organisations::create_organisation, organisations::list_organisations, organisations::get_organisation,
+        startups::create_startup, startups::list_startups, startups::get_startup, startups::update_startup,
+        challenges::create_challenge, challenges::list_challenges, challenges::get_challenge,
+        challenges::update_challenge, challenges::change_challenge_status, challenges::delete_challenge,
+        taxonomy::taxonomy, taxonomy::technologies, taxonomy::provinces, taxonomy::roms, taxonomy::trl_levels,
+        health::healthz, health::readyz, health::metrics,
+    ),
+    components(schemas(super::error::ErrorBody, super::error::ErrorCode)),
+    modifiers(&ApiPrefix, &BearerAuth, &CommonErrors),
+    tags(
+        (name = "auth", description = "Registration, login, tokens"),
+        (name = "users", description = "Accounts, vetting, disabling"),
+        (name = "organisations", description = "Start-up companies, defence organisations, ROMs"),
+        (name = "startups", description = "Start-up profiles"),
+        (name = "challenges", description = "Defence challenges and their lifecycle"),
+        (name = "taxonomy", description = "Technologies, provinces, ROMs, TRLs"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Where the API routes are mounted.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Routes that operators call, mounted at the root rather than under the API prefix.
+const ROOT_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+struct ApiPrefix;
+
+impl Modify for ApiPrefix {
+    fn modify(&self, openapi: &mut OpenApiDocument) {
+        let paths = std::mem::take(&mut openapi.paths.paths);
+        for (path, item) in paths {
+            let mounted = if ROOT_PATHS.contains(&path.as_str()) {
+                path
+            } else {
+                format!("{API_PREFIX}{path}")
+            };
+            openapi.paths.paths.insert(mounted, item);
+        }
+    }
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDocument) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("Access token from /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+struct CommonErrors;
+
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .into()
+}
+
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.post.as_mut(),
+        item.put.as_mut(),
+        item.patch.as_mut(),
+        item.delete.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut OpenApiDocument) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let touches_database = path.starts_with(API_PREFIX) && !path.contains("/taxonomy");
+            for operation in operations_mut(item) {
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error_response(description));
+                };
+                let has_body = operation.request_body.is_some();
+                let has_query = operation.parameters.as_ref().is_some_and(|parameters| {
+                    parameters.iter().any(|parameter| {
+                        matches!(
+                            parameter.parameter_in,
+                            utoipa::openapi::path::ParameterIn::Query
+                        )
+                    })
+                });
+                let has_path_id = path.contains('{');
+                let authenticated = operation
+                    .security
+                    .as_ref()
+                    .is_some_and(|security| !security.is_empty());
+                if has_body {
+                    add("400", "Malformed JSON, or a field that is missing, unknown, of the wrong type or out of range");
+                    add("413", "The body is larger than 1 MiB");
+                    add("415", "The body is not application/json");
+                }
+                if has_query || has_path_id && operation.request_body.is_none() && has_query {
+                    add("400", "A query parameter is unknown or malformed");
+                }
+                if has_path_id {
+                    add("404", "No such resource visible to the caller");
+                }
+                if authenticated {
+                    add(
+                        "401",
+                        "The bearer token is missing, malformed, tampered with, expired or revoked",
+                    );
+                }
+                if touches_database {
+                    add("503", "The database is unavailable; retry shortly");
+                }
+            }
+        }
+    }
+}
+
+/// The OpenAPI document as pretty JSON.
+pub fn document_json() -> anyhow::Result<String> {
+    Ok(ApiDoc::openapi().to_pretty_json()?)
+}

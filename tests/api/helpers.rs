@@ -1,0 +1,695 @@
+//! Test harness: every test gets its own database, cloned from a migrated
+//! template, and its own server on port 0, so tests run in parallel and
+//! never see each other's rows.
+
+use std::net::TcpListener;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use actix_web::http::Method;
+use awc::http::header::HeaderMap;
+use chrono::Utc;
+use defmatch::auth::accounts::{create_account, NewAccount};
+use defmatch::config::{AuthSettings, LoginLimits};
+use defmatch::db::{self, DbPool};
+use defmatch::domain::account::{EmailAddress, NewPassword, Role};
+use defmatch::domain::region::Rom;
+use defmatch::http::state::AppState;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The server URL of the tests: `DATABASE_URL`, as the README's test command
+/// sets it, or the local default.
+pub fn server_database_url() -> String {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// `url` with its database name replaced by `database`.
+pub fn with_database(url: &str, database: &str) -> String {
+    let (without_query, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = without_query.find("://").map_or(0, |index| index + 3);
+    let base = match without_query[scheme_end..].find('/') {
+        Some(slash) => &without_query[..scheme_end + slash],
+        None => without_query,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+/// Name of the template database for the current migrations: a change to
+/// any migration makes a new template, so a stale one is never used.
+fn template_name() -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut entries: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .expect("migrations directory")
+        .map(|entry| entry.expect("migration entry").path())
+        .collect();
+    entries.sort();
+    for directory in entries {
+        for file in ["up.sql", "down.sql"] {
+            if let Ok(contents) = std::fs::read(directory.join(file)) {
+                hasher.update(&contents);
+            }
+        }
+    }
+    format!("defmatch_tpl_{}", &hex::encode(hasher.finalize())[..16])
+}
+
+#[derive(QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    exists: bool,
+}
+
+/// Creates the migrated template once per server; an advisory lock keeps
+/// parallel test processes from building it twice.
+fn ensure_template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let name = template_name();
+        let mut admin = PgConnection::establish(&server_database_url())
+            .expect("tests need PostgreSQL: set DATABASE_URL or run scripts/test.sh");
+        diesel::sql_query("SELECT pg_advisory_lock(4242001)")
+            .execute(&mut admin)
+            .expect("advisory lock");
+        let exists = diesel::sql_query(
+            "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists",
+        )
+        .bind::<Text, _>(&name)
+        .get_result::<Exists>(&mut admin)
+        .expect("look up template")
+        .exists;
+        if !exists {
+            let building = format!("{name}_building");
+            diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+            ))
+            .execute(&mut admin)
+            .expect("drop half-built template");
+            diesel::sql_query(format!("CREATE DATABASE \"{building}\""))
+                .execute(&mut admin)
+                .expect("create template");
+            {
+                let mut template =
+                    PgConnection::establish(&with_database(&server_database_url(), &building))
+                        .expect("connect to template");
+                db::run_migrations(&mut template).expect("migrate template");
+            }
+            diesel::sql_query(format!(
+                "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+            ))
+            .execute(&mut admin)
+            .expect("publish template");
+        }
+        diesel::sql_query("SELECT pg_advisory_unlock(4242001)")
+            .execute(&mut admin)
+            .expect("advisory unlock");
+        name
+    })
+}
+
+/// A database of one test, dropped when the test ends.
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// A fresh, migrated, empty database.
+    pub fn create() -> Self {
+        let template = ensure_template();
+        let name = format!("defmatch_test_{}", Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&server_database_url()).expect("connect to server");
+        let mut attempts = 0;
+        loop {
+            let created = diesel::sql_query(format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            ))
+            .execute(&mut admin);
+            match created {
+                Ok(_) => break,
+                // Two clones of one template at the same instant can collide.
+                Err(error) if attempts < 20 => {
+                    attempts += 1;
+                    eprintln!("retrying CREATE DATABASE: {error}");
+                    std::thread::sleep(Duration::from_millis(100 * attempts));
+                }
+                Err(error) => panic!("failed to create test database: {error}"),
+            }
+        }
+        TestDatabase {
+            url: with_database(&server_database_url(), &name),
+            name,
+        }
+    }
+
+    /// A direct connection, for checks the API does not expose.
+    pub fn connect(&self) -> PgConnection {
+        PgConnection::establish(&self.url).expect("connect to test database")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Dropping needs a connection of its own; do it off the async runtime.
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut admin) = PgConnection::establish(&server_database_url()) {
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut admin);
+            }
+        })
+        .join();
+    }
+}
+
+/// How to start a test server.
+#[derive(Clone)]
+pub struct Options {
+    pub login_limits: LoginLimits,
+    /// Connect the server through this URL instead of straight to the test
+    /// database (a proxy that a test can cut).
+    pub database_url_override: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            login_limits: LoginLimits::default(),
+            database_url_override: None,
+        }
+    }
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub database: TestDatabase,
+    pub jwt_secret: String,
+    pub pool: DbPool,
+    client: awc::Client,
+    server: actix_web::dev::ServerHandle,
+}
+
+/// The answer to a request.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `code` of a JSON error body.
+    pub fn error_code(&self) -> &str {
+        self.body["error"]["code"]
+            .as_str()
+            .unwrap_or("<no error code>")
+    }
+
+    /// The `field` of a JSON error body.
+    pub fn error_field(&self) -> Option<&str> {
+        self.body["error"]["field"].as_str()
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// The version in the ETag header.
+    pub fn etag_version(&self) -> i32 {
+        self.header("etag")
+            .expect("ETag header")
+            .trim_matches('"')
+            .parse()
+            .expect("numeric ETag")
+    }
+
+    /// `id` of the body, as a UUID.
+    pub fn id(&self) -> Uuid {
+        self.body["id"]
+            .as_str()
+            .expect("id in body")
+            .parse()
+            .expect("uuid id")
+    }
+
+    /// Panics with the body when the status is not `expected`.
+    #[track_caller]
+    pub fn expect(self, expected: u16) -> Self {
+        assert_eq!(
+            self.status, expected,
+            "unexpected status; body: {}",
+            self.body
+        );
+        self
+    }
+
+    /// Asserts a JSON error with this status and code.
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, code: &str) {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.error_code(),
+            code,
+            "unexpected error code; body: {}",
+            self.body
+        );
+        assert!(self.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+}
+
+/// A logged-in user of the tests.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub token: String,
+    pub refresh_token: String,
+    pub user_id: Uuid,
+    pub organisation_id: Option<Uuid>,
+    pub email: String,
+}
+
+impl Actor {
+    /// The bearer token, for the request helpers.
+    pub fn auth(&self) -> Option<&str> {
+        Some(&self.token)
+    }
+}
+
+/// Starts a server with default options.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+/// Starts a server on port 0 with a fresh database.
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let database = TestDatabase::create();
+    let jwt_secret = format!("test-secret-{}-{}", Uuid::new_v4(), Uuid::new_v4());
+    let connect_url = options
+        .database_url_override
+        .clone()
+        .unwrap_or_else(|| database.url.clone());
+    let pool = db::build_pool_with_timeout(&connect_url, 4, Duration::from_secs(1));
+    let auth = AuthSettings::with_secret(SecretString::from(jwt_secret.clone()));
+    let state = AppState::new(pool.clone(), &auth, options.login_limits);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    let port = listener.local_addr().expect("local address").port();
+    let server = defmatch::http::build_server(state, listener).expect("build server");
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        database,
+        jwt_secret,
+        pool,
+        client: awc::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .finish(),
+        server: handle,
+    }
+}
+
+impl TestApp {
+    /// Sends a request with an optional bearer token, extra headers and a raw body.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, String)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        for (name, value) in headers {
+            request = request.insert_header((*name, value.clone()));
+        }
+        let sent = match body {
+            Some((content_type, bytes)) => {
+                request
+                    .insert_header(("Content-Type", content_type.to_owned()))
+                    .send_body(bytes)
+                    .await
+            }
+            None => request.send().await,
+        };
+        let mut response = sent.expect("request failed to send");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("read body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(Method::GET, path, token, &[], None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send(
+            Method::POST,
+            path,
+            token,
+            &[],
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+    }
+
+    /// POST with `If-Match: "version"`.
+    pub async fn post_if_match(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        version: i32,
+        body: Value,
+    ) -> Reply {
+        let headers = [("If-Match", format!("\"{version}\""))];
+        self.send(
+            Method::POST,
+            path,
+            token,
+            &headers,
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+    }
+
+    /// PATCH with `If-Match: "version"`.
+    pub async fn patch(&self, path: &str, token: Option<&str>, version: i32, body: Value) -> Reply {
+        let headers = [("If-Match", format!("\"{version}\""))];
+        self.send(
+            Method::PATCH,
+            path,
+            token,
+            &headers,
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+    }
+
+    /// DELETE with `If-Match: "version"`.
+    pub async fn delete(&self, path: &str, token: Option<&str>, version: i32) -> Reply {
+        let headers = [("If-Match", format!("\"{version}\""))];
+        self.send(Method::DELETE, path, token, &headers, None).await
+    }
+
+    /// Logs in through the API.
+    pub async fn log_in(&self, email: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": PASSWORD}),
+        )
+        .await
+    }
+
+    async fn actor_for(&self, email: &str, user_id: Uuid, organisation_id: Option<Uuid>) -> Actor {
+        let reply = self.log_in(email).await.expect(200);
+        Actor {
+            token: reply.body["access_token"]
+                .as_str()
+                .expect("access token")
+                .to_owned(),
+            refresh_token: reply.body["refresh_token"]
+                .as_str()
+                .expect("refresh token")
+                .to_owned(),
+            user_id,
+            organisation_id,
+            email: email.to_owned(),
+        }
+    }
+
+    /// Creates an account straight in the database (as `defmatch user create` does).
+    pub fn create_account(&self, email: &str, role: Role, organisation_id: Option<Uuid>) -> Uuid {
+        let mut connection = self.database.connect();
+        let email = EmailAddress::try_from(email.to_owned()).expect("email");
+        let password = NewPassword::try_from(PASSWORD.to_owned()).expect("password");
+        let account = NewAccount {
+            email: &email,
+            display_name: "Test user",
+            role,
+            organisation_id,
+        };
+        create_account(&mut connection, &account, &password, Utc::now())
+            .expect("create account")
+            .id
+    }
+
+    /// Creates an organisation straight in the database.
+    pub fn create_organisation(
+        &self,
+        kind: defmatch::domain::account::OrganisationKind,
+        name: &str,
+        rom: Option<Rom>,
+    ) -> Uuid {
+        let mut connection = self.database.connect();
+        match rom.map(|rom| db::organisations::find_rom(&mut connection, rom)) {
+            Some(Ok(Some(existing))) => return existing.id,
+            _ => {}
+        }
+        if let Ok(Some(existing)) = db::organisations::find_by_name(&mut connection, kind, name) {
+            return existing.id;
+        }
+        db::organisations::insert(
+            &mut connection,
+            &db::organisations::NewOrganisation { kind, name, rom },
+        )
+        .expect("create organisation")
+        .id
+    }
+
+    /// An admin, logged in.
+    pub async fn admin(&self) -> Actor {
+        let email = format!("admin-{}@defmatch.test", short_id());
+        let user_id = self.create_account(&email, Role::Admin, None);
+        self.actor_for(&email, user_id, None).await
+    }
+
+    /// A procurement officer of the defence organisation `organisation`, logged in.
+    pub async fn procurement(&self, organisation: &str) -> Actor {
+        use defmatch::domain::account::OrganisationKind;
+        let organisation_id =
+            self.create_organisation(OrganisationKind::Defence, organisation, None);
+        let email = format!("procurement-{}@defmatch.test", short_id());
+        let user_id = self.create_account(&email, Role::Procurement, Some(organisation_id));
+        self.actor_for(&email, user_id, Some(organisation_id)).await
+    }
+
+    /// A ROM officer of `rom`, logged in.
+    pub async fn rom_officer(&self, rom: Rom) -> Actor {
+        use defmatch::domain::account::OrganisationKind;
+        let organisation_id =
+            self.create_organisation(OrganisationKind::Rom, rom.name(), Some(rom));
+        let email = format!("rom-{}@defmatch.test", short_id());
+        let user_id = self.create_account(&email, Role::RomOfficer, Some(organisation_id));
+        self.actor_for(&email, user_id, Some(organisation_id)).await
+    }
+
+    /// A start-up account registered through the API, without a profile yet.
+    pub async fn startup_account(&self, company: &str) -> Actor {
+        let email = format!("founder-{}@startup.test", short_id());
+        let reply = self
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company}),
+            )
+            .await
+            .expect(201);
+        Actor {
+            token: reply.body["tokens"]["access_token"]
+                .as_str()
+                .expect("token")
+                .to_owned(),
+            refresh_token: reply.body["tokens"]["refresh_token"]
+                .as_str()
+                .expect("refresh")
+                .to_owned(),
+            user_id: reply.body["user"]["id"]
+                .as_str()
+                .expect("user id")
+                .parse()
+                .expect("uuid"),
+            organisation_id: Some(
+                reply.body["organisation"]["id"]
+                    .as_str()
+                    .expect("org id")
+                    .parse()
+                    .expect("uuid"),
+            ),
+            email,
+        }
+    }
+
+    /// A start-up account with a profile built from `profile`; returns the actor and profile id.
+    pub async fn startup_with_profile(&self, profile: Value) -> (Actor, Uuid) {
+        let company = profile["name"].as_str().unwrap_or("Start-up").to_owned();
+        let actor = self.startup_account(&company).await;
+        let reply = self
+            .post("/api/v1/startups", actor.auth(), profile)
+            .await
+            .expect(201);
+        let id = reply.id();
+        (actor, id)
+    }
+
+    /// Marks a user as vetted, straight in the database.
+    pub fn vet(&self, actor: &Actor) {
+        use defmatch::db::schema::users;
+        let mut connection = self.database.connect();
+        diesel::update(users::table.find(actor.user_id))
+            .set(users::vetted_at.eq(Some(Utc::now())))
+            .execute(&mut connection)
+            .expect("vet user");
+    }
+
+    /// A procurement officer's challenge, created from `body` and moved to `status`.
+    pub async fn challenge_in_status(&self, officer: &Actor, body: Value, status: &str) -> Uuid {
+        let created = self
+            .post("/api/v1/challenges", officer.auth(), body)
+            .await
+            .expect(201);
+        let id = created.id();
+        let path = format!("/api/v1/challenges/{id}/status");
+        let mut version = created.etag_version();
+        let steps: &[&str] = match status {
+            "draft" => &[],
+            "published" => &["published"],
+            "open" => &["open"],
+            "closed" => &["open", "closed"],
+            "awarded" => &["open", "closed", "awarded"],
+            "withdrawn" => &["open", "withdrawn"],
+            other => panic!("unknown status {other}"),
+        };
+        for step in steps {
+            let moved = self
+                .post_if_match(&path, officer.auth(), version, json!({"status": step}))
+                .await
+                .expect(200);
+            version = moved.etag_version();
+        }
+        id
+    }
+
+    /// Stops the server gracefully.
+    pub async fn stop(&self) {
+        self.server.stop(true).await;
+    }
+}
+
+fn short_id() -> String {
+    Uuid::new_v4().simple().to_string()[..12].to_owned()
+}
+
+/// A valid Dutch start-up profile; override fields with [`merge`].
+pub fn startup_profile(name: &str) -> Value {
+    static NEXT_KVK: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let serial = NEXT_KVK.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let random = (Uuid::new_v4().as_u128() % 1_000_000) as u32;
+    json!({
+        "name": name,
+        "kvk_number": format!("{:08}", (random * 97 + serial) % 100_000_000),
+        "website": "https://startup.example",
+        "description": format!("{name} builds passive radar for small drone detection."),
+        "technologies": ["autonomy-drones", "imaging-sensing"],
+        "keywords": ["radar", "C-UAS"],
+        "province": "NL-NH",
+        "country": "NL",
+        "city": "Amsterdam",
+        "trl": 6,
+        "employees": 12,
+        "founded_year": 2020,
+        "dual_use": true,
+        "abdo_clearance": null,
+        "export_control_categories": [6],
+        "contact_name": "Anna de Vries",
+        "contact_email": "anna@startup.example",
+        "contact_phone": "+31 20 555 0100"
+    })
+}
+
+/// A valid challenge; override fields with [`merge`].
+pub fn challenge_body(title: &str) -> Value {
+    let now = Utc::now();
+    json!({
+        "title": title,
+        "summary": "Detect small drones approaching an airbase.",
+        "description": "Airbases need early warning of small drones, day and night.",
+        "desired_outcome": "A demonstrator at TRL 6.",
+        "technologies": ["autonomy-drones"],
+        "keywords": ["C-UAS", "radar"],
+        "preferred_provinces": ["NL-NH"],
+        "trl_min": 4,
+        "trl_max": 7,
+        "budget_min_eur": 50000,
+        "budget_max_eur": 250000,
+        "pre_release_at": (now - chrono::Duration::days(1)).to_rfc3339(),
+        "opens_at": now.to_rfc3339(),
+        "closes_at": (now + chrono::Duration::days(30)).to_rfc3339(),
+        "visibility": "public",
+        "abdo_required": false
+    })
+}
+
+/// `base` with the fields of `changes` replaced (a shallow JSON merge).
+pub fn merge(mut base: Value, changes: Value) -> Value {
+    if let (Some(base_object), Value::Object(change_object)) = (base.as_object_mut(), changes) {
+        for (key, value) in change_object {
+            base_object.insert(key, value);
+        }
+    }
+    base
+}
+
+/// `base` without `field`.
+pub fn without(mut base: Value, field: &str) -> Value {
+    if let Some(object) = base.as_object_mut() {
+        object.remove(field);
+    }
+    base
+}
