@@ -42,6 +42,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(health::healthz)
         .service(health::readyz)
         .service(health::metrics)
+        // Before the API scope, which would otherwise claim /api/v1/openapi.json.
+        .service(
+            SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::ApiDoc::openapi()),
+        )
         .service(
             web::scope(openapi::API_PREFIX)
                 .service(auth_routes::register)
@@ -85,8 +89,23 @@ async fn redirect_to_docs() -> HttpResponse {
         .finish()
 }
 
-async fn route_not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::NotFound, "no such route"))
+/// Answers a request no route took: 405 with `Allow` when the path exists
+/// with other methods, 404 otherwise.
+async fn route_not_found(request: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    let allowed = openapi::methods_for_path(request.path());
+    if allowed.is_empty() {
+        return Err(ApiError::new(ErrorCode::NotFound, "no such route"));
+    }
+    let allow = allowed.join(", ");
+    let error = ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{} is not allowed here; allowed: {allow}", request.method()),
+    );
+    let mut response = error.error_response();
+    if let Ok(value) = header::HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    Ok(response)
 }
 
 /// The error code for a status that a framework layer produced without a body of ours.

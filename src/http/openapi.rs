@@ -165,3 +165,50 @@ impl Modify for CommonErrors {
 pub fn document_json() -> anyhow::Result<String> {
     Ok(ApiDoc::openapi().to_pretty_json()?)
 }
+
+/// The methods the API document lists for a concrete request path, such as
+/// `/api/v1/challenges/3f…`; empty when no documented route has that shape.
+pub fn methods_for_path(request_path: &str) -> Vec<&'static str> {
+    static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        ApiDoc::openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, present)| present.then_some(method))
+                .collect();
+                (segments, methods)
+            })
+            .collect()
+    });
+    let request_segments: Vec<&str> = request_path.trim_end_matches('/').split('/').collect();
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for (template, methods) in routes {
+        let same_shape = template.len() == request_segments.len()
+            && template
+                .iter()
+                .zip(&request_segments)
+                .all(|(expected, actual)| {
+                    (expected.starts_with('{') && !actual.is_empty()) || expected == actual
+                });
+        if same_shape {
+            for method in methods {
+                if !allowed.contains(method) {
+                    allowed.push(method);
+                }
+            }
+        }
+    }
+    allowed
+}

@@ -50,6 +50,39 @@ pub fn with_database(url: &str, database: &str) -> String {
     }
 }
 
+/// `url` with its host and port replaced by `authority`.
+pub fn with_authority(url: &str, authority: &str) -> String {
+    let scheme_end = url.find("://").map_or(0, |index| index + 3);
+    let rest = &url[scheme_end..];
+    let host_start = rest.find('@').map_or(0, |index| index + 1);
+    let host_end = rest[host_start..]
+        .find('/')
+        .map_or(rest.len(), |index| host_start + index);
+    format!(
+        "{}{}{}{}",
+        &url[..scheme_end],
+        &rest[..host_start],
+        authority,
+        &rest[host_end..]
+    )
+}
+
+/// Host and port of the database server in `url`.
+pub fn authority_of(url: &str) -> String {
+    let scheme_end = url.find("://").map_or(0, |index| index + 3);
+    let rest = &url[scheme_end..];
+    let host_start = rest.find('@').map_or(0, |index| index + 1);
+    let host_end = rest[host_start..]
+        .find(['/', '?'])
+        .map_or(rest.len(), |index| host_start + index);
+    let authority = &rest[host_start..host_end];
+    if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:5432")
+    }
+}
+
 /// Name of the template database for the current migrations: a change to
 /// any migration makes a new template, so a stale one is never used.
 fn template_name() -> String {
@@ -183,16 +216,16 @@ impl Drop for TestDatabase {
 #[derive(Clone)]
 pub struct Options {
     pub login_limits: LoginLimits,
-    /// Connect the server through this URL instead of straight to the test
-    /// database (a proxy that a test can cut).
-    pub database_url_override: Option<String>,
+    /// Connect the server to the database through this address instead of
+    /// straight to the server (a proxy that a test can cut).
+    pub connect_through: Option<std::net::SocketAddr>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             login_limits: LoginLimits::default(),
-            database_url_override: None,
+            connect_through: None,
         }
     }
 }
@@ -311,10 +344,10 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let database = TestDatabase::create();
     let jwt_secret = format!("test-secret-{}-{}", Uuid::new_v4(), Uuid::new_v4());
-    let connect_url = options
-        .database_url_override
-        .clone()
-        .unwrap_or_else(|| database.url.clone());
+    let connect_url = match options.connect_through {
+        Some(address) => with_authority(&database.url, &address.to_string()),
+        None => database.url.clone(),
+    };
     let pool = db::build_pool_with_timeout(&connect_url, 4, Duration::from_secs(1));
     let auth = AuthSettings::with_secret(SecretString::from(jwt_secret.clone()));
     let state = AppState::new(pool.clone(), &auth, options.login_limits);

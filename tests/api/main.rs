@@ -3,4 +3,13 @@
 
 mod helpers;
 
+mod auth;
+mod challenges;
+mod demo;
+mod errors;
+mod operations;
+mod organisations;
+mod resilience;
+mod startups;
 mod taxonomy;
+mod users;

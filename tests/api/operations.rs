@@ -1,0 +1,111 @@
+//! Liveness, readiness, metrics and the API description.
+
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn liveness_and_readiness_answer_when_all_is_well() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.get("/healthz", None).await.expect(200).body["status"],
+        "ok"
+    );
+    assert_eq!(
+        app.get("/readyz", None).await.expect(200).body["status"],
+        "ready"
+    );
+}
+
+#[actix_web::test]
+async fn metrics_count_requests_by_route_pattern_and_status_and_show_the_pool() {
+    let app = spawn_app().await;
+    app.get("/api/v1/taxonomy", None).await.expect(200);
+    app.get(
+        "/api/v1/challenges/00000000-0000-4000-8000-000000000000",
+        None,
+    )
+    .await
+    .expect(404);
+    let reply = app.get("/metrics", None).await.expect(200);
+    let text = reply.body.as_str().expect("text body");
+    assert!(text.contains(
+        r#"defmatch_http_requests_total{method="GET",route="/api/v1/taxonomy",status="200"} 1"#
+    ));
+    // the route pattern, not the id, so labels stay bounded
+    assert!(
+        text.contains(r#"route="/api/v1/challenges/{id}",status="404""#),
+        "{text}"
+    );
+    assert!(text.contains("defmatch_http_request_duration_seconds_bucket"));
+    assert!(text.contains("defmatch_db_pool_max_connections 4"));
+}
+
+#[actix_web::test]
+async fn the_openapi_document_lists_every_route_with_its_errors() {
+    let app = spawn_app().await;
+    let spec = app.get("/api/v1/openapi.json", None).await.expect(200).body;
+    assert_eq!(spec["openapi"].as_str().map(|v| &v[..2]), Some("3."));
+    let paths = spec["paths"].as_object().expect("paths");
+    for expected in [
+        "/api/v1/auth/login",
+        "/api/v1/challenges/{id}/status",
+        "/api/v1/startups/{id}",
+        "/api/v1/users/{id}",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ] {
+        assert!(paths.contains_key(expected), "missing {expected}");
+    }
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().expect("responses");
+            if path.starts_with("/api/v1") && !path.contains("taxonomy") {
+                assert!(responses.contains_key("503"), "{method} {path} lacks 503");
+            }
+            if operation.get("requestBody").is_some() {
+                for status in ["400", "413", "415"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
+                }
+            }
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|requirements| {
+                    requirements
+                        .iter()
+                        .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+                });
+            if secured {
+                assert!(responses.contains_key("401"), "{method} {path} lacks 401");
+            }
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(
+                        schema,
+                        &Value::from("#/components/schemas/ErrorBody"),
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_interactive_docs_are_served_without_a_cdn() {
+    let app = spawn_app().await;
+    let page = app.get("/docs/", None).await.expect(200);
+    let html = page.body.as_str().expect("html");
+    assert!(html.contains("swagger"), "{html}");
+    assert!(
+        !html.contains("unpkg.com") && !html.contains("cdn."),
+        "no CDN: {html}"
+    );
+    let redirect = app.get("/docs", None).await;
+    assert_eq!(redirect.status, 200, "the /docs redirect lands on the UI");
+}

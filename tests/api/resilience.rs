@@ -1,0 +1,203 @@
+//! Faults: the database going away and coming back, and a graceful stop.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpStream as AsyncTcpStream};
+
+use crate::helpers::{authority_of, server_database_url, spawn_app_with, Options, TestDatabase};
+
+/// A TCP proxy in front of PostgreSQL that a test can cut and restore.
+struct CuttableProxy {
+    address: SocketAddr,
+    down: Arc<AtomicBool>,
+    connections: Arc<Mutex<Vec<actix_web::rt::task::JoinHandle<()>>>>,
+}
+
+impl CuttableProxy {
+    async fn start(upstream: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let address = listener.local_addr().expect("proxy address");
+        let down = Arc::new(AtomicBool::new(false));
+        let connections = Arc::new(Mutex::new(Vec::new()));
+        let (down_flag, tracked) = (down.clone(), connections.clone());
+        actix_web::rt::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else {
+                    return;
+                };
+                if down_flag.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let upstream = upstream.clone();
+                let handle = actix_web::rt::spawn(async move {
+                    if let Ok(mut server) = AsyncTcpStream::connect(&upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                tracked.lock().unwrap().push(handle);
+            }
+        });
+        CuttableProxy {
+            address,
+            down,
+            connections,
+        }
+    }
+
+    /// Refuses new connections and breaks the open ones, as a crashed server would.
+    fn cut(&self) {
+        self.down.store(true, Ordering::SeqCst);
+        for connection in self.connections.lock().unwrap().drain(..) {
+            connection.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.down.store(false, Ordering::SeqCst);
+    }
+}
+
+#[actix_web::test]
+async fn while_the_database_is_down_requests_get_503_and_the_service_recovers_without_restart() {
+    let proxy = CuttableProxy::start(authority_of(&server_database_url())).await;
+    let app = spawn_app_with(Options {
+        connect_through: Some(proxy.address),
+        ..Options::default()
+    })
+    .await;
+    app.get("/readyz", None).await.expect(200);
+    app.get("/api/v1/challenges", None).await.expect(200);
+
+    proxy.cut();
+    let listing = app.get("/api/v1/challenges", None).await;
+    listing.expect_error(503, "service_unavailable");
+    assert!(
+        listing.header("retry-after").is_some(),
+        "503 says when to retry"
+    );
+    app.get("/readyz", None)
+        .await
+        .expect_error(503, "service_unavailable");
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            serde_json::json!({"email": "nobody@defmatch.test", "password": "whatever password"}),
+        )
+        .await;
+    login.expect_error(503, "service_unavailable");
+    // Liveness does not depend on the database.
+    app.get("/healthz", None).await.expect(200);
+
+    proxy.restore();
+    let mut recovered = false;
+    for _ in 0..50 {
+        if app.get("/readyz", None).await.status == 200 {
+            recovered = true;
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        recovered,
+        "the service must recover once the database is back"
+    );
+    app.get("/api/v1/challenges", None).await.expect(200);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
+}
+
+fn wait_until_listening(address: &str) {
+    for _ in 0..300 {
+        if TcpStream::connect(address).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the server did not start listening on {address}");
+}
+
+#[test]
+fn on_sigterm_a_request_in_flight_completes_before_the_process_exits() {
+    let database = TestDatabase::create();
+    let port = free_port();
+    let address = format!("127.0.0.1:{port}");
+    let data_dir = std::env::temp_dir().join(format!("defmatch-sigterm-{port}"));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_defmatch"))
+        .args(["serve", "--bind", &address])
+        .env("DATABASE_URL", &database.url)
+        .env("JWT_SECRET", "a-test-secret-that-is-at-least-32-bytes-long")
+        .env("DEFMATCH_DATA_DIR", &data_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start defmatch serve");
+    wait_until_listening(&address);
+
+    // Start a request and send only half of its body: it is in flight.
+    let body = br#"{"email":"nobody@defmatch.test","password":"not the password"}"#;
+    let mut connection = TcpStream::connect(&address).expect("connect");
+    connection
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        connection,
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .expect("send head");
+    connection
+        .write_all(&body[..20])
+        .expect("send half the body");
+    std::thread::sleep(Duration::from_millis(300));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        server.try_wait().expect("poll server").is_none(),
+        "the server must wait for the request in flight"
+    );
+
+    connection
+        .write_all(&body[20..])
+        .expect("send the rest of the body");
+    let mut response = String::new();
+    connection
+        .read_to_string(&mut response)
+        .expect("read response");
+    assert!(
+        response.starts_with("HTTP/1.1 401"),
+        "the request in flight gets its real answer, got: {response}"
+    );
+    assert!(response.contains("invalid_credentials"), "{response}");
+
+    let mut exit = None;
+    for _ in 0..100 {
+        if let Some(status) = server.try_wait().expect("poll server") {
+            exit = Some(status);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let exit = exit.expect("the server exits once the request is done");
+    assert!(exit.success(), "a graceful stop exits 0, got {exit}");
+    let _ = std::fs::remove_dir_all(data_dir);
+}
