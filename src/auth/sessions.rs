@@ -105,9 +105,7 @@ pub fn refresh(
     });
     // The reuse revocation above must be committed even though the caller
     // gets an error, hence the nested Result.
-    outcome
-        .map_err(SessionError::from)
-        .and_then(|result| result)
+    outcome.and_then(|result| result)
 }
 
 fn issue_pair(

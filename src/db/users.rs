@@ -50,6 +50,17 @@ pub struct UserChanges {
     pub disabled_at: Option<Option<DateTime<Utc>>>,
 }
 
+impl UserChanges {
+    /// Whether nothing would change (diesel refuses an empty update).
+    pub fn is_empty(&self) -> bool {
+        self.display_name.is_none()
+            && self.role.is_none()
+            && self.vetted_at.is_none()
+            && self.vetted_by.is_none()
+            && self.disabled_at.is_none()
+    }
+}
+
 /// Inserts a user.
 pub fn insert(connection: &mut PgConnection, new: &NewUser<'_>) -> QueryResult<UserRow> {
     diesel::insert_into(users::table)

@@ -141,7 +141,7 @@ impl Modify for CommonErrors {
                     add("413", "The body is larger than 1 MiB");
                     add("415", "The body is not application/json");
                 }
-                if has_query || has_path_id && operation.request_body.is_none() && has_query {
+                if has_query {
                     add("400", "A query parameter is unknown or malformed");
                 }
                 if has_path_id {

@@ -11,7 +11,7 @@ use awc::http::header::HeaderMap;
 use chrono::Utc;
 use defmatch::auth::accounts::{create_account, NewAccount};
 use defmatch::config::{AuthSettings, LoginLimits};
-use defmatch::db::{self, DbPool};
+use defmatch::db;
 use defmatch::domain::account::{EmailAddress, NewPassword, Role};
 use defmatch::domain::region::Rom;
 use defmatch::http::state::AppState;
@@ -213,7 +213,7 @@ impl Drop for TestDatabase {
 }
 
 /// How to start a test server.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Options {
     pub login_limits: LoginLimits,
     /// Connect the server to the database through this address instead of
@@ -221,23 +221,12 @@ pub struct Options {
     pub connect_through: Option<std::net::SocketAddr>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            login_limits: LoginLimits::default(),
-            connect_through: None,
-        }
-    }
-}
-
 /// A running server with its own database.
 pub struct TestApp {
     pub address: String,
     pub database: TestDatabase,
     pub jwt_secret: String,
-    pub pool: DbPool,
     client: awc::Client,
-    server: actix_web::dev::ServerHandle,
 }
 
 /// The answer to a request.
@@ -350,21 +339,18 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     };
     let pool = db::build_pool_with_timeout(&connect_url, 4, Duration::from_secs(1));
     let auth = AuthSettings::with_secret(SecretString::from(jwt_secret.clone()));
-    let state = AppState::new(pool.clone(), &auth, options.login_limits);
+    let state = AppState::new(pool, &auth, options.login_limits);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
     let server = defmatch::http::build_server(state, listener).expect("build server");
-    let handle = server.handle();
     actix_web::rt::spawn(server);
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         database,
         jwt_secret,
-        pool,
         client: awc::Client::builder()
             .timeout(Duration::from_secs(30))
             .finish(),
-        server: handle,
     }
 }
 
@@ -521,9 +507,10 @@ impl TestApp {
         rom: Option<Rom>,
     ) -> Uuid {
         let mut connection = self.database.connect();
-        match rom.map(|rom| db::organisations::find_rom(&mut connection, rom)) {
-            Some(Ok(Some(existing))) => return existing.id,
-            _ => {}
+        if let Some(Ok(Some(existing))) =
+            rom.map(|rom| db::organisations::find_rom(&mut connection, rom))
+        {
+            return existing.id;
         }
         if let Ok(Some(existing)) = db::organisations::find_by_name(&mut connection, kind, name) {
             return existing.id;
@@ -647,11 +634,6 @@ impl TestApp {
             version = moved.etag_version();
         }
         id
-    }
-
-    /// Stops the server gracefully.
-    pub async fn stop(&self) {
-        self.server.stop(true).await;
     }
 }
 

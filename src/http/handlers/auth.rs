@@ -71,7 +71,16 @@ pub async fn register(
                         name: &company_name,
                         rom: None,
                     },
-                )?;
+                )
+                .map_err(|error| {
+                    // The unique name of an organisation is the company name here.
+                    let error = ApiError::from(error);
+                    if error.code == ErrorCode::Conflict {
+                        error.with_field("company_name")
+                    } else {
+                        error
+                    }
+                })?;
                 let user = users::insert(
                     connection,
                     &users::NewUser {

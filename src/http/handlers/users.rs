@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::accounts::{create_account, AccountError, NewAccount};
-use crate::db::{sessions, users};
+use crate::db::{organisations, sessions, users};
 use crate::domain::account::Role;
 use crate::domain::text::bounded_text;
 use crate::http::auth::{AdminUser, AuthUser};
@@ -219,12 +219,19 @@ pub async fn update_user(
                         .map(|disabled| disabled.then(|| current.disabled_at.unwrap_or(now))),
                 };
                 if let Some(role) = request.role {
-                    if role.organisation_kind().is_none() != current.organisation_id.is_none() {
+                    let organisation_kind = match current.organisation_id {
+                        Some(organisation_id) => Some(organisations::find(connection, organisation_id)?.kind),
+                        None => None,
+                    };
+                    if role.organisation_kind() != organisation_kind {
                         return Err(ApiError::invalid(
                             "role",
-                            "the new role does not fit the user's organisation; create a new account instead",
+                            "the new role does not fit the kind of the user's organisation; create a new account instead",
                         ));
                     }
+                }
+                if changes.is_empty() {
+                    return Ok(current);
                 }
                 let updated = users::update_if_version(connection, user_id, if_match.0, &changes)?
                     .ok_or_else(|| ApiError::stale(current.version))?;

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Property-based API testing driven by the OpenAPI spec (schemathesis) against the demo server.
+#
+#   scripts/schemathesis.sh                    # build, fresh demo database, start server, test, stop
+#   SCHEMATHESIS_MAX_EXAMPLES=100 scripts/schemathesis.sh
+#   scripts/schemathesis.sh --include-path-regex '/challenges'   # extra arguments go to `schemathesis run`
+#
+# Steps: a Python venv in target/schemathesis-venv with a pinned schemathesis; `cargo build`;
+# PostgreSQL from scripts/ensure-postgres.sh, with the database `defmatch_schemathesis` dropped
+# and created anew (always on the same server as DATABASE_URL); `defmatch serve --demo` on a free
+# port of 127.0.0.1; a login as the demo admin; `schemathesis run` with every check; the server
+# is stopped on exit. Exits non-zero when schemathesis reports a failure. See docs/schemathesis.md.
+#
+# Environment knobs:
+#   SCHEMATHESIS_MAX_EXAMPLES=N    test cases per operation and phase (default: 25)
+#   SCHEMATHESIS_PHASES=list       default: examples,coverage,fuzzing,stateful
+#   SCHEMATHESIS_WORKERS=N         concurrent workers (default: 2)
+#   SCHEMATHESIS_SEED=N            random seed, for a reproducible run (default: random; printed)
+#   SCHEMATHESIS_REPORT_DIR=dir    JUnit report and server log (default: target/schemathesis-report)
+#   DEFMATCH_PG_DB=name            the throw-away database (default: defmatch_schemathesis)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PROJECT_DIR="$(pwd -P)"
+
+SCHEMATHESIS_VERSION="4.32.5"
+MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-25}"
+PHASES="${SCHEMATHESIS_PHASES:-examples,coverage,fuzzing,stateful}"
+WORKERS="${SCHEMATHESIS_WORKERS:-2}"
+SEED="${SCHEMATHESIS_SEED:-$((RANDOM * 32768 + RANDOM))}"
+REPORT_DIR="${SCHEMATHESIS_REPORT_DIR:-$PROJECT_DIR/target/schemathesis-report}"
+VENV="$PROJECT_DIR/target/schemathesis-venv"
+ADMIN_EMAIL="admin@defmatch.example"
+DEMO_PASSWORD="defmatch-demo"
+
+log() { printf '[schemathesis.sh] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+as_root() {
+    if [[ $EUID -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "root rights needed for: $* (run as root or install sudo)"
+    fi
+}
+apt_install() {
+    command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install $* yourself"
+    log "installing with apt-get: $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# --- 1. Python venv with schemathesis ---------------------------------------------------
+command -v python3 >/dev/null 2>&1 || apt_install python3
+if [[ ! -x "$VENV/bin/schemathesis" ]] ||
+    [[ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != *"$SCHEMATHESIS_VERSION"* ]]; then
+    if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        # Debian ships venv/ensurepip separately (python3-venv, or python3.X-venv)
+        py_minor="$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+        apt_install python3-venv "python${py_minor}-venv" || apt_install python3-venv
+    fi
+    rm -rf "$VENV"
+    log "creating $VENV with schemathesis==$SCHEMATHESIS_VERSION"
+    python3 -m venv "$VENV"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+PY="$VENV/bin/python"
+log "$("$VENV/bin/schemathesis" --version)"
+
+# --- 2. build ------------------------------------------------------------------------------
+if ! command -v cargo >/dev/null 2>&1 && [[ -f "$HOME/.cargo/env" ]]; then
+    # shellcheck source=/dev/null
+    . "$HOME/.cargo/env"
+fi
+command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust from https://rustup.rs"
+
+# --- 3. PostgreSQL with a fresh database ---------------------------------------------------
+export DEFMATCH_PG_DB="${DEFMATCH_PG_DB:-defmatch_schemathesis}"
+# exports DATABASE_URL (see the file for how PostgreSQL is found; also installs libpq-dev etc.)
+# shellcheck source=/dev/null
+source scripts/ensure-postgres.sh
+
+log "+ cargo build"
+cargo build --bin defmatch
+
+# The same server as DATABASE_URL, but our own database (even when DATABASE_URL named another)
+# and the maintenance database `postgres` to drop and create it from.
+read -r DB_URL MAINT_URL < <("$PY" - "$DATABASE_URL" "$DEFMATCH_PG_DB" <<'EOF'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+url, db = sys.argv[1], sys.argv[2]
+parts = urlsplit(url)
+print(urlunsplit(parts._replace(path="/" + db)), urlunsplit(parts._replace(path="/postgres")))
+EOF
+)
+[[ "$DEFMATCH_PG_DB" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "DEFMATCH_PG_DB='$DEFMATCH_PG_DB' is not a plain name"
+
+PSQL="$(command -v psql || true)"
+if [[ -z "$PSQL" ]]; then
+    for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [[ -x "$candidate/psql" ]]; then PSQL="$candidate/psql"; break; fi
+    done
+fi
+if [[ -z "$PSQL" ]]; then
+    apt_install postgresql-client
+    PSQL="$(command -v psql)"
+fi
+psql_maint() { PGCONNECT_TIMEOUT=5 "$PSQL" -w -X -q -v ON_ERROR_STOP=1 -tA -d "$MAINT_URL" -c "$1"; }
+log "dropping and creating database '$DEFMATCH_PG_DB' (fresh demo data)"
+psql_maint "DROP DATABASE IF EXISTS \"$DEFMATCH_PG_DB\" WITH (FORCE)" 2>/dev/null ||
+    psql_maint "DROP DATABASE IF EXISTS \"$DEFMATCH_PG_DB\"" # PostgreSQL < 13 has no FORCE
+psql_maint "CREATE DATABASE \"$DEFMATCH_PG_DB\""
+export DATABASE_URL="$DB_URL"
+
+# --- 4. start the demo server --------------------------------------------------------------
+WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/defmatch-schemathesis.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+    local status=$?
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        log "stopping the server (pid $SERVER_PID)"
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK_DIR"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+BASE="http://127.0.0.1:$PORT"
+mkdir -p "$REPORT_DIR"
+SERVER_LOG="$REPORT_DIR/server.log"
+log "starting target/debug/defmatch serve --demo --bind 127.0.0.1:$PORT (log: $SERVER_LOG)"
+DEFMATCH_DATA_DIR="$WORK_DIR/data" INDEX_DIR="$WORK_DIR/index" DEFMATCH_LOG_FORMAT=json \
+    target/debug/defmatch serve --demo --bind "127.0.0.1:$PORT" >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+
+# --- 5. wait for /readyz, log in as the demo admin ----------------------------------------------
+"$PY" - "$BASE" "$SERVER_PID" <<'EOF' || { tail -n 30 "$SERVER_LOG" >&2; die "the server did not become ready"; }
+import os, sys, time, urllib.request
+base, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.time() + 120
+while time.time() < deadline:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("server exited")
+    try:
+        with urllib.request.urlopen(base + "/readyz", timeout=2) as r:
+            if r.status == 200:
+                sys.exit(0)
+    except Exception:
+        pass
+    time.sleep(0.5)
+sys.exit("timed out")
+EOF
+log "server ready on $BASE"
+
+login() { # prints an access token for the demo admin
+    "$PY" - "$BASE" "$ADMIN_EMAIL" "$DEMO_PASSWORD" <<'EOF'
+import json, sys, urllib.request
+base, email, password = sys.argv[1:4]
+request = urllib.request.Request(
+    base + "/api/v1/auth/login",
+    data=json.dumps({"email": email, "password": password}).encode(),
+    headers={"Content-Type": "application/json"},
+)
+with urllib.request.urlopen(request, timeout=10) as r:
+    print(json.load(r)["access_token"])
+EOF
+}
+TOKEN="$(login)" || die "could not log in as $ADMIN_EMAIL"
+# POST /auth/logout revokes the session of the token it is sent with: it gets a session of its own,
+# or the first logout would turn every later authenticated request into a 401.
+LOGOUT_TOKEN="$(login)" || die "could not log in as $ADMIN_EMAIL"
+log "logged in as $ADMIN_EMAIL"
+
+# --- 6. schemathesis -----------------------------------------------------------------------------
+CONFIG="$WORK_DIR/schemathesis.toml"
+cat >"$CONFIG" <<EOF
+[[operations]]
+include-name = "POST /api/v1/auth/logout"
+headers = { Authorization = "Bearer $LOGOUT_TOKEN" }
+EOF
+
+cmd=(
+    "$VENV/bin/schemathesis" --config-file "$CONFIG" run "$BASE/api/v1/openapi.json"
+    --header "Authorization: Bearer $TOKEN"
+    --checks all
+    --phases "$PHASES"
+    --max-examples "$MAX_EXAMPLES"
+    --workers "$WORKERS"
+    --seed "$SEED"
+    --request-timeout 30
+    --report junit --report-dir "$REPORT_DIR"
+    --generation-database none
+    --no-color
+    "$@"
+)
+log "+ schemathesis run $BASE/api/v1/openapi.json --header 'Authorization: Bearer ***' --checks all" \
+    "--phases $PHASES --max-examples $MAX_EXAMPLES --workers $WORKERS --seed $SEED" \
+    "--request-timeout 30 --report junit --report-dir $REPORT_DIR --generation-database none --no-color $*"
+status=0
+"${cmd[@]}" || status=$?
+if grep -q '"level":"ERROR"' "$SERVER_LOG"; then
+    log "the server logged errors (see $SERVER_LOG):"
+    grep '"level":"ERROR"' "$SERVER_LOG" | head -n 20 >&2
+fi
+if [[ $status -ne 0 ]]; then
+    log "schemathesis reported failures (exit $status); JUnit report and server log in $REPORT_DIR"
+else
+    log "schemathesis found no failures"
+fi
+exit "$status"
