@@ -30,6 +30,7 @@ SEED="${SCHEMATHESIS_SEED:-$((RANDOM * 32768 + RANDOM))}"
 REPORT_DIR="${SCHEMATHESIS_REPORT_DIR:-$PROJECT_DIR/target/schemathesis-report}"
 VENV="$PROJECT_DIR/target/schemathesis-venv"
 ADMIN_EMAIL="admin@defmatch.example"
+PROCUREMENT_EMAIL="inkoop.dmo@defmatch.example"
 DEMO_PASSWORD="defmatch-demo"
 
 log() { printf '[schemathesis.sh] %s\n' "$*" >&2; }
@@ -162,8 +163,8 @@ sys.exit("timed out")
 EOF
 log "server ready on $BASE"
 
-login() { # prints an access token for the demo admin
-    "$PY" - "$BASE" "$ADMIN_EMAIL" "$DEMO_PASSWORD" <<'EOF'
+login() { # email -> prints an access token
+    "$PY" - "$BASE" "$1" "$DEMO_PASSWORD" <<'EOF'
 import json, sys, urllib.request
 base, email, password = sys.argv[1:4]
 request = urllib.request.Request(
@@ -175,18 +176,59 @@ with urllib.request.urlopen(request, timeout=10) as r:
     print(json.load(r)["access_token"])
 EOF
 }
-TOKEN="$(login)" || die "could not log in as $ADMIN_EMAIL"
+register_startup() { # prints the access token of a new start-up account without a profile
+    "$PY" - "$BASE" "$DEMO_PASSWORD" <<'EOF'
+import json, sys, urllib.request
+base, password = sys.argv[1:3]
+request = urllib.request.Request(
+    base + "/api/v1/auth/register",
+    data=json.dumps({"email": "schemathesis@startup.example", "password": password,
+                     "display_name": "Schemathesis", "company_name": "Schemathesis Test B.V."}).encode(),
+    headers={"Content-Type": "application/json"},
+)
+with urllib.request.urlopen(request, timeout=30) as r:
+    print(json.load(r)["tokens"]["access_token"])
+EOF
+}
+# Every request carries the demo admin's token, except where only another role gets past 403.
+TOKEN="$(login "$ADMIN_EMAIL")" || die "could not log in as $ADMIN_EMAIL"
 # POST /auth/logout revokes the session of the token it is sent with: it gets a session of its own,
 # or the first logout would turn every later authenticated request into a 401.
-LOGOUT_TOKEN="$(login)" || die "could not log in as $ADMIN_EMAIL"
-log "logged in as $ADMIN_EMAIL"
+LOGOUT_TOKEN="$(login "$ADMIN_EMAIL")" || die "could not log in as $ADMIN_EMAIL"
+# Only procurement officers post challenges (admins may edit them).
+PROCUREMENT_TOKEN="$(login "$PROCUREMENT_EMAIL")" || die "could not log in as $PROCUREMENT_EMAIL"
+# Only a start-up account without a profile creates one, and only the start-up itself edits it.
+STARTUP_TOKEN="$(register_startup)" || die "could not register a start-up account"
+log "logged in as $ADMIN_EMAIL, as $PROCUREMENT_EMAIL and as a new start-up account"
 
 # --- 6. schemathesis -----------------------------------------------------------------------------
 CONFIG="$WORK_DIR/schemathesis.toml"
 cat >"$CONFIG" <<EOF
+# A missing If-Match is answered 428 Precondition Required (RFC 6585), as the spec documents;
+# the check's default list (400, 401, 403, 406, 415, 422) lacks that status.
+[checks.missing_required_header]
+expected-statuses = [400, 401, 403, 406, 415, 422, 428]
+
+# A well-formed If-Match that is not the current version is answered 412, as the spec documents:
+# a valid request that a generator cannot make succeed. Otherwise the check's defaults.
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "3xx", 401, 403, 404, 409, 412, 429, "5xx"]
+
 [[operations]]
 include-name = "POST /api/v1/auth/logout"
 headers = { Authorization = "Bearer $LOGOUT_TOKEN" }
+
+[[operations]]
+include-name = "POST /api/v1/challenges"
+headers = { Authorization = "Bearer $PROCUREMENT_TOKEN" }
+
+[[operations]]
+include-name = "POST /api/v1/startups"
+headers = { Authorization = "Bearer $STARTUP_TOKEN" }
+
+[[operations]]
+include-name = "PATCH /api/v1/startups/{id}"
+headers = { Authorization = "Bearer $STARTUP_TOKEN" }
 EOF
 
 cmd=(

@@ -81,6 +81,8 @@ CREATE TABLE startups (
     kvk_number text CHECK (kvk_number ~ '^[0-9]{8}$'),
     website text CHECK (website ~ '^https?://' AND length(website) <= 500),
     description text NOT NULL CHECK (length(description) BETWEEN 1 AND 20000),
+    -- the description with the company name blanked out, for anonymous cards
+    description_anonymised text NOT NULL,
     technologies text[] NOT NULL DEFAULT '{}' CHECK (technologies <@ ARRAY[
         'ai-data', 'autonomy-drones', 'cybersecurity', 'quantum', 'photonics', 'semiconductors',
         'imaging-sensing', 'mechatronics-robotics', 'energy-propulsion', 'materials-manufacturing',

@@ -60,6 +60,7 @@ diesel::table! {
         kvk_number -> Nullable<Text>,
         website -> Nullable<Text>,
         description -> Text,
+        description_anonymised -> Text,
         technologies -> Array<Text>,
         keywords -> Array<Text>,
         province -> Nullable<Text>,

@@ -25,6 +25,8 @@ pub struct StartupRow {
     pub kvk_number: Option<KvkNumber>,
     pub website: Option<String>,
     pub description: String,
+    /// The description with the company name blanked out (see `StartupProfile::anonymised_description`).
+    pub description_anonymised: String,
     pub technologies: Vec<Technology>,
     pub keywords: Vec<String>,
     pub province: Option<Province>,
@@ -80,6 +82,7 @@ struct ProfileColumns<'a> {
     kvk_number: Option<&'a KvkNumber>,
     website: Option<&'a str>,
     description: &'a str,
+    description_anonymised: String,
     technologies: &'a [Technology],
     keywords: &'a [String],
     province: Option<Province>,
@@ -103,6 +106,7 @@ impl<'a> From<&'a StartupProfile> for ProfileColumns<'a> {
             kvk_number: profile.kvk_number.as_ref(),
             website: profile.website.as_deref(),
             description: &profile.description,
+            description_anonymised: profile.anonymised_description(),
             technologies: &profile.technologies,
             keywords: &profile.keywords,
             province: profile.province,
@@ -195,10 +199,12 @@ pub struct StartupFilter {
     pub trl_max: Option<Trl>,
     pub dual_use: Option<bool>,
     pub organisation_id: Option<Uuid>,
-    /// Words that must occur in the description or keywords.
+    /// Words that must occur in the description or keywords (and the name,
+    /// unless anonymised).
     pub text: Option<String>,
-    /// Whether `text` may also match the company name (not for anonymised views).
-    pub text_matches_name: bool,
+    /// The caller sees anonymous cards: search only what they show, and do
+    /// not order by the hidden name.
+    pub anonymised: bool,
 }
 
 /// Profiles in `scope` that match `filter`, by name.
@@ -245,26 +251,32 @@ pub fn list(
             let keywords_text = diesel::dsl::sql::<diesel::sql_types::Text>(
                 "array_to_string(startups.keywords, ' ')",
             );
-            if filter.text_matches_name {
+            if filter.anonymised {
+                // Only what the anonymous card shows may be searched, or a
+                // search for a company's name would point at its card.
+                query = query.filter(
+                    startups::description_anonymised
+                        .ilike(pattern.clone())
+                        .or(keywords_text.ilike(pattern)),
+                );
+            } else {
                 query = query.filter(
                     startups::description
                         .ilike(pattern.clone())
                         .or(keywords_text.ilike(pattern.clone()))
                         .or(startups::name.ilike(pattern)),
                 );
-            } else {
-                query = query.filter(
-                    startups::description
-                        .ilike(pattern.clone())
-                        .or(keywords_text.ilike(pattern)),
-                );
             }
         }
         query
     };
     let total = filtered().count().get_result(connection)?;
-    let rows = filtered()
-        .order((startups::name.asc(), startups::id.asc()))
+    let ordered = if filter.anonymised {
+        filtered().order((startups::created_at.asc(), startups::id.asc()))
+    } else {
+        filtered().order((startups::name.asc(), startups::id.asc()))
+    };
+    let rows = ordered
         .limit(page.size)
         .offset(page.offset())
         .select(StartupRow::as_select())

@@ -234,6 +234,70 @@ impl StartupInput {
     }
 }
 
+/// Placeholder for the company's name in an anonymised description.
+pub const NAME_PLACEHOLDER: &str = "[start-up]";
+
+impl StartupProfile {
+    /// The description with the company's name blanked out, for the
+    /// anonymous card that procurement sees before an introduction.
+    pub fn anonymised_description(&self) -> String {
+        blank_out(&self.description, &self.name)
+    }
+}
+
+/// Replaces every case-insensitive occurrence of the company's name, and of
+/// its name without a legal suffix (B.V., N.V., GmbH…), by a placeholder.
+pub fn blank_out(text: &str, company_name: &str) -> String {
+    let mut names = vec![company_name.trim().to_owned()];
+    let short = strip_legal_suffix(company_name);
+    if short.len() >= 3 && short != names[0] {
+        names.push(short);
+    }
+    let mut result = text.to_owned();
+    for name in names {
+        result = replace_case_insensitive(&result, &name, NAME_PLACEHOLDER);
+    }
+    result
+}
+
+fn strip_legal_suffix(name: &str) -> String {
+    let mut trimmed = name.trim().to_owned();
+    for suffix in [
+        " B.V.", " BV", " N.V.", " NV", " GmbH", " Ltd", " Ltd.", " SAS", " AS", " ApS", " OÜ",
+        " SA", " S.A.",
+    ] {
+        if trimmed.len() > suffix.len() && trimmed.to_lowercase().ends_with(&suffix.to_lowercase())
+        {
+            trimmed.truncate(trimmed.len() - suffix.len());
+            break;
+        }
+    }
+    trimmed.trim_end_matches([',', ' ']).to_owned()
+}
+
+fn replace_case_insensitive(text: &str, needle: &str, replacement: &str) -> String {
+    if needle.is_empty() {
+        return text.to_owned();
+    }
+    let lower_text = text.to_lowercase();
+    let lower_needle = needle.to_lowercase();
+    // Lower-casing can change byte lengths outside ASCII; only then fall back
+    // to leaving the text as it is rather than cutting a character in two.
+    if lower_text.len() != text.len() || lower_needle.len() != needle.len() {
+        return text.replace(needle, replacement);
+    }
+    let mut result = String::with_capacity(text.len());
+    let mut position = 0;
+    while let Some(found) = lower_text[position..].find(&lower_needle) {
+        let start = position + found;
+        result.push_str(&text[position..start]);
+        result.push_str(replacement);
+        position = start + needle.len();
+    }
+    result.push_str(&text[position..]);
+    result
+}
+
 impl From<&StartupProfile> for StartupInput {
     fn from(profile: &StartupProfile) -> Self {
         StartupInput {
@@ -370,6 +434,15 @@ mod tests {
         assert_eq!(foreign.validate(2026).unwrap_err().field, "province");
         foreign.province = None;
         assert!(foreign.validate(2026).is_ok());
+    }
+
+    #[test]
+    fn the_company_name_is_blanked_out_of_an_anonymous_description() {
+        let text = "SkyWatch B.V. builds radar. At skywatch we love drones.";
+        assert_eq!(
+            blank_out(text, "SkyWatch B.V."),
+            "[start-up] builds radar. At [start-up] we love drones."
+        );
     }
 
     #[test]

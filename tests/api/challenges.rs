@@ -762,6 +762,75 @@ async fn an_edit_that_inverts_the_trl_range_is_refused_and_changes_nothing() {
     assert_eq!(fetched.etag_version(), 1);
 }
 
+#[actix_web::test]
+async fn an_edit_cannot_move_the_deadline_into_the_past() {
+    let app = spawn_app().await;
+    let officer = app.procurement(DMO).await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Counter-drone radar"), "open")
+        .await;
+    let version = version_of(&app, &officer, id).await;
+
+    let reply = app
+        .patch(
+            &challenge_path(id),
+            officer.auth(),
+            version,
+            json!({
+                "pre_release_at": in_days(-11),
+                "opens_at": in_days(-10),
+                "closes_at": in_days(-1),
+            }),
+        )
+        .await;
+
+    reply.expect_error(400, "invalid_input");
+    assert_eq!(reply.error_field(), Some("closes_at"));
+    assert_eq!(version_of(&app, &officer, id).await, version);
+}
+
+/// The rule that a pre-release needs an opening date holds for edits too:
+/// without one, a published challenge would never open.
+#[actix_web::test]
+async fn a_published_challenge_keeps_its_opening_date() {
+    let app = spawn_app().await;
+    let officer = app.procurement(DMO).await;
+    let id = app
+        .challenge_in_status(
+            &officer,
+            merge(
+                challenge_body("Announced counter-drone need"),
+                json!({"pre_release_at": in_days(0), "opens_at": in_days(5)}),
+            ),
+            "published",
+        )
+        .await;
+    let version = version_of(&app, &officer, id).await;
+
+    let reply = app
+        .patch(
+            &challenge_path(id),
+            officer.auth(),
+            version,
+            json!({"opens_at": null}),
+        )
+        .await;
+
+    assert_eq!(
+        reply.status, 400,
+        "a published challenge lost its opening date: {}",
+        reply.body
+    );
+    assert_eq!(reply.error_code(), "invalid_input");
+    assert_eq!(reply.error_field(), Some("opens_at"));
+    let fetched = app
+        .get(&challenge_path(id), officer.auth())
+        .await
+        .expect(200);
+    assert_eq!(fetched.body["status"], "published");
+    assert!(fetched.body["opens_at"].is_string(), "{}", fetched.body);
+}
+
 // ---------------------------------------------------------------- delete
 
 #[actix_web::test]

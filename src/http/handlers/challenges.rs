@@ -329,6 +329,12 @@ pub async fn update_challenge(
     if content.schedule.closes_at != current.closes_at {
         content.check_deadline_ahead(Utc::now())?;
     }
+    if current.status == ChallengeStatus::Published && content.schedule.opens_at.is_none() {
+        return Err(ApiError::invalid(
+            "opens_at",
+            "a published challenge (pre-release) keeps its opening date",
+        ));
+    }
     let updated = state
         .with_connection(move |connection| {
             match challenges::update_content_if_version(

@@ -147,7 +147,7 @@ pub async fn list_startups(
         dual_use: query.dual_use,
         organisation_id: query.organisation_id,
         text,
-        text_matches_name: !anonymised,
+        anonymised,
     };
     let paged = state
         .with_connection(move |connection| Ok(startups::list(connection, &scope, &filter, page)?))
