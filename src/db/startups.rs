@@ -176,6 +176,18 @@ pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<StartupRow> 
         .first(connection)
 }
 
+/// The profile id of a start-up company, if it has one.
+pub fn find_id_by_organisation(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+) -> QueryResult<Option<Uuid>> {
+    startups::table
+        .filter(startups::organisation_id.eq(organisation_id))
+        .select(startups::id)
+        .first(connection)
+        .optional()
+}
+
 /// Which profiles a caller may list at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartupScope {

@@ -271,6 +271,12 @@ impl ChallengeContent {
             ChallengeStatus::Published if self.schedule.opens_at.is_none() => Err(
                 ValidationError::new("opens_at", "a pre-release needs an opening date"),
             ),
+            ChallengeStatus::Open if self.schedule.opens_at.is_some_and(|opens| opens > now) => {
+                Err(ValidationError::new(
+                    "opens_at",
+                    "the opening date is still ahead; publish it as a pre-release and it opens by itself on that date, or move the opening date",
+                ))
+            }
             ChallengeStatus::Published | ChallengeStatus::Open => self.check_deadline_ahead(now),
             _ => Ok(()),
         }
@@ -306,17 +312,26 @@ impl From<&ChallengeContent> for ChallengeInput {
 #[serde(deny_unknown_fields)]
 pub struct ChallengePatch {
     #[schema(min_length = 3, max_length = 200)]
+    #[serde(default, deserialize_with = "not_null")]
     pub title: Option<String>,
     #[schema(min_length = 1, max_length = 2000)]
+    #[serde(default, deserialize_with = "not_null")]
     pub summary: Option<String>,
     #[schema(min_length = 1, max_length = 50000)]
+    #[serde(default, deserialize_with = "not_null")]
     pub description: Option<String>,
     #[schema(max_length = 5000)]
+    #[serde(default, deserialize_with = "not_null")]
     pub desired_outcome: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
     pub technologies: Option<Vec<Technology>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub keywords: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub preferred_provinces: Option<Vec<Province>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub trl_min: Option<Trl>,
+    #[serde(default, deserialize_with = "not_null")]
     pub trl_max: Option<Trl>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 10_000_000_000_i64)]
@@ -333,7 +348,9 @@ pub struct ChallengePatch {
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub closes_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub visibility: Option<Visibility>,
+    #[serde(default, deserialize_with = "not_null")]
     pub abdo_required: Option<bool>,
 }
 
@@ -366,6 +383,16 @@ pub fn replace<T>(slot: &mut T, patched: Option<T>) {
     if let Some(value) = patched {
         *slot = value;
     }
+}
+
+/// For a field that may be absent but not `null`: `null` is refused with the
+/// field's own type error instead of being read as "keep".
+pub fn not_null<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Tells an explicit `null` (`Some(None)`) from an absent field (`None`).

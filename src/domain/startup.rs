@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::account::EmailAddress;
-use super::challenge::{present_or_null, replace};
+use super::challenge::{not_null, present_or_null, replace};
 use super::readiness::Trl;
 use super::region::{CountryCode, Province};
 use super::security::{AbdoLevel, ExportControlCategory};
@@ -245,13 +245,76 @@ impl StartupProfile {
     }
 }
 
-/// Replaces every case-insensitive occurrence of the company's name, and of
-/// its name without a legal suffix (B.V., N.V., GmbH…), by a placeholder.
+/// Words that often appear in company names but say nothing about which
+/// company it is; they are left in an anonymised description.
+const GENERIC_NAME_WORDS: &[&str] = &[
+    "ai",
+    "analytics",
+    "automation",
+    "autonomous",
+    "autonomy",
+    "bio",
+    "cryptografie",
+    "cryptography",
+    "cyber",
+    "data",
+    "defence",
+    "defense",
+    "detection",
+    "drone",
+    "drones",
+    "dynamics",
+    "energy",
+    "engineering",
+    "group",
+    "health",
+    "holding",
+    "industries",
+    "innovations",
+    "instruments",
+    "international",
+    "labs",
+    "lab",
+    "materials",
+    "maritime",
+    "medical",
+    "networks",
+    "optics",
+    "photonics",
+    "quantum",
+    "radar",
+    "robotics",
+    "security",
+    "sensing",
+    "sensors",
+    "solutions",
+    "space",
+    "systems",
+    "technologies",
+    "technology",
+    "tech",
+    "the",
+    "and",
+    "en",
+    "de",
+    "van",
+];
+
+/// Replaces, case-insensitively, the company's name, its name without a
+/// legal suffix (B.V., N.V., GmbH…), and every distinctive word of the name
+/// (the brand in "Helderwacht Drone Defence B.V.") by a placeholder.
 pub fn blank_out(text: &str, company_name: &str) -> String {
-    let mut names = vec![company_name.trim().to_owned()];
+    let full = company_name.trim().to_owned();
     let short = strip_legal_suffix(company_name);
-    if short.len() >= 3 && short != names[0] {
-        names.push(short);
+    let mut names = vec![full.clone()];
+    if short.chars().count() >= 3 && short != full {
+        names.push(short.clone());
+    }
+    for word in short.split(|character: char| !character.is_alphanumeric()) {
+        let lower = word.to_lowercase();
+        if word.chars().count() >= 4 && !GENERIC_NAME_WORDS.contains(&lower.as_str()) {
+            names.push(word.to_owned());
+        }
     }
     let mut result = text.to_owned();
     for name in names {
@@ -328,6 +391,7 @@ impl From<&StartupProfile> for StartupInput {
 #[serde(deny_unknown_fields)]
 pub struct StartupPatch {
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "not_null")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<String>, pattern = "^[0-9]{8}$")]
@@ -336,13 +400,17 @@ pub struct StartupPatch {
     #[schema(value_type = Option<String>, max_length = 500)]
     pub website: Option<Option<String>>,
     #[schema(min_length = 1, max_length = 20000)]
+    #[serde(default, deserialize_with = "not_null")]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
     pub technologies: Option<Vec<Technology>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub keywords: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<Province>)]
     pub province: Option<Option<Province>>,
     #[schema(value_type = Option<String>, pattern = "^[A-Za-z]{2}$")]
+    #[serde(default, deserialize_with = "not_null")]
     pub country: Option<CountryCode>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<String>, max_length = 100)]
@@ -356,10 +424,12 @@ pub struct StartupPatch {
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<i16>, minimum = 1900, maximum = 2100)]
     pub founded_year: Option<Option<i16>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub dual_use: Option<bool>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<AbdoLevel>)]
     pub abdo_clearance: Option<Option<AbdoLevel>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub export_control_categories: Option<Vec<ExportControlCategory>>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<String>, max_length = 200)]
@@ -442,6 +512,15 @@ mod tests {
         assert_eq!(
             blank_out(text, "SkyWatch B.V."),
             "[start-up] builds radar. At [start-up] we love drones."
+        );
+    }
+
+    #[test]
+    fn the_brand_word_of_a_longer_name_is_blanked_too() {
+        let text = "Helderwacht was founded by navy officers. Drone defence is hard.";
+        assert_eq!(
+            blank_out(text, "Helderwacht Drone Defence B.V."),
+            "[start-up] was founded by navy officers. Drone defence is hard."
         );
     }
 

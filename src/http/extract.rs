@@ -129,6 +129,41 @@ fn join_path(parent: &str, name: &str) -> String {
     }
 }
 
+/// A query string deserialised into `T`, with errors that name the parameter.
+#[derive(Debug)]
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(request.query_string()).map(QueryParams))
+    }
+}
+
+/// Parses a query string; a bad value or unknown parameter is a 400 naming it.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let message = strip_position(&error.inner().to_string());
+        let field = field_from_message(&message)
+            .map(|name| join_path(&path, &name))
+            .unwrap_or(path);
+        let api_error = ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("bad query parameter: {message}"),
+        );
+        if field.is_empty() || field == "." {
+            api_error
+        } else {
+            api_error.with_field(field)
+        }
+    })
+}
+
 /// Turns a bad query string into a 400 that names the parameter.
 pub fn query_error(error: QueryPayloadError, _request: &HttpRequest) -> actix_web::Error {
     let message = match &error {
@@ -166,7 +201,23 @@ pub fn json_config_error(error: JsonPayloadError, _request: &HttpRequest) -> act
 
 /// The version a client says it is updating, from `If-Match`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IfMatch(pub i32);
+pub enum IfMatch {
+    /// `If-Match: "3"`: only if the resource is still at version 3.
+    Version(i32),
+    /// `If-Match: *`: whatever the current version is.
+    Any,
+}
+
+impl IfMatch {
+    /// The version to update from, or 412 when the client's is stale.
+    pub fn check(self, current_version: i32) -> Result<i32, ApiError> {
+        match self {
+            IfMatch::Any => Ok(current_version),
+            IfMatch::Version(version) if version == current_version => Ok(version),
+            IfMatch::Version(_) => Err(ApiError::stale(current_version)),
+        }
+    }
+}
 
 impl FromRequest for IfMatch {
     type Error = ApiError;
@@ -186,11 +237,14 @@ fn parse_if_match(request: &HttpRequest) -> Result<IfMatch, ApiError> {
         .with_field("If-Match"));
     };
     let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(IfMatch::Any);
+    }
     let unquoted = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    unquoted.parse::<i32>().map(IfMatch).map_err(|_| {
+    unquoted.parse::<i32>().map(IfMatch::Version).map_err(|_| {
         ApiError::invalid(
             "If-Match",
-            "If-Match must be the ETag of the resource, for example \"3\"",
+            "If-Match must be the ETag of the resource, for example \"3\", or *",
         )
     })
 }

@@ -76,9 +76,6 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(taxonomy::roms)
                 .service(taxonomy::trl_levels),
         )
-        .service(
-            SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::ApiDoc::openapi()),
-        )
         .route("/docs", web::get().to(redirect_to_docs))
         .route("/", web::get().to(redirect_to_docs));
 }

@@ -538,6 +538,20 @@ async fn a_pre_release_needs_an_opening_date() {
             "published",
         )
         .await;
+    // Opening before the opening date would contradict the dates: refused.
+    let early = move_to(&app, &officer, dated, "open").await;
+    early.expect_error(400, "invalid_input");
+    assert_eq!(early.error_field(), Some("opens_at"));
+    // Moving the opening date to now opens it at once.
+    let version = version_of(&app, &officer, dated).await;
+    app.patch(
+        &challenge_path(dated),
+        officer.auth(),
+        version,
+        json!({"opens_at": chrono::Utc::now().to_rfc3339()}),
+    )
+    .await
+    .expect(200);
     let opened = move_to(&app, &officer, dated, "open").await.expect(200);
     assert_eq!(opened.body["status"], "open");
 }
@@ -1186,4 +1200,61 @@ async fn challenge_writes_are_recorded_for_the_search_index() {
         .expect(201)
         .id();
     assert_eq!(outbox_rows(&app, unrelated), 1);
+}
+
+#[actix_web::test]
+async fn if_match_star_updates_whatever_the_version() {
+    let app = spawn_app().await;
+    let officer = app.procurement(DMO).await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Counter-drone radar"), "draft")
+        .await;
+    let headers = [("If-Match", "*".to_owned())];
+    let body = json!({"title": "Renamed without knowing the version"});
+    let reply = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &challenge_path(id),
+            officer.auth(),
+            &headers,
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+        .expect(200);
+    assert_eq!(reply.body["title"], "Renamed without knowing the version");
+    assert_eq!(reply.etag_version(), 2);
+}
+
+#[actix_web::test]
+async fn an_edit_that_changes_nothing_keeps_the_version_and_null_cannot_clear_a_required_field() {
+    let app = spawn_app().await;
+    let officer = app.procurement(DMO).await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Counter-drone radar"), "draft")
+        .await;
+    let unchanged = app
+        .patch(&challenge_path(id), officer.auth(), 1, json!({}))
+        .await
+        .expect(200);
+    assert_eq!(unchanged.etag_version(), 1);
+    let same_title = app
+        .patch(
+            &challenge_path(id),
+            officer.auth(),
+            1,
+            json!({"title": "Counter-drone radar"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(same_title.etag_version(), 1);
+    let nulled = app
+        .patch(
+            &challenge_path(id),
+            officer.auth(),
+            1,
+            json!({"title": null}),
+        )
+        .await;
+    nulled.expect_error(400, "invalid_input");
+    assert_eq!(nulled.error_field(), Some("title"));
 }

@@ -127,10 +127,15 @@ async fn a_bad_query_parameter_is_a_400_naming_it() {
     let unknown = app.get("/api/v1/challenges?colour=blue", None).await;
     unknown.expect_error(400, "invalid_input");
     assert_eq!(unknown.error_field(), Some("colour"));
-    app.get("/api/v1/challenges?trl=12", None)
-        .await
-        .expect_error(400, "invalid_input");
-    app.get("/api/v1/challenges?technology=warp-drive", None)
-        .await
-        .expect_error(400, "invalid_input");
+    for (query, field) in [
+        ("trl=12", "trl"),
+        ("technology=warp-drive", "technology"),
+        ("sort=soonest", "sort"),
+        ("province=NH", "province"),
+        ("closes_before=tomorrow", "closes_before"),
+    ] {
+        let reply = app.get(&format!("/api/v1/challenges?{query}"), None).await;
+        reply.expect_error(400, "invalid_input");
+        assert_eq!(reply.error_field(), Some(field), "{query}: {}", reply.body);
+    }
 }

@@ -916,3 +916,47 @@ async fn profile_writes_are_recorded_for_the_search_index() {
         .expect_error(412, "precondition_failed");
     assert_eq!(outbox_rows(&app, id), before_refusal);
 }
+
+#[actix_web::test]
+async fn every_abdo_level_can_be_held() {
+    let app = spawn_app().await;
+    for level in ["TBB1", "TBB2", "TBB3", "TBB4"] {
+        let profile = merge(
+            startup_profile(&format!("Cleared {level} B.V.")),
+            json!({"abdo_clearance": level}),
+        );
+        let (owner, id) = app.startup_with_profile(profile).await;
+        let reply = app
+            .get(&format!("/api/v1/startups/{id}"), owner.auth())
+            .await
+            .expect(200);
+        assert_eq!(reply.body["abdo_clearance"], level);
+    }
+}
+
+#[actix_web::test]
+async fn the_brand_in_a_longer_company_name_is_hidden_from_procurement() {
+    let app = spawn_app().await;
+    let profile = merge(
+        startup_profile("Helderwacht Drone Defence B.V."),
+        json!({"description": "Helderwacht was founded by former navy officers to detect drones."}),
+    );
+    let (owner, id) = app.startup_with_profile(profile).await;
+    let officer = app.procurement("Defensie Materieel Organisatie").await;
+    let card = app
+        .get(&format!("/api/v1/startups/{id}"), officer.auth())
+        .await
+        .expect(200);
+    let description = card.body["description"].as_str().unwrap();
+    assert!(
+        !description.to_lowercase().contains("helderwacht"),
+        "{description}"
+    );
+    let search = app
+        .get("/api/v1/startups?q=Helderwacht", officer.auth())
+        .await
+        .expect(200);
+    assert_eq!(search.body["total"], 0);
+    let me = app.get("/api/v1/me", owner.auth()).await.expect(200);
+    assert_eq!(me.body["startup_id"], id.to_string());
+}

@@ -79,6 +79,8 @@ pub struct MeView {
     pub organisation: Option<OrganisationView>,
     /// The provinces a ROM officer brokers for.
     pub rom_provinces: Vec<crate::domain::region::Province>,
+    /// The start-up profile of a start-up's company, once created.
+    pub startup_id: Option<Uuid>,
 }
 
 /// Tokens after a login or refresh.

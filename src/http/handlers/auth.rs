@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use crate::auth::password::hash_password;
 use crate::auth::sessions::{self, SessionError};
-use crate::db::{organisations, users};
+use crate::db::{organisations, startups, users};
 use crate::domain::account::{EmailAddress, OrganisationKind, Role};
 use crate::domain::text::bounded_text;
 use crate::http::auth::AuthUser;
@@ -240,19 +240,24 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     let rom_provinces = user.member.rom_provinces();
     let user_id = user.member.user_id;
-    let (user_row, organisation) = state
+    let (user_row, organisation, startup_id) = state
         .with_connection(move |connection| {
             let user_row = users::find(connection, user_id)?;
             let organisation = match user_row.organisation_id {
                 Some(id) => Some(organisations::find(connection, id)?),
                 None => None,
             };
-            Ok((user_row, organisation))
+            let startup_id = match (user_row.role, user_row.organisation_id) {
+                (Role::Startup, Some(id)) => startups::find_id_by_organisation(connection, id)?,
+                _ => None,
+            };
+            Ok((user_row, organisation, startup_id))
         })
         .await?;
     Ok(HttpResponse::Ok().json(MeView {
         user: UserView::from(user_row),
         organisation: organisation.map(OrganisationView::from),
         rom_provinces,
+        startup_id,
     }))
 }

@@ -22,7 +22,7 @@ use crate::http::auth::{AuthUser, MaybeUser};
 use crate::http::dto::challenge::{ChallengeView, StatusChangeRequest};
 use crate::http::dto::{PageQuery, Paginated};
 use crate::http::error::{ApiError, ErrorBody, ErrorCode};
-use crate::http::extract::{etag, IfMatch, JsonBody};
+use crate::http::extract::{etag, IfMatch, JsonBody, QueryParams};
 use crate::http::state::AppState;
 
 /// Builds the response body of one challenge for `viewer`.
@@ -154,9 +154,9 @@ fn parse_statuses(raw: Option<&str>) -> Result<Vec<ChallengeStatus>, ApiError> {
 pub async fn list_challenges(
     state: web::Data<AppState>,
     caller: MaybeUser,
-    query: web::Query<ChallengeListQuery>,
+    query: QueryParams<ChallengeListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
+    let query = query.0;
     let page = PageQuery {
         page: query.page,
         per_page: query.per_page,
@@ -239,13 +239,21 @@ async fn load_visible(
     Ok((row, organisation_name))
 }
 
-/// Loads a challenge the caller may manage: 404 if invisible, 403 if only visible.
+/// A challenge the caller may manage, and the version `If-Match` allows to change.
+struct Manageable {
+    row: ChallengeRow,
+    organisation_name: String,
+    expected_version: i32,
+}
+
+/// Loads a challenge the caller may manage: 404 if invisible, 403 if only
+/// visible, 412 if `If-Match` is stale.
 async fn load_manageable(
     state: &AppState,
     caller: &AuthUser,
     challenge_id: Uuid,
     if_match: IfMatch,
-) -> Result<(ChallengeRow, String), ApiError> {
+) -> Result<Manageable, ApiError> {
     let viewer = caller.viewer();
     let (row, organisation_name) = load_visible(state, &viewer, challenge_id).await?;
     if !viewer.can_edit_challenge(row.organisation_id) {
@@ -253,10 +261,12 @@ async fn load_manageable(
             "only procurement officers of the owning organisation may change this challenge",
         ));
     }
-    if row.version != if_match.0 {
-        return Err(ApiError::stale(row.version));
-    }
-    Ok((row, organisation_name))
+    let expected_version = if_match.check(row.version)?;
+    Ok(Manageable {
+        row,
+        organisation_name,
+        expected_version,
+    })
 }
 
 /// One challenge.
@@ -314,18 +324,31 @@ pub async fn update_challenge(
     body: JsonBody<ChallengePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let challenge_id = path.into_inner();
-    let (current, organisation_name) =
-        load_manageable(&state, &caller, challenge_id, if_match).await?;
+    let Manageable {
+        row: current,
+        organisation_name,
+        expected_version,
+    } = load_manageable(&state, &caller, challenge_id, if_match).await?;
     if !current.status.content_is_editable() {
         return Err(ApiError::new(
             ErrorCode::NotEditable,
             format!(
-                "a {} challenge can no longer be edited; it can only be awarded or withdrawn",
+                "a challenge that is {} can no longer be edited; it can only be awarded or withdrawn",
                 current.status
             ),
         ));
     }
-    let content = body.0.apply(&current.content()).validate()?;
+    let current_content = current.content();
+    let content = body.0.apply(&current_content).validate()?;
+    if content == current_content {
+        // Nothing changes, so nothing is written and the version stays.
+        return Ok(challenge_response(
+            actix_web::http::StatusCode::OK,
+            &caller.viewer(),
+            current,
+            organisation_name,
+        ));
+    }
     if content.schedule.closes_at != current.closes_at {
         content.check_deadline_ahead(Utc::now())?;
     }
@@ -340,7 +363,7 @@ pub async fn update_challenge(
             match challenges::update_content_if_version(
                 connection,
                 challenge_id,
-                if_match.0,
+                expected_version,
                 &content,
             )? {
                 Some(row) => Ok(row),
@@ -389,8 +412,11 @@ pub async fn change_challenge_status(
 ) -> Result<HttpResponse, ApiError> {
     let challenge_id = path.into_inner();
     let next = body.0.status;
-    let (current, organisation_name) =
-        load_manageable(&state, &caller, challenge_id, if_match).await?;
+    let Manageable {
+        row: current,
+        organisation_name,
+        expected_version,
+    } = load_manageable(&state, &caller, challenge_id, if_match).await?;
     if !current.status.can_move_to(next) {
         let allowed: Vec<&str> = current
             .status
@@ -401,7 +427,7 @@ pub async fn change_challenge_status(
         return Err(ApiError::new(
             ErrorCode::InvalidTransition,
             format!(
-                "a {} challenge cannot become {next}; allowed: {}",
+                "a challenge that is {} cannot become {next}; allowed: {}",
                 current.status,
                 if allowed.is_empty() {
                     "none".to_owned()
@@ -415,7 +441,12 @@ pub async fn change_challenge_status(
     current.content().check_schedule_allows(next, Utc::now())?;
     let updated = state
         .with_connection(move |connection| {
-            match challenges::set_status_if_version(connection, challenge_id, if_match.0, next)? {
+            match challenges::set_status_if_version(
+                connection,
+                challenge_id,
+                expected_version,
+                next,
+            )? {
                 Some(row) => Ok(row),
                 None => Err(ApiError::stale(
                     challenges::find(connection, challenge_id)?.version,
@@ -457,11 +488,15 @@ pub async fn delete_challenge(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let challenge_id = path.into_inner();
-    let (current, _) = load_manageable(&state, &caller, challenge_id, if_match).await?;
+    let Manageable {
+        row: current,
+        expected_version,
+        ..
+    } = load_manageable(&state, &caller, challenge_id, if_match).await?;
     if current.status != ChallengeStatus::Draft {
         return Err(ApiError::new(
             ErrorCode::NotEditable,
-            "only drafts can be deleted; withdraw a published challenge instead",
+            "only drafts can be deleted; withdraw the challenge instead",
         ));
     }
     let deleted = state
@@ -469,7 +504,7 @@ pub async fn delete_challenge(
             Ok(challenges::delete_draft_if_version(
                 connection,
                 challenge_id,
-                if_match.0,
+                expected_version,
             )?)
         })
         .await?;

@@ -13,7 +13,7 @@ use crate::http::auth::{AdminUser, AuthUser};
 use crate::http::dto::account::{CreateOrganisationRequest, OrganisationView};
 use crate::http::dto::{PageQuery, Paginated};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{etag, JsonBody};
+use crate::http::extract::{etag, JsonBody, QueryParams};
 use crate::http::state::AppState;
 
 /// Creates an organisation (admins only).
@@ -84,9 +84,9 @@ pub struct OrganisationListQuery {
 pub async fn list_organisations(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    query: web::Query<OrganisationListQuery>,
+    query: QueryParams<OrganisationListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
+    let query = query.0;
     let page = PageQuery {
         page: query.page,
         per_page: query.per_page,

@@ -18,7 +18,7 @@ use crate::http::auth::AuthUser;
 use crate::http::dto::startup::StartupView;
 use crate::http::dto::{PageQuery, Paginated};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{etag, IfMatch, JsonBody};
+use crate::http::extract::{etag, IfMatch, JsonBody, QueryParams};
 use crate::http::state::AppState;
 
 fn profile_response(status: actix_web::http::StatusCode, row: StartupRow) -> HttpResponse {
@@ -120,9 +120,9 @@ fn listing_scope(caller: &AuthUser) -> (StartupScope, bool) {
 pub async fn list_startups(
     state: web::Data<AppState>,
     caller: AuthUser,
-    query: web::Query<StartupListQuery>,
+    query: QueryParams<StartupListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
+    let query = query.0;
     let page = PageQuery {
         page: query.page,
         per_page: query.per_page,
@@ -245,13 +245,16 @@ pub async fn update_startup(
             "only the start-up itself may edit its profile",
         ));
     }
-    if current.version != if_match.0 {
-        return Err(ApiError::stale(current.version));
+    let expected_version = if_match.check(current.version)?;
+    let current_profile = current.profile();
+    let profile = body.0.apply(&current_profile).validate_now()?;
+    if profile == current_profile {
+        // Nothing changes, so nothing is written and the version stays.
+        return Ok(profile_response(actix_web::http::StatusCode::OK, current));
     }
-    let profile = body.0.apply(&current.profile()).validate_now()?;
     let updated = state
         .with_connection(move |connection| {
-            match startups::update_if_version(connection, startup_id, if_match.0, &profile)? {
+            match startups::update_if_version(connection, startup_id, expected_version, &profile)? {
                 Some(row) => Ok(row),
                 None => {
                     let latest = startups::find(connection, startup_id)?;

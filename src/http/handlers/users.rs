@@ -16,7 +16,7 @@ use crate::http::auth::{AdminUser, AuthUser};
 use crate::http::dto::account::{CreateUserRequest, UpdateUserRequest, UserView};
 use crate::http::dto::{PageQuery, Paginated};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{etag, IfMatch, JsonBody};
+use crate::http::extract::{etag, IfMatch, JsonBody, QueryParams};
 use crate::http::state::AppState;
 
 impl From<AccountError> for ApiError {
@@ -95,9 +95,9 @@ pub struct UserListQuery {
 pub async fn list_users(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    query: web::Query<UserListQuery>,
+    query: QueryParams<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
+    let query = query.0;
     let page = PageQuery {
         page: query.page,
         per_page: query.per_page,
@@ -201,9 +201,7 @@ pub async fn update_user(
                 let current = users::find(connection, user_id)
                 .optional()?
                 .ok_or_else(|| ApiError::not_found("user"))?;
-                if current.version != if_match.0 {
-                    return Err(ApiError::stale(current.version));
-                }
+                let expected_version = if_match.check(current.version)?;
                 let now = Utc::now();
                 let changes = users::UserChanges {
                     display_name,
@@ -233,7 +231,7 @@ pub async fn update_user(
                 if changes.is_empty() {
                     return Ok(current);
                 }
-                let updated = users::update_if_version(connection, user_id, if_match.0, &changes)?
+                let updated = users::update_if_version(connection, user_id, expected_version, &changes)?
                     .ok_or_else(|| ApiError::stale(current.version))?;
                 if request.disabled == Some(true) {
                     sessions::revoke_all_of_user(connection, user_id, "account disabled", now)?;

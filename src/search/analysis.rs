@@ -1,0 +1,253 @@
+//! Text analysis: language detection, the English and Dutch analyzers, and
+//! the taxonomy's synonyms as query expansion and technology suggestions.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::tokenizer::{
+    Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
+    TextAnalyzer, TokenStream,
+};
+
+use crate::domain::taxonomy::Technology;
+
+/// The languages defmatch analyses; everything that is not Dutch is treated as English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextLanguage {
+    English,
+    Dutch,
+}
+
+impl TextLanguage {
+    /// Name of the tantivy analyzer of this language.
+    pub fn analyzer_name(self) -> &'static str {
+        match self {
+            TextLanguage::English => "defmatch_en",
+            TextLanguage::Dutch => "defmatch_nl",
+        }
+    }
+
+    /// Short code, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            TextLanguage::English => "en",
+            TextLanguage::Dutch => "nl",
+        }
+    }
+}
+
+const DUTCH_MARKERS: &[&str] = &[
+    "de", "het", "een", "en", "van", "voor", "met", "op", "zijn", "niet", "dat", "die", "te", "bij",
+    "door", "naar", "om", "ook", "aan", "worden", "wordt", "kan", "als", "tot", "uit", "onze", "wij",
+    "deze", "wordt", "heeft", "moet", "nog", "wel", "maar", "waar", "hun", "er", "zich",
+];
+const ENGLISH_MARKERS: &[&str] = &[
+    "the", "and", "of", "to", "a", "in", "for", "with", "is", "are", "on", "that", "by", "this", "be",
+    "as", "from", "an", "we", "our", "can", "will", "it", "its", "which", "or", "has", "have", "their",
+];
+
+/// Detects Dutch or English from the share of each language's function words.
+pub fn detect_language(text: &str) -> TextLanguage {
+    let (mut dutch, mut english) = (0_usize, 0_usize);
+    for word in text
+        .split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(2000)
+    {
+        let lower = word.to_lowercase();
+        if DUTCH_MARKERS.contains(&lower.as_str()) {
+            dutch += 1;
+        }
+        if ENGLISH_MARKERS.contains(&lower.as_str()) {
+            english += 1;
+        }
+    }
+    if dutch > english {
+        TextLanguage::Dutch
+    } else {
+        TextLanguage::English
+    }
+}
+
+/// Builds the analyzer of a language: words, lower case, no stop words,
+/// stemmed. Tokens longer than 40 bytes (hashes, URLs) are dropped.
+pub fn build_analyzer(language: TextLanguage) -> TextAnalyzer {
+    let (stop_language, stem_language) = match language {
+        TextLanguage::English => (StemLanguage::English, StemLanguage::English),
+        TextLanguage::Dutch => (StemLanguage::Dutch, StemLanguage::Dutch),
+    };
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser);
+    match StopWordFilter::new(stop_language) {
+        Some(stop_words) => builder
+            .filter(stop_words)
+            .filter(Stemmer::new(stem_language))
+            .build(),
+        None => builder.filter(Stemmer::new(stem_language)).build(),
+    }
+}
+
+/// The analyzers of both languages, ready to use outside the index.
+#[derive(Clone)]
+pub struct Analyzers {
+    english: TextAnalyzer,
+    dutch: TextAnalyzer,
+}
+
+impl Default for Analyzers {
+    fn default() -> Self {
+        Analyzers {
+            english: build_analyzer(TextLanguage::English),
+            dutch: build_analyzer(TextLanguage::Dutch),
+        }
+    }
+}
+
+impl Analyzers {
+    /// The analyzed tokens of `text`, in order.
+    pub fn tokens(&mut self, language: TextLanguage, text: &str) -> Vec<String> {
+        let analyzer = match language {
+            TextLanguage::English => &mut self.english,
+            TextLanguage::Dutch => &mut self.dutch,
+        };
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            tokens.push(stream.token().text.clone());
+        }
+        tokens
+    }
+
+    /// Term frequencies of `text`.
+    pub fn term_frequencies(&mut self, language: TextLanguage, text: &str) -> HashMap<String, u32> {
+        let mut frequencies = HashMap::new();
+        for token in self.tokens(language, text) {
+            *frequencies.entry(token).or_insert(0) += 1;
+        }
+        frequencies
+    }
+}
+
+/// Lower-case words of `text` with their neighbours, for matching synonyms
+/// that span several words ("unmanned aerial").
+fn normalised_words(text: &str) -> Vec<String> {
+    text.split(|character: char| !(character.is_alphanumeric() || character == '-' || character == '/'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether the word sequence `needle` occurs in `words`.
+fn contains_phrase(words: &[String], needle: &[&str]) -> bool {
+    if needle.is_empty() || needle.len() > words.len() {
+        return false;
+    }
+    words
+        .windows(needle.len())
+        .any(|window| window.iter().zip(needle).all(|(word, expected)| word == expected))
+}
+
+/// The technologies whose synonyms occur in `text`, with the number of
+/// distinct synonyms found, most evident first.
+pub fn technologies_mentioned(text: &str) -> Vec<(Technology, usize)> {
+    let words = normalised_words(text);
+    let mut found: Vec<(Technology, usize)> = Technology::ALL
+        .iter()
+        .filter_map(|technology| {
+            let hits = technology
+                .synonyms()
+                .iter()
+                .filter(|synonym| {
+                    let parts: Vec<&str> = synonym.split_whitespace().collect();
+                    contains_phrase(&words, &parts)
+                })
+                .count();
+            (hits > 0).then_some((*technology, hits))
+        })
+        .collect();
+    found.sort_by(|left, right| right.1.cmp(&left.1).then(left.0.cmp(&right.0)));
+    found
+}
+
+/// Technology codes suggested for a text: those with at least two distinct
+/// synonyms, or the single best one when none has two.
+pub fn suggest_technologies(text: &str) -> Vec<Technology> {
+    let mentioned = technologies_mentioned(text);
+    let strong: Vec<Technology> = mentioned
+        .iter()
+        .filter(|(_, hits)| *hits >= 2)
+        .map(|(technology, _)| *technology)
+        .collect();
+    if !strong.is_empty() {
+        return strong;
+    }
+    mentioned.first().map(|(technology, _)| vec![*technology]).unwrap_or_default()
+}
+
+/// Words to add to a search query: the other synonyms of every technology
+/// a query word or phrase names ("uav" brings "drone", "unmanned aerial").
+pub fn synonym_expansions(query_text: &str) -> Vec<String> {
+    let words = normalised_words(query_text);
+    let mut expansions = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for technology in Technology::ALL {
+        let named = technology.synonyms().iter().any(|synonym| {
+            let parts: Vec<&str> = synonym.split_whitespace().collect();
+            contains_phrase(&words, &parts)
+        });
+        if !named {
+            continue;
+        }
+        for synonym in technology.synonyms() {
+            if seen.insert(synonym) && !contains_phrase(&words, &synonym.split_whitespace().collect::<Vec<_>>()) {
+                expansions.push((*synonym).to_owned());
+            }
+        }
+    }
+    expansions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_and_english_are_told_apart() {
+        assert_eq!(
+            detect_language("Wij ontwikkelen een systeem voor de detectie van drones bij de kazerne."),
+            TextLanguage::Dutch
+        );
+        assert_eq!(
+            detect_language("We develop a system for the detection of drones at the airbase."),
+            TextLanguage::English
+        );
+    }
+
+    #[test]
+    fn analyzers_stem_and_drop_stop_words() {
+        let mut analyzers = Analyzers::default();
+        assert_eq!(analyzers.tokens(TextLanguage::English, "The detecting of drones"), vec!["detect", "drone"]);
+        let dutch = analyzers.tokens(TextLanguage::Dutch, "De detectie van drones");
+        assert!(!dutch.contains(&"de".to_owned()));
+    }
+
+    #[test]
+    fn synonyms_expand_acronyms_both_ways() {
+        let expanded = synonym_expansions("UAV detection");
+        assert!(expanded.contains(&"drone".to_owned()));
+        assert!(expanded.contains(&"unmanned aerial".to_owned()));
+        let from_ml = synonym_expansions("machine learning for logistics");
+        assert!(from_ml.contains(&"ai".to_owned()));
+        let from_cyber = synonym_expansions("cyber range");
+        assert!(from_cyber.contains(&"digital security".to_owned()));
+        let from_counter = synonym_expansions("counter-drone radar");
+        assert!(from_counter.contains(&"c-uas".to_owned()));
+    }
+
+    #[test]
+    fn technologies_are_suggested_from_text() {
+        let suggested = suggest_technologies("Passive radar to detect UAV swarms; counter-drone effectors.");
+        assert_eq!(suggested.first(), Some(&Technology::AutonomyDrones));
+        assert!(suggest_technologies("We bake bread.").is_empty());
+    }
+}
