@@ -172,6 +172,33 @@ pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<ChallengeRow
         .first(connection)
 }
 
+/// The challenges with these ids (missing ids are skipped).
+pub fn find_many(connection: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<ChallengeRow>> {
+    challenges::table
+        .filter(challenges::id.eq_any(ids))
+        .select(ChallengeRow::as_select())
+        .load(connection)
+}
+
+/// Up to `limit` challenges with ids after `after`, by id: for walking all of them.
+pub fn page_after(
+    connection: &mut PgConnection,
+    after: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<ChallengeRow>> {
+    challenges::table
+        .filter(challenges::id.gt(after))
+        .order(challenges::id.asc())
+        .limit(limit)
+        .select(ChallengeRow::as_select())
+        .load(connection)
+}
+
+/// Number of challenges.
+pub fn count(connection: &mut PgConnection) -> QueryResult<i64> {
+    challenges::table.count().get_result(connection)
+}
+
 /// Replaces the content if the challenge is still at `expected_version`.
 pub fn update_content_if_version(
     connection: &mut PgConnection,

@@ -21,12 +21,22 @@ impl SearchEntity {
     }
 }
 
+/// Key of the advisory lock that orders outbox writers.
+const OUTBOX_LOCK_KEY: i64 = 0x6465_666d_6f62; // "defmob"
+
 /// Records that `entity_id` changed; call it inside the writing transaction.
+///
+/// The transaction-scoped advisory lock makes writers take outbox ids in
+/// commit order: without it a transaction could commit id 10 after a
+/// follower already moved past id 11, and change 10 would never be indexed.
 pub fn record_change(
     connection: &mut PgConnection,
     entity: SearchEntity,
     entity_id: Uuid,
 ) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(OUTBOX_LOCK_KEY)
+        .execute(connection)?;
     diesel::insert_into(search_outbox::table)
         .values((
             search_outbox::entity.eq(entity.as_str()),
@@ -34,6 +44,14 @@ pub fn record_change(
         ))
         .execute(connection)?;
     Ok(())
+}
+
+/// The newest outbox position, 0 when the outbox is empty.
+pub fn last_position(connection: &mut PgConnection) -> QueryResult<i64> {
+    search_outbox::table
+        .select(diesel::dsl::max(search_outbox::id))
+        .first::<Option<i64>>(connection)
+        .map(|position| position.unwrap_or(0))
 }
 
 /// The ids of the documents changed after outbox position `after`, oldest first.

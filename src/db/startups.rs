@@ -176,6 +176,33 @@ pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<StartupRow> 
         .first(connection)
 }
 
+/// The profiles with these ids (missing ids are skipped).
+pub fn find_many(connection: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<StartupRow>> {
+    startups::table
+        .filter(startups::id.eq_any(ids))
+        .select(StartupRow::as_select())
+        .load(connection)
+}
+
+/// Up to `limit` profiles with ids after `after`, by id: for walking all of them.
+pub fn page_after(
+    connection: &mut PgConnection,
+    after: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<StartupRow>> {
+    startups::table
+        .filter(startups::id.gt(after))
+        .order(startups::id.asc())
+        .limit(limit)
+        .select(StartupRow::as_select())
+        .load(connection)
+}
+
+/// Number of profiles.
+pub fn count(connection: &mut PgConnection) -> QueryResult<i64> {
+    startups::table.count().get_result(connection)
+}
+
 /// The profile id of a start-up company, if it has one.
 pub fn find_id_by_organisation(
     connection: &mut PgConnection,

@@ -88,7 +88,9 @@ impl TryFrom<String> for EmailAddress {
             && !domain.ends_with('.')
             && !domain.contains('@')
             && address.len() <= 254
-            && !address.chars().any(char::is_whitespace);
+            && !address
+                .chars()
+                .any(|character| character.is_whitespace() || character.is_control());
         if !plausible {
             return Err(format!("`{address}` is not a valid e-mail address"));
         }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
+use super::number;
 use super::readiness::{Trl, TrlRange};
 use super::region::Province;
 use super::security::Visibility;
@@ -127,10 +128,10 @@ pub struct ChallengeInput {
     pub preferred_provinces: Vec<Province>,
     pub trl_min: Trl,
     pub trl_max: Trl,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number::optional")]
     #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub budget_min_eur: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number::optional")]
     #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub budget_max_eur: Option<i64>,
     /// When the challenge is announced (pre-release), RFC 3339 with offset.
@@ -333,10 +334,10 @@ pub struct ChallengePatch {
     pub trl_min: Option<Trl>,
     #[serde(default, deserialize_with = "not_null")]
     pub trl_max: Option<Trl>,
-    #[serde(default, deserialize_with = "present_or_null")]
+    #[serde(default, deserialize_with = "number::present_or_null")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 10_000_000_000_i64)]
     pub budget_min_eur: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "present_or_null")]
+    #[serde(default, deserialize_with = "number::present_or_null")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 10_000_000_000_i64)]
     pub budget_max_eur: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present_or_null")]

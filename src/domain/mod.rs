@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account;
 pub mod challenge;
+pub mod number;
 pub mod readiness;
 pub mod region;
 pub mod security;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::number::WholeNumber;
+
 /// A technology readiness level, 1 to 9.
 #[derive(
     Debug,
@@ -17,7 +19,7 @@ use serde::{Deserialize, Serialize};
     diesel::AsExpression,
     diesel::FromSqlRow,
 )]
-#[serde(try_from = "i64", into = "i16")]
+#[serde(try_from = "WholeNumber", into = "i16")]
 #[diesel(sql_type = diesel::sql_types::SmallInt)]
 pub struct Trl(i16);
 
@@ -65,6 +67,13 @@ impl TryFrom<i64> for Trl {
         } else {
             Err(format!("TRL must be between 1 and 9, got {level}"))
         }
+    }
+}
+
+impl TryFrom<WholeNumber> for Trl {
+    type Error = String;
+    fn try_from(level: WholeNumber) -> Result<Self, Self::Error> {
+        Trl::try_from(level.0)
     }
 }
 

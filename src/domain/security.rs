@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::number::WholeNumber;
 use crate::text_enum;
 
 text_enum! {
@@ -55,7 +56,7 @@ text_enum! {
     diesel::AsExpression,
     diesel::FromSqlRow,
 )]
-#[serde(try_from = "i64", into = "i16")]
+#[serde(try_from = "WholeNumber", into = "i16")]
 #[diesel(sql_type = diesel::sql_types::SmallInt)]
 pub struct ExportControlCategory(i16);
 
@@ -106,6 +107,13 @@ impl TryFrom<i64> for ExportControlCategory {
                 "export-control category must be between 0 and 9, got {category}"
             ))
         }
+    }
+}
+
+impl TryFrom<WholeNumber> for ExportControlCategory {
+    type Error = String;
+    fn try_from(category: WholeNumber) -> Result<Self, Self::Error> {
+        ExportControlCategory::try_from(category.0)
     }
 }
 

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::account::EmailAddress;
 use super::challenge::{not_null, present_or_null, replace};
+use super::number;
 use super::readiness::Trl;
 use super::region::{CountryCode, Province};
 use super::security::{AbdoLevel, ExportControlCategory};
@@ -126,10 +127,10 @@ pub struct StartupInput {
     /// TRL of the start-up's solution.
     #[serde(default)]
     pub trl: Option<Trl>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number::optional")]
     #[schema(minimum = 0, maximum = 1000000)]
     pub employees: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number::optional")]
     #[schema(minimum = 1900, maximum = 2100)]
     pub founded_year: Option<i16>,
     #[serde(default)]
@@ -418,10 +419,10 @@ pub struct StartupPatch {
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<Trl>)]
     pub trl: Option<Option<Trl>>,
-    #[serde(default, deserialize_with = "present_or_null")]
+    #[serde(default, deserialize_with = "number::present_or_null")]
     #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
     pub employees: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "present_or_null")]
+    #[serde(default, deserialize_with = "number::present_or_null")]
     #[schema(value_type = Option<i16>, minimum = 1900, maximum = 2100)]
     pub founded_year: Option<Option<i16>>,
     #[serde(default, deserialize_with = "not_null")]

@@ -10,6 +10,7 @@ pub fn bounded_text(
     max_chars: usize,
 ) -> Result<String, ValidationError> {
     let trimmed = value.trim();
+    reject_control_characters(field, trimmed)?;
     let chars = trimmed.chars().count();
     if chars < min_chars {
         let message = if min_chars == 1 {
@@ -26,6 +27,21 @@ pub fn bounded_text(
         ));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Refuses NUL and other control characters except tab and line breaks:
+/// PostgreSQL cannot store NUL in text, and the others are never meant.
+pub fn reject_control_characters(field: &str, value: &str) -> Result<(), ValidationError> {
+    let bad = value
+        .chars()
+        .any(|character| character.is_control() && !matches!(character, '\t' | '\n' | '\r'));
+    if bad {
+        return Err(ValidationError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
 }
 
 /// Like [`bounded_text`], but an empty or missing value becomes `None`.
@@ -54,6 +70,7 @@ pub fn keywords(field: &str, raw: &[String]) -> Result<Vec<String>, ValidationEr
         if trimmed.is_empty() {
             continue;
         }
+        reject_control_characters(field, trimmed)?;
         if trimmed.chars().count() > MAX_KEYWORD_CHARS {
             return Err(ValidationError::new(
                 field,

@@ -218,6 +218,15 @@ impl From<DieselError> for ApiError {
                 _,
             ) => ApiError::unavailable(),
             _ if is_connection_failure(&error) => ApiError::unavailable(),
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("invalid byte sequence")
+                    || info.message().contains("0x00") =>
+            {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    "the input contains characters that cannot be stored",
+                )
+            }
             _ => ApiError::internal(format!("database error: {error}")),
         }
     }

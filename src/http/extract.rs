@@ -240,13 +240,20 @@ fn parse_if_match(request: &HttpRequest) -> Result<IfMatch, ApiError> {
     if text == "*" {
         return Ok(IfMatch::Any);
     }
-    let unquoted = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    unquoted.parse::<i32>().map(IfMatch::Version).map_err(|_| {
-        ApiError::invalid(
-            "If-Match",
-            "If-Match must be the ETag of the resource, for example \"3\", or *",
-        )
-    })
+    let quoted = text.strip_prefix("W/").unwrap_or(text);
+    let digits = quoted
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .filter(|digits| !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()));
+    digits
+        .and_then(|digits| digits.parse::<i32>().ok())
+        .map(IfMatch::Version)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "If-Match",
+                "If-Match must be the ETag of the resource, for example \"3\", or *",
+            )
+        })
 }
 
 /// The ETag header value for a version.

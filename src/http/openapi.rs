@@ -31,7 +31,7 @@ use super::handlers::{auth, challenges, health, organisations, startups, taxonom
         taxonomy::taxonomy, taxonomy::technologies, taxonomy::provinces, taxonomy::roms, taxonomy::trl_levels,
         health::healthz, health::readyz, health::metrics,
     ),
-    components(schemas(super::error::ErrorBody, super::error::ErrorCode)),
+    components(schemas(super::error::ErrorBody, super::error::ErrorCode, challenges::ChallengeSort)),
     modifiers(&ApiPrefix, &BearerAuth, &CommonErrors),
     tags(
         (name = "auth", description = "Registration, login, tokens"),
@@ -132,6 +132,17 @@ impl Modify for CommonErrors {
                     })
                 });
                 let has_path_id = path.contains('{');
+                let has_header = operation.parameters.as_ref().is_some_and(|parameters| {
+                    parameters.iter().any(|parameter| {
+                        matches!(
+                            parameter.parameter_in,
+                            utoipa::openapi::path::ParameterIn::Header
+                        )
+                    })
+                });
+                if has_header {
+                    add("400", "A header (If-Match) is malformed");
+                }
                 let authenticated = operation
                     .security
                     .as_ref()

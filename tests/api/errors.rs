@@ -139,3 +139,72 @@ async fn a_bad_query_parameter_is_a_400_naming_it() {
         assert_eq!(reply.error_field(), Some(field), "{query}: {}", reply.body);
     }
 }
+
+#[actix_web::test]
+async fn a_nul_character_is_refused_not_a_server_error() {
+    let app = spawn_app().await;
+    let reply = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": "nul@startup.test", "password": "0123456789", "display_name": "x", "company_name": "a\u{0}b"}),
+        )
+        .await;
+    reply.expect_error(400, "invalid_input");
+    assert_eq!(reply.error_field(), Some("company_name"));
+    app.get("/api/v1/challenges?q=a%00b", None)
+        .await
+        .expect_error(400, "invalid_input");
+}
+
+#[actix_web::test]
+async fn whole_numbers_may_be_written_with_a_zero_fraction() {
+    let app = spawn_app().await;
+    let officer = app.procurement("Defensie Materieel Organisatie").await;
+    let body = crate::helpers::merge(
+        crate::helpers::challenge_body("Counter-drone radar"),
+        json!({"trl_min": 4.0, "trl_max": 7.0, "budget_min_eur": 1000.0, "budget_max_eur": 2000}),
+    );
+    let created = app
+        .post("/api/v1/challenges", officer.auth(), body)
+        .await
+        .expect(201);
+    assert_eq!(created.body["trl_min"], 4);
+    let fraction = crate::helpers::merge(
+        crate::helpers::challenge_body("Counter-drone radar"),
+        json!({"trl_min": 4.5}),
+    );
+    let refused = app
+        .post("/api/v1/challenges", officer.auth(), fraction)
+        .await;
+    refused.expect_error(400, "invalid_input");
+    assert_eq!(refused.error_field(), Some("trl_min"));
+}
+
+#[actix_web::test]
+async fn a_malformed_if_match_is_a_400() {
+    let app = spawn_app().await;
+    let officer = app.procurement("Defensie Materieel Organisatie").await;
+    let created = app
+        .post(
+            "/api/v1/challenges",
+            officer.auth(),
+            crate::helpers::challenge_body("Counter-drone radar"),
+        )
+        .await
+        .expect(201);
+    let path = format!("/api/v1/challenges/{}", created.id());
+    for bad in ["", "1", "\"\"", "\"+1\"", "abc"] {
+        let reply = app
+            .send(
+                Method::DELETE,
+                &path,
+                officer.auth(),
+                &[("If-Match", bad.to_owned())],
+                None,
+            )
+            .await;
+        reply.expect_error(400, "invalid_input");
+        assert_eq!(reply.error_field(), Some("If-Match"), "{bad:?}");
+    }
+}

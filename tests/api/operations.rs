@@ -109,3 +109,65 @@ async fn the_interactive_docs_are_served_without_a_cdn() {
     let redirect = app.get("/docs", None).await;
     assert_eq!(redirect.status, 200, "the /docs redirect lands on the UI");
 }
+
+#[actix_web::test]
+async fn the_openapi_enums_are_the_strings_the_api_speaks() {
+    let app = spawn_app().await;
+    let spec = app.get("/api/v1/openapi.json", None).await.expect(200).body;
+    let schemas = &spec["components"]["schemas"];
+    let enum_of = |name: &str| -> Vec<String> {
+        schemas[name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} has no enum: {}", schemas[name]))
+            .iter()
+            .map(|value| value.as_str().unwrap().to_owned())
+            .collect()
+    };
+    use defmatch::domain::{account, challenge, region, security, taxonomy};
+    let strings = |values: Vec<&str>| values.into_iter().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(
+        enum_of("Province"),
+        strings(region::Province::ALL.iter().map(|v| v.as_str()).collect())
+    );
+    assert_eq!(
+        enum_of("Technology"),
+        strings(
+            taxonomy::Technology::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect()
+        )
+    );
+    assert_eq!(
+        enum_of("Role"),
+        strings(account::Role::ALL.iter().map(|v| v.as_str()).collect())
+    );
+    assert_eq!(
+        enum_of("ChallengeStatus"),
+        strings(
+            challenge::ChallengeStatus::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect()
+        )
+    );
+    assert_eq!(
+        enum_of("Visibility"),
+        strings(
+            security::Visibility::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect()
+        )
+    );
+    assert_eq!(
+        enum_of("AbdoLevel"),
+        strings(
+            security::AbdoLevel::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect()
+        )
+    );
+    assert!(enum_of("Province").contains(&"NL-GR".to_owned()));
+}

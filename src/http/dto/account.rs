@@ -113,6 +113,7 @@ impl From<IssuedTokens> for TokenResponse {
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     pub email: EmailAddress,
+    #[schema(value_type = String, format = Password, min_length = 10, max_length = 200)]
     pub password: NewPassword,
     /// The person's name.
     #[schema(min_length = 1, max_length = 200)]
@@ -153,6 +154,7 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     pub email: EmailAddress,
+    #[schema(value_type = String, format = Password, min_length = 10, max_length = 200)]
     pub password: NewPassword,
     #[schema(min_length = 1, max_length = 200)]
     pub display_name: String,

@@ -168,8 +168,11 @@ pub async fn list_challenges(
         .map(str::trim)
         .filter(|text| !text.is_empty())
         .map(str::to_owned);
-    if text.as_ref().is_some_and(|text| text.chars().count() > 200) {
-        return Err(ApiError::invalid("q", "q may have at most 200 characters"));
+    if let Some(text) = &text {
+        if text.chars().count() > 200 {
+            return Err(ApiError::invalid("q", "q may have at most 200 characters"));
+        }
+        crate::domain::text::reject_control_characters("q", text)?;
     }
     if let (Some(before), Some(after)) = (query.closes_before, query.closes_after) {
         if before <= after {
@@ -302,7 +305,7 @@ pub async fn get_challenge(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Challenge id"),
-        ("If-Match" = String, Header, description = "The challenge's ETag"),
+        ("If-Match" = String, Header, description = "The challenge's ETag, quoted (\"3\"), or *", pattern = r#"^(\*|(W/)?"[0-9]+")$"#),
     ),
     request_body = ChallengePatch,
     responses(
@@ -389,7 +392,7 @@ pub async fn update_challenge(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Challenge id"),
-        ("If-Match" = String, Header, description = "The challenge's ETag"),
+        ("If-Match" = String, Header, description = "The challenge's ETag, quoted (\"3\"), or *", pattern = r#"^(\*|(W/)?"[0-9]+")$"#),
     ),
     request_body = StatusChangeRequest,
     responses(
@@ -469,7 +472,7 @@ pub async fn change_challenge_status(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Challenge id"),
-        ("If-Match" = String, Header, description = "The challenge's ETag"),
+        ("If-Match" = String, Header, description = "The challenge's ETag, quoted (\"3\"), or *", pattern = r#"^(\*|(W/)?"[0-9]+")$"#),
     ),
     responses(
         (status = 204, description = "Deleted"),

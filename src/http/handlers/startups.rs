@@ -134,8 +134,11 @@ pub async fn list_startups(
         .map(str::trim)
         .filter(|text| !text.is_empty())
         .map(str::to_owned);
-    if text.as_ref().is_some_and(|text| text.chars().count() > 200) {
-        return Err(ApiError::invalid("q", "q may have at most 200 characters"));
+    if let Some(text) = &text {
+        if text.chars().count() > 200 {
+            return Err(ApiError::invalid("q", "q may have at most 200 characters"));
+        }
+        crate::domain::text::reject_control_characters("q", text)?;
     }
     let (scope, anonymised) = listing_scope(&caller);
     let filter = StartupFilter {
@@ -217,7 +220,7 @@ pub async fn get_startup(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Start-up id"),
-        ("If-Match" = String, Header, description = "The profile's ETag"),
+        ("If-Match" = String, Header, description = "The profile's ETag, quoted (\"3\"), or *", pattern = r#"^(\*|(W/)?"[0-9]+")$"#),
     ),
     request_body = StartupPatch,
     responses(

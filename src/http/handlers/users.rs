@@ -162,7 +162,7 @@ pub async fn get_user(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "User id"),
-        ("If-Match" = String, Header, description = "The user's ETag"),
+        ("If-Match" = String, Header, description = "The user's ETag, quoted (\"3\"), or *", pattern = r#"^(\*|(W/)?"[0-9]+")$"#),
     ),
     request_body = UpdateUserRequest,
     responses(
