@@ -79,6 +79,11 @@ fn env_var(name: &str) -> Option<String> {
         .filter(|value| !value.trim().is_empty())
 }
 
+/// The search index directory: `INDEX_DIR`, or `index/`.
+pub fn index_dir_from_env() -> PathBuf {
+    env_var("INDEX_DIR").map_or_else(|| PathBuf::from("index"), PathBuf::from)
+}
+
 /// The database URL, from `DATABASE_URL`.
 pub fn database_url_from_env() -> anyhow::Result<SecretString> {
     match env_var("DATABASE_URL") {
@@ -100,7 +105,7 @@ impl Settings {
                 .parse()
                 .context("DEFMATCH_BIND is not a socket address such as 127.0.0.1:8080")?,
         };
-        let index_dir = env_var("INDEX_DIR").map_or_else(|| PathBuf::from("index"), PathBuf::from);
+        let index_dir = index_dir_from_env();
         let data_dir =
             env_var("DEFMATCH_DATA_DIR").map_or_else(|| PathBuf::from("data"), PathBuf::from);
         let jwt_secret = match env_var("JWT_SECRET") {

@@ -6,10 +6,15 @@
 //! `seed` writes the demo data.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod eval;
 pub mod http;
+pub mod import;
+pub mod scratch;
+pub mod search;
 pub mod seed;
 pub mod server;
 pub mod telemetry;

@@ -1,6 +1,7 @@
 //! The `defmatch` command: parses the command line and calls the library.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -42,6 +43,26 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Import start-ups and/or challenges from JSON Lines or CSV files (upsert by external id).
+    Import {
+        #[arg(long)]
+        startups: Option<PathBuf>,
+        #[arg(long)]
+        challenges: Option<PathBuf>,
+    },
+    /// Rebuild the search index in INDEX_DIR from the database.
+    Reindex,
+    /// Measure ranking quality on a benchmark directory (challenges.jsonl, startups.jsonl, qrels.tsv).
+    Eval {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write the ranking run (score.py format).
+        #[arg(long)]
+        run_out: PathBuf,
+        /// Print the metrics as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +121,29 @@ fn main() -> anyhow::Result<()> {
         Command::Openapi => {
             println!("{}", defmatch::http::openapi::document_json()?);
             Ok(())
+        }
+        Command::Import {
+            startups,
+            challenges,
+        } => {
+            let url = database_url_from_env()?;
+            defmatch::cli::import(
+                url.expose_secret(),
+                challenges.as_deref(),
+                startups.as_deref(),
+            )
+        }
+        Command::Reindex => {
+            let url = database_url_from_env()?;
+            defmatch::cli::reindex(url.expose_secret(), &defmatch::config::index_dir_from_env())
+        }
+        Command::Eval {
+            data,
+            run_out,
+            json,
+        } => {
+            let url = database_url_from_env()?;
+            defmatch::cli::eval(url.expose_secret(), &data, &run_out, json)
         }
     }
 }

@@ -3,6 +3,8 @@
 //! letting requests in flight finish.
 
 use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -14,6 +16,11 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::http::state::AppState;
 use crate::http::{build_server, SHUTDOWN_GRACE_SECONDS};
+use crate::search::engine::SearchEngine;
+use crate::search::index::SearchIndex;
+use crate::search::indexer::{
+    catch_up, rebuild, spawn_follower, StopSignal, DEFAULT_POLL_INTERVAL,
+};
 use crate::seed::demo;
 
 /// How long start-up waits for the database before giving up.
@@ -105,6 +112,56 @@ fn spawn_lifecycle_ticker(pool: DbPool) {
     });
 }
 
+/// The search engine of a running server and the handle that stops its indexer.
+pub struct RunningSearch {
+    pub engine: SearchEngine,
+    pub stop: StopSignal,
+}
+
+/// Opens the index in `index_dir`, rebuilds it from the database when it is
+/// missing, corrupt or of another schema version (progress in the log),
+/// catches up with the outbox, and starts the follower.
+pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSearch> {
+    let (index, rebuild_reason) = SearchIndex::open(index_dir)?;
+    let index = Arc::new(index);
+    let mut connection = pool
+        .get()
+        .context("failed to get a database connection for the index")?;
+    match rebuild_reason {
+        Some(reason) => {
+            tracing::info!(%reason, directory = %index_dir.display(), "rebuilding the search index from the database");
+            let last_logged = std::cell::Cell::new(0_u64);
+            let documents = rebuild(&index, &mut connection, &|done, total| {
+                let percent = (done * 100).checked_div(total).unwrap_or(100);
+                if percent >= last_logged.get() + 10 || done == total {
+                    last_logged.set(percent);
+                    tracing::info!(done, total, percent, "rebuilding the search index");
+                }
+            })?;
+            tracing::info!(documents, "search index rebuilt");
+        }
+        None => {
+            let batches = catch_up(&index, &mut connection)?;
+            tracing::info!(
+                batches,
+                position = index.committed_position().unwrap_or(0),
+                "search index caught up with the outbox"
+            );
+        }
+    }
+    let stop = StopSignal::default();
+    spawn_follower(
+        index.clone(),
+        pool.clone(),
+        DEFAULT_POLL_INTERVAL,
+        stop.clone(),
+    );
+    Ok(RunningSearch {
+        engine: SearchEngine::new(index),
+        stop,
+    })
+}
+
 /// Runs the service until it is told to stop.
 pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     let database_url = settings.database_url.expose_secret().to_owned();
@@ -129,8 +186,19 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         .with_context(|| format!("failed to listen on {}", settings.bind))?;
     tracing::info!(address = %settings.bind, "listening");
     spawn_lifecycle_ticker(pool.clone());
-    let state = AppState::new(pool, &settings.auth, settings.login_limits);
+    let search_pool = pool.clone();
+    let index_dir = settings.index_dir.clone();
+    let search = actix_web::web::block(move || start_search(&index_dir, &search_pool))
+        .await
+        .context("search start-up task failed")??;
+    let state = AppState::new(
+        pool,
+        &settings.auth,
+        settings.login_limits,
+        search.engine.clone(),
+    );
     build_server(state, listener)?.await?;
+    search.stop.stop();
     tracing::info!(grace_seconds = SHUTDOWN_GRACE_SECONDS, "stopped");
     Ok(())
 }

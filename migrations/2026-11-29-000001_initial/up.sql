@@ -80,14 +80,14 @@ CREATE TABLE startups (
     name text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
     kvk_number text CHECK (kvk_number ~ '^[0-9]{8}$'),
     website text CHECK (website ~ '^https?://' AND length(website) <= 500),
-    description text NOT NULL CHECK (length(description) BETWEEN 1 AND 20000),
+    description text NOT NULL CHECK (length(description) BETWEEN 1 AND 100000),
     -- the description with the company name blanked out, for anonymous cards
     description_anonymised text NOT NULL,
     technologies text[] NOT NULL DEFAULT '{}' CHECK (technologies <@ ARRAY[
         'ai-data', 'autonomy-drones', 'cybersecurity', 'quantum', 'photonics', 'semiconductors',
         'imaging-sensing', 'mechatronics-robotics', 'energy-propulsion', 'materials-manufacturing',
         'biotech-health', 'space', 'communications', 'hypersonics', 'process-tech']::text[]),
-    keywords text[] NOT NULL DEFAULT '{}' CHECK (cardinality(keywords) <= 30),
+    keywords text[] NOT NULL DEFAULT '{}' CHECK (cardinality(keywords) <= 200),
     province text CHECK (province IN ('NL-GR', 'NL-FR', 'NL-DR', 'NL-OV', 'NL-GE', 'NL-FL',
                                       'NL-UT', 'NL-NH', 'NL-ZH', 'NL-ZE', 'NL-NB', 'NL-LI')),
     country text NOT NULL DEFAULT 'NL' CHECK (country ~ '^[A-Z]{2}$'),
@@ -122,15 +122,15 @@ CREATE TABLE challenges (
     organisation_id uuid NOT NULL REFERENCES organisations (id) ON DELETE RESTRICT,
     created_by uuid REFERENCES users (id) ON DELETE SET NULL,
     external_id text UNIQUE CHECK (length(external_id) BETWEEN 1 AND 200),
-    title text NOT NULL CHECK (length(btrim(title)) BETWEEN 3 AND 200),
+    title text NOT NULL CHECK (length(btrim(title)) BETWEEN 3 AND 300),
     summary text NOT NULL CHECK (length(summary) BETWEEN 1 AND 2000),
-    description text NOT NULL CHECK (length(description) BETWEEN 1 AND 50000),
+    description text NOT NULL CHECK (length(description) BETWEEN 1 AND 100000),
     desired_outcome text NOT NULL DEFAULT '' CHECK (length(desired_outcome) <= 5000),
     technologies text[] NOT NULL DEFAULT '{}' CHECK (technologies <@ ARRAY[
         'ai-data', 'autonomy-drones', 'cybersecurity', 'quantum', 'photonics', 'semiconductors',
         'imaging-sensing', 'mechatronics-robotics', 'energy-propulsion', 'materials-manufacturing',
         'biotech-health', 'space', 'communications', 'hypersonics', 'process-tech']::text[]),
-    keywords text[] NOT NULL DEFAULT '{}' CHECK (cardinality(keywords) <= 30),
+    keywords text[] NOT NULL DEFAULT '{}' CHECK (cardinality(keywords) <= 200),
     -- empty means national
     preferred_provinces text[] NOT NULL DEFAULT '{}' CHECK (preferred_provinces <@ ARRAY[
         'NL-GR', 'NL-FR', 'NL-DR', 'NL-OV', 'NL-GE', 'NL-FL',

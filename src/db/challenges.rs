@@ -172,6 +172,35 @@ pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<ChallengeRow
         .first(connection)
 }
 
+/// The challenge imported under `external_id`, if any.
+pub fn find_by_external_id(
+    connection: &mut PgConnection,
+    external_id: &str,
+) -> QueryResult<Option<ChallengeRow>> {
+    challenges::table
+        .filter(challenges::external_id.eq(external_id))
+        .select(ChallengeRow::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Replaces content and status whatever the version (imports: the file is the truth).
+pub fn replace_imported(
+    connection: &mut PgConnection,
+    id: Uuid,
+    status: ChallengeStatus,
+    content: &ChallengeContent,
+) -> QueryResult<ChallengeRow> {
+    connection.transaction(|connection| {
+        let row = diesel::update(challenges::table.find(id))
+            .set((ContentColumns::from(content), challenges::status.eq(status)))
+            .returning(ChallengeRow::as_returning())
+            .get_result(connection)?;
+        record_change(connection, SearchEntity::Challenge, id)?;
+        Ok(row)
+    })
+}
+
 /// The challenges with these ids (missing ids are skipped).
 pub fn find_many(connection: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<ChallengeRow>> {
     challenges::table

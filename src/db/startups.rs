@@ -176,6 +176,34 @@ pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<StartupRow> 
         .first(connection)
 }
 
+/// The profile imported under `external_id`, if any.
+pub fn find_by_external_id(
+    connection: &mut PgConnection,
+    external_id: &str,
+) -> QueryResult<Option<StartupRow>> {
+    startups::table
+        .filter(startups::external_id.eq(external_id))
+        .select(StartupRow::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Replaces a profile whatever its version (imports: the file is the truth).
+pub fn replace_profile(
+    connection: &mut PgConnection,
+    id: Uuid,
+    profile: &StartupProfile,
+) -> QueryResult<StartupRow> {
+    connection.transaction(|connection| {
+        let row = diesel::update(startups::table.find(id))
+            .set(ProfileColumns::from(profile))
+            .returning(StartupRow::as_returning())
+            .get_result(connection)?;
+        record_change(connection, SearchEntity::Startup, id)?;
+        Ok(row)
+    })
+}
+
 /// The profiles with these ids (missing ids are skipped).
 pub fn find_many(connection: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<StartupRow>> {
     startups::table

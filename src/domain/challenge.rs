@@ -97,6 +97,9 @@ pub struct ChallengeContent {
     pub abdo_required: bool,
 }
 
+/// Most technology codes one challenge or profile may carry.
+pub const MAX_TECHNOLOGIES: usize = 15;
+
 /// Largest budget that is accepted (10 billion euro), to catch typos.
 pub const MAX_BUDGET_EUR: i64 = 10_000_000_000;
 
@@ -104,14 +107,14 @@ pub const MAX_BUDGET_EUR: i64 = 10_000_000_000;
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChallengeInput {
-    /// Short title, 3 to 200 characters.
-    #[schema(min_length = 3, max_length = 200)]
+    /// Short title, 3 to 300 characters.
+    #[schema(pattern = r"\S", min_length = 3, max_length = 300)]
     pub title: String,
     /// One or two paragraphs, up to 2,000 characters.
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(pattern = r"\S", min_length = 1, max_length = 2000)]
     pub summary: String,
-    /// The full problem description, up to 50,000 characters.
-    #[schema(min_length = 1, max_length = 50000)]
+    /// The full problem description, up to 100,000 characters.
+    #[schema(pattern = r"\S", min_length = 1, max_length = 100000)]
     pub description: String,
     /// What a successful solution delivers.
     #[serde(default)]
@@ -121,7 +124,7 @@ pub struct ChallengeInput {
     #[schema(max_items = 15)]
     pub technologies: Vec<Technology>,
     #[serde(default)]
-    #[schema(max_items = 30)]
+    #[schema(max_items = 200)]
     pub keywords: Vec<String>,
     /// Provinces the challenge prefers solutions from; empty means national.
     #[serde(default)]
@@ -151,10 +154,16 @@ pub struct ChallengeInput {
 impl ChallengeInput {
     /// Checks every rule and builds the validated content.
     pub fn validate(&self) -> Result<ChallengeContent, ValidationError> {
-        let title = bounded_text("title", &self.title, 3, 200)?;
+        let title = bounded_text("title", &self.title, 3, 300)?;
         let summary = bounded_text("summary", &self.summary, 1, 2000)?;
-        let description = bounded_text("description", &self.description, 1, 50_000)?;
+        let description = bounded_text("description", &self.description, 1, 100_000)?;
         let desired_outcome = bounded_text("desired_outcome", &self.desired_outcome, 0, 5000)?;
+        if self.technologies.len() > MAX_TECHNOLOGIES {
+            return Err(ValidationError::new(
+                "technologies",
+                format!("at most {MAX_TECHNOLOGIES} technologies are allowed"),
+            ));
+        }
         let technologies = unique(&self.technologies);
         let keywords = keywords("keywords", &self.keywords)?;
         let preferred_provinces = unique(&self.preferred_provinces);
@@ -312,27 +321,36 @@ impl From<&ChallengeContent> for ChallengeInput {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChallengePatch {
-    #[schema(min_length = 3, max_length = 200)]
+    #[schema(min_length = 3, max_length = 300)]
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
     #[schema(min_length = 1, max_length = 2000)]
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub summary: Option<String>,
-    #[schema(min_length = 1, max_length = 50000)]
+    #[schema(min_length = 1, max_length = 100000)]
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     #[schema(max_length = 5000)]
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub desired_outcome: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub technologies: Option<Vec<Technology>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub keywords: Option<Vec<String>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub preferred_provinces: Option<Vec<Province>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub trl_min: Option<Trl>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub trl_max: Option<Trl>,
     #[serde(default, deserialize_with = "number::present_or_null")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 10_000_000_000_i64)]
@@ -350,8 +368,10 @@ pub struct ChallengePatch {
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub closes_at: Option<Option<DateTime<Utc>>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub visibility: Option<Visibility>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub abdo_required: Option<bool>,
 }
 

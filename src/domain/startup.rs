@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::account::EmailAddress;
-use super::challenge::{not_null, present_or_null, replace};
+use super::challenge::{not_null, present_or_null, replace, MAX_TECHNOLOGIES};
 use super::number;
 use super::readiness::Trl;
 use super::region::{CountryCode, Province};
@@ -96,23 +96,27 @@ pub struct Contact {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartupInput {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(pattern = r"\S", min_length = 1, max_length = 200)]
     pub name: String,
     /// Required for Dutch companies, optional for foreign ones.
     #[serde(default)]
     pub kvk_number: Option<KvkNumber>,
     /// http(s) address of the company's site.
     #[serde(default)]
-    #[schema(max_length = 500, example = "https://startup.example")]
+    #[schema(
+        max_length = 500,
+        pattern = r"^\s*(https?://\S+)?\s*$",
+        example = "https://startup.example"
+    )]
     pub website: Option<String>,
     /// What the start-up does, in Dutch or English.
-    #[schema(min_length = 1, max_length = 20000)]
+    #[schema(pattern = r"\S", min_length = 1, max_length = 100000)]
     pub description: String,
     #[serde(default)]
     #[schema(max_items = 15)]
     pub technologies: Vec<Technology>,
     #[serde(default)]
-    #[schema(max_items = 30)]
+    #[schema(max_items = 200)]
     pub keywords: Vec<String>,
     /// ISO 3166-2:NL code; required when `country` is NL, absent otherwise.
     #[serde(default)]
@@ -156,7 +160,7 @@ impl StartupInput {
     /// bounds the founding year.
     pub fn validate(&self, current_year: i32) -> Result<StartupProfile, ValidationError> {
         let name = bounded_text("name", &self.name, 1, 200)?;
-        let description = bounded_text("description", &self.description, 1, 20_000)?;
+        let description = bounded_text("description", &self.description, 1, 100_000)?;
         let website = optional_text("website", self.website.as_deref(), 500)?;
         if let Some(address) = &website {
             let has_scheme = address.starts_with("https://") || address.starts_with("http://");
@@ -204,6 +208,12 @@ impl StartupInput {
                     format!("must be between {EARLIEST_FOUNDING_YEAR} and {current_year}"),
                 ));
             }
+        }
+        if self.technologies.len() > MAX_TECHNOLOGIES {
+            return Err(ValidationError::new(
+                "technologies",
+                format!("at most {MAX_TECHNOLOGIES} technologies are allowed"),
+            ));
         }
         Ok(StartupProfile {
             name,
@@ -393,25 +403,30 @@ impl From<&StartupProfile> for StartupInput {
 pub struct StartupPatch {
     #[schema(min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<String>, pattern = "^[0-9]{8}$")]
     pub kvk_number: Option<Option<KvkNumber>>,
     #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(value_type = Option<String>, max_length = 500, pattern = r"^\s*(https?://\S+)?\s*$")]
     pub website: Option<Option<String>>,
-    #[schema(min_length = 1, max_length = 20000)]
+    #[schema(min_length = 1, max_length = 100000)]
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub technologies: Option<Vec<Technology>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub keywords: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<Province>)]
     pub province: Option<Option<Province>>,
     #[schema(value_type = Option<String>, pattern = "^[A-Za-z]{2}$")]
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub country: Option<CountryCode>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<String>, max_length = 100)]
@@ -426,11 +441,13 @@ pub struct StartupPatch {
     #[schema(value_type = Option<i16>, minimum = 1900, maximum = 2100)]
     pub founded_year: Option<Option<i16>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub dual_use: Option<bool>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<AbdoLevel>)]
     pub abdo_clearance: Option<Option<AbdoLevel>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub export_control_categories: Option<Vec<ExportControlCategory>>,
     #[serde(default, deserialize_with = "present_or_null")]
     #[schema(value_type = Option<String>, max_length = 200)]

@@ -9,8 +9,8 @@ pub fn bounded_text(
     min_chars: usize,
     max_chars: usize,
 ) -> Result<String, ValidationError> {
-    let trimmed = value.trim();
-    reject_control_characters(field, trimmed)?;
+    let cleaned = without_control_characters(value);
+    let trimmed = cleaned.trim();
     let chars = trimmed.chars().count();
     if chars < min_chars {
         let message = if min_chars == 1 {
@@ -29,19 +29,20 @@ pub fn bounded_text(
     Ok(trimmed.to_owned())
 }
 
-/// Refuses NUL and other control characters except tab and line breaks:
-/// PostgreSQL cannot store NUL in text, and the others are never meant.
-pub fn reject_control_characters(field: &str, value: &str) -> Result<(), ValidationError> {
-    let bad = value
+/// Replaces NUL and other control characters (except tab and line
+/// breaks) by spaces: PostgreSQL cannot store NUL in text, and the others
+/// are never meant; refusing them would refuse text the API describes as valid.
+pub fn without_control_characters(value: &str) -> String {
+    value
         .chars()
-        .any(|character| character.is_control() && !matches!(character, '\t' | '\n' | '\r'));
-    if bad {
-        return Err(ValidationError::new(
-            field,
-            "must not contain control characters",
-        ));
-    }
-    Ok(())
+        .map(|character| {
+            if character.is_control() && !matches!(character, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                character
+            }
+        })
+        .collect()
 }
 
 /// Like [`bounded_text`], but an empty or missing value becomes `None`.
@@ -57,20 +58,26 @@ pub fn optional_text(
 }
 
 /// Most keywords one profile or challenge may carry.
-pub const MAX_KEYWORDS: usize = 30;
+pub const MAX_KEYWORDS: usize = 200;
 /// Longest keyword.
-pub const MAX_KEYWORD_CHARS: usize = 60;
+pub const MAX_KEYWORD_CHARS: usize = 300;
 
 /// Trims keywords, drops empty ones and case-insensitive repeats, keeps the order.
 pub fn keywords(field: &str, raw: &[String]) -> Result<Vec<String>, ValidationError> {
     let mut seen = std::collections::HashSet::new();
     let mut kept = Vec::new();
+    if raw.len() > MAX_KEYWORDS {
+        return Err(ValidationError::new(
+            field,
+            format!("at most {MAX_KEYWORDS} keywords are allowed"),
+        ));
+    }
     for keyword in raw {
-        let trimmed = keyword.trim();
+        let cleaned = without_control_characters(keyword);
+        let trimmed = cleaned.trim();
         if trimmed.is_empty() {
             continue;
         }
-        reject_control_characters(field, trimmed)?;
         if trimmed.chars().count() > MAX_KEYWORD_CHARS {
             return Err(ValidationError::new(
                 field,

@@ -203,7 +203,7 @@ pub fn json_config_error(error: JsonPayloadError, _request: &HttpRequest) -> act
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IfMatch {
     /// `If-Match: "3"`: only if the resource is still at version 3.
-    Version(i32),
+    Version(i64),
     /// `If-Match: *`: whatever the current version is.
     Any,
 }
@@ -213,7 +213,9 @@ impl IfMatch {
     pub fn check(self, current_version: i32) -> Result<i32, ApiError> {
         match self {
             IfMatch::Any => Ok(current_version),
-            IfMatch::Version(version) if version == current_version => Ok(version),
+            IfMatch::Version(version) if version == i64::from(current_version) => {
+                Ok(current_version)
+            }
             IfMatch::Version(_) => Err(ApiError::stale(current_version)),
         }
     }
@@ -245,9 +247,9 @@ fn parse_if_match(request: &HttpRequest) -> Result<IfMatch, ApiError> {
         .strip_prefix('"')
         .and_then(|rest| rest.strip_suffix('"'))
         .filter(|digits| !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()));
+    // A version too large for any resource is well-formed but never current: 412.
     digits
-        .and_then(|digits| digits.parse::<i32>().ok())
-        .map(IfMatch::Version)
+        .map(|digits| IfMatch::Version(digits.parse::<i64>().unwrap_or(i64::MAX)))
         .ok_or_else(|| {
             ApiError::invalid(
                 "If-Match",

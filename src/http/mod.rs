@@ -21,7 +21,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use self::error::{ApiError, ErrorCode};
 use self::handlers::{
-    auth as auth_routes, challenges, health, organisations, startups, taxonomy, users,
+    auth as auth_routes, challenges, health, matches, organisations, search, startups, taxonomy,
+    users,
 };
 use self::state::AppState;
 
@@ -74,7 +75,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(taxonomy::technologies)
                 .service(taxonomy::provinces)
                 .service(taxonomy::roms)
-                .service(taxonomy::trl_levels),
+                .service(taxonomy::trl_levels)
+                .service(search::search_challenges)
+                .service(search::search_startups)
+                .service(matches::matches_for_startup)
+                .service(matches::matches_for_challenge)
+                .service(matches::preview_matches),
         )
         .route("/docs", web::get().to(redirect_to_docs))
         .route("/", web::get().to(redirect_to_docs));

@@ -10,7 +10,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::handlers::{auth, challenges, health, organisations, startups, taxonomy, users};
+use super::handlers::{
+    auth, challenges, health, matches, organisations, search, startups, taxonomy, users,
+};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -29,6 +31,8 @@ use super::handlers::{auth, challenges, health, organisations, startups, taxonom
         challenges::create_challenge, challenges::list_challenges, challenges::get_challenge,
         challenges::update_challenge, challenges::change_challenge_status, challenges::delete_challenge,
         taxonomy::taxonomy, taxonomy::technologies, taxonomy::provinces, taxonomy::roms, taxonomy::trl_levels,
+        search::search_challenges, search::search_startups,
+        matches::matches_for_startup, matches::matches_for_challenge, matches::preview_matches,
         health::healthz, health::readyz, health::metrics,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorCode, challenges::ChallengeSort)),
@@ -40,6 +44,8 @@ use super::handlers::{auth, challenges, health, organisations, startups, taxonom
         (name = "startups", description = "Start-up profiles"),
         (name = "challenges", description = "Defence challenges and their lifecycle"),
         (name = "taxonomy", description = "Technologies, provinces, ROMs, TRLs"),
+        (name = "search", description = "Free-text search with filters and facets"),
+        (name = "matching", description = "Ranked matches in both directions, each with its explanation"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

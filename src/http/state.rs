@@ -12,6 +12,7 @@ use crate::auth::rate_limit::LoginRateLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{AuthSettings, LoginLimits};
 use crate::db::DbPool;
+use crate::search::engine::SearchEngine;
 
 /// Shared application state.
 #[derive(Clone)]
@@ -21,11 +22,17 @@ pub struct AppState {
     pub session_ttl: chrono::Duration,
     pub login_limiter: Arc<LoginRateLimiter>,
     pub metrics: Arc<Metrics>,
+    pub search: SearchEngine,
 }
 
 impl AppState {
     /// State for a server on `pool`.
-    pub fn new(pool: DbPool, auth: &AuthSettings, login_limits: LoginLimits) -> Self {
+    pub fn new(
+        pool: DbPool,
+        auth: &AuthSettings,
+        login_limits: LoginLimits,
+        search: SearchEngine,
+    ) -> Self {
         AppState {
             pool,
             token_keys: TokenKeys::new(auth),
@@ -33,7 +40,19 @@ impl AppState {
                 .unwrap_or_else(|_| chrono::Duration::days(30)),
             login_limiter: Arc::new(LoginRateLimiter::new(login_limits)),
             metrics: Arc::new(Metrics::default()),
+            search,
         }
+    }
+
+    /// Runs search work on the blocking thread pool: it is CPU work that
+    /// would otherwise stall the async workers.
+    pub async fn with_search<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&SearchEngine) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let engine = self.search.clone();
+        web::block(move || work(&engine)).await?
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, so

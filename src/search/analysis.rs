@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::{
-    Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer, TokenStream,
+    Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, TokenStream,
 };
 
 use crate::domain::taxonomy::Technology;
@@ -36,13 +36,15 @@ impl TextLanguage {
 }
 
 const DUTCH_MARKERS: &[&str] = &[
-    "de", "het", "een", "en", "van", "voor", "met", "op", "zijn", "niet", "dat", "die", "te", "bij",
-    "door", "naar", "om", "ook", "aan", "worden", "wordt", "kan", "als", "tot", "uit", "onze", "wij",
-    "deze", "wordt", "heeft", "moet", "nog", "wel", "maar", "waar", "hun", "er", "zich",
+    "de", "het", "een", "en", "van", "voor", "met", "op", "zijn", "niet", "dat", "die", "te",
+    "bij", "door", "naar", "om", "ook", "aan", "worden", "wordt", "kan", "als", "tot", "uit",
+    "onze", "wij", "deze", "wordt", "heeft", "moet", "nog", "wel", "maar", "waar", "hun", "er",
+    "zich",
 ];
 const ENGLISH_MARKERS: &[&str] = &[
-    "the", "and", "of", "to", "a", "in", "for", "with", "is", "are", "on", "that", "by", "this", "be",
-    "as", "from", "an", "we", "our", "can", "will", "it", "its", "which", "or", "has", "have", "their",
+    "the", "and", "of", "to", "a", "in", "for", "with", "is", "are", "on", "that", "by", "this",
+    "be", "as", "from", "an", "we", "our", "can", "will", "it", "its", "which", "or", "has",
+    "have", "their",
 ];
 
 /// Detects Dutch or English from the share of each language's function words.
@@ -131,10 +133,12 @@ impl Analyzers {
 /// Lower-case words of `text` with their neighbours, for matching synonyms
 /// that span several words ("unmanned aerial").
 fn normalised_words(text: &str) -> Vec<String> {
-    text.split(|character: char| !(character.is_alphanumeric() || character == '-' || character == '/'))
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    text.split(|character: char| {
+        !(character.is_alphanumeric() || character == '-' || character == '/')
+    })
+    .filter(|word| !word.is_empty())
+    .map(str::to_lowercase)
+    .collect()
 }
 
 /// Whether the word sequence `needle` occurs in `words`.
@@ -142,9 +146,12 @@ fn contains_phrase(words: &[String], needle: &[&str]) -> bool {
     if needle.is_empty() || needle.len() > words.len() {
         return false;
     }
-    words
-        .windows(needle.len())
-        .any(|window| window.iter().zip(needle).all(|(word, expected)| word == expected))
+    words.windows(needle.len()).any(|window| {
+        window
+            .iter()
+            .zip(needle)
+            .all(|(word, expected)| word == expected)
+    })
 }
 
 /// The technologies whose synonyms occur in `text`, with the number of
@@ -181,7 +188,10 @@ pub fn suggest_technologies(text: &str) -> Vec<Technology> {
     if !strong.is_empty() {
         return strong;
     }
-    mentioned.first().map(|(technology, _)| vec![*technology]).unwrap_or_default()
+    mentioned
+        .first()
+        .map(|(technology, _)| vec![*technology])
+        .unwrap_or_default()
 }
 
 /// Words to add to a search query: the other synonyms of every technology
@@ -199,7 +209,9 @@ pub fn synonym_expansions(query_text: &str) -> Vec<String> {
             continue;
         }
         for synonym in technology.synonyms() {
-            if seen.insert(synonym) && !contains_phrase(&words, &synonym.split_whitespace().collect::<Vec<_>>()) {
+            if seen.insert(synonym)
+                && !contains_phrase(&words, &synonym.split_whitespace().collect::<Vec<_>>())
+            {
                 expansions.push((*synonym).to_owned());
             }
         }
@@ -214,7 +226,9 @@ mod tests {
     #[test]
     fn dutch_and_english_are_told_apart() {
         assert_eq!(
-            detect_language("Wij ontwikkelen een systeem voor de detectie van drones bij de kazerne."),
+            detect_language(
+                "Wij ontwikkelen een systeem voor de detectie van drones bij de kazerne."
+            ),
             TextLanguage::Dutch
         );
         assert_eq!(
@@ -226,7 +240,10 @@ mod tests {
     #[test]
     fn analyzers_stem_and_drop_stop_words() {
         let mut analyzers = Analyzers::default();
-        assert_eq!(analyzers.tokens(TextLanguage::English, "The detecting of drones"), vec!["detect", "drone"]);
+        assert_eq!(
+            analyzers.tokens(TextLanguage::English, "The detecting of drones"),
+            vec!["detect", "drone"]
+        );
         let dutch = analyzers.tokens(TextLanguage::Dutch, "De detectie van drones");
         assert!(!dutch.contains(&"de".to_owned()));
     }
@@ -246,7 +263,8 @@ mod tests {
 
     #[test]
     fn technologies_are_suggested_from_text() {
-        let suggested = suggest_technologies("Passive radar to detect UAV swarms; counter-drone effectors.");
+        let suggested =
+            suggest_technologies("Passive radar to detect UAV swarms; counter-drone effectors.");
         assert_eq!(suggested.first(), Some(&Technology::AutonomyDrones));
         assert!(suggest_technologies("We bake bread.").is_empty());
     }

@@ -11,7 +11,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 /// BM25 saturation and length normalisation.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
 pub struct Bm25Params {
     pub k1: f32,
     pub b: f32,
@@ -41,12 +41,21 @@ pub fn average_field_length(searcher: &Searcher, field: Field) -> tantivy::Resul
         tokens += segment.inverted_index(field)?.total_num_tokens();
         documents += u64::from(segment.max_doc());
     }
-    Ok(if documents == 0 { 1.0 } else { (tokens as f32 / documents as f32).max(1.0) })
+    Ok(if documents == 0 {
+        1.0
+    } else {
+        (tokens as f32 / documents as f32).max(1.0)
+    })
 }
 
 impl WeightedBm25Query {
     /// A query over `field`; `average_length` comes from [`average_field_length`].
-    pub fn new(field: Field, terms: Vec<WeightedTerm>, params: Bm25Params, average_length: f32) -> Self {
+    pub fn new(
+        field: Field,
+        terms: Vec<WeightedTerm>,
+        params: Bm25Params,
+        average_length: f32,
+    ) -> Self {
         WeightedBm25Query {
             field,
             terms,

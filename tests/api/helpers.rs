@@ -156,10 +156,11 @@ fn ensure_template() -> &'static str {
     })
 }
 
-/// A database of one test, dropped when the test ends.
+/// A database of one test, dropped when the test ends (unless borrowed).
 pub struct TestDatabase {
     pub name: String,
     pub url: String,
+    owned: bool,
 }
 
 impl TestDatabase {
@@ -188,6 +189,16 @@ impl TestDatabase {
         TestDatabase {
             url: with_database(&server_database_url(), &name),
             name,
+            owned: true,
+        }
+    }
+
+    /// A handle on another test's database; dropping it leaves the database.
+    pub fn borrow(url: &str) -> Self {
+        TestDatabase {
+            name: String::new(),
+            url: url.to_owned(),
+            owned: false,
         }
     }
 
@@ -199,6 +210,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if !self.owned {
+            return;
+        }
         let name = self.name.clone();
         // Dropping needs a connection of its own; do it off the async runtime.
         let _ = std::thread::spawn(move || {
@@ -219,11 +233,20 @@ pub struct Options {
     /// Connect the server to the database through this address instead of
     /// straight to the server (a proxy that a test can cut).
     pub connect_through: Option<std::net::SocketAddr>,
+    /// Use this index directory instead of a fresh temporary one.
+    pub index_dir: Option<std::path::PathBuf>,
+    /// Serve from the database at this URL (another app's) instead of a fresh one.
+    pub shared_database_url: Option<String>,
 }
 
 /// A running server with its own database.
 pub struct TestApp {
     pub address: String,
+    pub search: defmatch::server::RunningSearch,
+    #[allow(dead_code)] // read by the indexing tests
+    pub index_dir: std::path::PathBuf,
+    /// Removes a temporary index directory when the test ends.
+    _index_guard: Option<TempDirectory>,
     pub database: TestDatabase,
     pub jwt_secret: String,
     client: awc::Client,
@@ -331,7 +354,10 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server on port 0 with a fresh database.
 pub async fn spawn_app_with(options: Options) -> TestApp {
-    let database = TestDatabase::create();
+    let database = match &options.shared_database_url {
+        Some(url) => TestDatabase::borrow(url),
+        None => TestDatabase::create(),
+    };
     let jwt_secret = format!("test-secret-{}-{}", Uuid::new_v4(), Uuid::new_v4());
     let connect_url = match options.connect_through {
         Some(address) => with_authority(&database.url, &address.to_string()),
@@ -339,13 +365,32 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     };
     let pool = db::build_pool_with_timeout(&connect_url, 4, Duration::from_secs(1));
     let auth = AuthSettings::with_secret(SecretString::from(jwt_secret.clone()));
-    let state = AppState::new(pool, &auth, options.login_limits);
+    let (index_dir, index_guard) = match options.index_dir.clone() {
+        Some(directory) => (directory, None),
+        None => {
+            let guard = TempDirectory::new("defmatch-test-index");
+            (guard.path.clone(), Some(guard))
+        }
+    };
+    // Off the test's runtime: the database may sit behind a proxy that
+    // this same runtime drives.
+    let search = {
+        let (index_dir, pool) = (index_dir.clone(), pool.clone());
+        actix_web::web::block(move || defmatch::server::start_search(&index_dir, &pool))
+            .await
+            .expect("search start-up task")
+            .expect("start search")
+    };
+    let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
     let server = defmatch::http::build_server(state, listener).expect("build server");
     actix_web::rt::spawn(server);
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        search,
+        index_dir,
+        _index_guard: index_guard,
         database,
         jwt_secret,
         client: awc::Client::builder()
@@ -634,6 +679,47 @@ impl TestApp {
             version = moved.etag_version();
         }
         id
+    }
+}
+
+impl TestApp {
+    /// Waits until the search index holds every change in the outbox
+    /// (bounded; the indexer polls every 100 ms).
+    pub async fn wait_for_index(&self) {
+        let mut connection = self.database.connect();
+        let target = defmatch::db::outbox::last_position(&mut connection).expect("outbox position");
+        for _ in 0..200 {
+            if self.search.engine.index().committed_position().unwrap_or(0) >= target {
+                return;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the search index did not catch up with outbox position {target}");
+    }
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDirectory {
+    pub path: std::path::PathBuf,
+}
+
+impl TempDirectory {
+    pub fn new(prefix: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("{prefix}-{}", Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&path).expect("create temporary directory");
+        TempDirectory { path }
+    }
+}
+
+impl Drop for TempDirectory {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.search.stop.stop();
     }
 }
 

@@ -39,6 +39,8 @@ pub struct ChallengeView {
     pub status: ChallengeStatus,
     /// Statuses the caller may move it to now (empty unless they manage it).
     pub allowed_transitions: Vec<ChallengeStatus>,
+    /// Technology codes suggested from the text, when the challenge has none yet.
+    pub suggested_technologies: Vec<Technology>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -52,8 +54,20 @@ impl ChallengeView {
         } else {
             Vec::new()
         };
+        let suggested_technologies = if row.technologies.is_empty() {
+            crate::search::analysis::suggest_technologies(&format!(
+                "{} {} {} {}",
+                row.title,
+                row.summary,
+                row.description,
+                row.keywords.join(" ")
+            ))
+        } else {
+            Vec::new()
+        };
         ChallengeView {
             id: row.id,
+            suggested_technologies,
             organisation_id: row.organisation_id,
             organisation_name,
             title: row.title,

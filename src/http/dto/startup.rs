@@ -28,6 +28,8 @@ pub struct StartupView {
     pub website: Option<String>,
     pub description: String,
     pub technologies: Vec<Technology>,
+    /// Technology codes suggested from the text, when the profile has none yet.
+    pub suggested_technologies: Vec<Technology>,
     pub keywords: Vec<String>,
     pub province: Option<Province>,
     /// The ROM whose area holds the province.
@@ -62,9 +64,19 @@ impl StartupView {
 
     /// Everything.
     pub fn full(row: StartupRow) -> Self {
+        let suggested_technologies = if row.technologies.is_empty() {
+            crate::search::analysis::suggest_technologies(&format!(
+                "{} {}",
+                row.description_anonymised,
+                row.keywords.join(" ")
+            ))
+        } else {
+            Vec::new()
+        };
         StartupView {
             id: row.id,
             anonymised: false,
+            suggested_technologies,
             organisation_id: Some(row.organisation_id),
             name: Some(row.name),
             kvk_number: row.kvk_number,

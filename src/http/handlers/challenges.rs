@@ -108,7 +108,10 @@ pub struct ChallengeListQuery {
     /// Challenges that prefer this province or are national.
     pub province: Option<Province>,
     /// One status or several, comma-separated (`open,published`).
-    #[param(example = "open,published")]
+    #[param(
+        example = "open,published",
+        pattern = r"^(draft|published|open|closed|awarded|withdrawn)(,(draft|published|open|closed|awarded|withdrawn))*$"
+    )]
     pub status: Option<String>,
     /// Challenges whose wanted TRL range holds this level.
     pub trl: Option<Trl>,
@@ -129,15 +132,16 @@ pub struct ChallengeListQuery {
     pub per_page: Option<i64>,
 }
 
-fn parse_statuses(raw: Option<&str>) -> Result<Vec<ChallengeStatus>, ApiError> {
+/// Parses a comma-separated list of statuses (`open,published`); absent
+/// means any status.
+pub fn parse_statuses(raw: Option<&str>) -> Result<Vec<ChallengeStatus>, ApiError> {
     let Some(raw) = raw else {
         return Ok(Vec::new());
     };
     raw.split(',')
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
         .map(|part| {
-            part.parse::<ChallengeStatus>()
+            part.trim()
+                .parse::<ChallengeStatus>()
                 .map_err(|error| ApiError::invalid("status", error.to_string()))
         })
         .collect()
@@ -165,14 +169,13 @@ pub async fn list_challenges(
     let text = query
         .q
         .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
-        .map(str::to_owned);
+        .map(crate::domain::text::without_control_characters)
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty());
     if let Some(text) = &text {
         if text.chars().count() > 200 {
             return Err(ApiError::invalid("q", "q may have at most 200 characters"));
         }
-        crate::domain::text::reject_control_characters("q", text)?;
     }
     if let (Some(before), Some(after)) = (query.closes_before, query.closes_after) {
         if before <= after {

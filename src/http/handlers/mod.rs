@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod challenges;
 pub mod health;
+pub mod matches;
 pub mod organisations;
+pub mod search;
 pub mod startups;
 pub mod taxonomy;
 pub mod users;

@@ -131,14 +131,13 @@ pub async fn list_startups(
     let text = query
         .q
         .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
-        .map(str::to_owned);
+        .map(crate::domain::text::without_control_characters)
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty());
     if let Some(text) = &text {
         if text.chars().count() > 200 {
             return Err(ApiError::invalid("q", "q may have at most 200 characters"));
         }
-        crate::domain::text::reject_control_characters("q", text)?;
     }
     let (scope, anonymised) = listing_scope(&caller);
     let filter = StartupFilter {

@@ -1,0 +1,384 @@
+//! The search engine as the rest of the service uses it: ranked matching in
+//! both directions and corpus statistics, over one shared index.
+//!
+//! Search is CPU work: callers run these functions off the async workers
+//! (`web::block`), with one searcher per call.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use uuid::Uuid;
+
+use super::analysis::{Analyzers, TextLanguage};
+use super::bm25::{average_field_length, idf, WeightedBm25Query, WeightedTerm};
+use super::document::{kind_in_language, ChallengeDocument, StartupDocument};
+use super::filters::{
+    challenges_visible_to, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
+    Restrictions, StartupFilters,
+};
+use super::index::SearchIndex;
+use super::ranking::{
+    finish_pair, query_terms, score_pair, weights, CorpusStatistics, MatchExplanation, PairFacts,
+    TermVector,
+};
+use super::schema::{DocumentKind, Fields};
+use crate::domain::access::Viewer;
+use crate::domain::readiness::{Trl, TrlRange};
+use crate::domain::region::{Province, NETHERLANDS};
+use crate::domain::taxonomy::Technology;
+
+/// Corpus statistics of one kind of document, read from a searcher and
+/// cached for the duration of one request.
+pub struct IndexCorpus<'a> {
+    searcher: &'a Searcher,
+    fields: &'a Fields,
+    kind: DocumentKind,
+    document_counts: HashMap<TextLanguage, u64>,
+    average_lengths: HashMap<TextLanguage, f32>,
+    idf_cache: RefCell<HashMap<(TextLanguage, String), f32>>,
+}
+
+const LANGUAGES: [TextLanguage; 2] = [TextLanguage::English, TextLanguage::Dutch];
+
+impl<'a> IndexCorpus<'a> {
+    /// Statistics of the documents of `kind`.
+    pub fn new(
+        searcher: &'a Searcher,
+        fields: &'a Fields,
+        kind: DocumentKind,
+    ) -> anyhow::Result<Self> {
+        let mut document_counts = HashMap::new();
+        let mut average_lengths = HashMap::new();
+        for language in LANGUAGES {
+            let count = searcher.doc_freq(&Term::from_field_text(
+                fields.kind,
+                &kind_in_language(kind, language),
+            ))?;
+            let field = fields.text(kind, language);
+            let mut tokens = 0_u64;
+            for segment in searcher.segment_readers() {
+                tokens += segment.inverted_index(field)?.total_num_tokens();
+            }
+            document_counts.insert(language, count);
+            average_lengths.insert(
+                language,
+                if count == 0 {
+                    1.0
+                } else {
+                    tokens as f32 / count as f32
+                },
+            );
+        }
+        Ok(IndexCorpus {
+            searcher,
+            fields,
+            kind,
+            document_counts,
+            average_lengths,
+            idf_cache: RefCell::new(HashMap::new()),
+        })
+    }
+}
+
+impl CorpusStatistics for IndexCorpus<'_> {
+    fn idf(&self, language: TextLanguage, term: &str) -> f32 {
+        let key = (language, term.to_owned());
+        if let Some(cached) = self.idf_cache.borrow().get(&key) {
+            return *cached;
+        }
+        let field = self.fields.text(self.kind, language);
+        let frequency = self
+            .searcher
+            .doc_freq(&Term::from_field_text(field, term))
+            .unwrap_or(0);
+        let count = self.document_counts.get(&language).copied().unwrap_or(0);
+        // A term no document of the corpus has cannot match; weight it 0.
+        let value = if frequency == 0 || count == 0 {
+            0.0
+        } else {
+            idf(frequency, count)
+        };
+        self.idf_cache.borrow_mut().insert(key, value);
+        value
+    }
+
+    fn average_length(&self, language: TextLanguage) -> f32 {
+        self.average_lengths.get(&language).copied().unwrap_or(1.0)
+    }
+}
+
+/// One ranked result and why.
+#[derive(Debug, Clone)]
+pub struct RankedMatch {
+    pub id: Uuid,
+    pub explanation: MatchExplanation,
+}
+
+/// The side a match is asked for, as ranking needs it.
+struct MatchSource<'a> {
+    kind: DocumentKind,
+    vector: TermVector,
+    technologies: &'a [Technology],
+    startup: Option<&'a StartupDocument>,
+    challenge: Option<&'a ChallengeDocument>,
+}
+
+/// What ranking reads from a stored candidate.
+struct Candidate {
+    id: Uuid,
+    vector: TermVector,
+    technologies: Vec<Technology>,
+    provinces: Vec<Province>,
+    in_netherlands: bool,
+    trl: Option<Trl>,
+    trl_range: Option<TrlRange>,
+}
+
+fn stored_texts<'d>(
+    document: &'d TantivyDocument,
+    field: tantivy::schema::Field,
+) -> impl Iterator<Item = &'d str> + 'd {
+    document.get_all(field).filter_map(|value| value.as_str())
+}
+
+fn stored_u64(document: &TantivyDocument, field: tantivy::schema::Field) -> Option<u64> {
+    document.get_first(field).and_then(|value| value.as_u64())
+}
+
+fn read_candidate(fields: &Fields, document: &TantivyDocument) -> Option<Candidate> {
+    let id = stored_texts(document, fields.id).next()?.parse().ok()?;
+    let language = match stored_texts(document, fields.language).next() {
+        Some("nl") => TextLanguage::Dutch,
+        _ => TextLanguage::English,
+    };
+    let vector = TermVector::parse(
+        Some(language),
+        stored_texts(document, fields.vector).next().unwrap_or(""),
+    );
+    let technologies = stored_texts(document, fields.technology)
+        .filter_map(|code| code.parse().ok())
+        .collect();
+    let provinces = stored_texts(document, fields.province)
+        .filter_map(|code| code.parse().ok())
+        .collect();
+    let in_netherlands = stored_texts(document, fields.country).next() == Some(NETHERLANDS);
+    let level =
+        |field| stored_u64(document, field).and_then(|value| Trl::try_from(value as i64).ok());
+    let trl_range = match (level(fields.trl_min), level(fields.trl_max)) {
+        (Some(min), Some(max)) => TrlRange::new(min, max).ok(),
+        _ => None,
+    };
+    Some(Candidate {
+        id,
+        vector,
+        technologies,
+        provinces,
+        in_netherlands,
+        trl: level(fields.trl),
+        trl_range,
+    })
+}
+
+/// The search engine.
+#[derive(Clone)]
+pub struct SearchEngine {
+    index: Arc<SearchIndex>,
+}
+
+impl SearchEngine {
+    /// An engine over `index`.
+    pub fn new(index: Arc<SearchIndex>) -> Self {
+        SearchEngine { index }
+    }
+
+    /// The underlying index.
+    pub fn index(&self) -> &Arc<SearchIndex> {
+        &self.index
+    }
+
+    /// The challenges that fit `startup`, best first, among those `viewer`
+    /// may see and `filters` allow.
+    pub fn match_challenges(
+        &self,
+        startup: &StartupDocument,
+        viewer: &Viewer,
+        filters: &ChallengeFilters,
+        limit: usize,
+    ) -> anyhow::Result<Vec<RankedMatch>> {
+        let fields = self.index.fields();
+        let mut restrictions = Restrictions::default();
+        restrictions.require(of_kind(fields, DocumentKind::Challenge));
+        restrictions.require(challenges_visible_to(fields, viewer));
+        restrict_challenges(fields, filters, &mut restrictions);
+        let mut analyzers = Analyzers::default();
+        let source = MatchSource {
+            kind: DocumentKind::Startup,
+            vector: TermVector::analyse(&mut analyzers, startup.language, &startup.text),
+            technologies: &startup.technologies,
+            startup: Some(startup),
+            challenge: None,
+        };
+        self.rank(&source, restrictions, limit)
+    }
+
+    /// The start-ups that could solve `challenge`, best first, among those
+    /// `filters` allow (the caller's scope included).
+    pub fn match_startups(
+        &self,
+        challenge: &ChallengeDocument,
+        filters: &StartupFilters,
+        limit: usize,
+    ) -> anyhow::Result<Vec<RankedMatch>> {
+        let fields = self.index.fields();
+        let mut restrictions = Restrictions::default();
+        restrictions.require(of_kind(fields, DocumentKind::Startup));
+        restrict_startups(fields, filters, &mut restrictions);
+        let mut analyzers = Analyzers::default();
+        let source = MatchSource {
+            kind: DocumentKind::Challenge,
+            vector: TermVector::analyse(&mut analyzers, challenge.language, &challenge.text),
+            technologies: &challenge.technologies,
+            startup: None,
+            challenge: Some(challenge),
+        };
+        self.rank(&source, restrictions, limit)
+    }
+
+    fn rank(
+        &self,
+        source: &MatchSource<'_>,
+        restrictions: Restrictions,
+        limit: usize,
+    ) -> anyhow::Result<Vec<RankedMatch>> {
+        let fields = self.index.fields();
+        let searcher = self.index.searcher();
+        let target_kind = match source.kind {
+            DocumentKind::Startup => DocumentKind::Challenge,
+            DocumentKind::Challenge => DocumentKind::Startup,
+        };
+        let target_corpus = IndexCorpus::new(&searcher, fields, target_kind)?;
+        let source_corpus = IndexCorpus::new(&searcher, fields, source.kind)?;
+        let forward_terms = query_terms(&source.vector, &target_corpus);
+        if forward_terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for language in LANGUAGES {
+            let field = fields.text(target_kind, language);
+            let terms = forward_terms
+                .iter()
+                .map(|(term, weight)| WeightedTerm {
+                    term: Term::from_field_text(field, term),
+                    weight: *weight,
+                })
+                .collect();
+            let average = average_field_length(&searcher, field)?;
+            let average = target_corpus.average_length(language).max(average.min(1.0));
+            text_clauses.push((
+                Occur::Should,
+                Box::new(WeightedBm25Query::new(
+                    field,
+                    terms,
+                    weights().bm25,
+                    average,
+                )),
+            ));
+        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, restrictions.into_query()),
+            (Occur::Must, Box::new(BooleanQuery::new(text_clauses))),
+        ]);
+        let candidate_count = weights().candidates.max(limit);
+        let top: Vec<(f32, DocAddress)> = searcher
+            .search(
+                &query,
+                &TopDocs::with_limit(candidate_count).order_by_score(),
+            )
+            .context("candidate search failed")?;
+        let direction = match source.kind {
+            DocumentKind::Startup => &weights().challenges_for_startup,
+            DocumentKind::Challenge => &weights().startups_for_challenge,
+        };
+        let mut scored = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let Some(candidate) = read_candidate(fields, &document) else {
+                continue;
+            };
+            let reverse_terms = if direction.reverse_share > 0.0 {
+                query_terms(&candidate.vector, &source_corpus)
+            } else {
+                Vec::new()
+            };
+            let facts = match (source.startup, source.challenge) {
+                (Some(startup), _) => PairFacts {
+                    forward_terms: &forward_terms,
+                    result_vector: &candidate.vector,
+                    result_corpus: &target_corpus,
+                    reverse_terms: &reverse_terms,
+                    query_vector: &source.vector,
+                    query_corpus: &source_corpus,
+                    startup_technologies: source.technologies,
+                    challenge_technologies: &candidate.technologies,
+                    startup_province: startup.province,
+                    startup_in_netherlands: startup.country == NETHERLANDS,
+                    preferred_provinces: &candidate.provinces,
+                    startup_trl: startup.trl,
+                    wanted_trl: candidate.trl_range.unwrap_or_else(full_trl_range),
+                },
+                (None, Some(challenge)) => PairFacts {
+                    forward_terms: &forward_terms,
+                    result_vector: &candidate.vector,
+                    result_corpus: &target_corpus,
+                    reverse_terms: &reverse_terms,
+                    query_vector: &source.vector,
+                    query_corpus: &source_corpus,
+                    startup_technologies: &candidate.technologies,
+                    challenge_technologies: source.technologies,
+                    startup_province: candidate.provinces.first().copied(),
+                    startup_in_netherlands: candidate.in_netherlands,
+                    preferred_provinces: &challenge.preferred_provinces,
+                    startup_trl: candidate.trl,
+                    wanted_trl: TrlRange::new(challenge.trl_min, challenge.trl_max)
+                        .unwrap_or_else(|_| full_trl_range()),
+                },
+                (None, None) => continue,
+            };
+            scored.push((candidate.id, score_pair(&facts)));
+        }
+        let best_forward = scored
+            .iter()
+            .map(|(_, raw)| raw.forward)
+            .fold(0.0, f32::max);
+        let best_reverse = scored
+            .iter()
+            .map(|(_, raw)| raw.reverse)
+            .fold(0.0, f32::max);
+        let mut ranked: Vec<RankedMatch> = scored
+            .into_iter()
+            .map(|(id, raw)| RankedMatch {
+                id,
+                explanation: finish_pair(raw, best_forward, best_reverse, direction),
+            })
+            .collect();
+        ranked.sort_by(|left, right| {
+            right
+                .explanation
+                .score
+                .total_cmp(&left.explanation.score)
+                .then_with(|| left.id.cmp(&right.id))
+        });
+        ranked.truncate(limit);
+        Ok(ranked)
+    }
+}
+
+fn full_trl_range() -> TrlRange {
+    TrlRange::new(Trl::MIN, Trl::MAX).unwrap_or_else(|_| unreachable!("1..=9 is a valid range"))
+}

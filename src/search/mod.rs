@@ -1,0 +1,14 @@
+//! The tantivy index, derived from PostgreSQL: analysis, schema, documents,
+//! the outbox follower, ranking with explanations, and free-text search.
+
+pub mod analysis;
+pub mod bm25;
+pub mod document;
+pub mod engine;
+pub mod filters;
+pub mod index;
+pub mod indexer;
+pub mod query;
+pub mod ranking;
+pub mod schema;
+pub mod text_search;
