@@ -108,13 +108,21 @@ pub const MAX_BUDGET_EUR: i64 = 10_000_000_000;
 #[serde(deny_unknown_fields)]
 pub struct ChallengeInput {
     /// Short title, 3 to 300 characters.
-    #[schema(pattern = r"\S", min_length = 3, max_length = 300)]
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 3, max_length = 300)]
     pub title: String,
     /// One or two paragraphs, up to 2,000 characters.
-    #[schema(pattern = r"\S", min_length = 1, max_length = 2000)]
+    #[schema(
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f]",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub summary: String,
     /// The full problem description, up to 100,000 characters.
-    #[schema(pattern = r"\S", min_length = 1, max_length = 100000)]
+    #[schema(
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f]",
+        min_length = 1,
+        max_length = 100000
+    )]
     pub description: String,
     /// What a successful solution delivers.
     #[serde(default)]

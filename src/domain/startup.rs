@@ -96,7 +96,7 @@ pub struct Contact {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartupInput {
-    #[schema(pattern = r"\S", min_length = 1, max_length = 200)]
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 1, max_length = 200)]
     pub name: String,
     /// Required for Dutch companies, optional for foreign ones.
     #[serde(default)]
@@ -110,7 +110,11 @@ pub struct StartupInput {
     )]
     pub website: Option<String>,
     /// What the start-up does, in Dutch or English.
-    #[schema(pattern = r"\S", min_length = 1, max_length = 100000)]
+    #[schema(
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f]",
+        min_length = 1,
+        max_length = 100000
+    )]
     pub description: String,
     #[serde(default)]
     #[schema(max_items = 15)]
@@ -254,6 +258,19 @@ impl StartupProfile {
     pub fn anonymised_description(&self) -> String {
         blank_out(&self.description, &self.name)
     }
+
+    /// The keywords with the company's name blanked out, for the same card.
+    pub fn anonymised_keywords(&self) -> Vec<String> {
+        anonymised_keywords(&self.keywords, &self.name)
+    }
+}
+
+/// `keywords` with the company's name blanked out of each.
+pub fn anonymised_keywords(keywords: &[String], company_name: &str) -> Vec<String> {
+    keywords
+        .iter()
+        .map(|keyword| blank_out(keyword, company_name))
+        .collect()
 }
 
 /// Words that often appear in company names but say nothing about which

@@ -57,11 +57,17 @@ fn read_json_lines(reader: impl BufRead) -> anyhow::Result<(Vec<RawRecord>, Vec<
     let mut rejections = Vec::new();
     for (index, line) in reader.lines().enumerate() {
         let line_number = index + 1;
-        let text = line.with_context(|| format!("failed to read line {line_number}"))?;
+        let line = line.with_context(|| format!("failed to read line {line_number}"))?;
+        // Editors on Windows often start a UTF-8 file with a byte-order mark.
+        let text = if index == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            &line
+        };
         if text.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(&text) {
+        match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(fields)) => records.push(RawRecord {
                 line: line_number,
                 fields,

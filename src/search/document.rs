@@ -7,7 +7,7 @@ use tantivy::TantivyDocument;
 use uuid::Uuid;
 
 use super::analysis::{detect_language, Analyzers, TextLanguage};
-use super::ranking::{TermVector, TEXT_SHAPE};
+use super::ranking::{weights, TermVector};
 use super::schema::{DocumentKind, Fields, NO_DEADLINE};
 use crate::db::challenges::ChallengeRow;
 use crate::db::startups::StartupRow;
@@ -15,7 +15,7 @@ use crate::domain::challenge::{ChallengeContent, ChallengeStatus};
 use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
 use crate::domain::security::Visibility;
-use crate::domain::startup::StartupProfile;
+use crate::domain::startup::{anonymised_keywords, StartupProfile};
 use crate::domain::taxonomy::Technology;
 
 /// Repeats `text` `times` times, space-separated, so that BM25 counts it
@@ -30,7 +30,7 @@ pub fn startup_text(description_anonymised: &str, keywords: &[String]) -> String
     let keywords = keywords.join(" . ");
     format!(
         "{description_anonymised} . {}",
-        repeated(&keywords, TEXT_SHAPE.keyword_repeat)
+        repeated(&keywords, weights().text_shape.keyword_repeat)
     )
 }
 
@@ -40,11 +40,11 @@ pub fn challenge_text(content: &ChallengeContent) -> String {
     let keywords = content.keywords.join(" . ");
     format!(
         "{} . {} . {} . {} . {}",
-        repeated(&content.title, TEXT_SHAPE.title_repeat),
+        repeated(&content.title, weights().text_shape.title_repeat),
         content.summary,
         content.description,
         content.desired_outcome,
-        repeated(&keywords, TEXT_SHAPE.keyword_repeat)
+        repeated(&keywords, weights().text_shape.keyword_repeat)
     )
 }
 
@@ -109,7 +109,10 @@ impl StartupDocument {
         StartupDocument {
             id,
             name: profile.name.clone(),
-            text: startup_text(&profile.anonymised_description(), &profile.keywords),
+            text: startup_text(
+                &profile.anonymised_description(),
+                &profile.anonymised_keywords(),
+            ),
             language: detect_language(&profile.description),
             technologies: profile.technologies.clone(),
             province: profile.province,
@@ -124,7 +127,10 @@ impl StartupDocument {
         StartupDocument {
             id: row.id,
             name: row.name.clone(),
-            text: startup_text(&row.description_anonymised, &row.keywords),
+            text: startup_text(
+                &row.description_anonymised,
+                &anonymised_keywords(&row.keywords, &row.name),
+            ),
             language: detect_language(&row.description),
             technologies: row.technologies.clone(),
             province: row.province,
@@ -164,7 +170,7 @@ impl StartupDocument {
         if let Some(trl) = self.trl {
             document.add_u64(fields.trl, trl.get() as u64);
         }
-        document.add_i64(fields.created_at, self.created_at.timestamp());
+        document.add_i64(fields.created_at, self.created_at.timestamp_micros());
         document
     }
 }
@@ -247,7 +253,7 @@ impl ChallengeDocument {
             self.closes_at
                 .map_or(NO_DEADLINE, |closes| closes.timestamp()),
         );
-        document.add_i64(fields.created_at, self.created_at.timestamp());
+        document.add_i64(fields.created_at, self.created_at.timestamp_micros());
         document
     }
 }

@@ -111,6 +111,13 @@ impl CorpusStatistics for IndexCorpus<'_> {
     fn average_length(&self, language: TextLanguage) -> f32 {
         self.average_lengths.get(&language).copied().unwrap_or(1.0)
     }
+
+    fn bm25(&self) -> super::bm25::Bm25Params {
+        match self.kind {
+            DocumentKind::Startup => weights().startup_documents,
+            DocumentKind::Challenge => weights().challenge_documents,
+        }
+    }
 }
 
 /// One ranked result and why.
@@ -264,7 +271,11 @@ impl SearchEngine {
         };
         let target_corpus = IndexCorpus::new(&searcher, fields, target_kind)?;
         let source_corpus = IndexCorpus::new(&searcher, fields, source.kind)?;
-        let forward_terms = query_terms(&source.vector, &target_corpus);
+        let (source_shape, target_shape) = match source.kind {
+            DocumentKind::Startup => (weights().startup_query, weights().challenge_query),
+            DocumentKind::Challenge => (weights().challenge_query, weights().startup_query),
+        };
+        let forward_terms = query_terms(&source.vector, &target_corpus, source_shape);
         if forward_terms.is_empty() {
             return Ok(Vec::new());
         }
@@ -285,7 +296,7 @@ impl SearchEngine {
                 Box::new(WeightedBm25Query::new(
                     field,
                     terms,
-                    weights().bm25,
+                    target_corpus.bm25(),
                     average,
                 )),
             ));
@@ -312,7 +323,7 @@ impl SearchEngine {
                 continue;
             };
             let reverse_terms = if direction.reverse_share > 0.0 {
-                query_terms(&candidate.vector, &source_corpus)
+                query_terms(&candidate.vector, &source_corpus, target_shape)
             } else {
                 Vec::new()
             };

@@ -7,7 +7,9 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
-use tantivy::directory::MmapDirectory;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use tantivy::directory::{Directory, DirectoryLock, Lock, MmapDirectory};
 use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 use uuid::Uuid;
@@ -46,12 +48,21 @@ impl std::fmt::Display for RebuildReason {
     }
 }
 
+/// The lock file that marks a directory as in use by one process.
+const DIRECTORY_LOCK_FILE: &str = "defmatch.lock";
+
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 
 /// The index, its one writer and its one reader.
 pub struct SearchIndex {
+    /// Held for the life of the index: no other process may clear or write
+    /// this directory meanwhile (tantivy's own writer lock is taken later,
+    /// after we may have had to clear the directory).
+    _directory_lock: DirectoryLock,
     directory: PathBuf,
+    /// Outbox position that searchers see (set after each reader reload).
+    visible_position: AtomicI64,
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
@@ -83,53 +94,44 @@ impl SearchIndex {
     pub fn open(directory: &Path) -> anyhow::Result<(SearchIndex, Option<RebuildReason>)> {
         std::fs::create_dir_all(directory)
             .with_context(|| format!("failed to create index directory {}", directory.display()))?;
+        let lock = MmapDirectory::open(directory)
+            .with_context(|| format!("failed to open {}", directory.display()))?
+            .acquire_lock(&Lock {
+                filepath: PathBuf::from(DIRECTORY_LOCK_FILE),
+                is_blocking: false,
+            })
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "the index directory {} is in use by another process ({error}); give each server its own INDEX_DIR",
+                    directory.display()
+                )
+            })?;
         let (schema, fields) = build_schema();
-        let has_meta = directory.join("meta.json").exists();
-        let mut rebuild = None;
-        let index = if has_meta {
-            match Index::open_in_dir(directory) {
-                Ok(index) => {
-                    let version = read_payload(&index).map(|payload| payload.schema_version);
-                    if version == Some(SCHEMA_VERSION) && index.schema() == schema {
-                        Some(index)
-                    } else {
-                        rebuild = Some(RebuildReason::OtherSchemaVersion(version));
-                        None
-                    }
-                }
-                Err(error) => {
-                    rebuild = Some(RebuildReason::Corrupt(error.to_string()));
-                    None
-                }
-            }
+        let existing = if directory.join("meta.json").exists() {
+            open_existing(directory, &schema)
         } else {
-            rebuild = Some(RebuildReason::Missing);
-            None
+            Err(RebuildReason::Missing)
         };
-        let index = match index {
-            Some(index) => index,
-            None => {
+        let (index, writer, reader, rebuild) = match existing {
+            Ok((index, writer, reader)) => (index, writer, reader, None),
+            Err(reason) => {
                 clear_directory(directory)?;
                 let mmap = MmapDirectory::open(directory)
                     .with_context(|| format!("failed to open {}", directory.display()))?;
-                Index::create(mmap, schema, tantivy::IndexSettings::default())
-                    .context("failed to create the search index")?
+                let index = Index::create(mmap, schema, tantivy::IndexSettings::default())
+                    .context("failed to create the search index")?;
+                let (writer, reader) =
+                    open_writer_and_reader(&index).map_err(|error| anyhow::anyhow!("{error}"))?;
+                (index, writer, reader, Some(reason))
             }
         };
-        register_analyzers(&index);
-        let writer = index
-            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
-            .context(
-                "failed to open the index writer (is another process using this INDEX_DIR?)",
-            )?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .context("failed to open the index reader")?;
+        let visible_position =
+            AtomicI64::new(read_payload(&index).map_or(0, |payload| payload.outbox_position));
         Ok((
             SearchIndex {
+                _directory_lock: lock,
                 directory: directory.to_owned(),
+                visible_position,
                 index,
                 reader,
                 writer: Mutex::new(writer),
@@ -152,6 +154,11 @@ impl SearchIndex {
     /// A searcher on the last reloaded commit; one per request.
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// The outbox position that searches already see.
+    pub fn visible_position(&self) -> i64 {
+        self.visible_position.load(Ordering::SeqCst)
     }
 
     /// The outbox position of the last commit, if any.
@@ -201,6 +208,7 @@ impl SearchIndex {
         self.reader
             .reload()
             .context("failed to reload the index reader")?;
+        self.visible_position.store(position, Ordering::SeqCst);
         Ok(())
     }
 
@@ -209,6 +217,37 @@ impl SearchIndex {
         self.writer().rollback()?;
         Ok(())
     }
+}
+
+/// Opens an existing index with its writer and reader; any failure, down to
+/// a missing segment file, is a reason to rebuild.
+fn open_existing(
+    directory: &Path,
+    schema: &tantivy::schema::Schema,
+) -> Result<(Index, IndexWriter<TantivyDocument>, IndexReader), RebuildReason> {
+    let index =
+        Index::open_in_dir(directory).map_err(|error| RebuildReason::Corrupt(error.to_string()))?;
+    let version = read_payload(&index).map(|payload| payload.schema_version);
+    if version != Some(SCHEMA_VERSION) || index.schema() != *schema {
+        return Err(RebuildReason::OtherSchemaVersion(version));
+    }
+    let (writer, reader) = open_writer_and_reader(&index).map_err(RebuildReason::Corrupt)?;
+    Ok((index, writer, reader))
+}
+
+fn open_writer_and_reader(
+    index: &Index,
+) -> Result<(IndexWriter<TantivyDocument>, IndexReader), String> {
+    register_analyzers(index);
+    let writer = index
+        .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+        .map_err(|error| format!("failed to open the index writer: {error}"))?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|error| format!("failed to open the index reader: {error}"))?;
+    Ok((writer, reader))
 }
 
 fn read_payload(index: &Index) -> Option<CommitPayload> {
@@ -221,7 +260,11 @@ fn read_payload(index: &Index) -> Option<CommitPayload> {
 fn clear_directory(directory: &Path) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(directory)? {
         let path = entry?.path();
-        if path.file_name().is_some_and(|name| name == ".gitkeep") {
+        let keep = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name == ".gitkeep" || name.ends_with(".lock"));
+        if keep {
             continue;
         }
         if path.is_dir() {

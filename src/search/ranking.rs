@@ -24,6 +24,7 @@ use crate::domain::region::{Province, RegionRelation};
 use crate::domain::taxonomy::Technology;
 
 /// How documents are turned into text; part of the index schema version.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
 pub struct TextShape {
     /// Times the keywords are repeated in the text field.
     pub keyword_repeat: usize,
@@ -31,7 +32,7 @@ pub struct TextShape {
     pub title_repeat: usize,
 }
 
-/// The text shape in use.
+/// The text shape of the tuned weights.
 pub const TEXT_SHAPE: TextShape = TextShape {
     keyword_repeat: 2,
     title_repeat: 2,
@@ -49,16 +50,32 @@ pub struct DirectionWeights {
     pub trl: f32,
 }
 
+/// How the terms of a text are weighted when the text is a query:
+/// (1 + ln qtf)^tf_exponent * idf^idf_exponent. Exponents 1 and 1 are
+/// plain BM25 with a damped query frequency.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+pub struct QueryShape {
+    pub tf_exponent: f32,
+    pub idf_exponent: f32,
+}
+
 /// Every weight of the ranking, in one place.
 #[derive(Debug, Clone, Copy, serde::Deserialize)]
 pub struct RankingWeights {
-    pub bm25: Bm25Params,
-    /// Query term weight = (1 + ln qtf) * idf^this. 1 is plain BM25.
-    pub query_idf_exponent: f32,
+    /// BM25 when start-up texts are the documents scored.
+    pub startup_documents: Bm25Params,
+    /// BM25 when challenge texts are the documents scored.
+    pub challenge_documents: Bm25Params,
+    /// How a start-up's text is weighted when it is the query.
+    pub startup_query: QueryShape,
+    /// How a challenge's text is weighted when it is the query.
+    pub challenge_query: QueryShape,
     /// Longest query: the terms of highest weight are kept.
     pub max_query_terms: usize,
     /// Candidates fetched by text before the full ranking.
     pub candidates: usize,
+    /// How documents become text (changing it needs a reindex).
+    pub text_shape: TextShape,
     /// A start-up looking for challenges.
     pub challenges_for_startup: DirectionWeights,
     /// A challenge looking for start-ups.
@@ -89,21 +106,34 @@ pub fn weights() -> &'static RankingWeights {
 
 /// The weights tuned on `sbir-dev` (docs/matching.md).
 pub const TUNED_WEIGHTS: RankingWeights = RankingWeights {
-    bm25: Bm25Params { k1: 1.2, b: 0.75 },
-    query_idf_exponent: 1.0,
+    // Start-up texts are a few long past abstracts glued together: a
+    // milder length normalisation keeps long profiles from being punished.
+    startup_documents: Bm25Params { k1: 1.2, b: 0.5 },
+    challenge_documents: Bm25Params { k1: 1.2, b: 0.75 },
+    // A profile as query: rarity matters more than repetition.
+    startup_query: QueryShape {
+        tf_exponent: 1.0,
+        idf_exponent: 1.5,
+    },
+    // A challenge as query: the terms it repeats are what it is about.
+    challenge_query: QueryShape {
+        tf_exponent: 2.0,
+        idf_exponent: 1.0,
+    },
     max_query_terms: 200,
     candidates: 200,
+    text_shape: TEXT_SHAPE,
     challenges_for_startup: DirectionWeights {
-        reverse_share: 0.3,
+        reverse_share: 0.4,
         text: 1.0,
-        technology: 0.0,
+        technology: 0.1,
         region: 0.2,
         trl: 0.1,
     },
     startups_for_challenge: DirectionWeights {
-        reverse_share: 0.0,
+        reverse_share: 0.2,
         text: 1.0,
-        technology: 0.0,
+        technology: 0.1,
         region: 0.2,
         trl: 0.1,
     },
@@ -175,6 +205,8 @@ pub trait CorpusStatistics {
     fn idf(&self, language: TextLanguage, term: &str) -> f32;
     /// Average length, in tokens, of the corpus' texts.
     fn average_length(&self, language: TextLanguage) -> f32;
+    /// BM25 parameters for scoring texts of this corpus.
+    fn bm25(&self) -> Bm25Params;
 }
 
 /// BM25 inverse document frequency from raw counts (re-exported for stats providers).
@@ -183,14 +215,18 @@ pub fn inverse_document_frequency(document_frequency: u64, document_count: u64) 
 }
 
 /// Weight of a query term.
-pub fn query_term_weight(query_frequency: u32, term_idf: f32) -> f32 {
-    (1.0 + (query_frequency.max(1) as f32).ln())
-        * term_idf.max(0.0).powf(weights().query_idf_exponent)
+pub fn query_term_weight(query_frequency: u32, term_idf: f32, shape: QueryShape) -> f32 {
+    (1.0 + (query_frequency.max(1) as f32).ln()).powf(shape.tf_exponent)
+        * term_idf.max(0.0).powf(shape.idf_exponent)
 }
 
 /// The query terms of `query` with their weights, strongest first, capped
 /// at `weights().max_query_terms`.
-pub fn query_terms(query: &TermVector, corpus: &dyn CorpusStatistics) -> Vec<(String, f32)> {
+pub fn query_terms(
+    query: &TermVector,
+    corpus: &dyn CorpusStatistics,
+    shape: QueryShape,
+) -> Vec<(String, f32)> {
     let Some(language) = query.language else {
         return Vec::new();
     };
@@ -200,7 +236,7 @@ pub fn query_terms(query: &TermVector, corpus: &dyn CorpusStatistics) -> Vec<(St
         .map(|(term, frequency)| {
             (
                 term.clone(),
-                query_term_weight(*frequency, corpus.idf(language, term)),
+                query_term_weight(*frequency, corpus.idf(language, term), shape),
             )
         })
         .filter(|(_, weight)| *weight > 0.0)
@@ -215,8 +251,8 @@ pub fn query_terms(query: &TermVector, corpus: &dyn CorpusStatistics) -> Vec<(St
     weighted
 }
 
-fn saturation(frequency: u32, length: u32, average_length: f32) -> f32 {
-    let Bm25Params { k1, b } = weights().bm25;
+fn saturation(frequency: u32, length: u32, average_length: f32, params: Bm25Params) -> f32 {
+    let Bm25Params { k1, b } = params;
     let frequency = frequency as f32;
     let norm = k1 * (1.0 - b + b * length as f32 / average_length.max(1.0));
     frequency * (k1 + 1.0) / (frequency + norm)
@@ -233,13 +269,14 @@ pub fn directional_score(
         return (0.0, Vec::new());
     };
     let average_length = corpus.average_length(language);
+    let params = corpus.bm25();
     let mut contributions: Vec<(String, f32)> = query_terms
         .iter()
         .filter_map(|(term, weight)| {
             let frequency = *target.frequencies.get(term)?;
             Some((
                 term.clone(),
-                weight * saturation(frequency, target.length, average_length),
+                weight * saturation(frequency, target.length, average_length, params),
             ))
         })
         .collect();
@@ -414,6 +451,19 @@ pub struct RawPair {
     pub trl_in_range: Option<bool>,
 }
 
+/// The strongest matched terms worth showing a person: stems of at least
+/// three characters that are not bare numbers.
+fn shown_terms(contributions: Vec<(String, f32)>) -> Vec<String> {
+    contributions
+        .into_iter()
+        .map(|(term, _)| term)
+        .filter(|term| {
+            term.chars().count() >= 3 && !term.chars().all(|character| character.is_ascii_digit())
+        })
+        .take(SHOWN_TERMS)
+        .collect()
+}
+
 /// Scores one pair in both directions.
 pub fn score_pair(facts: &PairFacts<'_>) -> RawPair {
     let (forward, forward_terms) = directional_score(
@@ -433,17 +483,9 @@ pub fn score_pair(facts: &PairFacts<'_>) -> RawPair {
     let (trl, trl_in_range) = trl_fit(facts.startup_trl, facts.wanted_trl);
     RawPair {
         forward,
-        forward_terms: forward_terms
-            .into_iter()
-            .take(SHOWN_TERMS)
-            .map(|(term, _)| term)
-            .collect(),
+        forward_terms: shown_terms(forward_terms),
         reverse,
-        reverse_terms: reverse_terms
-            .into_iter()
-            .take(SHOWN_TERMS)
-            .map(|(term, _)| term)
-            .collect(),
+        reverse_terms: shown_terms(reverse_terms),
         technology,
         shared_technologies,
         region,
@@ -501,6 +543,9 @@ mod tests {
         fn average_length(&self, _language: TextLanguage) -> f32 {
             10.0
         }
+        fn bm25(&self) -> Bm25Params {
+            Bm25Params { k1: 1.2, b: 0.75 }
+        }
     }
 
     fn vector(text: &str) -> TermVector {
@@ -520,7 +565,7 @@ mod tests {
     #[test]
     fn a_text_scores_highest_against_itself() {
         let query = vector("drone detection radar");
-        let terms = query_terms(&query, &FlatCorpus);
+        let terms = query_terms(&query, &FlatCorpus, TUNED_WEIGHTS.startup_query);
         let itself = self_score(&terms, &query, &FlatCorpus);
         let (other, matched) = directional_score(&terms, &vector("radar for ships"), &FlatCorpus);
         assert!(other > 0.0 && other < itself);
@@ -554,8 +599,8 @@ mod tests {
     fn the_parts_add_up_to_the_score() {
         let startup = vector("passive radar drone detection");
         let challenge = vector("counter drone detection at airbases with radar");
-        let forward_terms = query_terms(&startup, &FlatCorpus);
-        let reverse_terms = query_terms(&challenge, &FlatCorpus);
+        let forward_terms = query_terms(&startup, &FlatCorpus, TUNED_WEIGHTS.startup_query);
+        let reverse_terms = query_terms(&challenge, &FlatCorpus, TUNED_WEIGHTS.challenge_query);
         let range = TrlRange::new(Trl::try_from(4).unwrap(), Trl::try_from(7).unwrap()).unwrap();
         let raw = score_pair(&PairFacts {
             forward_terms: &forward_terms,

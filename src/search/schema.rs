@@ -13,7 +13,7 @@ use tantivy::schema::{
 use super::analysis::TextLanguage;
 
 /// Version of the schema and analysis; part of every commit's payload.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,7 +63,8 @@ pub struct Fields {
     pub trl_max: Field,
     /// Challenge deadline (seconds since the epoch; far future for a rolling call).
     pub closes_at: Field,
-    /// When the row was created (seconds since the epoch).
+    /// When the row was created (microseconds since the epoch, so that
+    /// rows created in one second still sort).
     pub created_at: Field,
     /// `/technology/<code>`, `/province/<code>`, `/status/<status>` for facet counts.
     pub facets: Field,

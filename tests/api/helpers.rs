@@ -689,7 +689,7 @@ impl TestApp {
         let mut connection = self.database.connect();
         let target = defmatch::db::outbox::last_position(&mut connection).expect("outbox position");
         for _ in 0..200 {
-            if self.search.engine.index().committed_position().unwrap_or(0) >= target {
+            if self.search.engine.index().visible_position() >= target {
                 return;
             }
             actix_web::rt::time::sleep(Duration::from_millis(25)).await;

@@ -116,10 +116,10 @@ pub struct RegisterRequest {
     #[schema(value_type = String, format = Password, min_length = 10, max_length = 200)]
     pub password: NewPassword,
     /// The person's name.
-    #[schema(pattern = r"\S", min_length = 1, max_length = 200)]
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 1, max_length = 200)]
     pub display_name: String,
     /// The company's name; the profile is created afterwards.
-    #[schema(pattern = r"\S", min_length = 1, max_length = 200)]
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 1, max_length = 200)]
     pub company_name: String,
 }
 
@@ -156,7 +156,7 @@ pub struct CreateUserRequest {
     pub email: EmailAddress,
     #[schema(value_type = String, format = Password, min_length = 10, max_length = 200)]
     pub password: NewPassword,
-    #[schema(pattern = r"\S", min_length = 1, max_length = 200)]
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 1, max_length = 200)]
     pub display_name: String,
     pub role: Role,
     /// Required for every role but admin; its kind must fit the role.
@@ -181,7 +181,7 @@ pub struct UpdateUserRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganisationRequest {
     pub kind: OrganisationKind,
-    #[schema(pattern = r"\S", min_length = 1, max_length = 200)]
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 1, max_length = 200)]
     pub name: String,
     /// Required exactly for `rom` organisations.
     #[serde(default)]

@@ -106,6 +106,7 @@ impl StartupView {
     /// The anonymous card: capabilities and region, nothing that names the company.
     pub fn anonymised(row: StartupRow) -> Self {
         let description = row.description_anonymised.clone();
+        let keywords = crate::domain::startup::anonymised_keywords(&row.keywords, &row.name);
         let mut view = StartupView::full(row);
         view.anonymised = true;
         view.organisation_id = None;
@@ -117,6 +118,7 @@ impl StartupView {
         view.contact_email = None;
         view.contact_phone = None;
         view.description = description;
+        view.keywords = keywords;
         view
     }
 }

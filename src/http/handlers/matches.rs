@@ -285,7 +285,11 @@ pub async fn matches_for_challenge(
 #[serde(deny_unknown_fields)]
 pub struct MatchPreviewRequest {
     /// What the start-up does, Dutch or English.
-    #[schema(pattern = r"\S", min_length = 1, max_length = 100000)]
+    #[schema(
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f]",
+        min_length = 1,
+        max_length = 100000
+    )]
     pub description: String,
     #[serde(default)]
     pub keywords: Vec<String>,
@@ -336,6 +340,12 @@ pub async fn preview_matches(
         Vec::new()
     };
     let country = draft.country.unwrap_or_else(CountryCode::netherlands);
+    if !country.is_netherlands() && draft.province.is_some() {
+        return Err(ApiError::invalid(
+            "province",
+            "only start-ups in the Netherlands have a province",
+        ));
+    }
     let document = StartupDocument {
         id: Uuid::nil(),
         name: String::new(),
