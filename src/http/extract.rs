@@ -164,6 +164,28 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
+/// Longest plain-text filter (`q`) of the list endpoints.
+pub const MAX_SUBSTRING_FILTER_CHARS: usize = 200;
+
+/// The `q` of a list endpoint: text that must occur as is (an SQL `ILIKE`),
+/// cleaned of control characters; `None` when empty.
+pub fn substring_filter(q: Option<&str>) -> Result<Option<String>, ApiError> {
+    let text = q
+        .map(crate::domain::text::without_control_characters)
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty());
+    if text
+        .as_ref()
+        .is_some_and(|text| text.chars().count() > MAX_SUBSTRING_FILTER_CHARS)
+    {
+        return Err(ApiError::invalid(
+            "q",
+            format!("q may have at most {MAX_SUBSTRING_FILTER_CHARS} characters"),
+        ));
+    }
+    Ok(text)
+}
+
 /// Turns a bad query string into a 400 that names the parameter.
 pub fn query_error(error: QueryPayloadError, _request: &HttpRequest) -> actix_web::Error {
     let message = match &error {

@@ -22,7 +22,7 @@ use crate::http::auth::{AuthUser, MaybeUser};
 use crate::http::dto::challenge::{ChallengeView, StatusChangeRequest};
 use crate::http::dto::{PageQuery, Paginated};
 use crate::http::error::{ApiError, ErrorBody, ErrorCode};
-use crate::http::extract::{etag, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
 use crate::http::state::AppState;
 
 /// Builds the response body of one challenge for `viewer`.
@@ -166,17 +166,7 @@ pub async fn list_challenges(
         per_page: query.per_page,
     }
     .page()?;
-    let text = query
-        .q
-        .as_deref()
-        .map(crate::domain::text::without_control_characters)
-        .map(|text| text.trim().to_owned())
-        .filter(|text| !text.is_empty());
-    if let Some(text) = &text {
-        if text.chars().count() > 200 {
-            return Err(ApiError::invalid("q", "q may have at most 200 characters"));
-        }
-    }
+    let text = substring_filter(query.q.as_deref())?;
     if let (Some(before), Some(after)) = (query.closes_before, query.closes_after) {
         if before <= after {
             return Err(ApiError::invalid(

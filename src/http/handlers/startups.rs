@@ -18,7 +18,7 @@ use crate::http::auth::AuthUser;
 use crate::http::dto::startup::StartupView;
 use crate::http::dto::{PageQuery, Paginated};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{etag, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
 use crate::http::state::AppState;
 
 fn profile_response(status: actix_web::http::StatusCode, row: StartupRow) -> HttpResponse {
@@ -128,17 +128,7 @@ pub async fn list_startups(
         per_page: query.per_page,
     }
     .page()?;
-    let text = query
-        .q
-        .as_deref()
-        .map(crate::domain::text::without_control_characters)
-        .map(|text| text.trim().to_owned())
-        .filter(|text| !text.is_empty());
-    if let Some(text) = &text {
-        if text.chars().count() > 200 {
-            return Err(ApiError::invalid("q", "q may have at most 200 characters"));
-        }
-    }
+    let text = substring_filter(query.q.as_deref())?;
     let (scope, anonymised) = listing_scope(&caller);
     let filter = StartupFilter {
         technology: query.technology,
