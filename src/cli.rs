@@ -43,6 +43,7 @@ pub fn reindex(database_url: &str, index_dir: &Path) -> anyhow::Result<()> {
     let mut connection =
         PgConnection::establish(database_url).context("failed to connect to the database")?;
     let (index, _) = SearchIndex::open(index_dir)?;
+    index.follow_database(crate::db::outbox::database_identity(&mut connection)?);
     let bar = progress_bar("reindexing");
     let documents = rebuild(&index, &mut connection, &|done, total| {
         bar.set_length(total);

@@ -127,6 +127,15 @@ pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSe
     let mut connection = pool
         .get()
         .context("failed to get a database connection for the index")?;
+    let database_id = crate::db::outbox::database_identity(&mut connection)
+        .context("failed to read the database identity")?;
+    let last_position = crate::db::outbox::last_position(&mut connection)?;
+    let rebuild_reason = rebuild_reason.or_else(|| {
+        let other_database = index.committed_database().as_deref() != Some(database_id.as_str())
+            || index.committed_position().unwrap_or(0) > last_position;
+        other_database.then_some(crate::search::index::RebuildReason::OtherDatabase)
+    });
+    index.follow_database(database_id);
     match rebuild_reason {
         Some(reason) => {
             tracing::info!(%reason, directory = %index_dir.display(), "rebuilding the search index from the database");

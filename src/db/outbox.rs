@@ -46,6 +46,17 @@ pub fn record_change(
     Ok(())
 }
 
+/// The identity of this database: the id made by migration
+/// `database_identity` and the database's name (a database cloned from a
+/// template keeps the id but not the name).
+pub fn database_identity(connection: &mut PgConnection) -> QueryResult<String> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    super::schema::database_identity::table
+        .select(sql::<Text>("id::text || '@' || current_database()"))
+        .first(connection)
+}
+
 /// The newest outbox position, 0 when the outbox is empty.
 pub fn last_position(connection: &mut PgConnection) -> QueryResult<i64> {
     search_outbox::table

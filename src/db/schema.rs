@@ -119,6 +119,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    database_identity (id) {
+        id -> Uuid,
+        singleton -> Bool,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));

@@ -320,12 +320,9 @@ pub fn list(
             );
             if filter.anonymised {
                 // Only what the anonymous card shows may be searched, or a
-                // search for a company's name would point at its card.
-                query = query.filter(
-                    startups::description_anonymised
-                        .ilike(pattern.clone())
-                        .or(keywords_text.ilike(pattern)),
-                );
+                // search for a company's name would point at its card; the
+                // keywords are left out since they may hold the name.
+                query = query.filter(startups::description_anonymised.ilike(pattern));
             } else {
                 query = query.filter(
                     startups::description

@@ -18,11 +18,14 @@ use super::analysis::{build_analyzer, TextLanguage};
 use super::schema::{build_schema, Fields, SCHEMA_VERSION};
 
 /// What a commit records besides the documents.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CommitPayload {
     pub schema_version: u32,
     /// Id of the last search-outbox row whose change the index holds.
     pub outbox_position: i64,
+    /// The database the index was built from.
+    #[serde(default)]
+    pub database_id: Option<String>,
 }
 
 /// Why an index is being rebuilt.
@@ -31,6 +34,8 @@ pub enum RebuildReason {
     Missing,
     Corrupt(String),
     OtherSchemaVersion(Option<u32>),
+    /// Built from another database, or ahead of this database's outbox.
+    OtherDatabase,
 }
 
 impl std::fmt::Display for RebuildReason {
@@ -39,6 +44,9 @@ impl std::fmt::Display for RebuildReason {
             RebuildReason::Missing => write!(formatter, "no index yet"),
             RebuildReason::Corrupt(error) => {
                 write!(formatter, "the index cannot be opened: {error}")
+            }
+            RebuildReason::OtherDatabase => {
+                write!(formatter, "the index was built from another database")
             }
             RebuildReason::OtherSchemaVersion(version) => write!(
                 formatter,
@@ -63,6 +71,8 @@ pub struct SearchIndex {
     directory: PathBuf,
     /// Outbox position that searchers see (set after each reader reload).
     visible_position: AtomicI64,
+    /// The database this index follows; written into every commit.
+    database_id: Mutex<Option<String>>,
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
@@ -132,6 +142,7 @@ impl SearchIndex {
                 _directory_lock: lock,
                 directory: directory.to_owned(),
                 visible_position,
+                database_id: Mutex::new(None),
                 index,
                 reader,
                 writer: Mutex::new(writer),
@@ -154,6 +165,19 @@ impl SearchIndex {
     /// A searcher on the last reloaded commit; one per request.
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// Ties the index to the database `id`: later commits record it.
+    pub fn follow_database(&self, id: String) {
+        *self
+            .database_id
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(id);
+    }
+
+    /// The database of the last commit, if recorded.
+    pub fn committed_database(&self) -> Option<String> {
+        read_payload(&self.index).and_then(|payload| payload.database_id)
     }
 
     /// The outbox position that searches already see.
@@ -193,9 +217,15 @@ impl SearchIndex {
     /// Commits what was written as reflecting the outbox up to `position`,
     /// then makes it visible to searchers.
     pub fn commit(&self, position: i64) -> anyhow::Result<()> {
+        let database_id = self
+            .database_id
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
         let payload = serde_json::to_string(&CommitPayload {
             schema_version: SCHEMA_VERSION,
             outbox_position: position,
+            database_id,
         })?;
         {
             let mut writer = self.writer();

@@ -82,7 +82,7 @@ pub fn parse_query(text: &str) -> Result<ParsedQuery, QuerySyntaxError> {
             continue;
         }
         // A colon inside a word is a field only when the part before it is
-        // a plain name ("technology:ai-data"); "12:30" or "C:" stay words.
+        // a plain name ("technology:ai-data"); "12:30" stays a word.
         if let Some((field, value)) = token.split_once(':') {
             let looks_like_field =
                 !field.is_empty() && field.chars().all(|c| c.is_ascii_alphabetic() || c == '_');

@@ -374,6 +374,7 @@ fn an_index_of_another_schema_version_is_replaced_by_an_empty_one() {
         &serde_json::to_string(&CommitPayload {
             schema_version: other_version,
             outbox_position: outbox::last_position(&mut connection).expect("position"),
+            database_id: None,
         })
         .expect("payload"),
     );
@@ -405,6 +406,7 @@ fn the_server_rebuilds_an_index_of_another_schema_version_from_the_database() {
         &serde_json::to_string(&CommitPayload {
             schema_version: SCHEMA_VERSION + 1,
             outbox_position: last,
+            database_id: None,
         })
         .expect("payload"),
     );
@@ -582,4 +584,46 @@ async fn two_servers_on_one_database_converge() {
     let (ids, total) = search_settled(&a, None, "platypusradar", 0).await;
     assert_eq!(ids, Vec::<Uuid>::new());
     assert_eq!(total, 0, "A's index no longer holds the old title");
+}
+
+/// Starts search on `directory`, waiting (bounded) for an earlier follower
+/// thread to let go of the directory lock.
+fn start_search_when_free(directory: &Path, database_url: &str) -> defmatch::server::RunningSearch {
+    let pool = defmatch::db::build_pool(database_url, 2);
+    for _ in 0..100 {
+        match defmatch::server::start_search(directory, &pool) {
+            Ok(search) => return search,
+            Err(error) if format!("{error:#}").contains("in use") => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(error) => panic!("start search: {error:#}"),
+        }
+    }
+    panic!("the index directory stayed locked");
+}
+
+#[test]
+fn an_index_built_from_another_database_is_rebuilt_not_trusted() {
+    let first = TestDatabase::create();
+    let second = TestDatabase::create();
+    let directory = TempDirectory::new("defmatch-moved-index");
+    let mut first_connection = first.connect();
+    let organisation = defence_organisation(&mut first_connection);
+    let only_in_first = insert_open_challenge(&mut first_connection, organisation, "Wombatron");
+    {
+        let search = start_search_when_free(&directory.path, &first.url);
+        search.stop.stop();
+        assert_eq!(found(&search.engine, "wombatron"), vec![only_in_first]);
+    }
+    let mut second_connection = second.connect();
+    let organisation = defence_organisation(&mut second_connection);
+    let only_in_second = insert_open_challenge(&mut second_connection, organisation, "Kookaburra");
+
+    let search = start_search_when_free(&directory.path, &second.url);
+    search.stop.stop();
+    assert!(
+        found(&search.engine, "wombatron").is_empty(),
+        "nothing of the first database remains"
+    );
+    assert_eq!(found(&search.engine, "kookaburra"), vec![only_in_second]);
 }
