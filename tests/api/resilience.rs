@@ -140,6 +140,7 @@ fn on_sigterm_a_request_in_flight_completes_before_the_process_exits() {
         .env("DATABASE_URL", &database.url)
         .env("JWT_SECRET", "a-test-secret-that-is-at-least-32-bytes-long")
         .env("DEFMATCH_DATA_DIR", &data_dir)
+        .env("INDEX_DIR", data_dir.join("index"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
