@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::challenges::parse_statuses;
-use super::search::{load_challenge_views, load_startup_views};
+use super::search::{in_hit_order, load_challenge_views, load_startup_views};
 use crate::db::{challenges, startups};
 use crate::domain::access::{StartupAccess, Viewer};
 use crate::domain::account::Role;
@@ -106,16 +106,16 @@ async fn challenge_matches(
     ranked: Vec<RankedMatch>,
 ) -> Result<Vec<ChallengeMatch>, ApiError> {
     let ids = ranked.iter().map(|entry| entry.id).collect();
-    let mut views = load_challenge_views(state, viewer, ids).await?;
-    Ok(ranked
+    let views = load_challenge_views(state, viewer, ids).await?;
+    let ranked = ranked
         .into_iter()
-        .filter_map(|entry| {
-            views.remove(&entry.id).map(|challenge| ChallengeMatch {
-                challenge,
-                explanation: entry.explanation,
-            })
-        })
-        .collect())
+        .map(|entry| (entry.id, entry.explanation));
+    Ok(in_hit_order(ranked, views, |challenge, explanation| {
+        ChallengeMatch {
+            challenge,
+            explanation,
+        }
+    }))
 }
 
 /// The challenges that fit a start-up, best first, among those the caller
@@ -267,16 +267,14 @@ pub async fn matches_for_challenge(
         })
         .await?;
     let ids = ranked.iter().map(|entry| entry.id).collect();
-    let mut views = load_startup_views(&state, &viewer, ids).await?;
-    let items = ranked
+    let views = load_startup_views(&state, &viewer, ids).await?;
+    let ranked = ranked
         .into_iter()
-        .filter_map(|entry| {
-            views.remove(&entry.id).map(|startup| StartupMatch {
-                startup,
-                explanation: entry.explanation,
-            })
-        })
-        .collect();
+        .map(|entry| (entry.id, entry.explanation));
+    let items = in_hit_order(ranked, views, |startup, explanation| StartupMatch {
+        startup,
+        explanation,
+    });
     Ok(HttpResponse::Ok().json(StartupMatches { items }))
 }
 

@@ -188,17 +188,11 @@ pub async fn search_challenges(
         })
         .await?;
     let ids: Vec<Uuid> = hits.hits.iter().map(|(id, _)| *id).collect();
-    let mut views = load_challenge_views(&state, &viewer, ids).await?;
-    let items = hits
-        .hits
-        .iter()
-        .filter_map(|(id, score)| {
-            views.remove(id).map(|view| ChallengeHit {
-                challenge: view,
-                score: *score,
-            })
-        })
-        .collect();
+    let views = load_challenge_views(&state, &viewer, ids).await?;
+    let items = in_hit_order(hits.hits, views, |challenge, score| ChallengeHit {
+        challenge,
+        score,
+    });
     Ok(HttpResponse::Ok().json(ChallengeSearchResults {
         items,
         page: page.number,
@@ -206,6 +200,18 @@ pub async fn search_challenges(
         total: hits.total as i64,
         facets: hits.facets,
     }))
+}
+
+/// Pairs each hit, in the index's order, with its view; a hit whose view
+/// the database withheld is dropped.
+pub fn in_hit_order<P, V, R>(
+    hits: impl IntoIterator<Item = (Uuid, P)>,
+    mut views: HashMap<Uuid, V>,
+    make: impl Fn(V, P) -> R,
+) -> Vec<R> {
+    hits.into_iter()
+        .filter_map(|(id, payload)| views.remove(&id).map(|view| make(view, payload)))
+        .collect()
 }
 
 /// Loads challenges by id for `viewer`, skipping any the database says they
@@ -350,17 +356,11 @@ pub async fn search_startups(
         })
         .await?;
     let ids: Vec<Uuid> = hits.hits.iter().map(|(id, _)| *id).collect();
-    let mut views = load_startup_views(&state, &caller.viewer(), ids).await?;
-    let items = hits
-        .hits
-        .iter()
-        .filter_map(|(id, score)| {
-            views.remove(id).map(|view| StartupHit {
-                startup: view,
-                score: *score,
-            })
-        })
-        .collect();
+    let views = load_startup_views(&state, &caller.viewer(), ids).await?;
+    let items = in_hit_order(hits.hits, views, |startup, score| StartupHit {
+        startup,
+        score,
+    });
     Ok(HttpResponse::Ok().json(StartupSearchResults {
         items,
         page: page.number,
