@@ -41,7 +41,8 @@ pub struct IndexCorpus<'a> {
     kind: DocumentKind,
     document_counts: HashMap<TextLanguage, u64>,
     average_lengths: HashMap<TextLanguage, f32>,
-    idf_cache: RefCell<HashMap<(TextLanguage, String), f32>>,
+    /// Per language, so that a lookup by `&str` needs no allocation.
+    idf_cache: RefCell<HashMap<TextLanguage, HashMap<String, f32>>>,
 }
 
 const LANGUAGES: [TextLanguage; 2] = [TextLanguage::English, TextLanguage::Dutch];
@@ -88,9 +89,13 @@ impl<'a> IndexCorpus<'a> {
 
 impl CorpusStatistics for IndexCorpus<'_> {
     fn idf(&self, language: TextLanguage, term: &str) -> f32 {
-        let key = (language, term.to_owned());
-        if let Some(cached) = self.idf_cache.borrow().get(&key) {
-            return *cached;
+        let cached = self
+            .idf_cache
+            .borrow()
+            .get(&language)
+            .and_then(|terms| terms.get(term).copied());
+        if let Some(cached) = cached {
+            return cached;
         }
         let field = self.fields.text(self.kind, language);
         let frequency = self
@@ -104,7 +109,11 @@ impl CorpusStatistics for IndexCorpus<'_> {
         } else {
             idf(frequency, count)
         };
-        self.idf_cache.borrow_mut().insert(key, value);
+        self.idf_cache
+            .borrow_mut()
+            .entry(language)
+            .or_default()
+            .insert(term.to_owned(), value);
         value
     }
 
