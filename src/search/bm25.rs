@@ -8,7 +8,7 @@
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 /// BM25 saturation and length normalisation.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
@@ -33,23 +33,9 @@ pub struct WeightedBm25Query {
     average_length: f32,
 }
 
-/// Average number of tokens of `field` per document, over the whole index.
-pub fn average_field_length(searcher: &Searcher, field: Field) -> tantivy::Result<f32> {
-    let mut tokens = 0_u64;
-    let mut documents = 0_u64;
-    for segment in searcher.segment_readers() {
-        tokens += segment.inverted_index(field)?.total_num_tokens();
-        documents += u64::from(segment.max_doc());
-    }
-    Ok(if documents == 0 {
-        1.0
-    } else {
-        (tokens as f32 / documents as f32).max(1.0)
-    })
-}
-
 impl WeightedBm25Query {
-    /// A query over `field`; `average_length` comes from [`average_field_length`].
+    /// A query over `field`; `average_length` is the average token count of
+    /// the field over the documents that have it.
     pub fn new(
         field: Field,
         terms: Vec<WeightedTerm>,

@@ -16,7 +16,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use uuid::Uuid;
 
 use super::analysis::{Analyzers, TextLanguage};
-use super::bm25::{average_field_length, idf, WeightedBm25Query, WeightedTerm};
+use super::bm25::{idf, WeightedBm25Query, WeightedTerm};
 use super::document::{kind_in_language, ChallengeDocument, StartupDocument};
 use super::filters::{
     challenges_visible_to, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
@@ -298,8 +298,7 @@ impl SearchEngine {
                     weight: *weight,
                 })
                 .collect();
-            let average = average_field_length(&searcher, field)?;
-            let average = target_corpus.average_length(language).max(average.min(1.0));
+            let average = target_corpus.average_length(language).max(1.0);
             text_clauses.push((
                 Occur::Should,
                 Box::new(WeightedBm25Query::new(

@@ -287,16 +287,6 @@ pub fn directional_score(
     )
 }
 
-/// Score of the query against its own text: the best a target can do, used
-/// to put a direction's score on a 0-1 scale that means the same for every query.
-pub fn self_score(
-    query_terms: &[(String, f32)],
-    query: &TermVector,
-    corpus: &dyn CorpusStatistics,
-) -> f32 {
-    directional_score(query_terms, query, corpus).0
-}
-
 /// Dice overlap of two sets of technology codes, and the shared codes.
 pub fn technology_overlap(left: &[Technology], right: &[Technology]) -> (f32, Vec<Technology>) {
     let shared: Vec<Technology> = left
@@ -566,7 +556,7 @@ mod tests {
     fn a_text_scores_highest_against_itself() {
         let query = vector("drone detection radar");
         let terms = query_terms(&query, &FlatCorpus, TUNED_WEIGHTS.startup_query);
-        let itself = self_score(&terms, &query, &FlatCorpus);
+        let (itself, _) = directional_score(&terms, &query, &FlatCorpus);
         let (other, matched) = directional_score(&terms, &vector("radar for ships"), &FlatCorpus);
         assert!(other > 0.0 && other < itself);
         assert_eq!(matched.len(), 1);

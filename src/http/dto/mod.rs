@@ -40,6 +40,11 @@ pub struct PageQuery {
 }
 
 impl PageQuery {
+    /// The page asked for by `page` and `per_page`, checked.
+    pub fn checked(page: Option<i64>, per_page: Option<i64>) -> Result<Page, ApiError> {
+        PageQuery { page, per_page }.page()
+    }
+
     /// The page, checked.
     pub fn page(self) -> Result<Page, ApiError> {
         let number = self.page.unwrap_or(1);

@@ -161,11 +161,7 @@ pub async fn list_challenges(
     query: QueryParams<ChallengeListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery {
-        page: query.page,
-        per_page: query.per_page,
-    }
-    .page()?;
+    let page = PageQuery::checked(query.page, query.per_page)?;
     let text = substring_filter(query.q.as_deref())?;
     if let (Some(before), Some(after)) = (query.closes_before, query.closes_after) {
         if before <= after {

@@ -87,11 +87,7 @@ pub async fn list_organisations(
     query: QueryParams<OrganisationListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery {
-        page: query.page,
-        per_page: query.per_page,
-    }
-    .page()?;
+    let page = PageQuery::checked(query.page, query.per_page)?;
     let kind = query.kind;
     let paged = state
         .with_connection(move |connection| Ok(organisations::list(connection, kind, page)?))

@@ -146,11 +146,7 @@ pub async fn search_challenges(
     query: QueryParams<ChallengeSearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery {
-        page: query.page,
-        per_page: query.per_page,
-    }
-    .page()?;
+    let page = PageQuery::checked(query.page, query.per_page)?;
     let parsed = parse_search_text(query.q.as_deref())?;
     let mut filters = ChallengeFilters {
         technology: query.technology,
@@ -298,11 +294,7 @@ pub async fn search_startups(
     query: QueryParams<StartupSearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery {
-        page: query.page,
-        per_page: query.per_page,
-    }
-    .page()?;
+    let page = PageQuery::checked(query.page, query.per_page)?;
     let member = &caller.member;
     let (within_provinces, names_visible) = match member.role {
         Role::Admin => (None, true),

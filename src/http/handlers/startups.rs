@@ -123,11 +123,7 @@ pub async fn list_startups(
     query: QueryParams<StartupListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery {
-        page: query.page,
-        per_page: query.per_page,
-    }
-    .page()?;
+    let page = PageQuery::checked(query.page, query.per_page)?;
     let text = substring_filter(query.q.as_deref())?;
     let (scope, anonymised) = listing_scope(&caller);
     let filter = StartupFilter {

@@ -98,11 +98,7 @@ pub async fn list_users(
     query: QueryParams<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery {
-        page: query.page,
-        per_page: query.per_page,
-    }
-    .page()?;
+    let page = PageQuery::checked(query.page, query.per_page)?;
     let filter = users::UserFilter {
         role: query.role,
         organisation_id: query.organisation_id,
