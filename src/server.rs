@@ -112,10 +112,23 @@ fn spawn_lifecycle_ticker(pool: DbPool) {
     });
 }
 
-/// The search engine of a running server and the handle that stops its indexer.
+/// The search engine of a running server and the indexer thread behind it.
 pub struct RunningSearch {
     pub engine: SearchEngine,
-    pub stop: StopSignal,
+    stop: StopSignal,
+    follower: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningSearch {
+    /// Stops the indexer and waits for its thread, so that no database work
+    /// outlives the server (libpq must not be mid-connection while the
+    /// process exits and its TLS library is torn down).
+    pub fn stop(&mut self) {
+        self.stop.stop();
+        if let Some(follower) = self.follower.take() {
+            let _ = follower.join();
+        }
+    }
 }
 
 /// Opens the index in `index_dir`, rebuilds it from the database when it is
@@ -159,7 +172,7 @@ pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSe
         }
     }
     let stop = StopSignal::default();
-    spawn_follower(
+    let follower = spawn_follower(
         index.clone(),
         pool.clone(),
         DEFAULT_POLL_INTERVAL,
@@ -168,6 +181,7 @@ pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSe
     Ok(RunningSearch {
         engine: SearchEngine::new(index),
         stop,
+        follower: Some(follower),
     })
 }
 
@@ -197,7 +211,7 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     spawn_lifecycle_ticker(pool.clone());
     let search_pool = pool.clone();
     let index_dir = settings.index_dir.clone();
-    let search = actix_web::web::block(move || start_search(&index_dir, &search_pool))
+    let mut search = actix_web::web::block(move || start_search(&index_dir, &search_pool))
         .await
         .context("search start-up task failed")??;
     let state = AppState::new(
@@ -207,7 +221,7 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         search.engine.clone(),
     );
     build_server(state, listener)?.await?;
-    search.stop.stop();
+    search.stop();
     tracing::info!(grace_seconds = SHUTDOWN_GRACE_SECONDS, "stopped");
     Ok(())
 }

@@ -142,6 +142,20 @@ impl StopSignal {
     fn is_stopped(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
+
+    /// Sleeps for `duration`, or less once a stop is asked for, so that a
+    /// stopping server does not wait out a retry pause.
+    fn sleep(&self, duration: Duration) {
+        const STEP: Duration = Duration::from_millis(20);
+        let deadline = std::time::Instant::now() + duration;
+        while !self.is_stopped() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            std::thread::sleep(left.min(STEP));
+        }
+    }
 }
 
 /// Starts the outbox follower on a thread of its own (index writes are CPU
@@ -161,14 +175,14 @@ pub fn spawn_follower(
                     .map_err(anyhow::Error::from)
                     .and_then(|mut connection| catch_up(&index, &mut connection));
                 match applied {
-                    Ok(0) => std::thread::sleep(poll_interval),
+                    Ok(0) => stop.sleep(poll_interval),
                     Ok(batches) => tracing::debug!(batches, "search index caught up"),
                     Err(error) => {
                         // The database may be down: the position is safe in
                         // the last commit, so try again a little later.
                         let _ = index.rollback();
                         tracing::warn!(error = %format!("{error:#}"), "search indexing failed; retrying");
-                        std::thread::sleep(Duration::from_secs(1));
+                        stop.sleep(Duration::from_secs(1));
                     }
                 }
             }

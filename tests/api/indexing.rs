@@ -304,7 +304,7 @@ fn after_a_crash_between_the_database_commit_and_the_index_commit_the_next_start
 #[actix_web::test]
 async fn a_server_started_on_an_index_behind_the_database_catches_up_from_its_stored_position() {
     let first_directory = TempDirectory::new("defmatch-first-index");
-    let first = spawn_app_with(Options {
+    let mut first = spawn_app_with(Options {
         index_dir: Some(first_directory.path.clone()),
         ..Options::default()
     })
@@ -314,7 +314,7 @@ async fn a_server_started_on_an_index_behind_the_database_catches_up_from_its_st
         .challenge_in_status(&officer, challenge_about("Kestrelmesh"), "open")
         .await;
     first.wait_for_index().await;
-    first.search.stop.stop();
+    first.search.stop();
     assert!(
         SearchIndex::open(&first.index_dir).is_err(),
         "a directory whose index a server is using cannot be opened a second time"
@@ -412,8 +412,8 @@ fn the_server_rebuilds_an_index_of_another_schema_version_from_the_database() {
     );
 
     let pool = defmatch::db::build_pool(&database.url, 2);
-    let search = defmatch::server::start_search(&directory.path, &pool).expect("start search");
-    search.stop.stop();
+    let mut search = defmatch::server::start_search(&directory.path, &pool).expect("start search");
+    search.stop();
 
     assert_eq!(found(&search.engine, "quokkatron"), vec![id]);
     assert_eq!(search.engine.index().committed_position(), Some(last));
@@ -465,8 +465,8 @@ fn the_server_rebuilds_a_corrupt_index_from_the_database() {
     let (directory, id) = corrupt_index(&database);
 
     let pool = defmatch::db::build_pool(&database.url, 2);
-    let search = defmatch::server::start_search(&directory.path, &pool).expect("start search");
-    search.stop.stop();
+    let mut search = defmatch::server::start_search(&directory.path, &pool).expect("start search");
+    search.stop();
 
     assert_eq!(found(&search.engine, "quokkatron"), vec![id]);
 }
@@ -492,9 +492,9 @@ fn the_server_rebuilds_an_index_that_lost_a_segment_file() {
     std::fs::remove_file(segment_file).expect("remove segment file");
 
     let pool = defmatch::db::build_pool(&database.url, 2);
-    let search = defmatch::server::start_search(&directory.path, &pool)
+    let mut search = defmatch::server::start_search(&directory.path, &pool)
         .expect("an unreadable index is rebuilt, not a reason to refuse to start");
-    search.stop.stop();
+    search.stop();
 
     assert_eq!(found(&search.engine, "quokkatron"), vec![id]);
 }
@@ -611,16 +611,16 @@ fn an_index_built_from_another_database_is_rebuilt_not_trusted() {
     let organisation = defence_organisation(&mut first_connection);
     let only_in_first = insert_open_challenge(&mut first_connection, organisation, "Wombatron");
     {
-        let search = start_search_when_free(&directory.path, &first.url);
-        search.stop.stop();
+        let mut search = start_search_when_free(&directory.path, &first.url);
+        search.stop();
         assert_eq!(found(&search.engine, "wombatron"), vec![only_in_first]);
     }
     let mut second_connection = second.connect();
     let organisation = defence_organisation(&mut second_connection);
     let only_in_second = insert_open_challenge(&mut second_connection, organisation, "Kookaburra");
 
-    let search = start_search_when_free(&directory.path, &second.url);
-    search.stop.stop();
+    let mut search = start_search_when_free(&directory.path, &second.url);
+    search.stop();
     assert!(
         found(&search.engine, "wombatron").is_empty(),
         "nothing of the first database remains"
