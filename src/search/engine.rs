@@ -4,20 +4,18 @@
 //! Search is CPU work: callers run these functions off the async workers
 //! (`web::block`), with one searcher per call.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, TantivyDocument, Term};
 use uuid::Uuid;
 
 use super::analysis::{Analyzers, TextLanguage};
-use super::bm25::{idf, WeightedBm25Query, WeightedTerm};
-use super::document::{kind_in_language, ChallengeDocument, StartupDocument};
+use super::bm25::{WeightedBm25Query, WeightedTerm};
+use super::document::{ChallengeDocument, StartupDocument};
 use super::filters::{
     challenges_visible_to, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
     Restrictions, StartupFilters,
@@ -25,7 +23,7 @@ use super::filters::{
 use super::index::SearchIndex;
 use super::ranking::{
     finish_pair, query_terms, score_pair, weights, CorpusStatistics, MatchExplanation, PairFacts,
-    TermVector,
+    TermVector, TermsView,
 };
 use super::schema::{DocumentKind, Fields};
 use crate::domain::access::Viewer;
@@ -33,101 +31,7 @@ use crate::domain::readiness::{Trl, TrlRange};
 use crate::domain::region::{Province, NETHERLANDS};
 use crate::domain::taxonomy::Technology;
 
-/// Corpus statistics of one kind of document, read from a searcher and
-/// cached for the duration of one request.
-pub struct IndexCorpus<'a> {
-    searcher: &'a Searcher,
-    fields: &'a Fields,
-    kind: DocumentKind,
-    document_counts: HashMap<TextLanguage, u64>,
-    average_lengths: HashMap<TextLanguage, f32>,
-    /// Per language, so that a lookup by `&str` needs no allocation.
-    idf_cache: RefCell<HashMap<TextLanguage, HashMap<String, f32>>>,
-}
-
 const LANGUAGES: [TextLanguage; 2] = [TextLanguage::English, TextLanguage::Dutch];
-
-impl<'a> IndexCorpus<'a> {
-    /// Statistics of the documents of `kind`.
-    pub fn new(
-        searcher: &'a Searcher,
-        fields: &'a Fields,
-        kind: DocumentKind,
-    ) -> anyhow::Result<Self> {
-        let mut document_counts = HashMap::new();
-        let mut average_lengths = HashMap::new();
-        for language in LANGUAGES {
-            let count = searcher.doc_freq(&Term::from_field_text(
-                fields.kind,
-                &kind_in_language(kind, language),
-            ))?;
-            let field = fields.text(kind, language);
-            let mut tokens = 0_u64;
-            for segment in searcher.segment_readers() {
-                tokens += segment.inverted_index(field)?.total_num_tokens();
-            }
-            document_counts.insert(language, count);
-            average_lengths.insert(
-                language,
-                if count == 0 {
-                    1.0
-                } else {
-                    tokens as f32 / count as f32
-                },
-            );
-        }
-        Ok(IndexCorpus {
-            searcher,
-            fields,
-            kind,
-            document_counts,
-            average_lengths,
-            idf_cache: RefCell::new(HashMap::new()),
-        })
-    }
-}
-
-impl CorpusStatistics for IndexCorpus<'_> {
-    fn idf(&self, language: TextLanguage, term: &str) -> f32 {
-        let cached = self
-            .idf_cache
-            .borrow()
-            .get(&language)
-            .and_then(|terms| terms.get(term).copied());
-        if let Some(cached) = cached {
-            return cached;
-        }
-        let field = self.fields.text(self.kind, language);
-        let frequency = self
-            .searcher
-            .doc_freq(&Term::from_field_text(field, term))
-            .unwrap_or(0);
-        let count = self.document_counts.get(&language).copied().unwrap_or(0);
-        // A term no document of the corpus has cannot match; weight it 0.
-        let value = if frequency == 0 || count == 0 {
-            0.0
-        } else {
-            idf(frequency, count)
-        };
-        self.idf_cache
-            .borrow_mut()
-            .entry(language)
-            .or_default()
-            .insert(term.to_owned(), value);
-        value
-    }
-
-    fn average_length(&self, language: TextLanguage) -> f32 {
-        self.average_lengths.get(&language).copied().unwrap_or(1.0)
-    }
-
-    fn bm25(&self) -> super::bm25::Bm25Params {
-        match self.kind {
-            DocumentKind::Startup => weights().startup_documents,
-            DocumentKind::Challenge => weights().challenge_documents,
-        }
-    }
-}
 
 /// One ranked result and why.
 #[derive(Debug, Clone)]
@@ -146,9 +50,9 @@ struct MatchSource<'a> {
 }
 
 /// What ranking reads from a stored candidate.
-struct Candidate {
+struct Candidate<'d> {
     id: Uuid,
-    vector: TermVector,
+    vector: TermsView<'d>,
     technologies: Vec<Technology>,
     provinces: Vec<Province>,
     in_netherlands: bool,
@@ -167,13 +71,13 @@ fn stored_u64(document: &TantivyDocument, field: tantivy::schema::Field) -> Opti
     document.get_first(field).and_then(|value| value.as_u64())
 }
 
-fn read_candidate(fields: &Fields, document: &TantivyDocument) -> Option<Candidate> {
+fn read_candidate<'d>(fields: &Fields, document: &'d TantivyDocument) -> Option<Candidate<'d>> {
     let id = stored_texts(document, fields.id).next()?.parse().ok()?;
     let language = match stored_texts(document, fields.language).next() {
         Some("nl") => TextLanguage::Dutch,
         _ => TextLanguage::English,
     };
-    let vector = TermVector::parse(
+    let vector = TermsView::parse(
         Some(language),
         stored_texts(document, fields.vector).next().unwrap_or(""),
     );
@@ -278,13 +182,15 @@ impl SearchEngine {
             DocumentKind::Startup => DocumentKind::Challenge,
             DocumentKind::Challenge => DocumentKind::Startup,
         };
-        let target_corpus = IndexCorpus::new(&searcher, fields, target_kind)?;
-        let source_corpus = IndexCorpus::new(&searcher, fields, source.kind)?;
+        let tables = self.index.corpus_tables(&searcher)?;
+        let target_corpus = tables.corpus(target_kind);
+        let source_corpus = tables.corpus(source.kind);
+        let source_vector = source.vector.view();
         let (source_shape, target_shape) = match source.kind {
             DocumentKind::Startup => (weights().startup_query, weights().challenge_query),
             DocumentKind::Challenge => (weights().challenge_query, weights().startup_query),
         };
-        let forward_terms = query_terms(&source.vector, &target_corpus, source_shape);
+        let forward_terms = query_terms(&source_vector, &target_corpus, source_shape);
         if forward_terms.is_empty() {
             return Ok(Vec::new());
         }
@@ -341,7 +247,7 @@ impl SearchEngine {
                     result_vector: &candidate.vector,
                     result_corpus: &target_corpus,
                     reverse_terms: &reverse_terms,
-                    query_vector: &source.vector,
+                    query_vector: &source_vector,
                     query_corpus: &source_corpus,
                     startup_technologies: source.technologies,
                     challenge_technologies: &candidate.technologies,
@@ -356,7 +262,7 @@ impl SearchEngine {
                     result_vector: &candidate.vector,
                     result_corpus: &target_corpus,
                     reverse_terms: &reverse_terms,
-                    query_vector: &source.vector,
+                    query_vector: &source_vector,
                     query_corpus: &source_corpus,
                     startup_technologies: &candidate.technologies,
                     challenge_technologies: source.technologies,

@@ -3,7 +3,7 @@
 //! reflect, so that the index always knows exactly how far it is.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 use uuid::Uuid;
 
 use super::analysis::{build_analyzer, TextLanguage};
+use super::corpus::CorpusTables;
 use super::schema::{build_schema, Fields, SCHEMA_VERSION};
 
 /// What a commit records besides the documents.
@@ -77,6 +78,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
     fields: Fields,
+    /// Statistics of the newest searcher generation asked for.
+    corpus_tables: Mutex<Option<Arc<CorpusTables>>>,
 }
 
 fn register_analyzers(index: &Index) {
@@ -147,6 +150,7 @@ impl SearchIndex {
                 reader,
                 writer: Mutex::new(writer),
                 fields,
+                corpus_tables: Mutex::new(None),
             },
             rebuild,
         ))
@@ -165,6 +169,31 @@ impl SearchIndex {
     /// A searcher on the last reloaded commit; one per request.
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// The corpus statistics of `searcher`'s generation: built once, then
+    /// shared by every request on that generation.
+    pub fn corpus_tables(&self, searcher: &Searcher) -> anyhow::Result<Arc<CorpusTables>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self
+            .corpus_tables
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(tables) = cached
+            .as_ref()
+            .filter(|tables| tables.generation() == generation)
+        {
+            return Ok(tables.clone());
+        }
+        let tables = Arc::new(CorpusTables::build(searcher, &self.fields)?);
+        // A request on an older searcher must not evict the newer tables.
+        if cached
+            .as_ref()
+            .is_none_or(|newest| newest.generation() < generation)
+        {
+            *cached = Some(tables.clone());
+        }
+        Ok(tables)
     }
 
     /// Ties the index to the database `id`: later commits record it.
@@ -238,6 +267,11 @@ impl SearchIndex {
         self.reader
             .reload()
             .context("failed to reload the index reader")?;
+        // Built here rather than by the first request after the commit, so
+        // that requests never wait for it.
+        if let Err(error) = self.corpus_tables(&self.reader.searcher()) {
+            tracing::warn!(error = %format!("{error:#}"), "failed to read corpus statistics");
+        }
         self.visible_position.store(position, Ordering::SeqCst);
         Ok(())
     }

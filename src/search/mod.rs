@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod bm25;
+pub mod corpus;
 pub mod document;
 pub mod engine;
 pub mod filters;

@@ -178,24 +178,61 @@ impl TermVector {
         out
     }
 
-    /// Reads the stored form; unreadable entries are skipped.
-    pub fn parse(language: Option<TextLanguage>, stored: &str) -> Self {
+    /// The vector as scoring reads it.
+    pub fn view(&self) -> TermsView<'_> {
+        let mut entries: Vec<(&str, u32)> = self
+            .frequencies
+            .iter()
+            .map(|(term, frequency)| (term.as_str(), *frequency))
+            .collect();
+        entries.sort_unstable();
+        TermsView {
+            language: self.language,
+            length: self.length,
+            entries,
+        }
+    }
+}
+
+/// Term frequencies as scoring reads them: borrowed from a stored document
+/// (nothing is copied per candidate) and sorted by term, so that two texts
+/// are compared by one merge of their entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermsView<'a> {
+    pub language: Option<TextLanguage>,
+    /// Number of tokens.
+    pub length: u32,
+    entries: Vec<(&'a str, u32)>,
+}
+
+impl<'a> TermsView<'a> {
+    /// Reads the stored form of a [`TermVector`]; unreadable entries are skipped.
+    pub fn parse(language: Option<TextLanguage>, stored: &'a str) -> Self {
         let mut parts = stored.split(' ');
         let length = parts
             .next()
             .and_then(|length| length.parse().ok())
             .unwrap_or(0);
-        let frequencies = parts
+        let mut entries: Vec<(&str, u32)> = parts
             .filter_map(|entry| {
                 let (term, frequency) = entry.rsplit_once(':')?;
-                Some((term.to_owned(), frequency.parse().ok()?))
+                Some((term, frequency.parse().ok()?))
             })
             .collect();
-        TermVector {
-            language,
-            frequencies,
-            length,
+        // `serialise` writes them sorted; a hand-edited index may not.
+        if !entries.is_sorted() {
+            entries.sort_unstable();
         }
+        TermsView {
+            language,
+            length,
+            entries,
+        }
+    }
+
+    /// The (term, frequency) entries, sorted by term.
+    pub fn entries(&self) -> &[(&'a str, u32)] {
+        &self.entries
     }
 }
 
@@ -220,34 +257,39 @@ pub fn query_term_weight(query_frequency: u32, term_idf: f32, shape: QueryShape)
         * term_idf.max(0.0).powf(shape.idf_exponent)
 }
 
-/// The query terms of `query` with their weights, strongest first, capped
-/// at `weights().max_query_terms`.
-pub fn query_terms(
-    query: &TermVector,
+/// The query terms of `query` with their weights, in term order: the
+/// `weights().max_query_terms` strongest (ties go to the earlier term).
+pub fn query_terms<'a>(
+    query: &TermsView<'a>,
     corpus: &dyn CorpusStatistics,
     shape: QueryShape,
-) -> Vec<(String, f32)> {
+) -> Vec<(&'a str, f32)> {
     let Some(language) = query.language else {
         return Vec::new();
     };
-    let mut weighted: Vec<(String, f32)> = query
-        .frequencies
+    let mut weighted: Vec<(&'a str, f32)> = query
+        .entries
         .iter()
         .map(|(term, frequency)| {
             (
-                term.clone(),
+                *term,
                 query_term_weight(*frequency, corpus.idf(language, term), shape),
             )
         })
         .filter(|(_, weight)| *weight > 0.0)
         .collect();
-    weighted.sort_by(|left, right| {
-        right
-            .1
-            .total_cmp(&left.1)
-            .then_with(|| left.0.cmp(&right.0))
-    });
-    weighted.truncate(weights().max_query_terms);
+    let limit = weights().max_query_terms;
+    if weighted.len() > limit {
+        let stronger = |left: &(&str, f32), right: &(&str, f32)| {
+            right.1.total_cmp(&left.1).then_with(|| left.0.cmp(right.0))
+        };
+        let mut ranked = weighted.clone();
+        let weakest_kept = match limit.checked_sub(1) {
+            Some(last) => *ranked.select_nth_unstable_by(last, stronger).1,
+            None => return Vec::new(),
+        };
+        weighted.retain(|entry| stronger(entry, &weakest_kept) != std::cmp::Ordering::Greater);
+    }
     weighted
 }
 
@@ -258,29 +300,44 @@ fn saturation(frequency: u32, length: u32, average_length: f32, params: Bm25Para
     frequency * (k1 + 1.0) / (frequency + norm)
 }
 
-/// BM25 of `target` for the query built from `query`, scored in the corpus
-/// of `target`; with the contribution of each matched term.
-pub fn directional_score(
-    query_terms: &[(String, f32)],
-    target: &TermVector,
+/// BM25 of `target` for `query_terms` (in term order, as [`query_terms`]
+/// gives them), scored in the corpus of `target`; with the contribution of
+/// each matched term, strongest first.
+pub fn directional_score<'a>(
+    query_terms: &[(&'a str, f32)],
+    target: &TermsView<'_>,
     corpus: &dyn CorpusStatistics,
-) -> (f32, Vec<(String, f32)>) {
+) -> (f32, Vec<(&'a str, f32)>) {
     let Some(language) = target.language else {
         return (0.0, Vec::new());
     };
     let average_length = corpus.average_length(language);
     let params = corpus.bm25();
-    let mut contributions: Vec<(String, f32)> = query_terms
-        .iter()
-        .filter_map(|(term, weight)| {
-            let frequency = *target.frequencies.get(term)?;
-            Some((
-                term.clone(),
-                weight * saturation(frequency, target.length, average_length, params),
-            ))
-        })
-        .collect();
-    contributions.sort_by(|left, right| right.1.total_cmp(&left.1));
+    let mut contributions = Vec::new();
+    let (mut query, mut entries) = (
+        query_terms.iter().peekable(),
+        target.entries.iter().peekable(),
+    );
+    while let (Some((term, weight)), Some((entry, frequency))) = (query.peek(), entries.peek()) {
+        match term.cmp(entry) {
+            std::cmp::Ordering::Less => {
+                query.next();
+            }
+            std::cmp::Ordering::Greater => {
+                entries.next();
+            }
+            std::cmp::Ordering::Equal => {
+                contributions.push((
+                    *term,
+                    weight * saturation(*frequency, target.length, average_length, params),
+                ));
+                query.next();
+                entries.next();
+            }
+        }
+    }
+    contributions
+        .sort_by(|left, right| right.1.total_cmp(&left.1).then_with(|| left.0.cmp(right.0)));
     (
         contributions.iter().map(|(_, part)| part).sum(),
         contributions,
@@ -411,12 +468,12 @@ const SHOWN_TERMS: usize = 8;
 /// Everything the ranking knows about one pair.
 pub struct PairFacts<'a> {
     /// Query terms of the asking side, in the result's corpus.
-    pub forward_terms: &'a [(String, f32)],
-    pub result_vector: &'a TermVector,
+    pub forward_terms: &'a [(&'a str, f32)],
+    pub result_vector: &'a TermsView<'a>,
     pub result_corpus: &'a dyn CorpusStatistics,
     /// Query terms of the result, in the asking side's corpus.
-    pub reverse_terms: &'a [(String, f32)],
-    pub query_vector: &'a TermVector,
+    pub reverse_terms: &'a [(&'a str, f32)],
+    pub query_vector: &'a TermsView<'a>,
     pub query_corpus: &'a dyn CorpusStatistics,
     pub startup_technologies: &'a [Technology],
     pub challenge_technologies: &'a [Technology],
@@ -443,7 +500,7 @@ pub struct RawPair {
 
 /// The strongest matched terms worth showing a person: stems of at least
 /// three characters that are not bare numbers.
-fn shown_terms(contributions: Vec<(String, f32)>) -> Vec<String> {
+fn shown_terms(contributions: Vec<(&str, f32)>) -> Vec<String> {
     contributions
         .into_iter()
         .map(|(term, _)| term)
@@ -451,6 +508,7 @@ fn shown_terms(contributions: Vec<(String, f32)>) -> Vec<String> {
             term.chars().count() >= 3 && !term.chars().all(|character| character.is_ascii_digit())
         })
         .take(SHOWN_TERMS)
+        .map(str::to_owned)
         .collect()
 }
 
@@ -547,17 +605,54 @@ mod tests {
         let original = vector("drone detection with passive radar detects drones");
         let stored = original.serialise();
         assert_eq!(
-            TermVector::parse(Some(TextLanguage::English), &stored),
-            original
+            TermsView::parse(Some(TextLanguage::English), &stored),
+            original.view()
         );
+    }
+
+    #[test]
+    fn a_long_query_keeps_its_strongest_terms_in_term_order() {
+        struct RarerLater;
+        impl CorpusStatistics for RarerLater {
+            fn idf(&self, _language: TextLanguage, term: &str) -> f32 {
+                term.len() as f32
+            }
+            fn average_length(&self, _language: TextLanguage) -> f32 {
+                10.0
+            }
+            fn bm25(&self) -> Bm25Params {
+                Bm25Params { k1: 1.2, b: 0.75 }
+            }
+        }
+        let words: Vec<String> = (1..=weights().max_query_terms + 5)
+            .map(|length| "q".repeat(length))
+            .collect();
+        let stored = format!(
+            "{} {}",
+            words.len(),
+            words
+                .iter()
+                .map(|word| format!("{word}:1"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let view = TermsView::parse(Some(TextLanguage::English), &stored);
+        let terms = query_terms(&view, &RarerLater, TUNED_WEIGHTS.startup_query);
+        assert_eq!(terms.len(), weights().max_query_terms);
+        assert!(
+            terms.iter().all(|(term, _)| term.len() > 5),
+            "the five weakest are dropped"
+        );
+        assert!(terms.windows(2).all(|pair| pair[0].0 < pair[1].0));
     }
 
     #[test]
     fn a_text_scores_highest_against_itself() {
         let query = vector("drone detection radar");
-        let terms = query_terms(&query, &FlatCorpus, TUNED_WEIGHTS.startup_query);
-        let (itself, _) = directional_score(&terms, &query, &FlatCorpus);
-        let (other, matched) = directional_score(&terms, &vector("radar for ships"), &FlatCorpus);
+        let terms = query_terms(&query.view(), &FlatCorpus, TUNED_WEIGHTS.startup_query);
+        let (itself, _) = directional_score(&terms, &query.view(), &FlatCorpus);
+        let other_text = vector("radar for ships");
+        let (other, matched) = directional_score(&terms, &other_text.view(), &FlatCorpus);
         assert!(other > 0.0 && other < itself);
         assert_eq!(matched.len(), 1);
         assert_eq!(matched[0].0, "radar");
@@ -589,6 +684,7 @@ mod tests {
     fn the_parts_add_up_to_the_score() {
         let startup = vector("passive radar drone detection");
         let challenge = vector("counter drone detection at airbases with radar");
+        let (startup, challenge) = (startup.view(), challenge.view());
         let forward_terms = query_terms(&startup, &FlatCorpus, TUNED_WEIGHTS.startup_query);
         let reverse_terms = query_terms(&challenge, &FlatCorpus, TUNED_WEIGHTS.challenge_query);
         let range = TrlRange::new(Trl::try_from(4).unwrap(), Trl::try_from(7).unwrap()).unwrap();
