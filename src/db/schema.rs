@@ -141,3 +141,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     challenges,
     search_outbox,
 );
+
+diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        occurred_at -> Timestamptz,
+        actor_id -> Nullable<Uuid>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Nullable<Uuid>,
+        detail -> Jsonb,
+    }
+}

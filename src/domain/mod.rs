@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod account;
+pub mod audit;
 pub mod challenge;
 pub mod number;
 pub mod readiness;
