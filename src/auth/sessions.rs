@@ -11,8 +11,10 @@ use uuid::Uuid;
 
 use super::password::{decoy_hash, verify_password};
 use super::tokens::{hash_refresh_token, RefreshToken, TokenKeys};
+use crate::db::audit::{self, NewAuditEvent};
 use crate::db::{sessions, users};
 use crate::domain::account::EmailAddress;
+use crate::domain::audit::{AuditAction, AuditSubject};
 
 /// Why a login or refresh failed.
 #[derive(Debug, thiserror::Error)]
@@ -39,32 +41,115 @@ pub struct IssuedTokens {
     pub access_expires_in_seconds: i64,
 }
 
-/// Checks the password and starts a session.
+/// Why a login failed, as the audit trail records it. The client is told
+/// less: unknown account and wrong password get the same answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFailure {
+    /// The text given as e-mail address cannot be one.
+    MalformedAddress,
+    UnknownAccount,
+    WrongPassword,
+    AccountDisabled,
+}
+
+impl LoginFailure {
+    /// The `reason` in the event's detail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginFailure::MalformedAddress => "malformed_address",
+            LoginFailure::UnknownAccount => "unknown_account",
+            LoginFailure::WrongPassword => "wrong_password",
+            LoginFailure::AccountDisabled => "account_disabled",
+        }
+    }
+}
+
+/// Checks the password and starts a session. Both outcomes are audited:
+/// a success in the transaction that starts the session, a failure on its own.
 pub fn log_in(
     connection: &mut PgConnection,
     keys: &TokenKeys,
     session_ttl: chrono::Duration,
     email: &EmailAddress,
     password: &str,
+    client_ip: &str,
     now: DateTime<Utc>,
 ) -> Result<IssuedTokens, SessionError> {
     let Some(user) = users::find_by_email(connection, email)? else {
         // Spend the same time as for a real account, so timing does not
         // tell which addresses have one.
         verify_password(password, decoy_hash());
+        record_failed_login(
+            connection,
+            None,
+            Some(email),
+            client_ip,
+            LoginFailure::UnknownAccount,
+        )?;
         return Err(SessionError::InvalidCredentials);
     };
     if !verify_password(password, &user.password_hash) {
+        record_failed_login(
+            connection,
+            Some(user.id),
+            Some(email),
+            client_ip,
+            LoginFailure::WrongPassword,
+        )?;
         return Err(SessionError::InvalidCredentials);
     }
     if user.disabled_at.is_some() {
+        record_failed_login(
+            connection,
+            Some(user.id),
+            Some(email),
+            client_ip,
+            LoginFailure::AccountDisabled,
+        )?;
         return Err(SessionError::AccountDisabled);
     }
     connection.transaction(|connection| {
         let session_expires_at = now + session_ttl;
         let session_id = sessions::start(connection, user.id, session_expires_at)?;
+        let login = NewAuditEvent::new(
+            Some(user.id),
+            AuditAction::Login,
+            AuditSubject::User,
+            Some(user.id),
+        )
+        .with_detail(serde_json::json!({
+            "client_ip": client_ip,
+            "session_id": session_id,
+        }));
+        audit::record(connection, &login)?;
         issue_pair(connection, keys, &user, session_id, session_expires_at, now)
     })
+}
+
+/// Records a failed login by `user_id` (`None` when no account has the
+/// address). The detail holds the address, never the password.
+pub fn record_failed_login(
+    connection: &mut PgConnection,
+    user_id: Option<Uuid>,
+    email: Option<&EmailAddress>,
+    client_ip: &str,
+    failure: LoginFailure,
+) -> QueryResult<()> {
+    let mut detail = serde_json::json!({
+        "client_ip": client_ip,
+        "reason": failure.as_str(),
+    });
+    if let Some(email) = email {
+        detail["email"] = serde_json::Value::from(email.as_str());
+    }
+    let event = NewAuditEvent::new(
+        user_id,
+        AuditAction::LoginFailed,
+        AuditSubject::User,
+        user_id,
+    )
+    .with_detail(detail);
+    audit::record(connection, &event)
 }
 
 /// Spends a refresh token and issues a new pair in the same session.

@@ -2,6 +2,8 @@
 //! afterwards (who logged in, who was given which rights, who read what is
 //! confidential, who was revealed to whom, what left the system).
 
+use super::access::{ChallengeExposure, Viewer};
+use super::security::Visibility;
 use crate::text_enum;
 
 text_enum! {
@@ -30,5 +32,62 @@ text_enum! {
         Challenge => "challenge",
         Introduction => "introduction",
         Export => "export",
+    }
+}
+
+/// Whether `viewer` reading `challenge` must leave a `vetted_challenge_viewed`
+/// event: a `vetted` challenge read by anyone outside the owning organisation.
+/// Admins are included on purpose: they may read everything, which is exactly
+/// why their reads must be accountable.
+pub fn is_audited_challenge_read(viewer: &Viewer, challenge: ChallengeExposure) -> bool {
+    let is_owner = viewer
+        .member()
+        .is_some_and(|member| member.belongs_to(challenge.organisation_id));
+    challenge.visibility == Visibility::Vetted && !is_owner
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::domain::access::Member;
+    use crate::domain::account::Role;
+    use crate::domain::challenge::ChallengeStatus;
+
+    fn exposure(organisation_id: Uuid, visibility: Visibility) -> ChallengeExposure {
+        ChallengeExposure {
+            organisation_id,
+            status: ChallengeStatus::Open,
+            visibility,
+        }
+    }
+
+    fn member(role: Role, organisation_id: Option<Uuid>) -> Viewer {
+        Viewer::Member(Member {
+            user_id: Uuid::new_v4(),
+            role,
+            organisation_id,
+            vetted: true,
+            rom: None,
+        })
+    }
+
+    #[test]
+    fn only_reads_of_vetted_challenges_from_outside_the_owner_are_audited() {
+        let owner = Uuid::new_v4();
+        let vetted = exposure(owner, Visibility::Vetted);
+        let founder = member(Role::Startup, Some(Uuid::new_v4()));
+        let admin = member(Role::Admin, None);
+        let own_officer = member(Role::Procurement, Some(owner));
+        assert!(is_audited_challenge_read(&founder, vetted));
+        assert!(is_audited_challenge_read(&admin, vetted));
+        assert!(!is_audited_challenge_read(&own_officer, vetted));
+        for visibility in [Visibility::Public, Visibility::Registered] {
+            assert!(!is_audited_challenge_read(
+                &founder,
+                exposure(owner, visibility)
+            ));
+        }
     }
 }

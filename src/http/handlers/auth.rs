@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
 use crate::auth::password::hash_password;
-use crate::auth::sessions::{self, SessionError};
+use crate::auth::sessions::{self, LoginFailure, SessionError};
 use crate::db::{organisations, startups, users};
 use crate::domain::account::{EmailAddress, OrganisationKind, Role};
 use crate::domain::text::bounded_text;
@@ -50,9 +50,11 @@ impl From<SessionError> for ApiError {
 #[post("/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
+    http_request: HttpRequest,
     body: JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.0;
+    let client_ip = client_ip(&http_request);
     let display_name = bounded_text("display_name", &request.display_name, 1, 200)?;
     let company_name = bounded_text("company_name", &request.company_name, 1, 200)?;
     let keys = state.token_keys.clone();
@@ -100,6 +102,7 @@ pub async fn register(
                 session_ttl,
                 &request.email,
                 request.password.expose(),
+                &client_ip,
                 now,
             )?;
             Ok(RegisteredResponse {
@@ -135,10 +138,9 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let credentials = body.0;
     let account = credentials.email.trim().to_lowercase();
-    let client_ip = request
-        .peer_addr()
-        .map(|address| address.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let client_ip = client_ip(&request);
+    // A refused attempt is not audited: the limiter is there to shed load,
+    // and a row per refusal would let a flood fill the audit trail instead.
     if let Err(retry) = state
         .login_limiter
         .check_attempt(&account, &client_ip, Instant::now())
@@ -155,6 +157,17 @@ pub async fn login(
     // answer must not differ from that for an unknown account.
     let Ok(email) = EmailAddress::try_from(account.clone()) else {
         state.login_limiter.record_failure(&account, Instant::now());
+        state
+            .with_connection(move |connection| {
+                Ok(sessions::record_failed_login(
+                    connection,
+                    None,
+                    None,
+                    &client_ip,
+                    LoginFailure::MalformedAddress,
+                )?)
+            })
+            .await?;
         return Err(SessionError::InvalidCredentials.into());
     };
     let keys = state.token_keys.clone();
@@ -167,6 +180,7 @@ pub async fn login(
                 session_ttl,
                 &email,
                 &credentials.password,
+                &client_ip,
                 Utc::now(),
             ))
         })
@@ -185,6 +199,15 @@ pub async fn login(
             Err(error.into())
         }
     }
+}
+
+/// The client's address as the audit trail records it: the TCP peer, which
+/// behind a reverse proxy is the proxy (see docs/architecture.md).
+fn client_ip(request: &HttpRequest) -> String {
+    request
+        .peer_addr()
+        .map(|address| address.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Spends a refresh token for a new pair. A refresh token works once;

@@ -4,15 +4,17 @@
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel::OptionalExtension;
+use diesel::{OptionalExtension, PgConnection};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::db::audit::{self, NewAuditEvent};
 use crate::db::challenges::{self, ChallengeFilter, ChallengeOrder, ChallengeOrigin, ChallengeRow};
 use crate::db::organisations;
 use crate::domain::access::Viewer;
 use crate::domain::account::Role;
+use crate::domain::audit::{is_audited_challenge_read, AuditAction, AuditSubject};
 use crate::domain::challenge::{ChallengeInput, ChallengePatch, ChallengeStatus};
 use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
@@ -216,19 +218,26 @@ async fn load_visible(
     viewer: &Viewer,
     challenge_id: Uuid,
 ) -> Result<(ChallengeRow, String), ApiError> {
-    let (row, organisation_name) = state
-        .with_connection(move |connection| {
-            let row = challenges::find(connection, challenge_id)
-                .optional()?
-                .ok_or_else(|| ApiError::not_found("challenge"))?;
-            let organisation = organisations::find(connection, row.organisation_id)?;
-            Ok((row, organisation.name))
-        })
-        .await?;
+    let viewer = viewer.clone();
+    state
+        .with_connection(move |connection| find_visible(connection, &viewer, challenge_id))
+        .await
+}
+
+/// [`load_visible`] on a connection the caller already holds.
+fn find_visible(
+    connection: &mut PgConnection,
+    viewer: &Viewer,
+    challenge_id: Uuid,
+) -> Result<(ChallengeRow, String), ApiError> {
+    let row = challenges::find(connection, challenge_id)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("challenge"))?;
     if !viewer.can_see_challenge(row.exposure()) {
         return Err(ApiError::not_found("challenge"));
     }
-    Ok((row, organisation_name))
+    let organisation = organisations::find(connection, row.organisation_id)?;
+    Ok((row, organisation.name))
 }
 
 /// A challenge the caller may manage, and the version `If-Match` allows to change.
@@ -261,7 +270,8 @@ async fn load_manageable(
     })
 }
 
-/// One challenge.
+/// One challenge. Reading a `vetted` challenge from outside its
+/// organisation is recorded in the audit trail.
 #[utoipa::path(
     tag = "challenges",
     security((), ("bearer" = [])),
@@ -278,13 +288,41 @@ pub async fn get_challenge(
     caller: MaybeUser,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (row, organisation_name) = load_visible(&state, &caller.0, path.into_inner()).await?;
+    let challenge_id = path.into_inner();
+    let reader = caller.0.clone();
+    let (row, organisation_name) = state
+        .with_connection(move |connection| {
+            let (row, organisation_name) = find_visible(connection, &reader, challenge_id)?;
+            if is_audited_challenge_read(&reader, row.exposure()) {
+                // Recorded before the challenge is sent: a confidential read
+                // that cannot be audited is not served.
+                audit::record(connection, &vetted_read_event(&reader, row.id))?;
+            }
+            Ok((row, organisation_name))
+        })
+        .await?;
     Ok(challenge_response(
         actix_web::http::StatusCode::OK,
         &caller.0,
         row,
         organisation_name,
     ))
+}
+
+/// The audit event of `reader` reading the vetted challenge `challenge_id`,
+/// with the reader's role and organisation as they were at the time.
+fn vetted_read_event(reader: &Viewer, challenge_id: Uuid) -> NewAuditEvent {
+    let member = reader.member();
+    NewAuditEvent::new(
+        member.map(|member| member.user_id),
+        AuditAction::VettedChallengeViewed,
+        AuditSubject::Challenge,
+        Some(challenge_id),
+    )
+    .with_detail(serde_json::json!({
+        "reader_role": member.map(|member| member.role),
+        "reader_organisation_id": member.and_then(|member| member.organisation_id),
+    }))
 }
 
 /// Changes a challenge's content. Absent fields stay; `null` clears a field

@@ -9,8 +9,10 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::accounts::{create_account, AccountError, NewAccount};
+use crate::db::audit::{self, NewAuditEvent};
 use crate::db::{organisations, sessions, users};
 use crate::domain::account::Role;
+use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::text::bounded_text;
 use crate::http::auth::{AdminUser, AuthUser};
 use crate::http::dto::account::{CreateUserRequest, UpdateUserRequest, UserView};
@@ -152,7 +154,8 @@ pub async fn get_user(
 
 /// Changes a user. Admins may change the name, role, vetting and whether the
 /// account is disabled; procurement officers may only vet; a user may only
-/// rename themselves. Disabling ends all the user's sessions.
+/// rename themselves. Disabling ends all the user's sessions. Changes of
+/// role, vetting and disabling are recorded in the audit trail.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -232,6 +235,9 @@ pub async fn update_user(
                 if request.disabled == Some(true) {
                     sessions::revoke_all_of_user(connection, user_id, "account disabled", now)?;
                 }
+                for event in rights_change_events(caller_id, &current, &updated) {
+                    audit::record(connection, &event)?;
+                }
                 Ok(updated)
             })
         })
@@ -239,6 +245,38 @@ pub async fn update_user(
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(updated.version)))
         .json(UserView::from(updated)))
+}
+
+/// The audit events of a change to an account: what changed in its rights
+/// (role, vetting, disabling), compared row to row so that a PATCH that
+/// repeats the current value records nothing. Renames are not audited.
+fn rights_change_events(
+    actor_id: Uuid,
+    before: &users::UserRow,
+    after: &users::UserRow,
+) -> Vec<NewAuditEvent> {
+    let event =
+        |action| NewAuditEvent::new(Some(actor_id), action, AuditSubject::User, Some(after.id));
+    let mut events = Vec::new();
+    if before.role != after.role {
+        events.push(
+            event(AuditAction::RoleChanged).with_detail(serde_json::json!({
+                "old_role": before.role,
+                "new_role": after.role,
+            })),
+        );
+    }
+    match (before.vetted_at.is_some(), after.vetted_at.is_some()) {
+        (false, true) => events.push(event(AuditAction::UserVetted)),
+        (true, false) => events.push(event(AuditAction::UserUnvetted)),
+        _ => {}
+    }
+    match (before.disabled_at.is_some(), after.disabled_at.is_some()) {
+        (false, true) => events.push(event(AuditAction::UserDisabled)),
+        (true, false) => events.push(event(AuditAction::UserEnabled)),
+        _ => {}
+    }
+    events
 }
 
 fn check_user_fields_allowed(
