@@ -1,0 +1,137 @@
+//! The real server, started inside the benchmark as the tests start it:
+//! the same state, routes and middleware on 127.0.0.1 port 0, on an actix
+//! system of its own thread, with the outbox follower running; and the
+//! accounts the load generator logs in with.
+
+use std::net::{SocketAddr, TcpListener};
+use std::thread::JoinHandle;
+
+use actix_web::dev::ServerHandle;
+use anyhow::Context;
+use chrono::Utc;
+use diesel::PgConnection;
+use serde_json::json;
+
+use super::http_client::HttpClient;
+use crate::auth::accounts::{create_account, NewAccount};
+use crate::db::organisations::{self, NewOrganisation};
+use crate::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
+use crate::http::build_server;
+use crate::http::state::AppState;
+
+/// A server running on a thread of its own.
+pub struct BenchServer {
+    pub address: SocketAddr,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl BenchServer {
+    /// Starts the API on a free loopback port.
+    pub fn start(state: AppState) -> anyhow::Result<BenchServer> {
+        let listener = TcpListener::bind("127.0.0.1:0").context("failed to bind 127.0.0.1:0")?;
+        let address = listener.local_addr()?;
+        let (handle_sender, handle_receiver) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("bench-server".to_owned())
+            .spawn(move || {
+                actix_web::rt::System::new().block_on(async move {
+                    let server = build_server(state, listener)?;
+                    // The receiver only goes away when start-up has failed.
+                    let _ = handle_sender.send(server.handle());
+                    server.await
+                })
+            })
+            .context("failed to start the server thread")?;
+        let Ok(handle) = handle_receiver.recv() else {
+            let failure = match thread.join() {
+                Ok(Err(error)) => format!("{error}"),
+                _ => "the server thread ended early".to_owned(),
+            };
+            anyhow::bail!("failed to start the server: {failure}");
+        };
+        Ok(BenchServer {
+            address,
+            handle,
+            thread: Some(thread),
+        })
+    }
+
+    /// Stops the server gracefully and waits for its thread.
+    pub fn stop(mut self) -> anyhow::Result<()> {
+        actix_web::rt::System::new().block_on(self.handle.stop(true));
+        if let Some(thread) = self.thread.take() {
+            thread
+                .join()
+                .map_err(|_| anyhow::anyhow!("the server thread panicked"))?
+                .context("the server failed")?;
+        }
+        Ok(())
+    }
+}
+
+/// Bearer tokens of the benchmark's users.
+pub struct BenchTokens {
+    /// An admin, who may see every challenge and start-up.
+    pub admin: String,
+    /// A procurement officer of a defence organisation, who posts challenges.
+    pub procurement: String,
+}
+
+/// Creates an admin and a procurement officer (in a defence organisation
+/// of their own) in the database, as `defmatch user create` does, and logs
+/// both in through the API.
+pub fn create_users_and_log_in(
+    connection: &mut PgConnection,
+    server: SocketAddr,
+) -> anyhow::Result<BenchTokens> {
+    let password_text = format!("bench-{}", uuid::Uuid::new_v4().simple());
+    let password = NewPassword::try_from(password_text.clone()).map_err(anyhow::Error::msg)?;
+    let organisation = organisations::insert(
+        connection,
+        &NewOrganisation {
+            kind: OrganisationKind::Defence,
+            name: "Benchmark procurement office",
+            rom: None,
+        },
+    )
+    .context("failed to create the benchmark's defence organisation")?;
+    let mut client = HttpClient::new(server);
+    let mut log_in = |local_part: &str, role: Role, organisation_id| -> anyhow::Result<String> {
+        let email = EmailAddress::try_from(format!("{local_part}@bench.defmatch.example"))
+            .map_err(anyhow::Error::msg)?;
+        let account = NewAccount {
+            email: &email,
+            display_name: local_part,
+            role,
+            organisation_id,
+        };
+        create_account(connection, &account, &password, Utc::now())
+            .with_context(|| format!("failed to create the {role} account"))?;
+        let response = client.post_json(
+            "/api/v1/auth/login",
+            None,
+            None,
+            &json!({"email": email.as_str(), "password": password_text}),
+        )?;
+        if response.status != 200 {
+            anyhow::bail!(
+                "logging in as {role} answered {}: {}",
+                response.status,
+                response.text()
+            );
+        }
+        response.json()?["access_token"]
+            .as_str()
+            .map(str::to_owned)
+            .context("the login answer has no access_token")
+    };
+    Ok(BenchTokens {
+        admin: log_in("bench-admin", Role::Admin, None)?,
+        procurement: log_in(
+            "bench-procurement",
+            Role::Procurement,
+            Some(organisation.id),
+        )?,
+    })
+}

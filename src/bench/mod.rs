@@ -1,0 +1,510 @@
+//! `defmatch bench`: speed at a realistic size. It generates start-ups and
+//! challenges, loads them through the real import path into a scratch
+//! database, builds the index, starts the real server in this process and
+//! measures, side by side: matching and search in-process, the same over
+//! HTTP under concurrent load, a PostgreSQL full-text baseline under the
+//! same load, the delay from a write to search, and the memory used.
+
+pub mod app;
+pub mod freshness;
+pub mod generate;
+pub mod http_client;
+pub mod in_process;
+pub mod load;
+pub mod postgres_fts;
+pub mod random;
+pub mod sample;
+pub mod stats;
+pub mod vocabulary;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use secrecy::SecretString;
+use serde::Serialize;
+use uuid::Uuid;
+
+use self::app::{create_users_and_log_in, BenchServer};
+use self::http_client::{query_value, HttpClient};
+use self::in_process::Series;
+use self::load::{http_gets, postgres_queries, LoadReport};
+use self::random::SplitMix64;
+use self::sample::SampledStartup;
+use self::stats::LatencySummary;
+use crate::config::{AuthSettings, LoginLimits};
+use crate::domain::access::{Member, Viewer};
+use crate::domain::account::Role;
+use crate::eval::{import_file, progress_bar};
+use crate::http::state::AppState;
+use crate::import::RecordKind;
+use crate::scratch::ScratchDatabase;
+use crate::search::document::ChallengeDocument;
+use crate::search::engine::SearchEngine;
+use crate::search::index::SearchIndex;
+use crate::search::indexer::rebuild;
+
+/// Seed of the generated data and of every random choice of the run.
+const SEED: u64 = 20_260_301;
+/// Results per match or search, as a first page shows.
+const RESULTS: usize = 10;
+/// Start-ups whose matches are timed in-process.
+const INPROCESS_STARTUPS: usize = 2000;
+/// Challenges whose start-up matches are timed in-process.
+const INPROCESS_CHALLENGES: usize = 500;
+/// Search queries timed in-process.
+const INPROCESS_SEARCHES: usize = 2000;
+/// Start-ups the load generators pick from (HTTP and PostgreSQL alike).
+const LOAD_STARTUPS: usize = 5000;
+/// Distinct short search queries.
+const DISTINCT_QUERIES: usize = 500;
+/// Challenges created and opened to time write to searchable.
+const WRITES: usize = 50;
+/// Database connections of the server, as `DATABASE_POOL_SIZE` defaults.
+const SERVER_POOL_SIZE: u32 = 10;
+
+/// What to generate and how hard to push.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    pub startups: usize,
+    pub challenges: usize,
+    /// Concurrent clients of the load generators.
+    pub concurrency: usize,
+    /// Counted seconds of each load run (after a one-second warm-up).
+    pub seconds: u64,
+}
+
+/// What the benchmark measured. Times in milliseconds unless named
+/// otherwise; rps counts successful requests per second.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub startups: usize,
+    pub challenges: usize,
+    pub rejected_records: usize,
+    pub concurrency: usize,
+    pub seconds: u64,
+    pub generate_seconds: f64,
+    /// The import alone: reading the files, validating, and writing the
+    /// rows with their outbox entries.
+    pub import_seconds: f64,
+    /// The full index build from the database, after the import.
+    pub index_seconds: f64,
+    /// The baseline's generated `tsvector` column and GIN index.
+    pub pg_fts_setup_seconds: f64,
+    pub match_inprocess_p50_ms: f64,
+    pub match_inprocess_p99_ms: f64,
+    /// Timed matches that found no challenge at all.
+    pub match_inprocess_empty_answers: usize,
+    pub match_startups_inprocess_p50_ms: f64,
+    pub match_startups_inprocess_p99_ms: f64,
+    pub search_inprocess_p50_ms: f64,
+    pub search_inprocess_p99_ms: f64,
+    /// Timed searches that found nothing.
+    pub search_inprocess_empty_answers: usize,
+    pub match_http_p50_ms: f64,
+    pub match_http_p99_ms: f64,
+    pub match_http_rps: f64,
+    pub match_http_errors: usize,
+    /// The matches endpoint with one client: its latency without a queue.
+    pub match_http_one_client_p50_ms: f64,
+    pub match_http_one_client_p99_ms: f64,
+    pub match_http_one_client_rps: f64,
+    pub search_http_p50_ms: f64,
+    pub search_http_p99_ms: f64,
+    pub search_http_rps: f64,
+    pub search_http_errors: usize,
+    pub pg_fts_p50_ms: f64,
+    pub pg_fts_p99_ms: f64,
+    pub pg_fts_rps: f64,
+    pub pg_fts_search_p50_ms: f64,
+    pub pg_fts_search_p99_ms: f64,
+    pub pg_fts_search_rps: f64,
+    /// match_http_rps / pg_fts_rps.
+    pub match_http_vs_pg_fts_rps: f64,
+    /// search_http_rps / pg_fts_search_rps.
+    pub search_http_vs_pg_fts_rps: f64,
+    pub write_to_searchable_p50_ms: f64,
+    pub write_to_searchable_p99_ms: f64,
+    /// Highest resident set of the whole run (VmHWM), import included.
+    pub peak_rss_mb: f64,
+    /// Resident set after the load runs, with the server still up (VmRSS),
+    pub serving_rss_mb: f64,
+    /// of which anonymous memory (RssAnon: heaps, caches),
+    pub serving_rss_anon_mb: f64,
+    /// and mapped file pages (RssFile: the index's files, the binary).
+    pub serving_rss_file_mb: f64,
+}
+
+/// A directory under the system's temporary directory, removed on drop.
+struct WorkDirectory(PathBuf);
+
+impl WorkDirectory {
+    fn create() -> anyhow::Result<Self> {
+        let path = std::env::temp_dir().join(format!("defmatch-bench-{}", Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("failed to create {}", path.display()))?;
+        Ok(WorkDirectory(path))
+    }
+}
+
+impl Drop for WorkDirectory {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The benchmark's admin as the engine sees them: every challenge visible.
+fn admin_viewer() -> Viewer {
+    Viewer::Member(Member {
+        user_id: Uuid::nil(),
+        role: Role::Admin,
+        organisation_id: None,
+        vetted: true,
+        rom: None,
+    })
+}
+
+/// Notes on stderr how much memory the process holds after `phase`, so
+/// that the peak can be traced to the phase that reached it.
+fn note_memory(phase: &str) {
+    if let Some(memory) = stats::memory() {
+        eprintln!(
+            "memory after {phase}: {:.0} MB resident ({:.0} MB anonymous, {:.0} MB mapped files), peak {:.0} MB",
+            memory.current, memory.anonymous, memory.file, memory.peak
+        );
+    }
+}
+
+/// Seconds since `started`, for the report.
+fn seconds_since(started: Instant) -> f64 {
+    round(started.elapsed().as_secs_f64(), 2)
+}
+
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10_f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        round(numerator / denominator, 2)
+    } else {
+        0.0
+    }
+}
+
+/// How loading the data went.
+struct Loading {
+    generate_seconds: f64,
+    import_seconds: f64,
+    pg_fts_setup_seconds: f64,
+    index_seconds: f64,
+    rejected_records: usize,
+}
+
+/// What the measurements ask: sampled start-ups and challenges, and short
+/// search queries.
+struct Workload {
+    startups: Vec<SampledStartup>,
+    challenges: Vec<ChallengeDocument>,
+    queries: Vec<String>,
+}
+
+/// The in-process series.
+struct InProcessFigures {
+    matches: Series,
+    reverse_matches: Series,
+    searches: Series,
+}
+
+/// The load runs over HTTP and against PostgreSQL.
+struct LoadFigures {
+    match_http: LoadReport,
+    match_http_one_client: LoadReport,
+    search_http: LoadReport,
+    pg_fts: LoadReport,
+    pg_fts_search: LoadReport,
+}
+
+/// Runs the benchmark against the PostgreSQL server of `server_url`.
+pub fn run(server_url: &str, options: &BenchOptions) -> anyhow::Result<BenchReport> {
+    let work = WorkDirectory::create()?;
+    let scratch = ScratchDatabase::create(server_url, "defmatch_bench")?;
+    let mut connection = PgConnection::establish(&scratch.url)
+        .context("failed to connect to the scratch database")?;
+    let index_directory = work.0.join("index");
+    let loading = load_data(&work.0, &index_directory, &mut connection, options)?;
+
+    let pool = crate::db::build_pool(&scratch.url, SERVER_POOL_SIZE);
+    let mut search = crate::server::start_search(&index_directory, &pool)?;
+    let engine = search.engine.clone();
+    let viewer = admin_viewer();
+    let mut random = SplitMix64::new(SEED ^ 0x5A4D_91E5);
+    let workload = Workload {
+        startups: sample::startups(&mut connection, LOAD_STARTUPS, &mut random)?,
+        challenges: sample::challenges(&mut connection, INPROCESS_CHALLENGES, &mut random)?,
+        queries: generate::short_queries(DISTINCT_QUERIES, &mut random),
+    };
+    if workload.startups.is_empty() || workload.challenges.is_empty() {
+        anyhow::bail!("the benchmark needs at least one start-up and one challenge");
+    }
+    note_memory("opening the index and sampling");
+    let in_process = measure_in_process(&engine, &viewer, &workload)?;
+    note_memory("the in-process runs");
+
+    let auth = AuthSettings::with_secret(SecretString::from(format!(
+        "bench-{}-{}",
+        Uuid::new_v4().simple(),
+        Uuid::new_v4().simple()
+    )));
+    let state = AppState::new(pool.clone(), &auth, LoginLimits::default(), engine.clone());
+    let server = BenchServer::start(state)?;
+    let tokens = create_users_and_log_in(&mut connection, server.address)?;
+    let load = measure_under_load(
+        server.address,
+        &tokens.admin,
+        &scratch.url,
+        &workload,
+        options,
+    )?;
+    let mut client = HttpClient::new(server.address);
+    let write_delays = freshness::measure(
+        &mut client,
+        &tokens.procurement,
+        &engine,
+        &viewer,
+        WRITES,
+        &mut random,
+    )?;
+    drop(client);
+    note_memory("the load runs and writes");
+    let memory = stats::memory().unwrap_or_default();
+
+    server.stop()?;
+    search.stop();
+    drop(pool);
+    drop(connection);
+    drop(scratch);
+    Ok(BenchReport::assemble(
+        options,
+        &loading,
+        &in_process,
+        &load,
+        LatencySummary::of(write_delays),
+        memory,
+    ))
+}
+
+/// Generates the data, imports it, adds the PostgreSQL baseline's column
+/// and builds the index.
+fn load_data(
+    work_directory: &Path,
+    index_directory: &Path,
+    connection: &mut PgConnection,
+    options: &BenchOptions,
+) -> anyhow::Result<Loading> {
+    eprintln!(
+        "generating {} start-ups and {} challenges",
+        options.startups, options.challenges
+    );
+    let started = Instant::now();
+    let files = generate::write_data_set(
+        work_directory,
+        options.startups,
+        options.challenges,
+        SEED,
+        chrono::Utc::now(),
+    )?;
+    let generate_seconds = seconds_since(started);
+
+    eprintln!("importing");
+    let started = Instant::now();
+    let mut rejected_records = import_file(
+        connection,
+        &files.challenges,
+        RecordKind::Challenges,
+        "challenges",
+    )?;
+    rejected_records += import_file(
+        connection,
+        &files.startups,
+        RecordKind::Startups,
+        "start-ups",
+    )?;
+    let import_seconds = seconds_since(started);
+    note_memory("the import");
+    // Fresh tables have no planner statistics yet; in service, autovacuum
+    // gathers them within a minute of a large import.
+    diesel::sql_query("ANALYZE").execute(connection)?;
+
+    let started = Instant::now();
+    postgres_fts::prepare(connection)?;
+    let pg_fts_setup_seconds = seconds_since(started);
+
+    eprintln!("building the index");
+    let started = Instant::now();
+    build_index(connection, index_directory)?;
+    let index_seconds = seconds_since(started);
+    note_memory("the index build");
+    Ok(Loading {
+        generate_seconds,
+        import_seconds,
+        pg_fts_setup_seconds,
+        index_seconds,
+        rejected_records,
+    })
+}
+
+fn measure_in_process(
+    engine: &SearchEngine,
+    viewer: &Viewer,
+    workload: &Workload,
+) -> anyhow::Result<InProcessFigures> {
+    eprintln!("timing the engine in-process");
+    let startups = &workload.startups[..INPROCESS_STARTUPS.min(workload.startups.len())];
+    let queries: Vec<&String> = workload
+        .queries
+        .iter()
+        .cycle()
+        .take(INPROCESS_SEARCHES)
+        .collect();
+    Ok(InProcessFigures {
+        matches: in_process::match_challenges(engine, viewer, startups, RESULTS)?,
+        reverse_matches: in_process::match_startups(engine, &workload.challenges, RESULTS)?,
+        searches: in_process::search_challenges(engine, viewer, &queries, RESULTS)?,
+    })
+}
+
+/// The HTTP runs (as the admin of `token`), then the PostgreSQL baseline
+/// with the same number of clients, one after the other.
+fn measure_under_load(
+    address: SocketAddr,
+    token: &str,
+    database_url: &str,
+    workload: &Workload,
+    options: &BenchOptions,
+) -> anyhow::Result<LoadFigures> {
+    let clients = options.concurrency.max(1);
+    let duration = Duration::from_secs(options.seconds.max(1));
+    let match_paths: Vec<String> = workload
+        .startups
+        .iter()
+        .map(|startup| format!("/api/v1/startups/{}/matches?limit={RESULTS}", startup.id))
+        .collect();
+    let search_paths: Vec<String> = workload
+        .queries
+        .iter()
+        .map(|text| {
+            format!(
+                "/api/v1/search/challenges?q={}&per_page={RESULTS}",
+                query_value(text)
+            )
+        })
+        .collect();
+    let match_texts: Vec<&str> = workload
+        .startups
+        .iter()
+        .map(|startup| startup.any_of.as_str())
+        .collect();
+    let query_texts: Vec<&str> = workload.queries.iter().map(String::as_str).collect();
+    let http = |label: &str, paths: &[String], clients: usize| {
+        http_gets(label, address, token, paths, clients, duration, SEED)
+    };
+    let postgres = |label: &str, texts: &[&str], query: postgres_fts::Query| {
+        postgres_queries(label, database_url, texts, query, clients, duration, SEED)
+    };
+    Ok(LoadFigures {
+        match_http: http("HTTP matches", &match_paths, clients)?,
+        match_http_one_client: http("HTTP matches, one client", &match_paths, 1)?,
+        search_http: http("HTTP search", &search_paths, clients)?,
+        pg_fts: postgres(
+            "PostgreSQL FTS matches",
+            &match_texts,
+            postgres_fts::match_challenges,
+        )?,
+        pg_fts_search: postgres(
+            "PostgreSQL FTS search",
+            &query_texts,
+            postgres_fts::search_challenges,
+        )?,
+    })
+}
+
+impl BenchReport {
+    fn assemble(
+        options: &BenchOptions,
+        loading: &Loading,
+        in_process: &InProcessFigures,
+        load: &LoadFigures,
+        write_to_searchable: LatencySummary,
+        memory: stats::Memory,
+    ) -> Self {
+        let rps = |report: &LoadReport| round(report.requests_per_second, 1);
+        BenchReport {
+            startups: options.startups,
+            challenges: options.challenges,
+            rejected_records: loading.rejected_records,
+            concurrency: options.concurrency.max(1),
+            seconds: options.seconds.max(1),
+            generate_seconds: loading.generate_seconds,
+            import_seconds: loading.import_seconds,
+            index_seconds: loading.index_seconds,
+            pg_fts_setup_seconds: loading.pg_fts_setup_seconds,
+            match_inprocess_p50_ms: in_process.matches.latency.p50_ms,
+            match_inprocess_p99_ms: in_process.matches.latency.p99_ms,
+            match_inprocess_empty_answers: in_process.matches.empty_answers,
+            match_startups_inprocess_p50_ms: in_process.reverse_matches.latency.p50_ms,
+            match_startups_inprocess_p99_ms: in_process.reverse_matches.latency.p99_ms,
+            search_inprocess_p50_ms: in_process.searches.latency.p50_ms,
+            search_inprocess_p99_ms: in_process.searches.latency.p99_ms,
+            search_inprocess_empty_answers: in_process.searches.empty_answers,
+            match_http_p50_ms: load.match_http.latency.p50_ms,
+            match_http_p99_ms: load.match_http.latency.p99_ms,
+            match_http_rps: rps(&load.match_http),
+            match_http_errors: load.match_http.errors,
+            match_http_one_client_p50_ms: load.match_http_one_client.latency.p50_ms,
+            match_http_one_client_p99_ms: load.match_http_one_client.latency.p99_ms,
+            match_http_one_client_rps: rps(&load.match_http_one_client),
+            search_http_p50_ms: load.search_http.latency.p50_ms,
+            search_http_p99_ms: load.search_http.latency.p99_ms,
+            search_http_rps: rps(&load.search_http),
+            search_http_errors: load.search_http.errors,
+            pg_fts_p50_ms: load.pg_fts.latency.p50_ms,
+            pg_fts_p99_ms: load.pg_fts.latency.p99_ms,
+            pg_fts_rps: rps(&load.pg_fts),
+            pg_fts_search_p50_ms: load.pg_fts_search.latency.p50_ms,
+            pg_fts_search_p99_ms: load.pg_fts_search.latency.p99_ms,
+            pg_fts_search_rps: rps(&load.pg_fts_search),
+            match_http_vs_pg_fts_rps: ratio(
+                load.match_http.requests_per_second,
+                load.pg_fts.requests_per_second,
+            ),
+            search_http_vs_pg_fts_rps: ratio(
+                load.search_http.requests_per_second,
+                load.pg_fts_search.requests_per_second,
+            ),
+            write_to_searchable_p50_ms: write_to_searchable.p50_ms,
+            write_to_searchable_p99_ms: write_to_searchable.p99_ms,
+            peak_rss_mb: round(memory.peak, 1),
+            serving_rss_mb: round(memory.current, 1),
+            serving_rss_anon_mb: round(memory.anonymous, 1),
+            serving_rss_file_mb: round(memory.file, 1),
+        }
+    }
+}
+
+/// Builds the index from the database as `defmatch reindex` does, so that
+/// the server then finds it current and only follows the outbox.
+fn build_index(connection: &mut PgConnection, directory: &Path) -> anyhow::Result<()> {
+    let (index, _) = SearchIndex::open(directory)?;
+    index.follow_database(crate::db::outbox::database_identity(connection)?);
+    let bar = progress_bar("indexing");
+    rebuild(&index, connection, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    Ok(())
+}
