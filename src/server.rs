@@ -214,13 +214,23 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     let mut search = actix_web::web::block(move || start_search(&index_dir, &search_pool))
         .await
         .context("search start-up task failed")??;
+    let pool_for_alerts = pool.clone();
     let state = AppState::new(
         pool,
         &settings.auth,
         settings.login_limits,
         search.engine.clone(),
     );
+    let scheduler_stop = StopSignal::default();
+    let scheduler = crate::alerts::spawn_scheduler(
+        pool_for_alerts,
+        search.engine.clone(),
+        scheduler_stop.clone(),
+    )
+    .context("failed to start the alert scheduler")?;
     build_server(state, listener)?.await?;
+    scheduler_stop.stop();
+    let _ = scheduler.join();
     search.stop();
     tracing::info!(grace_seconds = SHUTDOWN_GRACE_SECONDS, "stopped");
     Ok(())

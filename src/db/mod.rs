@@ -5,8 +5,12 @@
 
 pub mod audit;
 pub mod challenges;
+pub mod dashboard;
+pub mod introductions;
+pub mod notifications;
 pub mod organisations;
 pub mod outbox;
+pub mod questions;
 pub mod schema;
 pub mod sessions;
 pub mod startups;
@@ -55,7 +59,14 @@ pub fn build_pool_with_timeout(
 }
 
 /// Applies every pending migration; returns the versions applied.
+///
+/// With nothing pending it writes nothing, so a server that connects as a
+/// role without CREATE on the schema (the production grants in
+/// docs/architecture.md, "Audit trail") starts once the owner has migrated.
 pub fn run_migrations(connection: &mut PgConnection) -> anyhow::Result<Vec<String>> {
+    if !has_pending_migrations(connection)? {
+        return Ok(Vec::new());
+    }
     let applied = connection
         .run_pending_migrations(MIGRATIONS)
         .map_err(|error| anyhow::anyhow!("{error}"))
@@ -64,10 +75,42 @@ pub fn run_migrations(connection: &mut PgConnection) -> anyhow::Result<Vec<Strin
 }
 
 /// Whether the database lacks migrations this binary knows.
+///
+/// Reads diesel's bookkeeping table with a plain SELECT: diesel's own check
+/// first creates that table if it is missing, which needs CREATE on the
+/// schema, a right the server role should not have.
 pub fn has_pending_migrations(connection: &mut PgConnection) -> anyhow::Result<bool> {
-    connection
-        .has_pending_migration(MIGRATIONS)
+    use diesel::migration::MigrationSource;
+    use diesel::sql_types::{Bool, Text};
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct AppliedVersion {
+        #[diesel(sql_type = Text)]
+        version: String,
+    }
+
+    let known = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
         .map_err(|error| anyhow::anyhow!("{error}"))
+        .context("failed to list the embedded migrations")?;
+    let bookkeeping_exists = diesel::select(diesel::dsl::sql::<Bool>(
+        "to_regclass('__diesel_schema_migrations') IS NOT NULL",
+    ))
+    .get_result::<bool>(connection)
+    .context("failed to look for the migrations table")?;
+    if !bookkeeping_exists {
+        return Ok(!known.is_empty());
+    }
+    let applied: std::collections::HashSet<String> =
+        diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+            .load::<AppliedVersion>(connection)
+            .context("failed to read the applied migrations")?
+            .into_iter()
+            .map(|applied| applied.version)
+            .collect();
+    Ok(known
+        .iter()
+        .any(|migration| !applied.contains(&migration.name().version().to_string())))
 }
 
 /// Offset pagination, 1-based.

@@ -27,6 +27,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        email_unsubscribed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -132,6 +133,111 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(startups -> organisations (organisation_id));
 diesel::joinable!(challenges -> organisations (organisation_id));
 
+diesel::table! {
+    introductions (id) {
+        id -> Uuid,
+        startup_id -> Uuid,
+        challenge_id -> Uuid,
+        origin -> Text,
+        initiated_by -> Nullable<Uuid>,
+        broker_rom -> Nullable<Text>,
+        state -> Text,
+        message -> Nullable<Text>,
+        startup_accepted_at -> Nullable<Timestamptz>,
+        procurement_accepted_at -> Nullable<Timestamptz>,
+        introduced_at -> Nullable<Timestamptz>,
+        meeting_held_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        declined_by -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    introduction_notes (id) {
+        id -> Uuid,
+        introduction_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        side -> Text,
+        body -> Text,
+        shared -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    challenge_questions (id) {
+        id -> Uuid,
+        challenge_id -> Uuid,
+        asked_by -> Nullable<Uuid>,
+        question -> Text,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<Uuid>,
+        answered_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        subject_type -> Text,
+        subject_id -> Uuid,
+        title -> Text,
+        body -> Text,
+        dedup_key -> Text,
+        read_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> Int8,
+        notification_id -> Uuid,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id, kind) {
+        user_id -> Uuid,
+        kind -> Text,
+        in_app -> Bool,
+        email -> Bool,
+    }
+}
+
+diesel::table! {
+    alert_runs (subject_type, subject_id, event) {
+        subject_type -> Text,
+        subject_id -> Uuid,
+        event -> Text,
+        recipients -> Int4,
+        sent_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(email_outbox -> notifications (notification_id));
+diesel::joinable!(challenge_questions -> challenges (challenge_id));
+diesel::joinable!(introductions -> startups (startup_id));
+diesel::joinable!(introductions -> challenges (challenge_id));
+diesel::joinable!(introduction_notes -> introductions (introduction_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -140,6 +246,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     startups,
     challenges,
     search_outbox,
+    introductions,
+    introduction_notes,
+    challenge_questions,
+    notifications,
+    email_outbox,
+    notification_preferences,
+    alert_runs,
 );
 
 diesel::table! {

@@ -5,6 +5,8 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod challenge;
+pub mod introduction;
+pub mod notification;
 pub mod number;
 pub mod readiness;
 pub mod region;

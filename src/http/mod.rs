@@ -21,8 +21,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use self::error::{ApiError, ErrorCode};
 use self::handlers::{
-    auth as auth_routes, challenges, health, matches, organisations, search, startups, taxonomy,
-    users,
+    audit, auth as auth_routes, challenges, health, introductions, matches, notifications,
+    organisations, pipeline, questions, search, startups, taxonomy, users,
 };
 use self::state::AppState;
 
@@ -58,6 +58,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(users::list_users)
                 .service(users::get_user)
                 .service(users::update_user)
+                .service(audit::list_audit_events)
                 .service(organisations::create_organisation)
                 .service(organisations::list_organisations)
                 .service(organisations::get_organisation)
@@ -71,6 +72,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(challenges::update_challenge)
                 .service(challenges::change_challenge_status)
                 .service(challenges::delete_challenge)
+                .service(questions::list_questions)
+                .service(questions::ask_question)
+                .service(questions::answer_question)
                 .service(taxonomy::taxonomy)
                 .service(taxonomy::technologies)
                 .service(taxonomy::provinces)
@@ -80,7 +84,20 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(search::search_startups)
                 .service(matches::matches_for_startup)
                 .service(matches::matches_for_challenge)
-                .service(matches::preview_matches),
+                .service(matches::preview_matches)
+                .service(pipeline::region_dashboard)
+                .service(notifications::list_notifications)
+                .service(notifications::mark_all_notifications_read)
+                .service(notifications::mark_notification_read)
+                .service(notifications::get_notification_preferences)
+                .service(notifications::set_notification_preferences)
+                .service(notifications::list_email_outbox)
+                .service(pipeline::export_introductions)
+                .service(introductions::create_introduction)
+                .service(introductions::list_introductions)
+                .service(introductions::get_introduction)
+                .service(introductions::transition_introduction)
+                .service(introductions::add_note),
         )
         .route("/docs", web::get().to(redirect_to_docs))
         .route("/", web::get().to(redirect_to_docs));

@@ -11,7 +11,8 @@ use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr, Re
 use utoipa::{Modify, OpenApi};
 
 use super::handlers::{
-    auth, challenges, health, matches, organisations, search, startups, taxonomy, users,
+    audit, auth, challenges, health, introductions, matches, notifications, organisations,
+    pipeline, questions, search, startups, taxonomy, users,
 };
 
 /// The API description.
@@ -26,13 +27,21 @@ use super::handlers::{
     paths(
         auth::register, auth::login, auth::refresh, auth::logout, auth::me,
         users::create_user, users::list_users, users::get_user, users::update_user,
+        audit::list_audit_events,
         organisations::create_organisation, organisations::list_organisations, organisations::get_organisation,
         startups::create_startup, startups::list_startups, startups::get_startup, startups::update_startup,
         challenges::create_challenge, challenges::list_challenges, challenges::get_challenge,
         challenges::update_challenge, challenges::change_challenge_status, challenges::delete_challenge,
+        questions::list_questions, questions::ask_question, questions::answer_question,
         taxonomy::taxonomy, taxonomy::technologies, taxonomy::provinces, taxonomy::roms, taxonomy::trl_levels,
         search::search_challenges, search::search_startups,
         matches::matches_for_startup, matches::matches_for_challenge, matches::preview_matches,
+        introductions::create_introduction, introductions::list_introductions, introductions::get_introduction,
+        introductions::transition_introduction, introductions::add_note,
+        pipeline::region_dashboard, pipeline::export_introductions,
+        notifications::list_notifications, notifications::mark_notification_read,
+        notifications::mark_all_notifications_read, notifications::get_notification_preferences,
+        notifications::set_notification_preferences, notifications::list_email_outbox,
         health::healthz, health::readyz, health::metrics,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorCode, challenges::ChallengeSort)),
@@ -40,12 +49,15 @@ use super::handlers::{
     tags(
         (name = "auth", description = "Registration, login, tokens"),
         (name = "users", description = "Accounts, vetting, disabling"),
+        (name = "audit", description = "The audit trail, for admins"),
         (name = "organisations", description = "Start-up companies, defence organisations, ROMs"),
         (name = "startups", description = "Start-up profiles"),
         (name = "challenges", description = "Defence challenges and their lifecycle"),
         (name = "taxonomy", description = "Technologies, provinces, ROMs, TRLs"),
         (name = "search", description = "Free-text search with filters and facets"),
         (name = "matching", description = "Ranked matches in both directions, each with its explanation"),
+        (name = "notifications", description = "Notifications, alerts, reminders and their preferences"),
+        (name = "introductions", description = "Double opt-in introductions between a start-up and a challenge"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

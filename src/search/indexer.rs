@@ -139,13 +139,13 @@ impl StopSignal {
         self.0.store(true, Ordering::SeqCst);
     }
 
-    fn is_stopped(&self) -> bool {
+    pub fn is_stopped(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
 
     /// Sleeps for `duration`, or less once a stop is asked for, so that a
     /// stopping server does not wait out a retry pause.
-    fn sleep(&self, duration: Duration) {
+    pub fn sleep(&self, duration: Duration) {
         const STEP: Duration = Duration::from_millis(20);
         let deadline = std::time::Instant::now() + duration;
         while !self.is_stopped() {

@@ -3,15 +3,20 @@
 
 mod helpers;
 
+mod alerts;
+mod audit;
 mod auth;
 mod challenges;
 mod demo;
 mod errors;
 mod import;
 mod indexing;
+mod introductions;
 mod matching;
 mod operations;
 mod organisations;
+mod pipeline;
+mod questions;
 mod resilience;
 mod search;
 mod startups;

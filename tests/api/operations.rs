@@ -49,6 +49,7 @@ async fn the_openapi_document_lists_every_route_with_its_errors() {
     let paths = spec["paths"].as_object().expect("paths");
     for expected in [
         "/api/v1/auth/login",
+        "/api/v1/audit",
         "/api/v1/challenges/{id}/status",
         "/api/v1/startups/{id}",
         "/api/v1/users/{id}",

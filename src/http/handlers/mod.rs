@@ -1,11 +1,16 @@
 //! One module per resource; each handler parses, checks access, calls `db`
 //! and answers.
 
+pub mod audit;
 pub mod auth;
 pub mod challenges;
 pub mod health;
+pub mod introductions;
 pub mod matches;
+pub mod notifications;
 pub mod organisations;
+pub mod pipeline;
+pub mod questions;
 pub mod search;
 pub mod startups;
 pub mod taxonomy;

@@ -1,0 +1,390 @@
+//! Alerts and reminders, run by a scheduler inside the server:
+//! - a challenge published or opened alerts the start-ups whose match
+//!   score clears [`ALERT_MIN_SCORE`] (among those allowed to see it), and
+//!   the ROM officers of their provinces;
+//! - a start-up profile created or substantially changed alerts the owners
+//!   of the open challenges it matches;
+//! - 7 days and 1 day before an open challenge closes, the start-ups that
+//!   match it or have an introduction on it are reminded.
+//!
+//! Safe with several server processes: a tick runs only under a
+//! PostgreSQL advisory lock, and every notification is keyed by its event
+//! (`notifications_once_per_event`), so even two schedulers that both got
+//! through would notify each user once.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use diesel::{PgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::challenges::{self, ChallengeRow};
+use crate::db::introductions::{organisation_has_vetted_user, startup_may_see};
+use crate::db::notifications::{
+    self, active_members, notify, record_alert_run, NewNotification, CHALLENGE_VISIBLE_EVENT,
+};
+use crate::db::startups::{self, StartupRow};
+use crate::db::DbPool;
+use crate::domain::access::{Member, Viewer};
+use crate::domain::account::Role;
+use crate::domain::challenge::ChallengeStatus;
+use crate::domain::notification::{
+    NotificationKind, NotificationSubject, ALERT_MAX_MATCHES, ALERT_MIN_SCORE, REMINDER_DAYS,
+};
+use crate::domain::region::Province;
+use crate::search::document::{ChallengeDocument, StartupDocument};
+use crate::search::engine::SearchEngine;
+use crate::search::filters::{ChallengeFilters, StartupFilters};
+use crate::search::indexer::StopSignal;
+
+/// Key of the advisory lock that lets one scheduler work at a time.
+const SCHEDULER_LOCK_KEY: i64 = 0x6465_666d_616c; // "defmal"
+
+/// Subjects handled per kind and tick, so that one tick stays short.
+const BATCH: i64 = 20;
+
+/// How often the scheduler runs.
+pub const TICK: Duration = Duration::from_secs(30);
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TickReport {
+    /// False when another process held the lock.
+    pub ran: bool,
+    pub challenges_alerted: usize,
+    pub startups_alerted: usize,
+    pub reminders_sent: usize,
+    /// New notifications written.
+    pub notifications: usize,
+}
+
+/// Runs one tick of the scheduler at `now`.
+pub fn run_tick(
+    connection: &mut PgConnection,
+    engine: &SearchEngine,
+    now: DateTime<Utc>,
+) -> anyhow::Result<TickReport> {
+    let locked: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+        "pg_try_advisory_lock({SCHEDULER_LOCK_KEY})"
+    )))
+    .get_result(connection)?;
+    if !locked {
+        return Ok(TickReport::default());
+    }
+    let mut report = TickReport {
+        ran: true,
+        ..TickReport::default()
+    };
+    let outcome = alert_challenges(connection, engine, &mut report)
+        .and_then(|()| alert_startups(connection, engine, &mut report))
+        .and_then(|()| remind_deadlines(connection, engine, now, &mut report));
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+        "pg_advisory_unlock({SCHEDULER_LOCK_KEY})"
+    )))
+    .get_result::<bool>(connection)?;
+    outcome.map(|()| report)
+}
+
+/// Starts the scheduler on a thread of its own (matching is CPU work); it
+/// stops after its current tick once `stop` is signalled.
+pub fn spawn_scheduler(
+    pool: DbPool,
+    engine: SearchEngine,
+    stop: StopSignal,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("alert-scheduler".to_owned())
+        .spawn(move || {
+            while !stop.is_stopped() {
+                tick_and_log(&pool, &engine);
+                stop.sleep(TICK);
+            }
+        })
+}
+
+fn tick_and_log(pool: &DbPool, engine: &SearchEngine) {
+    let ticked = pool
+        .get()
+        .map_err(anyhow::Error::from)
+        .and_then(|mut connection| run_tick(&mut connection, engine, Utc::now()));
+    match ticked {
+        Ok(report) if report.notifications > 0 => {
+            tracing::info!(?report, "alerts and reminders sent")
+        }
+        Ok(_) => {}
+        Err(error) => {
+            tracing::warn!(error = %format!("{error:#}"), "alert scheduler tick failed")
+        }
+    }
+}
+
+/// How a start-up company would see challenges: as one of its own users.
+fn startup_viewer(connection: &mut PgConnection, startup: &StartupRow) -> anyhow::Result<Viewer> {
+    Ok(Viewer::Member(Member {
+        user_id: Uuid::nil(),
+        role: Role::Startup,
+        organisation_id: Some(startup.organisation_id),
+        vetted: organisation_has_vetted_user(connection, startup.organisation_id)?,
+        rom: None,
+    }))
+}
+
+/// The start-ups that match `challenge` well enough to be told, best
+/// first, among those allowed to see it.
+fn matching_startups(
+    connection: &mut PgConnection,
+    engine: &SearchEngine,
+    challenge: &ChallengeRow,
+) -> anyhow::Result<Vec<StartupRow>> {
+    let ranked = engine.match_startups(
+        &ChallengeDocument::from_row(challenge),
+        &StartupFilters::default(),
+        ALERT_MAX_MATCHES,
+    )?;
+    let ids: Vec<Uuid> = ranked
+        .iter()
+        .filter(|ranked| ranked.explanation.score >= ALERT_MIN_SCORE)
+        .map(|ranked| ranked.id)
+        .collect();
+    let mut rows: BTreeMap<Uuid, StartupRow> = startups::find_many(connection, &ids)?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    let mut matching = Vec::new();
+    for id in ids {
+        let Some(startup) = rows.remove(&id) else {
+            continue;
+        };
+        if startup_may_see(connection, &startup, challenge)?.is_ok() {
+            matching.push(startup);
+        }
+    }
+    Ok(matching)
+}
+
+/// Notifies every active member of `organisation_id`; returns how many were new.
+fn notify_members(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+    template: &NewNotification,
+) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    for user_id in active_members(connection, organisation_id)? {
+        let notification = NewNotification {
+            user_id,
+            ..template.clone()
+        };
+        sent += usize::from(notify(connection, &notification)?);
+    }
+    Ok(sent)
+}
+
+fn alert_challenges(
+    connection: &mut PgConnection,
+    engine: &SearchEngine,
+    report: &mut TickReport,
+) -> anyhow::Result<()> {
+    for challenge in notifications::challenges_awaiting_alerts(connection, BATCH)? {
+        let matching = matching_startups(connection, engine, &challenge)
+            .with_context(|| format!("matching challenge {}", challenge.id))?;
+        let mut per_province: BTreeMap<Province, usize> = BTreeMap::new();
+        for startup in &matching {
+            report.notifications += notify_members(
+                connection,
+                startup.organisation_id,
+                &NewNotification {
+                    user_id: Uuid::nil(),
+                    kind: NotificationKind::ChallengeMatch,
+                    subject: NotificationSubject::Challenge,
+                    subject_id: challenge.id,
+                    title: format!("A new challenge fits you: {}", challenge.title),
+                    body: format!(
+                        "{}\n\nIt is {}; see how it matches your profile in defmatch.",
+                        challenge.summary, challenge.status
+                    ),
+                    dedup_key: format!("challenge-match:{}", challenge.id),
+                },
+            )?;
+            if let Some(province) = startup.province {
+                *per_province.entry(province).or_default() += 1;
+            }
+        }
+        let mut per_rom: BTreeMap<crate::domain::region::Rom, usize> = BTreeMap::new();
+        for (province, count) in per_province {
+            *per_rom.entry(province.rom()).or_default() += count;
+        }
+        for (rom, count) in per_rom {
+            for officer in notifications::rom_officers(connection, rom)? {
+                report.notifications += usize::from(notify(
+                    connection,
+                    &NewNotification {
+                        user_id: officer,
+                        kind: NotificationKind::RegionMatch,
+                        subject: NotificationSubject::Challenge,
+                        subject_id: challenge.id,
+                        title: format!("{count} start-up(s) of your region fit: {}", challenge.title),
+                        body: format!(
+                            "{}\n\nOpen the challenge's matches in defmatch to propose an introduction.",
+                            challenge.summary
+                        ),
+                        dedup_key: format!("region-match:{}", challenge.id),
+                    },
+                )?);
+            }
+        }
+        if record_alert_run(
+            connection,
+            NotificationSubject::Challenge,
+            challenge.id,
+            CHALLENGE_VISIBLE_EVENT,
+            matching.len() as i32,
+        )? {
+            report.challenges_alerted += 1;
+        }
+    }
+    Ok(())
+}
+
+fn alert_startups(
+    connection: &mut PgConnection,
+    engine: &SearchEngine,
+    report: &mut TickReport,
+) -> anyhow::Result<()> {
+    let open = ChallengeFilters {
+        statuses: vec![ChallengeStatus::Open, ChallengeStatus::Published],
+        ..ChallengeFilters::default()
+    };
+    for (startup_id, fingerprint) in notifications::startups_awaiting_alerts(connection, BATCH)? {
+        let startup = startups::find(connection, startup_id)?;
+        let viewer = startup_viewer(connection, &startup)?;
+        let ranked = engine
+            .match_challenges(
+                &StartupDocument::from_row(&startup),
+                &viewer,
+                &open,
+                ALERT_MAX_MATCHES,
+            )
+            .with_context(|| format!("matching start-up {startup_id}"))?;
+        let mut told = 0;
+        for ranked in ranked
+            .iter()
+            .filter(|ranked| ranked.explanation.score >= ALERT_MIN_SCORE)
+        {
+            let challenge = challenges::find(connection, ranked.id)?;
+            let Some(owner) = challenge.created_by else {
+                continue;
+            };
+            // Procurement sees start-ups anonymously: no name in the message.
+            let technologies: Vec<&str> = startup
+                .technologies
+                .iter()
+                .map(|technology| technology.as_str())
+                .collect();
+            told += usize::from(notify(
+                connection,
+                &NewNotification {
+                    user_id: owner,
+                    kind: NotificationKind::StartupMatch,
+                    subject: NotificationSubject::Startup,
+                    subject_id: startup.id,
+                    title: format!("A start-up fits your challenge: {}", challenge.title),
+                    body: format!(
+                        "An anonymous start-up ({}; {}; TRL {}) matches it. Its card is in the challenge's matches.",
+                        if technologies.is_empty() { "no technologies given".to_owned() } else { technologies.join(", ") },
+                        startup.province.map_or("abroad", |province| province.name()),
+                        startup.trl.map_or("not given".to_owned(), |trl| trl.get().to_string()),
+                    ),
+                    dedup_key: format!("startup-match:{}:{fingerprint}:{}", startup.id, challenge.id),
+                },
+            )?);
+        }
+        report.notifications += told;
+        if record_alert_run(
+            connection,
+            NotificationSubject::Startup,
+            startup.id,
+            &fingerprint,
+            told as i32,
+        )? {
+            report.startups_alerted += 1;
+        }
+    }
+    Ok(())
+}
+
+fn remind_deadlines(
+    connection: &mut PgConnection,
+    engine: &SearchEngine,
+    now: DateTime<Utc>,
+    report: &mut TickReport,
+) -> anyhow::Result<()> {
+    let widest = REMINDER_DAYS.iter().copied().max().unwrap_or(0);
+    for challenge in notifications::challenges_closing_within(connection, now, widest)? {
+        let Some(closes_at) = challenge.closes_at else {
+            continue;
+        };
+        // The nearest reminder whose moment has come: 1 day inside the
+        // last day, 7 days before that.
+        let Some(days) = REMINDER_DAYS
+            .iter()
+            .copied()
+            .filter(|days| closes_at - now <= chrono::Duration::days(*days))
+            .min()
+        else {
+            continue;
+        };
+        let event = format!("deadline-{days}d");
+        if notifications::alert_ran(
+            connection,
+            NotificationSubject::Challenge,
+            challenge.id,
+            &event,
+        )? {
+            continue;
+        }
+        let mut startup_ids: Vec<Uuid> =
+            notifications::startups_introduced_to(connection, challenge.id)?;
+        for startup in matching_startups(connection, engine, &challenge)? {
+            if !startup_ids.contains(&startup.id) {
+                startup_ids.push(startup.id);
+            }
+        }
+        let mut told = 0;
+        for startup in startups::find_many(connection, &startup_ids)? {
+            told += notify_members(
+                connection,
+                startup.organisation_id,
+                &NewNotification {
+                    user_id: Uuid::nil(),
+                    kind: NotificationKind::DeadlineReminder,
+                    subject: NotificationSubject::Challenge,
+                    subject_id: challenge.id,
+                    title: format!(
+                        "{} closes in {} day{}",
+                        challenge.title,
+                        days,
+                        if days == 1 { "" } else { "s" }
+                    ),
+                    body: format!(
+                        "The challenge closes at {} (UTC).",
+                        closes_at.format("%Y-%m-%d %H:%M")
+                    ),
+                    dedup_key: format!("{event}:{}", challenge.id),
+                },
+            )?;
+        }
+        report.notifications += told;
+        if record_alert_run(
+            connection,
+            NotificationSubject::Challenge,
+            challenge.id,
+            &event,
+            told as i32,
+        )? {
+            report.reminders_sent += 1;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! A user's notifications and their preferences; the e-mail outbox for
+//! admins (mail stays queued there until SMTP is configured).
+
+use actix_web::{get, post, put, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::db::notifications::{self, Delivery, EmailRow, NotificationRow};
+use crate::domain::notification::{NotificationKind, NotificationSubject};
+use crate::http::auth::{AdminUser, AuthUser};
+use crate::http::dto::{PageQuery, Paginated};
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{JsonBody, QueryParams};
+use crate::http::state::AppState;
+
+/// A notification.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub kind: NotificationKind,
+    pub subject_type: NotificationSubject,
+    pub subject_id: Uuid,
+    pub title: String,
+    pub body: String,
+    pub read_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<NotificationRow> for NotificationView {
+    fn from(row: NotificationRow) -> Self {
+        NotificationView {
+            id: row.id,
+            kind: row.kind,
+            subject_type: row.subject_type,
+            subject_id: row.subject_id,
+            title: row.title,
+            body: row.body,
+            read_at: row.read_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// Which notifications to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationListQuery {
+    /// Only those not read yet.
+    pub unread: Option<bool>,
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+/// The caller's notifications, newest first.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(NotificationListQuery),
+    responses((status = 200, description = "A page of notifications", body = Paginated<NotificationView>))
+)]
+#[get("/notifications")]
+pub async fn list_notifications(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: QueryParams<NotificationListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageQuery::checked(query.0.page, query.0.per_page)?;
+    let unread = query.0.unread.unwrap_or(false);
+    let user_id = caller.member.user_id;
+    let paged = state
+        .with_connection(move |connection| {
+            Ok(notifications::list(connection, user_id, unread, page)?)
+        })
+        .await?;
+    let items = paged.rows.into_iter().map(NotificationView::from).collect();
+    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+}
+
+/// Marks one of the caller's notifications read.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Notification id")),
+    responses(
+        (status = 200, description = "Read", body = NotificationView),
+        (status = 404, description = "No such notification of the caller", body = ErrorBody),
+    )
+)]
+#[post("/notifications/{id}/read")]
+pub async fn mark_notification_read(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (user_id, id) = (caller.member.user_id, path.into_inner());
+    let row = state
+        .with_connection(move |connection| {
+            notifications::mark_read(connection, user_id, id)?
+                .ok_or_else(|| ApiError::not_found("notification"))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(NotificationView::from(row)))
+}
+
+/// How many notifications were marked read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkedRead {
+    pub marked: usize,
+}
+
+/// Marks all of the caller's notifications read.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Read", body = MarkedRead))
+)]
+#[post("/notifications/read-all")]
+pub async fn mark_all_notifications_read(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = caller.member.user_id;
+    let marked = state
+        .with_connection(move |connection| Ok(notifications::mark_all_read(connection, user_id)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(MarkedRead { marked }))
+}
+
+/// How one kind of notification reaches the user.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindPreference {
+    pub kind: NotificationKind,
+    /// Listed in the app.
+    pub in_app: bool,
+    /// Sent by e-mail (unless unsubscribed).
+    pub email: bool,
+}
+
+/// A user's notification preferences.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationPreferences {
+    /// Every kind when read; when written, the kinds to change.
+    pub kinds: Vec<KindPreference>,
+    /// No e-mail of any kind. Left out when writing: unchanged.
+    #[serde(default)]
+    pub email_unsubscribed: Option<bool>,
+}
+
+fn preferences_of(
+    connection: &mut diesel::PgConnection,
+    user_id: Uuid,
+) -> Result<NotificationPreferences, ApiError> {
+    let kinds = notifications::preferences(connection, user_id)?
+        .into_iter()
+        .map(|(kind, delivery)| KindPreference {
+            kind,
+            in_app: delivery.in_app,
+            email: delivery.email,
+        })
+        .collect();
+    Ok(NotificationPreferences {
+        kinds,
+        email_unsubscribed: Some(notifications::is_unsubscribed(connection, user_id)?),
+    })
+}
+
+/// The caller's notification preferences, per kind.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The preferences", body = NotificationPreferences))
+)]
+#[get("/me/notification-preferences")]
+pub async fn get_notification_preferences(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = caller.member.user_id;
+    let preferences = state
+        .with_connection(move |connection| preferences_of(connection, user_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(preferences))
+}
+
+/// Changes the caller's preferences: the kinds named, and the e-mail
+/// unsubscription when given. Answers with all preferences.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    request_body = NotificationPreferences,
+    responses((status = 200, description = "The preferences now", body = NotificationPreferences))
+)]
+#[put("/me/notification-preferences")]
+pub async fn set_notification_preferences(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: JsonBody<NotificationPreferences>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = caller.member.user_id;
+    let wanted = body.0;
+    let preferences = state
+        .with_connection(move |connection| {
+            use diesel::Connection;
+            connection.transaction(|connection| {
+                for preference in &wanted.kinds {
+                    notifications::set_delivery(
+                        connection,
+                        user_id,
+                        preference.kind,
+                        Delivery {
+                            in_app: preference.in_app,
+                            email: preference.email,
+                        },
+                    )?;
+                }
+                if let Some(unsubscribed) = wanted.email_unsubscribed {
+                    notifications::set_unsubscribed(connection, user_id, unsubscribed)?;
+                }
+                preferences_of(connection, user_id)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(preferences))
+}
+
+/// A queued or sent e-mail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailView {
+    pub id: i64,
+    pub notification_id: Uuid,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// `queued`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<EmailRow> for EmailView {
+    fn from(row: EmailRow) -> Self {
+        EmailView {
+            id: row.id,
+            notification_id: row.notification_id,
+            recipient: row.recipient,
+            subject: row.subject,
+            body: row.body,
+            status: row.status,
+            attempts: row.attempts,
+            last_error: row.last_error,
+            created_at: row.created_at,
+            sent_at: row.sent_at,
+        }
+    }
+}
+
+/// Which e-mails to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EmailOutboxQuery {
+    /// `queued`, `sent` or `failed`.
+    #[param(pattern = "^(queued|sent|failed)$")]
+    pub status: Option<String>,
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+/// The e-mail outbox, newest first (admins).
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(EmailOutboxQuery),
+    responses(
+        (status = 200, description = "A page of e-mails", body = Paginated<EmailView>),
+        (status = 403, description = "Admins only", body = ErrorBody),
+    )
+)]
+#[get("/admin/email-outbox")]
+pub async fn list_email_outbox(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    query: QueryParams<EmailOutboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let page = PageQuery::checked(query.page, query.per_page)?;
+    let status = query.status;
+    if let Some(status) = &status {
+        if !matches!(status.as_str(), "queued" | "sent" | "failed") {
+            return Err(ApiError::invalid(
+                "status",
+                "status is one of queued, sent, failed",
+            ));
+        }
+    }
+    let paged = state
+        .with_connection(move |connection| {
+            Ok(notifications::email_outbox_page(
+                connection,
+                status.as_deref(),
+                page,
+            )?)
+        })
+        .await?;
+    let items = paged.rows.into_iter().map(EmailView::from).collect();
+    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+}
