@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod outbox;
 pub mod questions;
+pub mod saved_searches;
 pub mod schema;
 pub mod sessions;
 pub mod startups;

@@ -232,6 +232,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    saved_searches (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        target -> Text,
+        name -> Text,
+        query -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
 diesel::joinable!(email_outbox -> notifications (notification_id));
 diesel::joinable!(challenge_questions -> challenges (challenge_id));
 diesel::joinable!(introductions -> startups (startup_id));
@@ -253,6 +266,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     notification_preferences,
     alert_runs,
+    saved_searches,
 );
 
 diesel::table! {

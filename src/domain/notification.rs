@@ -26,6 +26,14 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What a saved search searches.
+    pub enum SearchTarget {
+        Challenges => "challenges",
+        Startups => "startups",
+    }
+}
+
 /// The smallest match score (0 to 1.4, see docs/matching.md) that alerts.
 ///
 /// Text is divided by the best candidate's, so the best match of every

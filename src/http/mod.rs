@@ -22,7 +22,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use self::error::{ApiError, ErrorCode};
 use self::handlers::{
     audit, auth as auth_routes, challenges, health, introductions, matches, notifications,
-    organisations, pipeline, questions, search, startups, taxonomy, users,
+    organisations, pipeline, questions, saved_searches, search, startups, taxonomy, users,
 };
 use self::state::AppState;
 
@@ -82,6 +82,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(taxonomy::trl_levels)
                 .service(search::search_challenges)
                 .service(search::search_startups)
+                .service(saved_searches::create_saved_search)
+                .service(saved_searches::list_saved_searches)
+                .service(saved_searches::get_saved_search)
+                .service(saved_searches::delete_saved_search)
                 .service(matches::matches_for_startup)
                 .service(matches::matches_for_challenge)
                 .service(matches::preview_matches)

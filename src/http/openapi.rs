@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::handlers::{
     audit, auth, challenges, health, introductions, matches, notifications, organisations,
-    pipeline, questions, search, startups, taxonomy, users,
+    pipeline, questions, saved_searches, search, startups, taxonomy, users,
 };
 
 /// The API description.
@@ -35,6 +35,8 @@ use super::handlers::{
         questions::list_questions, questions::ask_question, questions::answer_question,
         taxonomy::taxonomy, taxonomy::technologies, taxonomy::provinces, taxonomy::roms, taxonomy::trl_levels,
         search::search_challenges, search::search_startups,
+        saved_searches::create_saved_search, saved_searches::list_saved_searches,
+        saved_searches::get_saved_search, saved_searches::delete_saved_search,
         matches::matches_for_startup, matches::matches_for_challenge, matches::preview_matches,
         introductions::create_introduction, introductions::list_introductions, introductions::get_introduction,
         introductions::transition_introduction, introductions::add_note,

@@ -18,6 +18,7 @@ mod organisations;
 mod pipeline;
 mod questions;
 mod resilience;
+mod saved_searches;
 mod search;
 mod startups;
 mod taxonomy;

@@ -47,7 +47,7 @@ pub struct TransitionRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNoteRequest {
-    #[schema(min_length = 1, max_length = 4000)]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub body: String,
     /// Shared notes are read by every party; others only by the author's side.
     #[serde(default)]

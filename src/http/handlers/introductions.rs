@@ -181,9 +181,15 @@ pub async fn create_introduction(
     body: JsonBody<NewIntroductionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.0;
+    // A blank message is no message.
     let message = request
         .message
         .as_deref()
+        .filter(|message| {
+            !crate::domain::text::without_control_characters(message)
+                .trim()
+                .is_empty()
+        })
         .map(|message| bounded_text("message", message, 1, MAX_MESSAGE_CHARS))
         .transpose()?;
     let member = caller.member.clone();
@@ -299,6 +305,9 @@ pub async fn create_introduction(
 #[into_params(parameter_in = Query)]
 pub struct IntroductionListQuery {
     /// One state or several, comma-separated (`proposed,requested`).
+    #[param(
+        pattern = r"^(proposed|requested|accepted_by_startup|accepted_by_procurement|introduced|meeting_held|pilot|contract|no_fit|declined|withdrawn|expired)(,(proposed|requested|accepted_by_startup|accepted_by_procurement|introduced|meeting_held|pilot|contract|no_fit|declined|withdrawn|expired))*$"
+    )]
     pub state: Option<String>,
     pub challenge_id: Option<Uuid>,
     pub startup_id: Option<Uuid>,

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod pipeline;
 pub mod questions;
+pub mod saved_searches;
 pub mod search;
 pub mod startups;
 pub mod taxonomy;

@@ -318,8 +318,14 @@ pub const EXPORT_FIELDS: [&str; 18] = [
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// Comma-separated columns, in order (default: all). See the description for the names.
+    #[param(
+        pattern = r"^(id|state|origin|broker_rom|challenge_id|challenge_title|startup_id|startup_name|startup_province|startup_technologies|message|reason|created_at|startup_accepted_at|procurement_accepted_at|introduced_at|meeting_held_at|ended_at)(,(id|state|origin|broker_rom|challenge_id|challenge_title|startup_id|startup_name|startup_province|startup_technologies|message|reason|created_at|startup_accepted_at|procurement_accepted_at|introduced_at|meeting_held_at|ended_at))*$"
+    )]
     pub fields: Option<String>,
     /// One state or several, comma-separated.
+    #[param(
+        pattern = r"^(proposed|requested|accepted_by_startup|accepted_by_procurement|introduced|meeting_held|pilot|contract|no_fit|declined|withdrawn|expired)(,(proposed|requested|accepted_by_startup|accepted_by_procurement|introduced|meeting_held|pilot|contract|no_fit|declined|withdrawn|expired))*$"
+    )]
     pub state: Option<String>,
     /// Admins: one ROM's provinces instead of the whole country.
     pub rom: Option<Rom>,
