@@ -12,7 +12,7 @@
 #   c. otherwise a private cluster in <project>/.pgdata on 127.0.0.1:5433 (or the next
 #      free port), trust auth, installed with apt-get if needed and started with pg_ctl.
 #      As root, the cluster is owned and run by the system user `defmatch-pg`.
-# In all cases the build dependencies of diesel (cc, pkg-config, libpq-dev) are
+# In all cases the build dependencies (cc, pkg-config, libpq-dev, libssl-dev) are
 # checked and installed with apt-get if missing.
 #
 # Environment knobs:
@@ -97,8 +97,13 @@ ensure_build_deps() {
         ! dpkg -s libpq-dev >/dev/null 2>&1; then
         missing+=(libpq-dev)
     fi
+    # the mail sender's TLS (lettre with native-tls) links OpenSSL
+    if ! { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openssl; } &&
+        ! dpkg -s libssl-dev >/dev/null 2>&1; then
+        missing+=(libssl-dev)
+    fi
     if [[ ${#missing[@]} -eq 0 ]]; then
-        log "build dependencies present (cc, pkg-config, libpq-dev)"
+        log "build dependencies present (cc, pkg-config, libpq-dev, libssl-dev)"
     else
         log "build dependencies missing: ${missing[*]}"
         apt_install "${missing[@]}"

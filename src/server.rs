@@ -215,6 +215,7 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         .await
         .context("search start-up task failed")??;
     let pool_for_alerts = pool.clone();
+    let mail_pool = pool.clone();
     let state = AppState::new(
         pool,
         &settings.auth,
@@ -228,9 +229,26 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         scheduler_stop.clone(),
     )
     .context("failed to start the alert scheduler")?;
+    // Without SMTP_URL, mail stays queued in the outbox, visible to admins.
+    let sender = match crate::alerts::mail::MailSettings::from_env() {
+        Some(settings) => {
+            tracing::info!("sending queued mail over SMTP");
+            Some(
+                crate::alerts::mail::spawn_sender(mail_pool, settings, scheduler_stop.clone())
+                    .context("failed to start the mail sender")?,
+            )
+        }
+        None => {
+            tracing::info!("SMTP_URL is not set: mail stays queued in the e-mail outbox");
+            None
+        }
+    };
     build_server(state, listener)?.await?;
     scheduler_stop.stop();
     let _ = scheduler.join();
+    if let Some(sender) = sender {
+        let _ = sender.join();
+    }
     search.stop();
     tracing::info!(grace_seconds = SHUTDOWN_GRACE_SECONDS, "stopped");
     Ok(())

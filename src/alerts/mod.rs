@@ -1,6 +1,6 @@
 //! Alerts and reminders, run by a scheduler inside the server:
 //! - a challenge published or opened alerts the start-ups whose match
-//!   score clears [`ALERT_MIN_SCORE`] (among those allowed to see it), and
+//!   content score clears [`ALERT_MIN_CONTENT_SCORE`] (among those allowed to see it), and
 //!   the ROM officers of their provinces;
 //! - a start-up profile created or substantially changed alerts the owners
 //!   of the open challenges it matches;
@@ -11,6 +11,8 @@
 //! PostgreSQL advisory lock, and every notification is keyed by its event
 //! (`notifications_once_per_event`), so even two schedulers that both got
 //! through would notify each user once.
+
+pub mod mail;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -31,11 +33,12 @@ use crate::domain::access::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{
-    NotificationKind, NotificationSubject, ALERT_MAX_MATCHES, ALERT_MIN_SCORE, REMINDER_DAYS,
+    NotificationKind, NotificationSubject, ALERT_MAX_MATCHES, ALERT_MIN_CONTENT_SCORE,
+    REMINDER_DAYS,
 };
 use crate::domain::region::Province;
 use crate::search::document::{ChallengeDocument, StartupDocument};
-use crate::search::engine::SearchEngine;
+use crate::search::engine::{RankedMatch, SearchEngine};
 use crate::search::filters::{ChallengeFilters, StartupFilters};
 use crate::search::indexer::StopSignal;
 
@@ -131,6 +134,12 @@ fn startup_viewer(connection: &mut PgConnection, startup: &StartupRow) -> anyhow
     }))
 }
 
+/// Whether a match is good enough in substance to alert anyone.
+fn clears_threshold(ranked: &RankedMatch) -> bool {
+    let parts = &ranked.explanation.parts;
+    parts.text + parts.technology >= ALERT_MIN_CONTENT_SCORE
+}
+
 /// The start-ups that match `challenge` well enough to be told, best
 /// first, among those allowed to see it.
 fn matching_startups(
@@ -145,7 +154,7 @@ fn matching_startups(
     )?;
     let ids: Vec<Uuid> = ranked
         .iter()
-        .filter(|ranked| ranked.explanation.score >= ALERT_MIN_SCORE)
+        .filter(|ranked| clears_threshold(ranked))
         .map(|ranked| ranked.id)
         .collect();
     let mut rows: BTreeMap<Uuid, StartupRow> = startups::find_many(connection, &ids)?
@@ -268,10 +277,7 @@ fn alert_startups(
             )
             .with_context(|| format!("matching start-up {startup_id}"))?;
         let mut told = 0;
-        for ranked in ranked
-            .iter()
-            .filter(|ranked| ranked.explanation.score >= ALERT_MIN_SCORE)
-        {
+        for ranked in ranked.iter().filter(|ranked| clears_threshold(ranked)) {
             let challenge = challenges::find(connection, ranked.id)?;
             let Some(owner) = challenge.created_by else {
                 continue;

@@ -149,7 +149,10 @@ pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<
         ranked.map(|matches| {
             (
                 document.id,
-                matches.into_iter().map(|m| m.id).collect::<Vec<_>>(),
+                matches
+                    .into_iter()
+                    .map(|m| (m.id, m.explanation.score))
+                    .collect::<Vec<_>>(),
             )
         })
     })?;
@@ -159,17 +162,24 @@ pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<
         ranked.map(|matches| {
             (
                 document.id,
-                matches.into_iter().map(|m| m.id).collect::<Vec<_>>(),
+                matches
+                    .into_iter()
+                    .map(|m| (m.id, m.explanation.score))
+                    .collect::<Vec<_>>(),
             )
         })
     })?;
     bar.finish_and_clear();
     let rank_seconds = rank_started.elapsed().as_secs_f64();
 
-    let to_external = |ids: &[Uuid], names: &HashMap<Uuid, String>| -> Vec<String> {
-        ids.iter().filter_map(|id| names.get(id).cloned()).collect()
-    };
-    let rankings_a: HashMap<String, Vec<String>> = task_a
+    let to_external =
+        |ranked: &[(Uuid, f32)], names: &HashMap<Uuid, String>| -> Vec<(String, f32)> {
+            ranked
+                .iter()
+                .filter_map(|(id, score)| Some((names.get(id)?.clone(), *score)))
+                .collect()
+        };
+    let scored_a: HashMap<String, Vec<(String, f32)>> = task_a
         .iter()
         .filter_map(|(id, ranked)| {
             Some((
@@ -178,7 +188,7 @@ pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<
             ))
         })
         .collect();
-    let rankings_b: HashMap<String, Vec<String>> = task_b
+    let scored_b: HashMap<String, Vec<(String, f32)>> = task_b
         .iter()
         .filter_map(|(id, ranked)| {
             Some((
@@ -187,7 +197,19 @@ pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<
             ))
         })
         .collect();
-    write_run(run_out, &rankings_a, &rankings_b)?;
+    write_run(run_out, &scored_a, &scored_b)?;
+    let ids_only = |scored: &HashMap<String, Vec<(String, f32)>>| -> HashMap<String, Vec<String>> {
+        scored
+            .iter()
+            .map(|(query, ranked)| {
+                (
+                    query.clone(),
+                    ranked.iter().map(|(id, _)| id.clone()).collect(),
+                )
+            })
+            .collect()
+    };
+    let (rankings_a, rankings_b) = (ids_only(&scored_a), ids_only(&scored_b));
     let _ = std::fs::remove_dir_all(&index_directory);
 
     let qrels = data_dir.join("qrels.tsv");
@@ -266,10 +288,12 @@ pub fn parallel_map<T: Sync, R: Send>(
     })
 }
 
+/// Writes the run in `score.py` format, with each match's score as the
+/// optional fifth column (the alert threshold is calibrated on it).
 fn write_run(
     path: &Path,
-    rankings_a: &HashMap<String, Vec<String>>,
-    rankings_b: &HashMap<String, Vec<String>>,
+    rankings_a: &HashMap<String, Vec<(String, f32)>>,
+    rankings_b: &HashMap<String, Vec<(String, f32)>>,
 ) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(
         std::fs::File::create(path)
@@ -279,8 +303,12 @@ fn write_run(
         let mut queries: Vec<&String> = rankings.keys().collect();
         queries.sort();
         for query in queries {
-            for (position, document) in rankings[query].iter().enumerate() {
-                writeln!(out, "{task}\t{query}\t{}\t{document}", position + 1)?;
+            for (position, (document, score)) in rankings[query].iter().enumerate() {
+                writeln!(
+                    out,
+                    "{task}\t{query}\t{}\t{document}\t{score:.4}",
+                    position + 1
+                )?;
             }
         }
     }

@@ -121,7 +121,7 @@ pub const TUNED_WEIGHTS: RankingWeights = RankingWeights {
         idf_exponent: 1.0,
     },
     max_query_terms: 200,
-    candidates: 200,
+    candidates: 50,
     text_shape: TEXT_SHAPE,
     challenges_for_startup: DirectionWeights {
         reverse_share: 0.4,

@@ -12,6 +12,7 @@ mod errors;
 mod import;
 mod indexing;
 mod introductions;
+mod mail;
 mod matching;
 mod operations;
 mod organisations;

@@ -1,0 +1,151 @@
+//! The mail sender delivers the e-mail outbox over SMTP, once per row, and
+//! keeps what it could not send queued with the error.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use defmatch::alerts::mail::{send_queued, MailSettings};
+use defmatch::db::notifications::{notify, NewNotification};
+use defmatch::domain::notification::{NotificationKind, NotificationSubject};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::helpers::{spawn_app, TestApp};
+
+/// A minimal SMTP server that accepts every message and keeps its DATA.
+fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let store = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let _ = stream.write_all(b"220 sink ESMTP\r\n");
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                let command = line.to_ascii_uppercase();
+                if command.starts_with("EHLO") || command.starts_with("HELO") {
+                    let _ = stream.write_all(b"250 sink\r\n");
+                } else if command.starts_with("DATA") {
+                    let _ = stream.write_all(b"354 go on\r\n");
+                    let mut data = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == ".\r\n" {
+                            break;
+                        }
+                        data.push_str(&line);
+                    }
+                    store.lock().expect("lock").push(data);
+                    let _ = stream.write_all(b"250 queued\r\n");
+                } else if command.starts_with("QUIT") {
+                    let _ = stream.write_all(b"221 bye\r\n");
+                    break;
+                } else {
+                    let _ = stream.write_all(b"250 ok\r\n");
+                }
+            }
+        }
+    });
+    (format!("smtp://{address}"), received)
+}
+
+fn queue_one(app: &TestApp, user_id: Uuid, title: &str) {
+    let mut connection = app.database.connect();
+    assert!(notify(
+        &mut connection,
+        &NewNotification {
+            user_id,
+            kind: NotificationKind::DeadlineReminder,
+            subject: NotificationSubject::Challenge,
+            subject_id: Uuid::new_v4(),
+            title: title.to_owned(),
+            body: "The challenge closes at 2027-01-28 17:00 (UTC).".to_owned(),
+            dedup_key: format!("test:{title}"),
+        },
+    )
+    .expect("notify"));
+}
+
+fn statuses(app: &TestApp) -> Vec<(String, i32, Option<String>)> {
+    use defmatch::db::schema::email_outbox;
+    let mut connection = app.database.connect();
+    email_outbox::table
+        .order(email_outbox::id)
+        .select((
+            email_outbox::status,
+            email_outbox::attempts,
+            email_outbox::last_error,
+        ))
+        .load(&mut connection)
+        .expect("outbox")
+}
+
+#[actix_web::test]
+async fn queued_mail_is_sent_once_over_smtp() {
+    let app = spawn_app().await;
+    let (founder, _) = app
+        .startup_with_profile(crate::helpers::startup_profile("Mailbox Radar BV"))
+        .await;
+    queue_one(&app, founder.user_id, "Harbour radar closes in 7 days");
+    let (smtp_url, received) = smtp_sink();
+    let settings = MailSettings {
+        smtp_url,
+        from: "defmatch <no-reply@defmatch.example>".to_owned(),
+    };
+    let url = app.database.url.clone();
+    let report = actix_web::web::block(move || {
+        let mut connection = PgConnection::establish(&url).expect("connect");
+        let first = send_queued(&mut connection, &settings).expect("send");
+        let second = send_queued(&mut connection, &settings).expect("send again");
+        (first, second)
+    })
+    .await
+    .expect("sender task");
+    assert_eq!(report.0.sent, 1);
+    assert_eq!(report.1.sent, 0, "a sent message is not sent again");
+    let messages = received.lock().expect("lock").clone();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].contains("Subject: Harbour radar closes in 7 days"));
+    assert!(messages[0].contains(&format!("To: {}", founder.email)));
+    assert_eq!(statuses(&app), vec![("sent".to_owned(), 1, None)]);
+}
+
+#[actix_web::test]
+async fn mail_that_cannot_be_sent_stays_queued_with_its_error() {
+    let app = spawn_app().await;
+    let (founder, _) = app
+        .startup_with_profile(crate::helpers::startup_profile("Offline Radar BV"))
+        .await;
+    queue_one(&app, founder.user_id, "Harbour radar closes in 1 day");
+    // Nothing listens on this port any more.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port();
+    let settings = MailSettings {
+        smtp_url: format!("smtp://127.0.0.1:{port}"),
+        from: "defmatch <no-reply@defmatch.example>".to_owned(),
+    };
+    let url = app.database.url.clone();
+    let report = actix_web::web::block(move || {
+        let mut connection = PgConnection::establish(&url).expect("connect");
+        send_queued(&mut connection, &settings).expect("send")
+    })
+    .await
+    .expect("sender task");
+    assert_eq!(report.failed, 1);
+    let rows = statuses(&app);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "queued");
+    assert_eq!(rows[0].1, 1);
+    assert!(rows[0].2.as_deref().is_some_and(|error| !error.is_empty()));
+}
