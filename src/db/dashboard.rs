@@ -40,20 +40,33 @@ struct Count {
     count: i64,
 }
 
+/// Runs a `key, count` query over the introductions in `scope`.
+fn counts(
+    connection: &mut PgConnection,
+    scope: &DashboardScope,
+    query: String,
+) -> QueryResult<Vec<(String, i64)>> {
+    let rows: Vec<Count> = diesel::sql_query(query)
+        .bind::<Nullable<Array<Text>>, _>(scope.codes())
+        .load(connection)?;
+    Ok(rows.into_iter().map(|row| (row.key, row.count)).collect())
+}
+
 /// Introductions per state.
 pub fn by_state(
     connection: &mut PgConnection,
     scope: &DashboardScope,
 ) -> QueryResult<Vec<(String, i64)>> {
-    let rows: Vec<Count> = diesel::sql_query(format!(
-        "SELECT i.state AS key, count(*) AS count
-           FROM introductions i JOIN startups s ON s.id = i.startup_id
-          WHERE {IN_SCOPE}
-          GROUP BY i.state"
-    ))
-    .bind::<Nullable<Array<Text>>, _>(scope.codes())
-    .load(connection)?;
-    Ok(rows.into_iter().map(|row| (row.key, row.count)).collect())
+    counts(
+        connection,
+        scope,
+        format!(
+            "SELECT i.state AS key, count(*) AS count
+               FROM introductions i JOIN startups s ON s.id = i.startup_id
+              WHERE {IN_SCOPE}
+              GROUP BY i.state"
+        ),
+    )
 }
 
 /// Introductions per technology code of the start-up, most first.
@@ -61,17 +74,18 @@ pub fn by_technology(
     connection: &mut PgConnection,
     scope: &DashboardScope,
 ) -> QueryResult<Vec<(String, i64)>> {
-    let rows: Vec<Count> = diesel::sql_query(format!(
-        "SELECT technology.code AS key, count(*) AS count
-           FROM introductions i JOIN startups s ON s.id = i.startup_id
-          CROSS JOIN LATERAL unnest(s.technologies) AS technology(code)
-          WHERE {IN_SCOPE}
-          GROUP BY technology.code
-          ORDER BY count(*) DESC, technology.code"
-    ))
-    .bind::<Nullable<Array<Text>>, _>(scope.codes())
-    .load(connection)?;
-    Ok(rows.into_iter().map(|row| (row.key, row.count)).collect())
+    counts(
+        connection,
+        scope,
+        format!(
+            "SELECT technology.code AS key, count(*) AS count
+               FROM introductions i JOIN startups s ON s.id = i.startup_id
+              CROSS JOIN LATERAL unnest(s.technologies) AS technology(code)
+              WHERE {IN_SCOPE}
+              GROUP BY technology.code
+              ORDER BY count(*) DESC, technology.code"
+        ),
+    )
 }
 
 /// How far introductions got, counted per step reached.

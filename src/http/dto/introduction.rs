@@ -47,7 +47,11 @@ pub struct TransitionRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNoteRequest {
-    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f]"
+    )]
     pub body: String,
     /// Shared notes are read by every party; others only by the author's side.
     #[serde(default)]

@@ -32,7 +32,11 @@ const MAX_ANSWER_CHARS: usize = 4000;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewQuestionRequest {
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f]"
+    )]
     pub question: String,
 }
 
@@ -40,7 +44,11 @@ pub struct NewQuestionRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerRequest {
-    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f]"
+    )]
     pub answer: String,
 }
 

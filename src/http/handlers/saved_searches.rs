@@ -29,7 +29,7 @@ const MAX_SAVED_SEARCHES: usize = 50;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSavedSearch {
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\x00-\x1f\x7f-\x9f]")]
     pub name: String,
     pub target: SearchTarget,
     /// The query string of `GET /api/v1/search/{target}`, without `?`:
