@@ -214,7 +214,6 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     let mut search = actix_web::web::block(move || start_search(&index_dir, &search_pool))
         .await
         .context("search start-up task failed")??;
-    let pool_for_alerts = pool.clone();
     let mail_pool = pool.clone();
     let state = AppState::new(
         pool,
@@ -224,7 +223,7 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     );
     let scheduler_stop = StopSignal::default();
     let scheduler = crate::alerts::spawn_scheduler(
-        pool_for_alerts,
+        settings.database_url.expose_secret().to_owned(),
         search.engine.clone(),
         scheduler_stop.clone(),
     )

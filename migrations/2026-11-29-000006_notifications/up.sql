@@ -25,13 +25,16 @@ CREATE TABLE email_outbox (
     recipient text NOT NULL,
     subject text NOT NULL,
     body text NOT NULL,
-    status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed')),
+    -- 'sending' while one sender holds it (claimed_at); a claim older than
+    -- ten minutes is taken to have died and the row is queued again
+    status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    claimed_at timestamptz,
     attempts integer NOT NULL DEFAULT 0,
     last_error text,
     created_at timestamptz NOT NULL DEFAULT now(),
     sent_at timestamptz
 );
-CREATE INDEX email_outbox_queued_idx ON email_outbox (id) WHERE status = 'queued';
+CREATE INDEX email_outbox_pending_idx ON email_outbox (id) WHERE status IN ('queued', 'sending');
 
 -- Absent row: in the app and by e-mail.
 CREATE TABLE notification_preferences (

@@ -2,8 +2,10 @@
 //! (lettre) when `SMTP_URL` is set. Without it, mail stays queued and
 //! visible to admins.
 //!
-//! Safe with several server processes: each batch is claimed with
-//! `FOR UPDATE SKIP LOCKED`, so a row is sent by one sender only.
+//! Safe with several server processes: each message is claimed (status
+//! `sending`) in a short transaction with `FOR UPDATE SKIP LOCKED`, then
+//! sent outside any transaction, so a message is sent by one sender only
+//! and a rollback never re-queues delivered mail.
 
 use std::time::Duration;
 
@@ -19,8 +21,8 @@ use crate::search::indexer::StopSignal;
 
 /// Attempts before a message is marked `failed`.
 pub const MAX_ATTEMPTS: i32 = 5;
-/// Messages claimed per batch.
-const BATCH: i64 = 20;
+/// Messages sent per batch.
+const BATCH: usize = 20;
 /// Pause between batches when nothing was queued.
 const POLL: Duration = Duration::from_secs(5);
 
@@ -55,7 +57,84 @@ pub struct SendReport {
     pub failed: usize,
 }
 
-/// Sends one batch of queued mail.
+/// A message claimed for sending.
+struct Claimed {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body: String,
+    attempts: i32,
+    /// Why the recipient must not get it any more (unsubscribed, disabled).
+    withheld: Option<&'static str>,
+}
+
+/// A claim older than this is taken to have died with its sender.
+const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Claims the oldest queued message (or one whose claim went stale) in a
+/// short transaction of its own, so that the sending happens outside any
+/// transaction: a rollback can never put delivered mail back in the queue.
+fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
+    use crate::db::schema::{notifications, users};
+    connection.transaction(|connection| {
+        let stale = Utc::now() - STALE_CLAIM;
+        let next: Option<(i64, String, String, String, i32, uuid::Uuid)> = email_outbox::table
+            .inner_join(notifications::table)
+            .filter(
+                email_outbox::status.eq("queued").or(email_outbox::status
+                    .eq("sending")
+                    .and(email_outbox::claimed_at.lt(stale))),
+            )
+            .order(email_outbox::id)
+            .select((
+                email_outbox::id,
+                email_outbox::recipient,
+                email_outbox::subject,
+                email_outbox::body,
+                email_outbox::attempts,
+                notifications::user_id,
+            ))
+            .for_update()
+            .skip_locked()
+            .first(connection)
+            .optional()?;
+        let Some((id, recipient, subject, body, attempts, user_id)) = next else {
+            return Ok(None);
+        };
+        // Preferences can change while a message waits in the queue.
+        let (disabled_at, unsubscribed_at): (
+            Option<chrono::DateTime<Utc>>,
+            Option<chrono::DateTime<Utc>>,
+        ) = users::table
+            .find(user_id)
+            .select((users::disabled_at, users::email_unsubscribed_at))
+            .first(connection)?;
+        let withheld = if disabled_at.is_some() {
+            Some("the recipient's account is disabled")
+        } else if unsubscribed_at.is_some() {
+            Some("the recipient unsubscribed from e-mail")
+        } else {
+            None
+        };
+        diesel::update(email_outbox::table.find(id))
+            .set((
+                email_outbox::status.eq("sending"),
+                email_outbox::claimed_at.eq(Some(Utc::now())),
+                email_outbox::attempts.eq(attempts + 1),
+            ))
+            .execute(connection)?;
+        Ok(Some(Claimed {
+            id,
+            recipient,
+            subject,
+            body,
+            attempts: attempts + 1,
+            withheld,
+        }))
+    })
+}
+
+/// Sends queued mail, one message at a time, up to one batch.
 pub fn send_queued(
     connection: &mut PgConnection,
     settings: &MailSettings,
@@ -64,78 +143,70 @@ pub fn send_queued(
         .context("SMTP_URL is not a valid SMTP address")?
         .timeout(Some(Duration::from_secs(10)))
         .build();
-    let from = settings
+    let from: lettre::message::Mailbox = settings
         .from
         .parse()
         .context("MAIL_FROM is not a valid address")?;
-    connection.transaction(|connection| {
-        let queued: Vec<(i64, String, String, String, i32)> = email_outbox::table
-            .filter(email_outbox::status.eq("queued"))
-            .order(email_outbox::id)
-            .limit(BATCH)
-            .select((
-                email_outbox::id,
-                email_outbox::recipient,
-                email_outbox::subject,
-                email_outbox::body,
-                email_outbox::attempts,
-            ))
-            .for_update()
-            .skip_locked()
-            .load(connection)?;
-        let mut report = SendReport::default();
-        for (id, recipient, subject, body, attempts) in queued {
-            let delivered = recipient
+    let mut report = SendReport::default();
+    for _ in 0..BATCH {
+        let Some(claimed) = claim_next(connection)? else {
+            break;
+        };
+        let delivered = match claimed.withheld {
+            Some(why) => Err((why.to_owned(), true)),
+            None => claimed
+                .recipient
                 .parse()
-                .map_err(|error| format!("bad recipient: {error}"))
+                .map_err(|error| (format!("bad recipient: {error}"), true))
                 .and_then(|to| {
                     Message::builder()
-                        .from(std::clone::Clone::clone(&from))
+                        .from(from.clone())
                         .to(to)
-                        .subject(subject)
+                        .subject(claimed.subject.clone())
                         .header(ContentType::TEXT_PLAIN)
-                        .body(body)
-                        .map_err(|error| format!("bad message: {error}"))
+                        .body(claimed.body.clone())
+                        .map_err(|error| (format!("bad message: {error}"), true))
                 })
                 .and_then(|message| {
                     mailer
                         .send(&message)
                         .map(|_| ())
-                        .map_err(|error| error.to_string())
-                });
-            let attempts = attempts + 1;
-            let row = email_outbox::table.find(id);
-            match delivered {
-                Ok(()) => {
-                    diesel::update(row)
-                        .set((
-                            email_outbox::status.eq("sent"),
-                            email_outbox::attempts.eq(attempts),
-                            email_outbox::sent_at.eq(Some(Utc::now())),
-                            email_outbox::last_error.eq(None::<String>),
-                        ))
-                        .execute(connection)?;
-                    report.sent += 1;
-                }
-                Err(error) => {
-                    let status = if attempts >= MAX_ATTEMPTS {
-                        "failed"
-                    } else {
-                        "queued"
-                    };
-                    diesel::update(row)
-                        .set((
-                            email_outbox::status.eq(status),
-                            email_outbox::attempts.eq(attempts),
-                            email_outbox::last_error.eq(Some(error)),
-                        ))
-                        .execute(connection)?;
-                    report.failed += 1;
+                        .map_err(|error| (error.to_string(), false))
+                }),
+        };
+        let row = email_outbox::table.find(claimed.id);
+        match delivered {
+            Ok(()) => {
+                diesel::update(row)
+                    .set((
+                        email_outbox::status.eq("sent"),
+                        email_outbox::sent_at.eq(Some(Utc::now())),
+                        email_outbox::last_error.eq(None::<String>),
+                    ))
+                    .execute(connection)?;
+                report.sent += 1;
+            }
+            Err((error, permanent)) => {
+                let status = if permanent || claimed.attempts >= MAX_ATTEMPTS {
+                    "failed"
+                } else {
+                    "queued"
+                };
+                diesel::update(row)
+                    .set((
+                        email_outbox::status.eq(status),
+                        email_outbox::last_error.eq(Some(error)),
+                    ))
+                    .execute(connection)?;
+                report.failed += 1;
+                if !permanent {
+                    // The server is unreachable or refusing: try the rest later.
+                    break;
                 }
             }
         }
-        Ok(report)
-    })
+    }
+    Ok(report)
 }
 
 /// Starts the sender on a thread of its own; it stops after its current

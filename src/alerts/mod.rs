@@ -28,7 +28,7 @@ use crate::db::notifications::{
     self, active_members, notify, record_alert_run, NewNotification, CHALLENGE_VISIBLE_EVENT,
 };
 use crate::db::startups::{self, StartupRow};
-use crate::db::DbPool;
+use crate::db::users::may_see_challenge;
 use crate::domain::access::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
@@ -93,7 +93,7 @@ pub fn run_tick(
 /// Starts the scheduler on a thread of its own (matching is CPU work); it
 /// stops after its current tick once `stop` is signalled.
 pub fn spawn_scheduler(
-    pool: DbPool,
+    database_url: String,
     engine: SearchEngine,
     stop: StopSignal,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
@@ -101,25 +101,30 @@ pub fn spawn_scheduler(
         .name("alert-scheduler".to_owned())
         .spawn(move || {
             while !stop.is_stopped() {
-                tick_and_log(&pool, &engine);
+                tick_and_log(&database_url, &engine);
                 stop.sleep(TICK);
             }
         })
 }
 
-fn tick_and_log(pool: &DbPool, engine: &SearchEngine) {
-    let ticked = pool
-        .get()
-        .map_err(anyhow::Error::from)
-        .and_then(|mut connection| run_tick(&mut connection, engine, Utc::now()));
+/// One tick on a connection of its own, closed afterwards: the advisory
+/// lock is a session lock, and a pooled connection that a panicking tick
+/// left holding it would stop every scheduler for good.
+fn tick_and_log(database_url: &str, engine: &SearchEngine) {
+    use diesel::Connection;
+    let ticked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut connection = PgConnection::establish(database_url)?;
+        run_tick(&mut connection, engine, Utc::now())
+    }));
     match ticked {
-        Ok(report) if report.notifications > 0 => {
+        Ok(Ok(report)) if report.notifications > 0 => {
             tracing::info!(?report, "alerts and reminders sent")
         }
-        Ok(_) => {}
-        Err(error) => {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => {
             tracing::warn!(error = %format!("{error:#}"), "alert scheduler tick failed")
         }
+        Err(_) => tracing::error!("alert scheduler tick panicked; the next tick goes on"),
     }
 }
 
@@ -173,14 +178,20 @@ fn matching_startups(
     Ok(matching)
 }
 
-/// Notifies every active member of `organisation_id`; returns how many were new.
+/// Notifies every active member of `organisation_id` who may see
+/// `challenge` themselves (vetting is per person, not per company);
+/// returns how many notifications were new.
 fn notify_members(
     connection: &mut PgConnection,
     organisation_id: Uuid,
+    challenge: &ChallengeRow,
     template: &NewNotification,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
     for user_id in active_members(connection, organisation_id)? {
+        if !may_see_challenge(connection, user_id, challenge)? {
+            continue;
+        }
         let notification = NewNotification {
             user_id,
             ..template.clone()
@@ -196,13 +207,29 @@ fn alert_challenges(
     report: &mut TickReport,
 ) -> anyhow::Result<()> {
     for challenge in notifications::challenges_awaiting_alerts(connection, BATCH)? {
-        let matching = matching_startups(connection, engine, &challenge)
+        // One challenge that cannot be alerted must not hold up the others.
+        if let Err(error) = alert_challenge(connection, engine, &challenge, report) {
+            tracing::warn!(challenge_id = %challenge.id, error = %format!("{error:#}"), "alerting a challenge failed");
+        }
+    }
+    Ok(())
+}
+
+fn alert_challenge(
+    connection: &mut PgConnection,
+    engine: &SearchEngine,
+    challenge: &ChallengeRow,
+    report: &mut TickReport,
+) -> anyhow::Result<()> {
+    {
+        let matching = matching_startups(connection, engine, challenge)
             .with_context(|| format!("matching challenge {}", challenge.id))?;
         let mut per_province: BTreeMap<Province, usize> = BTreeMap::new();
         for startup in &matching {
             report.notifications += notify_members(
                 connection,
                 startup.organisation_id,
+                challenge,
                 &NewNotification {
                     user_id: Uuid::nil(),
                     kind: NotificationKind::ChallengeMatch,
@@ -226,6 +253,9 @@ fn alert_challenges(
         }
         for (rom, count) in per_rom {
             for officer in notifications::rom_officers(connection, rom)? {
+                if !may_see_challenge(connection, officer, challenge)? {
+                    continue;
+                }
                 report.notifications += usize::from(notify(
                     connection,
                     &NewNotification {
@@ -282,6 +312,10 @@ fn alert_startups(
             let Some(owner) = challenge.created_by else {
                 continue;
             };
+            // Vetting is matched by the search; ABDO clearance is not.
+            if startup_may_see(connection, &startup, &challenge)?.is_err() {
+                continue;
+            }
             // Procurement sees start-ups anonymously: no name in the message.
             let technologies: Vec<&str> = startup
                 .technologies
@@ -350,6 +384,22 @@ fn remind_deadlines(
         )? {
             continue;
         }
+        // A reminder whose moment passed more than a day ago (the challenge
+        // opened late, or no scheduler ran) is recorded as skipped, not sent
+        // with a day count that is no longer true.
+        let left = closes_at - now;
+        if left < chrono::Duration::days(days - 1) {
+            record_alert_run(
+                connection,
+                NotificationSubject::Challenge,
+                challenge.id,
+                &event,
+                0,
+            )?;
+            continue;
+        }
+        // Whole days left, rounded up: 6 days and 23 hours is "7 days".
+        let days_left = (left.num_hours() + 23) / 24;
         let mut startup_ids: Vec<Uuid> =
             notifications::startups_introduced_to(connection, challenge.id)?;
         for startup in matching_startups(connection, engine, &challenge)? {
@@ -362,6 +412,7 @@ fn remind_deadlines(
             told += notify_members(
                 connection,
                 startup.organisation_id,
+                &challenge,
                 &NewNotification {
                     user_id: Uuid::nil(),
                     kind: NotificationKind::DeadlineReminder,
@@ -370,8 +421,8 @@ fn remind_deadlines(
                     title: format!(
                         "{} closes in {} day{}",
                         challenge.title,
-                        days,
-                        if days == 1 { "" } else { "s" }
+                        days_left,
+                        if days_left == 1 { "" } else { "s" }
                     ),
                     body: format!(
                         "The challenge closes at {} (UTC).",

@@ -51,12 +51,24 @@ pub struct NewIntroduction {
     pub message: Option<String>,
 }
 
-/// Inserts an introduction and audits its first state.
+/// Inserts an introduction and audits its first state. Fails with
+/// `RollbackTransaction` when the challenge is no longer published or open:
+/// its row is share-locked first, so that a challenge closing at this very
+/// moment either expires the new introduction or refuses it.
 pub fn insert(
     connection: &mut PgConnection,
     new: &NewIntroduction,
 ) -> QueryResult<IntroductionRow> {
+    use crate::domain::challenge::ChallengeStatus;
     connection.transaction(|connection| {
+        let status: ChallengeStatus = challenges::table
+            .find(new.challenge_id)
+            .select(challenges::status)
+            .for_share()
+            .first(connection)?;
+        if !matches!(status, ChallengeStatus::Published | ChallengeStatus::Open) {
+            return Err(diesel::result::Error::RollbackTransaction);
+        }
         let state = new.origin.initial_state();
         let now = Utc::now();
         let row = diesel::insert_into(introductions::table)

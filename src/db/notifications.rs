@@ -129,6 +129,21 @@ pub fn is_unsubscribed(connection: &mut PgConnection, user_id: Uuid) -> QueryRes
         .is_some())
 }
 
+/// Longest title and body a notification stores (the table's CHECKs).
+const MAX_TITLE_CHARS: usize = 300;
+const MAX_BODY_CHARS: usize = 4000;
+
+/// `text` cut to `max` characters, with an ellipsis when cut: titles are
+/// built around user text (a challenge title may be 300 characters).
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// A user's address, and when they were disabled and unsubscribed.
 type Recipient = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
@@ -156,6 +171,8 @@ pub fn notify(connection: &mut PgConnection, notification: &NewNotification) -> 
         if disabled_at.is_some() {
             return Ok(false);
         }
+        let title = shortened(&notification.title, MAX_TITLE_CHARS);
+        let body = shortened(&notification.body, MAX_BODY_CHARS);
         // A notification the user wants by e-mail only is stored as read,
         // so that the event is still recorded once.
         let inserted: Option<Uuid> = diesel::insert_into(notifications::table)
@@ -164,8 +181,8 @@ pub fn notify(connection: &mut PgConnection, notification: &NewNotification) -> 
                 notifications::kind.eq(notification.kind),
                 notifications::subject_type.eq(notification.subject),
                 notifications::subject_id.eq(notification.subject_id),
-                notifications::title.eq(&notification.title),
-                notifications::body.eq(&notification.body),
+                notifications::title.eq(&title),
+                notifications::body.eq(&body),
                 notifications::dedup_key.eq(&notification.dedup_key),
                 notifications::read_at.eq((!wanted.in_app).then(Utc::now)),
             ))
@@ -181,8 +198,8 @@ pub fn notify(connection: &mut PgConnection, notification: &NewNotification) -> 
                 .values((
                     email_outbox::notification_id.eq(notification_id),
                     email_outbox::recipient.eq(email),
-                    email_outbox::subject.eq(&notification.title),
-                    email_outbox::body.eq(&notification.body),
+                    email_outbox::subject.eq(&title),
+                    email_outbox::body.eq(&body),
                 ))
                 .execute(connection)?;
         }

@@ -206,6 +206,7 @@ diesel::table! {
         subject -> Text,
         body -> Text,
         status -> Text,
+        claimed_at -> Nullable<Timestamptz>,
         attempts -> Int4,
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,

@@ -176,3 +176,46 @@ pub fn set_password_hash(
 pub fn count(connection: &mut PgConnection) -> QueryResult<i64> {
     users::table.count().get_result(connection)
 }
+
+/// How the access rules see an enabled user, for work done on their
+/// behalf outside a request (notifications); `None` when disabled or gone.
+pub fn as_viewer(
+    connection: &mut PgConnection,
+    user_id: Uuid,
+) -> QueryResult<Option<crate::domain::access::Viewer>> {
+    use crate::domain::access::{Member, Viewer};
+    let Some(user) = users::table
+        .find(user_id)
+        .filter(users::disabled_at.is_null())
+        .select(UserRow::as_select())
+        .first(connection)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let rom = match user.organisation_id {
+        Some(organisation_id) => organisations::table
+            .find(organisation_id)
+            .select(organisations::rom)
+            .first::<Option<Rom>>(connection)?,
+        None => None,
+    };
+    Ok(Some(Viewer::Member(Member {
+        user_id: user.id,
+        role: user.role,
+        organisation_id: user.organisation_id,
+        vetted: user.vetted_at.is_some(),
+        rom,
+    })))
+}
+
+/// Whether `user_id` may see `challenge` now (their own vetting counts, not
+/// their company's).
+pub fn may_see_challenge(
+    connection: &mut PgConnection,
+    user_id: Uuid,
+    challenge: &super::challenges::ChallengeRow,
+) -> QueryResult<bool> {
+    Ok(as_viewer(connection, user_id)?
+        .is_some_and(|viewer| viewer.can_see_challenge(challenge.exposure())))
+}

@@ -106,7 +106,11 @@ impl Transition {
         reason: Option<String>,
     ) -> Result<Self, ValidationError> {
         let reason = reason
-            .map(|reason| reason.trim().to_owned())
+            .map(|reason| {
+                super::text::without_control_characters(&reason)
+                    .trim()
+                    .to_owned()
+            })
             .filter(|reason| !reason.is_empty());
         if reason
             .as_ref()
@@ -231,7 +235,8 @@ impl IntroductionState {
     /// - accept: by the start-up or procurement while both have not yet
     ///   accepted; the second acceptance makes it `introduced`;
     /// - decline: by the start-up or procurement, before the introduction;
-    /// - withdraw: by the side that started it, while it is live;
+    /// - withdraw: by the side that started it before the introduction,
+    ///   by any party after it, while it is live;
     /// - record_meeting: by anyone involved, once introduced;
     /// - record_outcome (pilot, contract, no_fit): by anyone involved,
     ///   once the meeting was held;
@@ -289,7 +294,10 @@ impl IntroductionState {
                 Ok(Declined)
             }
             Transition::Withdraw { .. } => {
-                if side != origin.initiator() {
+                // Once introduced, either party may end it (a silent
+                // initiator must not keep the pair blocked); before, only
+                // the side that started it withdraws, the other declines.
+                if self.before_introduction() && side != origin.initiator() {
                     return refuse(&format!(
                         "only the {} side, which started it, can withdraw it; decline instead",
                         origin.initiator()
@@ -395,6 +403,11 @@ mod tests {
             .is_err());
         assert_eq!(
             Requested.after(&withdraw, Side::Startup, IntroductionOrigin::StartupRequest),
+            Ok(Withdrawn)
+        );
+        // Once introduced, any party may end it.
+        assert_eq!(
+            Introduced.after(&withdraw, Side::Startup, IntroductionOrigin::Brokered),
             Ok(Withdrawn)
         );
     }

@@ -84,13 +84,16 @@ impl NoteView {
     }
 }
 
-/// The challenge of an introduction, as every party may see it.
+/// The challenge of an introduction. A party who may not see the challenge
+/// itself (a colleague who is not vetted, for a `vetted` challenge) gets
+/// its id only: the other fields are null and `visible` is false.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IntroducedChallenge {
     pub id: Uuid,
-    pub title: String,
-    pub organisation_name: String,
-    pub status: ChallengeStatus,
+    pub visible: bool,
+    pub title: Option<String>,
+    pub organisation_name: Option<String>,
+    pub status: Option<ChallengeStatus>,
     pub closes_at: Option<DateTime<Utc>>,
 }
 

@@ -131,12 +131,14 @@ fn view_of(
             .into_iter()
             .map(|note| NoteView::new(note, member.user_id))
             .collect();
+    let visible = Viewer::Member(member.clone()).can_see_challenge(challenge.exposure());
     let challenge_view = IntroducedChallenge {
         id: challenge.id,
-        title: challenge.title,
-        organisation_name,
-        status: challenge.status,
-        closes_at: challenge.closes_at,
+        visible,
+        title: visible.then_some(challenge.title),
+        organisation_name: visible.then_some(organisation_name),
+        status: visible.then_some(challenge.status),
+        closes_at: challenge.closes_at.filter(|_| visible),
     };
     Ok(IntroductionView::new(
         row,
@@ -285,6 +287,13 @@ pub async fn create_introduction(
                         ErrorCode::Conflict,
                         "this start-up and this challenge already have a live introduction",
                     ))
+                }
+                Err(diesel::result::Error::RollbackTransaction) => {
+                    return Err(ApiError::new(
+                        ErrorCode::Conflict,
+                        "the challenge closed while the introduction was being made",
+                    )
+                    .with_field("challenge_id"))
                 }
                 other => other?,
             };

@@ -238,7 +238,7 @@ pub struct EmailView {
     pub recipient: String,
     pub subject: String,
     pub body: String,
-    /// `queued`, `sent` or `failed`.
+    /// `queued`, `sending`, `sent` or `failed`.
     pub status: String,
     pub attempts: i32,
     pub last_error: Option<String>,
@@ -268,8 +268,8 @@ impl From<EmailRow> for EmailView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct EmailOutboxQuery {
-    /// `queued`, `sent` or `failed`.
-    #[param(pattern = "^(queued|sent|failed)$")]
+    /// `queued`, `sending`, `sent` or `failed`.
+    #[param(pattern = "^(queued|sending|sent|failed)$")]
     pub status: Option<String>,
     #[param(minimum = 1, maximum = 100000)]
     pub page: Option<i64>,
@@ -297,10 +297,10 @@ pub async fn list_email_outbox(
     let page = PageQuery::checked(query.page, query.per_page)?;
     let status = query.status;
     if let Some(status) = &status {
-        if !matches!(status.as_str(), "queued" | "sent" | "failed") {
+        if !matches!(status.as_str(), "queued" | "sending" | "sent" | "failed") {
             return Err(ApiError::invalid(
                 "status",
-                "status is one of queued, sent, failed",
+                "status is one of queued, sending, sent, failed",
             ));
         }
     }

@@ -217,40 +217,52 @@ pub async fn region_dashboard(
             Ok(ranked)
         })
         .await?;
-    let mut ranked = ranked;
+    // The best match is shown to the broker: it must be a challenge the
+    // broker may see, and one the start-up could be introduced to (ABDO).
+    let challenge_ids: Vec<Uuid> = ranked
+        .iter()
+        .filter_map(|(_, best)| best.as_ref().map(|best| best.id))
+        .collect();
+    let challenge_rows: BTreeMap<Uuid, challenges::ChallengeRow> = state
+        .with_connection(move |connection| {
+            Ok(challenges::find_many(connection, &challenge_ids)?
+                .into_iter()
+                .map(|row| (row.id, row))
+                .collect())
+        })
+        .await?;
+    let broker = caller.viewer();
+    let mut ranked: Vec<_> = ranked
+        .into_iter()
+        .map(|(startup, best)| {
+            let best = best.and_then(|best| {
+                let challenge = challenge_rows.get(&best.id)?;
+                let shown = broker.can_see_challenge(challenge.exposure())
+                    && !(challenge.abdo_required && startup.abdo_clearance.is_none());
+                shown.then(|| BestMatch {
+                    challenge_id: best.id,
+                    title: challenge.title.clone(),
+                    score: best.explanation.score,
+                })
+            });
+            (startup, best)
+        })
+        .collect();
     ranked.sort_by(|(left_startup, left), (right_startup, right)| {
-        let score = |best: &Option<crate::search::engine::RankedMatch>| {
-            best.as_ref().map_or(-1.0, |best| best.explanation.score)
-        };
+        let score = |best: &Option<BestMatch>| best.as_ref().map_or(-1.0, |best| best.score);
         score(right)
             .total_cmp(&score(left))
             .then_with(|| left_startup.id.cmp(&right_startup.id))
     });
     ranked.truncate(limit as usize);
-    let challenge_ids: Vec<Uuid> = ranked
-        .iter()
-        .filter_map(|(_, best)| best.as_ref().map(|best| best.id))
-        .collect();
-    let titles: BTreeMap<Uuid, String> = state
-        .with_connection(move |connection| {
-            Ok(challenges::find_many(connection, &challenge_ids)?
-                .into_iter()
-                .map(|row| (row.id, row.title))
-                .collect())
-        })
-        .await?;
     let startups_without_introduction = ranked
         .into_iter()
-        .map(|(startup, best)| UnintroducedStartup {
+        .map(|(startup, best_match)| UnintroducedStartup {
             startup_id: startup.id,
             name: startup.name,
             province: startup.province,
             technologies: startup.technologies,
-            best_match: best.map(|best| BestMatch {
-                challenge_id: best.id,
-                title: titles.get(&best.id).cloned().unwrap_or_default(),
-                score: best.explanation.score,
-            }),
+            best_match,
         })
         .collect();
     let mut states: BTreeMap<String, i64> = IntroductionState::ALL
@@ -356,6 +368,17 @@ fn parse_fields(raw: Option<&str>) -> Result<Vec<&'static str>, ApiError> {
     Ok(fields)
 }
 
+/// A cell Excel would not run as a formula: text users typed that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+/// (OWASP's advice on CSV injection).
+fn inert_cell(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
 fn timestamp(value: Option<DateTime<Utc>>) -> String {
     value.map(|value| value.to_rfc3339()).unwrap_or_default()
 }
@@ -401,6 +424,7 @@ pub async fn export_introductions(
         .unwrap_or_default();
     let (rom, scope) = broker_scope(&caller.member, query.rom)?;
     let actor_id = caller.member.user_id;
+    let exporter = caller.viewer();
     let bytes = state
         .with_connection(move |connection| {
             let scope = match scope {
@@ -423,8 +447,10 @@ pub async fn export_introductions(
                     .into_iter()
                     .map(|row| (row.id, row))
                     .collect();
+            // A vetted challenge's title stays blank for a broker who may not see it.
             let titles: BTreeMap<Uuid, String> = challenges::find_many(connection, &challenge_ids)?
                 .into_iter()
+                .filter(|row| exporter.can_see_challenge(row.exposure()))
                 .map(|row| (row.id, row.title))
                 .collect();
             let mut out = csv::WriterBuilder::new()
@@ -449,7 +475,9 @@ pub async fn export_introductions(
                             titles.get(&row.challenge_id).cloned().unwrap_or_default()
                         }
                         "startup_id" => row.startup_id.to_string(),
-                        "startup_name" => startup.map(|s| s.name.clone()).unwrap_or_default(),
+                        "startup_name" => {
+                            inert_cell(startup.map(|s| s.name.clone()).unwrap_or_default())
+                        }
                         "startup_province" => startup
                             .and_then(|s| s.province)
                             .map(|province| province.as_str().to_owned())
@@ -463,8 +491,8 @@ pub async fn export_introductions(
                                     .join(";")
                             })
                             .unwrap_or_default(),
-                        "message" => row.message.clone().unwrap_or_default(),
-                        "reason" => row.reason.clone().unwrap_or_default(),
+                        "message" => inert_cell(row.message.clone().unwrap_or_default()),
+                        "reason" => inert_cell(row.reason.clone().unwrap_or_default()),
                         "created_at" => row.created_at.to_rfc3339(),
                         "startup_accepted_at" => timestamp(row.startup_accepted_at),
                         "procurement_accepted_at" => timestamp(row.procurement_accepted_at),
@@ -504,4 +532,23 @@ pub async fn export_introductions(
             "attachment; filename=\"defmatch-introductions.csv\"",
         ))
         .body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert_cell;
+
+    #[test]
+    fn cells_that_excel_would_run_are_made_inert() {
+        assert_eq!(
+            inert_cell("=HYPERLINK(\"x\")".to_owned()),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(inert_cell("+31 20 555".to_owned()), "'+31 20 555");
+        assert_eq!(inert_cell("@SUM(A1)".to_owned()), "'@SUM(A1)");
+        assert_eq!(
+            inert_cell("Zeeuwse Drönes BV".to_owned()),
+            "Zeeuwse Drönes BV"
+        );
+    }
 }

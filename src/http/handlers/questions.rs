@@ -204,10 +204,10 @@ pub async fn ask_question(
 /// on it. A corrected answer does not notify again.
 fn notify_watchers(
     connection: &mut diesel::PgConnection,
-    challenge_id: Uuid,
-    challenge_title: &str,
+    challenge: &ChallengeRow,
     answered: &QuestionRow,
 ) -> Result<(), ApiError> {
+    let (challenge_id, challenge_title) = (challenge.id, challenge.title.as_str());
     let mut watchers = questions::askers(connection, challenge_id)?;
     let introduced = notifications::startups_introduced_to(connection, challenge_id)?;
     for startup in startups::find_many(connection, &introduced)? {
@@ -219,6 +219,11 @@ fn notify_watchers(
     watchers.sort();
     watchers.dedup();
     for user_id in watchers {
+        // Vetting is per person: a colleague of an introduced start-up may
+        // not be allowed to see a vetted challenge.
+        if !crate::db::users::may_see_challenge(connection, user_id, challenge)? {
+            continue;
+        }
         notifications::notify(
             connection,
             &NewNotification {
@@ -273,7 +278,6 @@ pub async fn answer_question(
         ));
     }
     let answerer = caller.member.user_id;
-    let title = challenge.title.clone();
     let row = state
         .with_connection(move |connection| {
             use diesel::Connection;
@@ -282,7 +286,7 @@ pub async fn answer_question(
                     .optional()?
                     .ok_or_else(|| ApiError::not_found("question"))?;
                 let row = questions::answer(connection, question_id, answerer, &text)?;
-                notify_watchers(connection, challenge_id, &title, &row)?;
+                notify_watchers(connection, &challenge, &row)?;
                 Ok(row)
             })
         })
