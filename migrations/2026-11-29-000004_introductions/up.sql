@@ -58,16 +58,23 @@ CREATE INDEX introduction_notes_introduction_idx ON introduction_notes (introduc
 -- import) applies it in the same transaction; each expiry is audited.
 CREATE FUNCTION expire_introductions_of_closed_challenge() RETURNS trigger AS $$
 BEGIN
+    -- the state before is read (and locked) first: RETURNING sees the new one
     WITH expired AS (
         UPDATE introductions
            SET state = 'expired', ended_at = now()
-         WHERE challenge_id = NEW.id
-           AND state IN ('proposed', 'requested', 'accepted_by_startup', 'accepted_by_procurement')
-        RETURNING id, state
+          FROM (SELECT id, state AS state_before
+                  FROM introductions
+                 WHERE challenge_id = NEW.id
+                   AND state IN ('proposed', 'requested', 'accepted_by_startup',
+                                 'accepted_by_procurement')
+                   FOR UPDATE) AS live
+         WHERE introductions.id = live.id
+        RETURNING introductions.id, live.state_before
     )
     INSERT INTO audit_events (actor_id, action, subject_type, subject_id, detail)
     SELECT NULL, 'introduction_state_changed', 'introduction', expired.id,
-           jsonb_build_object('to', 'expired', 'because', 'the challenge is ' || NEW.status)
+           jsonb_build_object('from', expired.state_before, 'to', 'expired',
+                              'because', 'the challenge is ' || NEW.status)
       FROM expired;
     RETURN NEW;
 END;

@@ -660,6 +660,21 @@ async fn closing_the_challenge_expires_what_was_not_yet_introduced() {
         .expect(200);
     assert_eq!(expired.body["state"], "expired");
     assert!(expired.body["ended_at"].is_string());
+    {
+        use defmatch::db::schema::audit_events;
+        use diesel::prelude::*;
+        let mut connection = app.database.connect();
+        let details: Vec<(Option<Uuid>, Value)> = audit_events::table
+            .filter(audit_events::subject_id.eq(proposed.id()))
+            .order(audit_events::id)
+            .select((audit_events::actor_id, audit_events::detail))
+            .load(&mut connection)
+            .expect("audit rows");
+        let (actor, detail) = details.last().expect("the expiry is audited");
+        assert_eq!(*actor, None, "the server expired it, nobody in person");
+        assert_eq!(detail["from"], "proposed");
+        assert_eq!(detail["to"], "expired");
+    }
     act(
         &app,
         &pair.startup,

@@ -81,6 +81,12 @@ async fn a_saved_search_is_checked_like_the_search_it_names() {
         ("technology=warp-drive", "unknown technology"),
         ("colour=red", "unknown parameter"),
         ("status=open,dreaming", "unknown status"),
+        (
+            "q=radar%20technology:warp-drive",
+            "unknown technology inside q",
+        ),
+        ("q=radar%20trl:42", "a TRL out of range inside q"),
+        ("per_page=1000", "a page size out of range"),
     ] {
         let refused = app
             .post(

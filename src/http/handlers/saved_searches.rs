@@ -10,8 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::challenges::parse_statuses;
-use super::search::{parse_search_text, ChallengeSearchQuery, StartupSearchQuery};
+use super::search::{ChallengeSearchQuery, StartupSearchQuery};
 use crate::db::saved_searches::{self, SavedSearchRow};
 use crate::domain::account::Role;
 use crate::domain::notification::SearchTarget;
@@ -82,18 +81,18 @@ fn check_query(target: SearchTarget, query: &str) -> Result<(), ApiError> {
             },
         )
     };
-    let q = match target {
+    // The same checks the endpoint runs, so that a saved search never
+    // answers 400 when it is run.
+    match target {
         SearchTarget::Challenges => {
             let parsed: ChallengeSearchQuery = parse_query(query).map_err(in_query)?;
-            parse_statuses(parsed.status.as_deref()).map_err(in_query)?;
-            parsed.q
+            parsed.checked().map_err(in_query)?;
         }
         SearchTarget::Startups => {
             let parsed: StartupSearchQuery = parse_query(query).map_err(in_query)?;
-            parsed.q
+            parsed.checked(None).map_err(in_query)?;
         }
-    };
-    parse_search_text(q.as_deref()).map_err(in_query)?;
+    }
     Ok(())
 }
 

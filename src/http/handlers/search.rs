@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::challenges::parse_statuses;
+use crate::db::Page;
 use crate::db::{challenges, organisations, startups};
 use crate::domain::access::{StartupAccess, Viewer};
 use crate::domain::account::Role;
@@ -80,6 +81,34 @@ fn trl_value(value: &str) -> Result<Trl, ApiError> {
     Trl::try_from(level).map_err(|error| ApiError::invalid("q", error))
 }
 
+impl ChallengeSearchQuery {
+    /// The page, the parsed `q` and the filters, with `q`'s `field:value`
+    /// filters folded in; every value checked (saved searches use it too).
+    pub fn checked(&self) -> Result<(Page, ParsedQuery, ChallengeFilters), ApiError> {
+        let page = PageQuery::checked(self.page, self.per_page)?;
+        let parsed = parse_search_text(self.q.as_deref())?;
+        let mut filters = ChallengeFilters {
+            technology: self.technology,
+            province: self.province,
+            statuses: parse_statuses(self.status.as_deref())?,
+            trl: self.trl,
+            closes_before: self.closes_before,
+            closes_after: self.closes_after,
+            organisation_id: self.organisation_id,
+        };
+        for (field, value) in &parsed.filters {
+            match field.as_str() {
+                "technology" => filters.technology = Some(filter_value(field, value)?),
+                "province" => filters.province = Some(filter_value(field, value)?),
+                "status" => filters.statuses.push(filter_value(field, value)?),
+                "trl" => filters.trl = Some(trl_value(value)?),
+                _ => {}
+            }
+        }
+        Ok((page, parsed, filters))
+    }
+}
+
 /// Search parameters for challenges.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -146,26 +175,7 @@ pub async fn search_challenges(
     query: QueryParams<ChallengeSearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery::checked(query.page, query.per_page)?;
-    let parsed = parse_search_text(query.q.as_deref())?;
-    let mut filters = ChallengeFilters {
-        technology: query.technology,
-        province: query.province,
-        statuses: parse_statuses(query.status.as_deref())?,
-        trl: query.trl,
-        closes_before: query.closes_before,
-        closes_after: query.closes_after,
-        organisation_id: query.organisation_id,
-    };
-    for (field, value) in &parsed.filters {
-        match field.as_str() {
-            "technology" => filters.technology = Some(filter_value(field, value)?),
-            "province" => filters.province = Some(filter_value(field, value)?),
-            "status" => filters.statuses.push(filter_value(field, value)?),
-            "trl" => filters.trl = Some(trl_value(value)?),
-            _ => {}
-        }
-    }
+    let (page, parsed, filters) = query.checked()?;
     let viewer = caller.0;
     let sort = SearchSort::from(query.sort.unwrap_or_default());
     let search_viewer = viewer.clone();
@@ -258,6 +268,43 @@ pub struct StartupSearchQuery {
     pub per_page: Option<i64>,
 }
 
+impl StartupSearchQuery {
+    /// The page, the parsed `q` and the filters (within `within_provinces`
+    /// when given), with `q`'s `field:value` filters folded in.
+    pub fn checked(
+        &self,
+        within_provinces: Option<Vec<Province>>,
+    ) -> Result<(Page, ParsedQuery, StartupFilters), ApiError> {
+        let page = PageQuery::checked(self.page, self.per_page)?;
+        let parsed = parse_search_text(self.q.as_deref())?;
+        let mut filters = StartupFilters {
+            technology: self.technology,
+            province: self.province,
+            within_provinces,
+            trl_min: self.trl_min,
+            trl_max: self.trl_max,
+        };
+        for (field, value) in &parsed.filters {
+            match field.as_str() {
+                "technology" => filters.technology = Some(filter_value(field, value)?),
+                "province" => filters.province = Some(filter_value(field, value)?),
+                "trl" => {
+                    let level = trl_value(value)?;
+                    filters.trl_min = Some(level);
+                    filters.trl_max = Some(level);
+                }
+                _ => {
+                    return Err(ApiError::invalid(
+                        "q",
+                        format!("start-ups cannot be filtered by {field}"),
+                    ))
+                }
+            }
+        }
+        Ok((page, parsed, filters))
+    }
+}
+
 /// A start-up found.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StartupHit {
@@ -307,31 +354,7 @@ pub async fn search_startups(
             ))
         }
     };
-    let parsed = parse_search_text(query.q.as_deref())?;
-    let mut filters = StartupFilters {
-        technology: query.technology,
-        province: query.province,
-        within_provinces,
-        trl_min: query.trl_min,
-        trl_max: query.trl_max,
-    };
-    for (field, value) in &parsed.filters {
-        match field.as_str() {
-            "technology" => filters.technology = Some(filter_value(field, value)?),
-            "province" => filters.province = Some(filter_value(field, value)?),
-            "trl" => {
-                let level = trl_value(value)?;
-                filters.trl_min = Some(level);
-                filters.trl_max = Some(level);
-            }
-            _ => {
-                return Err(ApiError::invalid(
-                    "q",
-                    format!("start-ups cannot be filtered by {field}"),
-                ))
-            }
-        }
-    }
+    let (_, parsed, filters) = query.checked(within_provinces)?;
     let sort = SearchSort::from(query.sort.unwrap_or_default());
     let hits = state
         .with_search(move |engine| {
