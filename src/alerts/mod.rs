@@ -221,67 +221,65 @@ fn alert_challenge(
     challenge: &ChallengeRow,
     report: &mut TickReport,
 ) -> anyhow::Result<()> {
-    {
-        let matching = matching_startups(connection, engine, challenge)
-            .with_context(|| format!("matching challenge {}", challenge.id))?;
-        let mut per_province: BTreeMap<Province, usize> = BTreeMap::new();
-        for startup in &matching {
-            report.notifications += notify_members(
+    let matching = matching_startups(connection, engine, challenge)
+        .with_context(|| format!("matching challenge {}", challenge.id))?;
+    let mut per_province: BTreeMap<Province, usize> = BTreeMap::new();
+    for startup in &matching {
+        report.notifications += notify_members(
+            connection,
+            startup.organisation_id,
+            challenge,
+            &NewNotification {
+                user_id: Uuid::nil(),
+                kind: NotificationKind::ChallengeMatch,
+                subject: NotificationSubject::Challenge,
+                subject_id: challenge.id,
+                title: format!("A new challenge fits you: {}", challenge.title),
+                body: format!(
+                    "{}\n\nIt is {}; see how it matches your profile in defmatch.",
+                    challenge.summary, challenge.status
+                ),
+                dedup_key: format!("challenge-match:{}", challenge.id),
+            },
+        )?;
+        if let Some(province) = startup.province {
+            *per_province.entry(province).or_default() += 1;
+        }
+    }
+    let mut per_rom: BTreeMap<crate::domain::region::Rom, usize> = BTreeMap::new();
+    for (province, count) in per_province {
+        *per_rom.entry(province.rom()).or_default() += count;
+    }
+    for (rom, count) in per_rom {
+        for officer in notifications::rom_officers(connection, rom)? {
+            if !may_see_challenge(connection, officer, challenge)? {
+                continue;
+            }
+            report.notifications += usize::from(notify(
                 connection,
-                startup.organisation_id,
-                challenge,
                 &NewNotification {
-                    user_id: Uuid::nil(),
-                    kind: NotificationKind::ChallengeMatch,
+                    user_id: officer,
+                    kind: NotificationKind::RegionMatch,
                     subject: NotificationSubject::Challenge,
                     subject_id: challenge.id,
-                    title: format!("A new challenge fits you: {}", challenge.title),
+                    title: format!("{count} start-up(s) of your region fit: {}", challenge.title),
                     body: format!(
-                        "{}\n\nIt is {}; see how it matches your profile in defmatch.",
-                        challenge.summary, challenge.status
+                        "{}\n\nOpen the challenge's matches in defmatch to propose an introduction.",
+                        challenge.summary
                     ),
-                    dedup_key: format!("challenge-match:{}", challenge.id),
+                    dedup_key: format!("region-match:{}", challenge.id),
                 },
-            )?;
-            if let Some(province) = startup.province {
-                *per_province.entry(province).or_default() += 1;
-            }
+            )?);
         }
-        let mut per_rom: BTreeMap<crate::domain::region::Rom, usize> = BTreeMap::new();
-        for (province, count) in per_province {
-            *per_rom.entry(province.rom()).or_default() += count;
-        }
-        for (rom, count) in per_rom {
-            for officer in notifications::rom_officers(connection, rom)? {
-                if !may_see_challenge(connection, officer, challenge)? {
-                    continue;
-                }
-                report.notifications += usize::from(notify(
-                    connection,
-                    &NewNotification {
-                        user_id: officer,
-                        kind: NotificationKind::RegionMatch,
-                        subject: NotificationSubject::Challenge,
-                        subject_id: challenge.id,
-                        title: format!("{count} start-up(s) of your region fit: {}", challenge.title),
-                        body: format!(
-                            "{}\n\nOpen the challenge's matches in defmatch to propose an introduction.",
-                            challenge.summary
-                        ),
-                        dedup_key: format!("region-match:{}", challenge.id),
-                    },
-                )?);
-            }
-        }
-        if record_alert_run(
-            connection,
-            NotificationSubject::Challenge,
-            challenge.id,
-            CHALLENGE_VISIBLE_EVENT,
-            matching.len() as i32,
-        )? {
-            report.challenges_alerted += 1;
-        }
+    }
+    if record_alert_run(
+        connection,
+        NotificationSubject::Challenge,
+        challenge.id,
+        CHALLENGE_VISIBLE_EVENT,
+        matching.len() as i32,
+    )? {
+        report.challenges_alerted += 1;
     }
     Ok(())
 }

@@ -47,6 +47,12 @@ pub struct Delivery {
     pub email: bool,
 }
 
+/// A kind nobody switched off is delivered in the app and by e-mail.
+const DELIVER_EVERYWHERE: Delivery = Delivery {
+    in_app: true,
+    email: true,
+};
+
 /// The user's preference for `kind` (both on unless switched off).
 pub fn delivery(
     connection: &mut PgConnection,
@@ -61,13 +67,12 @@ pub fn delivery(
         ))
         .first(connection)
         .optional()?;
-    Ok(stored.map_or(
-        Delivery {
-            in_app: true,
-            email: true,
-        },
-        |(in_app, email)| Delivery { in_app, email },
-    ))
+    Ok(
+        stored.map_or(DELIVER_EVERYWHERE, |(in_app, email)| Delivery {
+            in_app,
+            email,
+        }),
+    )
 }
 
 /// Every kind's preference of a user.
@@ -75,10 +80,27 @@ pub fn preferences(
     connection: &mut PgConnection,
     user_id: Uuid,
 ) -> QueryResult<Vec<(NotificationKind, Delivery)>> {
-    NotificationKind::ALL
+    let stored: Vec<(NotificationKind, bool, bool)> = notification_preferences::table
+        .filter(notification_preferences::user_id.eq(user_id))
+        .select((
+            notification_preferences::kind,
+            notification_preferences::in_app,
+            notification_preferences::email,
+        ))
+        .load(connection)?;
+    Ok(NotificationKind::ALL
         .iter()
-        .map(|kind| Ok((*kind, delivery(connection, user_id, *kind)?)))
-        .collect()
+        .map(|kind| {
+            let wanted = stored
+                .iter()
+                .find(|(stored_kind, _, _)| stored_kind == kind)
+                .map_or(DELIVER_EVERYWHERE, |(_, in_app, email)| Delivery {
+                    in_app: *in_app,
+                    email: *email,
+                });
+            (*kind, wanted)
+        })
+        .collect())
 }
 
 /// Stores the preference of `user_id` for `kind`.

@@ -386,3 +386,70 @@ async fn an_answer_notifies_those_who_asked() {
         .expect("body")
         .contains("Den Helder and Vlissingen."));
 }
+
+#[actix_web::test]
+async fn a_colleague_who_is_not_vetted_learns_nothing_of_a_vetted_challenge() {
+    use defmatch::domain::account::Role;
+
+    let app = spawn_app().await;
+    let officer = app.procurement("Defensie Materieel Organisatie").await;
+    let (founder, startup_id) = app
+        .startup_with_profile(startup_profile("Cleared Radar BV"))
+        .await;
+    app.vet(&founder);
+    // Vetting is per person: the founder's colleague is not vetted.
+    let colleague_email = format!("colleague-{}@startup.test", uuid::Uuid::new_v4().simple());
+    let colleague_id = app.create_account(&colleague_email, Role::Startup, founder.organisation_id);
+    let login = app.log_in(&colleague_email).await.expect(200);
+    let colleague = Actor {
+        token: login.body["access_token"]
+            .as_str()
+            .expect("token")
+            .to_owned(),
+        refresh_token: login.body["refresh_token"]
+            .as_str()
+            .expect("refresh")
+            .to_owned(),
+        user_id: colleague_id,
+        organisation_id: founder.organisation_id,
+        email: colleague_email,
+    };
+    let vetted = app
+        .challenge_in_status(
+            &officer,
+            merge(
+                challenge_body("Classified counter-drone radar"),
+                json!({"visibility": "vetted"}),
+            ),
+            "open",
+        )
+        .await;
+    tick(&app, Utc::now()).await;
+    let founder_alerts = notifications_of(&app, &founder).await;
+    assert_eq!(of_kind(&founder_alerts, "challenge_match").len(), 1);
+    assert!(notifications_of(&app, &colleague).await.is_empty());
+
+    // In the company's introduction the colleague sees the challenge's id only.
+    let rom = app.rom_officer(Rom::RomInWest).await;
+    app.vet(&rom);
+    let id = app
+        .post(
+            "/api/v1/introductions",
+            rom.auth(),
+            json!({"challenge_id": vetted, "startup_id": startup_id}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let path = format!("/api/v1/introductions/{id}");
+    let for_founder = app.get(&path, founder.auth()).await.expect(200);
+    assert_eq!(for_founder.body["challenge"]["visible"], true);
+    assert_eq!(
+        for_founder.body["challenge"]["title"],
+        "Classified counter-drone radar"
+    );
+    let for_colleague = app.get(&path, colleague.auth()).await.expect(200);
+    assert_eq!(for_colleague.body["challenge"]["visible"], false);
+    assert_eq!(for_colleague.body["challenge"]["title"], Value::Null);
+    assert!(!for_colleague.body.to_string().contains("Classified"));
+}

@@ -63,6 +63,11 @@ async fn act(app: &TestApp, actor: &Actor, id: Uuid, version: i32, body: Value) 
     .await
 }
 
+/// The next move on the introduction of `previous`, at its version.
+async fn step(app: &TestApp, actor: &Actor, previous: &Reply, body: Value) -> Reply {
+    act(app, actor, previous.id(), previous.etag_version(), body).await
+}
+
 /// Every string in `value`, for checking that a name appears nowhere.
 fn all_text(value: &Value) -> String {
     value.to_string()
@@ -122,15 +127,9 @@ async fn a_rom_officer_proposes_and_both_sides_accept_before_anyone_is_named() {
     assert_eq!(for_startup.body["contacts_revealed"], false);
 
     // The start-up accepts first, then procurement: introduced.
-    let accepted = act(
-        &app,
-        &pair.startup,
-        id,
-        proposed.etag_version(),
-        json!({"action": "accept"}),
-    )
-    .await
-    .expect(200);
+    let accepted = step(&app, &pair.startup, &proposed, json!({"action": "accept"}))
+        .await
+        .expect(200);
     assert_eq!(accepted.body["state"], "accepted_by_startup");
     let still_hidden = app
         .get(
@@ -140,11 +139,10 @@ async fn a_rom_officer_proposes_and_both_sides_accept_before_anyone_is_named() {
         .await
         .expect(200);
     assert!(!all_text(&still_hidden.body).contains("Skywatch"));
-    let introduced = act(
+    let introduced = step(
         &app,
         &pair.procurement,
-        id,
-        accepted.etag_version(),
+        &accepted,
         json!({"action": "accept"}),
     )
     .await
@@ -175,43 +173,33 @@ async fn procurement_may_accept_first_and_the_meeting_and_outcome_follow() {
     let app = spawn_app().await;
     let pair = brokered_pair(&app).await;
     let proposed = propose(&app, &pair).await.expect(201);
-    let id = proposed.id();
-    let accepted = act(
+    let accepted = step(
         &app,
         &pair.procurement,
-        id,
-        proposed.etag_version(),
+        &proposed,
         json!({"action": "accept"}),
     )
     .await
     .expect(200);
     assert_eq!(accepted.body["state"], "accepted_by_procurement");
-    let introduced = act(
-        &app,
-        &pair.startup,
-        id,
-        accepted.etag_version(),
-        json!({"action": "accept"}),
-    )
-    .await
-    .expect(200);
+    let introduced = step(&app, &pair.startup, &accepted, json!({"action": "accept"}))
+        .await
+        .expect(200);
     assert_eq!(introduced.body["state"], "introduced");
 
     // An outcome before the meeting is refused and changes nothing.
-    act(
+    step(
         &app,
         &pair.rom,
-        id,
-        introduced.etag_version(),
+        &introduced,
         json!({"action": "record_outcome", "outcome": "pilot"}),
     )
     .await
     .expect_error(409, "invalid_transition");
-    let met = act(
+    let met = step(
         &app,
         &pair.rom,
-        id,
-        introduced.etag_version(),
+        &introduced,
         json!({"action": "record_meeting"}),
     )
     .await
@@ -220,37 +208,24 @@ async fn procurement_may_accept_first_and_the_meeting_and_outcome_follow() {
     assert!(met.body["meeting_held_at"].is_string());
 
     // "No fit" needs a reason.
-    act(
+    step(
         &app,
         &pair.procurement,
-        id,
-        met.etag_version(),
+        &met,
         json!({"action": "record_outcome", "outcome": "no_fit"}),
     )
     .await
     .expect_error(400, "invalid_input");
-    let ended = act(
-        &app,
-        &pair.procurement,
-        id,
-        met.etag_version(),
-        json!({"action": "record_outcome", "outcome": "no_fit", "reason": "Range too short for our bases."}),
-    )
+    let ended = step(&app, &pair.procurement, &met, json!({"action": "record_outcome", "outcome": "no_fit", "reason": "Range too short for our bases."}))
     .await
     .expect(200);
     assert_eq!(ended.body["state"], "no_fit");
     assert_eq!(ended.body["reason"], "Range too short for our bases.");
     assert_eq!(ended.body["allowed_actions"], json!([]));
     // Ended: nothing moves any more.
-    act(
-        &app,
-        &pair.startup,
-        id,
-        ended.etag_version(),
-        json!({"action": "withdraw"}),
-    )
-    .await
-    .expect_error(409, "invalid_transition");
+    step(&app, &pair.startup, &ended, json!({"action": "withdraw"}))
+        .await
+        .expect_error(409, "invalid_transition");
 }
 
 #[actix_web::test]
@@ -283,15 +258,9 @@ async fn refused_transitions_are_409_and_stale_versions_412() {
     )
     .await
     .expect(200);
-    act(
-        &app,
-        &pair.startup,
-        id,
-        accepted.etag_version(),
-        json!({"action": "accept"}),
-    )
-    .await
-    .expect_error(409, "invalid_transition");
+    step(&app, &pair.startup, &accepted, json!({"action": "accept"}))
+        .await
+        .expect_error(409, "invalid_transition");
     // A stale version changes nothing.
     act(
         &app,
@@ -310,11 +279,10 @@ async fn refused_transitions_are_409_and_stale_versions_412() {
     )
     .await
     .expect_error(428, "precondition_required");
-    let bad = act(
+    let bad = step(
         &app,
         &pair.procurement,
-        id,
-        accepted.etag_version(),
+        &accepted,
         json!({"action": "marry"}),
     )
     .await;
@@ -331,11 +299,10 @@ async fn a_decline_carries_its_feedback_and_the_broker_may_withdraw() {
     let app = spawn_app().await;
     let pair = brokered_pair(&app).await;
     let proposed = propose(&app, &pair).await.expect(201);
-    let declined = act(
+    let declined = step(
         &app,
         &pair.procurement,
-        proposed.id(),
-        proposed.etag_version(),
+        &proposed,
         json!({"action": "decline", "reason": "We need TRL 8 or higher."}),
     )
     .await
@@ -354,11 +321,10 @@ async fn a_decline_carries_its_feedback_and_the_broker_may_withdraw() {
 
     // The pair may be proposed again once the first one ended; the broker withdraws it.
     let again = propose(&app, &pair).await.expect(201);
-    let withdrawn = act(
+    let withdrawn = step(
         &app,
         &pair.rom,
-        again.id(),
-        again.etag_version(),
+        &again,
         json!({"action": "withdraw", "reason": "Wrong contact."}),
     )
     .await
@@ -384,11 +350,10 @@ async fn a_start_up_expresses_interest_and_procurement_invites() {
     assert!(requested.body["startup_accepted_at"].is_string());
     // The same pair cannot have two live introductions.
     propose(&app, &pair).await.expect_error(409, "conflict");
-    let introduced = act(
+    let introduced = step(
         &app,
         &pair.procurement,
-        requested.id(),
-        requested.etag_version(),
+        &requested,
         json!({"action": "accept"}),
     )
     .await
@@ -675,15 +640,9 @@ async fn closing_the_challenge_expires_what_was_not_yet_introduced() {
         assert_eq!(detail["from"], "proposed");
         assert_eq!(detail["to"], "expired");
     }
-    act(
-        &app,
-        &pair.startup,
-        proposed.id(),
-        expired.etag_version(),
-        json!({"action": "accept"}),
-    )
-    .await
-    .expect_error(409, "invalid_transition");
+    step(&app, &pair.startup, &expired, json!({"action": "accept"}))
+        .await
+        .expect_error(409, "invalid_transition");
 }
 
 #[actix_web::test]
@@ -695,20 +654,13 @@ async fn every_state_change_and_the_reveal_are_audited() {
     let pair = brokered_pair(&app).await;
     let proposed = propose(&app, &pair).await.expect(201);
     let id = proposed.id();
-    let accepted = act(
-        &app,
-        &pair.startup,
-        id,
-        proposed.etag_version(),
-        json!({"action": "accept"}),
-    )
-    .await
-    .expect(200);
-    act(
+    let accepted = step(&app, &pair.startup, &proposed, json!({"action": "accept"}))
+        .await
+        .expect(200);
+    step(
         &app,
         &pair.procurement,
-        id,
-        accepted.etag_version(),
+        &accepted,
         json!({"action": "accept"}),
     )
     .await

@@ -326,7 +326,9 @@ pub struct IntroductionListQuery {
     pub per_page: Option<i64>,
 }
 
-fn parse_states(raw: Option<&str>) -> Result<Vec<IntroductionState>, ApiError> {
+/// Parses a comma-separated list of states (`proposed,requested`); absent
+/// means any state.
+pub fn parse_states(raw: Option<&str>) -> Result<Vec<IntroductionState>, ApiError> {
     let Some(raw) = raw else {
         return Ok(Vec::new());
     };

@@ -408,20 +408,7 @@ pub async fn export_introductions(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let fields = parse_fields(query.fields.as_deref())?;
-    let states = query
-        .state
-        .as_deref()
-        .map(|raw| {
-            raw.split(',')
-                .map(|part| {
-                    part.trim()
-                        .parse::<IntroductionState>()
-                        .map_err(|error| ApiError::invalid("state", error.to_string()))
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?
-        .unwrap_or_default();
+    let states = super::introductions::parse_states(query.state.as_deref())?;
     let (rom, scope) = broker_scope(&caller.member, query.rom)?;
     let actor_id = caller.member.user_id;
     let exporter = caller.viewer();

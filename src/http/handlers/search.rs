@@ -341,7 +341,6 @@ pub async fn search_startups(
     query: QueryParams<StartupSearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery::checked(query.page, query.per_page)?;
     let member = &caller.member;
     let (within_provinces, names_visible) = match member.role {
         Role::Admin => (None, true),
@@ -354,7 +353,7 @@ pub async fn search_startups(
             ))
         }
     };
-    let (_, parsed, filters) = query.checked(within_provinces)?;
+    let (page, parsed, filters) = query.checked(within_provinces)?;
     let sort = SearchSort::from(query.sort.unwrap_or_default());
     let hits = state
         .with_search(move |engine| {
