@@ -25,6 +25,9 @@ pub struct Settings {
     pub login_limits: LoginLimits,
     /// Log as JSON lines instead of text.
     pub json_logs: bool,
+    /// Whether the web session cookies carry `Secure` (browsers accept them
+    /// over plain HTTP only on localhost). Off only behind a TLS-less test setup.
+    pub secure_cookies: bool,
 }
 
 /// Token settings.
@@ -133,6 +136,8 @@ impl Settings {
             auth: AuthSettings::with_secret(jwt_secret),
             login_limits: LoginLimits::default(),
             json_logs: env_var("DEFMATCH_LOG_FORMAT").is_some_and(|format| format == "json"),
+            secure_cookies: !env_var("DEFMATCH_SECURE_COOKIES")
+                .is_some_and(|value| matches!(value.as_str(), "0" | "false" | "no")),
         })
     }
 }

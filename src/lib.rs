@@ -21,3 +21,4 @@ pub mod search;
 pub mod seed;
 pub mod server;
 pub mod telemetry;
+pub mod web;

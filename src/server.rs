@@ -215,12 +215,13 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         .await
         .context("search start-up task failed")??;
     let mail_pool = pool.clone();
-    let state = AppState::new(
+    let mut state = AppState::new(
         pool,
         &settings.auth,
         settings.login_limits,
         search.engine.clone(),
     );
+    state.secure_cookies = settings.secure_cookies;
     let scheduler_stop = StopSignal::default();
     let scheduler = crate::alerts::spawn_scheduler(
         settings.database_url.expose_secret().to_owned(),

@@ -64,7 +64,11 @@ fn bearer_token(request: &HttpRequest) -> Result<Option<String>, ApiError> {
     Ok(Some(token.to_owned()))
 }
 
-async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, ApiError> {
+/// The user of a live session that `token` (an access token) belongs to.
+pub(crate) async fn authenticate(
+    state: web::Data<AppState>,
+    token: String,
+) -> Result<AuthUser, ApiError> {
     let claims = state
         .token_keys
         .verify_access_token(&token)

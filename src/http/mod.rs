@@ -104,7 +104,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(introductions::add_note),
         )
         .route("/docs", web::get().to(redirect_to_docs))
-        .route("/", web::get().to(redirect_to_docs));
+        .configure(crate::web::configure);
 }
 
 async fn redirect_to_docs() -> HttpResponse {
@@ -116,6 +116,9 @@ async fn redirect_to_docs() -> HttpResponse {
 /// Answers a request no route took: 405 with `Allow` when the path exists
 /// with other methods, 404 otherwise.
 async fn route_not_found(request: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    if crate::web::wants_page(&request) {
+        return Ok(crate::web::not_found_page());
+    }
     let allowed = openapi::methods_for_path(request.path());
     if allowed.is_empty() {
         return Err(ApiError::new(ErrorCode::NotFound, "no such route"));
@@ -159,11 +162,16 @@ async fn json_error_bodies(
     // with the error's own `error_response`, which for ours is JSON.
     let response = next.call(request).await?.map_into_boxed_body();
     let status = response.status();
-    let is_json = response
+    // JSON bodies are ours already, and HTML ones are the web pages' own
+    // error pages, written for people.
+    let has_own_body = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .is_some_and(|value| {
+            let value = value.as_bytes();
+            value.starts_with(b"application/json") || value.starts_with(b"text/html")
+        });
+    if !(status.is_client_error() || status.is_server_error()) || has_own_body {
         return Ok(response);
     }
     let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
@@ -178,6 +186,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .wrap(from_fn(crate::web::session::apply_queued_cookies))
             .wrap(from_fn(json_error_bodies))
             .wrap(from_fn(metrics::record_request_metrics))
             .wrap(tracing_actix_web::TracingLogger::default())

@@ -23,6 +23,8 @@ pub struct AppState {
     pub login_limiter: Arc<LoginRateLimiter>,
     pub metrics: Arc<Metrics>,
     pub search: SearchEngine,
+    /// Whether the web pages' cookies carry `Secure`.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             login_limiter: Arc::new(LoginRateLimiter::new(login_limits)),
             metrics: Arc::new(Metrics::default()),
             search,
+            secure_cookies: true,
         }
     }
 

@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
 use crate::auth::password::hash_password;
-use crate::auth::sessions::{self, LoginFailure, SessionError};
+use crate::auth::sessions::{self, IssuedTokens, LoginFailure, SessionError};
 use crate::db::{organisations, startups, users};
 use crate::domain::account::{EmailAddress, OrganisationKind, Role};
 use crate::domain::text::bounded_text;
@@ -53,8 +53,17 @@ pub async fn register(
     http_request: HttpRequest,
     body: JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.0;
-    let client_ip = client_ip(&http_request);
+    let registered = register_startup(&state, client_ip(&http_request), body.0).await?;
+    Ok(HttpResponse::Created().json(registered))
+}
+
+/// Registers a start-up account with its company and logs it in (the API
+/// and the web pages both come here).
+pub async fn register_startup(
+    state: &AppState,
+    client_ip: String,
+    request: RegisterRequest,
+) -> Result<RegisteredResponse, ApiError> {
     let display_name = bounded_text("display_name", &request.display_name, 1, 200)?;
     let company_name = bounded_text("company_name", &request.company_name, 1, 200)?;
     let keys = state.token_keys.clone();
@@ -112,7 +121,7 @@ pub async fn register(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(registered))
+    Ok(registered)
 }
 
 /// Exchanges credentials for an access token and a refresh token.
@@ -136,9 +145,18 @@ pub async fn login(
     request: HttpRequest,
     body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let credentials = body.0;
+    let tokens = log_in_with_password(&state, client_ip(&request), body.0).await?;
+    Ok(HttpResponse::Ok().json(TokenResponse::from(tokens)))
+}
+
+/// Checks credentials, rate-limited per account and client address, and
+/// starts a session (the API and the web pages both come here).
+pub async fn log_in_with_password(
+    state: &AppState,
+    client_ip: String,
+    credentials: LoginRequest,
+) -> Result<IssuedTokens, ApiError> {
     let account = credentials.email.trim().to_lowercase();
-    let client_ip = client_ip(&request);
     // A refused attempt is not audited: the limiter is there to shed load,
     // and a row per refusal would let a flood fill the audit trail instead.
     if let Err(retry) = state
@@ -189,7 +207,7 @@ pub async fn login(
         Ok(tokens) => {
             state.login_limiter.record_success(&account);
             tracing::info!(user_id = %tokens.user_id, "login");
-            Ok(HttpResponse::Ok().json(TokenResponse::from(tokens)))
+            Ok(tokens)
         }
         Err(error) => {
             if matches!(error, SessionError::InvalidCredentials) {
@@ -203,7 +221,7 @@ pub async fn login(
 
 /// The client's address as the audit trail records it: the TCP peer, which
 /// behind a reverse proxy is the proxy (see docs/architecture.md).
-fn client_ip(request: &HttpRequest) -> String {
+pub fn client_ip(request: &HttpRequest) -> String {
     request
         .peer_addr()
         .map(|address| address.ip().to_string())

@@ -288,8 +288,20 @@ pub async fn get_challenge(
     caller: MaybeUser,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let challenge_id = path.into_inner();
-    let reader = caller.0.clone();
+    let view = read_challenge(&state, caller.0, path.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(view.version)))
+        .json(view))
+}
+
+/// Challenge `challenge_id` as `reader` may see it, its read audited when
+/// it is vetted (the API and the web pages both come here).
+pub async fn read_challenge(
+    state: &AppState,
+    reader: Viewer,
+    challenge_id: Uuid,
+) -> Result<ChallengeView, ApiError> {
+    let may_manage_reader = reader.clone();
     let (row, organisation_name) = state
         .with_connection(move |connection| {
             let (row, organisation_name) = find_visible(connection, &reader, challenge_id)?;
@@ -301,12 +313,8 @@ pub async fn get_challenge(
             Ok((row, organisation_name))
         })
         .await?;
-    Ok(challenge_response(
-        actix_web::http::StatusCode::OK,
-        &caller.0,
-        row,
-        organisation_name,
-    ))
+    let may_manage = may_manage_reader.can_edit_challenge(row.organisation_id);
+    Ok(ChallengeView::new(row, organisation_name, may_manage))
 }
 
 /// The audit event of `reader` reading the vetted challenge `challenge_id`,

@@ -182,7 +182,20 @@ pub async fn create_introduction(
     caller: AuthUser,
     body: JsonBody<NewIntroductionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.0;
+    let view = start_introduction(&state, caller.member, body.0).await?;
+    Ok(introduction_response(
+        actix_web::http::StatusCode::CREATED,
+        view,
+    ))
+}
+
+/// Starts an introduction as `member` (the API and the web pages both come
+/// here): who asks decides how it starts.
+pub async fn start_introduction(
+    state: &AppState,
+    member: Member,
+    request: NewIntroductionRequest,
+) -> Result<IntroductionView, ApiError> {
     // A blank message is no message.
     let message = request
         .message
@@ -194,7 +207,6 @@ pub async fn create_introduction(
         })
         .map(|message| bounded_text("message", message, 1, MAX_MESSAGE_CHARS))
         .transpose()?;
-    let member = caller.member.clone();
     let view = state
         .with_connection(move |connection| {
             let viewer = Viewer::Member(member.clone());
@@ -302,14 +314,11 @@ pub async fn create_introduction(
         })
         .await?;
     tracing::info!(introduction_id = %view.id, origin = %view.origin, "introduction started");
-    Ok(introduction_response(
-        actix_web::http::StatusCode::CREATED,
-        view,
-    ))
+    Ok(view)
 }
 
 /// Filters for the introduction list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct IntroductionListQuery {
@@ -356,14 +365,22 @@ pub async fn list_introductions(
     caller: AuthUser,
     query: QueryParams<IntroductionListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.0;
+    let listed = introductions_of(&state, caller.member, query.0).await?;
+    Ok(HttpResponse::Ok().json(listed))
+}
+
+/// The introductions `member` is a party to, filtered and paginated.
+pub async fn introductions_of(
+    state: &AppState,
+    member: Member,
+    query: IntroductionListQuery,
+) -> Result<Paginated<IntroductionView>, ApiError> {
     let page = PageQuery::checked(query.page, query.per_page)?;
     let filter = IntroductionFilter {
         states: parse_states(query.state.as_deref())?,
         challenge_id: query.challenge_id,
         startup_id: query.startup_id,
     };
-    let member = caller.member.clone();
     // Accounts without an organisation see nothing rather than everything.
     let nobody = Uuid::nil();
     let scope = match member.role {
@@ -387,7 +404,7 @@ pub async fn list_introductions(
             Ok((items, paged.total))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Paginated::new(items, page, total)))
+    Ok(Paginated::new(items, page, total))
 }
 
 /// One introduction, as the caller's side may see it.
@@ -448,10 +465,20 @@ pub async fn transition_introduction(
     if_match: IfMatch,
     body: JsonBody<TransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let request = body.0;
+    let view =
+        move_introduction(&state, caller.member, path.into_inner(), if_match, body.0).await?;
+    Ok(introduction_response(actix_web::http::StatusCode::OK, view))
+}
+
+/// Moves introduction `id` on as `member`, from the version `if_match` names.
+pub async fn move_introduction(
+    state: &AppState,
+    member: Member,
+    id: Uuid,
+    if_match: IfMatch,
+    request: TransitionRequest,
+) -> Result<IntroductionView, ApiError> {
     let transition = Transition::new(request.action, request.outcome, request.reason)?;
-    let member = caller.member.clone();
     let view = state
         .with_connection(move |connection| {
             let loaded = load_by_id(connection, &member, id)?;
@@ -489,7 +516,7 @@ pub async fn transition_introduction(
         })
         .await?;
     tracing::info!(introduction_id = %id, state = %view.state, "introduction moved");
-    Ok(introduction_response(actix_web::http::StatusCode::OK, view))
+    Ok(view)
 }
 
 /// Adds a note. It is private to the author's side unless `shared`.

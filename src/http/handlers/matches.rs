@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::challenges::parse_statuses;
 use super::search::{in_hit_order, load_challenge_views, load_startup_views};
 use crate::db::{challenges, startups};
-use crate::domain::access::{StartupAccess, Viewer};
+use crate::domain::access::{Member, StartupAccess, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::readiness::Trl;
@@ -48,7 +48,7 @@ fn checked_limit(limit: Option<i64>) -> Result<usize, ApiError> {
 }
 
 /// Filters for challenge matches.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ChallengeMatchQuery {
@@ -136,10 +136,20 @@ pub async fn matches_for_startup(
     path: web::Path<Uuid>,
     query: QueryParams<ChallengeMatchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let startup_id = path.into_inner();
-    let limit = checked_limit(query.0.limit)?;
-    let filters = query.0.filters()?;
-    let viewer = caller.viewer();
+    let matches = startup_matches(&state, caller.viewer(), path.into_inner(), &query.0).await?;
+    Ok(HttpResponse::Ok().json(matches))
+}
+
+/// The challenges that fit start-up `startup_id`, best first, among those
+/// `viewer` may see (the API and the web pages both come here).
+pub async fn startup_matches(
+    state: &AppState,
+    viewer: Viewer,
+    startup_id: Uuid,
+    query: &ChallengeMatchQuery,
+) -> Result<ChallengeMatches, ApiError> {
+    let limit = checked_limit(query.limit)?;
+    let filters = query.filters()?;
     let row = state
         .with_connection(move |connection| {
             startups::find(connection, startup_id)
@@ -159,8 +169,8 @@ pub async fn matches_for_startup(
                 .map_err(|error| ApiError::internal(format!("matching failed: {error:#}")))
         })
         .await?;
-    let items = challenge_matches(&state, &viewer, ranked).await?;
-    Ok(HttpResponse::Ok().json(ChallengeMatches { items }))
+    let items = challenge_matches(state, &viewer, ranked).await?;
+    Ok(ChallengeMatches { items })
 }
 
 /// Which start-ups a challenge's matches may come from.
@@ -175,7 +185,7 @@ pub enum MatchScope {
 }
 
 /// Filters for start-up matches.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct StartupMatchQuery {
@@ -223,10 +233,20 @@ pub async fn matches_for_challenge(
     path: web::Path<Uuid>,
     query: QueryParams<StartupMatchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let challenge_id = path.into_inner();
-    let query = query.0;
+    let matches = challenge_candidates(&state, &caller.member, path.into_inner(), query.0).await?;
+    Ok(HttpResponse::Ok().json(matches))
+}
+
+/// The start-ups that could solve challenge `challenge_id`, best first, as
+/// `member` may see them (the API and the web pages both come here).
+pub async fn challenge_candidates(
+    state: &AppState,
+    member: &Member,
+    challenge_id: Uuid,
+    query: StartupMatchQuery,
+) -> Result<StartupMatches, ApiError> {
     let limit = checked_limit(query.limit)?;
-    let viewer = caller.viewer();
+    let viewer = Viewer::Member(member.clone());
     let row = state
         .with_connection(move |connection| {
             challenges::find(connection, challenge_id)
@@ -237,7 +257,6 @@ pub async fn matches_for_challenge(
     if !viewer.can_see_challenge(row.exposure()) {
         return Err(ApiError::not_found("challenge"));
     }
-    let member = &caller.member;
     let within_provinces = match member.role {
         Role::Admin => None,
         Role::Procurement if member.belongs_to(row.organisation_id) => None,
@@ -267,7 +286,7 @@ pub async fn matches_for_challenge(
         })
         .await?;
     let ids = ranked.iter().map(|entry| entry.id).collect();
-    let views = load_startup_views(&state, &viewer, ids).await?;
+    let views = load_startup_views(state, &viewer, ids).await?;
     let ranked = ranked
         .into_iter()
         .map(|entry| (entry.id, entry.explanation));
@@ -275,7 +294,7 @@ pub async fn matches_for_challenge(
         startup,
         explanation,
     });
-    Ok(HttpResponse::Ok().json(StartupMatches { items }))
+    Ok(StartupMatches { items })
 }
 
 /// A profile being written, not saved yet.
@@ -327,8 +346,19 @@ pub async fn preview_matches(
     query: QueryParams<PreviewLimit>,
     body: JsonBody<MatchPreviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = checked_limit(query.0.limit)?;
-    let draft = body.0;
+    let preview = preview_of_draft(&state, caller.viewer(), query.0.limit, body.0).await?;
+    Ok(HttpResponse::Ok().json(preview))
+}
+
+/// What the profile `draft` would match for `viewer`, with the codes its
+/// text suggests (the API and the live preview of the web form come here).
+pub async fn preview_of_draft(
+    state: &AppState,
+    viewer: Viewer,
+    limit: Option<i64>,
+    draft: MatchPreviewRequest,
+) -> Result<MatchPreview, ApiError> {
+    let limit = checked_limit(limit)?;
     let description = bounded_text("description", &draft.description, 1, 100_000)?;
     let draft_keywords = keywords("keywords", &draft.keywords)?;
     let technologies = unique(&draft.technologies);
@@ -355,7 +385,6 @@ pub async fn preview_matches(
         trl: draft.trl,
         created_at: Utc::now(),
     };
-    let viewer = caller.viewer();
     let search_viewer = viewer.clone();
     let filters = ChallengeFilters {
         statuses: vec![ChallengeStatus::Open, ChallengeStatus::Published],
@@ -368,11 +397,11 @@ pub async fn preview_matches(
                 .map_err(|error| ApiError::internal(format!("matching failed: {error:#}")))
         })
         .await?;
-    let items = challenge_matches(&state, &viewer, ranked).await?;
-    Ok(HttpResponse::Ok().json(MatchPreview {
+    let items = challenge_matches(state, &viewer, ranked).await?;
+    Ok(MatchPreview {
         suggested_technologies,
         items,
-    }))
+    })
 }
 
 /// The number of preview results.

@@ -14,7 +14,7 @@ use crate::db::challenges::{self, ChallengeRow};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::questions::{self, QuestionRow};
 use crate::db::startups;
-use crate::domain::access::Viewer;
+use crate::domain::access::{Member, Viewer};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
 use crate::domain::text::bounded_text;
@@ -127,8 +127,17 @@ pub async fn list_questions(
     caller: MaybeUser,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.0;
-    let challenge = visible_challenge(&state, &viewer, path.into_inner()).await?;
+    let list = questions_of(&state, caller.0, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// The Q&A of a challenge as `viewer` may read it (API and web pages).
+pub async fn questions_of(
+    state: &AppState,
+    viewer: Viewer,
+    challenge_id: Uuid,
+) -> Result<QuestionList, ApiError> {
+    let challenge = visible_challenge(state, &viewer, challenge_id).await?;
     let member = viewer.member().cloned();
     let everything = member
         .as_ref()
@@ -145,13 +154,13 @@ pub async fn list_questions(
             )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(QuestionList {
+    Ok(QuestionList {
         items: rows
             .into_iter()
             .map(|row| QuestionView::new(row, asker))
             .collect(),
         open_for_questions: open_for_questions(&challenge, Utc::now()),
-    }))
+    })
 }
 
 /// Asks a question. Anyone logged in who may see the challenge, while it is
@@ -176,9 +185,21 @@ pub async fn ask_question(
     path: web::Path<Uuid>,
     body: JsonBody<NewQuestionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let text = bounded_text("question", &body.0.question, 1, MAX_QUESTION_CHARS)?;
-    let challenge = visible_challenge(&state, &caller.viewer(), path.into_inner()).await?;
-    if caller.member.belongs_to(challenge.organisation_id) {
+    let question = ask(&state, &caller.member, path.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(question))
+}
+
+/// `member` asks a question on challenge `challenge_id` (API and web pages).
+pub async fn ask(
+    state: &AppState,
+    member: &Member,
+    challenge_id: Uuid,
+    request: NewQuestionRequest,
+) -> Result<QuestionView, ApiError> {
+    let text = bounded_text("question", &request.question, 1, MAX_QUESTION_CHARS)?;
+    let viewer = Viewer::Member(member.clone());
+    let challenge = visible_challenge(state, &viewer, challenge_id).await?;
+    if member.belongs_to(challenge.organisation_id) {
         return Err(ApiError::forbidden(
             "the owning organisation answers questions; it does not ask them",
         ));
@@ -189,14 +210,14 @@ pub async fn ask_question(
             "questions are taken while the challenge is in pre-release or open, until its deadline",
         ));
     }
-    let asker = caller.member.user_id;
+    let asker = member.user_id;
     let challenge_id = challenge.id;
     let row = state
         .with_connection(move |connection| {
             Ok(questions::insert(connection, challenge_id, asker, &text)?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(QuestionView::new(row, Some(asker))))
+    Ok(QuestionView::new(row, Some(asker)))
 }
 
 /// Tells the challenge's watchers that a question was answered: everyone
@@ -269,15 +290,27 @@ pub async fn answer_question(
     body: JsonBody<AnswerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (challenge_id, question_id) = path.into_inner();
-    let text = bounded_text("answer", &body.0.answer, 1, MAX_ANSWER_CHARS)?;
-    let viewer = caller.viewer();
-    let challenge = visible_challenge(&state, &viewer, challenge_id).await?;
+    let answered = answer(&state, &caller.member, challenge_id, question_id, body.0).await?;
+    Ok(HttpResponse::Ok().json(answered))
+}
+
+/// `member` answers (or corrects the answer to) a question (API and web pages).
+pub async fn answer(
+    state: &AppState,
+    member: &Member,
+    challenge_id: Uuid,
+    question_id: Uuid,
+    request: AnswerRequest,
+) -> Result<QuestionView, ApiError> {
+    let text = bounded_text("answer", &request.answer, 1, MAX_ANSWER_CHARS)?;
+    let viewer = Viewer::Member(member.clone());
+    let challenge = visible_challenge(state, &viewer, challenge_id).await?;
     if !viewer.can_edit_challenge(challenge.organisation_id) {
         return Err(ApiError::forbidden(
             "only the owning organisation answers questions on its challenge",
         ));
     }
-    let answerer = caller.member.user_id;
+    let answerer = member.user_id;
     let row = state
         .with_connection(move |connection| {
             use diesel::Connection;
@@ -291,5 +324,5 @@ pub async fn answer_question(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(QuestionView::new(row, Some(answerer))))
+    Ok(QuestionView::new(row, Some(answerer)))
 }

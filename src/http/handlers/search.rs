@@ -110,7 +110,7 @@ impl ChallengeSearchQuery {
 }
 
 /// Search parameters for challenges.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ChallengeSearchQuery {
@@ -174,9 +174,18 @@ pub async fn search_challenges(
     caller: MaybeUser,
     query: QueryParams<ChallengeSearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.0;
+    let results = find_challenges(&state, caller.0, &query.0).await?;
+    Ok(HttpResponse::Ok().json(results))
+}
+
+/// A page of the challenges `viewer` may see that `query` finds, with facet
+/// counts (the API and the web pages both come here).
+pub async fn find_challenges(
+    state: &AppState,
+    viewer: Viewer,
+    query: &ChallengeSearchQuery,
+) -> Result<ChallengeSearchResults, ApiError> {
     let (page, parsed, filters) = query.checked()?;
-    let viewer = caller.0;
     let sort = SearchSort::from(query.sort.unwrap_or_default());
     let search_viewer = viewer.clone();
     let hits = state
@@ -194,18 +203,18 @@ pub async fn search_challenges(
         })
         .await?;
     let ids: Vec<Uuid> = hits.hits.iter().map(|(id, _)| *id).collect();
-    let views = load_challenge_views(&state, &viewer, ids).await?;
+    let views = load_challenge_views(state, &viewer, ids).await?;
     let items = in_hit_order(hits.hits, views, |challenge, score| ChallengeHit {
         challenge,
         score,
     });
-    Ok(HttpResponse::Ok().json(ChallengeSearchResults {
+    Ok(ChallengeSearchResults {
         items,
         page: page.number,
         per_page: page.size,
         total: hits.total as i64,
         facets: hits.facets,
-    }))
+    })
 }
 
 /// Pairs each hit, in the index's order, with its view; a hit whose view

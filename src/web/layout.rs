@@ -1,0 +1,375 @@
+//! The frame of every page and the small pieces that forms share: labelled
+//! fields with their error beside them, the CSRF field, flash messages.
+
+use chrono::{DateTime, Utc};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::context::{PageContext, CSRF_FIELD};
+use super::text::ENGLISH;
+use crate::domain::account::Role;
+use crate::domain::region::Province;
+use crate::domain::taxonomy::Technology;
+use crate::http::error::ApiError;
+
+/// The document around `content`, with a navigation that fits the visitor.
+pub fn page(context: &PageContext, title: &str, content: Markup) -> Markup {
+    let text = &context.text.common;
+    let role = context.user.as_ref().map(|user| user.member.role);
+    let links: Vec<(&str, &str)> = match role {
+        None => vec![("/challenges", text.nav_challenges)],
+        Some(Role::Startup) => vec![
+            ("/challenges", text.nav_challenges),
+            ("/matches", text.nav_matches),
+            ("/profile", text.nav_profile),
+            ("/introductions", text.nav_introductions),
+            ("/saved-searches", text.nav_saved_searches),
+            ("/notifications", text.nav_notifications),
+        ],
+        Some(Role::Procurement) => vec![
+            ("/challenges", text.nav_challenges),
+            ("/my/challenges", text.nav_my_challenges),
+            ("/my/challenges/new", text.nav_post_challenge),
+            ("/introductions", text.nav_introductions),
+            ("/notifications", text.nav_notifications),
+        ],
+        Some(Role::RomOfficer) => vec![
+            ("/dashboard", text.nav_dashboard),
+            ("/region/startups", text.nav_region_startups),
+            ("/challenges", text.nav_challenges),
+            ("/introductions", text.nav_introductions),
+            ("/notifications", text.nav_notifications),
+        ],
+        Some(Role::Admin) => vec![
+            ("/dashboard", text.nav_dashboard),
+            ("/admin/users", text.nav_users),
+            ("/admin/audit", text.nav_audit),
+            ("/challenges", text.nav_challenges),
+            ("/introductions", text.nav_introductions),
+        ],
+    };
+    let current = context.request.path();
+    let body = html! {
+        header.site-header {
+            a.brand href="/" { (text.site_name) }
+            nav aria-label=(text.main_navigation) {
+                ul {
+                    @for (href, label) in &links {
+                        @let is_current = current == *href
+                            || (*href != "/" && current.starts_with(&format!("{href}/")));
+                        li { a href=(href) aria-current=[is_current.then_some("page")] { (label) } }
+                    }
+                }
+            }
+            div.account {
+                @if context.user.is_some() {
+                    form method="post" action="/logout" {
+                        (csrf_field(context))
+                        button.link type="submit" { (text.log_out) }
+                    }
+                } @else {
+                    a href="/login" { (text.log_in) }
+                    " "
+                    a.button href="/register" { (text.register) }
+                }
+            }
+        }
+        main id="content" { (content) }
+    };
+    document(title, body)
+}
+
+/// A page without navigation, for errors rendered where no visitor is known.
+pub fn bare_page(title: &str, content: Markup) -> Markup {
+    let body = html! {
+        header.site-header { a.brand href="/" { (ENGLISH.common.site_name) } }
+        main id="content" { (content) }
+    };
+    document(title, body)
+}
+
+fn document(title: &str, body: Markup) -> Markup {
+    let text = &ENGLISH.common;
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (text.site_name) }
+                link rel="stylesheet" href=(super::assets::STYLESHEET_PATH);
+                script src=(super::assets::SCRIPT_PATH) defer {}
+            }
+            body {
+                a.skip-link href="#content" { (text.skip_to_content) }
+                (body)
+                footer.site-footer { p { (text.footer) } }
+            }
+        }
+    }
+}
+
+/// The hidden field that proves a form came from our own page.
+pub fn csrf_field(context: &PageContext) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(context.csrf_token); }
+}
+
+/// A message at the top of a page, announced to screen readers.
+pub fn flash(message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(message) = message {
+            p.flash role="status" { (message) }
+        }
+    }
+}
+
+/// The error of a form submission, split into the field it names (shown
+/// beside that field) and the rest (shown above the form).
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    field: Option<String>,
+    message: Option<String>,
+}
+
+impl FormErrors {
+    /// No errors.
+    pub fn none() -> Self {
+        FormErrors::default()
+    }
+
+    /// The errors of `error`; `fields` are the names the form has inputs for.
+    pub fn from_api(error: &ApiError, fields: &[&str]) -> Self {
+        let message = super::error::sentence(&error.message);
+        match &error.field {
+            Some(field) if fields.contains(&field.as_str()) => FormErrors {
+                field: Some(field.clone()),
+                message: Some(message),
+            },
+            _ => FormErrors {
+                field: None,
+                message: Some(message),
+            },
+        }
+    }
+
+    /// The message to show beside `field`.
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        match (&self.field, &self.message) {
+            (Some(name), Some(message)) if name == field => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The message that belongs to no field of the form.
+    pub fn general(&self) -> Option<&str> {
+        match (&self.field, &self.message) {
+            (None, Some(message)) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// Whether there is anything to show.
+    pub fn any(&self) -> bool {
+        self.message.is_some()
+    }
+}
+
+/// The summary above a form that failed: the general error, or a pointer
+/// to the fields marked below.
+pub fn form_error_summary(errors: &FormErrors) -> Markup {
+    html! {
+        @if errors.any() {
+            div.error-summary role="alert" {
+                @match errors.general() {
+                    Some(message) => p { (message) },
+                    None => p { (ENGLISH.common.form_has_errors) },
+                }
+            }
+        }
+    }
+}
+
+/// A labelled field: its label, the control, a hint and the error beside it.
+/// The control must carry `id=name` and `aria-describedby=described_by(name)`.
+pub fn field(
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    errors: &FormErrors,
+    control: Markup,
+) -> Markup {
+    let error = errors.for_field(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(hint) = hint {
+                p.hint id=(format!("hint-{name}")) { (hint) }
+            }
+            (control)
+            p.field-error id=(format!("error-{name}")) data-error-for=(name) aria-live="polite" {
+                @if let Some(error) = error { (error) }
+            }
+        }
+    }
+}
+
+/// The ids a control of field `name` is described by: its hint and its error.
+pub fn described_by(name: &str) -> String {
+    format!("hint-{name} error-{name}")
+}
+
+/// A one-line text input inside [`field`].
+pub fn text_input(
+    name: &str,
+    label: &str,
+    value: &str,
+    hint: Option<&str>,
+    errors: &FormErrors,
+    input_type: &str,
+) -> Markup {
+    let invalid = errors.for_field(name).is_some();
+    field(
+        name,
+        label,
+        hint,
+        errors,
+        html! {
+            input type=(input_type) id=(name) name=(name) value=(value)
+                aria-describedby=(described_by(name))
+                aria-invalid=[invalid.then_some("true")];
+        },
+    )
+}
+
+/// A multi-line text input inside [`field`].
+pub fn text_area(
+    name: &str,
+    label: &str,
+    value: &str,
+    hint: Option<&str>,
+    errors: &FormErrors,
+    rows: u8,
+) -> Markup {
+    let invalid = errors.for_field(name).is_some();
+    field(
+        name,
+        label,
+        hint,
+        errors,
+        html! {
+            textarea id=(name) name=(name) rows=(rows)
+                aria-describedby=(described_by(name))
+                aria-invalid=[invalid.then_some("true")] { (value) }
+        },
+    )
+}
+
+/// Checkboxes for technology codes, `chosen` ticked and `suggested` marked.
+pub fn technology_checkboxes(
+    name: &str,
+    legend: &str,
+    chosen: &[Technology],
+    suggested: &[Technology],
+    errors: &FormErrors,
+) -> Markup {
+    let error = errors.for_field(name);
+    html! {
+        fieldset.field.technologies.has-error[error.is_some()] id=(name) {
+            legend { (legend) }
+            div.checkbox-grid {
+                @for technology in Technology::ALL {
+                    @let id = format!("{name}-{}", technology.as_str());
+                    @let is_suggested = suggested.contains(technology);
+                    label for=(id) .suggested[is_suggested] {
+                        input type="checkbox" id=(id) name=(name) value=(technology.as_str())
+                            checked[chosen.contains(technology)];
+                        " " (technology.label_en())
+                        @if is_suggested { " " span.badge { "suggested" } }
+                    }
+                }
+            }
+            p.field-error id=(format!("error-{name}")) data-error-for=(name) aria-live="polite" {
+                @if let Some(error) = error { (error) }
+            }
+        }
+    }
+}
+
+/// A `<select>` of provinces with an "any" choice first.
+pub fn province_options(selected: Option<Province>, empty_label: &str) -> Markup {
+    html! {
+        option value="" selected[selected.is_none()] { (empty_label) }
+        @for province in Province::ALL {
+            option value=(province.as_str()) selected[selected == Some(*province)] { (province.name()) }
+        }
+    }
+}
+
+/// A `<select>` of technologies with an "any" choice first.
+pub fn technology_options(selected: Option<Technology>, empty_label: &str) -> Markup {
+    html! {
+        option value="" selected[selected.is_none()] { (empty_label) }
+        @for technology in Technology::ALL {
+            option value=(technology.as_str()) selected[selected == Some(*technology)] { (technology.label_en()) }
+        }
+    }
+}
+
+/// A date for people: `3 March 2027`.
+pub fn human_date(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y").to_string()
+}
+
+/// The deadline line of a challenge: its date and how far off it is.
+pub fn deadline_text(closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    let text = &ENGLISH.common;
+    match closes_at {
+        None => text.rolling_call.to_owned(),
+        Some(at) => {
+            let days = (at - now).num_days();
+            if at <= now {
+                human_date(at)
+            } else if days < 1 {
+                format!("{} ({})", human_date(at), text.closes_today)
+            } else {
+                format!("{} ({days} {})", human_date(at), text.days_left)
+            }
+        }
+    }
+}
+
+/// `text` with every occurrence of `terms` (whole words, any case) marked,
+/// so a reader sees what the ranking matched on.
+pub fn highlighted(text: &str, terms: &[String]) -> Markup {
+    let lowered: Vec<String> = terms.iter().map(|term| term.to_lowercase()).collect();
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        let lower = word.to_lowercase();
+        let hit = lowered.iter().any(|term| {
+            !term.is_empty()
+                && (lower == *term || (term.len() >= 4 && lower.starts_with(term.as_str())))
+        });
+        let escaped = maud::html! { (word) }.into_string();
+        if hit {
+            out.push_str("<mark>");
+            out.push_str(&escaped);
+            out.push_str("</mark>");
+        } else {
+            out.push_str(&escaped);
+        }
+        word.clear();
+    };
+    for character in text.chars() {
+        if character.is_alphanumeric() {
+            word.push(character);
+        } else {
+            flush(&mut word, &mut out);
+            out.push_str(&maud::html! { (character) }.into_string());
+        }
+    }
+    flush(&mut word, &mut out);
+    PreEscaped(out)
+}

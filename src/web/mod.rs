@@ -1,0 +1,46 @@
+//! The web front end: server-rendered pages (maud) for start-ups,
+//! procurement officers, ROM officers and admins, served by the same binary
+//! as the API. Pages call the same operations as the API handlers
+//! (`crate::http::handlers::*`), never the HTTP API itself.
+//!
+//! - `context`: who is signed in (session cookies) and the CSRF token;
+//! - `session`: the cookies, holding the API's own access and refresh tokens;
+//! - `layout`: the frame of every page and the form pieces;
+//! - `text`: every user-facing string;
+//! - `pages`: one file per area of the site.
+
+pub mod assets;
+pub mod context;
+pub mod error;
+pub mod form;
+pub mod layout;
+pub mod pages;
+pub mod session;
+pub mod text;
+
+use actix_web::web;
+
+/// Registers every page and the assets.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(assets::stylesheet)
+        .service(assets::script)
+        .configure(pages::routes);
+}
+
+/// Whether `request` is a browser asking for a page (not an API client), so
+/// that a miss is answered with a page rather than JSON.
+pub fn wants_page(request: &actix_web::HttpRequest) -> bool {
+    let accepts_html = request
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    accepts_html && !request.path().starts_with(crate::http::openapi::API_PREFIX)
+}
+
+/// The "page not found" page.
+pub fn not_found_page() -> actix_web::HttpResponse {
+    use actix_web::ResponseError;
+    error::WebError::not_found().error_response()
+}

@@ -1,0 +1,214 @@
+//! Logging in, registering a start-up and logging out, with the same
+//! operations as the API's `/auth` endpoints.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::auth::sessions;
+use crate::domain::account::{EmailAddress, NewPassword};
+use crate::http::dto::account::{LoginRequest, RegisterRequest};
+use crate::http::error::{ApiError, ErrorCode};
+use crate::http::handlers::auth::{client_ip, log_in_with_password, register_startup};
+use crate::web::context::PageContext;
+use crate::web::error::{html_response, WebError};
+use crate::web::layout::{csrf_field, form_error_summary, page, text_input, FormErrors};
+
+/// Registers the account pages.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(
+            web::resource("/login")
+                .route(web::get().to(login_page))
+                .route(web::post().to(submit_login)),
+        )
+        .service(
+            web::resource("/register")
+                .route(web::get().to(register_page))
+                .route(web::post().to(submit_registration)),
+        )
+        .service(web::resource("/logout").route(web::post().to(submit_logout)));
+}
+
+/// Where to go after logging in: a local path only, so that a crafted link
+/// cannot send a user to another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// The login page's query.
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn login_form(context: &PageContext, email: &str, next: &str, errors: &FormErrors) -> Markup {
+    let text = &context.text.common;
+    let content = html! {
+        div.card.narrow {
+            h1 { (text.login_heading) }
+            (form_error_summary(errors))
+            form method="post" action="/login" {
+                (csrf_field(context))
+                input type="hidden" name="next" value=(next);
+                (text_input("email", text.email, email, None, errors, "email"))
+                (text_input("password", text.password, "", None, errors, "password"))
+                button type="submit" { (text.log_in) }
+            }
+            p { (text.no_account_yet) " " a href="/register" { (text.register) } }
+        }
+    };
+    page(context, text.login_heading, content)
+}
+
+async fn login_page(
+    context: PageContext,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, WebError> {
+    let next = safe_next(query.next.as_deref());
+    if context.user.is_some() {
+        return Ok(redirect(&next));
+    }
+    let page = login_form(&context, "", &next, &FormErrors::none());
+    Ok(html_response(StatusCode::OK, page))
+}
+
+async fn submit_login(context: PageContext, body: web::Bytes) -> Result<HttpResponse, WebError> {
+    let form = context.verified_form(&body)?;
+    let email = form.get("email").unwrap_or_default().to_owned();
+    let next = safe_next(form.get("next"));
+    let credentials = LoginRequest {
+        email: email.clone(),
+        password: form.get("password").unwrap_or_default().to_owned(),
+    };
+    let ip = client_ip(&context.request);
+    match log_in_with_password(&context.state, ip, credentials).await {
+        Ok(tokens) => {
+            context.start_session(&tokens.access_token, &tokens.refresh_token);
+            Ok(redirect(&next))
+        }
+        Err(error) => {
+            let message = match error.code {
+                ErrorCode::InvalidCredentials => context.text.common.login_failed.to_owned(),
+                ErrorCode::TooManyRequests => context.text.common.too_many_attempts.to_owned(),
+                ErrorCode::AccountDisabled => crate::web::error::sentence(&error.message),
+                _ => return Err(error.into()),
+            };
+            let errors = FormErrors::from_api(&ApiError::new(error.code, message), &[]);
+            let page = login_form(&context, &email, &next, &errors);
+            Ok(html_response(error.code.status(), page))
+        }
+    }
+}
+
+/// What the registration form holds.
+#[derive(Default)]
+struct RegistrationDraft {
+    email: String,
+    display_name: String,
+    company_name: String,
+}
+
+fn register_form(context: &PageContext, draft: &RegistrationDraft, errors: &FormErrors) -> Markup {
+    let text = &context.text.common;
+    let content = html! {
+        div.card.narrow {
+            h1 { (text.register_heading) }
+            p { (text.register_intro) }
+            (form_error_summary(errors))
+            form method="post" action="/register" novalidate {
+                (csrf_field(context))
+                (text_input("display_name", text.your_name, &draft.display_name, None, errors, "text"))
+                (text_input("company_name", text.company_name, &draft.company_name, None, errors, "text"))
+                (text_input("email", text.email, &draft.email, None, errors, "email"))
+                (text_input("password", text.password, "", Some(text.password_hint), errors, "password"))
+                button type="submit" { (text.register) }
+            }
+            p { (text.have_account) " " a href="/login" { (text.log_in) } }
+        }
+    };
+    page(context, text.register_heading, content)
+}
+
+async fn register_page(context: PageContext) -> Result<HttpResponse, WebError> {
+    let page = register_form(&context, &RegistrationDraft::default(), &FormErrors::none());
+    Ok(html_response(StatusCode::OK, page))
+}
+
+/// The registration request of a form, or the error of its first bad field.
+fn registration_request(
+    draft: &RegistrationDraft,
+    password: &str,
+) -> Result<RegisterRequest, ApiError> {
+    let email = EmailAddress::try_from(draft.email.trim().to_owned())
+        .map_err(|error| ApiError::invalid("email", error.to_string()))?;
+    let password = NewPassword::try_from(password.to_owned())
+        .map_err(|error| ApiError::invalid("password", error.to_string()))?;
+    Ok(RegisterRequest {
+        email,
+        password,
+        display_name: draft.display_name.clone(),
+        company_name: draft.company_name.clone(),
+    })
+}
+
+async fn submit_registration(
+    context: PageContext,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let form = context.verified_form(&body)?;
+    let draft = RegistrationDraft {
+        email: form.get("email").unwrap_or_default().to_owned(),
+        display_name: form.get("display_name").unwrap_or_default().to_owned(),
+        company_name: form.get("company_name").unwrap_or_default().to_owned(),
+    };
+    let fields = ["email", "password", "display_name", "company_name"];
+    let outcome = match registration_request(&draft, form.get("password").unwrap_or_default()) {
+        Ok(request) => {
+            let ip = client_ip(&context.request);
+            register_startup(&context.state, ip, request).await
+        }
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(registered) => {
+            let tokens = &registered.tokens;
+            context.start_session(&tokens.access_token, &tokens.refresh_token);
+            Ok(redirect("/profile"))
+        }
+        Err(error) if error.code.status().is_client_error() => {
+            let errors = FormErrors::from_api(&error, &fields);
+            let page = register_form(&context, &draft, &errors);
+            Ok(html_response(error.code.status(), page))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn submit_logout(context: PageContext, body: web::Bytes) -> Result<HttpResponse, WebError> {
+    context.verified_form(&body)?;
+    if let Some(user) = &context.user {
+        let session_id = user.session_id;
+        context
+            .state
+            .with_connection(move |connection| {
+                Ok(sessions::log_out(connection, session_id, Utc::now())?)
+            })
+            .await?;
+    }
+    context.end_session();
+    Ok(redirect("/"))
+}

@@ -1,0 +1,25 @@
+//! The pages, one file per area of the site.
+
+pub mod account;
+pub mod admin;
+pub mod introductions;
+pub mod notifications;
+pub mod procurement;
+pub mod public;
+pub mod rom;
+pub mod startup;
+
+use actix_web::web;
+
+/// Registers the pages of every area.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .configure(public::routes)
+        .configure(account::routes)
+        .configure(startup::routes)
+        .configure(introductions::routes)
+        .configure(notifications::routes)
+        .configure(procurement::routes)
+        .configure(rom::routes)
+        .configure(admin::routes);
+}

@@ -1,0 +1,111 @@
+//! Browser sessions in cookies, with the same token machinery as the API.
+//!
+//! Logging in through a page starts the same kind of session as
+//! `POST /api/v1/auth/login`: a short-lived access token (JWT) and a
+//! rotating refresh token. The browser keeps both in HttpOnly, SameSite
+//! cookies, so page scripts never read them. When the access token has
+//! expired, the next page request spends the refresh token for a new pair.
+//!
+//! Extractors cannot set response headers, so they queue cookie changes in
+//! the request's extensions and [`apply_queued_cookies`] (a middleware)
+//! writes them onto the response.
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpRequest};
+
+/// The access token.
+pub const SESSION_COOKIE: &str = "defmatch_session";
+/// The refresh token; sent only with same-site requests.
+pub const REFRESH_COOKIE: &str = "defmatch_refresh";
+/// The CSRF token that every state-changing form repeats.
+pub const CSRF_COOKIE: &str = "defmatch_csrf";
+
+/// Cookie changes that extractors and handlers queue for the response.
+#[derive(Default)]
+pub struct QueuedCookies(pub Vec<Cookie<'static>>);
+
+/// Queues `cookie` to be set on the response to `request`.
+pub fn queue_cookie(request: &HttpRequest, cookie: Cookie<'static>) {
+    let mut extensions = request.extensions_mut();
+    match extensions.get_mut::<QueuedCookies>() {
+        Some(queued) => queued.0.push(cookie),
+        None => {
+            extensions.insert(QueuedCookies(vec![cookie]));
+        }
+    }
+}
+
+/// A cookie with the attributes every defmatch cookie shares.
+fn cookie(name: &'static str, value: String, secure: bool, same_site: SameSite) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(same_site)
+        .finish()
+}
+
+/// The cookies of a fresh session. They live as long as the session; the
+/// token inside says when the access part expires.
+pub fn session_cookies(
+    access_token: &str,
+    refresh_token: &str,
+    session_ttl: chrono::Duration,
+    secure: bool,
+) -> [Cookie<'static>; 2] {
+    let max_age = time::Duration::seconds(session_ttl.num_seconds());
+    // Lax, so that a link from an alert e-mail opens the page logged in;
+    // the CSRF token, not SameSite, guards the forms.
+    let mut access = cookie(
+        SESSION_COOKIE,
+        access_token.to_owned(),
+        secure,
+        SameSite::Lax,
+    );
+    access.set_max_age(max_age);
+    let mut refresh = cookie(
+        REFRESH_COOKIE,
+        refresh_token.to_owned(),
+        secure,
+        SameSite::Strict,
+    );
+    refresh.set_max_age(max_age);
+    [access, refresh]
+}
+
+/// Cookies that delete the session cookies.
+pub fn cleared_session_cookies(secure: bool) -> [Cookie<'static>; 2] {
+    [SESSION_COOKIE, REFRESH_COOKIE].map(|name| {
+        let mut gone = cookie(name, String::new(), secure, SameSite::Lax);
+        gone.make_removal();
+        gone
+    })
+}
+
+/// The CSRF cookie. Strict: no other site can make the browser send it.
+pub fn csrf_cookie(token: String, secure: bool) -> Cookie<'static> {
+    cookie(CSRF_COOKIE, token, secure, SameSite::Strict)
+}
+
+/// Writes the cookies queued during the request onto the response.
+pub async fn apply_queued_cookies(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let mut response = next.call(request).await?;
+    let queued = response
+        .request()
+        .extensions_mut()
+        .remove::<QueuedCookies>()
+        .unwrap_or_default();
+    for cookie in queued.0 {
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
+}
