@@ -12,6 +12,7 @@
 pub mod assets;
 pub mod context;
 pub mod error;
+pub mod explanation;
 pub mod form;
 pub mod layout;
 pub mod pages;
