@@ -162,6 +162,29 @@ async fn session_user(state: &web::Data<AppState>, request: &HttpRequest) -> Opt
     Some(user)
 }
 
+/// Where to come back to after logging in: this page for a GET, and for a
+/// form post the page the form was on (a POST path cannot be revisited).
+fn return_path(request: &HttpRequest) -> String {
+    if request.method() == actix_web::http::Method::GET {
+        return match request.query_string() {
+            "" => request.path().to_owned(),
+            query => format!("{}?{query}", request.path()),
+        };
+    }
+    let host = request.connection_info().host().to_owned();
+    request
+        .headers()
+        .get(actix_web::http::header::REFERER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|referer| referer.split_once("://").map(|(_, rest)| rest.to_owned()))
+        .and_then(|rest| {
+            rest.strip_prefix(host.as_str())
+                .filter(|path| path.starts_with('/'))
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "/".to_owned())
+}
+
 fn forget_session(state: &AppState, request: &HttpRequest) {
     for cookie in cleared_session_cookies(state.secure_cookies) {
         queue_cookie(request, cookie);
@@ -188,10 +211,7 @@ impl FromRequest for PageContext {
                     token
                 }
             };
-            let here = match request.query_string() {
-                "" => request.path().to_owned(),
-                query => format!("{}?{query}", request.path()),
-            };
+            let here = return_path(&request);
             Ok(PageContext {
                 state,
                 user,

@@ -5,6 +5,9 @@
 
 use maud::{html, Markup};
 
+use super::text::common::CommonText;
+use super::text::ENGLISH;
+use crate::domain::region::RegionRelation;
 use crate::search::ranking::MatchExplanation;
 
 /// Width of a part in the bar, as a percentage of the whole score.
@@ -16,48 +19,53 @@ fn share(part: f32, score: f32) -> f32 {
     }
 }
 
-/// A readable name for a region relation code.
-fn region_phrase(explanation: &MatchExplanation) -> &'static str {
-    use crate::domain::region::RegionRelation;
+/// The region relation in words.
+fn region_phrase(text: &CommonText, explanation: &MatchExplanation) -> &'static str {
     if explanation.region.national {
-        return "national challenge: every province fits";
+        return text.region_national;
     }
     match explanation.region.relation {
-        Some(RegionRelation::SameProvince) => "same province",
-        Some(RegionRelation::SameRomArea) => "same ROM area",
-        Some(RegionRelation::SameLandsdeel) => "same part of the country (landsdeel)",
-        Some(RegionRelation::ElsewhereInNetherlands) => "elsewhere in the Netherlands",
-        Some(RegionRelation::Abroad) => "abroad",
-        None => "unknown location",
+        Some(RegionRelation::SameProvince) => text.region_same_province,
+        Some(RegionRelation::SameRomArea) => text.region_same_rom_area,
+        Some(RegionRelation::SameLandsdeel) => text.region_same_landsdeel,
+        Some(RegionRelation::ElsewhereInNetherlands) => text.region_elsewhere,
+        Some(RegionRelation::Abroad) => text.region_abroad,
+        None => text.region_unknown,
     }
 }
 
 /// The breakdown of one match. `id` makes the element ids unique on a page.
 pub fn explanation_breakdown(id: &str, explanation: &MatchExplanation) -> Markup {
+    let text = &ENGLISH.common;
     let parts = &explanation.parts;
     let score = explanation.score;
     let rows = [
-        ("text", "Text", parts.text),
-        ("technology", "Technology overlap", parts.technology),
-        ("region", "Region", parts.region),
-        ("trl", "TRL fit", parts.trl),
+        ("text", text.part_text, parts.text),
+        ("technology", text.part_technology, parts.technology),
+        ("region", text.part_region, parts.region),
+        ("trl", text.part_trl, parts.trl),
     ];
     let trl = match explanation.trl_in_range {
-        Some(true) => "in the wanted range",
-        Some(false) => "outside the wanted range",
-        None => "not given",
+        Some(true) => text.trl_in_range,
+        Some(false) => text.trl_out_of_range,
+        None => text.trl_unknown,
     };
+    let spoken = rows
+        .iter()
+        .map(|(_, label, value)| format!("{label} {value:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     html! {
         div.explanation id=(format!("explanation-{id}")) {
-            p {
-                strong { "Score " (format!("{score:.2}")) }
+            p.score-sum {
+                strong { (text.score) " " (format!("{score:.2}")) }
                 " = "
-                @for (index, (_, label, value)) in rows.iter().enumerate() {
+                @for (index, (class, label, value)) in rows.iter().enumerate() {
                     @if index > 0 { " + " }
-                    (label) " " (format!("{value:.2}"))
+                    span class=(format!("score-part-{class}")) { (label) " " (format!("{value:.2}")) }
                 }
             }
-            div.score-bar role="img" aria-label=(format!("Score {score:.2}: text {:.2}, technology {:.2}, region {:.2}, TRL {:.2}", parts.text, parts.technology, parts.region, parts.trl)) {
+            div.score-bar role="img" aria-label=(format!("{} {score:.2}: {spoken}", text.score)) {
                 @for (class, _, value) in &rows {
                     span class=(format!("part-{class}")) style=(format!("width: {:.1}%", share(*value, score))) {}
                 }
@@ -69,19 +77,19 @@ pub fn explanation_breakdown(id: &str, explanation: &MatchExplanation) -> Markup
             }
             dl.explanation-facts {
                 @if !explanation.matched_terms.query_to_result.is_empty() {
-                    dt { "Matched terms" }
+                    dt { (text.matched_terms) }
                     dd { ul.tags { @for term in &explanation.matched_terms.query_to_result { li { (term) } } } }
                 }
                 @if !explanation.matched_terms.result_to_query.is_empty() {
-                    dt { "Matched the other way" }
+                    dt { (text.matched_other_way) }
                     dd { ul.tags { @for term in &explanation.matched_terms.result_to_query { li { (term) } } } }
                 }
                 @if !explanation.shared_technologies.is_empty() {
-                    dt { "Shared technologies" }
+                    dt { (text.shared_technologies) }
                     dd { ul.tags { @for technology in &explanation.shared_technologies { li { (technology.label_en()) } } } }
                 }
-                dt { "Region" } dd { (region_phrase(explanation)) }
-                dt { "TRL" } dd { (trl) }
+                dt { (text.region) } dd { (region_phrase(text, explanation)) }
+                dt { (text.trl) } dd { (trl) }
             }
         }
     }

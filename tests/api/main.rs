@@ -24,3 +24,4 @@ mod search;
 mod startups;
 mod taxonomy;
 mod users;
+mod web_pages;

@@ -287,7 +287,7 @@ fn pager(context: &PageContext, form: &SearchForm, results: &ChallengeSearchResu
     let text = &context.text.common;
     let has_next = results.page * results.per_page < results.total;
     html! {
-        nav.pager aria-label="Pages" {
+        nav.pager aria-label=(text.pages) {
             @if results.page > 1 {
                 a href=(search_url(form, "page", &(results.page - 1).to_string())) { (text.previous_page) }
             }
@@ -405,8 +405,8 @@ async fn render_challenge(
             p.lead { (challenge.summary) }
             @if may_manage {
                 p {
-                    a.button href=(format!("/my/challenges/{}/edit", challenge.id)) { "Edit" } " "
-                    a.button.secondary href=(format!("/my/challenges/{}/candidates", challenge.id)) { "Candidates" }
+                    a.button href=(format!("/my/challenges/{}/edit", challenge.id)) { (text.edit_challenge) } " "
+                    a.button.secondary href=(format!("/my/challenges/{}/candidates", challenge.id)) { (text.view_candidates) }
                 }
             }
             div.with-sidebar {

@@ -1,0 +1,369 @@
+//! The web pages over plain HTTP: sessions in cookies, CSRF, error pages and
+//! who sees what. What a real browser does (scripts, clicks) is in `browser/`.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{challenge_body, merge, spawn_app, Reply, TestApp, PASSWORD};
+
+/// A browser without a browser: keeps the cookies the server sets and
+/// reads the CSRF token from the pages.
+pub struct WebVisitor<'a> {
+    app: &'a TestApp,
+    cookies: BTreeMap<String, String>,
+    /// A client that does not follow redirects, so tests see each 303.
+    client: awc::Client,
+}
+
+impl<'a> WebVisitor<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        WebVisitor {
+            app,
+            cookies: BTreeMap::new(),
+            client: awc::Client::builder()
+                .disable_redirects()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+        }
+    }
+
+    async fn send(&mut self, method: Method, path: &str, form: Option<Vec<u8>>) -> Reply {
+        let request = self
+            .client
+            .request(method, format!("{}{path}", self.app.address))
+            .insert_header(("Accept", "text/html"))
+            .insert_header(("Cookie", self.cookie_header()));
+        let sent = match form {
+            Some(body) => {
+                request
+                    .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+                    .send_body(body)
+                    .await
+            }
+            None => request.send().await,
+        };
+        let mut response = sent.expect("request failed to send");
+        let bytes = response.body().limit(16 * 1024 * 1024).await.expect("read body");
+        let reply = Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+        };
+        self.keep_cookies(&reply);
+        reply
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, reply: &Reply) {
+        for value in reply.headers.get_all("set-cookie") {
+            let text = value.to_str().unwrap_or_default();
+            let pair = text.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                let removal = text.contains("Max-Age=0") || value.is_empty();
+                if removal {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+    }
+
+    /// GETs a page as a browser would.
+    pub async fn get(&mut self, path: &str) -> Reply {
+        self.send(Method::GET, path, None).await
+    }
+
+    /// POSTs a form; `csrf` is added unless `fields` has one already.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut serializer = form_urlencoded::Serializer::new(String::new());
+        if !fields.iter().any(|(name, _)| *name == "csrf") {
+            let token = self.cookies.get("defmatch_csrf").cloned().unwrap_or_default();
+            serializer.append_pair("csrf", &token);
+        }
+        for (name, value) in fields {
+            serializer.append_pair(name, value);
+        }
+        let body = serializer.finish().into_bytes();
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    /// Logs in through the login form.
+    pub async fn log_in(&mut self, email: &str) -> Reply {
+        self.get("/login").await.expect(200);
+        self.post_form("/login", &[("email", email), ("password", PASSWORD)])
+            .await
+    }
+
+    pub fn has_cookie(&self, name: &str) -> bool {
+        self.cookies.contains_key(name)
+    }
+}
+
+/// The text of an HTML reply.
+pub fn html(reply: &Reply) -> &str {
+    reply.body.as_str().unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn the_landing_page_and_the_challenge_search_are_public_html() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Counter-drone sensing at airbases"), "open")
+        .await;
+    app.wait_for_index().await;
+    let mut visitor = WebVisitor::new(&app);
+
+    let landing = visitor.get("/").await.expect(200);
+    assert!(landing
+        .header("content-type")
+        .is_some_and(|value| value.starts_with("text/html")));
+    assert!(html(&landing).contains("Register your start-up"));
+
+    let search = visitor.get("/challenges?q=drone").await.expect(200);
+    assert!(html(&search).contains("Counter-drone sensing at airbases"));
+    assert!(html(&search).contains(&format!("/challenges/{id}")));
+
+    let page = visitor.get(&format!("/challenges/{id}")).await.expect(200);
+    assert!(html(&page).contains("Questions and answers"));
+}
+
+#[actix_web::test]
+async fn a_bad_search_filter_is_shown_beside_its_field_not_as_json() {
+    let app = spawn_app().await;
+    let mut visitor = WebVisitor::new(&app);
+    let reply = visitor.get("/challenges?technology=warp-drive").await;
+    assert_eq!(reply.status, 400);
+    let page = html(&reply);
+    assert!(page.contains("<!DOCTYPE html>"), "an HTML page, not JSON");
+    assert!(page.contains("error-summary"));
+
+    let unbalanced = visitor.get("/challenges?q=%22counter+drone").await;
+    assert_eq!(unbalanced.status, 400);
+    assert!(html(&unbalanced).contains("id=\"error-q\""));
+}
+
+#[actix_web::test]
+async fn unknown_pages_are_an_html_404_for_browsers_and_json_for_the_api() {
+    let app = spawn_app().await;
+    let mut visitor = WebVisitor::new(&app);
+    let page = visitor.get("/no/such/page").await;
+    assert_eq!(page.status, 404);
+    assert!(html(&page).contains("Page not found"));
+    let api = app.get("/api/v1/no-such-thing", None).await;
+    api.expect_error(404, "not_found");
+}
+
+#[actix_web::test]
+async fn logging_in_sets_http_only_cookies_and_logging_out_ends_the_session() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let mut visitor = WebVisitor::new(&app);
+    let login = visitor.log_in(&officer.email).await;
+    assert_eq!(login.status, 303);
+    let set_cookies: Vec<String> = login
+        .headers
+        .get_all("set-cookie")
+        .map(|value| value.to_str().unwrap_or_default().to_owned())
+        .collect();
+    let session = set_cookies
+        .iter()
+        .find(|cookie| cookie.starts_with("defmatch_session="))
+        .expect("a session cookie");
+    assert!(session.contains("HttpOnly"));
+    assert!(session.contains("SameSite=Lax"));
+    assert!(session.contains("Secure"));
+
+    let page = visitor.get("/challenges").await.expect(200);
+    assert!(html(&page).contains("My challenges"), "procurement navigation");
+
+    let copied_session = visitor.cookies.get("defmatch_session").cloned();
+    visitor.post_form("/logout", &[]).await.expect(303);
+    assert!(!visitor.has_cookie("defmatch_session"));
+    // The old cookie, replayed, no longer signs anyone in: the session was revoked.
+    let mut replay = WebVisitor::new(&app);
+    replay
+        .cookies
+        .insert("defmatch_session".into(), copied_session.unwrap_or_default());
+    let page = replay.get("/challenges").await.expect(200);
+    assert!(!html(&page).contains("My challenges"));
+    assert!(html(&page).contains("Log in"));
+}
+
+#[actix_web::test]
+async fn a_wrong_password_is_a_plain_message_on_the_form() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.get("/login").await.expect(200);
+    let reply = visitor
+        .post_form("/login", &[("email", &officer.email), ("password", "not the password")])
+        .await;
+    assert_eq!(reply.status, 401);
+    assert!(html(&reply).contains("do not match an account"));
+    assert!(!visitor.has_cookie("defmatch_session"));
+}
+
+#[actix_web::test]
+async fn a_form_without_the_csrf_token_changes_nothing() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Secure radios"), "open")
+        .await;
+    let startup = app.startup_account("Radio Works").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&startup.email).await.expect(303);
+
+    let forged = visitor
+        .post_form(
+            &format!("/challenges/{id}/questions"),
+            &[("csrf", "forged"), ("question", "Is a prototype enough?")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(html(&forged).contains("This form has expired"));
+    let questions = app
+        .get(&format!("/api/v1/challenges/{id}/questions"), officer.auth())
+        .await
+        .expect(200);
+    assert_eq!(questions.body["items"].as_array().map(Vec::len), Some(0));
+
+    let asked = visitor
+        .post_form(
+            &format!("/challenges/{id}/questions"),
+            &[("question", "Is a prototype enough?")],
+        )
+        .await;
+    assert_eq!(asked.status, 303);
+    let questions = app
+        .get(&format!("/api/v1/challenges/{id}/questions"), officer.auth())
+        .await
+        .expect(200);
+    assert_eq!(
+        questions.body["items"][0]["question"],
+        json!("Is a prototype enough?")
+    );
+}
+
+#[actix_web::test]
+async fn an_empty_question_is_refused_beside_the_field() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Secure radios"), "open")
+        .await;
+    let startup = app.startup_account("Radio Works").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&startup.email).await.expect(303);
+    let reply = visitor
+        .post_form(&format!("/challenges/{id}/questions"), &[("question", "   ")])
+        .await;
+    assert_eq!(reply.status, 400);
+    let page = html(&reply);
+    let error_slot = page
+        .split("id=\"error-question\"")
+        .nth(1)
+        .expect("the question field's error slot");
+    let message = error_slot.split("</p>").next().unwrap_or_default();
+    assert!(message.len() > 5, "a message beside the field: {message}");
+}
+
+#[actix_web::test]
+async fn a_vetted_challenge_is_a_404_page_for_an_unvetted_start_up() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let body = merge(
+        challenge_body("Classified sensor fusion"),
+        json!({"visibility": "vetted"}),
+    );
+    let id = app.challenge_in_status(&officer, body, "open").await;
+    let startup = app.startup_account("Unvetted B.V.").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&startup.email).await.expect(303);
+    let page = visitor.get(&format!("/challenges/{id}")).await;
+    assert_eq!(page.status, 404);
+    assert!(html(&page).contains("Page not found"));
+    assert!(!html(&page).contains("Classified sensor fusion"));
+
+    app.vet(&startup);
+    let page = visitor.get(&format!("/challenges/{id}")).await.expect(200);
+    assert!(html(&page).contains("Classified sensor fusion"));
+}
+
+#[actix_web::test]
+async fn a_page_for_members_sends_visitors_to_the_login_page_and_back() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Secure radios"), "open")
+        .await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.get(&format!("/challenges/{id}")).await.expect(200);
+    let reply = visitor
+        .post_form(&format!("/challenges/{id}/questions"), &[("question", "Hi?")])
+        .await;
+    assert_eq!(reply.status, 303);
+    let location = reply.header("location").unwrap_or_default();
+    assert!(location.starts_with("/login?next="), "{location}");
+    // Without a Referer the form's page is unknown, so it comes back home.
+    assert_eq!(location, "/login?next=%2F");
+
+    // After logging in, only local paths are followed.
+    visitor.get("/login?next=https://evil.example/").await.expect(200);
+    let login = visitor
+        .post_form(
+            "/login",
+            &[("email", &officer.email), ("password", PASSWORD), ("next", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(login.header("location").as_deref(), Some("/"));
+}
+
+#[actix_web::test]
+async fn registering_through_the_form_starts_a_session_and_keeps_the_typed_values_on_error() {
+    let app = spawn_app().await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.get("/register").await.expect(200);
+    let short = visitor
+        .post_form(
+            "/register",
+            &[
+                ("display_name", "Eva"),
+                ("company_name", "Polder Robotics"),
+                ("email", "eva@polder.example"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, 400);
+    assert!(html(&short).contains("value=\"Polder Robotics\""));
+    assert!(html(&short).contains("id=\"error-password\""));
+
+    let registered = visitor
+        .post_form(
+            "/register",
+            &[
+                ("display_name", "Eva"),
+                ("company_name", "Polder Robotics"),
+                ("email", "eva@polder.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status, 303);
+    assert_eq!(registered.header("location").as_deref(), Some("/profile"));
+    assert!(visitor.has_cookie("defmatch_session"));
+    let login = app.log_in("eva@polder.example").await;
+    assert_eq!(login.status, 200);
+}
