@@ -6,6 +6,7 @@ mod helpers;
 mod alerts;
 mod audit;
 mod auth;
+mod browser;
 mod challenges;
 mod demo;
 mod errors;
