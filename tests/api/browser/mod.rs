@@ -43,6 +43,7 @@
 // Helpers for the page tests, which do not all use every one.
 #![allow(dead_code)]
 
+mod flows;
 mod smoke;
 
 use std::io::{BufRead, BufReader, Read, Write};
