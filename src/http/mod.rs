@@ -186,6 +186,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .wrap(from_fn(crate::web::error::frame_error_pages))
             .wrap(from_fn(crate::web::session::apply_queued_cookies))
             .wrap(from_fn(json_error_bodies))
             .wrap(from_fn(metrics::record_request_metrics))

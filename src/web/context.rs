@@ -5,12 +5,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use chrono::Utc;
 use rand::RngCore;
 
 use super::error::WebError;
 use super::form::FormFields;
+use super::layout::Frame;
 use super::session::{
     cleared_session_cookies, csrf_cookie, queue_cookie, session_cookies, CSRF_COOKIE,
     REFRESH_COOKIE, SESSION_COOKIE,
@@ -44,6 +45,15 @@ impl PageContext {
         match &self.user {
             Some(user) => user.viewer(),
             None => Viewer::Anonymous,
+        }
+    }
+
+    /// What the frame of the page needs.
+    pub fn frame(&self) -> Frame {
+        Frame {
+            role: self.user.as_ref().map(|user| user.member.role),
+            csrf_token: self.csrf_token.clone(),
+            path: self.request.path().to_owned(),
         }
     }
 
@@ -212,14 +222,17 @@ impl FromRequest for PageContext {
                 }
             };
             let here = return_path(&request);
-            Ok(PageContext {
+            let context = PageContext {
                 state,
                 user,
                 csrf_token,
                 text: &ENGLISH,
                 here,
                 request,
-            })
+            };
+            // For an error page drawn after the handler returned.
+            context.request.extensions_mut().insert(context.frame());
+            Ok(context)
         })
     }
 }

@@ -2,10 +2,14 @@
 //! with the status it carries, or a redirect to the login page.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use maud::{html, Markup};
 
-use super::layout::bare_page;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+
+use super::layout::{bare_page, framed_page, Frame};
 use super::text::ENGLISH;
 use crate::http::error::{ApiError, ErrorCode};
 
@@ -36,48 +40,34 @@ pub fn login_url(next: &str) -> String {
     format!("/login?next={encoded}")
 }
 
-/// The page of an error: a heading, a plain sentence and the way home.
-pub fn error_page(heading: &str, text: &str) -> Markup {
-    bare_page(
-        heading,
-        html! {
-            h1 { (heading) }
-            p { (text) }
-            p { a href="/" { (ENGLISH.common.back_home) } }
-        },
-    )
+/// What an error page says, or where the visitor is sent instead.
+enum Outcome {
+    Page {
+        status: StatusCode,
+        heading: &'static str,
+        message: String,
+    },
+    Redirect(String),
 }
 
-impl ResponseError for WebError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            WebError::Api(error) => error.code.status(),
-            WebError::LoginRequired { .. } => StatusCode::SEE_OTHER,
-            WebError::ExpiredForm => StatusCode::FORBIDDEN,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
+impl WebError {
+    fn outcome(&self) -> Outcome {
         let text = &ENGLISH.common;
         let api_error = match self {
-            WebError::LoginRequired { next } => {
-                return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, login_url(next)))
-                    .finish();
-            }
+            WebError::LoginRequired { next } => return Outcome::Redirect(login_url(next)),
             WebError::ExpiredForm => {
-                let page = error_page(text.error_heading, text.expired_form);
-                return html_response(StatusCode::FORBIDDEN, page);
+                return Outcome::Page {
+                    status: StatusCode::FORBIDDEN,
+                    heading: text.error_heading,
+                    message: text.expired_form.to_owned(),
+                }
             }
             WebError::Api(error) => error,
         };
-        let status = api_error.code.status();
         let (heading, message) = match api_error.code {
             ErrorCode::NotFound => (text.not_found_heading, text.not_found_text.to_owned()),
             ErrorCode::MissingToken | ErrorCode::InvalidToken | ErrorCode::TokenExpired => {
-                return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, "/login"))
-                    .finish();
+                return Outcome::Redirect("/login".to_owned());
             }
             ErrorCode::Forbidden | ErrorCode::AccountDisabled => {
                 (text.forbidden_heading, sentence(&api_error.message))
@@ -93,8 +83,78 @@ impl ResponseError for WebError {
             ErrorCode::Internal => (text.internal_heading, text.internal_text.to_owned()),
             _ => (text.bad_request_heading, sentence(&api_error.message)),
         };
-        html_response(status, error_page(heading, &message))
+        Outcome::Page {
+            status: api_error.code.status(),
+            heading,
+            message,
+        }
     }
+}
+
+fn error_content(heading: &str, message: &str) -> Markup {
+    html! {
+        h1 { (heading) }
+        p { (message) }
+        p { a href="/" { (ENGLISH.common.back_home) } }
+    }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self.outcome() {
+            Outcome::Page { status, .. } => status,
+            Outcome::Redirect(_) => StatusCode::SEE_OTHER,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self.outcome() {
+            Outcome::Redirect(to) => HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, to))
+                .finish(),
+            Outcome::Page {
+                status,
+                heading,
+                message,
+            } => html_response(status, bare_page(heading, error_content(heading, &message))),
+        }
+    }
+}
+
+/// Draws the error page of a page handler inside the site's frame (with
+/// the visitor's navigation), which `error_response` cannot: it has no
+/// request. The frame was left in the request by the `PageContext`.
+pub async fn frame_error_pages(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let response = next.call(request).await?.map_into_boxed_body();
+    let outcome = response
+        .response()
+        .error()
+        .and_then(|error| error.as_error::<WebError>())
+        .map(WebError::outcome);
+    let Some(Outcome::Page {
+        status,
+        heading,
+        message,
+    }) = outcome
+    else {
+        return Ok(response);
+    };
+    let Some(frame) = response.request().extensions().get::<Frame>().cloned() else {
+        return Ok(response);
+    };
+    let page = framed_page(&frame, heading, error_content(heading, &message));
+    let (http_request, old) = response.into_parts();
+    let mut framed = html_response(status, page);
+    // Keep the cookies and other headers the handler's path set.
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            framed.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    Ok(ServiceResponse::new(http_request, framed))
 }
 
 /// An HTML response with `status`.

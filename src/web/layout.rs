@@ -11,10 +11,26 @@ use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
 use crate::http::error::ApiError;
 
+/// What the frame of a page needs to know of the request: who is signed in
+/// (for the navigation), the CSRF token (for the logout button) and where
+/// the visitor is. Kept apart from [`PageContext`] so that error pages,
+/// drawn after the handler has gone, get the same frame.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub role: Option<Role>,
+    pub csrf_token: String,
+    pub path: String,
+}
+
 /// The document around `content`, with a navigation that fits the visitor.
 pub fn page(context: &PageContext, title: &str, content: Markup) -> Markup {
-    let text = &context.text.common;
-    let role = context.user.as_ref().map(|user| user.member.role);
+    framed_page(&context.frame(), title, content)
+}
+
+/// [`page`] from a [`Frame`].
+pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
+    let text = &ENGLISH.common;
+    let role = frame.role;
     let links: Vec<(&str, &str)> = match role {
         None => vec![("/challenges", text.nav_challenges)],
         Some(Role::Startup) => vec![
@@ -47,7 +63,7 @@ pub fn page(context: &PageContext, title: &str, content: Markup) -> Markup {
             ("/introductions", text.nav_introductions),
         ],
     };
-    let current = context.request.path();
+    let current = frame.path.as_str();
     let body = html! {
         header.site-header {
             a.brand href="/" { (text.site_name) }
@@ -61,9 +77,9 @@ pub fn page(context: &PageContext, title: &str, content: Markup) -> Markup {
                 }
             }
             div.account {
-                @if context.user.is_some() {
+                @if role.is_some() {
                     form method="post" action="/logout" {
-                        (csrf_field(context))
+                        input type="hidden" name=(CSRF_FIELD) value=(frame.csrf_token);
                         button.link type="submit" { (text.log_out) }
                     }
                 } @else {

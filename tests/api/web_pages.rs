@@ -45,7 +45,11 @@ impl<'a> WebVisitor<'a> {
             None => request.send().await,
         };
         let mut response = sent.expect("request failed to send");
-        let bytes = response.body().limit(16 * 1024 * 1024).await.expect("read body");
+        let bytes = response
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("read body");
         let reply = Reply {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
@@ -87,7 +91,11 @@ impl<'a> WebVisitor<'a> {
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let mut serializer = form_urlencoded::Serializer::new(String::new());
         if !fields.iter().any(|(name, _)| *name == "csrf") {
-            let token = self.cookies.get("defmatch_csrf").cloned().unwrap_or_default();
+            let token = self
+                .cookies
+                .get("defmatch_csrf")
+                .cloned()
+                .unwrap_or_default();
             serializer.append_pair("csrf", &token);
         }
         for (name, value) in fields {
@@ -119,7 +127,11 @@ async fn the_landing_page_and_the_challenge_search_are_public_html() {
     let app = spawn_app().await;
     let officer = app.procurement("DMO").await;
     let id = app
-        .challenge_in_status(&officer, challenge_body("Counter-drone sensing at airbases"), "open")
+        .challenge_in_status(
+            &officer,
+            challenge_body("Counter-drone sensing at airbases"),
+            "open",
+        )
         .await;
     app.wait_for_index().await;
     let mut visitor = WebVisitor::new(&app);
@@ -185,16 +197,20 @@ async fn logging_in_sets_http_only_cookies_and_logging_out_ends_the_session() {
     assert!(session.contains("Secure"));
 
     let page = visitor.get("/challenges").await.expect(200);
-    assert!(html(&page).contains("My challenges"), "procurement navigation");
+    assert!(
+        html(&page).contains("My challenges"),
+        "procurement navigation"
+    );
 
     let copied_session = visitor.cookies.get("defmatch_session").cloned();
     visitor.post_form("/logout", &[]).await.expect(303);
     assert!(!visitor.has_cookie("defmatch_session"));
     // The old cookie, replayed, no longer signs anyone in: the session was revoked.
     let mut replay = WebVisitor::new(&app);
-    replay
-        .cookies
-        .insert("defmatch_session".into(), copied_session.unwrap_or_default());
+    replay.cookies.insert(
+        "defmatch_session".into(),
+        copied_session.unwrap_or_default(),
+    );
     let page = replay.get("/challenges").await.expect(200);
     assert!(!html(&page).contains("My challenges"));
     assert!(html(&page).contains("Log in"));
@@ -207,7 +223,10 @@ async fn a_wrong_password_is_a_plain_message_on_the_form() {
     let mut visitor = WebVisitor::new(&app);
     visitor.get("/login").await.expect(200);
     let reply = visitor
-        .post_form("/login", &[("email", &officer.email), ("password", "not the password")])
+        .post_form(
+            "/login",
+            &[("email", &officer.email), ("password", "not the password")],
+        )
         .await;
     assert_eq!(reply.status, 401);
     assert!(html(&reply).contains("do not match an account"));
@@ -234,7 +253,10 @@ async fn a_form_without_the_csrf_token_changes_nothing() {
     assert_eq!(forged.status, 403);
     assert!(html(&forged).contains("This form has expired"));
     let questions = app
-        .get(&format!("/api/v1/challenges/{id}/questions"), officer.auth())
+        .get(
+            &format!("/api/v1/challenges/{id}/questions"),
+            officer.auth(),
+        )
         .await
         .expect(200);
     assert_eq!(questions.body["items"].as_array().map(Vec::len), Some(0));
@@ -247,7 +269,10 @@ async fn a_form_without_the_csrf_token_changes_nothing() {
         .await;
     assert_eq!(asked.status, 303);
     let questions = app
-        .get(&format!("/api/v1/challenges/{id}/questions"), officer.auth())
+        .get(
+            &format!("/api/v1/challenges/{id}/questions"),
+            officer.auth(),
+        )
         .await
         .expect(200);
     assert_eq!(
@@ -267,7 +292,10 @@ async fn an_empty_question_is_refused_beside_the_field() {
     let mut visitor = WebVisitor::new(&app);
     visitor.log_in(&startup.email).await.expect(303);
     let reply = visitor
-        .post_form(&format!("/challenges/{id}/questions"), &[("question", "   ")])
+        .post_form(
+            &format!("/challenges/{id}/questions"),
+            &[("question", "   ")],
+        )
         .await;
     assert_eq!(reply.status, 400);
     let page = html(&reply);
@@ -311,7 +339,10 @@ async fn a_page_for_members_sends_visitors_to_the_login_page_and_back() {
     let mut visitor = WebVisitor::new(&app);
     visitor.get(&format!("/challenges/{id}")).await.expect(200);
     let reply = visitor
-        .post_form(&format!("/challenges/{id}/questions"), &[("question", "Hi?")])
+        .post_form(
+            &format!("/challenges/{id}/questions"),
+            &[("question", "Hi?")],
+        )
         .await;
     assert_eq!(reply.status, 303);
     let location = reply.header("location").unwrap_or_default();
@@ -320,11 +351,18 @@ async fn a_page_for_members_sends_visitors_to_the_login_page_and_back() {
     assert_eq!(location, "/login?next=%2F");
 
     // After logging in, only local paths are followed.
-    visitor.get("/login?next=https://evil.example/").await.expect(200);
+    visitor
+        .get("/login?next=https://evil.example/")
+        .await
+        .expect(200);
     let login = visitor
         .post_form(
             "/login",
-            &[("email", &officer.email), ("password", PASSWORD), ("next", "//evil.example/")],
+            &[
+                ("email", &officer.email),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
         )
         .await;
     assert_eq!(login.header("location").as_deref(), Some("/"));

@@ -45,6 +45,10 @@ async fn an_unvetted_user_opening_a_vetted_challenge_by_url_gets_the_not_found_p
     browser.wait_for_text("Page not found").await;
     let text = browser.page_text().await;
     assert!(!text.contains("Classified sensor fusion"), "{text}");
+    assert!(
+        text.contains("Log out"),
+        "the page keeps the visitor's navigation: {text}"
+    );
     browser.save_screenshot("not-found").await;
 
     // Once vetted, the same URL shows the challenge.
@@ -52,7 +56,9 @@ async fn an_unvetted_user_opening_a_vetted_challenge_by_url_gets_the_not_found_p
     browser
         .goto(&format!("{}/challenges/{vetted_id}", app.address))
         .await;
-    browser.wait_for_text("Classified sensor fusion for frigates").await;
+    browser
+        .wait_for_text("Classified sensor fusion for frigates")
+        .await;
     log_out(&browser).await;
     // Logged out, the challenge is hidden again.
     browser
@@ -92,7 +98,9 @@ async fn the_public_challenge_search_filters_and_sorts_by_deadline() {
     browser.select("#sort", "deadline").await;
     browser.click_button("Search").await;
     browser.wait_for_text("Counter-drone radar").await;
-    let titles = browser.text("section[aria-labelledby=results-heading]").await;
+    let titles = browser
+        .text("section[aria-labelledby=results-heading]")
+        .await;
     let first = titles.find("Counter-drone radar").unwrap_or(usize::MAX);
     let second = titles.find("Quantum-safe radio").unwrap_or(0);
     assert!(first < second, "nearest deadline first: {titles}");
