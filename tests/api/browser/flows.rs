@@ -18,6 +18,35 @@ async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
     browser.wait_for_text("Log out").await;
 }
 
+/// Sets a form control's value by script: typing into `<input type=date>`
+/// depends on the browser's locale, a value does not.
+async fn set_value(browser: &Browser, css: &str, value: &str) {
+    browser
+        .client()
+        .execute(
+            "const element = document.querySelector(arguments[0]); element.value = arguments[1]; \
+             element.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .expect("WebDriver: set a value");
+}
+
+/// Waits until the element matching `css` contains `text` (the page's
+/// script fills it in after a request of its own).
+async fn wait_for_text_in(browser: &Browser, css: &str, text: &str) {
+    for _ in 0..200 {
+        if browser.text(css).await.contains(text) {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "`{css}` never showed {text:?}; it shows {:?}",
+        browser.text(css).await
+    );
+}
+
 /// Logs out with the button in the header.
 async fn log_out(browser: &Browser) {
     browser.click_button("Log out").await;
@@ -110,5 +139,263 @@ async fn the_public_challenge_search_filters_and_sorts_by_deadline() {
     browser.click_button("Search").await;
     browser.wait_for_text("1 challenges found").await;
     assert!(browser.page_text().await.contains("Counter-drone radar"));
+    browser.close().await;
+}
+
+/// A counter-drone challenge in Noord-Holland and an AI logistics one, open.
+async fn two_open_challenges(app: &TestApp) -> crate::helpers::Actor {
+    let officer = app.procurement("Defensie Materieel Organisatie").await;
+    let drones = merge(
+        challenge_body("Counter-drone radar for Noord-Holland airbases"),
+        json!({
+            "summary": "Detect and track small drones near airbases, day and night.",
+            "description": "Airbases need early warning of small unmanned aerial vehicles. We look for passive radar and sensor fusion that detects drones at 3 km.",
+            "technologies": ["autonomy-drones", "imaging-sensing"],
+            "keywords": ["C-UAS", "radar", "drone detection"],
+            "preferred_provinces": ["NL-NH"]
+        }),
+    );
+    app.challenge_in_status(&officer, drones, "open").await;
+    let logistics = merge(
+        challenge_body("AI forecasting for spare-part logistics"),
+        json!({
+            "summary": "Predict demand for spare parts across the fleet.",
+            "description": "Machine learning that forecasts which spare parts ships and vehicles will need, from maintenance logs.",
+            "technologies": ["ai-data"],
+            "keywords": ["machine learning", "forecasting", "logistics"],
+            "preferred_provinces": []
+        }),
+    );
+    app.challenge_in_status(&officer, logistics, "open").await;
+    app.wait_for_index().await;
+    officer
+}
+
+#[actix_web::test]
+async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explained() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    two_open_challenges(&app).await;
+
+    browser.goto(&format!("{}/", app.address)).await;
+    browser.wait_for_text("Faster innovation for defence").await;
+    browser.save_screenshot("landing").await;
+
+    browser.goto(&format!("{}/register", app.address)).await;
+    browser.fill("#display_name", "Eva Smit").await;
+    browser.fill("#company_name", "SkyWatch Systems").await;
+    browser.fill("#email", "eva@skywatch.example").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .click("form[action='/register'] button[type=submit]")
+        .await;
+    browser.wait_for_path("/profile").await;
+
+    browser.fill("#name", "SkyWatch Systems").await;
+    browser
+        .fill(
+            "#description",
+            "SkyWatch builds passive radar that detects and tracks small drones near airbases and ports, with sensor fusion of radar and cameras.",
+        )
+        .await;
+    browser
+        .fill("#keywords", "radar, drone detection, C-UAS")
+        .await;
+    // The live preview shows the drone challenge while the profile is written.
+    wait_for_text_in(&browser, "#match-preview", "Counter-drone radar").await;
+    browser.click("#technologies-autonomy-drones").await;
+    browser.select("#province", "NL-NH").await;
+    browser.select("#trl", "6").await;
+    browser.save_screenshot("startup-profile").await;
+    browser.click_button("Save profile").await;
+    browser.wait_for_text("Your profile is saved.").await;
+    app.wait_for_index().await;
+
+    browser.goto(&format!("{}/matches", app.address)).await;
+    let first = browser.wait_for("article.match").await;
+    let first_text = first.text().await.expect("WebDriver: read the first match");
+    assert!(
+        first_text.contains("Counter-drone radar for Noord-Holland airbases"),
+        "the drone challenge ranks first: {first_text}"
+    );
+    assert!(first_text.contains("Score"), "{first_text}");
+    assert!(first_text.contains("same province"), "{first_text}");
+    browser
+        .wait_for("article.match .score-bar span.part-text")
+        .await;
+    browser.wait_for("article.match mark").await;
+    let page = browser.page_text().await;
+    let drone = page.find("Counter-drone radar").unwrap_or(usize::MAX);
+    let logistics = page.find("AI forecasting").unwrap_or(usize::MAX);
+    assert!(drone < logistics, "drones before logistics: {page}");
+    browser.save_screenshot("startup-matches").await;
+    browser.close().await;
+}
+
+#[actix_web::test]
+async fn procurement_posts_a_challenge_that_then_appears_in_the_start_ups_matches() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let officer = app.procurement("Koninklijke Marine").await;
+    let (startup, _) = app
+        .startup_with_profile(startup_profile("SkyWatch Systems"))
+        .await;
+
+    log_in(&browser, &app, &officer.email).await;
+    browser
+        .goto(&format!("{}/my/challenges/new", app.address))
+        .await;
+    browser.wait_for("#title").await;
+    // A deadline in the past and no title: each error beside its field.
+    set_value(&browser, "#closes_at", "2020-01-01").await;
+    browser.click_button("Post challenge").await;
+    browser.wait_for(".error-summary").await;
+    let title_error = browser.text("#error-title").await;
+    assert!(!title_error.trim().is_empty(), "an error beside the title");
+    browser.save_screenshot("procurement-validation").await;
+
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(40))
+        .format("%Y-%m-%d")
+        .to_string();
+    browser
+        .fill("#title", "Passive radar for harbour drone detection")
+        .await;
+    browser
+        .fill(
+            "#summary",
+            "Detect small drones over naval harbours with passive radar.",
+        )
+        .await;
+    browser
+        .fill(
+            "#description",
+            "The navy needs to detect small drones approaching harbours and ships, day and night, without emitting.",
+        )
+        .await;
+    browser
+        .fill("#desired_outcome", "A demonstrator at TRL 6 in Den Helder.")
+        .await;
+    browser.fill("#keywords", "radar, drone detection").await;
+    set_value(&browser, "#closes_at", &deadline).await;
+    browser.click("#technologies-autonomy-drones").await;
+    browser.click_button("Post challenge").await;
+    browser.wait_for_text("Open for proposals").await;
+    browser.save_screenshot("procurement-challenge").await;
+    browser.click_button("Open for proposals").await;
+    browser.wait_for_text("open").await;
+    app.wait_for_index().await;
+    log_out(&browser).await;
+
+    log_in(&browser, &app, &startup.email).await;
+    browser.goto(&format!("{}/matches", app.address)).await;
+    browser.wait_for("article.match").await;
+    let page = browser.page_text().await;
+    assert!(
+        page.contains("Passive radar for harbour drone detection"),
+        "the new challenge is among the start-up's matches: {page}"
+    );
+    browser.close().await;
+}
+
+#[actix_web::test]
+async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_both_accept() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let officer = two_open_challenges(&app).await;
+    let (startup, _) = app
+        .startup_with_profile(startup_profile("SkyWatch Systems"))
+        .await;
+    let rom = app
+        .rom_officer(defmatch::domain::region::Rom::RomInWest)
+        .await;
+    app.wait_for_index().await;
+
+    log_in(&browser, &app, &rom.email).await;
+    browser.goto(&format!("{}/dashboard", app.address)).await;
+    browser.wait_for("main h1").await;
+    browser.save_screenshot("rom-dashboard").await;
+    browser
+        .goto(&format!("{}/region/startups", app.address))
+        .await;
+    browser.wait_for_text("SkyWatch Systems").await;
+    browser.save_screenshot("rom-region-startups").await;
+    browser.click("a[href^='/introductions/propose']").await;
+    browser.wait_for_text("Send proposal").await;
+    browser.click_button("Send proposal").await;
+    browser.wait_for("article.introduction").await;
+    assert!(browser.text(".state").await.contains("proposed"));
+    log_out(&browser).await;
+
+    // The start-up accepts; nobody is named yet.
+    log_in(&browser, &app, &startup.email).await;
+    browser
+        .goto(&format!("{}/introductions", app.address))
+        .await;
+    browser.wait_for("article.introduction").await;
+    browser.click_button("Accept").await;
+    browser.wait_for_text("accepted").await;
+    let page = browser.page_text().await;
+    assert!(
+        !page.contains(&officer.email),
+        "no officer contact yet: {page}"
+    );
+    log_out(&browser).await;
+
+    // Procurement sees an anonymous card until it accepts too.
+    log_in(&browser, &app, &officer.email).await;
+    browser
+        .goto(&format!("{}/introductions", app.address))
+        .await;
+    browser.wait_for("article.introduction").await;
+    let page = browser.page_text().await;
+    assert!(
+        !page.contains("SkyWatch"),
+        "anonymous before acceptance: {page}"
+    );
+    assert!(!page.contains("anna@startup.example"), "{page}");
+    browser.click_button("Accept").await;
+    browser.wait_for(".contacts").await;
+    let page = browser.page_text().await;
+    assert!(page.contains("introduced"), "{page}");
+    assert!(
+        page.contains("anna@startup.example"),
+        "contacts revealed: {page}"
+    );
+    browser.save_screenshot("introduction-revealed").await;
+    log_out(&browser).await;
+
+    log_in(&browser, &app, &startup.email).await;
+    browser
+        .goto(&format!("{}/introductions", app.address))
+        .await;
+    browser.wait_for(".contacts").await;
+    assert!(browser.page_text().await.contains(&officer.email));
+    browser.close().await;
+}
+
+#[actix_web::test]
+async fn an_admin_vets_a_user_and_reads_the_audit_log() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.startup_account("Polder Sensors").await;
+
+    log_in(&browser, &app, &admin.email).await;
+    browser.goto(&format!("{}/admin/users", app.address)).await;
+    browser.wait_for("table").await;
+    assert!(browser.page_text().await.contains("founder-"));
+    browser.save_screenshot("admin-users").await;
+    browser.goto(&format!("{}/admin/audit", app.address)).await;
+    browser.wait_for("table").await;
+    assert!(browser.page_text().await.contains("login"));
+    browser.save_screenshot("admin-audit").await;
     browser.close().await;
 }
