@@ -230,7 +230,7 @@ fn move_button(
             input type="hidden" name="version" value=(introduction.version);
             input type="hidden" name="back" value=(back);
             (extra)
-            button.secondary[secondary] type="submit" data-action=(action.as_str()) { (label) }
+            button class=[secondary.then_some("secondary")] type="submit" data-action=(action.as_str()) { (label) }
         }
     }
 }
