@@ -424,15 +424,23 @@ pub async fn get_introduction(
     caller: AuthUser,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let member = caller.member.clone();
-    let view = state
+    let view = read_introduction(&state, caller.member, path.into_inner()).await?;
+    Ok(introduction_response(actix_web::http::StatusCode::OK, view))
+}
+
+/// Introduction `id` as `member`'s side may see it, or 404 when they are
+/// not a party (the API and the web pages both come here).
+pub async fn read_introduction(
+    state: &AppState,
+    member: Member,
+    id: Uuid,
+) -> Result<IntroductionView, ApiError> {
+    state
         .with_connection(move |connection| {
             let loaded = load_by_id(connection, &member, id)?;
             view_of(connection, &member, loaded)
         })
-        .await?;
-    Ok(introduction_response(actix_web::http::StatusCode::OK, view))
+        .await
 }
 
 /// Moves an introduction on: `accept`, `decline` (with optional feedback),
@@ -537,11 +545,20 @@ pub async fn add_note(
     path: web::Path<Uuid>,
     body: JsonBody<NewNoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let request = body.0;
+    let note = add_introduction_note(&state, caller.member, path.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(note))
+}
+
+/// Adds a note to introduction `id` as `member` (the API and the web pages
+/// both come here).
+pub async fn add_introduction_note(
+    state: &AppState,
+    member: Member,
+    id: Uuid,
+    request: NewNoteRequest,
+) -> Result<NoteView, ApiError> {
     let text = bounded_text("body", &request.body, 1, MAX_MESSAGE_CHARS)?;
-    let member = caller.member.clone();
-    let note = state
+    state
         .with_connection(move |connection| {
             let loaded = load_by_id(connection, &member, id)?;
             let note = introductions::insert_note(
@@ -554,6 +571,5 @@ pub async fn add_note(
             )?;
             Ok(NoteView::new(note, member.user_id))
         })
-        .await?;
-    Ok(HttpResponse::Created().json(note))
+        .await
 }

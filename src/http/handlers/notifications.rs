@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::db::notifications::{self, Delivery, EmailRow, NotificationRow};
+use crate::domain::access::Member;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
 use crate::http::auth::{AdminUser, AuthUser};
 use crate::http::dto::{PageQuery, Paginated};
@@ -69,16 +70,27 @@ pub async fn list_notifications(
     caller: AuthUser,
     query: QueryParams<NotificationListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageQuery::checked(query.0.page, query.0.per_page)?;
-    let unread = query.0.unread.unwrap_or(false);
-    let user_id = caller.member.user_id;
+    let listed = notifications_of(&state, &caller.member, &query.0).await?;
+    Ok(HttpResponse::Ok().json(listed))
+}
+
+/// `member`'s notifications, newest first (the API and the web pages both
+/// come here).
+pub async fn notifications_of(
+    state: &AppState,
+    member: &Member,
+    query: &NotificationListQuery,
+) -> Result<Paginated<NotificationView>, ApiError> {
+    let page = PageQuery::checked(query.page, query.per_page)?;
+    let unread = query.unread.unwrap_or(false);
+    let user_id = member.user_id;
     let paged = state
         .with_connection(move |connection| {
             Ok(notifications::list(connection, user_id, unread, page)?)
         })
         .await?;
     let items = paged.rows.into_iter().map(NotificationView::from).collect();
-    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+    Ok(Paginated::new(items, page, paged.total))
 }
 
 /// Marks one of the caller's notifications read.
@@ -97,14 +109,24 @@ pub async fn mark_notification_read(
     caller: AuthUser,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user_id, id) = (caller.member.user_id, path.into_inner());
+    let view = mark_read(&state, &caller.member, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Marks `member`'s notification `id` read; 404 when it is not theirs.
+pub async fn mark_read(
+    state: &AppState,
+    member: &Member,
+    id: Uuid,
+) -> Result<NotificationView, ApiError> {
+    let user_id = member.user_id;
     let row = state
         .with_connection(move |connection| {
             notifications::mark_read(connection, user_id, id)?
                 .ok_or_else(|| ApiError::not_found("notification"))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(NotificationView::from(row)))
+    Ok(NotificationView::from(row))
 }
 
 /// How many notifications were marked read.
@@ -124,11 +146,17 @@ pub async fn mark_all_notifications_read(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = caller.member.user_id;
+    let marked = mark_all_read(&state, &caller.member).await?;
+    Ok(HttpResponse::Ok().json(marked))
+}
+
+/// Marks all of `member`'s notifications read.
+pub async fn mark_all_read(state: &AppState, member: &Member) -> Result<MarkedRead, ApiError> {
+    let user_id = member.user_id;
     let marked = state
         .with_connection(move |connection| Ok(notifications::mark_all_read(connection, user_id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(MarkedRead { marked }))
+    Ok(MarkedRead { marked })
 }
 
 /// How one kind of notification reaches the user.
@@ -182,11 +210,19 @@ pub async fn get_notification_preferences(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = caller.member.user_id;
-    let preferences = state
-        .with_connection(move |connection| preferences_of(connection, user_id))
-        .await?;
+    let preferences = notification_preferences(&state, &caller.member).await?;
     Ok(HttpResponse::Ok().json(preferences))
+}
+
+/// `member`'s notification preferences, per kind.
+pub async fn notification_preferences(
+    state: &AppState,
+    member: &Member,
+) -> Result<NotificationPreferences, ApiError> {
+    let user_id = member.user_id;
+    state
+        .with_connection(move |connection| preferences_of(connection, user_id))
+        .await
 }
 
 /// Changes the caller's preferences: the kinds named, and the e-mail
@@ -203,9 +239,19 @@ pub async fn set_notification_preferences(
     caller: AuthUser,
     body: JsonBody<NotificationPreferences>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = caller.member.user_id;
-    let wanted = body.0;
-    let preferences = state
+    let preferences = change_notification_preferences(&state, &caller.member, body.0).await?;
+    Ok(HttpResponse::Ok().json(preferences))
+}
+
+/// Changes `member`'s preferences to `wanted` (the kinds named, and the
+/// e-mail unsubscription when given); answers with all preferences.
+pub async fn change_notification_preferences(
+    state: &AppState,
+    member: &Member,
+    wanted: NotificationPreferences,
+) -> Result<NotificationPreferences, ApiError> {
+    let user_id = member.user_id;
+    state
         .with_connection(move |connection| {
             use diesel::Connection;
             connection.transaction(|connection| {
@@ -226,8 +272,7 @@ pub async fn set_notification_preferences(
                 preferences_of(connection, user_id)
             })
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(preferences))
+        .await
 }
 
 /// A queued or sent e-mail.

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::search::{ChallengeSearchQuery, StartupSearchQuery};
 use crate::db::saved_searches::{self, SavedSearchRow};
+use crate::domain::access::Member;
 use crate::domain::account::Role;
 use crate::domain::notification::SearchTarget;
 use crate::domain::text::bounded_text;
@@ -113,19 +114,29 @@ pub async fn create_saved_search(
     caller: AuthUser,
     body: JsonBody<NewSavedSearch>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.0;
+    let view = save_search(&state, &caller.member, body.0).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Saves `request` as `member`'s search after the checks its endpoint runs
+/// (the API and the web pages both come here).
+pub async fn save_search(
+    state: &AppState,
+    member: &Member,
+    request: NewSavedSearch,
+) -> Result<SavedSearchView, ApiError> {
     let name = bounded_text("name", &request.name, 1, 200)?;
     let query = request.query.trim().trim_start_matches('?').to_owned();
     if query.chars().count() > 2000 {
         return Err(ApiError::invalid("query", "at most 2000 characters"));
     }
-    if request.target == SearchTarget::Startups && caller.member.role == Role::Startup {
+    if request.target == SearchTarget::Startups && member.role == Role::Startup {
         return Err(ApiError::forbidden(
             "start-ups search challenges, not other start-ups",
         ));
     }
     check_query(request.target, &query)?;
-    let user_id = caller.member.user_id;
+    let user_id = member.user_id;
     let row = state
         .with_connection(move |connection| {
             if saved_searches::list(connection, user_id)?.len() >= MAX_SAVED_SEARCHES {
@@ -143,7 +154,7 @@ pub async fn create_saved_search(
             )?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(SavedSearchView::from(row)))
+    Ok(SavedSearchView::from(row))
 }
 
 /// The caller's saved searches.
@@ -157,13 +168,22 @@ pub async fn list_saved_searches(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = caller.member.user_id;
+    let list = saved_searches_of(&state, &caller.member).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// `member`'s saved searches.
+pub async fn saved_searches_of(
+    state: &AppState,
+    member: &Member,
+) -> Result<SavedSearchList, ApiError> {
+    let user_id = member.user_id;
     let rows = state
         .with_connection(move |connection| Ok(saved_searches::list(connection, user_id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(SavedSearchList {
+    Ok(SavedSearchList {
         items: rows.into_iter().map(SavedSearchView::from).collect(),
-    }))
+    })
 }
 
 /// One of the caller's saved searches.
@@ -208,12 +228,18 @@ pub async fn delete_saved_search(
     caller: AuthUser,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user_id, id) = (caller.member.user_id, path.into_inner());
+    delete_search(&state, &caller.member, path.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Deletes `member`'s saved search `id`; 404 when it is not theirs.
+pub async fn delete_search(state: &AppState, member: &Member, id: Uuid) -> Result<(), ApiError> {
+    let user_id = member.user_id;
     let deleted = state
         .with_connection(move |connection| Ok(saved_searches::delete(connection, user_id, id)?))
         .await?;
     if !deleted {
         return Err(ApiError::not_found("saved search"));
     }
-    Ok(HttpResponse::NoContent().finish())
+    Ok(())
 }

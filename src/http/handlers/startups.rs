@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::db::startups::{self, StartupFilter, StartupRow, StartupScope};
-use crate::domain::access::{StartupAccess, Viewer};
+use crate::domain::access::{Member, StartupAccess, Viewer};
 use crate::domain::account::Role;
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
@@ -21,10 +21,10 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
 use crate::http::state::AppState;
 
-fn profile_response(status: actix_web::http::StatusCode, row: StartupRow) -> HttpResponse {
+fn profile_response(status: actix_web::http::StatusCode, view: StartupView) -> HttpResponse {
     HttpResponse::build(status)
-        .insert_header(("ETag", etag(row.version)))
-        .json(StartupView::full(row))
+        .insert_header(("ETag", etag(view.version)))
+        .json(view)
 }
 
 /// A start-up creates the profile of its company (one per company).
@@ -45,14 +45,23 @@ pub async fn create_startup(
     caller: AuthUser,
     body: JsonBody<StartupInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (Role::Startup, Some(organisation_id)) =
-        (caller.member.role, caller.member.organisation_id)
-    else {
+    let view = create_profile(&state, &caller.member, body.0).await?;
+    Ok(profile_response(actix_web::http::StatusCode::CREATED, view))
+}
+
+/// Creates the profile of `member`'s company from `input` (the API and the
+/// web profile form both come here).
+pub async fn create_profile(
+    state: &AppState,
+    member: &Member,
+    input: StartupInput,
+) -> Result<StartupView, ApiError> {
+    let (Role::Startup, Some(organisation_id)) = (member.role, member.organisation_id) else {
         return Err(ApiError::forbidden(
             "only start-up accounts create profiles, for their own company",
         ));
     };
-    let profile = body.0.validate_now()?;
+    let profile = input.validate_now()?;
     let row = state
         .with_connection(move |connection| {
             Ok(startups::insert(
@@ -63,7 +72,7 @@ pub async fn create_startup(
             )?)
         })
         .await?;
-    Ok(profile_response(actix_web::http::StatusCode::CREATED, row))
+    Ok(StartupView::full(row))
 }
 
 /// Filters for the start-up list.
@@ -189,13 +198,19 @@ pub async fn get_startup(
     caller: AuthUser,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (row, access) = load_visible(&state, &caller.viewer(), path.into_inner()).await?;
-    let version = row.version;
-    let view =
-        StartupView::for_access(row, access).ok_or_else(|| ApiError::not_found("start-up"))?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(version)))
-        .json(view))
+    let view = read_startup(&state, &caller.viewer(), path.into_inner()).await?;
+    Ok(profile_response(actix_web::http::StatusCode::OK, view))
+}
+
+/// Profile `startup_id` as `viewer` may see it: in full, as an anonymous
+/// card, or 404 (the API and the web pages both come here).
+pub async fn read_startup(
+    state: &AppState,
+    viewer: &Viewer,
+    startup_id: Uuid,
+) -> Result<StartupView, ApiError> {
+    let (row, access) = load_visible(state, viewer, startup_id).await?;
+    StartupView::for_access(row, access).ok_or_else(|| ApiError::not_found("start-up"))
 }
 
 /// Changes a profile (its own start-up or an admin). Absent fields stay;
@@ -226,19 +241,38 @@ pub async fn update_startup(
     if_match: IfMatch,
     body: JsonBody<StartupPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let startup_id = path.into_inner();
-    let (current, _) = load_visible(&state, &caller.viewer(), startup_id).await?;
-    if !caller.viewer().can_edit_startup(current.organisation_id) {
+    let view = update_profile(
+        &state,
+        &caller.viewer(),
+        path.into_inner(),
+        if_match,
+        body.0,
+    )
+    .await?;
+    Ok(profile_response(actix_web::http::StatusCode::OK, view))
+}
+
+/// Applies `patch` to profile `startup_id` as `viewer`, from the version
+/// `if_match` names (the API and the web profile form both come here).
+pub async fn update_profile(
+    state: &AppState,
+    viewer: &Viewer,
+    startup_id: Uuid,
+    if_match: IfMatch,
+    patch: StartupPatch,
+) -> Result<StartupView, ApiError> {
+    let (current, _) = load_visible(state, viewer, startup_id).await?;
+    if !viewer.can_edit_startup(current.organisation_id) {
         return Err(ApiError::forbidden(
             "only the start-up itself may edit its profile",
         ));
     }
     let expected_version = if_match.check(current.version)?;
     let current_profile = current.profile();
-    let profile = body.0.apply(&current_profile).validate_now()?;
+    let profile = patch.apply(&current_profile).validate_now()?;
     if profile == current_profile {
         // Nothing changes, so nothing is written and the version stays.
-        return Ok(profile_response(actix_web::http::StatusCode::OK, current));
+        return Ok(StartupView::full(current));
     }
     let updated = state
         .with_connection(move |connection| {
@@ -251,5 +285,5 @@ pub async fn update_startup(
             }
         })
         .await?;
-    Ok(profile_response(actix_web::http::StatusCode::OK, updated))
+    Ok(StartupView::full(updated))
 }
