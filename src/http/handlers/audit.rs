@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::db::audit::{self, AuditFilter};
+use crate::domain::access::Member;
 use crate::domain::audit::AuditAction;
 use crate::http::auth::AdminUser;
 use crate::http::dto::audit::AuditEventView;
@@ -52,10 +53,23 @@ pub struct AuditListQuery {
 #[get("/audit")]
 pub async fn list_audit_events(
     state: web::Data<AppState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     query: QueryParams<AuditListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.0;
+    let events = audit_events(&state, &admin.0.member, query.0).await?;
+    Ok(HttpResponse::Ok().json(events))
+}
+
+/// One page of the audit trail, newest first, for an admin (the API and
+/// the web pages both come here).
+pub async fn audit_events(
+    state: &AppState,
+    admin: &Member,
+    query: AuditListQuery,
+) -> Result<Paginated<AuditEventView>, ApiError> {
+    if !admin.is_admin() {
+        return Err(ApiError::forbidden("only admins read the audit trail"));
+    }
     let page = PageQuery::checked(query.page, query.per_page)?;
     if let (Some(from), Some(until)) = (query.from, query.until) {
         if until < from {
@@ -75,5 +89,5 @@ pub async fn list_audit_events(
         })
         .await?;
     let items = rows.into_iter().map(AuditEventView::from).collect();
-    Ok(HttpResponse::Ok().json(Paginated::new(items, page, total)))
+    Ok(Paginated::new(items, page, total))
 }

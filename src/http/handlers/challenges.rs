@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::challenges::{self, ChallengeFilter, ChallengeOrder, ChallengeOrigin, ChallengeRow};
 use crate::db::organisations;
-use crate::domain::access::Viewer;
+use crate::domain::access::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::audit::{is_audited_challenge_read, AuditAction, AuditSubject};
 use crate::domain::challenge::{ChallengeInput, ChallengePatch, ChallengeStatus};
@@ -27,18 +27,17 @@ use crate::http::error::{ApiError, ErrorBody, ErrorCode};
 use crate::http::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
 use crate::http::state::AppState;
 
-/// Builds the response body of one challenge for `viewer`.
-fn challenge_response(
-    status: actix_web::http::StatusCode,
-    viewer: &Viewer,
-    row: ChallengeRow,
-    organisation_name: String,
-) -> HttpResponse {
-    let may_manage = viewer.can_edit_challenge(row.organisation_id);
-    let version = row.version;
+/// The view of `row` for `member`, with the transitions when they manage it.
+fn manager_view(member: &Member, row: ChallengeRow, organisation_name: String) -> ChallengeView {
+    let may_manage = Viewer::Member(member.clone()).can_edit_challenge(row.organisation_id);
+    ChallengeView::new(row, organisation_name, may_manage)
+}
+
+/// The response of one challenge, with its version as the ETag.
+fn view_response(status: actix_web::http::StatusCode, view: ChallengeView) -> HttpResponse {
     HttpResponse::build(status)
-        .insert_header(("ETag", etag(version)))
-        .json(ChallengeView::new(row, organisation_name, may_manage))
+        .insert_header(("ETag", etag(view.version)))
+        .json(view)
 }
 
 /// A procurement officer posts a challenge for their organisation. It starts
@@ -59,16 +58,25 @@ pub async fn create_challenge(
     caller: AuthUser,
     body: JsonBody<ChallengeInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (Role::Procurement, Some(organisation_id)) =
-        (caller.member.role, caller.member.organisation_id)
-    else {
+    let view = post_challenge(&state, &caller.member, body.0).await?;
+    Ok(view_response(actix_web::http::StatusCode::CREATED, view))
+}
+
+/// Posts `input` as a draft challenge of `member`'s organisation (the API
+/// and the web pages both come here); only procurement officers may.
+pub async fn post_challenge(
+    state: &AppState,
+    member: &Member,
+    input: ChallengeInput,
+) -> Result<ChallengeView, ApiError> {
+    let (Role::Procurement, Some(organisation_id)) = (member.role, member.organisation_id) else {
         return Err(ApiError::forbidden(
             "only procurement officers post challenges, for their own organisation",
         ));
     };
-    let content = body.0.validate()?;
+    let content = input.validate()?;
     content.check_deadline_ahead(Utc::now())?;
-    let created_by = caller.member.user_id;
+    let created_by = member.user_id;
     let (row, organisation_name) = state
         .with_connection(move |connection| {
             let origin = ChallengeOrigin {
@@ -82,12 +90,7 @@ pub async fn create_challenge(
             Ok((row, organisation.name))
         })
         .await?;
-    Ok(challenge_response(
-        actix_web::http::StatusCode::CREATED,
-        &caller.viewer(),
-        row,
-        organisation_name,
-    ))
+    Ok(manager_view(member, row, organisation_name))
 }
 
 /// Sort orders of the challenge list.
@@ -162,7 +165,17 @@ pub async fn list_challenges(
     caller: MaybeUser,
     query: QueryParams<ChallengeListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.0;
+    let listed = challenge_list(&state, caller.0, query.0).await?;
+    Ok(HttpResponse::Ok().json(listed))
+}
+
+/// The challenges `viewer` may see that pass `query`, one page of them
+/// (the API and the web pages both come here).
+pub async fn challenge_list(
+    state: &AppState,
+    viewer: Viewer,
+    query: ChallengeListQuery,
+) -> Result<Paginated<ChallengeView>, ApiError> {
     let page = PageQuery::checked(query.page, query.per_page)?;
     let text = substring_filter(query.q.as_deref())?;
     if let (Some(before), Some(after)) = (query.closes_before, query.closes_after) {
@@ -188,7 +201,6 @@ pub async fn list_challenges(
             ChallengeSort::Deadline => ChallengeOrder::Deadline,
         },
     };
-    let viewer = caller.0;
     let viewer_for_query = viewer.clone();
     let (paged, names) = state
         .with_connection(move |connection| {
@@ -208,7 +220,7 @@ pub async fn list_challenges(
             ChallengeView::new(row, name, may_manage)
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+    Ok(Paginated::new(items, page, paged.total))
 }
 
 /// Loads a challenge with its organisation's name, or 404 when it does not
@@ -251,11 +263,11 @@ struct Manageable {
 /// visible, 412 if `If-Match` is stale.
 async fn load_manageable(
     state: &AppState,
-    caller: &AuthUser,
+    member: &Member,
     challenge_id: Uuid,
     if_match: IfMatch,
 ) -> Result<Manageable, ApiError> {
-    let viewer = caller.viewer();
+    let viewer = Viewer::Member(member.clone());
     let (row, organisation_name) = load_visible(state, &viewer, challenge_id).await?;
     if !viewer.can_edit_challenge(row.organisation_id) {
         return Err(ApiError::forbidden(
@@ -361,12 +373,24 @@ pub async fn update_challenge(
     if_match: IfMatch,
     body: JsonBody<ChallengePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let challenge_id = path.into_inner();
+    let view = edit_challenge(&state, &caller.member, path.into_inner(), if_match, body.0).await?;
+    Ok(view_response(actix_web::http::StatusCode::OK, view))
+}
+
+/// Applies `patch` to challenge `challenge_id` as `member` (the API and the
+/// web pages both come here); unchanged content keeps its version.
+pub async fn edit_challenge(
+    state: &AppState,
+    member: &Member,
+    challenge_id: Uuid,
+    if_match: IfMatch,
+    patch: ChallengePatch,
+) -> Result<ChallengeView, ApiError> {
     let Manageable {
         row: current,
         organisation_name,
         expected_version,
-    } = load_manageable(&state, &caller, challenge_id, if_match).await?;
+    } = load_manageable(state, member, challenge_id, if_match).await?;
     if !current.status.content_is_editable() {
         return Err(ApiError::new(
             ErrorCode::NotEditable,
@@ -377,15 +401,10 @@ pub async fn update_challenge(
         ));
     }
     let current_content = current.content();
-    let content = body.0.apply(&current_content).validate()?;
+    let content = patch.apply(&current_content).validate()?;
     if content == current_content {
         // Nothing changes, so nothing is written and the version stays.
-        return Ok(challenge_response(
-            actix_web::http::StatusCode::OK,
-            &caller.viewer(),
-            current,
-            organisation_name,
-        ));
+        return Ok(manager_view(member, current, organisation_name));
     }
     if content.schedule.closes_at != current.closes_at {
         content.check_deadline_ahead(Utc::now())?;
@@ -411,12 +430,7 @@ pub async fn update_challenge(
             }
         })
         .await?;
-    Ok(challenge_response(
-        actix_web::http::StatusCode::OK,
-        &caller.viewer(),
-        updated,
-        organisation_name,
-    ))
+    Ok(manager_view(member, updated, organisation_name))
 }
 
 /// Moves a challenge along its lifecycle: draft → published (pre-release)
@@ -449,12 +463,31 @@ pub async fn change_challenge_status(
     body: JsonBody<StatusChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let challenge_id = path.into_inner();
-    let next = body.0.status;
+    let view = move_challenge(
+        &state,
+        &caller.member,
+        challenge_id,
+        if_match,
+        body.0.status,
+    )
+    .await?;
+    Ok(view_response(actix_web::http::StatusCode::OK, view))
+}
+
+/// Moves challenge `challenge_id` to status `next` as `member` (the API and
+/// the web pages both come here); a move the lifecycle forbids is 409.
+pub async fn move_challenge(
+    state: &AppState,
+    member: &Member,
+    challenge_id: Uuid,
+    if_match: IfMatch,
+    next: ChallengeStatus,
+) -> Result<ChallengeView, ApiError> {
     let Manageable {
         row: current,
         organisation_name,
         expected_version,
-    } = load_manageable(&state, &caller, challenge_id, if_match).await?;
+    } = load_manageable(state, member, challenge_id, if_match).await?;
     if !current.status.can_move_to(next) {
         let allowed: Vec<&str> = current
             .status
@@ -493,12 +526,7 @@ pub async fn change_challenge_status(
         })
         .await?;
     tracing::info!(%challenge_id, from = %current.status, to = %next, "challenge status changed");
-    Ok(challenge_response(
-        actix_web::http::StatusCode::OK,
-        &caller.viewer(),
-        updated,
-        organisation_name,
-    ))
+    Ok(manager_view(member, updated, organisation_name))
 }
 
 /// Deletes a draft. Anything past draft stays on record; withdraw it instead.
@@ -530,7 +558,7 @@ pub async fn delete_challenge(
         row: current,
         expected_version,
         ..
-    } = load_manageable(&state, &caller, challenge_id, if_match).await?;
+    } = load_manageable(&state, &caller.member, challenge_id, if_match).await?;
     if current.status != ChallengeStatus::Draft {
         return Err(ApiError::new(
             ErrorCode::NotEditable,

@@ -153,14 +153,25 @@ pub async fn region_dashboard(
     caller: AuthUser,
     query: QueryParams<DashboardQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.0.limit.unwrap_or(20);
+    let dashboard = dashboard_of(&state, &caller.member, query.0).await?;
+    Ok(HttpResponse::Ok().json(dashboard))
+}
+
+/// The dashboard of the region `member` brokers for (an admin: the country
+/// or the ROM asked for); the API and the web pages both come here.
+pub async fn dashboard_of(
+    state: &AppState,
+    member: &Member,
+    query: DashboardQuery,
+) -> Result<DashboardView, ApiError> {
+    let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid(
             "limit",
             "limit must be between 1 and 100",
         ));
     }
-    let (rom, scope) = broker_scope(&caller.member, query.0.rom)?;
+    let (rom, scope) = broker_scope(member, query.rom)?;
     let provinces = match &scope {
         DashboardScope::Country => Province::ALL.to_vec(),
         DashboardScope::Provinces(provinces) => provinces.clone(),
@@ -231,7 +242,7 @@ pub async fn region_dashboard(
                 .collect())
         })
         .await?;
-    let broker = caller.viewer();
+    let broker = Viewer::Member(member.clone());
     let mut ranked: Vec<_> = ranked
         .into_iter()
         .map(|(startup, best)| {
@@ -272,7 +283,7 @@ pub async fn region_dashboard(
     states.extend(by_state);
     let rate =
         |count: i64| (conversion.started > 0).then(|| count as f64 / conversion.started as f64);
-    Ok(HttpResponse::Ok().json(DashboardView {
+    Ok(DashboardView {
         rom,
         provinces,
         by_state: states,
@@ -299,7 +310,7 @@ pub async fn region_dashboard(
         },
         startups_without_introduction,
         startups_without_introduction_total: without_total,
-    }))
+    })
 }
 
 /// The columns the export can have, in the order a caller may name them.

@@ -103,8 +103,7 @@ pub struct StartupListQuery {
 }
 
 /// Which profiles a member may list, and whether names stay hidden.
-fn listing_scope(caller: &AuthUser) -> (StartupScope, bool) {
-    let member = &caller.member;
+fn listing_scope(member: &Member) -> (StartupScope, bool) {
     match member.role {
         Role::Admin => (StartupScope::All, false),
         Role::Procurement => (StartupScope::All, true),
@@ -131,10 +130,20 @@ pub async fn list_startups(
     caller: AuthUser,
     query: QueryParams<StartupListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.0;
+    let listed = startup_list(&state, &caller.member, query.0).await?;
+    Ok(HttpResponse::Ok().json(listed))
+}
+
+/// One page of the profiles `member` may see that pass `query` (the API and
+/// the web pages both come here).
+pub async fn startup_list(
+    state: &AppState,
+    member: &Member,
+    query: StartupListQuery,
+) -> Result<Paginated<StartupView>, ApiError> {
     let page = PageQuery::checked(query.page, query.per_page)?;
     let text = substring_filter(query.q.as_deref())?;
-    let (scope, anonymised) = listing_scope(&caller);
+    let (scope, anonymised) = listing_scope(member);
     let filter = StartupFilter {
         technology: query.technology,
         province: query.province,
@@ -158,7 +167,7 @@ pub async fn list_startups(
             StartupView::full
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+    Ok(Paginated::new(items, page, paged.total))
 }
 
 /// Loads a profile and the access `viewer` has to it; hidden reads as missing.

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::auth::accounts::{create_account, AccountError, NewAccount};
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::{organisations, sessions, users};
+use crate::domain::access::Member;
 use crate::domain::account::Role;
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::text::bounded_text;
@@ -96,10 +97,23 @@ pub struct UserListQuery {
 #[get("/users")]
 pub async fn list_users(
     state: web::Data<AppState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     query: QueryParams<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.0;
+    let listed = user_list(&state, &admin.0.member, query.0).await?;
+    Ok(HttpResponse::Ok().json(listed))
+}
+
+/// One page of the users that pass `query`, for an admin (the API and the
+/// web pages both come here).
+pub async fn user_list(
+    state: &AppState,
+    admin: &Member,
+    query: UserListQuery,
+) -> Result<Paginated<UserView>, ApiError> {
+    if !admin.is_admin() {
+        return Err(ApiError::forbidden("only admins list users"));
+    }
     let page = PageQuery::checked(query.page, query.per_page)?;
     let filter = users::UserFilter {
         role: query.role,
@@ -109,14 +123,12 @@ pub async fn list_users(
         .with_connection(move |connection| Ok(users::list(connection, &filter, page)?))
         .await?;
     let items = paged.rows.into_iter().map(UserView::from).collect();
-    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+    Ok(Paginated::new(items, page, paged.total))
 }
 
 /// Whether `caller` may read the account `user_id` at all.
-fn may_read_user(caller: &AuthUser, user_id: Uuid) -> bool {
-    caller.member.is_admin()
-        || caller.member.user_id == user_id
-        || caller.member.role == Role::Procurement
+fn may_read_user(caller: &Member, user_id: Uuid) -> bool {
+    caller.is_admin() || caller.user_id == user_id || caller.role == Role::Procurement
 }
 
 /// One user: admins and procurement officers (who vet) see anyone, others themselves.
@@ -137,7 +149,7 @@ pub async fn get_user(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
-    if !may_read_user(&caller, user_id) {
+    if !may_read_user(&caller.member, user_id) {
         return Err(ApiError::not_found("user"));
     }
     let row = state
@@ -181,18 +193,31 @@ pub async fn update_user(
     if_match: IfMatch,
     body: JsonBody<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = path.into_inner();
-    let request = body.0;
-    if !may_read_user(&caller, user_id) {
+    let updated = change_user(&state, &caller.member, path.into_inner(), if_match, body.0).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(updated.version)))
+        .json(updated))
+}
+
+/// Changes account `user_id` as `caller` may (the API and the web pages
+/// both come here): see [`update_user`] for who may change what.
+pub async fn change_user(
+    state: &AppState,
+    caller: &Member,
+    user_id: Uuid,
+    if_match: IfMatch,
+    request: UpdateUserRequest,
+) -> Result<UserView, ApiError> {
+    if !may_read_user(caller, user_id) {
         return Err(ApiError::not_found("user"));
     }
-    check_user_fields_allowed(&caller, user_id, &request)?;
+    check_user_fields_allowed(caller, user_id, &request)?;
     let display_name = request
         .display_name
         .as_deref()
         .map(|name| bounded_text("display_name", name, 1, 200))
         .transpose()?;
-    let caller_id = caller.member.user_id;
+    let caller_id = caller.user_id;
     let updated = state
         .with_connection(move |connection| {
             use diesel::Connection;
@@ -242,9 +267,7 @@ pub async fn update_user(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(updated.version)))
-        .json(UserView::from(updated)))
+    Ok(UserView::from(updated))
 }
 
 /// The audit events of a change to an account: what changed in its rights
@@ -280,12 +303,12 @@ fn rights_change_events(
 }
 
 fn check_user_fields_allowed(
-    caller: &AuthUser,
+    caller: &Member,
     user_id: Uuid,
     request: &UpdateUserRequest,
 ) -> Result<(), ApiError> {
-    if caller.member.is_admin() {
-        if caller.member.user_id == user_id
+    if caller.is_admin() {
+        if caller.user_id == user_id
             && (request.disabled == Some(true)
                 || request.role.is_some_and(|role| role != Role::Admin))
         {
@@ -300,12 +323,12 @@ fn check_user_fields_allowed(
             "only admins may change roles or disable accounts",
         ));
     }
-    if request.vetted.is_some() && caller.member.role != Role::Procurement {
+    if request.vetted.is_some() && caller.role != Role::Procurement {
         return Err(ApiError::forbidden(
             "only admins and procurement officers may vet users",
         ));
     }
-    if request.display_name.is_some() && caller.member.user_id != user_id {
+    if request.display_name.is_some() && caller.user_id != user_id {
         return Err(ApiError::forbidden("you may only rename yourself"));
     }
     Ok(())
