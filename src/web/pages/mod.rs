@@ -11,15 +11,17 @@ pub mod startup;
 
 use actix_web::web;
 
-/// Registers the pages of every area.
+/// Registers the pages of every area. Order matters where paths overlap:
+/// the ROM pages' `/introductions/propose` must come before the
+/// introductions' `/introductions/{id}`, which would otherwise take it.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .configure(public::routes)
         .configure(account::routes)
         .configure(startup::routes)
-        .configure(introductions::routes)
-        .configure(notifications::routes)
         .configure(procurement::routes)
         .configure(rom::routes)
+        .configure(introductions::routes)
+        .configure(notifications::routes)
         .configure(admin::routes);
 }

@@ -447,10 +447,12 @@ fn pair_ids(fields: &FormFields) -> Result<(Uuid, Uuid), WebError> {
     Ok((startup, challenge))
 }
 
+/// The proposal's first draft. Procurement reads it before the start-up is
+/// named, so it speaks of the start-up by its province only.
 fn default_message(text: &RomText, startup: &StartupView, challenge: &ChallengeView) -> String {
-    let name = startup.name.as_deref().unwrap_or(text.anonymous_startup);
+    let province = startup.province.map(|p| p.name()).unwrap_or(text.unknown);
     text.message_template
-        .replace("{startup}", name)
+        .replace("{province}", province)
         .replace("{challenge}", &challenge.title)
 }
 

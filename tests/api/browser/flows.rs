@@ -194,6 +194,7 @@ async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explain
     browser.wait_for_path("/profile").await;
 
     browser.fill("#name", "SkyWatch Systems").await;
+    browser.fill("#kvk_number", "81234567").await;
     browser
         .fill(
             "#description",
@@ -209,7 +210,7 @@ async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explain
     browser.select("#province", "NL-NH").await;
     browser.select("#trl", "6").await;
     browser.save_screenshot("startup-profile").await;
-    browser.click_button("Save profile").await;
+    browser.click_button("Create profile").await;
     browser.wait_for_text("Your profile is saved.").await;
     app.wait_for_index().await;
 
