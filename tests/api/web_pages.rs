@@ -405,3 +405,262 @@ async fn registering_through_the_form_starts_a_session_and_keeps_the_typed_value
     let login = app.log_in("eva@polder.example").await;
     assert_eq!(login.status, 200);
 }
+
+#[actix_web::test]
+async fn a_bad_profile_field_is_shown_beside_it_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    let startup = app.startup_account("Polder Robotics").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&startup.email).await.expect(303);
+    visitor.get("/profile").await.expect(200);
+    let reply = visitor
+        .post_form(
+            "/profile",
+            &[
+                ("name", "Polder Robotics"),
+                ("kvk_number", "12ab"),
+                (
+                    "description",
+                    "Autonomous inspection robots for ship hulls.",
+                ),
+                ("country", "NL"),
+                ("province", "NL-ZH"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 400);
+    let page = html(&reply);
+    assert!(
+        page.contains("value=\"Polder Robotics\""),
+        "typed values kept"
+    );
+    let beside_kvk = page
+        .split("id=\"error-kvk_number\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_default();
+    assert!(
+        beside_kvk.contains("8") || beside_kvk.len() > 5,
+        "{beside_kvk}"
+    );
+    let profiles = app
+        .get("/api/v1/startups", startup.auth())
+        .await
+        .expect(200);
+    assert_eq!(profiles.body["total"], json!(0), "nothing saved");
+}
+
+#[actix_web::test]
+async fn the_live_preview_is_a_fragment_with_the_matching_challenges() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    app.challenge_in_status(&officer, challenge_body("Counter-drone radar"), "open")
+        .await;
+    app.wait_for_index().await;
+    let startup = app.startup_account("SkyWatch").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&startup.email).await.expect(303);
+    visitor.get("/profile").await.expect(200);
+    let preview = visitor
+        .post_form(
+            "/profile/preview",
+            &[(
+                "description",
+                "Passive radar that detects small drones near airbases.",
+            )],
+        )
+        .await
+        .expect(200);
+    let fragment = html(&preview);
+    assert!(
+        !fragment.contains("<!DOCTYPE html>"),
+        "a fragment, not a page"
+    );
+    assert!(fragment.contains("Counter-drone radar"));
+    assert!(fragment.contains("score-bar"));
+
+    let empty = visitor
+        .post_form("/profile/preview", &[("description", "")])
+        .await
+        .expect(200);
+    assert!(!html(&empty).contains("Counter-drone radar"));
+}
+
+#[actix_web::test]
+async fn posting_a_challenge_without_a_title_is_refused_beside_the_field() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&officer.email).await.expect(303);
+    visitor.get("/my/challenges/new").await.expect(200);
+    let form = [
+        ("title", ""),
+        ("summary", "Detect drones."),
+        (
+            "description",
+            "Airbases need early warning of small drones.",
+        ),
+        ("desired_outcome", "A demonstrator."),
+        ("technologies", "autonomy-drones"),
+        ("trl_min", "4"),
+        ("trl_max", "7"),
+        ("closes_at", "2099-01-31"),
+        ("visibility", "public"),
+    ];
+    let reply = visitor.post_form("/my/challenges/new", &form).await;
+    assert_eq!(reply.status, 400);
+    let page = html(&reply);
+    let beside_title = page
+        .split("id=\"error-title\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_default();
+    assert!(
+        beside_title.len() > 5,
+        "a message beside the title: {beside_title}"
+    );
+    assert!(
+        page.contains("Airbases need early warning"),
+        "typed values kept"
+    );
+    let mine = app
+        .get("/api/v1/challenges?status=draft", officer.auth())
+        .await
+        .expect(200);
+    assert_eq!(mine.body["total"], json!(0), "nothing saved");
+
+    // The live check answers with the same rules, as JSON for the script;
+    // fields still blank are not nagged about while the officer types.
+    let mut with_title = form;
+    with_title[0] = ("title", "Counter-drone sensing");
+    let check = visitor
+        .post_form("/my/challenges/check", &with_title)
+        .await
+        .expect(200);
+    let messages: Value = serde_json::from_str(html(&check)).expect("JSON");
+    assert_eq!(messages, json!({}));
+    let mut past_deadline = with_title;
+    past_deadline[7] = ("closes_at", "2020-01-31");
+    let check = visitor
+        .post_form("/my/challenges/check", &past_deadline)
+        .await
+        .expect(200);
+    let messages: Value = serde_json::from_str(html(&check)).expect("JSON");
+    assert!(
+        messages["closes_at"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{messages}"
+    );
+
+    let created = visitor.post_form("/my/challenges/new", &with_title).await;
+    assert_eq!(created.status, 303);
+    let mine = app
+        .get("/api/v1/challenges?status=draft", officer.auth())
+        .await
+        .expect(200);
+    assert_eq!(
+        mine.body["items"][0]["title"],
+        json!("Counter-drone sensing")
+    );
+}
+
+#[actix_web::test]
+async fn each_area_is_for_its_own_role() {
+    let app = spawn_app().await;
+    let startup = app.startup_account("Polder Robotics").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&startup.email).await.expect(303);
+    for path in [
+        "/my/challenges/new",
+        "/dashboard",
+        "/region/startups",
+        "/admin/users",
+    ] {
+        let reply = visitor.get(path).await;
+        assert_eq!(reply.status, 403, "{path}");
+        assert!(html(&reply).contains("Not allowed"), "{path}");
+    }
+    let mut anonymous = WebVisitor::new(&app);
+    for path in [
+        "/profile",
+        "/matches",
+        "/introductions",
+        "/my/challenges",
+        "/admin/audit",
+    ] {
+        let reply = anonymous.get(path).await;
+        assert_eq!(reply.status, 303, "{path}");
+        assert!(reply
+            .header("location")
+            .is_some_and(|location| location.starts_with("/login?next=")));
+    }
+}
+
+#[actix_web::test]
+async fn procurement_sees_an_anonymous_card_until_both_accept_through_the_pages() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let challenge_id = app
+        .challenge_in_status(&officer, challenge_body("Counter-drone radar"), "open")
+        .await;
+    let (startup, _) = app
+        .startup_with_profile(crate::helpers::startup_profile("SkyWatch Systems"))
+        .await;
+    let mut founder = WebVisitor::new(&app);
+    founder.log_in(&startup.email).await.expect(303);
+    founder
+        .get(&format!("/challenges/{challenge_id}"))
+        .await
+        .expect(200);
+    founder
+        .post_form(
+            &format!("/challenges/{challenge_id}/interest"),
+            &[("message", "We detect drones with passive radar.")],
+        )
+        .await
+        .expect(303);
+
+    let mut buyer = WebVisitor::new(&app);
+    buyer.log_in(&officer.email).await.expect(303);
+    let inbox = buyer.get("/introductions").await.expect(200);
+    assert!(
+        !html(&inbox).contains("SkyWatch"),
+        "anonymous before accepting"
+    );
+    assert!(!html(&inbox).contains("anna@startup.example"));
+    let introduction = app
+        .get("/api/v1/introductions", officer.auth())
+        .await
+        .expect(200);
+    let id = introduction.body["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let version = introduction.body["items"][0]["version"].to_string();
+    buyer
+        .post_form(
+            &format!("/introductions/{id}/move"),
+            &[("action", "accept"), ("version", &version)],
+        )
+        .await
+        .expect(303);
+    let revealed = buyer.get(&format!("/introductions/{id}")).await.expect(200);
+    assert!(html(&revealed).contains("anna@startup.example"), "revealed");
+
+    // A move the state no longer allows is a plain page, not JSON.
+    let again = buyer
+        .post_form(
+            &format!("/introductions/{id}/move"),
+            &[
+                ("action", "accept"),
+                (
+                    "version",
+                    &(version.parse::<i32>().unwrap_or(0) + 1).to_string(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 409);
+    assert!(html(&again).contains("<!DOCTYPE html>"));
+}
