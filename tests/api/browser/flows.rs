@@ -232,6 +232,24 @@ async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explain
     let logistics = page.find("AI forecasting").unwrap_or(usize::MAX);
     assert!(drone < logistics, "drones before logistics: {page}");
     browser.save_screenshot("startup-matches").await;
+    // The same page on a phone: one column, nothing cut off.
+    browser
+        .client()
+        .set_window_size(390, 844)
+        .await
+        .expect("WebDriver: resize to a phone");
+    browser.goto(&format!("{}/matches", app.address)).await;
+    browser.wait_for("article.match").await;
+    let overflows: serde_json::Value = browser
+        .client()
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await
+        .expect("WebDriver: measure the page");
+    assert_eq!(overflows, json!(false), "no sideways scrolling on a phone");
+    browser.save_screenshot("startup-matches-phone").await;
     browser.close().await;
 }
 
@@ -289,6 +307,20 @@ async fn procurement_posts_a_challenge_that_then_appears_in_the_start_ups_matche
     browser.click_button("Open for proposals").await;
     browser.wait_for_text("open").await;
     app.wait_for_index().await;
+    // The candidates: the start-up ranked, anonymous, with its explanation.
+    let edit_path = browser.current_path().await;
+    let candidates_path = edit_path.replace("/edit", "/candidates");
+    browser
+        .goto(&format!("{}{candidates_path}", app.address))
+        .await;
+    browser.wait_for(".score-bar").await;
+    let page = browser.page_text().await;
+    assert!(page.contains("Score"), "{page}");
+    assert!(
+        !page.contains("SkyWatch"),
+        "candidates are anonymous: {page}"
+    );
+    browser.save_screenshot("procurement-candidates").await;
     log_out(&browser).await;
 
     log_in(&browser, &app, &startup.email).await;
@@ -318,9 +350,6 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
     app.wait_for_index().await;
 
     log_in(&browser, &app, &rom.email).await;
-    browser.goto(&format!("{}/dashboard", app.address)).await;
-    browser.wait_for("main h1").await;
-    browser.save_screenshot("rom-dashboard").await;
     browser
         .goto(&format!("{}/region/startups", app.address))
         .await;
@@ -377,6 +406,13 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
         .await;
     browser.wait_for(".contacts").await;
     assert!(browser.page_text().await.contains(&officer.email));
+    log_out(&browser).await;
+
+    // The broker's dashboard counts the introduction.
+    log_in(&browser, &app, &rom.email).await;
+    browser.goto(&format!("{}/dashboard", app.address)).await;
+    browser.wait_for("svg").await;
+    browser.save_screenshot("rom-dashboard").await;
     browser.close().await;
 }
 
