@@ -664,3 +664,75 @@ async fn procurement_sees_an_anonymous_card_until_both_accept_through_the_pages(
     assert_eq!(again.status, 409);
     assert!(html(&again).contains("<!DOCTYPE html>"));
 }
+
+#[actix_web::test]
+async fn procurement_answers_a_question_on_the_page_and_everyone_reads_it_without_the_asker() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Secure radios"), "open")
+        .await;
+    let startup = app.startup_account("Radio Works").await;
+    let mut founder = WebVisitor::new(&app);
+    founder.log_in(&startup.email).await.expect(303);
+    founder.get(&format!("/challenges/{id}")).await.expect(200);
+    founder
+        .post_form(
+            &format!("/challenges/{id}/questions"),
+            &[("question", "Is a prototype at TRL 5 enough?")],
+        )
+        .await
+        .expect(303);
+
+    // Unanswered, the question is the asker's own business.
+    let mut passer_by = WebVisitor::new(&app);
+    let page = passer_by
+        .get(&format!("/challenges/{id}"))
+        .await
+        .expect(200);
+    assert!(!html(&page).contains("Is a prototype at TRL 5 enough?"));
+
+    let mut buyer = WebVisitor::new(&app);
+    buyer.log_in(&officer.email).await.expect(303);
+    let page = buyer.get(&format!("/challenges/{id}")).await.expect(200);
+    assert!(html(&page).contains("Is a prototype at TRL 5 enough?"));
+    let questions = app
+        .get(
+            &format!("/api/v1/challenges/{id}/questions"),
+            officer.auth(),
+        )
+        .await
+        .expect(200);
+    let question_id = questions.body["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    buyer
+        .post_form(
+            &format!("/challenges/{id}/questions/{question_id}/answer"),
+            &[("answer", "Yes, TRL 5 is enough to apply.")],
+        )
+        .await
+        .expect(303);
+
+    let page = passer_by
+        .get(&format!("/challenges/{id}"))
+        .await
+        .expect(200);
+    assert!(html(&page).contains("Is a prototype at TRL 5 enough?"));
+    assert!(html(&page).contains("Yes, TRL 5 is enough to apply."));
+    assert!(
+        !html(&page).contains("Radio Works"),
+        "the asker is never named"
+    );
+
+    // A start-up cannot answer.
+    let refused = founder
+        .post_form(
+            &format!("/challenges/{id}/questions/{question_id}/answer"),
+            &[("answer", "Sure!")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(html(&refused).contains("Only the owning organisation answers"));
+}
