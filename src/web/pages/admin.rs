@@ -70,7 +70,7 @@ fn list_url(path: &str, pairs: &[(&str, String)]) -> String {
 fn pager(context: &PageContext, page: i64, has_next: bool, url: impl Fn(i64) -> String) -> Markup {
     let common = &context.text.common;
     html! {
-        nav.pager aria-label=(common.next_page) {
+        nav.pager aria-label=(common.pages) {
             @if page > 1 { a href=(url(page - 1)) { (common.previous_page) } }
             @if has_next { a href=(url(page + 1)) { (common.next_page) } }
         }

@@ -128,7 +128,7 @@ fn pager(context: &PageContext, listed: &Paginated<IntroductionView>, state: &st
     };
     let has_next = listed.page * listed.per_page < listed.total;
     html! {
-        nav.pager aria-label=(common.next_page) {
+        nav.pager aria-label=(common.pages) {
             @if listed.page > 1 { a href=(url(listed.page - 1)) { (common.previous_page) } }
             @if has_next { a href=(url(listed.page + 1)) { (common.next_page) } }
         }

@@ -516,7 +516,7 @@ async fn my_challenges(context: PageContext) -> Result<HttpResponse, WebError> {
                     }
                 }
             }
-            nav.pager aria-label=(common.previous_page) {
+            nav.pager aria-label=(common.pages) {
                 @if listed.page > 1 { a href=(format!("/my/challenges?page={}", listed.page - 1)) { (common.previous_page) } }
                 @if has_next { a href=(format!("/my/challenges?page={}", listed.page + 1)) { (common.next_page) } }
             }
@@ -801,12 +801,10 @@ fn candidate_card(
             p { (startup.description) }
             (explanation_breakdown(&format!("candidate-{rank}"), &candidate.explanation))
             @if role == Some(Role::Procurement) {
-                form method="post" action="/introductions/propose" {
-                    (csrf_field(context))
-                    input type="hidden" name="startup" value=(startup.id);
-                    input type="hidden" name="challenge" value=(challenge_id);
-                    button type="submit" aria-describedby="invite-hint" { (text.invite) }
-                }
+                // To the propose page, where the officer writes the message
+                // before anything is sent.
+                p { a.button href=(format!("/introductions/propose?startup={}&challenge={challenge_id}", startup.id))
+                    aria-describedby="invite-hint" { (text.invite) } }
             } @else {
                 p { a.button href=(format!("/introductions/propose?startup={}&challenge={challenge_id}", startup.id)) {
                     (context.text.rom.propose_link)

@@ -411,7 +411,7 @@ async fn region_startups(context: PageContext) -> Result<HttpResponse, WebError>
         p.meta { (listed.total) " " (text.startups_found) }
         @if cards.is_empty() { p { (text.no_startups) } }
         @for card in cards { (card) }
-        nav.pager aria-label=(common.next_page) {
+        nav.pager aria-label=(common.pages) {
             @if listed.page > 1 { a href=(filter.page_url(listed.page - 1)) { (common.previous_page) } }
             @if has_next { a href=(filter.page_url(listed.page + 1)) { (common.next_page) } }
         }
