@@ -1,5 +1,10 @@
 //! What every page handler starts from: who is signed in (from the session
 //! cookies), the CSRF token for its forms, and the strings to show.
+//!
+//! The language of the strings is the visitor's own choice when they made
+//! one (the [`LANGUAGE_COOKIE`], set by `GET /language`), else the first
+//! language the browser asks for that the site has (`Accept-Language`),
+//! else English.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,7 +21,7 @@ use super::session::{
     cleared_session_cookies, csrf_cookie, queue_cookie, session_cookies, CSRF_COOKIE,
     REFRESH_COOKIE, SESSION_COOKIE,
 };
-use super::text::{Text, ENGLISH};
+use super::text::{Language, Text};
 use crate::auth::sessions;
 use crate::domain::access::{Member, Viewer};
 use crate::domain::account::Role;
@@ -27,12 +32,17 @@ use crate::http::state::AppState;
 /// The name of the hidden field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
 
+/// The visitor's chosen language ("en" or "nl"), set by `GET /language`.
+pub const LANGUAGE_COOKIE: &str = "defmatch_lang";
+
 /// The request as a page sees it.
 pub struct PageContext {
     pub state: web::Data<AppState>,
     pub user: Option<AuthUser>,
     /// The token that state-changing forms repeat in [`CSRF_FIELD`].
     pub csrf_token: String,
+    /// The language the page is shown in; `text` is its strings.
+    pub language: Language,
     pub text: &'static Text,
     /// The path and query, to come back to after logging in.
     pub here: String,
@@ -54,6 +64,8 @@ impl PageContext {
             role: self.user.as_ref().map(|user| user.member.role),
             csrf_token: self.csrf_token.clone(),
             path: self.request.path().to_owned(),
+            here: self.here.clone(),
+            language: self.language,
         }
     }
 
@@ -195,6 +207,48 @@ fn return_path(request: &HttpRequest) -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
+/// The language to show `request` in: the cookie wins, so a visitor's
+/// explicit choice beats what the browser sends; then `Accept-Language`;
+/// then English.
+fn chosen_language(request: &HttpRequest) -> Language {
+    let from_cookie = request
+        .cookie(LANGUAGE_COOKIE)
+        .and_then(|cookie| Language::from_code(cookie.value()));
+    from_cookie
+        .or_else(|| {
+            request
+                .headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(preferred_language)
+        })
+        .unwrap_or_default()
+}
+
+/// The most preferred language of an `Accept-Language` value that the site
+/// has: entries by falling quality (`q`, 1 when absent; equal ones keep their
+/// order), and of each only the primary tag, so `nl-BE` counts as Dutch.
+/// Entries with `q=0` are refused languages and never chosen.
+fn preferred_language(header: &str) -> Option<Language> {
+    let mut entries: Vec<(f32, Language)> = header
+        .split(',')
+        .filter_map(|entry| {
+            let mut parts = entry.split(';');
+            let tag = parts.next()?.trim();
+            let primary = tag.split('-').next()?;
+            let language = Language::from_code(primary)?;
+            let quality = parts
+                .filter_map(|parameter| parameter.trim().strip_prefix("q="))
+                .find_map(|value| value.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (quality > 0.0).then_some((quality, language))
+        })
+        .collect();
+    // A stable sort keeps the header's order among equal qualities.
+    entries.sort_by(|left, right| right.0.total_cmp(&left.0));
+    entries.first().map(|(_, language)| *language)
+}
+
 fn forget_session(state: &AppState, request: &HttpRequest) {
     for cookie in cleared_session_cookies(state.secure_cookies) {
         queue_cookie(request, cookie);
@@ -222,11 +276,13 @@ impl FromRequest for PageContext {
                 }
             };
             let here = return_path(&request);
+            let language = chosen_language(&request);
             let context = PageContext {
                 state,
                 user,
                 csrf_token,
-                text: &ENGLISH,
+                language,
+                text: language.text(),
                 here,
                 request,
             };
@@ -234,5 +290,34 @@ impl FromRequest for PageContext {
             context.request.extensions_mut().insert(context.frame());
             Ok(context)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_first_preference_the_site_has() {
+        assert_eq!(
+            preferred_language("nl-NL,nl;q=0.9,en;q=0.8"),
+            Some(Language::Dutch)
+        );
+        assert_eq!(
+            preferred_language("en-GB,nl;q=0.5"),
+            Some(Language::English)
+        );
+        assert_eq!(
+            preferred_language("de-DE,de;q=0.9,nl;q=0.7,en;q=0.6"),
+            Some(Language::Dutch)
+        );
+        assert_eq!(
+            preferred_language("en;q=0.4, NL-be;q=0.8"),
+            Some(Language::Dutch)
+        );
+        assert_eq!(preferred_language("nl;q=0, en"), Some(Language::English));
+        assert_eq!(preferred_language("fr, de"), None);
+        assert_eq!(preferred_language("*"), None);
+        assert_eq!(preferred_language(""), None);
     }
 }

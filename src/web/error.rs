@@ -10,7 +10,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
 use super::layout::{bare_page, framed_page, Frame};
-use super::text::ENGLISH;
+use super::text::Language;
 use crate::http::error::{ApiError, ErrorCode};
 
 /// Why a page could not be shown.
@@ -51,8 +51,10 @@ enum Outcome {
 }
 
 impl WebError {
-    fn outcome(&self) -> Outcome {
-        let text = &ENGLISH.common;
+    /// The outcome with the page's strings in `language`. The API's own
+    /// messages (shown for forbidden, conflicting or bad input) are English.
+    fn outcome(&self, language: Language) -> Outcome {
+        let text = &language.text().common;
         let api_error = match self {
             WebError::LoginRequired { next } => return Outcome::Redirect(login_url(next)),
             WebError::ExpiredForm => {
@@ -91,24 +93,27 @@ impl WebError {
     }
 }
 
-fn error_content(heading: &str, message: &str) -> Markup {
+fn error_content(heading: &str, message: &str, language: Language) -> Markup {
     html! {
         h1 { (heading) }
         p { (message) }
-        p { a href="/" { (ENGLISH.common.back_home) } }
+        p { a href="/" { (language.text().common.back_home) } }
     }
 }
 
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
-        match self.outcome() {
+        // The status does not depend on the language.
+        match self.outcome(Language::English) {
             Outcome::Page { status, .. } => status,
             Outcome::Redirect(_) => StatusCode::SEE_OTHER,
         }
     }
 
+    // Without the request there is no chosen language: English, and
+    // `frame_error_pages` redraws the page in the visitor's language.
     fn error_response(&self) -> HttpResponse {
-        match self.outcome() {
+        match self.outcome(Language::English) {
             Outcome::Redirect(to) => HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, to))
                 .finish(),
@@ -116,7 +121,10 @@ impl ResponseError for WebError {
                 status,
                 heading,
                 message,
-            } => html_response(status, bare_page(heading, error_content(heading, &message))),
+            } => {
+                let content = error_content(heading, &message, Language::English);
+                html_response(status, bare_page(heading, content))
+            }
         }
     }
 }
@@ -129,11 +137,14 @@ pub async fn frame_error_pages(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let response = next.call(request).await?.map_into_boxed_body();
+    let Some(frame) = response.request().extensions().get::<Frame>().cloned() else {
+        return Ok(response);
+    };
     let outcome = response
         .response()
         .error()
         .and_then(|error| error.as_error::<WebError>())
-        .map(WebError::outcome);
+        .map(|error| error.outcome(frame.language));
     let Some(Outcome::Page {
         status,
         heading,
@@ -142,10 +153,8 @@ pub async fn frame_error_pages(
     else {
         return Ok(response);
     };
-    let Some(frame) = response.request().extensions().get::<Frame>().cloned() else {
-        return Ok(response);
-    };
-    let page = framed_page(&frame, heading, error_content(heading, &message));
+    let content = error_content(heading, &message, frame.language);
+    let page = framed_page(&frame, heading, content);
     let (http_request, old) = response.into_parts();
     let mut framed = html_response(status, page);
     // Keep the cookies and other headers the handler's path set.

@@ -6,8 +6,9 @@
 use maud::{html, Markup};
 
 use super::text::common::CommonText;
-use super::text::ENGLISH;
+use super::text::Language;
 use crate::domain::region::RegionRelation;
+use crate::domain::taxonomy::Technology;
 use crate::search::ranking::MatchExplanation;
 
 /// Width of a part in the bar, as a percentage of the whole score.
@@ -34,9 +35,19 @@ fn region_phrase(text: &CommonText, explanation: &MatchExplanation) -> &'static 
     }
 }
 
-/// The breakdown of one match. `id` makes the element ids unique on a page.
-pub fn explanation_breakdown(id: &str, explanation: &MatchExplanation) -> Markup {
-    let text = &ENGLISH.common;
+/// The breakdown of one match, in `language`. `id` makes the element ids
+/// unique on a page.
+pub fn explanation_breakdown(
+    id: &str,
+    explanation: &MatchExplanation,
+    language: Language,
+) -> Markup {
+    let text = &language.text().common;
+    // The taxonomy names its codes in both languages itself.
+    let technology_label = |technology: Technology| match language {
+        Language::English => technology.label_en(),
+        Language::Dutch => technology.label_nl(),
+    };
     let parts = &explanation.parts;
     let score = explanation.score;
     let rows = [
@@ -86,7 +97,7 @@ pub fn explanation_breakdown(id: &str, explanation: &MatchExplanation) -> Markup
                 }
                 @if !explanation.shared_technologies.is_empty() {
                     dt { (text.shared_technologies) }
-                    dd { ul.tags { @for technology in &explanation.shared_technologies { li { (technology.label_en()) } } } }
+                    dd { ul.tags { @for technology in &explanation.shared_technologies { li { (technology_label(*technology)) } } } }
                 }
                 dt { (text.region) } dd { (region_phrase(text, explanation)) }
                 dt { (text.trl) } dd { (trl) }

@@ -1,25 +1,29 @@
 //! The frame of every page and the small pieces that forms share: labelled
 //! fields with their error beside them, the CSRF field, flash messages.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::context::{PageContext, CSRF_FIELD};
-use super::text::ENGLISH;
+use super::text::{Language, ENGLISH};
 use crate::domain::account::Role;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
 use crate::http::error::ApiError;
 
 /// What the frame of a page needs to know of the request: who is signed in
-/// (for the navigation), the CSRF token (for the logout button) and where
-/// the visitor is. Kept apart from [`PageContext`] so that error pages,
-/// drawn after the handler has gone, get the same frame.
+/// (for the navigation), the CSRF token (for the logout button), where the
+/// visitor is and in which language. Kept apart from [`PageContext`] so that
+/// error pages, drawn after the handler has gone, get the same frame.
 #[derive(Debug, Clone)]
 pub struct Frame {
     pub role: Option<Role>,
     pub csrf_token: String,
+    /// The path, for marking the current navigation link.
     pub path: String,
+    /// The path and query to come back to after switching the language.
+    pub here: String,
+    pub language: Language,
 }
 
 /// The document around `content`, with a navigation that fits the visitor.
@@ -29,7 +33,7 @@ pub fn page(context: &PageContext, title: &str, content: Markup) -> Markup {
 
 /// [`page`] from a [`Frame`].
 pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
-    let text = &ENGLISH.common;
+    let text = &frame.language.text().common;
     let role = frame.role;
     let links: Vec<(&str, &str)> = match role {
         None => vec![("/challenges", text.nav_challenges)],
@@ -87,11 +91,26 @@ pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
                     " "
                     a.button href="/register" { (text.register) }
                 }
+                " "
+                (language_switch(frame))
             }
         }
         main id="content" { (content) }
     };
-    document(title, body)
+    document(frame.language, title, body)
+}
+
+/// The link to the page in the other language, named in that language (and
+/// marked as such, so a screen reader pronounces it right).
+fn language_switch(frame: &Frame) -> Markup {
+    let other = frame.language.other();
+    let back: String = form_urlencoded::byte_serialize(frame.here.as_bytes()).collect();
+    let href = format!("/language?to={}&back={back}", other.code());
+    html! {
+        a.language-switch href=(href) lang=(other.code()) hreflang=(other.code()) {
+            (other.text().common.language_name)
+        }
+    }
 }
 
 /// A page without navigation, for errors rendered where no visitor is known.
@@ -100,14 +119,14 @@ pub fn bare_page(title: &str, content: Markup) -> Markup {
         header.site-header { a.brand href="/" { (ENGLISH.common.site_name) } }
         main id="content" { (content) }
     };
-    document(title, body)
+    document(Language::English, title, body)
 }
 
-fn document(title: &str, body: Markup) -> Markup {
-    let text = &ENGLISH.common;
+fn document(language: Language, title: &str, body: Markup) -> Markup {
+    let text = &language.text().common;
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(language.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -190,14 +209,14 @@ impl FormErrors {
 }
 
 /// The summary above a form that failed: the general error, or a pointer
-/// to the fields marked below.
-pub fn form_error_summary(errors: &FormErrors) -> Markup {
+/// to the fields marked below (in `language`).
+pub fn form_error_summary(errors: &FormErrors, language: Language) -> Markup {
     html! {
         @if errors.any() {
             div.error-summary role="alert" {
                 @match errors.general() {
                     Some(message) => p { (message) },
-                    None => p { (ENGLISH.common.form_has_errors) },
+                    None => p { (language.text().common.form_has_errors) },
                 }
             }
         }
@@ -330,24 +349,35 @@ pub fn technology_options(selected: Option<Technology>, empty_label: &str) -> Ma
     }
 }
 
-/// A date for people: `3 March 2027`.
-pub fn human_date(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y").to_string()
+/// A date for people: `3 March 2027`, `3 maart 2027`. The month names come
+/// from the text, not from chrono, which knows English only.
+pub fn human_date(at: DateTime<Utc>, language: Language) -> String {
+    let months = &language.text().common.months;
+    let month = months
+        .get(at.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{} {month} {}", at.day(), at.year())
 }
 
 /// The deadline line of a challenge: its date and how far off it is.
-pub fn deadline_text(closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
-    let text = &ENGLISH.common;
+pub fn deadline_text(
+    closes_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    language: Language,
+) -> String {
+    let text = &language.text().common;
     match closes_at {
         None => text.rolling_call.to_owned(),
         Some(at) => {
+            let date = human_date(at, language);
             let days = (at - now).num_days();
             if at <= now {
-                human_date(at)
+                date
             } else if days < 1 {
-                format!("{} ({})", human_date(at), text.closes_today)
+                format!("{date} ({})", text.closes_today)
             } else {
-                format!("{} ({days} {})", human_date(at), text.days_left)
+                format!("{date} ({days} {})", text.days_left)
             }
         }
     }
@@ -388,4 +418,29 @@ pub fn highlighted(text: &str, terms: &[String]) -> Markup {
     }
     flush(&mut word, &mut out);
     PreEscaped(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dates_are_written_in_the_language_of_the_page() {
+        let at = Utc
+            .with_ymd_and_hms(2027, 3, 3, 12, 0, 0)
+            .single()
+            .expect("a valid date");
+        assert_eq!(human_date(at, Language::English), "3 March 2027");
+        assert_eq!(human_date(at, Language::Dutch), "3 maart 2027");
+        let later = at + chrono::Duration::days(12);
+        assert_eq!(
+            deadline_text(Some(later), at, Language::Dutch),
+            "15 maart 2027 (12 dagen te gaan)"
+        );
+        assert_eq!(
+            deadline_text(None, at, Language::Dutch),
+            "Doorlopende oproep, zonder deadline"
+        );
+    }
 }

@@ -25,4 +25,5 @@ mod search;
 mod startups;
 mod taxonomy;
 mod users;
+mod web_language;
 mod web_pages;

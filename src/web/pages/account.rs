@@ -1,6 +1,7 @@
 //! Logging in, registering a start-up and logging out, with the same
-//! operations as the API's `/auth` endpoints.
+//! operations as the API's `/auth` endpoints; and choosing the language.
 
+use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
@@ -12,9 +13,11 @@ use crate::domain::account::{EmailAddress, NewPassword};
 use crate::http::dto::account::{LoginRequest, RegisterRequest};
 use crate::http::error::{ApiError, ErrorCode};
 use crate::http::handlers::auth::{client_ip, log_in_with_password, register_startup};
-use crate::web::context::PageContext;
+use crate::http::state::AppState;
+use crate::web::context::{PageContext, LANGUAGE_COOKIE};
 use crate::web::error::{html_response, WebError};
 use crate::web::layout::{csrf_field, form_error_summary, page, text_input, FormErrors};
+use crate::web::text::Language;
 
 /// Registers the account pages.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -29,7 +32,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::get().to(register_page))
                 .route(web::post().to(submit_registration)),
         )
-        .service(web::resource("/logout").route(web::post().to(submit_logout)));
+        .service(web::resource("/logout").route(web::post().to(submit_logout)))
+        .service(web::resource("/language").route(web::get().to(choose_language)));
 }
 
 /// Where to go after logging in: a local path only, so that a crafted link
@@ -60,7 +64,7 @@ fn login_form(context: &PageContext, email: &str, next: &str, errors: &FormError
     let content = html! {
         div.card.narrow {
             h1 { (text.login_heading) }
-            (form_error_summary(errors))
+            (form_error_summary(errors, context.language))
             form method="post" action="/login" {
                 (csrf_field(context))
                 input type="hidden" name="next" value=(next);
@@ -128,7 +132,7 @@ fn register_form(context: &PageContext, draft: &RegistrationDraft, errors: &Form
         div.card.narrow {
             h1 { (text.register_heading) }
             p { (text.register_intro) }
-            (form_error_summary(errors))
+            (form_error_summary(errors, context.language))
             form method="post" action="/register" novalidate {
                 (csrf_field(context))
                 (text_input("display_name", text.your_name, &draft.display_name, None, errors, "text"))
@@ -211,4 +215,52 @@ async fn submit_logout(context: PageContext, body: web::Bytes) -> Result<HttpRes
     }
     context.end_session();
     Ok(redirect("/"))
+}
+
+/// The language switch's query: `to` a language code, `back` the page to
+/// show again. Both optional, so that a mangled link still ends on a page
+/// rather than on an extractor's plain-text 400.
+#[derive(Debug, Deserialize)]
+pub struct LanguageQuery {
+    to: Option<String>,
+    back: Option<String>,
+}
+
+/// How long the language choice is remembered: a year, as it is a standing
+/// preference rather than part of a session.
+const LANGUAGE_COOKIE_DAYS: i64 = 365;
+
+/// `GET /language?to=nl&back=/path`: remembers the language in a cookie and
+/// shows `back` again (a local path only, like `next` after logging in).
+///
+/// A GET without a CSRF token on purpose: it changes only how pages are
+/// displayed to this browser, nothing stored on the server, so a forged
+/// link can at worst switch a visitor's language. Being a plain link, the
+/// switch also works without JavaScript and forms.
+async fn choose_language(
+    state: web::Data<AppState>,
+    query: web::Query<LanguageQuery>,
+) -> HttpResponse {
+    // A control character (a decoded `%0d%0a`) cannot go into a header.
+    let back = query
+        .back
+        .as_deref()
+        .filter(|back| !back.contains(char::is_control));
+    let back = safe_next(back);
+    let Some(language) = query.to.as_deref().and_then(Language::from_code) else {
+        // Nothing we can show: leave the choice as it was.
+        return redirect(&back);
+    };
+    // Lax, so that the choice holds when a link from elsewhere opens a page.
+    let cookie = Cookie::build(LANGUAGE_COOKIE, language.code())
+        .path("/")
+        .http_only(true)
+        .secure(state.secure_cookies)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(LANGUAGE_COOKIE_DAYS))
+        .finish();
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, back))
+        .cookie(cookie)
+        .finish()
 }

@@ -371,7 +371,7 @@ fn audit_filters(context: &PageContext, form: &AuditForm, errors: &FormErrors) -
     let text = &context.text.admin;
     let subject_error = errors.for_field("subject");
     html! {
-        (form_error_summary(errors))
+        (form_error_summary(errors, context.language))
         form.search-form method="get" action="/admin/audit" {
             div.field {
                 label for="action" { (text.filter_action) }

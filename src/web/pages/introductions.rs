@@ -91,7 +91,7 @@ async fn introductions_page(context: PageContext) -> Result<HttpResponse, WebErr
         (flash_of(&context))
         h1 { (text.introductions_heading) }
         p.lead { (text.introductions_intro) }
-        (form_error_summary(&errors))
+        (form_error_summary(&errors, context.language))
         form.search-form.card method="get" action="/introductions" {
             div.field {
                 label for="state" { (text.state_filter_label) }
@@ -164,7 +164,7 @@ fn facts(context: &PageContext, introduction: &IntroductionView) -> Markup {
             dt { (text.state_label) }
             dd { span.state data-state=(state) { (name_of(text.states, state)) } }
             dt { (text.origin_label) }
-            dd { (name_of(text.origins, introduction.origin.as_str())) " · " (text.started_on) " " (human_date(introduction.created_at)) }
+            dd { (name_of(text.origins, introduction.origin.as_str())) " · " (text.started_on) " " (human_date(introduction.created_at, context.language)) }
             dt { (text.startup_label) }
             dd {
                 (startup_name(context, introduction))
@@ -329,14 +329,14 @@ fn notes(
                     li.note {
                         p { (note.body) }
                         p.meta {
-                            (name_of(text.sides, note.side.as_str())) " · " (human_date(note.created_at)) " · "
+                            (name_of(text.sides, note.side.as_str())) " · " (human_date(note.created_at, context.language)) " · "
                             (if note.shared { text.note_shared } else { text.note_private })
                             @if note.mine { " · " (text.note_mine) }
                         }
                     }
                 }
             }
-            (form_error_summary(errors))
+            (form_error_summary(errors, context.language))
             form method="post" action=(format!("/introductions/{}/notes", introduction.id)) novalidate {
                 (csrf_field(context))
                 (text_area("body", text.note_label, draft, None, errors, 3))

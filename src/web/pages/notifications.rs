@@ -64,7 +64,7 @@ fn notification_item(context: &PageContext, notification: &NotificationView) -> 
                 @if unread { " " span.badge.warn { (text.unread_badge) } }
             }
             p.meta {
-                (name_of(text.kinds, notification.kind.as_str())) " · " (human_date(notification.created_at))
+                (name_of(text.kinds, notification.kind.as_str())) " · " (human_date(notification.created_at, context.language))
             }
             p { (notification.body) }
             div.actions {

@@ -413,7 +413,7 @@ fn challenge_form(
         Visibility::Vetted => text.visibility_vetted,
     };
     html! {
-        (form_error_summary(errors))
+        (form_error_summary(errors, context.language))
         form.challenge-form method="post" action=(target.action) novalidate
             data-live-check=[target.live_check.then_some("/my/challenges/check")] {
             (csrf_field(context))
@@ -505,7 +505,7 @@ async fn my_challenges(context: PageContext) -> Result<HttpResponse, WebError> {
                             tr {
                                 th scope="row" { a href=(format!("/challenges/{}", challenge.id)) { (challenge.title) } }
                                 td { span class=(format!("status status-{}", challenge.status)) { (challenge.status) } }
-                                td { (deadline_text(challenge.closes_at, now)) }
+                                td { (deadline_text(challenge.closes_at, now, context.language)) }
                                 td.actions {
                                     a href=(format!("/my/challenges/{}/edit", challenge.id)) { (text.edit) }
                                     " · "
@@ -690,7 +690,7 @@ fn edit_page(
         @if view.status.content_is_editable() {
             div.card { (challenge_form(context, draft, &view.suggested_technologies, errors, &target)) }
         } @else {
-            (form_error_summary(errors))
+            (form_error_summary(errors, context.language))
             p { (text.not_editable) }
             div.card { (challenge_facts(context, view)) }
         }
@@ -799,7 +799,7 @@ fn candidate_card(
                 @for technology in &startup.technologies { li { (technology.label_en()) } }
             }
             p { (startup.description) }
-            (explanation_breakdown(&format!("candidate-{rank}"), &candidate.explanation))
+            (explanation_breakdown(&format!("candidate-{rank}"), &candidate.explanation, context.language))
             @if role == Some(Role::Procurement) {
                 // To the propose page, where the officer writes the message
                 // before anything is sent.

@@ -201,7 +201,7 @@ async fn challenge_search(context: PageContext) -> Result<HttpResponse, WebError
     };
     let content = html! {
         h1 { (text.challenges_heading) }
-        (form_error_summary(&errors))
+        (form_error_summary(&errors, context.language))
         form.search-form.card method="get" action="/challenges" role="search" {
             (crate::web::layout::text_input("q", text.search_label, &form.q, Some(text.search_hint), &errors, "search"))
             div.field {
@@ -306,7 +306,7 @@ pub fn challenge_card(context: &PageContext, challenge: &ChallengeView) -> Marku
             h3 { a href=(format!("/challenges/{}", challenge.id)) { (challenge.title) } }
             p.meta {
                 (challenge.organisation_name) " · " (challenge.status) " · "
-                (text.deadline) ": " (deadline_text(challenge.closes_at, Utc::now()))
+                (text.deadline) ": " (deadline_text(challenge.closes_at, Utc::now(), context.language))
             }
             p { (challenge.summary) }
             ul.tags aria-label=(text.technologies) {
@@ -339,7 +339,7 @@ pub fn challenge_facts(context: &PageContext, challenge: &ChallengeView) -> Mark
         dl.facts {
             dt { (text.posted_by) } dd { (challenge.organisation_name) }
             dt { (text.status) } dd { (challenge.status) }
-            dt { (text.deadline) } dd { (deadline_text(challenge.closes_at, Utc::now())) }
+            dt { (text.deadline) } dd { (deadline_text(challenge.closes_at, Utc::now(), context.language)) }
             dt { (text.technologies) }
             dd { ul.tags { @for technology in &challenge.technologies { li { (technology.label_en()) } } } }
             dt { (text.provinces) } dd { (provinces) }
@@ -419,7 +419,7 @@ async fn render_challenge(
                 }
             }
         }
-        (form_error_summary(errors))
+        (form_error_summary(errors, context.language))
         @if role == Some(Role::Startup) && accepts_interest {
             section.card aria-labelledby="interest-heading" {
                 h2 id="interest-heading" { (text.interest_heading) }

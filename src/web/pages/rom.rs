@@ -473,7 +473,7 @@ fn pair_summary(context: &PageContext, startup: &StartupView, challenge: &Challe
                 h2 id="pair-challenge" { (text.the_challenge) ": " a href=(format!("/challenges/{}", challenge.id)) { (challenge.title) } }
                 p.meta {
                     (challenge.organisation_name) " · " (challenge.status) " · "
-                    (deadline_text(challenge.closes_at, Utc::now()))
+                    (deadline_text(challenge.closes_at, Utc::now(), context.language))
                 }
                 ul.tags { @for technology in &challenge.technologies { li { (technology.label_en()) } } }
                 p { (challenge.summary) }
@@ -511,7 +511,7 @@ async fn render_proposal(
         h1 { (heading) }
         p { (intro) }
         (pair_summary(context, &startup, &challenge))
-        (form_error_summary(errors))
+        (form_error_summary(errors, context.language))
         form.card method="post" action="/introductions/propose" {
             (csrf_field(context))
             input type="hidden" name="startup" value=(startup_id);

@@ -486,7 +486,7 @@ fn profile_form(
         (done_flash(context, &[("saved", text.profile_saved)]))
         h1 { (heading) }
         p.lead { (if creating { text.profile_new_intro } else { text.profile_edit_intro }) }
-        (form_error_summary(errors))
+        (form_error_summary(errors, context.language))
         div.profile-layout {
             form.profile-form method="post" action="/profile" novalidate
                 data-live-preview="/profile/preview" data-preview-target="#match-preview" {
@@ -590,7 +590,7 @@ fn preview_markup(context: &PageContext, preview: &MatchPreview) -> Markup {
             @for item in &preview.items {
                 li {
                     a href=(format!("/challenges/{}", item.challenge.id)) { (item.challenge.title) }
-                    (explanation_breakdown(&format!("preview-{}", item.challenge.id), &item.explanation))
+                    (explanation_breakdown(&format!("preview-{}", item.challenge.id), &item.explanation, context.language))
                 }
             }
         }
@@ -728,7 +728,7 @@ async fn matches_page(context: PageContext) -> Result<HttpResponse, WebError> {
     let content = html! {
         h1 { (text.matches_heading) }
         p.lead { (text.matches_intro) }
-        (form_error_summary(&errors))
+        (form_error_summary(&errors, context.language))
         form.search-form.card method="get" action="/matches" aria-label=(text.filters_label) {
             (select_field("technology", common.filter_technology, None, &errors, technology_options(filters.0, common.any)))
             (select_field("province", common.filter_province, None, &errors, province_options(filters.1, common.any)))
@@ -753,7 +753,7 @@ fn match_card(context: &PageContext, item: &ChallengeMatch) -> Markup {
             h2 { a href=(format!("/challenges/{}", challenge.id)) { (challenge.title) } }
             p.meta {
                 (challenge.organisation_name) " · "
-                (common.deadline) ": " (deadline_text(challenge.closes_at, Utc::now()))
+                (common.deadline) ": " (deadline_text(challenge.closes_at, Utc::now(), context.language))
             }
             p.lead { (highlighted(&challenge.summary, &terms)) }
             details {
@@ -766,7 +766,7 @@ fn match_card(context: &PageContext, item: &ChallengeMatch) -> Markup {
                 @for technology in &challenge.technologies { li { (technology.label_en()) } }
             }
             h3.visually-hidden { (context.text.startup.why_heading) }
-            (explanation_breakdown(&challenge.id.to_string(), &item.explanation))
+            (explanation_breakdown(&challenge.id.to_string(), &item.explanation, context.language))
         }
     }
 }
@@ -874,7 +874,7 @@ async fn render_saved_searches(
         }
         section.card aria-labelledby="new-search-heading" {
             h2 id="new-search-heading" { (text.saved_new_heading) }
-            (form_error_summary(errors))
+            (form_error_summary(errors, context.language))
             form method="post" action="/saved-searches" novalidate {
                 (csrf_field(context))
                 (text_input("name", text.saved_name_label, &draft.name, None, errors, "text"))

@@ -2,7 +2,8 @@
 //! language is a second set of constants, not a hunt through templates.
 //!
 //! Each area of the site has its own struct (one file each); [`Text`] bundles
-//! them, and [`ENGLISH`] is the one language so far.
+//! them. [`ENGLISH`] and [`DUTCH`] are the languages; [`Language`] names the
+//! one a request is shown in (see `web::context` for how it is chosen).
 
 pub mod admin;
 pub mod common;
@@ -27,3 +28,58 @@ pub static ENGLISH: Text = Text {
     rom: rom::ENGLISH,
     admin: admin::ENGLISH,
 };
+
+/// Dutch.
+pub static DUTCH: Text = Text {
+    common: common::DUTCH,
+    startup: startup::DUTCH,
+    procurement: procurement::DUTCH,
+    rom: rom::DUTCH,
+    admin: admin::DUTCH,
+};
+
+/// A language the pages can be shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    /// The default: what a visitor who asked for nothing we have gets.
+    #[default]
+    English,
+    Dutch,
+}
+
+impl Language {
+    /// Every language, in the order a switch offers them.
+    pub const ALL: &'static [Language] = &[Language::English, Language::Dutch];
+
+    /// The strings of this language.
+    pub fn text(self) -> &'static Text {
+        match self {
+            Language::English => &ENGLISH,
+            Language::Dutch => &DUTCH,
+        }
+    }
+
+    /// The BCP 47 code, for `<html lang>`, `hreflang` and the cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Dutch => "nl",
+        }
+    }
+
+    /// The language of `code` ("en", "nl", any case), if the site has it.
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL
+            .iter()
+            .copied()
+            .find(|language| code.trim().eq_ignore_ascii_case(language.code()))
+    }
+
+    /// The language a switch offers when this one is shown.
+    pub fn other(self) -> Language {
+        match self {
+            Language::English => Language::Dutch,
+            Language::Dutch => Language::English,
+        }
+    }
+}
