@@ -175,8 +175,14 @@ async fn json_error_bodies(
         return Ok(response);
     }
     let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
-    let replacement = ApiError::new(code_for_status(status), reason).error_response();
+    let error = ApiError::new(code_for_status(status), reason);
     let (http_request, _) = response.into_parts();
+    // A browser that lands on a form's address with GET gets a page, not JSON.
+    let replacement = if crate::web::wants_page(&http_request) {
+        crate::web::error_page_for(error)
+    } else {
+        error.error_response()
+    };
     Ok(ServiceResponse::new(http_request, replacement))
 }
 

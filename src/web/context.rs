@@ -6,8 +6,11 @@
 //! language the browser asks for that the site has (`Accept-Language`),
 //! else English.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
@@ -136,52 +139,109 @@ fn new_csrf_token() -> String {
     hex::encode(bytes)
 }
 
+/// How long a spent refresh token still yields the pair it was spent for.
+/// A browser may send two requests with the same refresh cookie at once
+/// (a page and its live preview, or restored tabs); without this grace the
+/// second would look like a stolen token and revoke the whole session.
+const REFRESH_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Pairs recently issued by a web refresh, by the refresh secret spent.
+type RecentRefreshes = HashMap<String, (Instant, String, String)>;
+
+fn recent_refreshes() -> &'static Mutex<RecentRefreshes> {
+    static RECENT: OnceLock<Mutex<RecentRefreshes>> = OnceLock::new();
+    RECENT.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The access and refresh tokens that spending `refresh_secret` gave
+/// within the grace period, if any.
+fn refreshed_within_grace(refresh_secret: &str) -> Option<(String, String)> {
+    let mut recent = recent_refreshes().lock().ok()?;
+    recent.retain(|_, (at, _, _)| at.elapsed() < REFRESH_GRACE);
+    recent
+        .get(refresh_secret)
+        .map(|(_, access, refresh)| (access.clone(), refresh.clone()))
+}
+
+fn remember_refresh(refresh_secret: String, access: &str, refresh: &str) {
+    if let Ok(mut recent) = recent_refreshes().lock() {
+        recent.insert(
+            refresh_secret,
+            (Instant::now(), access.to_owned(), refresh.to_owned()),
+        );
+    }
+}
+
+/// Whether an error means the credentials themselves are bad (so the
+/// cookies should go), rather than the service failing to check them.
+fn credentials_refused(error: &ApiError) -> bool {
+    matches!(
+        error.code,
+        ErrorCode::InvalidToken | ErrorCode::AccountDisabled | ErrorCode::MissingToken
+    )
+}
+
 /// The signed-in user from the session cookies, renewing an expired access
-/// token with the refresh token. Bad or ended sessions read as anonymous,
-/// and their cookies are cleared.
-async fn session_user(state: &web::Data<AppState>, request: &HttpRequest) -> Option<AuthUser> {
+/// token with the refresh token. Refused credentials read as anonymous and
+/// their cookies are cleared; a database that cannot check them is an
+/// error page (503), not a logout.
+async fn session_user(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+) -> Result<Option<AuthUser>, ApiError> {
     let access = request.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
     let refresh = request.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
-    if access.is_none() && refresh.is_none() {
-        return None;
-    }
     if let Some(token) = access {
         match authenticate(state.clone(), token).await {
-            Ok(user) => return Some(user),
-            Err(error) if error.code != ErrorCode::TokenExpired => {
+            Ok(user) => return Ok(Some(user)),
+            Err(error) if error.code == ErrorCode::TokenExpired => {}
+            Err(error) if credentials_refused(&error) => {
                 forget_session(state, request);
-                return None;
+                return Ok(None);
             }
-            Err(_) => {}
+            Err(error) => return Err(error),
         }
     }
+    // No refresh cookie: anonymous, but nothing is cleared; a browser may
+    // simply not have sent it on this request.
     let Some(refresh_secret) = refresh else {
-        forget_session(state, request);
-        return None;
+        return Ok(None);
     };
-    let keys = state.token_keys.clone();
-    let renewed = state
-        .with_connection(move |connection| {
-            Ok(sessions::refresh(
-                connection,
-                &keys,
-                &refresh_secret,
-                Utc::now(),
-            ))
-        })
-        .await;
-    let Ok(Ok(tokens)) = renewed else {
-        forget_session(state, request);
-        return None;
+    let (access, refresh) = match refreshed_within_grace(&refresh_secret) {
+        Some(pair) => pair,
+        None => {
+            let keys = state.token_keys.clone();
+            let spent = refresh_secret.clone();
+            let renewed = state
+                .with_connection(move |connection| {
+                    Ok(sessions::refresh(connection, &keys, &spent, Utc::now()))
+                })
+                .await?;
+            let tokens = match renewed {
+                Ok(tokens) => tokens,
+                Err(sessions::SessionError::Database(error)) => return Err(error.into()),
+                Err(sessions::SessionError::Internal(error)) => {
+                    return Err(ApiError::internal(format!("{error:#}")))
+                }
+                Err(_) => {
+                    forget_session(state, request);
+                    return Ok(None);
+                }
+            };
+            remember_refresh(refresh_secret, &tokens.access_token, &tokens.refresh_token);
+            (tokens.access_token, tokens.refresh_token)
+        }
     };
-    let user = authenticate(state.clone(), tokens.access_token.clone())
-        .await
-        .ok()?;
-    let (access, refresh) = (&tokens.access_token, &tokens.refresh_token);
-    for cookie in session_cookies(access, refresh, state.session_ttl, state.secure_cookies) {
+    // The old refresh token is spent: the new pair must reach the browser
+    // whatever happens next.
+    for cookie in session_cookies(&access, &refresh, state.session_ttl, state.secure_cookies) {
         queue_cookie(request, cookie);
     }
-    Some(user)
+    match authenticate(state.clone(), access).await {
+        Ok(user) => Ok(Some(user)),
+        Err(error) if credentials_refused(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// Where to come back to after logging in: this page for a GET, and for a
@@ -266,7 +326,7 @@ impl FromRequest for PageContext {
                 .app_data::<web::Data<AppState>>()
                 .cloned()
                 .ok_or_else(|| ApiError::internal("application state is not configured"))?;
-            let user = session_user(&state, &request).await;
+            let user = session_user(&state, &request).await?;
             let csrf_token = match request.cookie(CSRF_COOKIE) {
                 Some(cookie) if !cookie.value().is_empty() => cookie.value().to_owned(),
                 _ => {

@@ -236,9 +236,9 @@ pub fn field(
     html! {
         div.field.has-error[error.is_some()] {
             label for=(name) { (label) }
-            @if let Some(hint) = hint {
-                p.hint id=(format!("hint-{name}")) { (hint) }
-            }
+            // Always there (empty without a hint), so that the control's
+            // `aria-describedby` never names a missing element.
+            p.hint id=(format!("hint-{name}")) { @if let Some(hint) = hint { (hint) } }
             (control)
             p.field-error id=(format!("error-{name}")) data-error-for=(name) aria-live="polite" {
                 @if let Some(error) = error { (error) }

@@ -42,6 +42,12 @@ pub fn wants_page(request: &actix_web::HttpRequest) -> bool {
 
 /// The "page not found" page.
 pub fn not_found_page() -> actix_web::HttpResponse {
+    error_page_for(crate::http::error::ApiError::not_found("page"))
+}
+
+/// The page a browser gets for an error that the framework raised before
+/// any page handler ran (a 405 on a form's address, a body too large).
+pub fn error_page_for(error: crate::http::error::ApiError) -> actix_web::HttpResponse {
     use actix_web::ResponseError;
-    error::WebError::not_found().error_response()
+    error::WebError::Api(error).error_response()
 }

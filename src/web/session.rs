@@ -19,7 +19,7 @@ use actix_web::{HttpMessage, HttpRequest};
 
 /// The access token.
 pub const SESSION_COOKIE: &str = "defmatch_session";
-/// The refresh token; sent only with same-site requests.
+/// The refresh token.
 pub const REFRESH_COOKIE: &str = "defmatch_refresh";
 /// The CSRF token that every state-changing form repeats.
 pub const CSRF_COOKIE: &str = "defmatch_csrf";
@@ -67,11 +67,13 @@ pub fn session_cookies(
         SameSite::Lax,
     );
     access.set_max_age(max_age);
+    // Lax like the access cookie: with Strict, a link from an e-mail would
+    // carry an expired access token but no refresh token, and look logged out.
     let mut refresh = cookie(
         REFRESH_COOKIE,
         refresh_token.to_owned(),
         secure,
-        SameSite::Strict,
+        SameSite::Lax,
     );
     refresh.set_max_age(max_age);
     [access, refresh]
@@ -86,9 +88,11 @@ pub fn cleared_session_cookies(secure: bool) -> [Cookie<'static>; 2] {
     })
 }
 
-/// The CSRF cookie. Strict: no other site can make the browser send it.
+/// The CSRF cookie. Lax, so that arriving from another site does not mint
+/// a new token and expire the forms open in other tabs; other sites still
+/// cannot read it, and the form must repeat it.
 pub fn csrf_cookie(token: String, secure: bool) -> Cookie<'static> {
-    cookie(CSRF_COOKIE, token, secure, SameSite::Strict)
+    cookie(CSRF_COOKIE, token, secure, SameSite::Lax)
 }
 
 /// Writes the cookies queued during the request onto the response.

@@ -69,7 +69,7 @@ fn payload_of(token: &str) -> Value {
 }
 
 /// Claims like the server's own, for the user and session of `token`.
-fn claims_like(token: &str) -> AccessClaims {
+pub fn claims_like(token: &str) -> AccessClaims {
     let payload = payload_of(token);
     let now = Utc::now().timestamp();
     AccessClaims {
@@ -85,7 +85,7 @@ fn claims_like(token: &str) -> AccessClaims {
 }
 
 /// Signs `claims` with the app's real secret.
-fn sign(app: &TestApp, algorithm: Algorithm, claims: &AccessClaims) -> String {
+pub fn sign(app: &TestApp, algorithm: Algorithm, claims: &AccessClaims) -> String {
     encode(
         &Header::new(algorithm),
         claims,

@@ -5,7 +5,7 @@ mod helpers;
 
 mod alerts;
 mod audit;
-mod auth;
+pub mod auth;
 mod browser;
 mod challenges;
 mod demo;

@@ -12,7 +12,7 @@ use crate::helpers::{challenge_body, merge, spawn_app, Reply, TestApp, PASSWORD}
 /// reads the CSRF token from the pages.
 pub struct WebVisitor<'a> {
     app: &'a TestApp,
-    cookies: BTreeMap<String, String>,
+    pub cookies: BTreeMap<String, String>,
     /// A client that does not follow redirects, so tests see each 303.
     client: awc::Client,
 }
@@ -735,4 +735,89 @@ async fn procurement_answers_a_question_on_the_page_and_everyone_reads_it_withou
         .await;
     assert_eq!(refused.status, 403);
     assert!(html(&refused).contains("Only the owning organisation answers"));
+}
+
+/// The visitor's session cookie replaced by an access token of the same
+/// session that expired an hour ago.
+fn expire_access_cookie(app: &TestApp, visitor: &mut WebVisitor<'_>) {
+    let current = visitor
+        .cookies
+        .get("defmatch_session")
+        .cloned()
+        .unwrap_or_default();
+    let mut claims = crate::auth::claims_like(&current);
+    let now = chrono::Utc::now().timestamp();
+    claims.iat = now - 7200;
+    claims.nbf = now - 7200;
+    claims.exp = now - 3600;
+    let expired = crate::auth::sign(app, jsonwebtoken::Algorithm::HS256, &claims);
+    visitor.cookies.insert("defmatch_session".into(), expired);
+}
+
+#[actix_web::test]
+async fn an_expired_page_session_is_renewed_once_even_by_requests_at_the_same_time() {
+    let app = spawn_app().await;
+    let startup = app.startup_account("Polder Robotics").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&startup.email).await.expect(303);
+    let first_refresh = visitor.cookies.get("defmatch_refresh").cloned();
+    expire_access_cookie(&app, &mut visitor);
+    let stale = visitor.cookies.clone();
+
+    let page = visitor.get("/matches").await;
+    assert_eq!(
+        page.status, 200,
+        "still signed in: the refresh token renewed it"
+    );
+    assert_ne!(
+        visitor.cookies.get("defmatch_refresh").cloned(),
+        first_refresh
+    );
+
+    // A second request that left with the same, now spent, refresh cookie
+    // (a preview racing a page) is not taken for a stolen token.
+    let mut twin = WebVisitor::new(&app);
+    twin.cookies = stale;
+    twin.get("/matches").await.expect(200);
+    visitor.get("/matches").await.expect(200);
+
+    // Without the refresh cookie an expired session is simply anonymous,
+    // and nothing is deleted: the browser may just not have sent it.
+    let mut without_refresh = WebVisitor::new(&app);
+    without_refresh.cookies = visitor.cookies.clone();
+    without_refresh.cookies.remove("defmatch_refresh");
+    expire_access_cookie(&app, &mut without_refresh);
+    let reply = without_refresh.get("/matches").await;
+    assert_eq!(reply.status, 303);
+    assert!(reply.headers.get_all("set-cookie").all(|cookie| !cookie
+        .to_str()
+        .unwrap_or_default()
+        .starts_with("defmatch_refresh")));
+}
+
+#[actix_web::test]
+async fn redirects_after_login_stay_on_this_site_and_form_addresses_answer_pages() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&officer.email).await.expect(303);
+    for next in [
+        "/%09/evil.example",
+        "//evil.example",
+        "/%0d%0aLocation:%20x",
+        "https://evil.example",
+    ] {
+        let reply = visitor.get(&format!("/login?next={next}")).await;
+        assert_eq!(reply.status, 303, "{next}");
+        assert_eq!(reply.header("location").as_deref(), Some("/"), "{next}");
+    }
+    let repeated = visitor.get("/login?next=/a&next=/b").await;
+    assert_eq!(repeated.status, 303, "a repeated field is no error");
+
+    let wrong_method = visitor.get("/logout").await;
+    assert_eq!(wrong_method.status, 405);
+    assert!(
+        html(&wrong_method).contains("<!DOCTYPE html>"),
+        "a page, not JSON"
+    );
 }

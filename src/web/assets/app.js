@@ -19,9 +19,12 @@
   }
 
   function post(form, url) {
+    // redirect "manual": an expired session answers with a redirect to the
+    // login page, which must not land inside the preview as a page.
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
+      redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(new FormData(form)).toString()
     });

@@ -3,10 +3,9 @@
 
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use crate::auth::sessions;
 use crate::domain::account::{EmailAddress, NewPassword};
@@ -16,6 +15,7 @@ use crate::http::handlers::auth::{client_ip, log_in_with_password, register_star
 use crate::http::state::AppState;
 use crate::web::context::{PageContext, LANGUAGE_COOKIE};
 use crate::web::error::{html_response, WebError};
+use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, form_error_summary, page, text_input, FormErrors};
 use crate::web::text::Language;
 
@@ -40,7 +40,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
 /// cannot send a user to another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        // Browsers drop tabs and line breaks from URLs, so `/\t/evil.example`
+        // would become `//evil.example`: no whitespace or control characters.
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -51,12 +58,6 @@ fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
-}
-
-/// The login page's query.
-#[derive(Debug, Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
 }
 
 fn login_form(context: &PageContext, email: &str, next: &str, errors: &FormErrors) -> Markup {
@@ -78,11 +79,14 @@ fn login_form(context: &PageContext, email: &str, next: &str, errors: &FormError
     page(context, text.login_heading, content)
 }
 
-async fn login_page(
-    context: PageContext,
-    query: web::Query<NextQuery>,
-) -> Result<HttpResponse, WebError> {
-    let next = safe_next(query.next.as_deref());
+/// A query string's fields, read leniently: a repeated or unknown field is
+/// no reason to show a visitor an error.
+fn query_fields(request: &HttpRequest) -> FormFields {
+    FormFields::parse(request.query_string().as_bytes())
+}
+
+async fn login_page(context: PageContext) -> Result<HttpResponse, WebError> {
+    let next = safe_next(query_fields(&context.request).get("next"));
     if context.user.is_some() {
         return Ok(redirect(&next));
     }
@@ -217,15 +221,6 @@ async fn submit_logout(context: PageContext, body: web::Bytes) -> Result<HttpRes
     Ok(redirect("/"))
 }
 
-/// The language switch's query: `to` a language code, `back` the page to
-/// show again. Both optional, so that a mangled link still ends on a page
-/// rather than on an extractor's plain-text 400.
-#[derive(Debug, Deserialize)]
-pub struct LanguageQuery {
-    to: Option<String>,
-    back: Option<String>,
-}
-
 /// How long the language choice is remembered: a year, as it is a standing
 /// preference rather than part of a session.
 const LANGUAGE_COOKIE_DAYS: i64 = 365;
@@ -237,17 +232,10 @@ const LANGUAGE_COOKIE_DAYS: i64 = 365;
 /// displayed to this browser, nothing stored on the server, so a forged
 /// link can at worst switch a visitor's language. Being a plain link, the
 /// switch also works without JavaScript and forms.
-async fn choose_language(
-    state: web::Data<AppState>,
-    query: web::Query<LanguageQuery>,
-) -> HttpResponse {
-    // A control character (a decoded `%0d%0a`) cannot go into a header.
-    let back = query
-        .back
-        .as_deref()
-        .filter(|back| !back.contains(char::is_control));
-    let back = safe_next(back);
-    let Some(language) = query.to.as_deref().and_then(Language::from_code) else {
+async fn choose_language(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let query = query_fields(&request);
+    let back = safe_next(query.get("back"));
+    let Some(language) = query.get("to").and_then(Language::from_code) else {
         // Nothing we can show: leave the choice as it was.
         return redirect(&back);
     };

@@ -193,7 +193,8 @@ async fn challenge_search(context: PageContext) -> Result<HttpResponse, WebError
     let (results, errors, status) = match outcome {
         Ok(results) => (Some(results), FormErrors::none(), StatusCode::OK),
         Err(error) if error.code.status().is_client_error() => {
-            let fields = ["q", "technology", "province", "status", "sort", "page"];
+            // Only `q` has an error slot; the rest show above the form.
+            let fields = ["q"];
             let status = error.code.status();
             (None, FormErrors::from_api(&error, &fields), status)
         }
@@ -405,7 +406,11 @@ async fn render_challenge(
             p.lead { (challenge.summary) }
             @if may_manage {
                 p {
-                    a.button href=(format!("/my/challenges/{}/edit", challenge.id)) { (text.edit_challenge) } " "
+                    // Editing is the owning organisation's; an admin who
+                    // manages answers and candidates does not edit.
+                    @if role == Some(Role::Procurement) {
+                        a.button href=(format!("/my/challenges/{}/edit", challenge.id)) { (text.edit_challenge) } " "
+                    }
                     a.button.secondary href=(format!("/my/challenges/{}/candidates", challenge.id)) { (text.view_candidates) }
                 }
             }
