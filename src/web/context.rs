@@ -93,6 +93,12 @@ impl PageContext {
         }
     }
 
+    /// The fields of the query string, read leniently like a form: a
+    /// repeated or unknown field is no reason to show a visitor an error.
+    pub fn query(&self) -> FormFields {
+        FormFields::parse(self.request.query_string().as_bytes())
+    }
+
     /// The fields of a submitted form, once its CSRF token checks out.
     pub fn verified_form(&self, body: &[u8]) -> Result<FormFields, WebError> {
         let form = FormFields::parse(body);

@@ -275,6 +275,27 @@ pub fn text_input(
     )
 }
 
+/// A labelled `<select>` of `options` inside [`field`].
+pub fn select_field(
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    errors: &FormErrors,
+    options: Markup,
+) -> Markup {
+    let invalid = errors.for_field(name).is_some();
+    field(
+        name,
+        label,
+        hint,
+        errors,
+        html! {
+            select id=(name) name=(name) aria-describedby=(described_by(name))
+                aria-invalid=[invalid.then_some("true")] { (options) }
+        },
+    )
+}
+
 /// A multi-line text input inside [`field`].
 pub fn text_area(
     name: &str,

@@ -29,6 +29,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .configure(pages::routes);
 }
 
+/// A 303 to `to`: the answer to every form that worked, and to a visitor
+/// who must log in first.
+pub fn see_other(to: impl Into<String>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to.into()))
+        .finish()
+}
+
 /// Whether `request` is a browser asking for a page (not an API client), so
 /// that a miss is answered with a page rather than JSON.
 pub fn wants_page(request: &actix_web::HttpRequest) -> bool {

@@ -17,6 +17,7 @@ use crate::web::context::{PageContext, LANGUAGE_COOKIE};
 use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, form_error_summary, page, text_input, FormErrors};
+use crate::web::see_other;
 use crate::web::text::Language;
 
 /// Registers the account pages.
@@ -54,12 +55,6 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
-
 fn login_form(context: &PageContext, email: &str, next: &str, errors: &FormErrors) -> Markup {
     let text = &context.text.common;
     let content = html! {
@@ -79,16 +74,10 @@ fn login_form(context: &PageContext, email: &str, next: &str, errors: &FormError
     page(context, text.login_heading, content)
 }
 
-/// A query string's fields, read leniently: a repeated or unknown field is
-/// no reason to show a visitor an error.
-fn query_fields(request: &HttpRequest) -> FormFields {
-    FormFields::parse(request.query_string().as_bytes())
-}
-
 async fn login_page(context: PageContext) -> Result<HttpResponse, WebError> {
-    let next = safe_next(query_fields(&context.request).get("next"));
+    let next = safe_next(context.query().get("next"));
     if context.user.is_some() {
-        return Ok(redirect(&next));
+        return Ok(see_other(&next));
     }
     let page = login_form(&context, "", &next, &FormErrors::none());
     Ok(html_response(StatusCode::OK, page))
@@ -106,7 +95,7 @@ async fn submit_login(context: PageContext, body: web::Bytes) -> Result<HttpResp
     match log_in_with_password(&context.state, ip, credentials).await {
         Ok(tokens) => {
             context.start_session(&tokens.access_token, &tokens.refresh_token);
-            Ok(redirect(&next))
+            Ok(see_other(&next))
         }
         Err(error) => {
             let message = match error.code {
@@ -195,7 +184,7 @@ async fn submit_registration(
         Ok(registered) => {
             let tokens = &registered.tokens;
             context.start_session(&tokens.access_token, &tokens.refresh_token);
-            Ok(redirect("/profile"))
+            Ok(see_other("/profile"))
         }
         Err(error) if error.code.status().is_client_error() => {
             let errors = FormErrors::from_api(&error, &fields);
@@ -218,7 +207,7 @@ async fn submit_logout(context: PageContext, body: web::Bytes) -> Result<HttpRes
             .await?;
     }
     context.end_session();
-    Ok(redirect("/"))
+    Ok(see_other("/"))
 }
 
 /// How long the language choice is remembered: a year, as it is a standing
@@ -233,11 +222,11 @@ const LANGUAGE_COOKIE_DAYS: i64 = 365;
 /// link can at worst switch a visitor's language. Being a plain link, the
 /// switch also works without JavaScript and forms.
 async fn choose_language(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let query = query_fields(&request);
+    let query = FormFields::parse(request.query_string().as_bytes());
     let back = safe_next(query.get("back"));
     let Some(language) = query.get("to").and_then(Language::from_code) else {
         // Nothing we can show: leave the choice as it was.
-        return redirect(&back);
+        return see_other(&back);
     };
     // Lax, so that the choice holds when a link from elsewhere opens a page.
     let cookie = Cookie::build(LANGUAGE_COOKIE, language.code())

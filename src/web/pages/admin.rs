@@ -39,10 +39,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
 /// Rows per page of both lists.
 const PER_PAGE: i64 = 25;
 
-fn query_fields(context: &PageContext) -> FormFields {
-    FormFields::parse(context.request.query_string().as_bytes())
-}
-
 fn page_number(fields: &FormFields) -> i64 {
     fields
         .get("page")
@@ -79,7 +75,7 @@ fn pager(context: &PageContext, page: i64, has_next: bool, url: impl Fn(i64) -> 
 
 fn done_message(context: &PageContext) -> Option<&'static str> {
     let text = &context.text.admin;
-    match query_fields(context).get("done") {
+    match context.query().get("done") {
         Some("vetted") => Some(text.done_vetted),
         Some("unvetted") => Some(text.done_unvetted),
         Some("disabled") => Some(text.done_disabled),
@@ -168,7 +164,7 @@ fn user_row(
 async fn users_page(context: PageContext) -> Result<HttpResponse, WebError> {
     let admin = context.member_in(&[Role::Admin])?.clone();
     let text = &context.text.admin;
-    let fields = query_fields(&context);
+    let fields = context.query();
     let role = fields
         .non_blank("role")
         .map(Role::from_str)
@@ -431,7 +427,7 @@ fn event_row(text: &AdminText, event: &AuditEventView) -> Markup {
 async fn audit_page(context: PageContext) -> Result<HttpResponse, WebError> {
     let admin = context.member_in(&[Role::Admin])?.clone();
     let text = &context.text.admin;
-    let form = AuditForm::from_query(&query_fields(&context));
+    let form = AuditForm::from_query(&context.query());
     let subject = if form.subject.is_empty() {
         Ok(None)
     } else {

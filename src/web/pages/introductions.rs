@@ -23,7 +23,8 @@ use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, form_error_summary, human_date, page, text_area, FormErrors};
 use crate::web::pages::public::parse_id;
-use crate::web::pages::startup::{done_flash, see_other};
+use crate::web::pages::startup::done_flash;
+use crate::web::see_other;
 use crate::web::text::startup::name_of;
 
 /// Registers the introduction pages.
@@ -447,7 +448,7 @@ async fn submit_move(
     )
     .await?;
     let back = safe_back(form.get("back"), id);
-    Ok(see_other(&format!("{back}?done=moved#introduction-{id}")))
+    Ok(see_other(format!("{back}?done=moved#introduction-{id}")))
 }
 
 async fn submit_note(
@@ -464,7 +465,7 @@ async fn submit_note(
         shared: form.checked("shared"),
     };
     match add_introduction_note(&context.state, member, id, request).await {
-        Ok(_) => Ok(see_other(&format!("/introductions/{id}?done=note#notes"))),
+        Ok(_) => Ok(see_other(format!("/introductions/{id}?done=note#notes"))),
         Err(error) if error.code.status().is_client_error() && error.field.is_some() => {
             let errors = FormErrors::from_api(&error, &["body"]);
             let page = render_introduction(&context, id, &errors, &draft).await?;

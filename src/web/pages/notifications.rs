@@ -18,7 +18,8 @@ use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, human_date, page};
 use crate::web::pages::public::parse_id;
-use crate::web::pages::startup::{done_flash, see_other};
+use crate::web::pages::startup::done_flash;
+use crate::web::see_other;
 use crate::web::text::startup::name_of;
 
 /// Registers the notification pages.

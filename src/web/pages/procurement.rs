@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use maud::{html, Markup};
@@ -32,10 +32,11 @@ use crate::web::error::{html_response, WebError};
 use crate::web::explanation::explanation_breakdown;
 use crate::web::form::FormFields;
 use crate::web::layout::{
-    csrf_field, deadline_text, described_by, field, flash, form_error_summary, page,
+    csrf_field, deadline_text, described_by, flash, form_error_summary, page, select_field,
     technology_checkboxes, text_area, text_input, FormErrors,
 };
 use crate::web::pages::public::{challenge_facts, parse_id};
+use crate::web::see_other;
 use crate::web::text::procurement::ProcurementText;
 
 /// Registers the procurement pages.
@@ -86,16 +87,6 @@ const MY_CHALLENGES_PER_PAGE: i64 = 50;
 
 /// Candidates ranked on the candidates page.
 const CANDIDATES_SHOWN: i64 = 20;
-
-fn see_other(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
-
-fn query_fields(context: &PageContext) -> FormFields {
-    FormFields::parse(context.request.query_string().as_bytes())
-}
 
 /// The challenge form as typed: kept as text so that a refused form comes
 /// back exactly as the officer left it.
@@ -333,26 +324,6 @@ fn trl_options(text: &ProcurementText, selected: &str) -> Markup {
     }
 }
 
-fn select_field(
-    name: &str,
-    label: &str,
-    hint: Option<&str>,
-    errors: &FormErrors,
-    options: Markup,
-) -> Markup {
-    let invalid = errors.for_field(name).is_some();
-    field(
-        name,
-        label,
-        hint,
-        errors,
-        html! {
-            select id=(name) name=(name) aria-describedby=(described_by(name))
-                aria-invalid=[invalid.then_some("true")] { (options) }
-        },
-    )
-}
-
 fn province_checkboxes(text: &ProcurementText, chosen: &[String], errors: &FormErrors) -> Markup {
     let name = "preferred_provinces";
     let error = errors.for_field(name);
@@ -464,7 +435,8 @@ async fn my_challenges(context: PageContext) -> Result<HttpResponse, WebError> {
     let organisation_id = own_organisation(&context)?;
     let text = &context.text.procurement;
     let common = &context.text.common;
-    let page_number = query_fields(&context)
+    let page_number = context
+        .query()
         .get("page")
         .and_then(|page| page.parse::<i64>().ok())
         .unwrap_or(1);
@@ -613,7 +585,7 @@ async fn manageable_challenge(
 
 fn done_message(context: &PageContext) -> Option<&'static str> {
     let text = &context.text.procurement;
-    match query_fields(context).get("done") {
+    match context.query().get("done") {
         Some("created") => Some(text.done_created),
         Some("saved") => Some(text.done_saved),
         Some("moved") => Some(text.done_moved),

@@ -3,7 +3,7 @@
 //! visitor sees what their account may see, through the same operations as
 //! the API (`find_challenges`, `read_challenge`, `questions_of`, …).
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use maud::{html, Markup};
@@ -31,6 +31,7 @@ use crate::web::layout::{
     csrf_field, deadline_text, flash, form_error_summary, page, province_options,
     technology_options, text_area, FormErrors,
 };
+use crate::web::see_other;
 
 /// Registers the public pages.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -44,12 +45,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::post().to(submit_answer)),
         )
         .service(web::resource("/challenges/{id}/interest").route(web::post().to(submit_interest)));
-}
-
-fn see_other(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
 }
 
 async fn landing(context: PageContext) -> Result<HttpResponse, WebError> {

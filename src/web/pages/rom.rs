@@ -54,10 +54,6 @@ const BROKERS: [Role; 2] = [Role::RomOfficer, Role::Admin];
 /// Start-ups per page of the region list; each is matched, so few.
 const STARTUPS_PER_PAGE: i64 = 10;
 
-fn query_fields(context: &PageContext) -> FormFields {
-    FormFields::parse(context.request.query_string().as_bytes())
-}
-
 fn state_label(text: &RomText, code: &str) -> String {
     text.states
         .iter()
@@ -112,7 +108,7 @@ fn bar_chart(id: &str, title: &str, rows: &[(String, i64)]) -> Markup {
 
 /// The ROM an admin asked for with `?rom=`; blank is the whole country.
 fn asked_rom(context: &PageContext) -> Result<Option<Rom>, WebError> {
-    match query_fields(context).non_blank("rom") {
+    match context.query().non_blank("rom") {
         None => Ok(None),
         Some(code) => Rom::from_str(code)
             .map(Some)
@@ -297,7 +293,7 @@ struct RegionFilter {
 
 impl RegionFilter {
     fn from_query(context: &PageContext) -> Self {
-        let fields = query_fields(context);
+        let fields = context.query();
         RegionFilter {
             technology: fields
                 .non_blank("technology")
@@ -527,7 +523,7 @@ async fn render_proposal(
 
 async fn propose_page(context: PageContext) -> Result<HttpResponse, WebError> {
     context.member_in(&[Role::RomOfficer, Role::Admin, Role::Procurement])?;
-    let (startup_id, challenge_id) = pair_ids(&query_fields(&context))?;
+    let (startup_id, challenge_id) = pair_ids(&context.query())?;
     let page = render_proposal(
         &context,
         startup_id,

@@ -3,7 +3,7 @@
 //! with a live preview of its matches while it types, its ranked matches,
 //! and saved searches (for every member who searches challenges).
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use maud::{html, Markup};
@@ -33,10 +33,11 @@ use crate::web::error::{html_response, WebError};
 use crate::web::explanation::{explanation_breakdown, matched_terms};
 use crate::web::form::FormFields;
 use crate::web::layout::{
-    csrf_field, deadline_text, described_by, field, flash, form_error_summary, highlighted, page,
-    province_options, technology_checkboxes, technology_options, text_area, text_input, FormErrors,
+    csrf_field, deadline_text, flash, form_error_summary, highlighted, page, province_options,
+    select_field, technology_checkboxes, technology_options, text_area, text_input, FormErrors,
 };
 use crate::web::pages::public::parse_id;
+use crate::web::see_other;
 
 /// Registers the start-up pages.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -57,13 +58,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::resource("/saved-searches/{id}/delete")
                 .route(web::post().to(submit_delete_search)),
         );
-}
-
-/// A 303 to `to`, the answer to every successful form.
-pub fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
 }
 
 /// The flash message that `?done=<code>` in the address asks for.
@@ -381,27 +375,6 @@ fn full_patch(input: StartupInput) -> StartupPatch {
         contact_email: Some(input.contact_email),
         contact_phone: Some(input.contact_phone),
     }
-}
-
-/// A labelled `<select>` inside [`field`].
-fn select_field(
-    name: &str,
-    label: &str,
-    hint: Option<&str>,
-    errors: &FormErrors,
-    options: Markup,
-) -> Markup {
-    let invalid = errors.for_field(name).is_some();
-    field(
-        name,
-        label,
-        hint,
-        errors,
-        html! {
-            select id=(name) name=(name) aria-describedby=(described_by(name))
-                aria-invalid=[invalid.then_some("true")] { (options) }
-        },
-    )
 }
 
 fn country_options(context: &PageContext, selected: &str) -> Markup {
