@@ -38,6 +38,7 @@ use crate::web::layout::{
 use crate::web::pages::public::{challenge_facts, parse_id};
 use crate::web::see_other;
 use crate::web::text::procurement::ProcurementText;
+use crate::web::text::startup::name_of;
 
 /// Registers the procurement pages.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -476,7 +477,7 @@ async fn my_challenges(context: PageContext) -> Result<HttpResponse, WebError> {
                         @for challenge in &listed.items {
                             tr {
                                 th scope="row" { a href=(format!("/challenges/{}", challenge.id)) { (challenge.title) } }
-                                td { span class=(format!("status status-{}", challenge.status)) { (challenge.status) } }
+                                td { span class=(format!("status status-{}", challenge.status)) { (name_of(context.text.common.challenge_statuses, challenge.status.as_str())) } }
                                 td { (deadline_text(challenge.closes_at, now, context.language)) }
                                 td.actions {
                                     a href=(format!("/my/challenges/{}/edit", challenge.id)) { (text.edit) }

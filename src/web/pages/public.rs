@@ -32,6 +32,7 @@ use crate::web::layout::{
     technology_options, text_area, FormErrors,
 };
 use crate::web::see_other;
+use crate::web::text::startup::name_of;
 
 /// Registers the public pages.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -271,7 +272,7 @@ fn facet_panel(
             h3 { (text.filter_status) }
             ul {
                 @for (code, count) in &results.facets.status {
-                    li { a href=(search_url(form, "status", code)) { (code) } span.meta { (count) } }
+                    li { a href=(search_url(form, "status", code)) { (name_of(text.challenge_statuses, code)) } span.meta { (count) } }
                 }
                 li { a href=(search_url(form, "status", "all")) { (text.any) } }
             }
@@ -301,7 +302,7 @@ pub fn challenge_card(context: &PageContext, challenge: &ChallengeView) -> Marku
         article.card {
             h3 { a href=(format!("/challenges/{}", challenge.id)) { (challenge.title) } }
             p.meta {
-                (challenge.organisation_name) " · " (challenge.status) " · "
+                (challenge.organisation_name) " · " (name_of(text.challenge_statuses, challenge.status.as_str())) " · "
                 (text.deadline) ": " (deadline_text(challenge.closes_at, Utc::now(), context.language))
             }
             p { (challenge.summary) }
@@ -334,7 +335,7 @@ pub fn challenge_facts(context: &PageContext, challenge: &ChallengeView) -> Mark
     html! {
         dl.facts {
             dt { (text.posted_by) } dd { (challenge.organisation_name) }
-            dt { (text.status) } dd { (challenge.status) }
+            dt { (text.status) } dd { (name_of(text.challenge_statuses, challenge.status.as_str())) }
             dt { (text.deadline) } dd { (deadline_text(challenge.closes_at, Utc::now(), context.language)) }
             dt { (text.technologies) }
             dd { ul.tags { @for technology in &challenge.technologies { li { (technology.label_en()) } } } }
@@ -342,7 +343,7 @@ pub fn challenge_facts(context: &PageContext, challenge: &ChallengeView) -> Mark
             dt { (text.trl_range) } dd { "TRL " (challenge.trl_min.get()) "–" (challenge.trl_max.get()) }
             @if let Some(budget) = budget { dt { (text.budget) } dd { (budget) } }
             dt { (text.confidentiality) } dd {
-                (challenge.visibility)
+                (name_of(text.visibilities, challenge.visibility.as_str()))
                 @if challenge.abdo_required { " · " (text.abdo_required) }
             }
         }

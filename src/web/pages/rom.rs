@@ -35,6 +35,7 @@ use crate::web::layout::{
 };
 use crate::web::pages::public::parse_id;
 use crate::web::text::rom::RomText;
+use crate::web::text::startup::name_of;
 
 /// Registers the ROM pages.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -468,7 +469,7 @@ fn pair_summary(context: &PageContext, startup: &StartupView, challenge: &Challe
             section.card aria-labelledby="pair-challenge" {
                 h2 id="pair-challenge" { (text.the_challenge) ": " a href=(format!("/challenges/{}", challenge.id)) { (challenge.title) } }
                 p.meta {
-                    (challenge.organisation_name) " · " (challenge.status) " · "
+                    (challenge.organisation_name) " · " (name_of(context.text.common.challenge_statuses, challenge.status.as_str())) " · "
                     (deadline_text(challenge.closes_at, Utc::now(), context.language))
                 }
                 ul.tags { @for technology in &challenge.technologies { li { (technology.label_en()) } } }

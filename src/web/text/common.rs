@@ -130,6 +130,10 @@ pub struct CommonText {
     pub trl_out_of_range: &'static str,
     pub trl_unknown: &'static str,
 
+    // Names of codes shown to people.
+    pub challenge_statuses: &'static [super::startup::Named],
+    pub visibilities: &'static [super::startup::Named],
+
     // Errors, in plain language.
     pub error_heading: &'static str,
     pub not_found_heading: &'static str,
@@ -278,6 +282,20 @@ pub const ENGLISH: CommonText = CommonText {
     trl_in_range: "in the wanted range",
     trl_out_of_range: "outside the wanted range",
     trl_unknown: "not given",
+
+    challenge_statuses: &[
+        ("draft", "draft"),
+        ("published", "pre-release"),
+        ("open", "open"),
+        ("closed", "closed"),
+        ("awarded", "awarded"),
+        ("withdrawn", "withdrawn"),
+    ],
+    visibilities: &[
+        ("public", "public"),
+        ("registered", "registered users"),
+        ("vetted", "vetted users only"),
+    ],
 
     error_heading: "Something is not right",
     not_found_heading: "Page not found",
@@ -436,6 +454,20 @@ pub const DUTCH: CommonText = CommonText {
     trl_in_range: "binnen het gewenste bereik",
     trl_out_of_range: "buiten het gewenste bereik",
     trl_unknown: "niet opgegeven",
+
+    challenge_statuses: &[
+        ("draft", "concept"),
+        ("published", "aangekondigd"),
+        ("open", "open"),
+        ("closed", "gesloten"),
+        ("awarded", "gegund"),
+        ("withdrawn", "ingetrokken"),
+    ],
+    visibilities: &[
+        ("public", "openbaar"),
+        ("registered", "geregistreerde gebruikers"),
+        ("vetted", "alleen gescreende gebruikers"),
+    ],
 
     error_heading: "Er klopt iets niet",
     not_found_heading: "Pagina niet gevonden",
