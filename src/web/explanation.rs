@@ -43,11 +43,7 @@ pub fn explanation_breakdown(
     language: Language,
 ) -> Markup {
     let text = &language.text().common;
-    // The taxonomy names its codes in both languages itself.
-    let technology_label = |technology: Technology| match language {
-        Language::English => technology.label_en(),
-        Language::Dutch => technology.label_nl(),
-    };
+    let technology_label = |technology: Technology| language.technology_name(technology);
     let parts = &explanation.parts;
     let score = explanation.score;
     let rows = [

@@ -326,6 +326,7 @@ pub fn technology_checkboxes(
     chosen: &[Technology],
     suggested: &[Technology],
     errors: &FormErrors,
+    language: Language,
 ) -> Markup {
     let error = errors.for_field(name);
     html! {
@@ -338,8 +339,8 @@ pub fn technology_checkboxes(
                     label for=(id) .suggested[is_suggested] {
                         input type="checkbox" id=(id) name=(name) value=(technology.as_str())
                             checked[chosen.contains(technology)];
-                        " " (technology.label_en())
-                        @if is_suggested { " " span.badge { "suggested" } }
+                        " " (language.technology_name(*technology))
+                        @if is_suggested { " " span.badge { (language.text().common.suggested_badge) } }
                     }
                 }
             }
@@ -361,11 +362,15 @@ pub fn province_options(selected: Option<Province>, empty_label: &str) -> Markup
 }
 
 /// A `<select>` of technologies with an "any" choice first.
-pub fn technology_options(selected: Option<Technology>, empty_label: &str) -> Markup {
+pub fn technology_options(
+    selected: Option<Technology>,
+    empty_label: &str,
+    language: Language,
+) -> Markup {
     html! {
         option value="" selected[selected.is_none()] { (empty_label) }
         @for technology in Technology::ALL {
-            option value=(technology.as_str()) selected[selected == Some(*technology)] { (technology.label_en()) }
+            option value=(technology.as_str()) selected[selected == Some(*technology)] { (language.technology_name(*technology)) }
         }
     }
 }

@@ -62,6 +62,9 @@ async fn the_switch_remembers_dutch_in_a_cookie_and_switches_back() {
     assert!(page.contains("<html lang=\"nl\">"));
     assert!(page.contains("Uitdagingen"));
     assert!(page.contains("Meld je start-up aan"));
+    // Technology names come from the taxonomy's Dutch labels.
+    assert!(page.contains("Onbemande en autonome systemen, drones"));
+    assert!(!page.contains("Unmanned and autonomous systems, drones"));
     assert!(page.contains(
         "href=\"/language?to=en&amp;back=%2Fchallenges\" lang=\"en\" hreflang=\"en\">English</a>"
     ));

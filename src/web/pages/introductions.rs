@@ -381,7 +381,7 @@ async fn render_introduction(
                     h2 { (text.startup_label) }
                     p { (startup.description) }
                     ul.tags aria-label=(context.text.common.technologies) {
-                        @for technology in &startup.technologies { li { (technology.label_en()) } }
+                        @for technology in &startup.technologies { li { (context.language.technology_name(*technology)) } }
                     }
                     (contacts(context, &introduction))
                 }

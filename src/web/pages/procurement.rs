@@ -396,7 +396,7 @@ fn challenge_form(
             (text_area("summary", text.summary, &draft.summary, Some(text.summary_hint), errors, 3))
             (text_area("description", text.description, &draft.description, Some(text.description_hint), errors, 10))
             (text_area("desired_outcome", text.desired_outcome, &draft.desired_outcome, Some(text.desired_outcome_hint), errors, 3))
-            (technology_checkboxes("technologies", text.technologies, &chosen, suggested, errors))
+            (technology_checkboxes("technologies", text.technologies, &chosen, suggested, errors, context.language))
             (text_input("keywords", text.keywords, &draft.keywords, Some(text.keywords_hint), errors, "text"))
             (province_checkboxes(text, &draft.provinces, errors))
             div.form-row {
@@ -769,7 +769,7 @@ fn candidate_card(
                 " · " (text.trl) " " (startup.trl.map(|t| t.get().to_string()).unwrap_or_else(|| text.unknown.to_owned()))
             }
             ul.tags aria-label=(text.technologies) {
-                @for technology in &startup.technologies { li { (technology.label_en()) } }
+                @for technology in &startup.technologies { li { (context.language.technology_name(*technology)) } }
             }
             p { (startup.description) }
             (explanation_breakdown(&format!("candidate-{rank}"), &candidate.explanation, context.language))

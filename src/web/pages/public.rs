@@ -203,7 +203,7 @@ async fn challenge_search(context: PageContext) -> Result<HttpResponse, WebError
             (crate::web::layout::text_input("q", text.search_label, &form.q, Some(text.search_hint), &errors, "search"))
             div.field {
                 label for="technology" { (text.filter_technology) }
-                select id="technology" name="technology" { (technology_options(form.technology, text.any)) }
+                select id="technology" name="technology" { (technology_options(form.technology, text.any, context.language)) }
             }
             div.field {
                 label for="province" { (text.filter_province) }
@@ -246,7 +246,7 @@ fn facet_panel(
     let text = &context.text.common;
     let technology_name = |code: &str| {
         code.parse::<Technology>()
-            .map(|technology| technology.label_en().to_owned())
+            .map(|technology| context.language.technology_name(technology).to_owned())
             .unwrap_or_else(|_| code.to_owned())
     };
     let province_name = |code: &str| {
@@ -307,7 +307,7 @@ pub fn challenge_card(context: &PageContext, challenge: &ChallengeView) -> Marku
             }
             p { (challenge.summary) }
             ul.tags aria-label=(text.technologies) {
-                @for technology in &challenge.technologies { li { (technology.label_en()) } }
+                @for technology in &challenge.technologies { li { (context.language.technology_name(*technology)) } }
             }
         }
     }
@@ -338,7 +338,7 @@ pub fn challenge_facts(context: &PageContext, challenge: &ChallengeView) -> Mark
             dt { (text.status) } dd { (name_of(text.challenge_statuses, challenge.status.as_str())) }
             dt { (text.deadline) } dd { (deadline_text(challenge.closes_at, Utc::now(), context.language)) }
             dt { (text.technologies) }
-            dd { ul.tags { @for technology in &challenge.technologies { li { (technology.label_en()) } } } }
+            dd { ul.tags { @for technology in &challenge.technologies { li { (context.language.technology_name(*technology)) } } } }
             dt { (text.provinces) } dd { (provinces) }
             dt { (text.trl_range) } dd { "TRL " (challenge.trl_min.get()) "–" (challenge.trl_max.get()) }
             @if let Some(budget) = budget { dt { (text.budget) } dd { (budget) } }

@@ -36,6 +36,7 @@ use crate::web::layout::{
 use crate::web::pages::public::parse_id;
 use crate::web::text::rom::RomText;
 use crate::web::text::startup::name_of;
+use crate::web::text::Language;
 
 /// Registers the ROM pages.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -63,9 +64,9 @@ fn state_label(text: &RomText, code: &str) -> String {
         .unwrap_or_else(|| code.replace('_', " "))
 }
 
-fn technology_label(code: &str) -> String {
+fn technology_label(code: &str, language: Language) -> String {
     Technology::from_str(code)
-        .map(|technology| technology.label_en().to_owned())
+        .map(|technology| language.technology_name(technology).to_owned())
         .unwrap_or_else(|_| code.to_owned())
 }
 
@@ -192,7 +193,11 @@ fn propose_url(startup_id: Uuid, challenge_id: Uuid) -> String {
     format!("/introductions/propose?startup={startup_id}&challenge={challenge_id}")
 }
 
-fn without_introduction_section(text: &RomText, dashboard: &DashboardView) -> Markup {
+fn without_introduction_section(
+    text: &RomText,
+    dashboard: &DashboardView,
+    language: Language,
+) -> Markup {
     html! {
         section aria-labelledby="without-heading" {
             h2 id="without-heading" { (text.without_heading) }
@@ -213,7 +218,7 @@ fn without_introduction_section(text: &RomText, dashboard: &DashboardView) -> Ma
                             tr {
                                 th scope="row" { (startup.name) }
                                 td { (startup.province.map(|p| p.name()).unwrap_or(text.unknown)) }
-                                td { ul.tags { @for technology in &startup.technologies { li { (technology.label_en()) } } } }
+                                td { ul.tags { @for technology in &startup.technologies { li { (language.technology_name(*technology)) } } } }
                                 @match &startup.best_match {
                                     Some(best) => {
                                         td {
@@ -251,7 +256,12 @@ async fn dashboard_page(context: PageContext) -> Result<HttpResponse, WebError> 
     let by_technology: Vec<(String, i64)> = dashboard
         .by_technology
         .iter()
-        .map(|row| (technology_label(&row.technology), row.introductions))
+        .map(|row| {
+            (
+                technology_label(&row.technology, context.language),
+                row.introductions,
+            )
+        })
         .collect();
     let region = match dashboard.rom {
         Some(rom) => rom.name().to_owned(),
@@ -277,7 +287,7 @@ async fn dashboard_page(context: PageContext) -> Result<HttpResponse, WebError> 
                 }
             }
         }
-        (without_introduction_section(text, &dashboard))
+        (without_introduction_section(text, &dashboard, context.language))
     };
     Ok(html_response(
         StatusCode::OK,
@@ -342,7 +352,7 @@ async fn startup_with_matches(
                 @if let Some(trl) = startup.trl { " · " (text.trl) " " (trl.get()) }
             }
             ul.tags aria-label=(text.column_technologies) {
-                @for technology in &startup.technologies { li { (technology.label_en()) } }
+                @for technology in &startup.technologies { li { (context.language.technology_name(*technology)) } }
             }
             h3 { (text.best_matches) }
             @if matches.items.is_empty() {
@@ -397,7 +407,7 @@ async fn region_startups(context: PageContext) -> Result<HttpResponse, WebError>
         form.search-form method="get" action="/region/startups" role="search" {
             div.field {
                 label for="technology" { (common.filter_technology) }
-                select id="technology" name="technology" { (technology_options(filter.technology, common.any)) }
+                select id="technology" name="technology" { (technology_options(filter.technology, common.any, context.language)) }
             }
             div.field {
                 label for="q" { (text.filter_text) }
@@ -463,7 +473,7 @@ fn pair_summary(context: &PageContext, startup: &StartupView, challenge: &Challe
                     (startup.province.map(|p| p.name()).unwrap_or(text.unknown))
                     @if let Some(trl) = startup.trl { " · " (text.trl) " " (trl.get()) }
                 }
-                ul.tags { @for technology in &startup.technologies { li { (technology.label_en()) } } }
+                ul.tags { @for technology in &startup.technologies { li { (context.language.technology_name(*technology)) } } }
                 p { (startup.description) }
             }
             section.card aria-labelledby="pair-challenge" {
@@ -472,7 +482,7 @@ fn pair_summary(context: &PageContext, startup: &StartupView, challenge: &Challe
                     (challenge.organisation_name) " · " (name_of(context.text.common.challenge_statuses, challenge.status.as_str())) " · "
                     (deadline_text(challenge.closes_at, Utc::now(), context.language))
                 }
-                ul.tags { @for technology in &challenge.technologies { li { (technology.label_en()) } } }
+                ul.tags { @for technology in &challenge.technologies { li { (context.language.technology_name(*technology)) } } }
                 p { (challenge.summary) }
             }
         }

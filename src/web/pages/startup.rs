@@ -474,7 +474,7 @@ fn profile_form(
                     (text_input("website", text.website_label, &draft.website, Some(text.website_hint), errors, "url"))
                     (text_area("description", text.description_label, &draft.description, Some(text.description_hint), errors, 8))
                     (text_input("keywords", text.keywords_label, &draft.keywords, Some(text.keywords_hint), errors, "text"))
-                    (technology_checkboxes("technologies", text.technologies_legend, &draft.technologies, suggested, errors))
+                    (technology_checkboxes("technologies", text.technologies_legend, &draft.technologies, suggested, errors, context.language))
                 }
                 section.card aria-labelledby="location-heading" {
                     h2 id="location-heading" { (text.location_heading) }
@@ -555,7 +555,7 @@ fn preview_markup(context: &PageContext, preview: &MatchPreview) -> Markup {
         @if preview.suggested_technologies.is_empty() {
             p.meta { (text.preview_no_suggestions) }
         } @else {
-            ul.tags { @for technology in &preview.suggested_technologies { li { (technology.label_en()) } } }
+            ul.tags { @for technology in &preview.suggested_technologies { li { (context.language.technology_name(*technology)) } } }
         }
         h3 { (context.text.common.nav_matches) }
         @if preview.items.is_empty() { p { (text.preview_none) } }
@@ -703,7 +703,7 @@ async fn matches_page(context: PageContext) -> Result<HttpResponse, WebError> {
         p.lead { (text.matches_intro) }
         (form_error_summary(&errors, context.language))
         form.search-form.card method="get" action="/matches" aria-label=(text.filters_label) {
-            (select_field("technology", common.filter_technology, None, &errors, technology_options(filters.0, common.any)))
+            (select_field("technology", common.filter_technology, None, &errors, technology_options(filters.0, common.any, context.language)))
             (select_field("province", common.filter_province, None, &errors, province_options(filters.1, common.any)))
             button type="submit" { (text.filter_button) }
         }
@@ -736,7 +736,7 @@ fn match_card(context: &PageContext, item: &ChallengeMatch) -> Markup {
                 }
             }
             ul.tags aria-label=(common.technologies) {
-                @for technology in &challenge.technologies { li { (technology.label_en()) } }
+                @for technology in &challenge.technologies { li { (context.language.technology_name(*technology)) } }
             }
             h3.visually-hidden { (context.text.startup.why_heading) }
             (explanation_breakdown(&challenge.id.to_string(), &item.explanation, context.language))
@@ -793,7 +793,9 @@ fn saved_search_summary(context: &PageContext, search: &SavedSearchView) -> Stri
     if let Some(technology) = fields.non_blank("technology") {
         let name = technology
             .parse::<Technology>()
-            .map_or(technology.to_owned(), |known| known.label_en().to_owned());
+            .map_or(technology.to_owned(), |known| {
+                context.language.technology_name(known).to_owned()
+            });
         parts.push(name);
     }
     if let Some(province) = fields.non_blank("province") {
@@ -852,7 +854,7 @@ async fn render_saved_searches(
                 (csrf_field(context))
                 (text_input("name", text.saved_name_label, &draft.name, None, errors, "text"))
                 (text_input("q", text.saved_query_label, &draft.q, Some(common.search_hint), errors, "search"))
-                (select_field("technology", common.filter_technology, None, errors, technology_options(draft.technology, common.any)))
+                (select_field("technology", common.filter_technology, None, errors, technology_options(draft.technology, common.any, context.language)))
                 (select_field("province", common.filter_province, None, errors, province_options(draft.province, common.any)))
                 button type="submit" { (text.saved_button) }
             }

@@ -59,6 +59,14 @@ impl Language {
         }
     }
 
+    /// The name of a technology code in this language.
+    pub fn technology_name(self, technology: crate::domain::taxonomy::Technology) -> &'static str {
+        match self {
+            Language::English => technology.label_en(),
+            Language::Dutch => technology.label_nl(),
+        }
+    }
+
     /// The BCP 47 code, for `<html lang>`, `hreflang` and the cookie.
     pub fn code(self) -> &'static str {
         match self {
