@@ -2,7 +2,7 @@
 //! cookies), the CSRF token for its forms, and the strings to show.
 //!
 //! The language of the strings is the visitor's own choice when they made
-//! one (the [`LANGUAGE_COOKIE`], set by `GET /language`), else the first
+//! one (the [`LANGUAGE_COOKIE`](super::session::LANGUAGE_COOKIE), set by `GET /language`), else the first
 //! language the browser asks for that the site has (`Accept-Language`),
 //! else English.
 
@@ -22,7 +22,7 @@ use super::form::FormFields;
 use super::layout::Frame;
 use super::session::{
     cleared_session_cookies, csrf_cookie, queue_cookie, session_cookies, CSRF_COOKIE,
-    REFRESH_COOKIE, SESSION_COOKIE,
+    LANGUAGE_COOKIE, REFRESH_COOKIE, SESSION_COOKIE,
 };
 use super::text::{Language, Text};
 use crate::auth::sessions;
@@ -34,9 +34,6 @@ use crate::http::state::AppState;
 
 /// The name of the hidden field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
-
-/// The visitor's chosen language ("en" or "nl"), set by `GET /language`.
-pub const LANGUAGE_COOKIE: &str = "defmatch_lang";
 
 /// The request as a page sees it.
 pub struct PageContext {

@@ -23,6 +23,11 @@ pub const SESSION_COOKIE: &str = "defmatch_session";
 pub const REFRESH_COOKIE: &str = "defmatch_refresh";
 /// The CSRF token that every state-changing form repeats.
 pub const CSRF_COOKIE: &str = "defmatch_csrf";
+/// The visitor's choice of language (`en`, `nl`).
+pub const LANGUAGE_COOKIE: &str = "defmatch_lang";
+/// How long the language choice is remembered: a standing preference, not
+/// part of a session.
+const LANGUAGE_COOKIE_DAYS: i64 = 365;
 
 /// Cookie changes that extractors and handlers queue for the response.
 #[derive(Default)]
@@ -39,13 +44,17 @@ pub fn queue_cookie(request: &HttpRequest, cookie: Cookie<'static>) {
     }
 }
 
-/// A cookie with the attributes every defmatch cookie shares.
-fn cookie(name: &'static str, value: String, secure: bool, same_site: SameSite) -> Cookie<'static> {
+/// A cookie with the attributes every defmatch cookie shares. All are Lax:
+/// with Strict, a link from an alert e-mail would arrive with an expired
+/// access token but no refresh token (and look logged out), and with a new
+/// CSRF token that expires the forms open in other tabs. The CSRF token,
+/// not SameSite, guards the forms.
+fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
     Cookie::build(name, value)
         .path("/")
         .http_only(true)
         .secure(secure)
-        .same_site(same_site)
+        .same_site(SameSite::Lax)
         .finish()
 }
 
@@ -58,23 +67,9 @@ pub fn session_cookies(
     secure: bool,
 ) -> [Cookie<'static>; 2] {
     let max_age = time::Duration::seconds(session_ttl.num_seconds());
-    // Lax, so that a link from an alert e-mail opens the page logged in;
-    // the CSRF token, not SameSite, guards the forms.
-    let mut access = cookie(
-        SESSION_COOKIE,
-        access_token.to_owned(),
-        secure,
-        SameSite::Lax,
-    );
+    let mut access = cookie(SESSION_COOKIE, access_token.to_owned(), secure);
     access.set_max_age(max_age);
-    // Lax like the access cookie: with Strict, a link from an e-mail would
-    // carry an expired access token but no refresh token, and look logged out.
-    let mut refresh = cookie(
-        REFRESH_COOKIE,
-        refresh_token.to_owned(),
-        secure,
-        SameSite::Lax,
-    );
+    let mut refresh = cookie(REFRESH_COOKIE, refresh_token.to_owned(), secure);
     refresh.set_max_age(max_age);
     [access, refresh]
 }
@@ -82,17 +77,22 @@ pub fn session_cookies(
 /// Cookies that delete the session cookies.
 pub fn cleared_session_cookies(secure: bool) -> [Cookie<'static>; 2] {
     [SESSION_COOKIE, REFRESH_COOKIE].map(|name| {
-        let mut gone = cookie(name, String::new(), secure, SameSite::Lax);
+        let mut gone = cookie(name, String::new(), secure);
         gone.make_removal();
         gone
     })
 }
 
-/// The CSRF cookie. Lax, so that arriving from another site does not mint
-/// a new token and expire the forms open in other tabs; other sites still
-/// cannot read it, and the form must repeat it.
+/// The CSRF cookie; other sites cannot read it, and the form must repeat it.
 pub fn csrf_cookie(token: String, secure: bool) -> Cookie<'static> {
-    cookie(CSRF_COOKIE, token, secure, SameSite::Lax)
+    cookie(CSRF_COOKIE, token, secure)
+}
+
+/// The cookie that remembers the visitor's language.
+pub fn language_cookie(code: &str, secure: bool) -> Cookie<'static> {
+    let mut chosen = cookie(LANGUAGE_COOKIE, code.to_owned(), secure);
+    chosen.set_max_age(time::Duration::days(LANGUAGE_COOKIE_DAYS));
+    chosen
 }
 
 /// Writes the cookies queued during the request onto the response.

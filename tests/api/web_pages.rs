@@ -117,6 +117,13 @@ impl<'a> WebVisitor<'a> {
     }
 }
 
+/// A visitor logged in as `email` through the login form.
+pub async fn signed_in<'a>(app: &'a TestApp, email: &str) -> WebVisitor<'a> {
+    let mut visitor = WebVisitor::new(app);
+    visitor.log_in(email).await.expect(303);
+    visitor
+}
+
 /// The text of an HTML reply.
 pub fn html(reply: &Reply) -> &str {
     reply.body.as_str().unwrap_or_default()
@@ -241,8 +248,7 @@ async fn a_form_without_the_csrf_token_changes_nothing() {
         .challenge_in_status(&officer, challenge_body("Secure radios"), "open")
         .await;
     let startup = app.startup_account("Radio Works").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&startup.email).await.expect(303);
+    let mut visitor = signed_in(&app, &startup.email).await;
 
     let forged = visitor
         .post_form(
@@ -289,8 +295,7 @@ async fn an_empty_question_is_refused_beside_the_field() {
         .challenge_in_status(&officer, challenge_body("Secure radios"), "open")
         .await;
     let startup = app.startup_account("Radio Works").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&startup.email).await.expect(303);
+    let mut visitor = signed_in(&app, &startup.email).await;
     let reply = visitor
         .post_form(
             &format!("/challenges/{id}/questions"),
@@ -317,8 +322,7 @@ async fn a_vetted_challenge_is_a_404_page_for_an_unvetted_start_up() {
     );
     let id = app.challenge_in_status(&officer, body, "open").await;
     let startup = app.startup_account("Unvetted B.V.").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&startup.email).await.expect(303);
+    let mut visitor = signed_in(&app, &startup.email).await;
     let page = visitor.get(&format!("/challenges/{id}")).await;
     assert_eq!(page.status, 404);
     assert!(html(&page).contains("Page not found"));
@@ -410,8 +414,7 @@ async fn registering_through_the_form_starts_a_session_and_keeps_the_typed_value
 async fn a_bad_profile_field_is_shown_beside_it_and_nothing_is_saved() {
     let app = spawn_app().await;
     let startup = app.startup_account("Polder Robotics").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&startup.email).await.expect(303);
+    let mut visitor = signed_in(&app, &startup.email).await;
     visitor.get("/profile").await.expect(200);
     let reply = visitor
         .post_form(
@@ -458,8 +461,7 @@ async fn the_live_preview_is_a_fragment_with_the_matching_challenges() {
         .await;
     app.wait_for_index().await;
     let startup = app.startup_account("SkyWatch").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&startup.email).await.expect(303);
+    let mut visitor = signed_in(&app, &startup.email).await;
     visitor.get("/profile").await.expect(200);
     let preview = visitor
         .post_form(
@@ -490,8 +492,7 @@ async fn the_live_preview_is_a_fragment_with_the_matching_challenges() {
 async fn posting_a_challenge_without_a_title_is_refused_beside_the_field() {
     let app = spawn_app().await;
     let officer = app.procurement("DMO").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&officer.email).await.expect(303);
+    let mut visitor = signed_in(&app, &officer.email).await;
     visitor.get("/my/challenges/new").await.expect(200);
     let form = [
         ("title", ""),
@@ -569,8 +570,7 @@ async fn posting_a_challenge_without_a_title_is_refused_beside_the_field() {
 async fn each_area_is_for_its_own_role() {
     let app = spawn_app().await;
     let startup = app.startup_account("Polder Robotics").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&startup.email).await.expect(303);
+    let mut visitor = signed_in(&app, &startup.email).await;
     for path in [
         "/my/challenges/new",
         "/dashboard",
@@ -607,8 +607,7 @@ async fn procurement_sees_an_anonymous_card_until_both_accept_through_the_pages(
     let (startup, _) = app
         .startup_with_profile(crate::helpers::startup_profile("SkyWatch Systems"))
         .await;
-    let mut founder = WebVisitor::new(&app);
-    founder.log_in(&startup.email).await.expect(303);
+    let mut founder = signed_in(&app, &startup.email).await;
     founder
         .get(&format!("/challenges/{challenge_id}"))
         .await
@@ -621,8 +620,7 @@ async fn procurement_sees_an_anonymous_card_until_both_accept_through_the_pages(
         .await
         .expect(303);
 
-    let mut buyer = WebVisitor::new(&app);
-    buyer.log_in(&officer.email).await.expect(303);
+    let mut buyer = signed_in(&app, &officer.email).await;
     let inbox = buyer.get("/introductions").await.expect(200);
     assert!(
         !html(&inbox).contains("SkyWatch"),
@@ -673,8 +671,7 @@ async fn procurement_answers_a_question_on_the_page_and_everyone_reads_it_withou
         .challenge_in_status(&officer, challenge_body("Secure radios"), "open")
         .await;
     let startup = app.startup_account("Radio Works").await;
-    let mut founder = WebVisitor::new(&app);
-    founder.log_in(&startup.email).await.expect(303);
+    let mut founder = signed_in(&app, &startup.email).await;
     founder.get(&format!("/challenges/{id}")).await.expect(200);
     founder
         .post_form(
@@ -692,8 +689,7 @@ async fn procurement_answers_a_question_on_the_page_and_everyone_reads_it_withou
         .expect(200);
     assert!(!html(&page).contains("Is a prototype at TRL 5 enough?"));
 
-    let mut buyer = WebVisitor::new(&app);
-    buyer.log_in(&officer.email).await.expect(303);
+    let mut buyer = signed_in(&app, &officer.email).await;
     let page = buyer.get(&format!("/challenges/{id}")).await.expect(200);
     assert!(html(&page).contains("Is a prototype at TRL 5 enough?"));
     let questions = app
@@ -758,8 +754,7 @@ fn expire_access_cookie(app: &TestApp, visitor: &mut WebVisitor<'_>) {
 async fn an_expired_page_session_is_renewed_once_even_by_requests_at_the_same_time() {
     let app = spawn_app().await;
     let startup = app.startup_account("Polder Robotics").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&startup.email).await.expect(303);
+    let mut visitor = signed_in(&app, &startup.email).await;
     let first_refresh = visitor.cookies.get("defmatch_refresh").cloned();
     expire_access_cookie(&app, &mut visitor);
     let stale = visitor.cookies.clone();
@@ -799,8 +794,7 @@ async fn an_expired_page_session_is_renewed_once_even_by_requests_at_the_same_ti
 async fn redirects_after_login_stay_on_this_site_and_form_addresses_answer_pages() {
     let app = spawn_app().await;
     let officer = app.procurement("DMO").await;
-    let mut visitor = WebVisitor::new(&app);
-    visitor.log_in(&officer.email).await.expect(303);
+    let mut visitor = signed_in(&app, &officer.email).await;
     for next in [
         "/%09/evil.example",
         "//evil.example",
@@ -820,4 +814,111 @@ async fn redirects_after_login_stay_on_this_site_and_form_addresses_answer_pages
         html(&wrong_method).contains("<!DOCTYPE html>"),
         "a page, not JSON"
     );
+}
+
+#[actix_web::test]
+async fn saved_searches_are_kept_run_and_deleted_only_by_their_owner() {
+    let app = spawn_app().await;
+    let founder = app.startup_account("Polder Robotics").await;
+    let mut visitor = signed_in(&app, &founder.email).await;
+    visitor.get("/saved-searches").await.expect(200);
+
+    let nameless = visitor
+        .post_form("/saved-searches", &[("name", ""), ("q", "drone")])
+        .await;
+    assert_eq!(nameless.status, 400);
+    assert!(html(&nameless).contains("id=\"error-name\""));
+
+    visitor
+        .post_form(
+            "/saved-searches",
+            &[
+                ("name", "Drones in Zuid-Holland"),
+                ("q", "drone"),
+                ("province", "NL-ZH"),
+            ],
+        )
+        .await
+        .expect(303);
+    let listed = visitor.get("/saved-searches").await.expect(200);
+    assert!(html(&listed).contains("Drones in Zuid-Holland"));
+    assert!(
+        html(&listed).contains("/challenges?"),
+        "a link that runs it"
+    );
+    let saved = app
+        .get("/api/v1/saved-searches", founder.auth())
+        .await
+        .expect(200);
+    let id = saved.body["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    // Another account cannot delete it through its own session.
+    let other = app.startup_account("Other B.V.").await;
+    let mut stranger = signed_in(&app, &other.email).await;
+    stranger.get("/saved-searches").await.expect(200);
+    let refused = stranger
+        .post_form(&format!("/saved-searches/{id}/delete"), &[])
+        .await;
+    assert_eq!(refused.status, 404);
+    assert!(html(&refused).contains("Page not found"));
+
+    visitor
+        .post_form(&format!("/saved-searches/{id}/delete"), &[])
+        .await
+        .expect(303);
+    let after = app
+        .get("/api/v1/saved-searches", founder.auth())
+        .await
+        .expect(200);
+    assert_eq!(after.body["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn a_notification_is_listed_and_marked_read_on_its_page() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Secure radios"), "open")
+        .await;
+    let founder = app.startup_account("Radio Works").await;
+    let asked = app
+        .post(
+            &format!("/api/v1/challenges/{id}/questions"),
+            founder.auth(),
+            json!({"question": "Is TRL 5 enough?"}),
+        )
+        .await
+        .expect(201);
+    app.post(
+        &format!("/api/v1/challenges/{id}/questions/{}/answer", asked.id()),
+        officer.auth(),
+        json!({"answer": "Yes."}),
+    )
+    .await
+    .expect(200);
+
+    let mut visitor = signed_in(&app, &founder.email).await;
+    let page = visitor.get("/notifications").await.expect(200);
+    assert!(html(&page).contains("A question on Secure radios was answered"));
+    let listed = app
+        .get("/api/v1/notifications?unread=true", founder.auth())
+        .await
+        .expect(200);
+    assert_eq!(listed.body["total"], json!(1));
+    let notification_id = listed.body["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    visitor
+        .post_form(&format!("/notifications/{notification_id}/read"), &[])
+        .await
+        .expect(303);
+    let unread = app
+        .get("/api/v1/notifications?unread=true", founder.auth())
+        .await
+        .expect(200);
+    assert_eq!(unread.body["total"], json!(0));
 }

@@ -1,7 +1,6 @@
 //! Logging in, registering a start-up and logging out, with the same
 //! operations as the API's `/auth` endpoints; and choosing the language.
 
-use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -13,11 +12,12 @@ use crate::http::dto::account::{LoginRequest, RegisterRequest};
 use crate::http::error::{ApiError, ErrorCode};
 use crate::http::handlers::auth::{client_ip, log_in_with_password, register_startup};
 use crate::http::state::AppState;
-use crate::web::context::{PageContext, LANGUAGE_COOKIE};
+use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, form_error_summary, page, text_input, FormErrors};
 use crate::web::see_other;
+use crate::web::session::language_cookie;
 use crate::web::text::Language;
 
 /// Registers the account pages.
@@ -210,10 +210,6 @@ async fn submit_logout(context: PageContext, body: web::Bytes) -> Result<HttpRes
     Ok(see_other("/"))
 }
 
-/// How long the language choice is remembered: a year, as it is a standing
-/// preference rather than part of a session.
-const LANGUAGE_COOKIE_DAYS: i64 = 365;
-
 /// `GET /language?to=nl&back=/path`: remembers the language in a cookie and
 /// shows `back` again (a local path only, like `next` after logging in).
 ///
@@ -228,16 +224,8 @@ async fn choose_language(state: web::Data<AppState>, request: HttpRequest) -> Ht
         // Nothing we can show: leave the choice as it was.
         return see_other(&back);
     };
-    // Lax, so that the choice holds when a link from elsewhere opens a page.
-    let cookie = Cookie::build(LANGUAGE_COOKIE, language.code())
-        .path("/")
-        .http_only(true)
-        .secure(state.secure_cookies)
-        .same_site(SameSite::Lax)
-        .max_age(time::Duration::days(LANGUAGE_COOKIE_DAYS))
-        .finish();
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, back))
-        .cookie(cookie)
+        .cookie(language_cookie(language.code(), state.secure_cookies))
         .finish()
 }

@@ -9,11 +9,9 @@ use std::str::FromStr;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
-use diesel::OptionalExtension;
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::domain::access::Viewer;
 use crate::domain::account::Role;
 use crate::domain::region::Rom;
 use crate::domain::taxonomy::Technology;
@@ -25,8 +23,7 @@ use crate::http::handlers::challenges::read_challenge;
 use crate::http::handlers::introductions::start_introduction;
 use crate::http::handlers::matches::{startup_matches, ChallengeMatchQuery};
 use crate::http::handlers::pipeline::{dashboard_of, DashboardQuery, DashboardView};
-use crate::http::handlers::startups::{startup_list, StartupListQuery};
-use crate::http::state::AppState;
+use crate::http::handlers::startups::{read_startup, startup_list, StartupListQuery};
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;
@@ -429,24 +426,6 @@ async fn region_startups(context: PageContext) -> Result<HttpResponse, WebError>
     ))
 }
 
-/// A profile as `viewer` may see it, by the same access rule as
-/// `GET /api/v1/startups/{id}` (full, anonymous card, or not found).
-async fn visible_startup(
-    state: &AppState,
-    viewer: &Viewer,
-    startup_id: Uuid,
-) -> Result<StartupView, ApiError> {
-    let row = state
-        .with_connection(move |connection| {
-            crate::db::startups::find(connection, startup_id)
-                .optional()?
-                .ok_or_else(|| ApiError::not_found("start-up"))
-        })
-        .await?;
-    let access = viewer.startup_access(row.organisation_id, row.province);
-    StartupView::for_access(row, access).ok_or_else(|| ApiError::not_found("start-up"))
-}
-
 /// The pair of a proposal, from the ids a link or form carries.
 fn pair_ids(fields: &FormFields) -> Result<(Uuid, Uuid), WebError> {
     let startup = parse_id(fields.get("startup").unwrap_or_default())?;
@@ -500,7 +479,7 @@ async fn render_proposal(
     let text = &context.text.rom;
     let viewer = context.viewer();
     let challenge = read_challenge(&context.state, viewer.clone(), challenge_id).await?;
-    let startup = visible_startup(&context.state, &viewer, startup_id).await?;
+    let startup = read_startup(&context.state, &viewer, startup_id).await?;
     let inviting = context
         .user
         .as_ref()

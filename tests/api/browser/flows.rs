@@ -305,7 +305,7 @@ async fn procurement_posts_a_challenge_that_then_appears_in_the_start_ups_matche
     browser.wait_for_text("Open for proposals").await;
     browser.save_screenshot("procurement-challenge").await;
     browser.click_button("Open for proposals").await;
-    browser.wait_for_text("open").await;
+    browser.wait_for_text("The status is changed.").await;
     app.wait_for_index().await;
     // The candidates: the start-up ranked, anonymous, with its explanation.
     let edit_path = browser.current_path().await;
@@ -369,7 +369,12 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
         .await;
     browser.wait_for("article.introduction").await;
     browser.click_button("Accept").await;
-    browser.wait_for_text("accepted").await;
+    wait_for_text_in(
+        &browser,
+        "article.introduction .state",
+        "accepted by the start-up",
+    )
+    .await;
     let page = browser.page_text().await;
     assert!(
         !page.contains(&officer.email),
@@ -392,7 +397,13 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
     browser.click_button("Accept").await;
     browser.wait_for(".contacts").await;
     let page = browser.page_text().await;
-    assert!(page.contains("introduced"), "{page}");
+    assert!(
+        browser
+            .text("article.introduction .state")
+            .await
+            .contains("introduced"),
+        "{page}"
+    );
     assert!(
         page.contains("anna@startup.example"),
         "contacts revealed: {page}"
@@ -423,16 +434,27 @@ async fn an_admin_vets_a_user_and_reads_the_audit_log() {
     };
     let app = spawn_app().await;
     let admin = app.admin().await;
-    app.startup_account("Polder Sensors").await;
+    let founder = app.startup_account("Polder Sensors").await;
 
     log_in(&browser, &app, &admin.email).await;
     browser.goto(&format!("{}/admin/users", app.address)).await;
     browser.wait_for("table").await;
-    assert!(browser.page_text().await.contains("founder-"));
+    assert!(browser.text("table").await.contains(&founder.email));
     browser.save_screenshot("admin-users").await;
+    // The founder is the one user not vetted yet: the one "Vet" button.
+    browser.click_button("Vet").await;
+    browser.wait_for_text("The user is vetted.").await;
+    let user = app
+        .get(&format!("/api/v1/users/{}", founder.user_id), admin.auth())
+        .await
+        .expect(200);
+    assert_eq!(user.body["vetted"], json!(true));
+
     browser.goto(&format!("{}/admin/audit", app.address)).await;
     browser.wait_for("table").await;
-    assert!(browser.page_text().await.contains("login"));
+    let log = browser.text("table").await;
+    assert!(log.contains("User vetted"), "{log}");
+    assert!(log.contains("Logged in"), "{log}");
     browser.save_screenshot("admin-audit").await;
     browser.close().await;
 }
