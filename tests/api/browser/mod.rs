@@ -178,18 +178,27 @@ impl Browser {
     }
 
     /// The visible text of the whole page (`document.body.innerText`).
+    ///
+    /// A read that meets a page being replaced (the script's document is
+    /// unloaded mid-call) is tried again rather than failing the test.
     pub async fn page_text(&self) -> String {
-        let text = self
-            .client()
-            .execute(
-                "return document.body ? document.body.innerText : '';",
-                vec![],
-            )
-            .await
-            .expect("WebDriver: read the page's text");
-        match text {
-            Value::String(text) => text,
-            other => other.to_string(),
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let read = self
+                .client()
+                .execute(
+                    "return document.body ? document.body.innerText : '';",
+                    vec![],
+                )
+                .await;
+            match read {
+                Ok(Value::String(text)) => return text,
+                Ok(other) => return other.to_string(),
+                Err(error) if met_a_navigation(&error) && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(error) => panic!("WebDriver: read the page's text: {error}"),
+            }
         }
     }
 
@@ -228,19 +237,41 @@ impl Browser {
     }
 
     /// The visible text of the first element matching `css` (waited for).
+    ///
+    /// Right after a click that navigates, the element found may belong to
+    /// the page being replaced; then it is looked up again on the new one.
     pub async fn text(&self, css: &str) -> String {
-        let element = self.wait_for(css).await;
-        element
-            .text()
-            .await
-            .expect("WebDriver: read an element's text")
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let element = self.wait_for(css).await;
+            match element.text().await {
+                Ok(text) => return text,
+                Err(error) if met_a_navigation(&error) && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(error) => {
+                    let what = format!("read the text of `{css}`: {error}");
+                    panic!("{}", self.failure(&what).await);
+                }
+            }
+        }
     }
 
-    /// Clicks the first element matching `css` (waited for).
+    /// Clicks the first element matching `css` (waited for), looking it up
+    /// again if the page was replaced between finding and clicking it.
     pub async fn click(&self, css: &str) {
-        let element = self.wait_for(css).await;
-        if let Err(error) = element.click().await {
-            panic!("{}", self.failure(&format!("click `{css}`: {error}")).await);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let element = self.wait_for(css).await;
+            match element.click().await {
+                Ok(()) => return,
+                Err(error) if error.is_stale_element_reference() && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(error) => {
+                    panic!("{}", self.failure(&format!("click `{css}`: {error}")).await)
+                }
+            }
         }
     }
 
@@ -252,15 +283,23 @@ impl Browser {
             "//button[normalize-space(.)={literal}] \
              | //input[(@type='submit' or @type='button') and normalize-space(@value)={literal}]"
         );
-        let button = self
-            .wait_for_locator(Locator::XPath(&xpath), &format!("button {text:?}"))
-            .await;
-        if let Err(error) = button.click().await {
-            panic!(
-                "{}",
-                self.failure(&format!("click button {text:?}: {error}"))
-                    .await
-            );
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let button = self
+                .wait_for_locator(Locator::XPath(&xpath), &format!("button {text:?}"))
+                .await;
+            match button.click().await {
+                Ok(()) => return,
+                // The button belonged to a page that was being replaced.
+                Err(error) if error.is_stale_element_reference() && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(error) => panic!(
+                    "{}",
+                    self.failure(&format!("click button {text:?}: {error}"))
+                        .await
+                ),
+            }
         }
     }
 
@@ -455,6 +494,16 @@ fn installed(variable: &str, default: &str) -> PathBuf {
         );
     }
     path
+}
+
+/// Whether a WebDriver error is the page changing under a read: the element
+/// went stale, or the script's document was unloaded (Chromium reports that
+/// as a JavaScript or unknown error). Such a read is worth trying again.
+fn met_a_navigation(error: &fantoccini::error::CmdError) -> bool {
+    error.is_stale_element_reference()
+        || error.is_no_such_element()
+        || error.is_javascript_error()
+        || error.is_unknown_error()
 }
 
 /// An XPath string literal for `text`, whatever quotes it holds.
