@@ -240,6 +240,16 @@ pub fn run(server_url: &str, options: &BenchOptions) -> anyhow::Result<BenchRepo
     let pool = crate::db::build_pool(&scratch.url, SERVER_POOL_SIZE);
     let mut search = crate::server::start_search(&index_directory, &pool)?;
     let engine = search.engine.clone();
+    // The follower trains the semantic model in the background on start;
+    // measure only once it is in use, as on a server that has been up.
+    let started = Instant::now();
+    let semantic_documents = engine
+        .index()
+        .wait_for_semantic_model(Duration::from_secs(900));
+    eprintln!(
+        "semantic model in use ({semantic_documents} documents) after {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
     let viewer = admin_viewer();
     let mut random = SplitMix64::new(SEED ^ 0x5A4D_91E5);
     let workload = Workload {

@@ -114,6 +114,8 @@ pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
+    // As the server's follower would, before any match is asked for.
+    index.train_semantic_model()?;
     let import_seconds = import_started.elapsed().as_secs_f64();
 
     let startup_rows = load_all(&mut connection, startups::page_after)?;

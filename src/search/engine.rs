@@ -22,10 +22,11 @@ use super::filters::{
 };
 use super::index::SearchIndex;
 use super::ranking::{
-    finish_pair, query_terms, score_pair, weights, CorpusStatistics, MatchExplanation, PairFacts,
-    TermVector, TermsView,
+    finish_pair, query_terms, score_pair, weights, BestText, CorpusStatistics, MatchExplanation,
+    PairFacts, TermVector, TermsView,
 };
 use super::schema::{DocumentKind, Fields};
+use super::semantic::similarity;
 use crate::domain::access::Viewer;
 use crate::domain::readiness::{Trl, TrlRange};
 use crate::domain::region::{Province, NETHERLANDS};
@@ -230,17 +231,23 @@ impl SearchEngine {
             DocumentKind::Startup => &weights().challenges_for_startup,
             DocumentKind::Challenge => &weights().startups_for_challenge,
         };
+        // The semantic view, when a model is trained and this direction uses it.
+        let semantic = self
+            .index
+            .semantic_model()
+            .filter(|_| direction.semantic_share > 0.0);
+        let source_meaning = semantic
+            .as_ref()
+            .and_then(|model| model.embed(&source_vector));
         let mut scored = Vec::with_capacity(top.len());
         for (_, address) in top {
             let document: TantivyDocument = searcher.doc(address)?;
             let Some(candidate) = read_candidate(fields, &document) else {
                 continue;
             };
-            let reverse_terms = if direction.reverse_share > 0.0 {
-                query_terms(&candidate.vector, &source_corpus, target_shape)
-            } else {
-                Vec::new()
-            };
+            // Computed even at a reverse share of 0: the explanation names
+            // the result's terms that the asking side contains.
+            let reverse_terms = query_terms(&candidate.vector, &source_corpus, target_shape);
             let facts = match (source.startup, source.challenge) {
                 (Some(startup), _) => PairFacts {
                     forward_terms: &forward_terms,
@@ -275,21 +282,28 @@ impl SearchEngine {
                 },
                 (None, None) => continue,
             };
-            scored.push((candidate.id, score_pair(&facts)));
+            let mut raw = score_pair(&facts);
+            if let (Some(model), Some(source_meaning)) = (&semantic, &source_meaning) {
+                raw.semantic = Some(
+                    model
+                        .embed(&candidate.vector)
+                        .map_or(0.0, |meaning| similarity(source_meaning, &meaning)),
+                );
+            }
+            scored.push((candidate.id, raw));
         }
-        let best_forward = scored
+        let best = scored
             .iter()
-            .map(|(_, raw)| raw.forward)
-            .fold(0.0, f32::max);
-        let best_reverse = scored
-            .iter()
-            .map(|(_, raw)| raw.reverse)
-            .fold(0.0, f32::max);
+            .fold(BestText::default(), |best, (_, raw)| BestText {
+                forward: best.forward.max(raw.forward),
+                reverse: best.reverse.max(raw.reverse),
+                semantic: best.semantic.max(raw.semantic.unwrap_or(0.0)),
+            });
         let mut ranked: Vec<RankedMatch> = scored
             .into_iter()
             .map(|(id, raw)| RankedMatch {
                 id,
-                explanation: finish_pair(raw, best_forward, best_reverse, direction),
+                explanation: finish_pair(raw, &best, direction),
             })
             .collect();
         ranked.sort_by(|left, right| {

@@ -16,7 +16,9 @@ use uuid::Uuid;
 
 use super::analysis::{build_analyzer, TextLanguage};
 use super::corpus::CorpusTables;
+use super::ranking::TermsView;
 use super::schema::{build_schema, Fields, SCHEMA_VERSION};
+use super::semantic::{SemanticModel, TrainingCorpus, MIN_DOCUMENTS};
 
 /// What a commit records besides the documents.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -80,6 +82,10 @@ pub struct SearchIndex {
     fields: Fields,
     /// Statistics of the newest searcher generation asked for.
     corpus_tables: Mutex<Option<Arc<CorpusTables>>>,
+    /// The semantic space learnt from the documents, once there are enough.
+    semantic_model: std::sync::RwLock<Option<Arc<SemanticModel>>>,
+    /// Set while a background training runs, so that only one does.
+    semantic_training: std::sync::atomic::AtomicBool,
 }
 
 fn register_analyzers(index: &Index) {
@@ -151,6 +157,8 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 fields,
                 corpus_tables: Mutex::new(None),
+                semantic_model: std::sync::RwLock::new(None),
+                semantic_training: std::sync::atomic::AtomicBool::new(false),
             },
             rebuild,
         ))
@@ -194,6 +202,108 @@ impl SearchIndex {
             *cached = Some(tables.clone());
         }
         Ok(tables)
+    }
+
+    /// The semantic model, when one has been trained.
+    pub fn semantic_model(&self) -> Option<Arc<SemanticModel>> {
+        self.semantic_model
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Trains the semantic model on every document searchers now see and
+    /// puts it in use; below [`MIN_DOCUMENTS`] the model is dropped. Returns
+    /// how many documents it learnt from (0 for no model).
+    pub fn train_semantic_model(&self) -> anyhow::Result<usize> {
+        let searcher = self.searcher();
+        let mut corpus = TrainingCorpus::default();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(64)?;
+            for doc_id in segment.doc_ids_alive() {
+                let document: TantivyDocument = store.get(doc_id)?;
+                let Some(stored) = document
+                    .get_first(self.fields.vector)
+                    .and_then(|value| tantivy::schema::Value::as_str(&value))
+                else {
+                    continue;
+                };
+                // The content orders the documents for training, so that
+                // one corpus always trains one model, whatever its ids and
+                // however its segments happen to be laid out.
+                let mut hasher = rustc_hash::FxHasher::default();
+                std::hash::Hash::hash(stored, &mut hasher);
+                corpus.add(
+                    &TermsView::parse(None, stored),
+                    std::hash::Hasher::finish(&hasher),
+                );
+            }
+        }
+        let model = SemanticModel::train(corpus).map(Arc::new);
+        let learnt = model.as_ref().map_or(0, |model| model.documents());
+        *self
+            .semantic_model
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = model;
+        Ok(learnt)
+    }
+
+    /// Retrains the semantic model in a background thread when there is
+    /// none yet (and enough documents for one) or the number of documents
+    /// has changed by a tenth since it was trained. Requests meanwhile use
+    /// the model they find: a text's place in the space changes little as
+    /// the corpus grows, and training a large corpus takes seconds.
+    pub fn refresh_semantic_model(self: &Arc<Self>) {
+        let now = self.searcher().num_docs() as usize;
+        let trained = self.semantic_model().map(|model| model.documents());
+        let stale = match trained {
+            None => now >= MIN_DOCUMENTS,
+            Some(trained) => now.abs_diff(trained) * 10 >= trained,
+        };
+        if !stale
+            || self
+                .semantic_training
+                .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            return;
+        }
+        let index = Arc::clone(self);
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            match index.train_semantic_model() {
+                Ok(documents) => tracing::info!(
+                    documents,
+                    seconds = started.elapsed().as_secs_f32(),
+                    "semantic model trained"
+                ),
+                Err(error) => tracing::warn!(
+                    error = %format!("{error:#}"),
+                    "failed to train the semantic model"
+                ),
+            }
+            index
+                .semantic_training
+                .store(false, std::sync::atomic::Ordering::SeqCst);
+        });
+    }
+
+    /// Waits, up to `limit`, until no training runs and a model is in use
+    /// (or there are too few documents for one); returns how many documents
+    /// the model learnt from (0 for none).
+    pub fn wait_for_semantic_model(&self, limit: std::time::Duration) -> usize {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let training = self
+                .semantic_training
+                .load(std::sync::atomic::Ordering::SeqCst);
+            let model = self.semantic_model();
+            let settled = !training
+                && (model.is_some() || (self.searcher().num_docs() as usize) < MIN_DOCUMENTS);
+            if settled || std::time::Instant::now() >= deadline {
+                return model.map_or(0, |model| model.documents());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     /// Ties the index to the database `id`: later commits record it.

@@ -174,6 +174,9 @@ pub fn spawn_follower(
                     .get()
                     .map_err(anyhow::Error::from)
                     .and_then(|mut connection| catch_up(&index, &mut connection));
+                // Cheap unless the corpus changed enough to retrain, which
+                // then happens on a thread of its own.
+                index.refresh_semantic_model();
                 match applied {
                     Ok(0) => stop.sleep(poll_interval),
                     Ok(batches) => tracing::debug!(batches, "search index caught up"),

@@ -1,5 +1,6 @@
 //! The tantivy index, derived from PostgreSQL: analysis, schema, documents,
-//! the outbox follower, ranking with explanations, and free-text search.
+//! the outbox follower, ranking with explanations, a semantic view learnt
+//! from the corpus, and free-text search.
 
 pub mod analysis;
 pub mod bm25;
@@ -12,4 +13,5 @@ pub mod indexer;
 pub mod query;
 pub mod ranking;
 pub mod schema;
+pub mod semantic;
 pub mod text_search;

@@ -43,6 +43,11 @@ pub const TEXT_SHAPE: TextShape = TextShape {
 pub struct DirectionWeights {
     /// Share of the text part that comes from the reverse direction.
     pub reverse_share: f32,
+    /// Share of the text part that comes from the semantic view
+    /// (`search::semantic`); while no model is trained it goes to the
+    /// forward direction.
+    #[serde(default)]
+    pub semantic_share: f32,
     /// Weights of the four parts.
     pub text: f32,
     pub technology: f32,
@@ -125,13 +130,15 @@ pub const TUNED_WEIGHTS: RankingWeights = RankingWeights {
     text_shape: TEXT_SHAPE,
     challenges_for_startup: DirectionWeights {
         reverse_share: 0.4,
+        semantic_share: 0.1,
         text: 1.0,
         technology: 0.1,
         region: 0.2,
         trl: 0.1,
     },
     startups_for_challenge: DirectionWeights {
-        reverse_share: 0.2,
+        reverse_share: 0.0,
+        semantic_share: 0.6,
         text: 1.0,
         technology: 0.1,
         region: 0.2,
@@ -456,6 +463,9 @@ pub struct MatchExplanation {
     /// The parts of the score; they add up to `score`.
     pub parts: ScoreParts,
     pub matched_terms: MatchedTerms,
+    /// How close the two texts are in meaning (cosine in the semantic space
+    /// learnt from the corpus, 0 to 1); null while no model is trained.
+    pub semantic_similarity: Option<f32>,
     pub shared_technologies: Vec<Technology>,
     pub region: RegionFit,
     /// Whether the start-up's TRL is in the wanted range; null when unknown.
@@ -491,6 +501,8 @@ pub struct RawPair {
     pub forward_terms: Vec<String>,
     pub reverse: f32,
     pub reverse_terms: Vec<String>,
+    /// Cosine similarity in the semantic space; `None` without a model.
+    pub semantic: Option<f32>,
     pub technology: f32,
     pub shared_technologies: Vec<Technology>,
     pub region: RegionFit,
@@ -534,6 +546,7 @@ pub fn score_pair(facts: &PairFacts<'_>) -> RawPair {
         forward_terms: shown_terms(forward_terms),
         reverse,
         reverse_terms: shown_terms(reverse_terms),
+        semantic: None,
         technology,
         shared_technologies,
         region,
@@ -542,12 +555,19 @@ pub fn score_pair(facts: &PairFacts<'_>) -> RawPair {
     }
 }
 
+/// The best value of each text signal among the candidates of one match.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BestText {
+    pub forward: f32,
+    pub reverse: f32,
+    pub semantic: f32,
+}
+
 /// The final score and its explanation. Each text direction is divided by
 /// its best value among the candidates, so the best text match scores 1.
 pub fn finish_pair(
     raw: RawPair,
-    best_forward: f32,
-    best_reverse: f32,
+    best: &BestText,
     direction: &DirectionWeights,
 ) -> MatchExplanation {
     let normalise = |value: f32, best: f32| {
@@ -557,8 +577,14 @@ pub fn finish_pair(
             0.0
         }
     };
-    let text = (1.0 - direction.reverse_share) * normalise(raw.forward, best_forward)
-        + direction.reverse_share * normalise(raw.reverse, best_reverse);
+    let semantic_share = match raw.semantic {
+        Some(_) => direction.semantic_share,
+        None => 0.0,
+    };
+    let text = (1.0 - direction.reverse_share - semantic_share)
+        * normalise(raw.forward, best.forward)
+        + direction.reverse_share * normalise(raw.reverse, best.reverse)
+        + semantic_share * normalise(raw.semantic.unwrap_or(0.0), best.semantic);
     let parts = ScoreParts {
         text: direction.text * text,
         technology: direction.technology * raw.technology,
@@ -572,6 +598,7 @@ pub fn finish_pair(
             query_to_result: raw.forward_terms,
             result_to_query: raw.reverse_terms,
         },
+        semantic_similarity: raw.semantic,
         shared_technologies: raw.shared_technologies,
         region: raw.region,
         trl_in_range: raw.trl_in_range,
@@ -703,13 +730,14 @@ mod tests {
             startup_trl: Some(Trl::try_from(6).unwrap()),
             wanted_trl: range,
         });
-        let (best_forward, best_reverse) = (raw.forward * 2.0, raw.reverse);
-        let explanation = finish_pair(
-            raw,
-            best_forward,
-            best_reverse,
-            &TUNED_WEIGHTS.challenges_for_startup,
-        );
+        let mut raw = raw;
+        raw.semantic = Some(0.3);
+        let best = BestText {
+            forward: raw.forward * 2.0,
+            reverse: raw.reverse,
+            semantic: 0.6,
+        };
+        let explanation = finish_pair(raw, &best, &TUNED_WEIGHTS.startups_for_challenge);
         let parts = explanation.parts;
         let sum = parts.text + parts.technology + parts.region + parts.trl;
         assert!((sum - explanation.score).abs() < 1e-6);

@@ -1,7 +1,7 @@
 //! A match's explanation drawn for people: one bar split into the parts of
 //! the score (text, technology, region, TRL), the numbers beside them, the
-//! terms that matched in each direction, the shared technology codes, the
-//! region relation and the TRL fit. Used wherever a match is shown.
+//! terms that matched in each direction, how close the texts are in
+//! meaning, the shared technology codes, the region relation and the TRL fit. Used wherever a match is shown.
 
 use maud::{html, Markup};
 
@@ -90,6 +90,10 @@ pub fn explanation_breakdown(
                 @if !explanation.matched_terms.result_to_query.is_empty() {
                     dt { (text.matched_other_way) }
                     dd { ul.tags { @for term in &explanation.matched_terms.result_to_query { li { (term) } } } }
+                }
+                @if let Some(similarity) = explanation.semantic_similarity {
+                    dt { (text.similar_in_meaning) }
+                    dd { (format!("{:.0}%", similarity * 100.0)) }
                 }
                 @if !explanation.shared_technologies.is_empty() {
                     dt { (text.shared_technologies) }

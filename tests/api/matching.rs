@@ -816,3 +816,171 @@ async fn a_preview_needs_a_description_and_a_sensible_limit() {
     .await
     .expect_error(401, "missing_token");
 }
+
+// ---------------------------------------------------------- semantic view
+
+/// Words of two themes. The semantic model learns from which words occur
+/// together, so a text of one theme lands near other texts of that theme
+/// even when they share no word.
+const AIRFRAME_WORDS: [&str; 8] = [
+    "rotor",
+    "airframe",
+    "propeller",
+    "hover",
+    "autopilot",
+    "fuselage",
+    "landing",
+    "altitude",
+];
+const NETWORK_WORDS: [&str; 8] = [
+    "malware",
+    "firewall",
+    "intrusion",
+    "encryption",
+    "exploit",
+    "phishing",
+    "ransomware",
+    "botnet",
+];
+
+/// Imports, as `defmatch import` does, enough foreign start-ups and
+/// challenges of the two themes for the semantic model to train on; each
+/// text has four words of its theme.
+fn import_two_themes(app: &TestApp) {
+    use defmatch::import::{import_records, read_records, RecordKind};
+    let directory = crate::helpers::TempDirectory::new("defmatch-semantic");
+    let text = |index: usize| {
+        let theme = if index % 2 == 0 {
+            &AIRFRAME_WORDS
+        } else {
+            &NETWORK_WORDS
+        };
+        (0..4)
+            .map(|offset| theme[(index / 2 + offset * 3) % 8])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let startups: Vec<String> = (0..130)
+        .map(|index| {
+            json!({"id": format!("theme:{index}"), "name": format!("Theme Firm {index}"),
+                   "description": text(index), "country": "DE"})
+            .to_string()
+        })
+        .collect();
+    let challenges: Vec<String> = (0..110)
+        .map(|index| {
+            json!({"id": format!("theme:{index}"), "title": text(index + 1),
+                   "description": text(index + 1)})
+            .to_string()
+        })
+        .collect();
+    let mut connection = app.database.connect();
+    for (name, lines, kind) in [
+        ("startups.jsonl", startups, RecordKind::Startups),
+        ("challenges.jsonl", challenges, RecordKind::Challenges),
+    ] {
+        let path = directory.path.join(name);
+        std::fs::write(&path, lines.join("\n")).expect("write the import file");
+        let (records, unreadable) = read_records(&path).expect("read the import file");
+        assert!(unreadable.is_empty());
+        let report = import_records(&mut connection, kind, records, &|_, _| {}).expect("import");
+        assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    }
+}
+
+#[actix_web::test]
+async fn the_semantic_view_ranks_the_start_up_of_the_challenges_theme_first() {
+    let app = spawn_app().await;
+    let dmo = app.procurement(DMO).await;
+    import_two_themes(&app);
+    // Both describe themselves with "telemetry", the one word they share
+    // with the challenge, and four words that the challenge does not use:
+    // of its theme for Hoverlab, of the other theme for Netguard.
+    let utrecht = |name: &str, description: &str| {
+        merge(
+            startup_profile(name),
+            json!({"description": description, "keywords": [], "technologies": [],
+                   "province": "NL-UT", "city": "Utrecht", "trl": null}),
+        )
+    };
+    let (_, hoverlab) = app
+        .startup_with_profile(utrecht(
+            "Hoverlab",
+            "Telemetry autopilot fuselage landing altitude.",
+        ))
+        .await;
+    let (_, netguard) = app
+        .startup_with_profile(utrecht(
+            "Netguard",
+            "Telemetry malware firewall intrusion encryption.",
+        ))
+        .await;
+    let challenge = app
+        .challenge_in_status(
+            &dmo,
+            merge(
+                challenge_body("Rotor airframe"),
+                json!({"summary": "Rotor airframe propeller hover.",
+                       "description": "Rotor airframe propeller hover telemetry.",
+                       "desired_outcome": "Telemetry.", "keywords": [], "technologies": [],
+                       "preferred_provinces": ["NL-UT"], "trl_min": 1, "trl_max": 9}),
+            ),
+            "open",
+        )
+        .await;
+    app.wait_for_index().await;
+    let learnt = app
+        .search
+        .engine
+        .index()
+        .wait_for_semantic_model(std::time::Duration::from_secs(60));
+    assert!(
+        learnt >= defmatch::search::semantic::MIN_DOCUMENTS,
+        "trained on {learnt}"
+    );
+
+    let reply = app
+        .get(
+            &format!("{}?province=NL-UT", challenge_matches_path(challenge)),
+            dmo.auth(),
+        )
+        .await
+        .expect(200);
+
+    assert_eq!(
+        startup_ids(&reply),
+        vec![hoverlab, netguard],
+        "the same words in common, but Hoverlab writes about the challenge's subject: {}",
+        reply.body
+    );
+    assert_explanations_add_up(&reply);
+    let near = &startup_item(&reply, hoverlab)["explanation"];
+    let far = &startup_item(&reply, netguard)["explanation"];
+    assert!(
+        number(&near["semantic_similarity"]) > number(&far["semantic_similarity"]) + 0.3,
+        "{near} / {far}"
+    );
+    assert_eq!(
+        near["matched_terms"]["query_to_result"],
+        json!(["telemetri"])
+    );
+}
+
+#[actix_web::test]
+async fn without_enough_documents_there_is_no_semantic_view() {
+    let app = spawn_app().await;
+    let m = market(&app).await;
+    let reply = app
+        .get(&challenge_matches_path(m.counter_drone), m.dmo.auth())
+        .await
+        .expect(200);
+    assert!(!items(&reply).is_empty());
+    for item in items(&reply) {
+        assert_eq!(
+            item["explanation"]["semantic_similarity"],
+            Value::Null,
+            "{item}"
+        );
+    }
+    assert_explanations_add_up(&reply);
+}

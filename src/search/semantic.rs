@@ -1,0 +1,551 @@
+//! A semantic view of the texts: latent semantic analysis (LSA) learnt
+//! from the index itself.
+//!
+//! BM25 only matches the words two texts share. A start-up's profile
+//! speaks of what it has built, and a challenge of what it needs, often in
+//! other words. LSA learns from which words occur together across every
+//! start-up and challenge, so that two texts about the same subject are
+//! close even when they share few words. No model is fetched from
+//! elsewhere: the space is a truncated singular value decomposition of the
+//! index's own term-document matrix (log tf · idf, rows of unit length),
+//! computed by randomised range finding with two power iterations.
+//!
+//! The model maps each term to a vector; a text's vector is the weighted sum
+//! of its terms' vectors, so any text (a stored document or an unsaved
+//! draft) can be placed in the space without retraining. It is retrained in
+//! the background when the corpus has grown or shrunk by a tenth (see
+//! [`super::index::SearchIndex::refresh_semantic_model`]), and is not used
+//! below [`MIN_DOCUMENTS`], where co-occurrence says nothing.
+
+use rustc_hash::FxHashMap;
+
+use super::ranking::TermsView;
+
+/// Dimensions of the space.
+pub const DIMENSIONS: usize = 128;
+/// Extra random directions searched beyond [`DIMENSIONS`].
+const OVERSAMPLING: usize = 16;
+/// Power iterations of the range finder.
+const POWER_ITERATIONS: usize = 2;
+/// Fewer documents than this teach nothing: no model is trained.
+pub const MIN_DOCUMENTS: usize = 200;
+/// Each dimension is scaled by its singular value to this power: the
+/// strong, shared themes count more than the faint ones (tuned on
+/// `sbir-dev`, docs/matching.md).
+const SINGULAR_VALUE_POWER: f64 = 0.5;
+
+/// The documents a model learns from, read one by one, with their terms
+/// interned (a corpus of 100,000 documents holds millions of term entries).
+#[derive(Default)]
+pub struct TrainingCorpus {
+    term_ids: FxHashMap<Box<str>, u32>,
+    /// (content key, (term id, frequency) entries) per document.
+    documents: Vec<(u64, Vec<(u32, u32)>)>,
+}
+
+impl TrainingCorpus {
+    /// Adds a document; `content_key` orders the documents, so that one
+    /// corpus always trains one model whatever order it was read in.
+    pub fn add(&mut self, text: &TermsView<'_>, content_key: u64) {
+        let entries = text
+            .entries()
+            .iter()
+            .map(|(term, frequency)| {
+                let next = self.term_ids.len() as u32;
+                let id = match self.term_ids.get(*term) {
+                    Some(id) => *id,
+                    None => {
+                        self.term_ids.insert(Box::from(*term), next);
+                        next
+                    }
+                };
+                (id, *frequency)
+            })
+            .collect();
+        self.documents.push((content_key, entries));
+    }
+
+    /// Documents added so far.
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    /// Whether no document was added.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+}
+
+/// A trained space: a vector per term.
+pub struct SemanticModel {
+    rows: FxHashMap<Box<str>, u32>,
+    /// idf of each row's term, over all documents trained on.
+    idf: Vec<f32>,
+    /// `rows.len() × dimensions`, row-major.
+    vectors: Vec<f32>,
+    dimensions: usize,
+    documents: usize,
+}
+
+impl SemanticModel {
+    /// Learns the space from `corpus`; `None` when it has fewer than
+    /// [`MIN_DOCUMENTS`] documents or no term occurs in two of them.
+    pub fn train(corpus: TrainingCorpus) -> Option<SemanticModel> {
+        let TrainingCorpus {
+            term_ids,
+            mut documents,
+        } = corpus;
+        if documents.len() < MIN_DOCUMENTS {
+            return None;
+        }
+        documents.sort_unstable_by(|left, right| left.0.cmp(&right.0).then(left.1.cmp(&right.1)));
+        let mut document_frequency = vec![0_u32; term_ids.len()];
+        for (_, entries) in &documents {
+            for (term, _) in entries {
+                document_frequency[*term as usize] += 1;
+            }
+        }
+        // Terms of a single document cannot relate two documents. The rest
+        // get rows in alphabetical order.
+        let mut terms: Vec<(Box<str>, u32)> = term_ids
+            .into_iter()
+            .filter(|(_, id)| document_frequency[*id as usize] >= 2)
+            .collect();
+        if terms.is_empty() {
+            return None;
+        }
+        terms.sort_unstable();
+        let mut row_of_term = vec![u32::MAX; document_frequency.len()];
+        for (row, (_, id)) in terms.iter().enumerate() {
+            row_of_term[*id as usize] = row as u32;
+        }
+        let count = documents.len() as f32;
+        let idf: Vec<f32> = terms
+            .iter()
+            .map(|(_, id)| (count / document_frequency[*id as usize] as f32).ln())
+            .collect();
+        let document_count = documents.len();
+        let matrix: Vec<Vec<(u32, f32)>> = documents
+            .into_iter()
+            .map(|(_, entries)| {
+                let mut row: Vec<(u32, f32)> = entries
+                    .into_iter()
+                    .filter_map(|(term, frequency)| {
+                        let column = row_of_term[term as usize];
+                        (column != u32::MAX)
+                            .then(|| (column, term_weight(frequency, idf[column as usize])))
+                    })
+                    .collect();
+                normalise_sparse(&mut row);
+                row
+            })
+            .collect();
+        let vocabulary = terms.len();
+        let width = (DIMENSIONS + OVERSAMPLING)
+            .min(vocabulary)
+            .min(document_count);
+        let dimensions = DIMENSIONS.min(width);
+        let projection = truncated_svd(&matrix, vocabulary, width, dimensions);
+        Some(SemanticModel {
+            rows: terms
+                .into_iter()
+                .enumerate()
+                .map(|(row, (term, _))| (term, row as u32))
+                .collect(),
+            idf,
+            vectors: projection,
+            dimensions,
+            documents: document_count,
+        })
+    }
+
+    /// How many documents the model learnt from.
+    pub fn documents(&self) -> usize {
+        self.documents
+    }
+
+    /// The unit vector of a text, or `None` when none of its terms is known.
+    pub fn embed(&self, text: &TermsView<'_>) -> Option<Vec<f32>> {
+        let mut vector = vec![0.0_f32; self.dimensions];
+        let mut known = false;
+        for (term, frequency) in text.entries() {
+            let Some(&row) = self.rows.get(*term) else {
+                continue;
+            };
+            known = true;
+            let weight = term_weight(*frequency, self.idf[row as usize]);
+            let start = row as usize * self.dimensions;
+            for (value, term_value) in vector
+                .iter_mut()
+                .zip(&self.vectors[start..start + self.dimensions])
+            {
+                *value += weight * term_value;
+            }
+        }
+        let length = vector.iter().map(|value| value * value).sum::<f32>().sqrt();
+        if !known || length <= f32::EPSILON {
+            return None;
+        }
+        vector.iter_mut().for_each(|value| *value /= length);
+        Some(vector)
+    }
+}
+
+/// Cosine similarity of two unit vectors, negative values cut to 0 (an
+/// opposite theme is no match, not a penalty).
+pub fn similarity(left: &[f32], right: &[f32]) -> f32 {
+    left.iter()
+        .zip(right)
+        .map(|(left, right)| left * right)
+        .sum::<f32>()
+        .max(0.0)
+}
+
+fn term_weight(frequency: u32, idf: f32) -> f32 {
+    (1.0 + (frequency.max(1) as f32).ln()) * idf
+}
+
+fn normalise_sparse(row: &mut [(u32, f32)]) {
+    let length = row
+        .iter()
+        .map(|(_, value)| value * value)
+        .sum::<f32>()
+        .sqrt();
+    if length > 0.0 {
+        row.iter_mut().for_each(|(_, value)| *value /= length);
+    }
+}
+
+/// The term vectors (`vocabulary × dimensions`, row-major) of a rank-
+/// `dimensions` approximation of `matrix` (documents × terms, sparse rows):
+/// right singular vectors scaled by the singular values to
+/// [`SINGULAR_VALUE_POWER`], found in a random subspace of `width`.
+fn truncated_svd(
+    matrix: &[Vec<(u32, f32)>],
+    vocabulary: usize,
+    width: usize,
+    dimensions: usize,
+) -> Vec<f32> {
+    // A deterministic start, so that one corpus always gives one model.
+    let mut random = XorShift(0x9E37_79B9_7F4A_7C15);
+    let start: Vec<f32> = (0..matrix.len() * width)
+        .map(|_| random.next_centred())
+        .collect();
+    // Q spans the range of Aᵀ: Aᵀ·Ω, refined by (AᵀA) power iterations.
+    let mut basis = transpose_times(matrix, &start, vocabulary, width);
+    drop(start);
+    orthonormalise(&mut basis, width);
+    for _ in 0..POWER_ITERATIONS {
+        let documents = times(matrix, &basis, width);
+        basis = transpose_times(matrix, &documents, vocabulary, width);
+        orthonormalise(&mut basis, width);
+    }
+    // B = A·Q is small (documents × width); BᵀB = W·Σ²·Wᵀ gives the right
+    // singular vectors of A as Q·W.
+    let reduced = times(matrix, &basis, width);
+    let (eigenvalues, eigenvectors) = symmetric_eigen(gram(&reduced, width), width);
+    let mut order: Vec<usize> = (0..width).collect();
+    order.sort_by(|left, right| eigenvalues[*right].total_cmp(&eigenvalues[*left]));
+    order.truncate(dimensions);
+    let scale: Vec<f64> = order
+        .iter()
+        .map(|&column| {
+            eigenvalues[column]
+                .max(0.0)
+                .sqrt()
+                .powf(SINGULAR_VALUE_POWER)
+        })
+        .collect();
+    let mut projection = vec![0.0_f32; vocabulary * dimensions];
+    for term in 0..vocabulary {
+        let basis_row = &basis[term * width..(term + 1) * width];
+        for (dimension, &column) in order.iter().enumerate() {
+            let value: f64 = basis_row
+                .iter()
+                .enumerate()
+                .map(|(index, &value)| value as f64 * eigenvectors[index * width + column])
+                .sum();
+            projection[term * dimensions + dimension] = (value * scale[dimension]) as f32;
+        }
+    }
+    projection
+}
+
+/// A·X for X (`terms × width`, row-major): `documents × width`.
+fn times(matrix: &[Vec<(u32, f32)>], dense: &[f32], width: usize) -> Vec<f32> {
+    let mut out = vec![0.0_f32; matrix.len() * width];
+    for (row, entries) in matrix.iter().enumerate() {
+        let target = &mut out[row * width..(row + 1) * width];
+        for &(column, value) in entries {
+            let source = &dense[column as usize * width..(column as usize + 1) * width];
+            for (out, source) in target.iter_mut().zip(source) {
+                *out += value * source;
+            }
+        }
+    }
+    out
+}
+
+/// Aᵀ·X for X (`documents × width`, row-major): `terms × width`.
+fn transpose_times(
+    matrix: &[Vec<(u32, f32)>],
+    dense: &[f32],
+    vocabulary: usize,
+    width: usize,
+) -> Vec<f32> {
+    let mut out = vec![0.0_f32; vocabulary * width];
+    for (row, entries) in matrix.iter().enumerate() {
+        let source = &dense[row * width..(row + 1) * width];
+        for &(column, value) in entries {
+            let target = &mut out[column as usize * width..(column as usize + 1) * width];
+            for (out, source) in target.iter_mut().zip(source) {
+                *out += value * source;
+            }
+        }
+    }
+    out
+}
+
+/// XᵀX (`width × width`, row-major, in f64) of X (`rows × width`).
+fn gram(dense: &[f32], width: usize) -> Vec<f64> {
+    let mut gram = vec![0.0_f64; width * width];
+    for row in dense.chunks_exact(width) {
+        for left in 0..width {
+            let value = row[left] as f64;
+            if value == 0.0 {
+                continue;
+            }
+            for right in left..width {
+                gram[left * width + right] += value * row[right] as f64;
+            }
+        }
+    }
+    for left in 0..width {
+        for right in 0..left {
+            gram[left * width + right] = gram[right * width + left];
+        }
+    }
+    gram
+}
+
+/// Makes the columns of X (`rows × width`, row-major) orthonormal:
+/// X ← X·E·Λ^(-1/2) from XᵀX = E·Λ·Eᵀ. Directions with no weight become 0.
+fn orthonormalise(dense: &mut [f32], width: usize) {
+    let (eigenvalues, eigenvectors) = symmetric_eigen(gram(dense, width), width);
+    let largest = eigenvalues.iter().copied().fold(0.0_f64, f64::max);
+    let mut transform = vec![0.0_f64; width * width];
+    for column in 0..width {
+        let value = eigenvalues[column];
+        if value <= largest * 1e-10 || value <= 0.0 {
+            continue;
+        }
+        let scale = 1.0 / value.sqrt();
+        for row in 0..width {
+            transform[row * width + column] = eigenvectors[row * width + column] * scale;
+        }
+    }
+    let mut row_buffer = vec![0.0_f64; width];
+    for row in dense.chunks_exact_mut(width) {
+        row_buffer.iter_mut().for_each(|value| *value = 0.0);
+        for (index, &value) in row.iter().enumerate() {
+            if value == 0.0 {
+                continue;
+            }
+            let transform_row = &transform[index * width..(index + 1) * width];
+            for (out, factor) in row_buffer.iter_mut().zip(transform_row) {
+                *out += value as f64 * factor;
+            }
+        }
+        for (out, value) in row.iter_mut().zip(&row_buffer) {
+            *out = *value as f32;
+        }
+    }
+}
+
+/// Eigenvalues and eigenvectors (columns, row-major) of a symmetric matrix,
+/// by cyclic Jacobi rotations.
+fn symmetric_eigen(mut matrix: Vec<f64>, size: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut vectors = vec![0.0_f64; size * size];
+    for index in 0..size {
+        vectors[index * size + index] = 1.0;
+    }
+    let at = |row: usize, column: usize| row * size + column;
+    for _ in 0..50 {
+        let off_diagonal: f64 = (0..size)
+            .flat_map(|row| (0..size).map(move |column| (row, column)))
+            .filter(|(row, column)| row != column)
+            .map(|(row, column)| matrix[at(row, column)].powi(2))
+            .sum();
+        let diagonal: f64 = (0..size)
+            .map(|index| matrix[at(index, index)].powi(2))
+            .sum();
+        if off_diagonal <= diagonal * 1e-22 || off_diagonal == 0.0 {
+            break;
+        }
+        for p in 0..size {
+            for q in p + 1..size {
+                let apq = matrix[at(p, q)];
+                if apq.abs() < 1e-300 {
+                    continue;
+                }
+                let theta = (matrix[at(q, q)] - matrix[at(p, p)]) / (2.0 * apq);
+                let tangent = if theta == 0.0 {
+                    1.0
+                } else {
+                    theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt())
+                };
+                let cosine = 1.0 / (tangent * tangent + 1.0).sqrt();
+                let sine = tangent * cosine;
+                for row in 0..size {
+                    let (left, right) = (matrix[at(row, p)], matrix[at(row, q)]);
+                    matrix[at(row, p)] = cosine * left - sine * right;
+                    matrix[at(row, q)] = sine * left + cosine * right;
+                }
+                for column in 0..size {
+                    let (left, right) = (matrix[at(p, column)], matrix[at(q, column)]);
+                    matrix[at(p, column)] = cosine * left - sine * right;
+                    matrix[at(q, column)] = sine * left + cosine * right;
+                }
+                for row in 0..size {
+                    let (left, right) = (vectors[at(row, p)], vectors[at(row, q)]);
+                    vectors[at(row, p)] = cosine * left - sine * right;
+                    vectors[at(row, q)] = sine * left + cosine * right;
+                }
+            }
+        }
+    }
+    let values = (0..size).map(|index| matrix[at(index, index)]).collect();
+    (values, vectors)
+}
+
+/// A small deterministic generator for the random start.
+struct XorShift(u64);
+
+impl XorShift {
+    /// Uniform in [-0.5, 0.5).
+    fn next_centred(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        ((self.0 >> 11) as f64 / (1_u64 << 53) as f64 - 0.5) as f32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analysis::TextLanguage;
+
+    fn view(entries: &[(&str, u32)]) -> String {
+        let mut sorted = entries.to_vec();
+        sorted.sort();
+        let terms: Vec<String> = sorted
+            .iter()
+            .map(|(term, frequency)| format!("{term}:{frequency}"))
+            .collect();
+        format!("{} {}", terms.len(), terms.join(" "))
+    }
+
+    /// Two themes whose documents never share a word with the other's
+    /// but share words within the theme.
+    fn corpus(documents: usize) -> TrainingCorpus {
+        let drone = ["drone", "uav", "rotor", "flight", "swarm", "airframe"];
+        let cyber = [
+            "malware",
+            "network",
+            "intrusion",
+            "firewall",
+            "encryption",
+            "exploit",
+        ];
+        let mut corpus = TrainingCorpus::default();
+        for index in 0..documents {
+            let theme = if index % 2 == 0 { &drone } else { &cyber };
+            // Each document has three of its theme's six words.
+            let words: Vec<(&str, u32)> = (0..3)
+                .map(|offset| (theme[(index / 2 + offset * 2) % 6], 1))
+                .collect();
+            let stored = view(&words);
+            corpus.add(
+                &TermsView::parse(Some(TextLanguage::English), &stored),
+                index as u64,
+            );
+        }
+        corpus
+    }
+
+    #[test]
+    fn too_few_documents_train_no_model() {
+        assert!(SemanticModel::train(corpus(MIN_DOCUMENTS - 1)).is_none());
+    }
+
+    #[test]
+    fn words_of_one_theme_land_close_and_other_themes_far() {
+        let model = SemanticModel::train(corpus(MIN_DOCUMENTS + 40)).expect("enough documents");
+        let embed = |entries: &[(&str, u32)]| {
+            let stored = view(entries);
+            model
+                .embed(&TermsView::parse(Some(TextLanguage::English), &stored))
+                .expect("known terms")
+        };
+        let drone = embed(&[("drone", 1)]);
+        let uav = embed(&[("uav", 1), ("rotor", 1)]);
+        let malware = embed(&[("malware", 1)]);
+        // "drone" and "uav rotor" share no word, yet their theme.
+        assert!(
+            similarity(&drone, &uav) > 0.5,
+            "{}",
+            similarity(&drone, &uav)
+        );
+        assert!(similarity(&drone, &malware) < 0.2);
+        let unknown = TermsView::parse(Some(TextLanguage::English), "1 zeppelin:1");
+        assert!(model.embed(&unknown).is_none());
+    }
+
+    #[test]
+    fn one_corpus_read_in_any_order_trains_one_model() {
+        let forward = SemanticModel::train(corpus(MIN_DOCUMENTS + 40)).expect("a model");
+        let mut reversed = TrainingCorpus::default();
+        let original = corpus(MIN_DOCUMENTS + 40);
+        let mut stored: Vec<(u64, String)> = original
+            .documents
+            .iter()
+            .map(|(key, entries)| {
+                let mut names: Vec<(&str, u32)> = entries
+                    .iter()
+                    .map(|(id, frequency)| {
+                        let name = original
+                            .term_ids
+                            .iter()
+                            .find(|(_, term_id)| *term_id == id)
+                            .map(|(name, _)| &**name)
+                            .expect("an interned term");
+                        (name, *frequency)
+                    })
+                    .collect();
+                names.sort();
+                (*key, view(&names))
+            })
+            .collect();
+        stored.reverse();
+        for (key, text) in &stored {
+            reversed.add(&TermsView::parse(Some(TextLanguage::English), text), *key);
+        }
+        let backward = SemanticModel::train(reversed).expect("a model");
+        assert_eq!(forward.vectors, backward.vectors);
+    }
+
+    #[test]
+    fn eigen_decomposition_reconstructs_a_symmetric_matrix() {
+        let matrix = vec![4.0, 1.0, 2.0, 1.0, 3.0, 0.5, 2.0, 0.5, 5.0];
+        let (values, vectors) = symmetric_eigen(matrix.clone(), 3);
+        for row in 0..3 {
+            for column in 0..3 {
+                let rebuilt: f64 = (0..3)
+                    .map(|k| vectors[row * 3 + k] * values[k] * vectors[column * 3 + k])
+                    .sum();
+                assert!((rebuilt - matrix[row * 3 + column]).abs() < 1e-9);
+            }
+        }
+    }
+}
