@@ -1,6 +1,8 @@
 //! Alerts and reminders, run by a scheduler inside the server:
 //! - a challenge published or opened alerts the start-ups whose match
-//!   content score clears [`ALERT_MIN_CONTENT_SCORE`] (among those allowed to see it), and
+//!   content score clears [`ALERT_MIN_CONTENT_SCORE`] (or
+//!   [`ALERT_MIN_CONTENT_SCORE_WITH_MEANING`] with the semantic view), among
+//!   those allowed to see it, and
 //!   the ROM officers of their provinces;
 //! - a start-up profile created or substantially changed alerts the owners
 //!   of the open challenges it matches;
@@ -34,7 +36,7 @@ use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{
     NotificationKind, NotificationSubject, ALERT_MAX_MATCHES, ALERT_MIN_CONTENT_SCORE,
-    REMINDER_DAYS,
+    ALERT_MIN_CONTENT_SCORE_WITH_MEANING, REMINDER_DAYS,
 };
 use crate::domain::region::Province;
 use crate::search::document::{ChallengeDocument, StartupDocument};
@@ -139,10 +141,26 @@ fn startup_viewer(connection: &mut PgConnection, startup: &StartupRow) -> anyhow
     }))
 }
 
-/// Whether a match is good enough in substance to alert anyone.
-fn clears_threshold(ranked: &RankedMatch) -> bool {
+/// The content part of a match: its text and technology parts.
+fn content_score(ranked: &RankedMatch) -> f32 {
     let parts = &ranked.explanation.parts;
-    parts.text + parts.technology >= ALERT_MIN_CONTENT_SCORE
+    parts.text + parts.technology
+}
+
+/// Whether a challenge matched to a start-up is good enough in substance
+/// to alert its owner.
+fn challenge_clears_threshold(ranked: &RankedMatch) -> bool {
+    content_score(ranked) >= ALERT_MIN_CONTENT_SCORE
+}
+
+/// Whether a start-up matched to a challenge is good enough in substance
+/// to be told; the bar is higher when the semantic view took part.
+fn startup_clears_threshold(ranked: &RankedMatch) -> bool {
+    let threshold = match ranked.explanation.semantic_similarity {
+        Some(_) => ALERT_MIN_CONTENT_SCORE_WITH_MEANING,
+        None => ALERT_MIN_CONTENT_SCORE,
+    };
+    content_score(ranked) >= threshold
 }
 
 /// The start-ups that match `challenge` well enough to be told, best
@@ -159,7 +177,7 @@ fn matching_startups(
     )?;
     let ids: Vec<Uuid> = ranked
         .iter()
-        .filter(|ranked| clears_threshold(ranked))
+        .filter(|ranked| startup_clears_threshold(ranked))
         .map(|ranked| ranked.id)
         .collect();
     let mut rows: BTreeMap<Uuid, StartupRow> = startups::find_many(connection, &ids)?
@@ -305,7 +323,10 @@ fn alert_startups(
             )
             .with_context(|| format!("matching start-up {startup_id}"))?;
         let mut told = 0;
-        for ranked in ranked.iter().filter(|ranked| clears_threshold(ranked)) {
+        for ranked in ranked
+            .iter()
+            .filter(|ranked| challenge_clears_threshold(ranked))
+        {
             let challenge = challenges::find(connection, ranked.id)?;
             let Some(owner) = challenge.created_by else {
                 continue;

@@ -43,6 +43,14 @@ text_enum! {
 /// directions while halving the alerts.
 pub const ALERT_MIN_CONTENT_SCORE: f32 = 0.75;
 
+/// The same for start-ups matched to a challenge while the semantic view
+/// is in use (`search::semantic`). Its share of the text part lifts the
+/// scores of the whole top 10 (the meanings of the best candidates lie
+/// close together), so 0.75 would alert nearly all of it. Calibrated the
+/// same way (docs/brokering.md): 0.86 alerts about half of the top 10 and
+/// keeps about three quarters of the relevant pairs.
+pub const ALERT_MIN_CONTENT_SCORE_WITH_MEANING: f32 = 0.86;
+
 /// At most this many start-ups are alerted per challenge (and challenges
 /// per start-up), best first, so that a broad challenge does not flood.
 pub const ALERT_MAX_MATCHES: usize = 25;
