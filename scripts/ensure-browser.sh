@@ -19,15 +19,8 @@ die() { log "ERROR: $*"; exit 1; }
 CHROMIUM=/usr/bin/chromium
 DRIVER=/usr/bin/chromedriver
 
-as_root() {
-    if [[ $EUID -eq 0 ]]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        die "root rights needed for: $* (run as root or install sudo)"
-    fi
-}
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 apt_get() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get "$@"

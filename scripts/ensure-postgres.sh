@@ -68,15 +68,8 @@ emit() {
 
 # --- package installation ---------------------------------------------------
 APT_UPDATED=0
-as_root() {
-    if [[ $EUID -eq 0 ]]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        die "root rights needed for: $* (run as root or install sudo)"
-    fi
-}
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 apt_install() {
     command -v apt-get >/dev/null 2>&1 ||
         die "apt-get not found: install these packages (or their equivalent) yourself: $*"

@@ -44,15 +44,8 @@ DEMO_PASSWORD="defmatch-demo"
 log() { printf '[schemathesis.sh] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-as_root() {
-    if [[ $EUID -eq 0 ]]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        die "root rights needed for: $* (run as root or install sudo)"
-    fi
-}
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 apt_install() {
     command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install $* yourself"
     log "installing with apt-get: $*"

@@ -464,3 +464,56 @@ fn remind_deadlines(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::ranking::{MatchExplanation, MatchedTerms, RegionFit, ScoreParts};
+
+    /// A match whose text and technology parts add up to `content`.
+    fn ranked(content: f32, semantic_similarity: Option<f32>) -> RankedMatch {
+        let parts = ScoreParts {
+            text: content - 0.1,
+            technology: 0.1,
+            region: 0.2,
+            trl: 0.1,
+        };
+        RankedMatch {
+            id: Uuid::nil(),
+            explanation: MatchExplanation {
+                score: content + 0.3,
+                parts,
+                matched_terms: MatchedTerms {
+                    query_to_result: Vec::new(),
+                    result_to_query: Vec::new(),
+                },
+                semantic_similarity,
+                shared_technologies: Vec::new(),
+                region: RegionFit {
+                    relation: None,
+                    national: true,
+                    value: 1.0,
+                },
+                trl_in_range: None,
+            },
+        }
+    }
+
+    #[test]
+    fn start_ups_matched_with_the_semantic_view_need_the_higher_bar() {
+        // Between the two bars: enough for the BM25 mix, not with meaning.
+        let between = (ALERT_MIN_CONTENT_SCORE + ALERT_MIN_CONTENT_SCORE_WITH_MEANING) / 2.0;
+        assert!(startup_clears_threshold(&ranked(between, None)));
+        assert!(!startup_clears_threshold(&ranked(between, Some(0.9))));
+        assert!(startup_clears_threshold(&ranked(
+            ALERT_MIN_CONTENT_SCORE_WITH_MEANING + 0.01,
+            Some(0.9)
+        )));
+        // Challenges matched to a start-up keep the one bar.
+        assert!(challenge_clears_threshold(&ranked(between, Some(0.9))));
+        assert!(!challenge_clears_threshold(&ranked(
+            ALERT_MIN_CONTENT_SCORE - 0.01,
+            Some(0.9)
+        )));
+    }
+}

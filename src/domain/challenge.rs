@@ -160,6 +160,26 @@ pub struct ChallengeInput {
 }
 
 impl ChallengeInput {
+    /// The name of every field, as the wire and an import file write them.
+    pub const FIELDS: [&'static str; 16] = [
+        "title",
+        "summary",
+        "description",
+        "desired_outcome",
+        "technologies",
+        "keywords",
+        "preferred_provinces",
+        "trl_min",
+        "trl_max",
+        "budget_min_eur",
+        "budget_max_eur",
+        "pre_release_at",
+        "opens_at",
+        "closes_at",
+        "visibility",
+        "abdo_required",
+    ];
+
     /// Checks every rule and builds the validated content.
     pub fn validate(&self) -> Result<ChallengeContent, ValidationError> {
         let title = bounded_text("title", &self.title, 3, 300)?;
@@ -437,6 +457,21 @@ where
 mod tests {
     use super::*;
     use chrono::Duration;
+
+    #[test]
+    fn fields_names_every_field_of_the_input() {
+        let written = serde_json::to_value(input()).unwrap();
+        let mut names: Vec<&str> = written
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut fields = ChallengeInput::FIELDS.to_vec();
+        names.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(names, fields);
+    }
 
     fn input() -> ChallengeInput {
         serde_json::from_value(serde_json::json!({

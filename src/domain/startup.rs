@@ -160,6 +160,28 @@ pub struct StartupInput {
 }
 
 impl StartupInput {
+    /// The name of every field, as the wire and an import file write them.
+    pub const FIELDS: [&'static str; 18] = [
+        "name",
+        "kvk_number",
+        "website",
+        "description",
+        "technologies",
+        "keywords",
+        "province",
+        "country",
+        "city",
+        "trl",
+        "employees",
+        "founded_year",
+        "dual_use",
+        "abdo_clearance",
+        "export_control_categories",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    ];
+
     /// Checks every rule and builds the validated profile. `current_year`
     /// bounds the founding year.
     pub fn validate(&self, current_year: i32) -> Result<StartupProfile, ValidationError> {
@@ -518,6 +540,21 @@ mod tests {
             "province": "NL-NH",
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn fields_names_every_field_of_the_input() {
+        let written = serde_json::to_value(dutch()).unwrap();
+        let mut names: Vec<&str> = written
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut fields = StartupInput::FIELDS.to_vec();
+        names.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(names, fields);
     }
 
     #[test]

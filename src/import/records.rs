@@ -193,27 +193,6 @@ pub struct StartupRecord {
     pub ignored_fields: Vec<String>,
 }
 
-const STARTUP_FIELDS: [&str; 18] = [
-    "name",
-    "kvk_number",
-    "website",
-    "description",
-    "technologies",
-    "keywords",
-    "province",
-    "country",
-    "city",
-    "trl",
-    "employees",
-    "founded_year",
-    "dual_use",
-    "abdo_clearance",
-    "export_control_categories",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-];
-
 /// Turns a raw record into a start-up input.
 pub fn startup_record(raw: RawRecord) -> Result<StartupRecord, Rejection> {
     let line = raw.line;
@@ -221,7 +200,7 @@ pub fn startup_record(raw: RawRecord) -> Result<StartupRecord, Rejection> {
     let mut fields = raw.fields;
     let external_id = take_external_id(&mut fields).map_err(reject)?;
     map_technologies(&mut fields).map_err(reject)?;
-    let ignored_fields = keep_known(&mut fields, &STARTUP_FIELDS);
+    let ignored_fields = keep_known(&mut fields, &StartupInput::FIELDS);
     let input: StartupInput = parse_input(Value::Object(fields)).map_err(reject)?;
     Ok(StartupRecord {
         line,
@@ -242,25 +221,6 @@ pub struct ChallengeRecord {
     pub input: ChallengeInput,
     pub ignored_fields: Vec<String>,
 }
-
-const CHALLENGE_FIELDS: [&str; 16] = [
-    "title",
-    "summary",
-    "description",
-    "desired_outcome",
-    "technologies",
-    "keywords",
-    "preferred_provinces",
-    "trl_min",
-    "trl_max",
-    "budget_min_eur",
-    "budget_max_eur",
-    "pre_release_at",
-    "opens_at",
-    "closes_at",
-    "visibility",
-    "abdo_required",
-];
 
 /// Longest summary derived from a description.
 const DERIVED_SUMMARY_CHARS: usize = 400;
@@ -292,7 +252,7 @@ pub fn challenge_record(raw: RawRecord) -> Result<ChallengeRecord, Rejection> {
         Some(_) => return Err(reject("`status` must be text".to_owned())),
     };
     map_technologies(&mut fields).map_err(reject)?;
-    let ignored_fields = keep_known(&mut fields, &CHALLENGE_FIELDS);
+    let ignored_fields = keep_known(&mut fields, &ChallengeInput::FIELDS);
     // A record of history may carry only a title: the title then stands
     // for the description too.
     let has_description = fields

@@ -64,16 +64,6 @@ impl TrainingCorpus {
             .collect();
         self.documents.push((content_key, entries));
     }
-
-    /// Documents added so far.
-    pub fn len(&self) -> usize {
-        self.documents.len()
-    }
-
-    /// Whether no document was added.
-    pub fn is_empty(&self) -> bool {
-        self.documents.is_empty()
-    }
 }
 
 /// A trained space: a vector per term.
@@ -435,20 +425,20 @@ impl XorShift {
 mod tests {
     use super::*;
     use crate::search::analysis::TextLanguage;
+    use crate::search::ranking::TermVector;
 
-    fn view(entries: &[(&str, u32)]) -> String {
-        let mut sorted = entries.to_vec();
-        sorted.sort();
-        let terms: Vec<String> = sorted
-            .iter()
-            .map(|(term, frequency)| format!("{term}:{frequency}"))
-            .collect();
-        format!("{} {}", terms.len(), terms.join(" "))
+    /// A text of `words`, each once.
+    fn text(words: &[&str]) -> TermVector {
+        TermVector {
+            language: Some(TextLanguage::English),
+            frequencies: words.iter().map(|word| ((*word).to_owned(), 1)).collect(),
+            length: words.len() as u32,
+        }
     }
 
-    /// Two themes whose documents never share a word with the other's
-    /// but share words within the theme.
-    fn corpus(documents: usize) -> TrainingCorpus {
+    /// Texts of two themes that never share a word with the other theme
+    /// but share words within their own: three of its theme's six words.
+    fn themed_texts(count: usize) -> Vec<TermVector> {
         let drone = ["drone", "uav", "rotor", "flight", "swarm", "airframe"];
         let cyber = [
             "malware",
@@ -458,39 +448,40 @@ mod tests {
             "encryption",
             "exploit",
         ];
+        (0..count)
+            .map(|index| {
+                let theme = if index % 2 == 0 { &drone } else { &cyber };
+                let words: Vec<&str> = (0..3)
+                    .map(|offset| theme[(index / 2 + offset * 2) % 6])
+                    .collect();
+                text(&words)
+            })
+            .collect()
+    }
+
+    /// A training corpus of `texts`, each keyed by its position.
+    fn corpus<'a>(texts: impl Iterator<Item = (usize, &'a TermVector)>) -> TrainingCorpus {
         let mut corpus = TrainingCorpus::default();
-        for index in 0..documents {
-            let theme = if index % 2 == 0 { &drone } else { &cyber };
-            // Each document has three of its theme's six words.
-            let words: Vec<(&str, u32)> = (0..3)
-                .map(|offset| (theme[(index / 2 + offset * 2) % 6], 1))
-                .collect();
-            let stored = view(&words);
-            corpus.add(
-                &TermsView::parse(Some(TextLanguage::English), &stored),
-                index as u64,
-            );
+        for (key, text) in texts {
+            corpus.add(&text.view(), key as u64);
         }
         corpus
     }
 
     #[test]
     fn too_few_documents_train_no_model() {
-        assert!(SemanticModel::train(corpus(MIN_DOCUMENTS - 1)).is_none());
+        let texts = themed_texts(MIN_DOCUMENTS - 1);
+        assert!(SemanticModel::train(corpus(texts.iter().enumerate())).is_none());
     }
 
     #[test]
     fn words_of_one_theme_land_close_and_other_themes_far() {
-        let model = SemanticModel::train(corpus(MIN_DOCUMENTS + 40)).expect("enough documents");
-        let embed = |entries: &[(&str, u32)]| {
-            let stored = view(entries);
-            model
-                .embed(&TermsView::parse(Some(TextLanguage::English), &stored))
-                .expect("known terms")
-        };
-        let drone = embed(&[("drone", 1)]);
-        let uav = embed(&[("uav", 1), ("rotor", 1)]);
-        let malware = embed(&[("malware", 1)]);
+        let texts = themed_texts(MIN_DOCUMENTS + 40);
+        let model = SemanticModel::train(corpus(texts.iter().enumerate())).expect("a model");
+        let embed = |words: &[&str]| model.embed(&text(words).view()).expect("known terms");
+        let drone = embed(&["drone"]);
+        let uav = embed(&["uav", "rotor"]);
+        let malware = embed(&["malware"]);
         // "drone" and "uav rotor" share no word, yet their theme.
         assert!(
             similarity(&drone, &uav) > 0.5,
@@ -498,40 +489,15 @@ mod tests {
             similarity(&drone, &uav)
         );
         assert!(similarity(&drone, &malware) < 0.2);
-        let unknown = TermsView::parse(Some(TextLanguage::English), "1 zeppelin:1");
-        assert!(model.embed(&unknown).is_none());
+        assert!(model.embed(&text(&["zeppelin"]).view()).is_none());
     }
 
     #[test]
     fn one_corpus_read_in_any_order_trains_one_model() {
-        let forward = SemanticModel::train(corpus(MIN_DOCUMENTS + 40)).expect("a model");
-        let mut reversed = TrainingCorpus::default();
-        let original = corpus(MIN_DOCUMENTS + 40);
-        let mut stored: Vec<(u64, String)> = original
-            .documents
-            .iter()
-            .map(|(key, entries)| {
-                let mut names: Vec<(&str, u32)> = entries
-                    .iter()
-                    .map(|(id, frequency)| {
-                        let name = original
-                            .term_ids
-                            .iter()
-                            .find(|(_, term_id)| *term_id == id)
-                            .map(|(name, _)| &**name)
-                            .expect("an interned term");
-                        (name, *frequency)
-                    })
-                    .collect();
-                names.sort();
-                (*key, view(&names))
-            })
-            .collect();
-        stored.reverse();
-        for (key, text) in &stored {
-            reversed.add(&TermsView::parse(Some(TextLanguage::English), text), *key);
-        }
-        let backward = SemanticModel::train(reversed).expect("a model");
+        let texts = themed_texts(MIN_DOCUMENTS + 40);
+        let forward = SemanticModel::train(corpus(texts.iter().enumerate())).expect("a model");
+        let backward =
+            SemanticModel::train(corpus(texts.iter().enumerate().rev())).expect("a model");
         assert_eq!(forward.vectors, backward.vectors);
     }
 

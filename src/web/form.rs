@@ -2,6 +2,8 @@
 //! technology), which `serde_urlencoded` cannot express, so the fields are
 //! kept as an ordered list of pairs and read by name.
 
+use crate::http::extract::IfMatch;
+
 /// The fields of a submitted `application/x-www-form-urlencoded` form.
 #[derive(Debug, Default, Clone)]
 pub struct FormFields(Vec<(String, String)>);
@@ -38,6 +40,16 @@ impl FormFields {
             .filter(|(field, value)| field == name && !value.trim().is_empty())
             .map(|(_, value)| value.as_str())
             .collect()
+    }
+
+    /// The `If-Match` of an edit form: the version in its hidden `version`
+    /// field. A form without one was not made by our page, so it gets a
+    /// version no row has, and the edit is refused as stale.
+    pub fn if_match(&self) -> IfMatch {
+        let version = self
+            .get("version")
+            .and_then(|version| version.parse::<i64>().ok());
+        IfMatch::Version(version.unwrap_or(-1))
     }
 
     /// Whether a checkbox named `name` was ticked.

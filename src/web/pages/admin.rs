@@ -15,7 +15,6 @@ use crate::domain::audit::AuditAction;
 use crate::http::dto::account::{UpdateUserRequest, UserView};
 use crate::http::dto::audit::AuditEventView;
 use crate::http::error::ApiError;
-use crate::http::extract::IfMatch;
 use crate::http::handlers::audit::{audit_events, AuditListQuery};
 use crate::http::handlers::users::{change_user, user_list, UserListQuery};
 use crate::http::state::AppState;
@@ -255,11 +254,7 @@ async fn change_from_form(
     let user_id = parse_id(raw_id)?;
     let form = context.verified_form(body)?;
     let admin = context.member_in(&[Role::Admin])?.clone();
-    let if_match = match form.get("version").and_then(|v| v.parse::<i64>().ok()) {
-        Some(version) => IfMatch::Version(version),
-        // Without the version the page was not ours: refuse as stale.
-        None => IfMatch::Version(-1),
-    };
+    let if_match = form.if_match();
     let (request, done) = request(&form);
     change_user(&context.state, &admin, user_id, if_match, request).await?;
     Ok(back_to_list(&form, done))

@@ -21,7 +21,6 @@ use crate::domain::security::Visibility;
 use crate::domain::taxonomy::Technology;
 use crate::http::dto::challenge::ChallengeView;
 use crate::http::error::ApiError;
-use crate::http::extract::IfMatch;
 use crate::http::handlers::challenges::{
     challenge_list, edit_challenge, move_challenge, post_challenge, read_challenge,
     ChallengeListQuery, ChallengeSort,
@@ -682,14 +681,6 @@ async fn edit_challenge_page(
 }
 
 /// The version a form was rendered from; without one the form is stale.
-fn form_version(form: &FormFields) -> IfMatch {
-    match form.get("version").and_then(|v| v.parse::<i64>().ok()) {
-        Some(version) => IfMatch::Version(version),
-        // A negative version never matches: the edit is refused as stale.
-        None => IfMatch::Version(-1),
-    }
-}
-
 async fn submit_challenge_edit(
     context: PageContext,
     path: web::Path<String>,
@@ -702,7 +693,7 @@ async fn submit_challenge_edit(
     let draft = ChallengeDraft::from_form(&form);
     let outcome = match draft.to_patch(&current, &context.text.procurement) {
         Ok(patch) => {
-            let if_match = form_version(&form);
+            let if_match = form.if_match();
             edit_challenge(&context.state, &member, challenge_id, if_match, patch).await
         }
         Err(error) => Err(error),
@@ -732,7 +723,7 @@ async fn submit_status_change(
         .get("status")
         .and_then(|status| ChallengeStatus::from_str(status).ok())
         .ok_or_else(|| ApiError::invalid("status", context.text.procurement.unknown_choice))?;
-    let if_match = form_version(&form);
+    let if_match = form.if_match();
     match move_challenge(&context.state, &member, challenge_id, if_match, next).await {
         Ok(_) => Ok(see_other(format!(
             "/my/challenges/{challenge_id}/edit?done=moved"

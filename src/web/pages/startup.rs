@@ -105,29 +105,6 @@ async fn own_startup_id(context: &PageContext, member: &Member) -> Result<Option
 
 // ---------------------------------------------------------------- profile
 
-/// Every field the profile form has, named as `StartupInput` names them so
-/// that an error's field lands beside its input.
-const PROFILE_FIELDS: &[&str] = &[
-    "name",
-    "kvk_number",
-    "website",
-    "description",
-    "technologies",
-    "keywords",
-    "country",
-    "province",
-    "city",
-    "trl",
-    "employees",
-    "founded_year",
-    "dual_use",
-    "abdo_clearance",
-    "export_control_categories",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-];
-
 /// The profile form as typed: text kept as written so that a refused form
 /// comes back exactly as the user left it.
 #[derive(Debug, Default, Clone)]
@@ -605,7 +582,9 @@ async fn submit_profile(context: PageContext, body: web::Bytes) -> Result<HttpRe
         error
     };
     let (preview, suggested) = preview_of(&context, &draft).await?;
-    form_failure(error, PROFILE_FIELDS, |errors| {
+    // The form has an input for every field of `StartupInput`, so an
+    // error's field lands beside its input.
+    form_failure(error, &StartupInput::FIELDS, |errors| {
         profile_form(&context, &draft, &suggested, preview, errors)
     })
 }
