@@ -14,7 +14,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod eval;
-pub mod http;
+pub mod api;
 pub mod import;
 pub mod scratch;
 pub mod search;

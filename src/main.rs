@@ -136,7 +136,7 @@ fn main() -> anyhow::Result<()> {
             } => create_user(&role, &email, name, organisation, &password_env),
         },
         Command::Openapi => {
-            println!("{}", defmatch::http::openapi::document_json()?);
+            println!("{}", defmatch::api::openapi::document_json()?);
             Ok(())
         }
         Command::Import {

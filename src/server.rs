@@ -14,8 +14,8 @@ use secrecy::ExposeSecret;
 
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::http::state::AppState;
-use crate::http::{build_server, SHUTDOWN_GRACE_SECONDS};
+use crate::api::state::AppState;
+use crate::api::{build_server, SHUTDOWN_GRACE_SECONDS};
 use crate::search::engine::SearchEngine;
 use crate::search::index::SearchIndex;
 use crate::search::indexer::{

@@ -38,7 +38,7 @@ use crate::config::{AuthSettings, LoginLimits};
 use crate::domain::access::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::eval::{import_file, progress_bar};
-use crate::http::state::AppState;
+use crate::api::state::AppState;
 use crate::import::RecordKind;
 use crate::scratch::ScratchDatabase;
 use crate::search::document::ChallengeDocument;

@@ -28,9 +28,9 @@ use super::text::{Language, Text};
 use crate::auth::sessions;
 use crate::domain::access::{Member, Viewer};
 use crate::domain::account::Role;
-use crate::http::auth::{authenticate, AuthUser};
-use crate::http::error::{ApiError, ErrorCode};
-use crate::http::state::AppState;
+use crate::api::auth::{authenticate, AuthUser};
+use crate::api::error::{ApiError, ErrorCode};
+use crate::api::state::AppState;
 
 /// The name of the hidden field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";

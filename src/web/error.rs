@@ -11,7 +11,7 @@ use actix_web::middleware::Next;
 
 use super::layout::{bare_page, framed_page, Frame};
 use super::text::Language;
-use crate::http::error::{ApiError, ErrorCode};
+use crate::api::error::{ApiError, ErrorCode};
 
 /// Why a page could not be shown.
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,7 @@
 //! technology), which `serde_urlencoded` cannot express, so the fields are
 //! kept as an ordered list of pairs and read by name.
 
-use crate::http::extract::IfMatch;
+use crate::api::extract::IfMatch;
 
 /// The fields of a submitted `application/x-www-form-urlencoded` form.
 #[derive(Debug, Default, Clone)]

@@ -9,7 +9,7 @@ use super::text::{Language, ENGLISH};
 use crate::domain::account::Role;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
-use crate::http::error::ApiError;
+use crate::api::error::ApiError;
 
 /// What the frame of a page needs to know of the request: who is signed in
 /// (for the navigation), the CSRF token (for the logout button), where the

@@ -1,7 +1,7 @@
 //! The web front end: server-rendered pages (maud) for start-ups,
 //! procurement officers, ROM officers and admins, served by the same binary
 //! as the API. Pages call the same operations as the API handlers
-//! (`crate::http::handlers::*`), never the HTTP API itself.
+//! (`crate::api::handlers::*`), never the HTTP API itself.
 //!
 //! - `context`: who is signed in (session cookies) and the CSRF token;
 //! - `session`: the cookies, holding the API's own access and refresh tokens;
@@ -45,17 +45,17 @@ pub fn wants_page(request: &actix_web::HttpRequest) -> bool {
         .get(actix_web::http::header::ACCEPT)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
-    accepts_html && !request.path().starts_with(crate::http::openapi::API_PREFIX)
+    accepts_html && !request.path().starts_with(crate::api::openapi::API_PREFIX)
 }
 
 /// The "page not found" page.
 pub fn not_found_page() -> actix_web::HttpResponse {
-    error_page_for(crate::http::error::ApiError::not_found("page"))
+    error_page_for(crate::api::error::ApiError::not_found("page"))
 }
 
 /// The page a browser gets for an error that the framework raised before
 /// any page handler ran (a 405 on a form's address, a body too large).
-pub fn error_page_for(error: crate::http::error::ApiError) -> actix_web::HttpResponse {
+pub fn error_page_for(error: crate::api::error::ApiError) -> actix_web::HttpResponse {
     use actix_web::ResponseError;
     error::WebError::Api(error).error_response()
 }

@@ -8,10 +8,10 @@ use maud::{html, Markup};
 
 use crate::auth::sessions;
 use crate::domain::account::{EmailAddress, NewPassword};
-use crate::http::dto::account::{LoginRequest, RegisterRequest};
-use crate::http::error::{ApiError, ErrorCode};
-use crate::http::handlers::auth::{client_ip, log_in_with_password, register_startup};
-use crate::http::state::AppState;
+use crate::api::dto::account::{LoginRequest, RegisterRequest};
+use crate::api::error::{ApiError, ErrorCode};
+use crate::api::handlers::auth::{client_ip, log_in_with_password, register_startup};
+use crate::api::state::AppState;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;

@@ -12,12 +12,12 @@ use uuid::Uuid;
 
 use crate::domain::account::Role;
 use crate::domain::audit::AuditAction;
-use crate::http::dto::account::{UpdateUserRequest, UserView};
-use crate::http::dto::audit::AuditEventView;
-use crate::http::error::ApiError;
-use crate::http::handlers::audit::{audit_events, AuditListQuery};
-use crate::http::handlers::users::{change_user, user_list, UserListQuery};
-use crate::http::state::AppState;
+use crate::api::dto::account::{UpdateUserRequest, UserView};
+use crate::api::dto::audit::AuditEventView;
+use crate::api::error::ApiError;
+use crate::api::handlers::audit::{audit_events, AuditListQuery};
+use crate::api::handlers::users::{change_user, user_list, UserListQuery};
+use crate::api::state::AppState;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;

@@ -10,11 +10,11 @@ use maud::{html, Markup};
 use uuid::Uuid;
 
 use crate::domain::introduction::{IntroductionAction, IntroductionState, Outcome};
-use crate::http::dto::introduction::{IntroductionView, NewNoteRequest, TransitionRequest};
-use crate::http::dto::Paginated;
-use crate::http::error::ApiError;
-use crate::http::extract::IfMatch;
-use crate::http::handlers::introductions::{
+use crate::api::dto::introduction::{IntroductionView, NewNoteRequest, TransitionRequest};
+use crate::api::dto::Paginated;
+use crate::api::error::ApiError;
+use crate::api::extract::IfMatch;
+use crate::api::handlers::introductions::{
     add_introduction_note, introductions_of, move_introduction, read_introduction,
     IntroductionListQuery,
 };

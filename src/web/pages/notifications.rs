@@ -7,8 +7,8 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
 use crate::domain::notification::{NotificationKind, NotificationSubject};
-use crate::http::dto::Paginated;
-use crate::http::handlers::notifications::{
+use crate::api::dto::Paginated;
+use crate::api::handlers::notifications::{
     change_notification_preferences, mark_all_read, mark_read, notification_preferences,
     notifications_of, KindPreference, NotificationListQuery, NotificationPreferences,
     NotificationView,

@@ -19,13 +19,13 @@ use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
 use crate::domain::security::Visibility;
 use crate::domain::taxonomy::Technology;
-use crate::http::dto::challenge::ChallengeView;
-use crate::http::error::ApiError;
-use crate::http::handlers::challenges::{
+use crate::api::dto::challenge::ChallengeView;
+use crate::api::error::ApiError;
+use crate::api::handlers::challenges::{
     challenge_list, edit_challenge, move_challenge, post_challenge, read_challenge,
     ChallengeListQuery, ChallengeSort,
 };
-use crate::http::handlers::matches::{challenge_candidates, StartupMatch, StartupMatchQuery};
+use crate::api::handlers::matches::{challenge_candidates, StartupMatch, StartupMatchQuery};
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::explanation::explanation_breakdown;

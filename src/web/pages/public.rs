@@ -13,15 +13,15 @@ use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
-use crate::http::dto::challenge::ChallengeView;
-use crate::http::dto::introduction::NewIntroductionRequest;
-use crate::http::error::ApiError;
-use crate::http::handlers::challenges::read_challenge;
-use crate::http::handlers::introductions::start_introduction;
-use crate::http::handlers::questions::{
+use crate::api::dto::challenge::ChallengeView;
+use crate::api::dto::introduction::NewIntroductionRequest;
+use crate::api::error::ApiError;
+use crate::api::handlers::challenges::read_challenge;
+use crate::api::handlers::introductions::start_introduction;
+use crate::api::handlers::questions::{
     answer, ask, questions_of, AnswerRequest, NewQuestionRequest, QuestionList,
 };
-use crate::http::handlers::search::{
+use crate::api::handlers::search::{
     find_challenges, ChallengeSearchQuery, ChallengeSearchResults, SearchOrder,
 };
 use crate::web::context::PageContext;

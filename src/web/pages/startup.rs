@@ -17,17 +17,17 @@ use crate::domain::region::{CountryCode, Province};
 use crate::domain::security::{AbdoLevel, ExportControlCategory};
 use crate::domain::startup::{KvkNumber, StartupInput, StartupPatch};
 use crate::domain::taxonomy::Technology;
-use crate::http::dto::startup::StartupView;
-use crate::http::error::{ApiError, ErrorCode};
-use crate::http::extract::IfMatch;
-use crate::http::handlers::matches::{
+use crate::api::dto::startup::StartupView;
+use crate::api::error::{ApiError, ErrorCode};
+use crate::api::extract::IfMatch;
+use crate::api::handlers::matches::{
     preview_of_draft, startup_matches, ChallengeMatch, ChallengeMatchQuery, MatchPreview,
     MatchPreviewRequest,
 };
-use crate::http::handlers::saved_searches::{
+use crate::api::handlers::saved_searches::{
     delete_search, save_search, saved_searches_of, NewSavedSearch, SavedSearchView,
 };
-use crate::http::handlers::startups::{create_profile, read_startup, update_profile};
+use crate::api::handlers::startups::{create_profile, read_startup, update_profile};
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::explanation::{explanation_breakdown, matched_terms};

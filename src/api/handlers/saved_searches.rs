@@ -16,11 +16,11 @@ use crate::domain::access::Member;
 use crate::domain::account::Role;
 use crate::domain::notification::SearchTarget;
 use crate::domain::text::bounded_text;
-use crate::http::auth::AuthUser;
-use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{parse_query, JsonBody};
-use crate::http::openapi::API_PREFIX;
-use crate::http::state::AppState;
+use crate::api::auth::AuthUser;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{parse_query, JsonBody};
+use crate::api::openapi::API_PREFIX;
+use crate::api::state::AppState;
 
 /// Saved searches per user at most.
 const MAX_SAVED_SEARCHES: usize = 50;
@@ -141,7 +141,7 @@ pub async fn save_search(
         .with_connection(move |connection| {
             if saved_searches::list(connection, user_id)?.len() >= MAX_SAVED_SEARCHES {
                 return Err(ApiError::new(
-                    crate::http::error::ErrorCode::Conflict,
+                    crate::api::error::ErrorCode::Conflict,
                     format!("at most {MAX_SAVED_SEARCHES} saved searches; delete one first"),
                 ));
             }

@@ -14,12 +14,12 @@ use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
 use crate::domain::startup::{StartupInput, StartupPatch};
 use crate::domain::taxonomy::Technology;
-use crate::http::auth::AuthUser;
-use crate::http::dto::startup::StartupView;
-use crate::http::dto::{PageQuery, Paginated};
-use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
-use crate::http::state::AppState;
+use crate::api::auth::AuthUser;
+use crate::api::dto::startup::StartupView;
+use crate::api::dto::{PageQuery, Paginated};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
+use crate::api::state::AppState;
 
 fn profile_response(status: actix_web::http::StatusCode, view: StartupView) -> HttpResponse {
     HttpResponse::build(status)

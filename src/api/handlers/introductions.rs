@@ -23,16 +23,16 @@ use crate::domain::introduction::{
     IntroductionOrigin, IntroductionState, Side, Transition, MAX_MESSAGE_CHARS,
 };
 use crate::domain::text::bounded_text;
-use crate::http::auth::AuthUser;
-use crate::http::dto::introduction::{
+use crate::api::auth::AuthUser;
+use crate::api::dto::introduction::{
     ContactView, IntroducedChallenge, IntroductionView, NewIntroductionRequest, NewNoteRequest,
     NoteView, TransitionRequest,
 };
-use crate::http::dto::startup::StartupView;
-use crate::http::dto::{PageQuery, Paginated};
-use crate::http::error::{ApiError, ErrorBody, ErrorCode};
-use crate::http::extract::{etag, IfMatch, JsonBody, QueryParams};
-use crate::http::state::AppState;
+use crate::api::dto::startup::StartupView;
+use crate::api::dto::{PageQuery, Paginated};
+use crate::api::error::{ApiError, ErrorBody, ErrorCode};
+use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
+use crate::api::state::AppState;
 
 /// The side `member` acts for in an introduction of `startup` to
 /// `challenge`; `None` when they are not a party (the introduction is then

@@ -18,10 +18,10 @@ use crate::domain::access::{Member, Viewer};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
 use crate::domain::text::bounded_text;
-use crate::http::auth::{AuthUser, MaybeUser};
-use crate::http::error::{ApiError, ErrorBody, ErrorCode};
-use crate::http::extract::JsonBody;
-use crate::http::state::AppState;
+use crate::api::auth::{AuthUser, MaybeUser};
+use crate::api::error::{ApiError, ErrorBody, ErrorCode};
+use crate::api::extract::JsonBody;
+use crate::api::state::AppState;
 
 /// Longest question, in characters.
 const MAX_QUESTION_CHARS: usize = 2000;

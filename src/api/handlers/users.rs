@@ -15,12 +15,12 @@ use crate::domain::access::Member;
 use crate::domain::account::Role;
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::text::bounded_text;
-use crate::http::auth::{AdminUser, AuthUser};
-use crate::http::dto::account::{CreateUserRequest, UpdateUserRequest, UserView};
-use crate::http::dto::{PageQuery, Paginated};
-use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{etag, IfMatch, JsonBody, QueryParams};
-use crate::http::state::AppState;
+use crate::api::auth::{AdminUser, AuthUser};
+use crate::api::dto::account::{CreateUserRequest, UpdateUserRequest, UserView};
+use crate::api::dto::{PageQuery, Paginated};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
+use crate::api::state::AppState;
 
 impl From<AccountError> for ApiError {
     fn from(error: AccountError) -> Self {

@@ -22,10 +22,10 @@ use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::IntroductionState;
 use crate::domain::region::{Province, Rom};
 use crate::domain::taxonomy::Technology;
-use crate::http::auth::AuthUser;
-use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::QueryParams;
-use crate::http::state::AppState;
+use crate::api::auth::AuthUser;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::QueryParams;
+use crate::api::state::AppState;
 use crate::search::document::StartupDocument;
 use crate::search::filters::ChallengeFilters;
 

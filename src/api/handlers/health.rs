@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db;
-use crate::http::error::{ApiError, ErrorBody, ErrorCode};
-use crate::http::state::AppState;
+use crate::api::error::{ApiError, ErrorBody, ErrorCode};
+use crate::api::state::AppState;
 
 /// A health answer.
 #[derive(Debug, Serialize, ToSchema)]

@@ -9,12 +9,12 @@ use uuid::Uuid;
 use crate::db::organisations::{self, NewOrganisation};
 use crate::domain::account::OrganisationKind;
 use crate::domain::text::bounded_text;
-use crate::http::auth::{AdminUser, AuthUser};
-use crate::http::dto::account::{CreateOrganisationRequest, OrganisationView};
-use crate::http::dto::{PageQuery, Paginated};
-use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{etag, JsonBody, QueryParams};
-use crate::http::state::AppState;
+use crate::api::auth::{AdminUser, AuthUser};
+use crate::api::dto::account::{CreateOrganisationRequest, OrganisationView};
+use crate::api::dto::{PageQuery, Paginated};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{etag, JsonBody, QueryParams};
+use crate::api::state::AppState;
 
 /// Creates an organisation (admins only).
 #[utoipa::path(

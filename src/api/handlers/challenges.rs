@@ -20,12 +20,12 @@ use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
 use crate::domain::security::Visibility;
 use crate::domain::taxonomy::Technology;
-use crate::http::auth::{AuthUser, MaybeUser};
-use crate::http::dto::challenge::{ChallengeView, StatusChangeRequest};
-use crate::http::dto::{PageQuery, Paginated};
-use crate::http::error::{ApiError, ErrorBody, ErrorCode};
-use crate::http::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
-use crate::http::state::AppState;
+use crate::api::auth::{AuthUser, MaybeUser};
+use crate::api::dto::challenge::{ChallengeView, StatusChangeRequest};
+use crate::api::dto::{PageQuery, Paginated};
+use crate::api::error::{ApiError, ErrorBody, ErrorCode};
+use crate::api::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
+use crate::api::state::AppState;
 
 /// The view of `row` for `member`, with the transitions when they manage it.
 fn manager_view(member: &Member, row: ChallengeRow, organisation_name: String) -> ChallengeView {

@@ -10,14 +10,14 @@ use crate::auth::sessions::{self, IssuedTokens, LoginFailure, SessionError};
 use crate::db::{organisations, startups, users};
 use crate::domain::account::{EmailAddress, OrganisationKind, Role};
 use crate::domain::text::bounded_text;
-use crate::http::auth::AuthUser;
-use crate::http::dto::account::{
+use crate::api::auth::AuthUser;
+use crate::api::dto::account::{
     LoginRequest, MeView, OrganisationView, RefreshRequest, RegisterRequest, RegisteredResponse,
     TokenResponse, UserView,
 };
-use crate::http::error::{ApiError, ErrorBody, ErrorCode};
-use crate::http::extract::JsonBody;
-use crate::http::state::AppState;
+use crate::api::error::{ApiError, ErrorBody, ErrorCode};
+use crate::api::extract::JsonBody;
+use crate::api::state::AppState;
 
 impl From<SessionError> for ApiError {
     fn from(error: SessionError) -> Self {

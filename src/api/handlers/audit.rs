@@ -11,12 +11,12 @@ use uuid::Uuid;
 use crate::db::audit::{self, AuditFilter};
 use crate::domain::access::Member;
 use crate::domain::audit::AuditAction;
-use crate::http::auth::AdminUser;
-use crate::http::dto::audit::AuditEventView;
-use crate::http::dto::{PageQuery, Paginated};
-use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::QueryParams;
-use crate::http::state::AppState;
+use crate::api::auth::AdminUser;
+use crate::api::dto::audit::AuditEventView;
+use crate::api::dto::{PageQuery, Paginated};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::QueryParams;
+use crate::api::state::AppState;
 
 /// Filters for the audit trail; all of them must hold.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -10,11 +10,11 @@ use uuid::Uuid;
 use crate::db::notifications::{self, Delivery, EmailRow, NotificationRow};
 use crate::domain::access::Member;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
-use crate::http::auth::{AdminUser, AuthUser};
-use crate::http::dto::{PageQuery, Paginated};
-use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{JsonBody, QueryParams};
-use crate::http::state::AppState;
+use crate::api::auth::{AdminUser, AuthUser};
+use crate::api::dto::{PageQuery, Paginated};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{JsonBody, QueryParams};
+use crate::api::state::AppState;
 
 /// A notification.
 #[derive(Debug, Serialize, ToSchema)]
