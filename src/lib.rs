@@ -7,6 +7,7 @@
 //! `seed` writes the demo data; `eval` and `bench` measure quality and speed.
 
 pub mod alerts;
+pub mod app;
 pub mod auth;
 pub mod bench;
 pub mod cli;

@@ -31,7 +31,7 @@ use crate::db::notifications::{
 };
 use crate::db::startups::{self, StartupRow};
 use crate::db::users::may_see_challenge;
-use crate::domain::access::{Member, Viewer};
+use crate::domain::policy::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{
@@ -317,7 +317,7 @@ fn alert_startups(
         let ranked = engine
             .match_challenges(
                 &StartupDocument::from_row(&startup),
-                &viewer,
+                &viewer.challenge_scope(),
                 &open,
                 ALERT_MAX_MATCHES,
             )

@@ -10,14 +10,12 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
-use chrono::Utc;
 use uuid::Uuid;
 
 use super::error::{ApiError, ErrorCode};
-use super::state::AppState;
-use crate::auth::tokens::TokenError;
-use crate::db::users;
-use crate::domain::access::{Member, Viewer};
+use crate::app::AppState;
+use crate::app::accounts::sessions;
+use crate::domain::policy::{Member, Viewer};
 use crate::domain::account::Role;
 
 /// A logged-in user and the session their token belongs to.
@@ -65,48 +63,11 @@ fn bearer_token(request: &HttpRequest) -> Result<Option<String>, ApiError> {
 }
 
 /// The user of a live session that `token` (an access token) belongs to.
-pub(crate) async fn authenticate(
-    state: web::Data<AppState>,
-    token: String,
-) -> Result<AuthUser, ApiError> {
-    let claims = state
-        .token_keys
-        .verify_access_token(&token)
-        .map_err(|error| match error {
-            TokenError::Expired => ApiError::new(
-                ErrorCode::TokenExpired,
-                "the access token has expired; get a new one with the refresh token",
-            ),
-            TokenError::Invalid => {
-                ApiError::new(ErrorCode::InvalidToken, "the access token is not valid")
-            }
-        })?;
-    let (user_id, session_id) = (claims.sub, claims.sid);
-    let found = state
-        .with_connection(move |connection| {
-            Ok(users::find_active_in_session(
-                connection,
-                user_id,
-                session_id,
-                Utc::now(),
-            )?)
-        })
-        .await?;
-    let Some((user, rom)) = found else {
-        return Err(ApiError::new(
-            ErrorCode::InvalidToken,
-            "the session has ended or the account is disabled; log in again",
-        ));
-    };
+async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, ApiError> {
+    let signed_in = sessions::authenticate(&state, token).await?;
     Ok(AuthUser {
-        member: Member {
-            user_id: user.id,
-            role: user.role,
-            organisation_id: user.organisation_id,
-            vetted: user.vetted_at.is_some(),
-            rom,
-        },
-        session_id,
+        member: signed_in.member,
+        session_id: signed_in.session_id,
     })
 }
 

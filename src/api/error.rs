@@ -11,9 +11,10 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::app::AppError;
 
 /// Every error code the API answers with, and its status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -137,7 +138,7 @@ impl ApiError {
     }
 
     /// A resource that does not exist or is hidden from the caller.
-    pub fn not_found(what: &str) -> Self {
+    pub fn not_found(what: impl std::fmt::Display) -> Self {
         ApiError::new(ErrorCode::NotFound, format!("{what} not found"))
     }
 
@@ -174,108 +175,89 @@ impl ApiError {
     }
 }
 
-impl From<crate::domain::ValidationError> for ApiError {
-    fn from(error: crate::domain::ValidationError) -> Self {
-        ApiError::invalid(error.field, error.message)
-    }
-}
-
-impl From<DieselError> for ApiError {
-    fn from(error: DieselError) -> Self {
-        match &error {
-            DieselError::NotFound => ApiError::not_found("resource"),
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                let field = info
-                    .constraint_name()
-                    .and_then(constraint_field)
-                    .map(str::to_owned);
-                let mut conflict = ApiError::new(
-                    ErrorCode::Conflict,
-                    match field.as_deref() {
-                        Some(field) => format!("another record already has this {field}"),
-                        None => "this record already exists".to_owned(),
-                    },
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound { subject, field } => {
+                let mut not_found = ApiError::not_found(subject);
+                not_found.field = field.map(str::to_owned);
+                not_found
+            }
+            AppError::Forbidden(refusal) => ApiError::forbidden(refusal.to_string()),
+            AppError::Invalid(errors) => match errors.into_iter().next() {
+                Some(first) => ApiError::invalid(first.field, first.rule.to_string()),
+                None => ApiError::new(ErrorCode::InvalidInput, "the input is not valid"),
+            },
+            AppError::Unstorable => ApiError::new(
+                ErrorCode::InvalidInput,
+                "the input contains characters that cannot be stored",
+            ),
+            AppError::Conflict(conflict) => {
+                let field = conflict.field();
+                let mut error = ApiError::new(ErrorCode::Conflict, conflict.to_string());
+                error.field = field.map(str::to_owned);
+                error
+            }
+            AppError::InvalidTransition(refused) => {
+                ApiError::new(ErrorCode::InvalidTransition, refused.to_string())
+                    .with_field(refused.field())
+            }
+            AppError::NotEditable(why) => ApiError::new(ErrorCode::NotEditable, why.to_string()),
+            AppError::Stale { current_version } => ApiError::stale(current_version),
+            AppError::WrongCredentials => {
+                ApiError::new(ErrorCode::InvalidCredentials, "wrong e-mail address or password")
+            }
+            AppError::AccountDisabled => {
+                ApiError::new(ErrorCode::AccountDisabled, "this account has been disabled")
+            }
+            AppError::InvalidToken => ApiError::new(
+                ErrorCode::InvalidToken,
+                "the session has ended or the account is disabled; log in again",
+            ),
+            AppError::TokenExpired => ApiError::new(
+                ErrorCode::TokenExpired,
+                "the access token has expired; get a new one with the refresh token",
+            ),
+            AppError::InvalidRefreshToken => ApiError::new(
+                ErrorCode::InvalidToken,
+                "the refresh token is not valid, was already used, or its session ended; log in again",
+            ),
+            AppError::TooManyAttempts {
+                retry_after_seconds,
+            } => {
+                let mut error = ApiError::new(
+                    ErrorCode::TooManyRequests,
+                    "too many attempts; wait before trying again",
                 );
-                conflict.field = field;
-                conflict
+                error.retry_after_seconds = Some(retry_after_seconds);
+                error
             }
-            DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
-                // The domain types validate first; reaching a CHECK means a
-                // rule exists only in SQL, still a client mistake.
-                ApiError::new(
-                    ErrorCode::InvalidInput,
-                    format!(
-                        "the input breaks rule {}",
-                        info.constraint_name().unwrap_or("of the schema")
-                    ),
-                )
+            AppError::Unavailable => ApiError::unavailable(),
+            AppError::Internal => {
+                ApiError::new(ErrorCode::Internal, "an unexpected error occurred")
             }
-            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-                ApiError::invalid("organisation_id", "refers to something that does not exist")
-            }
-            DieselError::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                _,
-            ) => ApiError::unavailable(),
-            _ if is_connection_failure(&error) => ApiError::unavailable(),
-            DieselError::DatabaseError(_, info)
-                if info.message().contains("invalid byte sequence")
-                    || info.message().contains("0x00") =>
-            {
-                ApiError::new(
-                    ErrorCode::InvalidInput,
-                    "the input contains characters that cannot be stored",
-                )
-            }
-            _ => ApiError::internal(format!("database error: {error}")),
         }
     }
 }
 
-/// A connection that broke mid-query shows up as an unknown database error
-/// whose message names the broken connection.
-fn is_connection_failure(error: &DieselError) -> bool {
-    let DieselError::DatabaseError(_, info) = error else {
-        return false;
-    };
-    let message = info.message().to_ascii_lowercase();
-    [
-        "server closed the connection",
-        "connection refused",
-        "terminating connection",
-        "no connection to the server",
-        "could not receive data",
-        "could not send data",
-        "the database system is",
-        "ssl syscall",
-    ]
-    .iter()
-    .any(|needle| message.contains(needle))
-}
-
-/// The input field behind a unique constraint.
-fn constraint_field(constraint: &str) -> Option<&'static str> {
-    match constraint {
-        "users_email_key" => Some("email"),
-        "startups_kvk_number_key" => Some("kvk_number"),
-        "startups_organisation_key" => Some("organisation_id"),
-        "startups_external_id_key" | "challenges_external_id_key" => Some("external_id"),
-        "organisations_kind_name_key" => Some("name"),
-        "organisations_one_per_rom_key" => Some("rom"),
-        _ => None,
-    }
-}
-
-impl From<diesel::r2d2::PoolError> for ApiError {
-    fn from(error: diesel::r2d2::PoolError) -> Self {
-        tracing::warn!(%error, "no database connection available");
-        ApiError::unavailable()
-    }
-}
-
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(error: actix_web::error::BlockingError) -> Self {
-        ApiError::internal(format!("blocking task failed: {error}"))
+impl ApiError {
+    /// The error for a status that a framework layer produced without a
+    /// body of ours (a 405, a payload refused before any handler ran).
+    pub fn for_framework_status(status: StatusCode) -> Self {
+        let code = match status {
+            StatusCode::NOT_FOUND => ErrorCode::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+            StatusCode::UNAUTHORIZED => ErrorCode::MissingToken,
+            StatusCode::FORBIDDEN => ErrorCode::Forbidden,
+            StatusCode::TOO_MANY_REQUESTS => ErrorCode::TooManyRequests,
+            StatusCode::SERVICE_UNAVAILABLE => ErrorCode::ServiceUnavailable,
+            status if status.is_server_error() => ErrorCode::Internal,
+            _ => ErrorCode::InvalidInput,
+        };
+        let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
+        ApiError::new(code, reason)
     }
 }
 

@@ -164,28 +164,6 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
-/// Longest plain-text filter (`q`) of the list endpoints.
-pub const MAX_SUBSTRING_FILTER_CHARS: usize = 200;
-
-/// The `q` of a list endpoint: text that must occur as is (an SQL `ILIKE`),
-/// cleaned of control characters; `None` when empty.
-pub fn substring_filter(q: Option<&str>) -> Result<Option<String>, ApiError> {
-    let text = q
-        .map(crate::domain::text::without_control_characters)
-        .map(|text| text.trim().to_owned())
-        .filter(|text| !text.is_empty());
-    if text
-        .as_ref()
-        .is_some_and(|text| text.chars().count() > MAX_SUBSTRING_FILTER_CHARS)
-    {
-        return Err(ApiError::invalid(
-            "q",
-            format!("q may have at most {MAX_SUBSTRING_FILTER_CHARS} characters"),
-        ));
-    }
-    Ok(text)
-}
-
 /// Turns a bad query string into a 400 that names the parameter.
 pub fn query_error(error: QueryPayloadError, _request: &HttpRequest) -> actix_web::Error {
     let message = match &error {
@@ -221,27 +199,11 @@ pub fn json_config_error(error: JsonPayloadError, _request: &HttpRequest) -> act
     }
 }
 
-/// The version a client says it is updating, from `If-Match`.
+/// The version a client says it is updating, from `If-Match`: the ETag of
+/// that version. `*` is refused like a missing header: an update must name
+/// what it changes, so that no edit silently overwrites another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IfMatch {
-    /// `If-Match: "3"`: only if the resource is still at version 3.
-    Version(i64),
-    /// `If-Match: *`: whatever the current version is.
-    Any,
-}
-
-impl IfMatch {
-    /// The version to update from, or 412 when the client's is stale.
-    pub fn check(self, current_version: i32) -> Result<i32, ApiError> {
-        match self {
-            IfMatch::Any => Ok(current_version),
-            IfMatch::Version(version) if version == i64::from(current_version) => {
-                Ok(current_version)
-            }
-            IfMatch::Version(_) => Err(ApiError::stale(current_version)),
-        }
-    }
-}
+pub struct IfMatch(pub i32);
 
 impl FromRequest for IfMatch {
     type Error = ApiError;
@@ -253,16 +215,19 @@ impl FromRequest for IfMatch {
 }
 
 fn parse_if_match(request: &HttpRequest) -> Result<IfMatch, ApiError> {
-    let Some(value) = request.headers().get(header::IF_MATCH) else {
-        return Err(ApiError::new(
+    let precondition_required = || {
+        ApiError::new(
             ErrorCode::PreconditionRequired,
             "send If-Match with the version (ETag) you are updating, so that no edit silently overwrites another",
         )
-        .with_field("If-Match"));
+        .with_field("If-Match")
+    };
+    let Some(value) = request.headers().get(header::IF_MATCH) else {
+        return Err(precondition_required());
     };
     let text = value.to_str().unwrap_or_default().trim();
     if text == "*" {
-        return Ok(IfMatch::Any);
+        return Err(precondition_required());
     }
     let quoted = text.strip_prefix("W/").unwrap_or(text);
     let digits = quoted
@@ -271,11 +236,11 @@ fn parse_if_match(request: &HttpRequest) -> Result<IfMatch, ApiError> {
         .filter(|digits| !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()));
     // A version too large for any resource is well-formed but never current: 412.
     digits
-        .map(|digits| IfMatch::Version(digits.parse::<i64>().unwrap_or(i64::MAX)))
+        .map(|digits| IfMatch(digits.parse::<i32>().unwrap_or(-1)))
         .ok_or_else(|| {
             ApiError::invalid(
                 "If-Match",
-                "If-Match must be the ETag of the resource, for example \"3\", or *",
+                "If-Match must be the ETag of the resource, for example \"3\"",
             )
         })
 }

@@ -1,4 +1,5 @@
-//! The OpenAPI 3 document, generated from the handlers and DTOs.
+//! The OpenAPI 3 document, collected from the routes as `api::routes`
+//! registers them, so that no list of paths is kept twice.
 //!
 //! Handlers list the answers particular to them; [`CommonErrors`] adds the
 //! ones every route of a kind can give (bad input for routes that take a
@@ -10,10 +11,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::handlers::{
-    audit, auth, challenges, health, introductions, matches, notifications, organisations,
-    pipeline, questions, saved_searches, search, startups, taxonomy, users,
-};
+use utoipa_actix_web::AppExt;
 
 /// The API description.
 #[derive(OpenApi)]
@@ -24,30 +22,8 @@ use super::handlers::{
         version = "1.0.0",
     ),
     servers((url = "/", description = "This server")),
-    paths(
-        auth::register, auth::login, auth::refresh, auth::logout, auth::me,
-        users::create_user, users::list_users, users::get_user, users::update_user,
-        audit::list_audit_events,
-        organisations::create_organisation, organisations::list_organisations, organisations::get_organisation,
-        startups::create_startup, startups::list_startups, startups::get_startup, startups::update_startup,
-        challenges::create_challenge, challenges::list_challenges, challenges::get_challenge,
-        challenges::update_challenge, challenges::change_challenge_status, challenges::delete_challenge,
-        questions::list_questions, questions::ask_question, questions::answer_question,
-        taxonomy::taxonomy, taxonomy::technologies, taxonomy::provinces, taxonomy::roms, taxonomy::trl_levels,
-        search::search_challenges, search::search_startups,
-        saved_searches::create_saved_search, saved_searches::list_saved_searches,
-        saved_searches::get_saved_search, saved_searches::delete_saved_search,
-        matches::matches_for_startup, matches::matches_for_challenge, matches::preview_matches,
-        introductions::create_introduction, introductions::list_introductions, introductions::get_introduction,
-        introductions::transition_introduction, introductions::add_note,
-        pipeline::region_dashboard, pipeline::export_introductions,
-        notifications::list_notifications, notifications::mark_notification_read,
-        notifications::mark_all_notifications_read, notifications::get_notification_preferences,
-        notifications::set_notification_preferences, notifications::list_email_outbox,
-        health::healthz, health::readyz, health::metrics,
-    ),
-    components(schemas(super::error::ErrorBody, super::error::ErrorCode, challenges::ChallengeSort)),
-    modifiers(&ApiPrefix, &BearerAuth, &CommonErrors),
+    components(schemas(super::error::ErrorBody, super::error::ErrorCode, crate::app::challenges::ChallengeSort)),
+    modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Registration, login, tokens"),
         (name = "users", description = "Accounts, vetting, disabling"),
@@ -67,25 +43,6 @@ pub struct ApiDoc;
 
 /// Where the API routes are mounted.
 pub const API_PREFIX: &str = "/api/v1";
-
-/// Routes that operators call, mounted at the root rather than under the API prefix.
-const ROOT_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
-
-struct ApiPrefix;
-
-impl Modify for ApiPrefix {
-    fn modify(&self, openapi: &mut OpenApiDocument) {
-        let paths = std::mem::take(&mut openapi.paths.paths);
-        for (path, item) in paths {
-            let mounted = if ROOT_PATHS.contains(&path.as_str()) {
-                path
-            } else {
-                format!("{API_PREFIX}{path}")
-            };
-            openapi.paths.paths.insert(mounted, item);
-        }
-    }
-}
 
 struct BearerAuth;
 
@@ -192,9 +149,27 @@ impl Modify for CommonErrors {
     }
 }
 
+/// The API description: the document's frame ([`ApiDoc`]) with every path
+/// that [`super::routes`] registers, and the answers every route of a kind
+/// can give.
+pub fn document() -> OpenApiDocument {
+    static DOCUMENT: std::sync::OnceLock<OpenApiDocument> = std::sync::OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| {
+            let (_, mut document) = actix_web::App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .configure(super::routes)
+                .split_for_parts();
+            CommonErrors.modify(&mut document);
+            document
+        })
+        .clone()
+}
+
 /// The OpenAPI document as pretty JSON.
 pub fn document_json() -> anyhow::Result<String> {
-    Ok(ApiDoc::openapi().to_pretty_json()?)
+    Ok(document().to_pretty_json()?)
 }
 
 /// The methods the API document lists for a concrete request path, such as
@@ -203,7 +178,7 @@ pub fn methods_for_path(request_path: &str) -> Vec<&'static str> {
     static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> =
         std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| {
-        ApiDoc::openapi()
+        document()
             .paths
             .paths
             .iter()

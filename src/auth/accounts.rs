@@ -9,7 +9,7 @@ use super::password::hash_password;
 use crate::db::{organisations, users};
 use crate::domain::account::{EmailAddress, NewPassword, Role};
 use crate::domain::text::bounded_text;
-use crate::domain::ValidationError;
+use crate::domain::{Rule, ValidationError};
 
 /// Why an account could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -55,27 +55,31 @@ pub fn create_account_with_hash(
     match (account.role.organisation_kind(), account.organisation_id) {
         (None, Some(_)) => {
             return Err(
-                ValidationError::new("organisation_id", "admins belong to no organisation").into(),
+                ValidationError::new("organisation_id", Rule::AdminHasNoOrganisation).into(),
             )
         }
         (Some(kind), None) => {
             return Err(ValidationError::new(
                 "organisation_id",
-                format!("a {} needs an organisation of kind {kind}", account.role),
+                Rule::RoleNeedsOrganisation {
+                    role: account.role,
+                    kind,
+                },
             )
             .into())
         }
         (Some(kind), Some(organisation_id)) => {
             let organisation = organisations::find(connection, organisation_id)
                 .optional()?
-                .ok_or_else(|| ValidationError::new("organisation_id", "no such organisation"))?;
+                .ok_or_else(|| ValidationError::new("organisation_id", Rule::NoSuchOrganisation))?;
             if organisation.kind != kind {
                 return Err(ValidationError::new(
                     "organisation_id",
-                    format!(
-                        "a {} belongs to an organisation of kind {kind}, not {}",
-                        account.role, organisation.kind
-                    ),
+                    Rule::RoleOrganisationMismatch {
+                        role: account.role,
+                        kind,
+                        actual: organisation.kind,
+                    },
                 )
                 .into());
             }

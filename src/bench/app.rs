@@ -16,8 +16,8 @@ use super::http_client::HttpClient;
 use crate::auth::accounts::{create_account, NewAccount};
 use crate::db::organisations::{self, NewOrganisation};
 use crate::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
-use crate::api::build_server;
-use crate::api::state::AppState;
+use crate::server::build_server;
+use crate::app::AppState;
 
 /// A server running on a thread of its own.
 pub struct BenchServer {

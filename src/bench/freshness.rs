@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::http_client::HttpClient;
 use super::random::SplitMix64;
-use crate::domain::access::Viewer;
+use crate::domain::policy::Viewer;
 use crate::domain::challenge::ChallengeStatus;
 use crate::search::engine::SearchEngine;
 use crate::search::filters::ChallengeFilters;
@@ -138,7 +138,7 @@ fn wait_until_found(
     };
     loop {
         let hits = engine
-            .search_challenges(viewer, &open_only, &query, page)
+            .search_challenges(&viewer.challenge_scope(), &open_only, &query, page)
             .map_err(|error| anyhow::anyhow!("{error}"))?;
         if hits.hits.iter().any(|(hit, _)| *hit == id) {
             return Ok(opened_at.elapsed());

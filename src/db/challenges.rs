@@ -7,8 +7,7 @@ use uuid::Uuid;
 use super::outbox::{record_change, SearchEntity};
 use super::schema::challenges;
 use super::{like_pattern, Page, Paged};
-use crate::domain::access::{ChallengeExposure, Viewer};
-use crate::domain::account::Role;
+use crate::domain::policy::{ChallengeExposure, ChallengeScope};
 use crate::domain::challenge::{BudgetRange, ChallengeContent, ChallengeStatus, Schedule};
 use crate::domain::readiness::{Trl, TrlRange};
 use crate::domain::region::Province;
@@ -353,42 +352,39 @@ pub struct ChallengeFilter {
 
 type BoxedChallenges<'a> = challenges::BoxedQuery<'a, diesel::pg::Pg>;
 
-/// Restricts a query to what `viewer` may see; mirrors `Viewer::can_see_challenge`.
-fn visible_to<'a>(query: BoxedChallenges<'a>, viewer: &Viewer) -> BoxedChallenges<'a> {
-    let Some(member) = viewer.member() else {
-        return query
-            .filter(challenges::status.ne(ChallengeStatus::Draft))
-            .filter(challenges::visibility.eq(Visibility::Public));
-    };
-    if member.role == Role::Admin {
+/// Restricts a query to the challenges of `scope`, the rule behind
+/// `Viewer::can_see_challenge`.
+fn within_scope<'a>(query: BoxedChallenges<'a>, scope: &ChallengeScope) -> BoxedChallenges<'a> {
+    let ChallengeScope::Restricted {
+        own_organisation,
+        statuses,
+        visibilities,
+    } = scope
+    else {
         return query;
-    }
-    let mut visible_levels = vec![Visibility::Public, Visibility::Registered];
-    if member.vetted {
-        visible_levels.push(Visibility::Vetted);
-    }
+    };
     let visible_outside = challenges::status
-        .ne(ChallengeStatus::Draft)
-        .and(challenges::visibility.eq_any(visible_levels));
-    match member.organisation_id {
+        .eq_any(statuses.clone())
+        .and(challenges::visibility.eq_any(visibilities.clone()));
+    match own_organisation {
         Some(organisation_id) => query.filter(
             challenges::organisation_id
-                .eq(organisation_id)
+                .eq(*organisation_id)
                 .or(visible_outside),
         ),
         None => query.filter(visible_outside),
     }
 }
 
-/// The challenges `viewer` may see that match `filter`.
+/// The challenges of `scope` that match `filter`.
 pub fn list(
     connection: &mut PgConnection,
-    viewer: &Viewer,
+    scope: &ChallengeScope,
     filter: &ChallengeFilter,
     page: Page,
 ) -> QueryResult<Paged<ChallengeRow>> {
     let filtered = || {
-        let mut query = visible_to(challenges::table.into_boxed(), viewer);
+        let mut query = within_scope(challenges::table.into_boxed(), scope);
         if let Some(technology) = filter.technology {
             query = query.filter(challenges::technologies.contains(vec![technology]));
         }

@@ -5,27 +5,18 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Double, Nullable, Text};
 
 use super::startups::StartupRow;
-use crate::domain::region::Province;
+use crate::domain::policy::RegionScope;
 
-/// Which start-ups the dashboard covers.
-#[derive(Debug, Clone)]
-pub enum DashboardScope {
-    Country,
-    Provinces(Vec<Province>),
-}
-
-impl DashboardScope {
-    /// The province codes for the SQL filter; `None` for the whole country.
-    fn codes(&self) -> Option<Vec<String>> {
-        match self {
-            DashboardScope::Country => None,
-            DashboardScope::Provinces(provinces) => Some(
-                provinces
-                    .iter()
-                    .map(|province| province.as_str().to_owned())
-                    .collect(),
-            ),
-        }
+/// The province codes of `scope` for the SQL filter; `None` for the whole country.
+fn province_codes(scope: &RegionScope) -> Option<Vec<String>> {
+    match scope {
+        RegionScope::Country => None,
+        RegionScope::Provinces(provinces) => Some(
+            provinces
+                .iter()
+                .map(|province| province.as_str().to_owned())
+                .collect(),
+        ),
     }
 }
 
@@ -43,11 +34,11 @@ struct Count {
 /// Runs a `key, count` query over the introductions in `scope`.
 fn counts(
     connection: &mut PgConnection,
-    scope: &DashboardScope,
+    scope: &RegionScope,
     query: String,
 ) -> QueryResult<Vec<(String, i64)>> {
     let rows: Vec<Count> = diesel::sql_query(query)
-        .bind::<Nullable<Array<Text>>, _>(scope.codes())
+        .bind::<Nullable<Array<Text>>, _>(province_codes(scope))
         .load(connection)?;
     Ok(rows.into_iter().map(|row| (row.key, row.count)).collect())
 }
@@ -55,7 +46,7 @@ fn counts(
 /// Introductions per state.
 pub fn by_state(
     connection: &mut PgConnection,
-    scope: &DashboardScope,
+    scope: &RegionScope,
 ) -> QueryResult<Vec<(String, i64)>> {
     counts(
         connection,
@@ -72,7 +63,7 @@ pub fn by_state(
 /// Introductions per technology code of the start-up, most first.
 pub fn by_technology(
     connection: &mut PgConnection,
-    scope: &DashboardScope,
+    scope: &RegionScope,
 ) -> QueryResult<Vec<(String, i64)>> {
     counts(
         connection,
@@ -111,7 +102,7 @@ pub struct Conversion {
 /// The conversion counts and the median days between steps.
 pub fn conversion(
     connection: &mut PgConnection,
-    scope: &DashboardScope,
+    scope: &RegionScope,
 ) -> QueryResult<Conversion> {
     // percentile_cont ignores nulls, so each median covers exactly the
     // introductions that took that step.
@@ -134,7 +125,7 @@ pub fn conversion(
            FROM introductions i JOIN startups s ON s.id = i.startup_id
           WHERE {IN_SCOPE}"
     ))
-    .bind::<Nullable<Array<Text>>, _>(scope.codes())
+    .bind::<Nullable<Array<Text>>, _>(province_codes(scope))
     .get_result(connection)
 }
 
@@ -142,7 +133,7 @@ pub fn conversion(
 /// updated `limit` of them, and how many there are in all.
 pub fn startups_without_introduction(
     connection: &mut PgConnection,
-    scope: &DashboardScope,
+    scope: &RegionScope,
     limit: i64,
 ) -> QueryResult<(Vec<StartupRow>, i64)> {
     use super::schema::{introductions, startups};
@@ -152,7 +143,7 @@ pub fn startups_without_introduction(
                 introductions::table.filter(introductions::startup_id.eq(startups::id)),
             )))
             .into_boxed();
-        if let DashboardScope::Provinces(provinces) = scope {
+        if let RegionScope::Provinces(provinces) = scope {
             query = query.filter(startups::province.eq_any(provinces.clone()));
         }
         query

@@ -13,7 +13,8 @@ use super::startups::StartupRow;
 use super::{Page, Paged};
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::introduction::{IntroductionOrigin, IntroductionState, Side};
-use crate::domain::region::{Province, Rom};
+use crate::domain::policy::IntroductionScope;
+use crate::domain::region::Rom;
 use crate::domain::security::Visibility;
 
 /// A stored introduction.
@@ -204,19 +205,6 @@ pub fn change_state_if_version(
         }
         Ok(Some(updated))
     })
-}
-
-/// Which introductions a caller may list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IntroductionScope {
-    /// Every introduction (admins).
-    All,
-    /// Those of this start-up company.
-    StartupOrganisation(Uuid),
-    /// Those on challenges of this defence organisation.
-    ChallengeOrganisation(Uuid),
-    /// Those of start-ups in these provinces (a ROM officer).
-    Provinces(Vec<Province>),
 }
 
 /// Filters of the introduction list.

@@ -8,6 +8,7 @@ use super::outbox::{record_change, SearchEntity};
 use super::schema::startups;
 use super::{like_pattern, Page, Paged};
 use crate::domain::account::EmailAddress;
+use crate::domain::policy::StartupScope;
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
 use crate::domain::security::{AbdoLevel, ExportControlCategory};
@@ -241,17 +242,6 @@ pub fn find_id_by_organisation(
         .select(startups::id)
         .first(connection)
         .optional()
-}
-
-/// Which profiles a caller may list at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StartupScope {
-    /// Every profile.
-    All,
-    /// Only the profile of one organisation.
-    Organisation(Uuid),
-    /// Profiles located in these provinces.
-    Provinces(Vec<Province>),
 }
 
 /// Filters for listing profiles.

@@ -182,8 +182,8 @@ pub fn count(connection: &mut PgConnection) -> QueryResult<i64> {
 pub fn as_viewer(
     connection: &mut PgConnection,
     user_id: Uuid,
-) -> QueryResult<Option<crate::domain::access::Viewer>> {
-    use crate::domain::access::{Member, Viewer};
+) -> QueryResult<Option<crate::domain::policy::Viewer>> {
+    use crate::domain::policy::{Member, Viewer};
     let Some(user) = users::table
         .find(user_id)
         .filter(users::disabled_at.is_null())

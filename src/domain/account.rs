@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Rule;
 use crate::text_enum;
 
 text_enum! {
@@ -76,11 +77,11 @@ impl EmailAddress {
 }
 
 impl TryFrom<String> for EmailAddress {
-    type Error = String;
+    type Error = Rule;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
         let address = raw.trim().to_lowercase();
         let Some((local, domain)) = address.split_once('@') else {
-            return Err("an e-mail address needs an @".to_owned());
+            return Err(Rule::EmailWithoutAt);
         };
         let plausible = !local.is_empty()
             && domain.contains('.')
@@ -92,7 +93,7 @@ impl TryFrom<String> for EmailAddress {
                 .chars()
                 .any(|character| character.is_whitespace() || character.is_control());
         if !plausible {
-            return Err(format!("`{address}` is not a valid e-mail address"));
+            return Err(Rule::EmailInvalid);
         }
         Ok(EmailAddress(address))
     }
@@ -125,20 +126,18 @@ impl NewPassword {
 }
 
 impl TryFrom<String> for NewPassword {
-    type Error = String;
+    type Error = Rule;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
         let chars = raw.chars().count();
         if chars < Self::MIN_CHARS {
-            return Err(format!(
-                "a password needs at least {} characters",
-                Self::MIN_CHARS
-            ));
+            return Err(Rule::PasswordTooShort {
+                min: Self::MIN_CHARS,
+            });
         }
         if chars > Self::MAX_CHARS {
-            return Err(format!(
-                "a password may have at most {} characters",
-                Self::MAX_CHARS
-            ));
+            return Err(Rule::PasswordTooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         Ok(NewPassword(raw))
     }

@@ -2,7 +2,7 @@
 //! afterwards (who logged in, who was given which rights, who read what is
 //! confidential, who was revealed to whom, what left the system).
 
-use super::access::{ChallengeExposure, Viewer};
+use super::policy::{ChallengeExposure, Viewer};
 use super::security::Visibility;
 use crate::text_enum;
 
@@ -51,7 +51,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::domain::access::Member;
+    use crate::domain::policy::Member;
     use crate::domain::account::Role;
     use crate::domain::challenge::ChallengeStatus;
 

@@ -11,7 +11,7 @@ use super::region::Province;
 use super::security::Visibility;
 use super::taxonomy::Technology;
 use super::text::{bounded_text, keywords, unique};
-use super::ValidationError;
+use super::{Rule, ValidationError};
 use crate::text_enum;
 
 text_enum! {
@@ -189,14 +189,16 @@ impl ChallengeInput {
         if self.technologies.len() > MAX_TECHNOLOGIES {
             return Err(ValidationError::new(
                 "technologies",
-                format!("at most {MAX_TECHNOLOGIES} technologies are allowed"),
+                Rule::TooManyTechnologies {
+                    max: MAX_TECHNOLOGIES,
+                },
             ));
         }
         let technologies = unique(&self.technologies);
         let keywords = keywords("keywords", &self.keywords)?;
         let preferred_provinces = unique(&self.preferred_provinces);
         let trl_range = TrlRange::new(self.trl_min, self.trl_max)
-            .map_err(|message| ValidationError::new("trl_min", message))?;
+            .map_err(|rule| ValidationError::new("trl_min", rule))?;
         let budget = validate_budget(self.budget_min_eur, self.budget_max_eur)?;
         let schedule = Schedule {
             pre_release_at: self.pre_release_at,
@@ -231,13 +233,13 @@ fn validate_budget(
         (Some(_), None) => {
             return Err(ValidationError::new(
                 "budget_max_eur",
-                "give both ends of the budget range, or neither",
+                Rule::BudgetIncomplete,
             ))
         }
         (None, Some(_)) => {
             return Err(ValidationError::new(
                 "budget_min_eur",
-                "give both ends of the budget range, or neither",
+                Rule::BudgetIncomplete,
             ))
         }
     };
@@ -245,14 +247,16 @@ fn validate_budget(
         if !(0..=MAX_BUDGET_EUR).contains(&amount) {
             return Err(ValidationError::new(
                 field,
-                format!("must be between 0 and {MAX_BUDGET_EUR} euro"),
+                Rule::BudgetOutOfRange {
+                    max: MAX_BUDGET_EUR,
+                },
             ));
         }
     }
     if min_eur > max_eur {
         return Err(ValidationError::new(
             "budget_min_eur",
-            "budget_min_eur must not be greater than budget_max_eur",
+            Rule::BudgetInverted,
         ));
     }
     Ok(Some(BudgetRange { min_eur, max_eur }))
@@ -263,7 +267,7 @@ fn validate_schedule(schedule: &Schedule) -> Result<(), ValidationError> {
         if pre_release > opens {
             return Err(ValidationError::new(
                 "pre_release_at",
-                "the pre-release date must not be after the opening date",
+                Rule::PreReleaseAfterOpening,
             ));
         }
     }
@@ -271,7 +275,7 @@ fn validate_schedule(schedule: &Schedule) -> Result<(), ValidationError> {
         if closes <= opens {
             return Err(ValidationError::new(
                 "closes_at",
-                "the deadline must be after the opening date",
+                Rule::DeadlineNotAfterOpening,
             ));
         }
     }
@@ -279,7 +283,7 @@ fn validate_schedule(schedule: &Schedule) -> Result<(), ValidationError> {
         if closes <= pre_release {
             return Err(ValidationError::new(
                 "closes_at",
-                "the deadline must be after the pre-release date",
+                Rule::DeadlineNotAfterPreRelease,
             ));
         }
     }
@@ -291,10 +295,9 @@ impl ChallengeContent {
     /// the challenge, not when history is imported.
     pub fn check_deadline_ahead(&self, now: DateTime<Utc>) -> Result<(), ValidationError> {
         match self.schedule.closes_at {
-            Some(closes) if closes <= now => Err(ValidationError::new(
-                "closes_at",
-                "the deadline has already passed",
-            )),
+            Some(closes) if closes <= now => {
+                Err(ValidationError::new("closes_at", Rule::DeadlinePassed))
+            }
             _ => Ok(()),
         }
     }
@@ -307,13 +310,10 @@ impl ChallengeContent {
     ) -> Result<(), ValidationError> {
         match next {
             ChallengeStatus::Published if self.schedule.opens_at.is_none() => Err(
-                ValidationError::new("opens_at", "a pre-release needs an opening date"),
+                ValidationError::new("opens_at", Rule::PreReleaseNeedsOpening),
             ),
             ChallengeStatus::Open if self.schedule.opens_at.is_some_and(|opens| opens > now) => {
-                Err(ValidationError::new(
-                    "opens_at",
-                    "the opening date is still ahead; publish it as a pre-release and it opens by itself on that date, or move the opening date",
-                ))
+                Err(ValidationError::new("opens_at", Rule::OpeningStillAhead))
             }
             ChallengeStatus::Published | ChallengeStatus::Open => self.check_deadline_ahead(now),
             _ => Ok(()),

@@ -7,7 +7,7 @@
 
 use crate::text_enum;
 
-use super::ValidationError;
+use super::{Rule, ValidationError};
 
 text_enum! {
     /// Where an introduction stands.
@@ -118,20 +118,19 @@ impl Transition {
         {
             return Err(ValidationError::new(
                 "reason",
-                format!("at most {MAX_REASON_CHARS} characters"),
+                Rule::TooLong {
+                    max: MAX_REASON_CHARS,
+                },
             ));
         }
         if outcome.is_some() && action != IntroductionAction::RecordOutcome {
             return Err(ValidationError::new(
                 "outcome",
-                "only the action record_outcome takes an outcome",
+                Rule::OutcomeOnlyWithRecordOutcome,
             ));
         }
         let without_reason = |transition: Transition| match reason {
-            Some(_) => Err(ValidationError::new(
-                "reason",
-                "only decline, withdraw and record_outcome take a reason",
-            )),
+            Some(_) => Err(ValidationError::new("reason", Rule::ReasonNotTaken)),
             None => Ok(transition),
         };
         match action {
@@ -141,16 +140,10 @@ impl Transition {
             IntroductionAction::Withdraw => Ok(Transition::Withdraw { reason }),
             IntroductionAction::RecordOutcome => {
                 let Some(outcome) = outcome else {
-                    return Err(ValidationError::new(
-                        "outcome",
-                        "record_outcome needs an outcome: pilot, contract or no_fit",
-                    ));
+                    return Err(ValidationError::new("outcome", Rule::OutcomeRequired));
                 };
                 if outcome == Outcome::NoFit && reason.is_none() {
-                    return Err(ValidationError::new(
-                        "reason",
-                        "say why there was no fit: the other side learns from it",
-                    ));
+                    return Err(ValidationError::new("reason", Rule::NoFitNeedsReason));
                 }
                 Ok(Transition::RecordOutcome { outcome, reason })
             }
@@ -171,8 +164,26 @@ impl Transition {
 
 /// Why a transition was refused (the API answers 409 with this message).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct TransitionRefused(pub String);
+pub enum TransitionRefused {
+    #[error("the introduction is {0} and can no longer change")]
+    NoLongerLive(IntroductionState),
+    #[error("the introduction is already {0}")]
+    AlreadyIntroduced(IntroductionState),
+    #[error("only the start-up and procurement accept; a broker proposes")]
+    BrokerDoesNotAccept,
+    #[error("the {0} side has accepted already")]
+    AlreadyAccepted(Side),
+    #[error("only the start-up or procurement can decline; a broker withdraws")]
+    BrokerDoesNotDecline,
+    #[error("an introduction that is {0} cannot be declined; record the outcome instead")]
+    TooLateToDecline(IntroductionState),
+    #[error("only the {0} side, which started it, can withdraw it; decline instead")]
+    OnlyInitiatorWithdraws(Side),
+    #[error("a meeting can be recorded once introduced; the introduction is {0}")]
+    MeetingBeforeIntroduction(IntroductionState),
+    #[error("an outcome can be recorded after the meeting; the introduction is {0}")]
+    OutcomeBeforeMeeting(IntroductionState),
+}
 
 impl IntroductionOrigin {
     /// The state a new introduction starts in: whoever starts it has
@@ -249,28 +260,21 @@ impl IntroductionState {
         origin: IntroductionOrigin,
     ) -> Result<IntroductionState, TransitionRefused> {
         use IntroductionState::*;
-        let refuse = |why: &str| Err(TransitionRefused(why.to_owned()));
         if !self.is_live() {
-            return refuse(&format!(
-                "the introduction is {self} and can no longer change"
-            ));
+            return Err(TransitionRefused::NoLongerLive(self));
         }
         match transition {
             Transition::Accept => {
                 if !self.before_introduction() {
-                    return refuse(&format!("the introduction is already {self}"));
+                    return Err(TransitionRefused::AlreadyIntroduced(self));
                 }
                 let other = match side {
                     Side::Startup => Side::Procurement,
                     Side::Procurement => Side::Startup,
-                    Side::Broker => {
-                        return refuse(
-                            "only the start-up and procurement accept; a broker proposes",
-                        )
-                    }
+                    Side::Broker => return Err(TransitionRefused::BrokerDoesNotAccept),
                 };
                 if self.accepted_by(side) {
-                    return refuse(&format!("the {side} side has accepted already"));
+                    return Err(TransitionRefused::AlreadyAccepted(side));
                 }
                 Ok(if self.accepted_by(other) {
                     Introduced
@@ -282,14 +286,10 @@ impl IntroductionState {
             }
             Transition::Decline { .. } => {
                 if side == Side::Broker {
-                    return refuse(
-                        "only the start-up or procurement can decline; a broker withdraws",
-                    );
+                    return Err(TransitionRefused::BrokerDoesNotDecline);
                 }
                 if !self.before_introduction() {
-                    return refuse(&format!(
-                        "an introduction that is {self} cannot be declined; record the outcome instead"
-                    ));
+                    return Err(TransitionRefused::TooLateToDecline(self));
                 }
                 Ok(Declined)
             }
@@ -298,18 +298,15 @@ impl IntroductionState {
                 // initiator must not keep the pair blocked); before, only
                 // the side that started it withdraws, the other declines.
                 if self.before_introduction() && side != origin.initiator() {
-                    return refuse(&format!(
-                        "only the {} side, which started it, can withdraw it; decline instead",
-                        origin.initiator()
+                    return Err(TransitionRefused::OnlyInitiatorWithdraws(
+                        origin.initiator(),
                     ));
                 }
                 Ok(Withdrawn)
             }
             Transition::RecordMeeting => match self {
                 Introduced => Ok(MeetingHeld),
-                _ => refuse(&format!(
-                    "a meeting can be recorded once introduced; the introduction is {self}"
-                )),
+                _ => Err(TransitionRefused::MeetingBeforeIntroduction(self)),
             },
             Transition::RecordOutcome { outcome, .. } => match self {
                 MeetingHeld => Ok(match outcome {
@@ -317,9 +314,7 @@ impl IntroductionState {
                     Outcome::Contract => Contract,
                     Outcome::NoFit => NoFit,
                 }),
-                _ => refuse(&format!(
-                    "an outcome can be recorded after the meeting; the introduction is {self}"
-                )),
+                _ => Err(TransitionRefused::OutcomeBeforeMeeting(self)),
             },
         }
     }

@@ -1,7 +1,7 @@
 //! Domain types that validate themselves when they are built, so that an
 //! invalid value cannot exist past the HTTP edge, the importer or the seeder.
 
-pub mod access;
+pub mod policy;
 pub mod account;
 pub mod audit;
 pub mod challenge;
@@ -10,28 +10,31 @@ pub mod notification;
 pub mod number;
 pub mod readiness;
 pub mod region;
+pub mod rule;
 pub mod security;
 pub mod startup;
 pub mod taxonomy;
 pub mod text;
 pub mod text_enum;
 
+pub use rule::Rule;
+
 /// A value that breaks a domain rule, with the input field it came from.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{field}: {rule}")]
 pub struct ValidationError {
     /// The input field, as the client named it (`trl_max`, `closes_at`).
     pub field: String,
-    /// What is wrong, in words a user understands.
-    pub message: String,
+    /// The rule the value breaks.
+    pub rule: Rule,
 }
 
 impl ValidationError {
-    /// A rule broken by `field`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// `rule` broken by `field`.
+    pub fn new(field: impl Into<String>, rule: Rule) -> Self {
         ValidationError {
             field: field.into(),
-            message: message.into(),
+            rule,
         }
     }
 }

@@ -92,13 +92,9 @@ pub struct TrlRange {
 
 impl TrlRange {
     /// A range from `min` to `max`, both included.
-    pub fn new(min: Trl, max: Trl) -> Result<Self, String> {
+    pub fn new(min: Trl, max: Trl) -> Result<Self, super::Rule> {
         if min > max {
-            return Err(format!(
-                "trl_min ({}) must not be greater than trl_max ({})",
-                min.get(),
-                max.get()
-            ));
+            return Err(super::Rule::TrlRangeInverted);
         }
         Ok(TrlRange { min, max })
     }

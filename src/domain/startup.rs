@@ -12,7 +12,7 @@ use super::region::{CountryCode, Province};
 use super::security::{AbdoLevel, ExportControlCategory};
 use super::taxonomy::Technology;
 use super::text::{bounded_text, keywords, optional_text, unique};
-use super::ValidationError;
+use super::{Rule, ValidationError};
 
 /// A Dutch Chamber of Commerce (KvK) number: exactly eight digits.
 #[derive(
@@ -42,13 +42,13 @@ impl KvkNumber {
 }
 
 impl TryFrom<String> for KvkNumber {
-    type Error = String;
+    type Error = Rule;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
         let digits = raw.trim();
         if digits.len() == 8 && digits.bytes().all(|byte| byte.is_ascii_digit()) {
             Ok(KvkNumber(digits.to_owned()))
         } else {
-            Err(format!("a KvK number has exactly 8 digits, got `{raw}`"))
+            Err(Rule::KvkFormat)
         }
     }
 }
@@ -191,39 +191,30 @@ impl StartupInput {
         if let Some(address) = &website {
             let has_scheme = address.starts_with("https://") || address.starts_with("http://");
             if !has_scheme || address.contains(char::is_whitespace) {
-                return Err(ValidationError::new(
-                    "website",
-                    "must be an http:// or https:// address",
-                ));
+                return Err(ValidationError::new("website", Rule::NotWebAddress));
             }
         }
         let in_netherlands = self.country.is_netherlands();
         match (in_netherlands, self.province) {
             (true, None) => {
-                return Err(ValidationError::new(
-                    "province",
-                    "a Dutch start-up needs its province (ISO 3166-2:NL code)",
-                ))
+                return Err(ValidationError::new("province", Rule::ProvinceRequired))
             }
             (false, Some(_)) => {
                 return Err(ValidationError::new(
                     "province",
-                    "only start-ups in the Netherlands have a province",
+                    Rule::ProvinceOnlyInNetherlands,
                 ))
             }
             _ => {}
         }
         if in_netherlands && self.kvk_number.is_none() {
-            return Err(ValidationError::new(
-                "kvk_number",
-                "a Dutch start-up needs its KvK number",
-            ));
+            return Err(ValidationError::new("kvk_number", Rule::KvkRequired));
         }
         if let Some(employees) = self.employees {
             if !(0..=1_000_000).contains(&employees) {
                 return Err(ValidationError::new(
                     "employees",
-                    "must be between 0 and 1,000,000",
+                    Rule::EmployeesOutOfRange,
                 ));
             }
         }
@@ -231,14 +222,19 @@ impl StartupInput {
             if i32::from(year) > current_year || year < EARLIEST_FOUNDING_YEAR {
                 return Err(ValidationError::new(
                     "founded_year",
-                    format!("must be between {EARLIEST_FOUNDING_YEAR} and {current_year}"),
+                    Rule::FoundedYearOutOfRange {
+                        earliest: i32::from(EARLIEST_FOUNDING_YEAR),
+                        latest: current_year,
+                    },
                 ));
             }
         }
         if self.technologies.len() > MAX_TECHNOLOGIES {
             return Err(ValidationError::new(
                 "technologies",
-                format!("at most {MAX_TECHNOLOGIES} technologies are allowed"),
+                Rule::TooManyTechnologies {
+                    max: MAX_TECHNOLOGIES,
+                },
             ));
         }
         Ok(StartupProfile {

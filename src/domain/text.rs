@@ -1,6 +1,6 @@
 //! Rules shared by every free-text field a user fills in.
 
-use super::ValidationError;
+use super::{Rule, ValidationError};
 
 /// Trims `value` and checks that it has between `min_chars` and `max_chars` characters.
 pub fn bounded_text(
@@ -13,17 +13,17 @@ pub fn bounded_text(
     let trimmed = cleaned.trim();
     let chars = trimmed.chars().count();
     if chars < min_chars {
-        let message = if min_chars == 1 {
-            "must not be empty".to_owned()
+        let rule = if min_chars == 1 {
+            Rule::Empty
         } else {
-            format!("needs at least {min_chars} characters")
+            Rule::TooShort { min: min_chars }
         };
-        return Err(ValidationError::new(field, message));
+        return Err(ValidationError::new(field, rule));
     }
     if chars > max_chars {
         return Err(ValidationError::new(
             field,
-            format!("may have at most {max_chars} characters, got {chars}"),
+            Rule::TooLong { max: max_chars },
         ));
     }
     Ok(trimmed.to_owned())
@@ -69,7 +69,7 @@ pub fn keywords(field: &str, raw: &[String]) -> Result<Vec<String>, ValidationEr
     if raw.len() > MAX_KEYWORDS {
         return Err(ValidationError::new(
             field,
-            format!("at most {MAX_KEYWORDS} keywords are allowed"),
+            Rule::TooManyKeywords { max: MAX_KEYWORDS },
         ));
     }
     for keyword in raw {
@@ -81,7 +81,9 @@ pub fn keywords(field: &str, raw: &[String]) -> Result<Vec<String>, ValidationEr
         if trimmed.chars().count() > MAX_KEYWORD_CHARS {
             return Err(ValidationError::new(
                 field,
-                format!("a keyword may have at most {MAX_KEYWORD_CHARS} characters: `{trimmed}`"),
+                Rule::KeywordTooLong {
+                    max: MAX_KEYWORD_CHARS,
+                },
             ));
         }
         if seen.insert(trimmed.to_lowercase()) {
@@ -91,7 +93,7 @@ pub fn keywords(field: &str, raw: &[String]) -> Result<Vec<String>, ValidationEr
     if kept.len() > MAX_KEYWORDS {
         return Err(ValidationError::new(
             field,
-            format!("at most {MAX_KEYWORDS} keywords are allowed"),
+            Rule::TooManyKeywords { max: MAX_KEYWORDS },
         ));
     }
     Ok(kept)

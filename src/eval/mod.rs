@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use self::metrics::{score, TaskMetrics};
 use crate::db::{challenges, startups};
-use crate::domain::access::{Member, Viewer};
+use crate::domain::policy::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::import::{import_records, read_records, RecordKind};
@@ -146,7 +146,7 @@ pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<
     bar.set_length((startup_documents.len() + challenge_documents.len()) as u64);
     let task_a = parallel_map(&startup_documents, |document| {
         let ranked =
-            engine.match_challenges(document, &viewer, &challenge_filters, metrics::CUTOFF);
+            engine.match_challenges(document, &viewer.challenge_scope(), &challenge_filters, metrics::CUTOFF);
         bar.inc(1);
         ranked.map(|matches| {
             (

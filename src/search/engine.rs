@@ -17,7 +17,7 @@ use super::analysis::{Analyzers, TextLanguage};
 use super::bm25::{WeightedBm25Query, WeightedTerm};
 use super::document::{ChallengeDocument, StartupDocument};
 use super::filters::{
-    challenges_visible_to, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
+    challenges_within, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
     Restrictions, StartupFilters,
 };
 use super::index::SearchIndex;
@@ -27,7 +27,7 @@ use super::ranking::{
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::similarity;
-use crate::domain::access::Viewer;
+use crate::domain::policy::ChallengeScope;
 use crate::domain::readiness::{Trl, TrlRange};
 use crate::domain::region::{Province, NETHERLANDS};
 use crate::domain::taxonomy::Technology;
@@ -123,19 +123,19 @@ impl SearchEngine {
         &self.index
     }
 
-    /// The challenges that fit `startup`, best first, among those `viewer`
+    /// The challenges that fit `startup`, best first, within `scope`
     /// may see and `filters` allow.
     pub fn match_challenges(
         &self,
         startup: &StartupDocument,
-        viewer: &Viewer,
+        scope: &ChallengeScope,
         filters: &ChallengeFilters,
         limit: usize,
     ) -> anyhow::Result<Vec<RankedMatch>> {
         let fields = self.index.fields();
         let mut restrictions = Restrictions::default();
         restrictions.require(of_kind(fields, DocumentKind::Challenge));
-        restrictions.require(challenges_visible_to(fields, viewer));
+        restrictions.require(challenges_within(fields, scope));
         restrict_challenges(fields, filters, &mut restrictions);
         let mut analyzers = Analyzers::default();
         let source = MatchSource {

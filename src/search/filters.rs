@@ -1,5 +1,6 @@
-//! Restrictions as tantivy queries: who may see what (mirroring
-//! `domain::access` and `db::challenges::visible_to`) and the user's filters.
+//! Restrictions as tantivy queries: who may see what (built from the
+//! scopes of `domain::policy`, like the SQL filters of `db`) and the
+//! user's filters.
 
 use std::ops::Bound;
 
@@ -12,12 +13,10 @@ use tantivy::Term;
 use uuid::Uuid;
 
 use super::schema::{DocumentKind, Fields, NATIONAL};
-use crate::domain::access::Viewer;
-use crate::domain::account::Role;
+use crate::domain::policy::ChallengeScope;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
-use crate::domain::security::Visibility;
 use crate::domain::taxonomy::Technology;
 
 /// A query matching documents whose `field` holds `value`.
@@ -72,35 +71,26 @@ pub fn of_kind(fields: &Fields, kind: DocumentKind) -> Box<dyn Query> {
     term(fields.kind, kind.as_str())
 }
 
-/// Only the challenges `viewer` may see.
-pub fn challenges_visible_to(fields: &Fields, viewer: &Viewer) -> Box<dyn Query> {
-    let Some(member) = viewer.member() else {
-        return Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                term(fields.visibility, Visibility::Public.as_str()),
-            ),
-            (
-                Occur::MustNot,
-                term(fields.status, ChallengeStatus::Draft.as_str()),
-            ),
-        ]));
-    };
-    if member.role == Role::Admin {
+/// Only the challenges of `scope`, the rule behind `Viewer::can_see_challenge`.
+pub fn challenges_within(fields: &Fields, scope: &ChallengeScope) -> Box<dyn Query> {
+    let ChallengeScope::Restricted {
+        own_organisation,
+        statuses,
+        visibilities,
+    } = scope
+    else {
         return Box::new(AllQuery);
-    }
-    let mut levels = vec![Visibility::Public.as_str(), Visibility::Registered.as_str()];
-    if member.vetted {
-        levels.push(Visibility::Vetted.as_str());
-    }
+    };
+    let statuses: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
+    let visibilities: Vec<&str> = visibilities
+        .iter()
+        .map(|visibility| visibility.as_str())
+        .collect();
     let visible_outside: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-        (Occur::Must, any_of(fields.visibility, &levels)),
-        (
-            Occur::MustNot,
-            term(fields.status, ChallengeStatus::Draft.as_str()),
-        ),
+        (Occur::Must, any_of(fields.status, &statuses)),
+        (Occur::Must, any_of(fields.visibility, &visibilities)),
     ]));
-    match member.organisation_id {
+    match own_organisation {
         Some(organisation_id) => Box::new(BooleanQuery::new(vec![
             (
                 Occur::Should,

@@ -19,12 +19,12 @@ use uuid::Uuid;
 use super::analysis::{Analyzers, TextLanguage};
 use super::engine::SearchEngine;
 use super::filters::{
-    challenges_visible_to, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
+    challenges_within, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
     Restrictions, StartupFilters,
 };
 use super::query::ParsedQuery;
 use super::schema::{DocumentKind, Fields};
-use crate::domain::access::Viewer;
+use crate::domain::policy::ChallengeScope;
 use crate::domain::taxonomy::Technology;
 
 /// Order of search results.
@@ -360,10 +360,10 @@ impl SearchEngine {
         })
     }
 
-    /// Challenges `viewer` may see that match `query` and `filters`.
+    /// Challenges within `scope` that match `query` and `filters`.
     pub fn search_challenges(
         &self,
-        viewer: &Viewer,
+        scope: &ChallengeScope,
         filters: &ChallengeFilters,
         query: &ParsedQuery,
         page: HitPage,
@@ -371,7 +371,7 @@ impl SearchEngine {
         let fields = self.index().fields();
         let mut restrictions = Restrictions::default();
         restrictions.require(of_kind(fields, DocumentKind::Challenge));
-        restrictions.require(challenges_visible_to(fields, viewer));
+        restrictions.require(challenges_within(fields, scope));
         restrict_challenges(fields, filters, &mut restrictions);
         self.run_search(DocumentKind::Challenge, restrictions, query, false, page)
     }

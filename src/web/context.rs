@@ -14,7 +14,6 @@ use std::time::Instant;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use chrono::Utc;
 use rand::RngCore;
 
 use super::error::WebError;
@@ -25,12 +24,11 @@ use super::session::{
     LANGUAGE_COOKIE, REFRESH_COOKIE, SESSION_COOKIE,
 };
 use super::text::{Language, Text};
-use crate::auth::sessions;
-use crate::domain::access::{Member, Viewer};
+use super::WebSettings;
+use crate::app::accounts::sessions::{self, SignedIn};
+use crate::app::{AppError, AppState};
 use crate::domain::account::Role;
-use crate::api::auth::{authenticate, AuthUser};
-use crate::api::error::{ApiError, ErrorCode};
-use crate::api::state::AppState;
+use crate::domain::policy::{Member, Viewer};
 
 /// The name of the hidden field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
@@ -38,7 +36,9 @@ pub const CSRF_FIELD: &str = "csrf";
 /// The request as a page sees it.
 pub struct PageContext {
     pub state: web::Data<AppState>,
-    pub user: Option<AuthUser>,
+    pub user: Option<SignedIn>,
+    /// Whether the cookies carry `Secure`.
+    pub secure_cookies: bool,
     /// The token that state-changing forms repeat in [`CSRF_FIELD`].
     pub csrf_token: String,
     /// The language the page is shown in; `text` is its strings.
@@ -86,7 +86,7 @@ impl PageContext {
         if roles.contains(&member.role) {
             Ok(member)
         } else {
-            Err(ApiError::forbidden("this page is not for your kind of account").into())
+            Err(WebError::NotForYourAccount)
         }
     }
 
@@ -113,7 +113,7 @@ impl PageContext {
 
     /// Starts the browser session of freshly issued tokens.
     pub fn start_session(&self, access_token: &str, refresh_token: &str) {
-        let (ttl, secure) = (self.state.session_ttl, self.state.secure_cookies);
+        let (ttl, secure) = (self.state.session_ttl, self.secure_cookies);
         for cookie in session_cookies(access_token, refresh_token, ttl, secure) {
             queue_cookie(&self.request, cookie);
         }
@@ -121,7 +121,7 @@ impl PageContext {
 
     /// Ends the browser session's cookies (the session itself is revoked by the caller).
     pub fn end_session(&self) {
-        for cookie in cleared_session_cookies(self.state.secure_cookies) {
+        for cookie in cleared_session_cookies(self.secure_cookies) {
             queue_cookie(&self.request, cookie);
         }
     }
@@ -177,10 +177,10 @@ fn remember_refresh(refresh_secret: String, access: &str, refresh: &str) {
 
 /// Whether an error means the credentials themselves are bad (so the
 /// cookies should go), rather than the service failing to check them.
-fn credentials_refused(error: &ApiError) -> bool {
+fn credentials_refused(error: &AppError) -> bool {
     matches!(
-        error.code,
-        ErrorCode::InvalidToken | ErrorCode::AccountDisabled | ErrorCode::MissingToken
+        error,
+        AppError::InvalidToken | AppError::AccountDisabled | AppError::InvalidRefreshToken
     )
 }
 
@@ -189,17 +189,18 @@ fn credentials_refused(error: &ApiError) -> bool {
 /// their cookies are cleared; a database that cannot check them is an
 /// error page (503), not a logout.
 async fn session_user(
-    state: &web::Data<AppState>,
+    state: &AppState,
+    secure_cookies: bool,
     request: &HttpRequest,
-) -> Result<Option<AuthUser>, ApiError> {
+) -> Result<Option<SignedIn>, AppError> {
     let access = request.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
     let refresh = request.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
     if let Some(token) = access {
-        match authenticate(state.clone(), token).await {
+        match sessions::authenticate(state, token).await {
             Ok(user) => return Ok(Some(user)),
-            Err(error) if error.code == ErrorCode::TokenExpired => {}
+            Err(AppError::TokenExpired) => {}
             Err(error) if credentials_refused(&error) => {
-                forget_session(state, request);
+                forget_session(secure_cookies, request);
                 return Ok(None);
             }
             Err(error) => return Err(error),
@@ -213,23 +214,13 @@ async fn session_user(
     let (access, refresh) = match refreshed_within_grace(&refresh_secret) {
         Some(pair) => pair,
         None => {
-            let keys = state.token_keys.clone();
-            let spent = refresh_secret.clone();
-            let renewed = state
-                .with_connection(move |connection| {
-                    Ok(sessions::refresh(connection, &keys, &spent, Utc::now()))
-                })
-                .await?;
-            let tokens = match renewed {
+            let tokens = match sessions::refresh(state, refresh_secret.clone()).await {
                 Ok(tokens) => tokens,
-                Err(sessions::SessionError::Database(error)) => return Err(error.into()),
-                Err(sessions::SessionError::Internal(error)) => {
-                    return Err(ApiError::internal(format!("{error:#}")))
-                }
-                Err(_) => {
-                    forget_session(state, request);
+                Err(error) if credentials_refused(&error) => {
+                    forget_session(secure_cookies, request);
                     return Ok(None);
                 }
+                Err(error) => return Err(error),
             };
             remember_refresh(refresh_secret, &tokens.access_token, &tokens.refresh_token);
             (tokens.access_token, tokens.refresh_token)
@@ -237,10 +228,10 @@ async fn session_user(
     };
     // The old refresh token is spent: the new pair must reach the browser
     // whatever happens next.
-    for cookie in session_cookies(&access, &refresh, state.session_ttl, state.secure_cookies) {
+    for cookie in session_cookies(&access, &refresh, state.session_ttl, secure_cookies) {
         queue_cookie(request, cookie);
     }
-    match authenticate(state.clone(), access).await {
+    match sessions::authenticate(state, access).await {
         Ok(user) => Ok(Some(user)),
         Err(error) if credentials_refused(&error) => Ok(None),
         Err(error) => Err(error),
@@ -312,8 +303,8 @@ fn preferred_language(header: &str) -> Option<Language> {
     entries.first().map(|(_, language)| *language)
 }
 
-fn forget_session(state: &AppState, request: &HttpRequest) {
-    for cookie in cleared_session_cookies(state.secure_cookies) {
+fn forget_session(secure_cookies: bool, request: &HttpRequest) {
+    for cookie in cleared_session_cookies(secure_cookies) {
         queue_cookie(request, cookie);
     }
 }
@@ -328,13 +319,16 @@ impl FromRequest for PageContext {
             let state = request
                 .app_data::<web::Data<AppState>>()
                 .cloned()
-                .ok_or_else(|| ApiError::internal("application state is not configured"))?;
-            let user = session_user(&state, &request).await?;
+                .ok_or_else(|| AppError::internal("application state is not configured"))?;
+            let secure_cookies = request
+                .app_data::<web::Data<WebSettings>>()
+                .is_none_or(|settings| settings.secure_cookies);
+            let user = session_user(&state, secure_cookies, &request).await?;
             let csrf_token = match request.cookie(CSRF_COOKIE) {
                 Some(cookie) if !cookie.value().is_empty() => cookie.value().to_owned(),
                 _ => {
                     let token = new_csrf_token();
-                    queue_cookie(&request, csrf_cookie(token.clone(), state.secure_cookies));
+                    queue_cookie(&request, csrf_cookie(token.clone(), secure_cookies));
                     token
                 }
             };
@@ -343,6 +337,7 @@ impl FromRequest for PageContext {
             let context = PageContext {
                 state,
                 user,
+                secure_cookies,
                 csrf_token,
                 language,
                 text: language.text(),

@@ -1,5 +1,6 @@
-//! Errors on web pages: the API's error, shown as a page in plain language
-//! with the status it carries, or a redirect to the login page.
+//! Errors on web pages: a failure of a use case (`AppError`), shown as a
+//! page in the visitor's language with the status that fits it, or a
+//! redirect to the login page.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpMessage, HttpResponse, ResponseError};
@@ -10,15 +11,26 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
 use super::layout::{bare_page, framed_page, Frame};
+use super::text::errors::{app_error_message, sentence};
 use super::text::Language;
 use crate::api::error::{ApiError, ErrorCode};
+use crate::app::AppError;
 
 /// Why a page could not be shown.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
-    /// A failure of the shared operations, shown as an error page.
+    /// A failure of a use case, shown as an error page.
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// TEMPORARY while the pages move onto `app`: an error of an old API operation.
     #[error(transparent)]
     Api(#[from] ApiError),
+    /// The page is for other kinds of account.
+    #[error("this page is not for your kind of account")]
+    NotForYourAccount,
+    /// The page does not exist, or the visitor may not see it.
+    #[error("page not found")]
+    PageNotFound,
     /// The page needs a signed-in user; go to the login page and come back.
     #[error("log in to see this page")]
     LoginRequired { next: String },
@@ -30,7 +42,7 @@ pub enum WebError {
 impl WebError {
     /// The "not found" page; also for what the visitor may not see.
     pub fn not_found() -> Self {
-        WebError::Api(ApiError::new(ErrorCode::NotFound, "not found"))
+        WebError::PageNotFound
     }
 }
 
@@ -51,45 +63,117 @@ enum Outcome {
 }
 
 impl WebError {
-    /// The outcome with the page's strings in `language`. The API's own
-    /// messages (shown for forbidden, conflicting or bad input) are English.
+    /// The outcome with the page's strings in `language`.
     fn outcome(&self, language: Language) -> Outcome {
         let text = &language.text().common;
-        let api_error = match self {
-            WebError::LoginRequired { next } => return Outcome::Redirect(login_url(next)),
-            WebError::ExpiredForm => {
-                return Outcome::Page {
-                    status: StatusCode::FORBIDDEN,
-                    heading: text.error_heading,
-                    message: text.expired_form.to_owned(),
-                }
-            }
-            WebError::Api(error) => error,
-        };
-        let (heading, message) = match api_error.code {
-            ErrorCode::NotFound => (text.not_found_heading, text.not_found_text.to_owned()),
-            ErrorCode::MissingToken | ErrorCode::InvalidToken | ErrorCode::TokenExpired => {
-                return Outcome::Redirect("/login".to_owned());
-            }
-            ErrorCode::Forbidden | ErrorCode::AccountDisabled => {
-                (text.forbidden_heading, sentence(&api_error.message))
-            }
-            ErrorCode::Conflict | ErrorCode::InvalidTransition | ErrorCode::NotEditable => {
-                (text.conflict_heading, sentence(&api_error.message))
-            }
-            ErrorCode::PreconditionFailed => (text.conflict_heading, text.stale_edit.to_owned()),
-            ErrorCode::TooManyRequests => (text.error_heading, text.too_many_attempts.to_owned()),
-            ErrorCode::ServiceUnavailable => {
-                (text.unavailable_heading, text.unavailable_text.to_owned())
-            }
-            ErrorCode::Internal => (text.internal_heading, text.internal_text.to_owned()),
-            _ => (text.bad_request_heading, sentence(&api_error.message)),
-        };
-        Outcome::Page {
-            status: api_error.code.status(),
+        let page = |status: StatusCode, heading: &'static str, message: String| Outcome::Page {
+            status,
             heading,
             message,
+        };
+        let app_error = match self {
+            WebError::LoginRequired { next } => return Outcome::Redirect(login_url(next)),
+            WebError::ExpiredForm => {
+                return page(
+                    StatusCode::FORBIDDEN,
+                    text.error_heading,
+                    text.expired_form.to_owned(),
+                )
+            }
+            WebError::NotForYourAccount => {
+                let message = match language {
+                    Language::English => "This page is not for your kind of account.",
+                    Language::Dutch => "Deze pagina is niet voor jouw soort account.",
+                };
+                return page(
+                    StatusCode::FORBIDDEN,
+                    text.forbidden_heading,
+                    message.to_owned(),
+                );
+            }
+            WebError::PageNotFound => {
+                return page(
+                    StatusCode::NOT_FOUND,
+                    text.not_found_heading,
+                    text.not_found_text.to_owned(),
+                )
+            }
+            WebError::Api(api_error) => return api_outcome(api_error, language),
+            WebError::App(error) => error,
+        };
+        let message = app_error_message(app_error, language);
+        let status = status_of(app_error);
+        let heading = match app_error {
+            AppError::NotFound { .. } => {
+                return page(
+                    status,
+                    text.not_found_heading,
+                    text.not_found_text.to_owned(),
+                )
+            }
+            AppError::InvalidToken | AppError::TokenExpired | AppError::InvalidRefreshToken => {
+                return Outcome::Redirect("/login".to_owned())
+            }
+            AppError::Forbidden(_) | AppError::AccountDisabled => text.forbidden_heading,
+            AppError::Conflict(_)
+            | AppError::InvalidTransition(_)
+            | AppError::NotEditable(_)
+            | AppError::Stale { .. } => text.conflict_heading,
+            AppError::WrongCredentials | AppError::TooManyAttempts { .. } => text.error_heading,
+            AppError::Unavailable => text.unavailable_heading,
+            AppError::Internal => text.internal_heading,
+            AppError::Invalid(_) | AppError::Unstorable => text.bad_request_heading,
+        };
+        page(status, heading, message)
+    }
+}
+
+/// The status of a page that shows `error`.
+pub fn status_of(error: &AppError) -> StatusCode {
+    match error {
+        AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+        AppError::InvalidToken | AppError::TokenExpired | AppError::InvalidRefreshToken => {
+            StatusCode::SEE_OTHER
         }
+        AppError::Forbidden(_) | AppError::AccountDisabled => StatusCode::FORBIDDEN,
+        AppError::Conflict(_) | AppError::InvalidTransition(_) | AppError::NotEditable(_) => {
+            StatusCode::CONFLICT
+        }
+        AppError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
+        AppError::WrongCredentials => StatusCode::UNAUTHORIZED,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Invalid(_) | AppError::Unstorable => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// TEMPORARY: the outcome of an old API operation's error.
+fn api_outcome(api_error: &ApiError, language: Language) -> Outcome {
+    let text = &language.text().common;
+    let (heading, message) = match api_error.code {
+        ErrorCode::NotFound => (text.not_found_heading, text.not_found_text.to_owned()),
+        ErrorCode::MissingToken | ErrorCode::InvalidToken | ErrorCode::TokenExpired => {
+            return Outcome::Redirect("/login".to_owned());
+        }
+        ErrorCode::Forbidden | ErrorCode::AccountDisabled => {
+            (text.forbidden_heading, sentence(&api_error.message))
+        }
+        ErrorCode::Conflict | ErrorCode::InvalidTransition | ErrorCode::NotEditable => {
+            (text.conflict_heading, sentence(&api_error.message))
+        }
+        ErrorCode::PreconditionFailed => (text.conflict_heading, text.stale_edit.to_owned()),
+        ErrorCode::TooManyRequests => (text.error_heading, text.too_many_attempts.to_owned()),
+        ErrorCode::ServiceUnavailable => {
+            (text.unavailable_heading, text.unavailable_text.to_owned())
+        }
+        ErrorCode::Internal => (text.internal_heading, text.internal_text.to_owned()),
+        _ => (text.bad_request_heading, sentence(&api_error.message)),
+    };
+    Outcome::Page {
+        status: api_error.code.status(),
+        heading,
+        message,
     }
 }
 
@@ -166,22 +250,24 @@ pub async fn frame_error_pages(
     Ok(ServiceResponse::new(http_request, framed))
 }
 
+/// The page for an error status that the framework raised before any page
+/// handler ran, in English; `frame_error_pages` cannot redraw it (there is
+/// no frame), so it stays as plain as the status.
+pub fn framework_error_page(status: StatusCode) -> HttpResponse {
+    let text = &Language::English.text().common;
+    let (heading, message) = match status {
+        StatusCode::NOT_FOUND => (text.not_found_heading, text.not_found_text),
+        StatusCode::SERVICE_UNAVAILABLE => (text.unavailable_heading, text.unavailable_text),
+        status if status.is_server_error() => (text.internal_heading, text.internal_text),
+        _ => (text.bad_request_heading, text.error_heading),
+    };
+    let content = error_content(heading, message, Language::English);
+    html_response(status, bare_page(heading, content))
+}
+
 /// An HTML response with `status`.
 pub fn html_response(status: StatusCode, page: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(page.into_string())
-}
-
-/// The API's messages are lowercase clauses; a page shows them as sentences.
-pub fn sentence(message: &str) -> String {
-    let mut characters = message.chars();
-    let Some(first) = characters.next() else {
-        return String::new();
-    };
-    let mut text: String = first.to_uppercase().chain(characters).collect();
-    if !text.ends_with(['.', '!', '?']) {
-        text.push('.');
-    }
-    text
 }

@@ -2,7 +2,15 @@
 //! technology), which `serde_urlencoded` cannot express, so the fields are
 //! kept as an ordered list of pairs and read by name.
 
+use uuid::Uuid;
+
+use super::error::WebError;
 use crate::api::extract::IfMatch;
+use crate::app::AppError;
+use crate::domain::ValidationError;
+
+/// A version no row has: the one of an edit form that lacks its version.
+pub const NO_VERSION: i32 = -1;
 
 /// The fields of a submitted `application/x-www-form-urlencoded` form.
 #[derive(Debug, Default, Clone)]
@@ -42,18 +50,53 @@ impl FormFields {
             .collect()
     }
 
-    /// The `If-Match` of an edit form: the version in its hidden `version`
+    /// The version an edit form started from, in its hidden `version`
     /// field. A form without one was not made by our page, so it gets a
     /// version no row has, and the edit is refused as stale.
+    pub fn version(&self) -> i32 {
+        self.get("version")
+            .and_then(|version| version.parse::<i32>().ok())
+            .unwrap_or(NO_VERSION)
+    }
+
+    /// TEMPORARY: [`FormFields::version`] as an API `If-Match`.
     pub fn if_match(&self) -> IfMatch {
-        let version = self
-            .get("version")
-            .and_then(|version| version.parse::<i64>().ok());
-        IfMatch::Version(version.unwrap_or(-1))
+        IfMatch(self.version())
     }
 
     /// Whether a checkbox named `name` was ticked.
     pub fn checked(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
+}
+
+/// The field errors of a form, collected while it is read, so that every
+/// field that is not even the right kind of value is reported at once.
+#[derive(Debug, Default)]
+pub struct FieldProblems(Vec<ValidationError>);
+
+impl FieldProblems {
+    /// The value of `result`, or `None` with its error noted.
+    pub fn check<T>(&mut self, result: Result<T, ValidationError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.0.push(problem);
+                None
+            }
+        }
+    }
+
+    /// `value` when no error was noted, else every error noted.
+    pub fn into_result<T>(self, value: Option<T>) -> Result<T, AppError> {
+        match value {
+            Some(value) if self.0.is_empty() => Ok(value),
+            _ => Err(AppError::Invalid(self.0)),
+        }
+    }
+}
+
+/// The id in a page's path; anything else reads as a page that does not exist.
+pub fn parse_id(raw: &str) -> Result<Uuid, WebError> {
+    Uuid::parse_str(raw).map_err(|_| WebError::not_found())
 }

@@ -9,7 +9,9 @@ use super::text::{Language, ENGLISH};
 use crate::domain::account::Role;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
+use super::text::errors::{app_error_message, rule_message, sentence};
 use crate::api::error::ApiError;
+use crate::app::AppError;
 
 /// What the frame of a page needs to know of the request: who is signed in
 /// (for the navigation), the CSRF token (for the logout button), where the
@@ -157,12 +159,12 @@ pub fn flash(message: Option<&str>) -> Markup {
     }
 }
 
-/// The error of a form submission, split into the field it names (shown
+/// The errors of a form submission: those of a field of the form (shown
 /// beside that field) and the rest (shown above the form).
 #[derive(Debug, Default)]
 pub struct FormErrors {
-    field: Option<String>,
-    message: Option<String>,
+    by_field: Vec<(String, String)>,
+    general: Option<String>,
 }
 
 impl FormErrors {
@@ -171,40 +173,67 @@ impl FormErrors {
         FormErrors::default()
     }
 
-    /// The errors of `error`; `fields` are the names the form has inputs for.
+    /// The errors of `error` in `language`; `fields` are the names the
+    /// form has inputs for.
+    pub fn from_app(error: &AppError, fields: &[&str], language: Language) -> Self {
+        let mut errors = FormErrors::default();
+        let mut place = |field: Option<&str>, message: String| match field {
+            Some(field) if fields.contains(&field) => {
+                errors.by_field.push((field.to_owned(), message));
+            }
+            _ => {
+                errors.general.get_or_insert(message);
+            }
+        };
+        match error {
+            AppError::Invalid(invalid) => {
+                for each in invalid {
+                    place(Some(&each.field), rule_message(&each.rule, language));
+                }
+            }
+            AppError::NotFound { field, .. } => place(*field, app_error_message(error, language)),
+            AppError::Conflict(conflict) => {
+                place(conflict.field(), app_error_message(error, language))
+            }
+            AppError::InvalidTransition(refused) => {
+                place(Some(refused.field()), app_error_message(error, language))
+            }
+            _ => place(None, app_error_message(error, language)),
+        }
+        errors
+    }
+
+    /// TEMPORARY: the error of an old API operation.
     pub fn from_api(error: &ApiError, fields: &[&str]) -> Self {
-        let message = super::error::sentence(&error.message);
+        let message = sentence(&error.message);
         match &error.field {
             Some(field) if fields.contains(&field.as_str()) => FormErrors {
-                field: Some(field.clone()),
-                message: Some(message),
+                by_field: vec![(field.clone(), message)],
+                general: None,
             },
             _ => FormErrors {
-                field: None,
-                message: Some(message),
+                by_field: Vec::new(),
+                general: Some(message),
             },
         }
     }
 
     /// The message to show beside `field`.
     pub fn for_field(&self, field: &str) -> Option<&str> {
-        match (&self.field, &self.message) {
-            (Some(name), Some(message)) if name == field => Some(message),
-            _ => None,
-        }
+        self.by_field
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
     }
 
     /// The message that belongs to no field of the form.
     pub fn general(&self) -> Option<&str> {
-        match (&self.field, &self.message) {
-            (None, Some(message)) => Some(message),
-            _ => None,
-        }
+        self.general.as_deref()
     }
 
     /// Whether there is anything to show.
     pub fn any(&self) -> bool {
-        self.message.is_some()
+        self.general.is_some() || !self.by_field.is_empty()
     }
 }
 

@@ -21,8 +21,24 @@ pub mod text;
 
 use actix_web::web;
 
+/// Settings of the pages that the server passes in.
+#[derive(Debug, Clone, Copy)]
+pub struct WebSettings {
+    /// Whether the session cookies carry `Secure` (off only for plain HTTP
+    /// on a host other than localhost).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            secure_cookies: true,
+        }
+    }
+}
+
 /// Registers every page and the assets.
-pub fn configure(config: &mut web::ServiceConfig) {
+pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(assets::stylesheet)
         .service(assets::script)
@@ -45,17 +61,20 @@ pub fn wants_page(request: &actix_web::HttpRequest) -> bool {
         .get(actix_web::http::header::ACCEPT)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
-    accepts_html && !request.path().starts_with(crate::api::openapi::API_PREFIX)
+    accepts_html && !request.path().starts_with(API_PATHS)
 }
+
+/// Where the JSON API lives; a browser there gets JSON too.
+const API_PATHS: &str = "/api/";
 
 /// The "page not found" page.
 pub fn not_found_page() -> actix_web::HttpResponse {
-    error_page_for(crate::api::error::ApiError::not_found("page"))
+    use actix_web::ResponseError;
+    error::WebError::PageNotFound.error_response()
 }
 
-/// The page a browser gets for an error that the framework raised before
-/// any page handler ran (a 405 on a form's address, a body too large).
-pub fn error_page_for(error: crate::api::error::ApiError) -> actix_web::HttpResponse {
-    use actix_web::ResponseError;
-    error::WebError::Api(error).error_response()
+/// The page a browser gets for an error status that the framework raised
+/// before any page handler ran (a 405 on a form's address, a body too large).
+pub fn error_page_for_status(status: actix_web::http::StatusCode) -> actix_web::HttpResponse {
+    error::framework_error_page(status)
 }

@@ -1203,7 +1203,7 @@ async fn challenge_writes_are_recorded_for_the_search_index() {
 }
 
 #[actix_web::test]
-async fn if_match_star_updates_whatever_the_version() {
+async fn if_match_star_is_refused_like_a_missing_version() {
     let app = spawn_app().await;
     let officer = app.procurement(DMO).await;
     let id = app
@@ -1219,10 +1219,11 @@ async fn if_match_star_updates_whatever_the_version() {
             &headers,
             Some(("application/json", body.to_string().into_bytes())),
         )
-        .await
-        .expect(200);
-    assert_eq!(reply.body["title"], "Renamed without knowing the version");
-    assert_eq!(reply.etag_version(), 2);
+        .await;
+    reply.expect_error(428, "precondition_required");
+    let unchanged = app.get(&challenge_path(id), officer.auth()).await.expect(200);
+    assert_eq!(unchanged.body["title"], "Counter-drone radar");
+    assert_eq!(unchanged.etag_version(), 1);
 }
 
 #[actix_web::test]

@@ -14,7 +14,7 @@ use defmatch::config::{AuthSettings, LoginLimits};
 use defmatch::db;
 use defmatch::domain::account::{EmailAddress, NewPassword, Role};
 use defmatch::domain::region::Rom;
-use defmatch::api::state::AppState;
+use defmatch::app::AppState;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use secrecy::SecretString;
@@ -387,7 +387,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
-    let server = defmatch::api::build_server(state, listener).expect("build server");
+    let server = defmatch::server::build_server(state, listener).expect("build server");
     actix_web::rt::spawn(server);
     TestApp {
         address: format!("http://127.0.0.1:{port}"),

@@ -10,7 +10,7 @@ use defmatch::db::challenges::{self, ChallengeOrigin};
 use defmatch::db::organisations::{self, NewOrganisation};
 use defmatch::db::outbox;
 use defmatch::db::schema::search_outbox;
-use defmatch::domain::access::{Member, Viewer};
+use defmatch::domain::policy::{Member, Viewer};
 use defmatch::domain::account::{OrganisationKind, Role};
 use defmatch::domain::challenge::{ChallengeInput, ChallengeStatus};
 use defmatch::search::engine::SearchEngine;
@@ -115,7 +115,7 @@ fn admin() -> Viewer {
 fn found(engine: &SearchEngine, q: &str) -> Vec<Uuid> {
     engine
         .search_challenges(
-            &admin(),
+            &admin().challenge_scope(),
             &ChallengeFilters::default(),
             &parse_query(q).expect("query parses"),
             HitPage {

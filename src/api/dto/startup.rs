@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::startups::StartupRow;
-use crate::domain::access::StartupAccess;
+use crate::domain::policy::StartupAccess;
 use crate::domain::account::EmailAddress;
 use crate::domain::readiness::Trl;
 use crate::domain::region::{Province, Rom};

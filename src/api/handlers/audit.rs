@@ -8,15 +8,17 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::db::audit::{self, AuditFilter};
-use crate::domain::access::Member;
+use crate::domain::policy::Member;
 use crate::domain::audit::AuditAction;
 use crate::api::auth::AdminUser;
 use crate::api::dto::audit::AuditEventView;
-use crate::api::dto::{PageQuery, Paginated};
+use crate::api::dto::PageQuery;
+use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::QueryParams;
-use crate::api::state::AppState;
+use crate::app::AppState;
 
 /// Filters for the audit trail; all of them must hold.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -84,7 +86,7 @@ pub async fn audit_events(
         until: query.until,
     };
     let (rows, total) = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(audit::list(connection, &filter, page.offset(), page.size)?)
         })
         .await?;

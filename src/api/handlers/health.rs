@@ -5,9 +5,10 @@ use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::db;
 use crate::api::error::{ApiError, ErrorBody, ErrorCode};
-use crate::api::state::AppState;
+use crate::app::AppState;
 
 /// A health answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -33,7 +34,7 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
-        .with_connection(|connection| {
+        .with_connection_api(|connection| {
             diesel::sql_query("SELECT 1").execute(connection)?;
             let pending = db::has_pending_migrations(connection).map_err(|error| {
                 tracing::warn!(%error, "could not read the migration state");
@@ -57,8 +58,11 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"))
 )]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(
+    state: web::Data<AppState>,
+    metrics: web::Data<crate::api::metrics::Metrics>,
+) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&state.pool))
+        .body(metrics.render(&state.pool))
 }

@@ -10,13 +10,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::db::challenges::{self, ChallengeRow};
 use crate::db::introductions::{
-    self, IntroductionFilter, IntroductionRow, IntroductionScope, NewIntroduction, StateChange,
+    self, IntroductionFilter, IntroductionRow, NewIntroduction, StateChange,
 };
 use crate::db::startups::{self, StartupRow};
 use crate::db::{organisations, users};
-use crate::domain::access::{Member, Viewer};
+use crate::domain::policy::{IntroductionScope, Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::{
@@ -29,10 +30,11 @@ use crate::api::dto::introduction::{
     NoteView, TransitionRequest,
 };
 use crate::api::dto::startup::StartupView;
-use crate::api::dto::{PageQuery, Paginated};
+use crate::api::dto::PageQuery;
+use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody, ErrorCode};
 use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
-use crate::api::state::AppState;
+use crate::app::AppState;
 
 /// The side `member` acts for in an introduction of `startup` to
 /// `challenge`; `None` when they are not a party (the introduction is then
@@ -208,7 +210,7 @@ pub async fn start_introduction(
         .map(|message| bounded_text("message", message, 1, MAX_MESSAGE_CHARS))
         .transpose()?;
     let view = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             let viewer = Viewer::Member(member.clone());
             let challenge = challenges::find(connection, request.challenge_id)
                 .optional()?
@@ -394,7 +396,7 @@ pub async fn introductions_of(
         Role::RomOfficer => IntroductionScope::Provinces(member.rom_provinces()),
     };
     let (items, total) = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             let paged = introductions::list(connection, &scope, &filter, page)?;
             let mut items = Vec::with_capacity(paged.rows.len());
             for row in paged.rows {
@@ -436,7 +438,7 @@ pub async fn read_introduction(
     id: Uuid,
 ) -> Result<IntroductionView, ApiError> {
     state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             let loaded = load_by_id(connection, &member, id)?;
             view_of(connection, &member, loaded)
         })
@@ -453,7 +455,7 @@ pub async fn read_introduction(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Introduction id"),
-        ("If-Match" = String, Header, description = "The introduction's ETag, quoted (\"3\"), or *", pattern = r#"^(\*|(W/)?"[0-9]+")$"#),
+        ("If-Match" = String, Header, description = "The introduction's ETag, quoted (\"3\")", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     request_body = TransitionRequest,
     responses(
@@ -488,7 +490,7 @@ pub async fn move_introduction(
 ) -> Result<IntroductionView, ApiError> {
     let transition = Transition::new(request.action, request.outcome, request.reason)?;
     let view = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             let loaded = load_by_id(connection, &member, id)?;
             let expected_version = if_match.check(loaded.row.version)?;
             let next = loaded
@@ -496,7 +498,7 @@ pub async fn move_introduction(
                 .state
                 .after(&transition, loaded.side, loaded.row.origin)
                 .map_err(|refused| {
-                    ApiError::new(ErrorCode::InvalidTransition, refused.0).with_field("action")
+                    ApiError::new(ErrorCode::InvalidTransition, refused.to_string()).with_field("action")
                 })?;
             let reason = match &transition {
                 Transition::Decline { reason }
@@ -559,7 +561,7 @@ pub async fn add_introduction_note(
 ) -> Result<NoteView, ApiError> {
     let text = bounded_text("body", &request.body, 1, MAX_MESSAGE_CHARS)?;
     state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             let loaded = load_by_id(connection, &member, id)?;
             let note = introductions::insert_note(
                 connection,

@@ -11,8 +11,9 @@ use uuid::Uuid;
 
 use super::challenges::parse_statuses;
 use super::search::{in_hit_order, load_challenge_views, load_startup_views};
+use crate::api::legacy::LegacyBlocking;
 use crate::db::{challenges, startups};
-use crate::domain::access::{Member, StartupAccess, Viewer};
+use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::readiness::Trl;
@@ -20,11 +21,11 @@ use crate::domain::region::{CountryCode, Province};
 use crate::domain::taxonomy::Technology;
 use crate::domain::text::{bounded_text, keywords, unique};
 use crate::api::auth::AuthUser;
-use crate::api::dto::challenge::ChallengeView;
+use crate::app::challenges::ChallengeView;
 use crate::api::dto::startup::StartupView;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{JsonBody, QueryParams};
-use crate::api::state::AppState;
+use crate::app::AppState;
 use crate::search::analysis::{detect_language, suggest_technologies};
 use crate::search::document::{startup_text, ChallengeDocument, StartupDocument};
 use crate::search::engine::RankedMatch;
@@ -151,7 +152,7 @@ pub async fn startup_matches(
     let limit = checked_limit(query.limit)?;
     let filters = query.filters()?;
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             startups::find(connection, startup_id)
                 .optional()?
                 .ok_or_else(|| ApiError::not_found("start-up"))
@@ -163,9 +164,9 @@ pub async fn startup_matches(
     let document = StartupDocument::from_row(&row);
     let search_viewer = viewer.clone();
     let ranked = state
-        .with_search(move |engine| {
+        .with_search_api(move |engine| {
             engine
-                .match_challenges(&document, &search_viewer, &filters, limit)
+                .match_challenges(&document, &search_viewer.challenge_scope(), &filters, limit)
                 .map_err(|error| ApiError::internal(format!("matching failed: {error:#}")))
         })
         .await?;
@@ -248,7 +249,7 @@ pub async fn challenge_candidates(
     let limit = checked_limit(query.limit)?;
     let viewer = Viewer::Member(member.clone());
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             challenges::find(connection, challenge_id)
                 .optional()?
                 .ok_or_else(|| ApiError::not_found("challenge"))
@@ -279,7 +280,7 @@ pub async fn challenge_candidates(
     };
     let document = ChallengeDocument::from_row(&row);
     let ranked = state
-        .with_search(move |engine| {
+        .with_search_api(move |engine| {
             engine
                 .match_startups(&document, &filters, limit)
                 .map_err(|error| ApiError::internal(format!("matching failed: {error:#}")))
@@ -391,9 +392,9 @@ pub async fn preview_of_draft(
         ..ChallengeFilters::default()
     };
     let ranked = state
-        .with_search(move |engine| {
+        .with_search_api(move |engine| {
             engine
-                .match_challenges(&document, &search_viewer, &filters, limit)
+                .match_challenges(&document, &search_viewer.challenge_scope(), &filters, limit)
                 .map_err(|error| ApiError::internal(format!("matching failed: {error:#}")))
         })
         .await?;

@@ -7,14 +7,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::db::notifications::{self, Delivery, EmailRow, NotificationRow};
-use crate::domain::access::Member;
+use crate::domain::policy::Member;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
 use crate::api::auth::{AdminUser, AuthUser};
-use crate::api::dto::{PageQuery, Paginated};
+use crate::api::dto::PageQuery;
+use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{JsonBody, QueryParams};
-use crate::api::state::AppState;
+use crate::app::AppState;
 
 /// A notification.
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,7 +87,7 @@ pub async fn notifications_of(
     let unread = query.unread.unwrap_or(false);
     let user_id = member.user_id;
     let paged = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(notifications::list(connection, user_id, unread, page)?)
         })
         .await?;
@@ -121,7 +123,7 @@ pub async fn mark_read(
 ) -> Result<NotificationView, ApiError> {
     let user_id = member.user_id;
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             notifications::mark_read(connection, user_id, id)?
                 .ok_or_else(|| ApiError::not_found("notification"))
         })
@@ -154,7 +156,7 @@ pub async fn mark_all_notifications_read(
 pub async fn mark_all_read(state: &AppState, member: &Member) -> Result<MarkedRead, ApiError> {
     let user_id = member.user_id;
     let marked = state
-        .with_connection(move |connection| Ok(notifications::mark_all_read(connection, user_id)?))
+        .with_connection_api(move |connection| Ok(notifications::mark_all_read(connection, user_id)?))
         .await?;
     Ok(MarkedRead { marked })
 }
@@ -221,7 +223,7 @@ pub async fn notification_preferences(
 ) -> Result<NotificationPreferences, ApiError> {
     let user_id = member.user_id;
     state
-        .with_connection(move |connection| preferences_of(connection, user_id))
+        .with_connection_api(move |connection| preferences_of(connection, user_id))
         .await
 }
 
@@ -252,7 +254,7 @@ pub async fn change_notification_preferences(
 ) -> Result<NotificationPreferences, ApiError> {
     let user_id = member.user_id;
     state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             use diesel::Connection;
             connection.transaction(|connection| {
                 for preference in &wanted.kinds {
@@ -350,7 +352,7 @@ pub async fn list_email_outbox(
         }
     }
     let paged = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(notifications::email_outbox_page(
                 connection,
                 status.as_deref(),

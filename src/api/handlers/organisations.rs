@@ -6,15 +6,17 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::db::organisations::{self, NewOrganisation};
 use crate::domain::account::OrganisationKind;
 use crate::domain::text::bounded_text;
 use crate::api::auth::{AdminUser, AuthUser};
-use crate::api::dto::account::{CreateOrganisationRequest, OrganisationView};
-use crate::api::dto::{PageQuery, Paginated};
+use crate::app::accounts::{CreateOrganisationRequest, OrganisationView};
+use crate::api::dto::PageQuery;
+use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{etag, JsonBody, QueryParams};
-use crate::api::state::AppState;
+use crate::app::AppState;
 
 /// Creates an organisation (admins only).
 #[utoipa::path(
@@ -42,7 +44,7 @@ pub async fn create_organisation(
         ));
     }
     let created = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(organisations::insert(
                 connection,
                 &NewOrganisation {
@@ -90,7 +92,7 @@ pub async fn list_organisations(
     let page = PageQuery::checked(query.page, query.per_page)?;
     let kind = query.kind;
     let paged = state
-        .with_connection(move |connection| Ok(organisations::list(connection, kind, page)?))
+        .with_connection_api(move |connection| Ok(organisations::list(connection, kind, page)?))
         .await?;
     let items = paged.rows.into_iter().map(OrganisationView::from).collect();
     Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
@@ -117,7 +119,7 @@ pub async fn get_organisation(
         return Err(ApiError::not_found("organisation"));
     }
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             organisations::find(connection, organisation_id)
                 .optional()?
                 .ok_or_else(|| ApiError::not_found("organisation"))

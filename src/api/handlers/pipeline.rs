@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::db::audit::{self, NewAuditEvent};
-use crate::db::dashboard::{self as pipeline_rows, DashboardScope};
-use crate::db::introductions::{self as introduction_rows, IntroductionFilter, IntroductionScope};
+use crate::db::dashboard as pipeline_rows;
+use crate::domain::policy::{IntroductionScope, RegionScope as DashboardScope};
+use crate::db::introductions::{self as introduction_rows, IntroductionFilter};
 use crate::db::{challenges, startups, Page};
-use crate::domain::access::{Member, Viewer};
+use crate::domain::policy::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::challenge::ChallengeStatus;
@@ -25,7 +27,7 @@ use crate::domain::taxonomy::Technology;
 use crate::api::auth::AuthUser;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::QueryParams;
-use crate::api::state::AppState;
+use crate::app::AppState;
 use crate::search::document::StartupDocument;
 use crate::search::filters::ChallengeFilters;
 
@@ -177,7 +179,7 @@ pub async fn dashboard_of(
         DashboardScope::Provinces(provinces) => provinces.clone(),
     };
     let (by_state, by_technology, conversion, (candidates, without_total), vetted) = state
-        .with_connection({
+        .with_connection_api({
             let scope = scope.clone();
             move |connection| {
                 let candidates = pipeline_rows::startups_without_introduction(
@@ -204,7 +206,7 @@ pub async fn dashboard_of(
         .await?;
     // Each start-up is matched as it would see the challenges itself.
     let ranked = state
-        .with_search(move |engine| {
+        .with_search_api(move |engine| {
             let filters = ChallengeFilters {
                 statuses: vec![ChallengeStatus::Open, ChallengeStatus::Published],
                 ..ChallengeFilters::default()
@@ -219,7 +221,7 @@ pub async fn dashboard_of(
                     rom: None,
                 });
                 let best = engine
-                    .match_challenges(&StartupDocument::from_row(&startup), &viewer, &filters, 1)
+                    .match_challenges(&StartupDocument::from_row(&startup), &viewer.challenge_scope(), &filters, 1)
                     .map_err(|error| ApiError::internal(format!("matching failed: {error:#}")))?
                     .into_iter()
                     .next();
@@ -235,7 +237,7 @@ pub async fn dashboard_of(
         .filter_map(|(_, best)| best.as_ref().map(|best| best.id))
         .collect();
     let challenge_rows: BTreeMap<Uuid, challenges::ChallengeRow> = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(challenges::find_many(connection, &challenge_ids)?
                 .into_iter()
                 .map(|row| (row.id, row))
@@ -424,7 +426,7 @@ pub async fn export_introductions(
     let actor_id = caller.member.user_id;
     let exporter = caller.viewer();
     let bytes = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             let scope = match scope {
                 DashboardScope::Country => IntroductionScope::All,
                 DashboardScope::Provinces(provinces) => IntroductionScope::Provinces(provinces),

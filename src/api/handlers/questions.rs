@@ -10,18 +10,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::db::challenges::{self, ChallengeRow};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::questions::{self, QuestionRow};
 use crate::db::startups;
-use crate::domain::access::{Member, Viewer};
+use crate::domain::policy::{Member, Viewer};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
 use crate::domain::text::bounded_text;
 use crate::api::auth::{AuthUser, MaybeUser};
 use crate::api::error::{ApiError, ErrorBody, ErrorCode};
 use crate::api::extract::JsonBody;
-use crate::api::state::AppState;
+use crate::app::AppState;
 
 /// Longest question, in characters.
 const MAX_QUESTION_CHARS: usize = 2000;
@@ -100,7 +101,7 @@ async fn visible_challenge(
     challenge_id: Uuid,
 ) -> Result<ChallengeRow, ApiError> {
     let challenge = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(challenges::find(connection, challenge_id).optional()?)
         })
         .await?
@@ -145,7 +146,7 @@ pub async fn questions_of(
     let asker = member.as_ref().map(|member| member.user_id);
     let challenge_id = challenge.id;
     let rows = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(questions::list(
                 connection,
                 challenge_id,
@@ -213,7 +214,7 @@ pub async fn ask(
     let asker = member.user_id;
     let challenge_id = challenge.id;
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(questions::insert(connection, challenge_id, asker, &text)?)
         })
         .await?;
@@ -305,14 +306,14 @@ pub async fn answer(
     let text = bounded_text("answer", &request.answer, 1, MAX_ANSWER_CHARS)?;
     let viewer = Viewer::Member(member.clone());
     let challenge = visible_challenge(state, &viewer, challenge_id).await?;
-    if !viewer.can_edit_challenge(challenge.organisation_id) {
+    if !viewer.can_manage_challenge(challenge.organisation_id) {
         return Err(ApiError::forbidden(
             "only the owning organisation answers questions on its challenge",
         ));
     }
     let answerer = member.user_id;
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             use diesel::Connection;
             connection.transaction(|connection| {
                 questions::find(connection, challenge_id, question_id)

@@ -11,8 +11,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::search::{ChallengeSearchQuery, StartupSearchQuery};
+use crate::api::legacy::LegacyBlocking;
 use crate::db::saved_searches::{self, SavedSearchRow};
-use crate::domain::access::Member;
+use crate::domain::policy::Member;
 use crate::domain::account::Role;
 use crate::domain::notification::SearchTarget;
 use crate::domain::text::bounded_text;
@@ -20,7 +21,7 @@ use crate::api::auth::AuthUser;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{parse_query, JsonBody};
 use crate::api::openapi::API_PREFIX;
-use crate::api::state::AppState;
+use crate::app::AppState;
 
 /// Saved searches per user at most.
 const MAX_SAVED_SEARCHES: usize = 50;
@@ -138,7 +139,7 @@ pub async fn save_search(
     check_query(request.target, &query)?;
     let user_id = member.user_id;
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             if saved_searches::list(connection, user_id)?.len() >= MAX_SAVED_SEARCHES {
                 return Err(ApiError::new(
                     crate::api::error::ErrorCode::Conflict,
@@ -179,7 +180,7 @@ pub async fn saved_searches_of(
 ) -> Result<SavedSearchList, ApiError> {
     let user_id = member.user_id;
     let rows = state
-        .with_connection(move |connection| Ok(saved_searches::list(connection, user_id)?))
+        .with_connection_api(move |connection| Ok(saved_searches::list(connection, user_id)?))
         .await?;
     Ok(SavedSearchList {
         items: rows.into_iter().map(SavedSearchView::from).collect(),
@@ -204,7 +205,7 @@ pub async fn get_saved_search(
 ) -> Result<HttpResponse, ApiError> {
     let (user_id, id) = (caller.member.user_id, path.into_inner());
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             saved_searches::find(connection, user_id, id)?
                 .ok_or_else(|| ApiError::not_found("saved search"))
         })
@@ -236,7 +237,7 @@ pub async fn delete_saved_search(
 pub async fn delete_search(state: &AppState, member: &Member, id: Uuid) -> Result<(), ApiError> {
     let user_id = member.user_id;
     let deleted = state
-        .with_connection(move |connection| Ok(saved_searches::delete(connection, user_id, id)?))
+        .with_connection_api(move |connection| Ok(saved_searches::delete(connection, user_id, id)?))
         .await?;
     if !deleted {
         return Err(ApiError::not_found("saved search"));

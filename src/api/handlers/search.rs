@@ -11,20 +11,21 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::challenges::parse_statuses;
+use crate::api::legacy::LegacyBlocking;
 use crate::db::Page;
 use crate::db::{challenges, organisations, startups};
-use crate::domain::access::{StartupAccess, Viewer};
+use crate::domain::policy::{StartupAccess, Viewer};
 use crate::domain::account::Role;
 use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
 use crate::api::auth::{AuthUser, MaybeUser};
-use crate::api::dto::challenge::ChallengeView;
+use crate::app::challenges::ChallengeView;
 use crate::api::dto::startup::StartupView;
 use crate::api::dto::PageQuery;
 use crate::api::error::{ApiError, ErrorBody, ErrorCode};
 use crate::api::extract::QueryParams;
-use crate::api::state::AppState;
+use crate::app::AppState;
 use crate::search::filters::{ChallengeFilters, StartupFilters};
 use crate::search::query::{parse_query, ParsedQuery};
 use crate::search::text_search::{FacetCounts, HitPage, SearchError, SearchSort};
@@ -189,9 +190,9 @@ pub async fn find_challenges(
     let sort = SearchSort::from(query.sort.unwrap_or_default());
     let search_viewer = viewer.clone();
     let hits = state
-        .with_search(move |engine| {
+        .with_search_api(move |engine| {
             Ok(engine.search_challenges(
-                &search_viewer,
+                &search_viewer.challenge_scope(),
                 &filters,
                 &parsed,
                 HitPage {
@@ -237,7 +238,7 @@ pub async fn load_challenge_views(
     ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, ChallengeView>, ApiError> {
     let (rows, names) = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             let rows = challenges::find_many(connection, &ids)?;
             let organisation_ids: Vec<Uuid> = rows.iter().map(|row| row.organisation_id).collect();
             let names = organisations::names_by_id(connection, &organisation_ids)?;
@@ -249,7 +250,7 @@ pub async fn load_challenge_views(
         .filter(|row| viewer.can_see_challenge(row.exposure()))
         .map(|row| {
             let name = names.get(&row.organisation_id).cloned().unwrap_or_default();
-            let may_manage = viewer.can_edit_challenge(row.organisation_id);
+            let may_manage = viewer.can_manage_challenge(row.organisation_id);
             (row.id, ChallengeView::new(row, name, may_manage))
         })
         .collect())
@@ -365,7 +366,7 @@ pub async fn search_startups(
     let (page, parsed, filters) = query.checked(within_provinces)?;
     let sort = SearchSort::from(query.sort.unwrap_or_default());
     let hits = state
-        .with_search(move |engine| {
+        .with_search_api(move |engine| {
             Ok(engine.search_startups(
                 &filters,
                 &parsed,
@@ -401,7 +402,7 @@ pub async fn load_startup_views(
     ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, StartupView>, ApiError> {
     let rows = state
-        .with_connection(move |connection| Ok(startups::find_many(connection, &ids)?))
+        .with_connection_api(move |connection| Ok(startups::find_many(connection, &ids)?))
         .await?;
     Ok(rows
         .into_iter()

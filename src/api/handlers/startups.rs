@@ -7,8 +7,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::db::startups::{self, StartupFilter, StartupRow, StartupScope};
-use crate::domain::access::{Member, StartupAccess, Viewer};
+use crate::api::legacy::LegacyBlocking;
+use crate::db::startups::{self, StartupFilter, StartupRow};
+use crate::domain::policy::StartupScope;
+use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::account::Role;
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
@@ -16,10 +18,12 @@ use crate::domain::startup::{StartupInput, StartupPatch};
 use crate::domain::taxonomy::Technology;
 use crate::api::auth::AuthUser;
 use crate::api::dto::startup::StartupView;
-use crate::api::dto::{PageQuery, Paginated};
+use crate::api::dto::PageQuery;
+use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::{etag, substring_filter, IfMatch, JsonBody, QueryParams};
-use crate::api::state::AppState;
+use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
+use crate::app::text_filter::checked_text_filter as substring_filter;
+use crate::app::AppState;
 
 fn profile_response(status: actix_web::http::StatusCode, view: StartupView) -> HttpResponse {
     HttpResponse::build(status)
@@ -63,7 +67,7 @@ pub async fn create_profile(
     };
     let profile = input.validate_now()?;
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(startups::insert(
                 connection,
                 organisation_id,
@@ -156,7 +160,7 @@ pub async fn startup_list(
         anonymised,
     };
     let paged = state
-        .with_connection(move |connection| Ok(startups::list(connection, &scope, &filter, page)?))
+        .with_connection_api(move |connection| Ok(startups::list(connection, &scope, &filter, page)?))
         .await?;
     let items = paged
         .rows
@@ -177,7 +181,7 @@ async fn load_visible(
     startup_id: Uuid,
 ) -> Result<(StartupRow, StartupAccess), ApiError> {
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             startups::find(connection, startup_id)
                 .optional()?
                 .ok_or_else(|| ApiError::not_found("start-up"))
@@ -229,7 +233,7 @@ pub async fn read_startup(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Start-up id"),
-        ("If-Match" = String, Header, description = "The profile's ETag, quoted (\"3\"), or *", pattern = r#"^(\*|(W/)?"[0-9]+")$"#),
+        ("If-Match" = String, Header, description = "The profile's ETag, quoted (\"3\")", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     request_body = StartupPatch,
     responses(
@@ -271,7 +275,7 @@ pub async fn update_profile(
     patch: StartupPatch,
 ) -> Result<StartupView, ApiError> {
     let (current, _) = load_visible(state, viewer, startup_id).await?;
-    if !viewer.can_edit_startup(current.organisation_id) {
+    if viewer.member().is_none_or(|member| member.may_edit_profile(current.organisation_id).is_err()) {
         return Err(ApiError::forbidden(
             "only the start-up itself may edit its profile",
         ));
@@ -284,7 +288,7 @@ pub async fn update_profile(
         return Ok(StartupView::full(current));
     }
     let updated = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             match startups::update_if_version(connection, startup_id, expected_version, &profile)? {
                 Some(row) => Ok(row),
                 None => {

@@ -8,19 +8,21 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::auth::accounts::{create_account, AccountError, NewAccount};
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::{organisations, sessions, users};
-use crate::domain::access::Member;
+use crate::domain::policy::Member;
 use crate::domain::account::Role;
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::text::bounded_text;
 use crate::api::auth::{AdminUser, AuthUser};
-use crate::api::dto::account::{CreateUserRequest, UpdateUserRequest, UserView};
-use crate::api::dto::{PageQuery, Paginated};
+use crate::app::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
+use crate::api::dto::PageQuery;
+use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
-use crate::api::state::AppState;
+use crate::app::AppState;
 
 impl From<AccountError> for ApiError {
     fn from(error: AccountError) -> Self {
@@ -51,7 +53,7 @@ pub async fn create_user(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.0;
     let created = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             let account = NewAccount {
                 email: &request.email,
                 display_name: &request.display_name,
@@ -120,7 +122,7 @@ pub async fn user_list(
         organisation_id: query.organisation_id,
     };
     let paged = state
-        .with_connection(move |connection| Ok(users::list(connection, &filter, page)?))
+        .with_connection_api(move |connection| Ok(users::list(connection, &filter, page)?))
         .await?;
     let items = paged.rows.into_iter().map(UserView::from).collect();
     Ok(Paginated::new(items, page, paged.total))
@@ -153,7 +155,7 @@ pub async fn get_user(
         return Err(ApiError::not_found("user"));
     }
     let row = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             users::find(connection, user_id)
                 .optional()?
                 .ok_or_else(|| ApiError::not_found("user"))
@@ -173,7 +175,7 @@ pub async fn get_user(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "User id"),
-        ("If-Match" = String, Header, description = "The user's ETag, quoted (\"3\"), or *", pattern = r#"^(\*|(W/)?"[0-9]+")$"#),
+        ("If-Match" = String, Header, description = "The user's ETag, quoted (\"3\")", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     request_body = UpdateUserRequest,
     responses(
@@ -219,7 +221,7 @@ pub async fn change_user(
         .transpose()?;
     let caller_id = caller.user_id;
     let updated = state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             use diesel::Connection;
             connection.transaction(|connection| {
                 let current = users::find(connection, user_id)

@@ -1,19 +1,19 @@
-//! Logging in, registering a start-up and logging out, with the same
-//! operations as the API's `/auth` endpoints; and choosing the language.
+//! Logging in, registering a start-up and logging out
+//! (`app::accounts::sessions`), and choosing the language.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use maud::{html, Markup};
 
-use crate::auth::sessions;
+use crate::app::accounts::sessions;
+use crate::app::accounts::{LoginRequest, RegisterRequest};
+use crate::app::AppError;
+use crate::auth::client_address;
 use crate::domain::account::{EmailAddress, NewPassword};
-use crate::api::dto::account::{LoginRequest, RegisterRequest};
-use crate::api::error::{ApiError, ErrorCode};
-use crate::api::handlers::auth::{client_ip, log_in_with_password, register_startup};
-use crate::api::state::AppState;
+use crate::domain::ValidationError;
 use crate::web::context::PageContext;
-use crate::web::error::{html_response, WebError};
+use crate::web::error::{html_response, status_of, WebError};
+use crate::web::WebSettings;
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, form_error_summary, page, text_input, FormErrors};
 use crate::web::see_other;
@@ -91,23 +91,22 @@ async fn submit_login(context: PageContext, body: web::Bytes) -> Result<HttpResp
         email: email.clone(),
         password: form.get("password").unwrap_or_default().to_owned(),
     };
-    let ip = client_ip(&context.request);
-    match log_in_with_password(&context.state, ip, credentials).await {
+    let ip = client_address(context.request.peer_addr());
+    match sessions::log_in(&context.state, ip, credentials).await {
         Ok(tokens) => {
             context.start_session(&tokens.access_token, &tokens.refresh_token);
             Ok(see_other(&next))
         }
-        Err(error) => {
-            let message = match error.code {
-                ErrorCode::InvalidCredentials => context.text.common.login_failed.to_owned(),
-                ErrorCode::TooManyRequests => context.text.common.too_many_attempts.to_owned(),
-                ErrorCode::AccountDisabled => crate::web::error::sentence(&error.message),
-                _ => return Err(error.into()),
-            };
-            let errors = FormErrors::from_api(&ApiError::new(error.code, message), &[]);
+        Err(
+            error @ (AppError::WrongCredentials
+            | AppError::TooManyAttempts { .. }
+            | AppError::AccountDisabled),
+        ) => {
+            let errors = FormErrors::from_app(&error, &[], context.language);
             let page = login_form(&context, &email, &next, &errors);
-            Ok(html_response(error.code.status(), page))
+            Ok(html_response(status_of(&error), page))
         }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -145,21 +144,26 @@ async fn register_page(context: PageContext) -> Result<HttpResponse, WebError> {
     Ok(html_response(StatusCode::OK, page))
 }
 
-/// The registration request of a form, or the error of its first bad field.
+/// The registration request of a form, or the errors of its bad fields.
 fn registration_request(
     draft: &RegistrationDraft,
     password: &str,
-) -> Result<RegisterRequest, ApiError> {
+) -> Result<RegisterRequest, AppError> {
     let email = EmailAddress::try_from(draft.email.trim().to_owned())
-        .map_err(|error| ApiError::invalid("email", error.to_string()))?;
+        .map_err(|rule| ValidationError::new("email", rule));
     let password = NewPassword::try_from(password.to_owned())
-        .map_err(|error| ApiError::invalid("password", error.to_string()))?;
-    Ok(RegisterRequest {
-        email,
-        password,
-        display_name: draft.display_name.clone(),
-        company_name: draft.company_name.clone(),
-    })
+        .map_err(|rule| ValidationError::new("password", rule));
+    match (email, password) {
+        (Ok(email), Ok(password)) => Ok(RegisterRequest {
+            email,
+            password,
+            display_name: draft.display_name.clone(),
+            company_name: draft.company_name.clone(),
+        }),
+        (email, password) => Err(AppError::Invalid(
+            [email.err(), password.err()].into_iter().flatten().collect(),
+        )),
+    }
 }
 
 async fn submit_registration(
@@ -175,8 +179,8 @@ async fn submit_registration(
     let fields = ["email", "password", "display_name", "company_name"];
     let outcome = match registration_request(&draft, form.get("password").unwrap_or_default()) {
         Ok(request) => {
-            let ip = client_ip(&context.request);
-            register_startup(&context.state, ip, request).await
+            let ip = client_address(context.request.peer_addr());
+            sessions::register(&context.state, ip, request).await
         }
         Err(error) => Err(error),
     };
@@ -186,10 +190,10 @@ async fn submit_registration(
             context.start_session(&tokens.access_token, &tokens.refresh_token);
             Ok(see_other("/profile"))
         }
-        Err(error) if error.code.status().is_client_error() => {
-            let errors = FormErrors::from_api(&error, &fields);
+        Err(error) if status_of(&error).is_client_error() => {
+            let errors = FormErrors::from_app(&error, &fields, context.language);
             let page = register_form(&context, &draft, &errors);
-            Ok(html_response(error.code.status(), page))
+            Ok(html_response(status_of(&error), page))
         }
         Err(error) => Err(error.into()),
     }
@@ -198,13 +202,7 @@ async fn submit_registration(
 async fn submit_logout(context: PageContext, body: web::Bytes) -> Result<HttpResponse, WebError> {
     context.verified_form(&body)?;
     if let Some(user) = &context.user {
-        let session_id = user.session_id;
-        context
-            .state
-            .with_connection(move |connection| {
-                Ok(sessions::log_out(connection, session_id, Utc::now())?)
-            })
-            .await?;
+        sessions::log_out(&context.state, user.session_id).await?;
     }
     context.end_session();
     Ok(see_other("/"))
@@ -217,7 +215,7 @@ async fn submit_logout(context: PageContext, body: web::Bytes) -> Result<HttpRes
 /// displayed to this browser, nothing stored on the server, so a forged
 /// link can at worst switch a visitor's language. Being a plain link, the
 /// switch also works without JavaScript and forms.
-async fn choose_language(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+async fn choose_language(settings: web::Data<WebSettings>, request: HttpRequest) -> HttpResponse {
     let query = FormFields::parse(request.query_string().as_bytes());
     let back = safe_next(query.get("back"));
     let Some(language) = query.get("to").and_then(Language::from_code) else {
@@ -226,6 +224,6 @@ async fn choose_language(state: web::Data<AppState>, request: HttpRequest) -> Ht
     };
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, back))
-        .cookie(language_cookie(language.code(), state.secure_cookies))
+        .cookie(language_cookie(language.code(), settings.secure_cookies))
         .finish()
 }

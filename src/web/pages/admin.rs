@@ -10,19 +10,20 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use uuid::Uuid;
 
+use crate::api::legacy::LegacyBlocking;
 use crate::domain::account::Role;
 use crate::domain::audit::AuditAction;
-use crate::api::dto::account::{UpdateUserRequest, UserView};
+use crate::app::accounts::{UpdateUserRequest, UserView};
 use crate::api::dto::audit::AuditEventView;
 use crate::api::error::ApiError;
 use crate::api::handlers::audit::{audit_events, AuditListQuery};
 use crate::api::handlers::users::{change_user, user_list, UserListQuery};
-use crate::api::state::AppState;
+use crate::app::AppState;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, described_by, flash, form_error_summary, page, FormErrors};
-use crate::web::pages::public::parse_id;
+use crate::web::form::parse_id;
 use crate::web::text::admin::AdminText;
 
 /// Registers the admin pages.
@@ -93,7 +94,7 @@ async fn organisation_names(
         .filter_map(|user| user.organisation_id)
         .collect();
     state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(crate::db::organisations::names_by_id(connection, &ids)?)
         })
         .await

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::domain::introduction::{IntroductionAction, IntroductionState, Outcome};
 use crate::api::dto::introduction::{IntroductionView, NewNoteRequest, TransitionRequest};
-use crate::api::dto::Paginated;
+use crate::app::Paginated;
 use crate::api::error::ApiError;
 use crate::api::extract::IfMatch;
 use crate::api::handlers::introductions::{
@@ -22,7 +22,7 @@ use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, form_error_summary, human_date, page, text_area, FormErrors};
-use crate::web::pages::public::parse_id;
+use crate::web::form::parse_id;
 use crate::web::pages::startup::done_flash;
 use crate::web::see_other;
 use crate::web::text::startup::name_of;
@@ -443,7 +443,7 @@ async fn submit_move(
         &context.state,
         member,
         id,
-        IfMatch::Version(version),
+        IfMatch(i32::try_from(version).unwrap_or(-1)),
         request,
     )
     .await?;

@@ -13,10 +13,10 @@ use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
-use crate::api::dto::challenge::ChallengeView;
+use crate::app::challenges::ChallengeView;
 use crate::api::dto::introduction::NewIntroductionRequest;
 use crate::api::error::ApiError;
-use crate::api::handlers::challenges::read_challenge;
+use crate::app::challenges;
 use crate::api::handlers::introductions::start_introduction;
 use crate::api::handlers::questions::{
     answer, ask, questions_of, AnswerRequest, NewQuestionRequest, QuestionList,
@@ -26,7 +26,7 @@ use crate::api::handlers::search::{
 };
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
-use crate::web::form::FormFields;
+use crate::web::form::{parse_id, FormFields};
 use crate::web::layout::{
     csrf_field, deadline_text, flash, form_error_summary, page, province_options,
     technology_options, text_area, FormErrors,
@@ -372,9 +372,6 @@ async fn challenge_page(
 }
 
 /// An id from a URL; anything else is a page that does not exist.
-pub fn parse_id(raw: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(raw).map_err(|_| WebError::not_found())
-}
 
 async fn render_challenge(
     context: &PageContext,
@@ -383,14 +380,14 @@ async fn render_challenge(
     question_draft: &str,
 ) -> Result<Markup, WebError> {
     let text = &context.text.common;
-    let challenge = read_challenge(&context.state, context.viewer(), challenge_id).await?;
+    let challenge = challenges::get(&context.state, &context.viewer(), challenge_id).await?;
     let questions = questions_of(&context.state, context.viewer(), challenge_id).await?;
     let role = context.user.as_ref().map(|user| user.member.role);
     let may_manage = !challenge.allowed_transitions.is_empty()
         || context
             .user
             .as_ref()
-            .is_some_and(|user| user.viewer().can_edit_challenge(challenge.organisation_id));
+            .is_some_and(|user| user.viewer().can_manage_challenge(challenge.organisation_id));
     let accepts_interest = matches!(
         challenge.status,
         ChallengeStatus::Open | ChallengeStatus::Published

@@ -15,11 +15,11 @@ use uuid::Uuid;
 use crate::domain::account::Role;
 use crate::domain::region::Rom;
 use crate::domain::taxonomy::Technology;
-use crate::api::dto::challenge::ChallengeView;
+use crate::app::challenges::ChallengeView;
 use crate::api::dto::introduction::NewIntroductionRequest;
 use crate::api::dto::startup::StartupView;
 use crate::api::error::ApiError;
-use crate::api::handlers::challenges::read_challenge;
+use crate::app::challenges;
 use crate::api::handlers::introductions::start_introduction;
 use crate::api::handlers::matches::{startup_matches, ChallengeMatchQuery};
 use crate::api::handlers::pipeline::{dashboard_of, DashboardQuery, DashboardView};
@@ -30,7 +30,7 @@ use crate::web::form::FormFields;
 use crate::web::layout::{
     csrf_field, deadline_text, form_error_summary, page, technology_options, text_area, FormErrors,
 };
-use crate::web::pages::public::parse_id;
+use crate::web::form::parse_id;
 use crate::web::text::rom::RomText;
 use crate::web::text::startup::name_of;
 use crate::web::text::Language;
@@ -478,7 +478,7 @@ async fn render_proposal(
 ) -> Result<Markup, WebError> {
     let text = &context.text.rom;
     let viewer = context.viewer();
-    let challenge = read_challenge(&context.state, viewer.clone(), challenge_id).await?;
+    let challenge = challenges::get(&context.state, &viewer, challenge_id).await?;
     let startup = read_startup(&context.state, &viewer, startup_id).await?;
     let inviting = context
         .user

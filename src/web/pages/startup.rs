@@ -9,7 +9,8 @@ use chrono::Utc;
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::domain::access::Member;
+use crate::api::legacy::LegacyBlocking;
+use crate::domain::policy::Member;
 use crate::domain::account::{EmailAddress, Role};
 use crate::domain::notification::SearchTarget;
 use crate::domain::readiness::Trl;
@@ -36,7 +37,7 @@ use crate::web::layout::{
     csrf_field, deadline_text, flash, form_error_summary, highlighted, page, province_options,
     select_field, technology_checkboxes, technology_options, text_area, text_input, FormErrors,
 };
-use crate::web::pages::public::parse_id;
+use crate::web::form::parse_id;
 use crate::web::see_other;
 
 /// Registers the start-up pages.
@@ -93,7 +94,7 @@ async fn own_startup_id(context: &PageContext, member: &Member) -> Result<Option
     };
     let found = context
         .state
-        .with_connection(move |connection| {
+        .with_connection_api(move |connection| {
             Ok(crate::db::startups::find_id_by_organisation(
                 connection,
                 organisation_id,
@@ -258,7 +259,7 @@ impl ProfileDraft {
             name: self.name.clone(),
             kvk_number: non_blank(&self.kvk_number)
                 .map(|raw| {
-                    KvkNumber::try_from(raw).map_err(|error| ApiError::invalid("kvk_number", error))
+                    KvkNumber::try_from(raw).map_err(|error| ApiError::invalid("kvk_number", error.to_string()))
                 })
                 .transpose()?,
             website: non_blank(&self.website),
@@ -517,7 +518,7 @@ async fn preview_of(
         }
         Err(error) if error.code.status().is_client_error() => {
             let hint = html! {
-                p.hint { (text.preview_fix_field) " " (crate::web::error::sentence(&error.message)) }
+                p.hint { (text.preview_fix_field) " " (crate::web::text::errors::sentence(&error.message)) }
             };
             Ok((hint, Vec::new()))
         }
@@ -608,7 +609,7 @@ async fn save_profile(
             .map(drop),
         (Some(id), version) => {
             // A form without a version was opened before the profile existed.
-            let if_match = IfMatch::Version(version.unwrap_or(-1));
+            let if_match = IfMatch(version.and_then(|v| i32::try_from(v).ok()).unwrap_or(-1));
             let viewer = context.viewer();
             update_profile(&context.state, &viewer, id, if_match, full_patch(input))
                 .await

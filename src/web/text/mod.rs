@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod common;
+pub mod errors;
 pub mod procurement;
 pub mod rom;
 pub mod startup;

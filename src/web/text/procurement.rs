@@ -51,10 +51,6 @@ pub struct ProcurementText {
     pub abdo_hint: &'static str,
     pub submit_new: &'static str,
     pub submit_edit: &'static str,
-    pub not_a_number: &'static str,
-    pub not_a_date: &'static str,
-    pub not_a_trl: &'static str,
-    pub unknown_choice: &'static str,
     pub not_editable: &'static str,
 
     // The lifecycle.
@@ -136,10 +132,6 @@ pub const ENGLISH: ProcurementText = ProcurementText {
     abdo_hint: "Only start-ups with an ABDO clearance can be introduced.",
     submit_new: "Post challenge",
     submit_edit: "Save changes",
-    not_a_number: "enter a whole number of euros, without dots or spaces",
-    not_a_date: "enter a date like 2027-03-31",
-    not_a_trl: "choose a level from 1 to 9",
-    unknown_choice: "choose one of the options",
     not_editable: "This challenge can no longer be edited; it can only be awarded or withdrawn.",
 
     status_heading: "Status",
@@ -219,10 +211,6 @@ pub const DUTCH: ProcurementText = ProcurementText {
     abdo_hint: "Alleen start-ups met een ABDO-clearance kunnen worden geïntroduceerd.",
     submit_new: "Uitdaging plaatsen",
     submit_edit: "Wijzigingen opslaan",
-    not_a_number: "vul een heel aantal euro's in, zonder punten of spaties",
-    not_a_date: "vul een datum in zoals 2027-03-31",
-    not_a_trl: "kies een niveau van 1 tot en met 9",
-    unknown_choice: "kies een van de mogelijkheden",
     not_editable: "Deze uitdaging kan niet meer worden bewerkt; hij kan alleen nog worden gegund of ingetrokken.",
 
     status_heading: "Status",

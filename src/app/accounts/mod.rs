@@ -1,0 +1,10 @@
+//! Accounts: sessions (registration, login, tokens), users and
+//! organisations.
+
+pub mod sessions;
+mod view;
+
+pub use self::view::{
+    CreateOrganisationRequest, CreateUserRequest, LoginRequest, MeView, OrganisationView,
+    RegisterRequest, UpdateUserRequest, UserView,
+};

@@ -1,0 +1,271 @@
+//! Sessions: registration, logging in and out, renewing tokens, and who
+//! holds an access token.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use diesel::Connection;
+use uuid::Uuid;
+
+use super::view::{LoginRequest, MeView, OrganisationView, RegisterRequest, UserView};
+use crate::app::{AppError, AppState, Conflict};
+use crate::auth::password::hash_password;
+use crate::auth::sessions::{self, IssuedTokens, LoginFailure, SessionError};
+use crate::auth::tokens::TokenError;
+use crate::db::{organisations, startups, users};
+use crate::domain::account::{EmailAddress, OrganisationKind, Role};
+use crate::domain::policy::{Member, Viewer};
+use crate::domain::text::bounded_text;
+
+/// A logged-in member and the session their token belongs to.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub member: Member,
+    pub session_id: Uuid,
+}
+
+impl SignedIn {
+    /// The rules see the user as this viewer.
+    pub fn viewer(&self) -> Viewer {
+        Viewer::Member(self.member.clone())
+    }
+}
+
+/// A self-registered start-up account, its company and its first tokens.
+#[derive(Debug)]
+pub struct Registered {
+    pub user: UserView,
+    pub organisation: OrganisationView,
+    pub tokens: IssuedTokens,
+}
+
+/// The member of the live session that the access token `token` belongs
+/// to. The account is read on every call, so a revoked session, a disabled
+/// account or a changed role takes effect at once.
+pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, AppError> {
+    let claims = state
+        .token_keys
+        .verify_access_token(&token)
+        .map_err(|error| match error {
+            TokenError::Expired => AppError::TokenExpired,
+            TokenError::Invalid => AppError::InvalidToken,
+        })?;
+    let (user_id, session_id) = (claims.sub, claims.sid);
+    let found = state
+        .with_connection(move |connection| {
+            Ok(users::find_active_in_session(
+                connection,
+                user_id,
+                session_id,
+                Utc::now(),
+            )?)
+        })
+        .await?;
+    let Some((user, rom)) = found else {
+        return Err(AppError::InvalidToken);
+    };
+    Ok(SignedIn {
+        member: Member {
+            user_id: user.id,
+            role: user.role,
+            organisation_id: user.organisation_id,
+            vetted: user.vetted_at.is_some(),
+            rom,
+        },
+        session_id,
+    })
+}
+
+/// A start-up registers itself: a start-up company, its first account,
+/// and a session. The profile is created afterwards.
+pub async fn register(
+    state: &AppState,
+    client_ip: String,
+    request: RegisterRequest,
+) -> Result<Registered, AppError> {
+    let display_name = bounded_text("display_name", &request.display_name, 1, 200)?;
+    let company_name = bounded_text("company_name", &request.company_name, 1, 200)?;
+    let keys = state.token_keys.clone();
+    let session_ttl = state.session_ttl;
+    state
+        .with_connection(move |connection| {
+            let password_hash =
+                hash_password(request.password.expose()).map_err(AppError::internal)?;
+            let (user, organisation) = connection.transaction::<_, AppError, _>(|connection| {
+                let organisation = organisations::insert(
+                    connection,
+                    &organisations::NewOrganisation {
+                        kind: OrganisationKind::StartupCompany,
+                        name: &company_name,
+                        rom: None,
+                    },
+                )
+                .map_err(|error| match AppError::from(error) {
+                    // The unique name of an organisation is the company name here.
+                    AppError::Conflict(Conflict::Duplicate { .. }) => Conflict::Duplicate {
+                        field: Some("company_name"),
+                    }
+                    .into(),
+                    other => other,
+                })?;
+                let user = users::insert(
+                    connection,
+                    &users::NewUser {
+                        email: &request.email,
+                        password_hash: &password_hash,
+                        display_name: &display_name,
+                        role: Role::Startup,
+                        organisation_id: Some(organisation.id),
+                        vetted_at: None,
+                    },
+                )?;
+                Ok((user, organisation))
+            })?;
+            let tokens = sessions::log_in(
+                connection,
+                &keys,
+                session_ttl,
+                &request.email,
+                request.password.expose(),
+                &client_ip,
+                Utc::now(),
+            )?;
+            Ok(Registered {
+                user: user.into(),
+                organisation: organisation.into(),
+                tokens,
+            })
+        })
+        .await
+}
+
+/// Logs in with a password from `client_ip`, within the login limits.
+pub async fn log_in(
+    state: &AppState,
+    client_ip: String,
+    credentials: LoginRequest,
+) -> Result<IssuedTokens, AppError> {
+    let account = credentials.email.trim().to_lowercase();
+    // A refused attempt is not audited: the limiter is there to shed load,
+    // and a row per refusal would let a flood fill the audit trail instead.
+    if let Err(retry) = state
+        .login_limiter
+        .check_attempt(&account, &client_ip, Instant::now())
+    {
+        tracing::warn!(client_ip = %client_ip, "login rate limit reached");
+        return Err(AppError::TooManyAttempts {
+            retry_after_seconds: retry.0.as_secs().max(1),
+        });
+    }
+    // An address that cannot exist is just a wrong login, not a 400: the
+    // answer must not differ from that for an unknown account.
+    let Ok(email) = EmailAddress::try_from(account.clone()) else {
+        state.login_limiter.record_failure(&account, Instant::now());
+        state
+            .with_connection(move |connection| {
+                Ok(sessions::record_failed_login(
+                    connection,
+                    None,
+                    None,
+                    &client_ip,
+                    LoginFailure::MalformedAddress,
+                )?)
+            })
+            .await?;
+        return Err(AppError::WrongCredentials);
+    };
+    let keys = state.token_keys.clone();
+    let session_ttl = state.session_ttl;
+    let outcome = state
+        .with_connection(move |connection| {
+            Ok(sessions::log_in(
+                connection,
+                &keys,
+                session_ttl,
+                &email,
+                &credentials.password,
+                &client_ip,
+                Utc::now(),
+            ))
+        })
+        .await?;
+    match outcome {
+        Ok(tokens) => {
+            state.login_limiter.record_success(&account);
+            tracing::info!(user_id = %tokens.user_id, "login");
+            Ok(tokens)
+        }
+        Err(error) => {
+            if matches!(error, SessionError::InvalidCredentials) {
+                state.login_limiter.record_failure(&account, Instant::now());
+                tracing::info!("failed login");
+            }
+            Err(error.into())
+        }
+    }
+}
+
+/// Spends a refresh token for a new token pair.
+pub async fn refresh(state: &AppState, refresh_token: String) -> Result<IssuedTokens, AppError> {
+    let keys = state.token_keys.clone();
+    state
+        .with_connection(move |connection| {
+            Ok(sessions::refresh(
+                connection,
+                &keys,
+                &refresh_token,
+                Utc::now(),
+            )?)
+        })
+        .await
+}
+
+/// Ends the session `session_id`.
+pub async fn log_out(state: &AppState, session_id: Uuid) -> Result<(), AppError> {
+    state
+        .with_connection(move |connection| {
+            Ok(sessions::log_out(connection, session_id, Utc::now())?)
+        })
+        .await
+}
+
+/// The member's account, organisation, provinces and start-up profile.
+pub async fn me(state: &AppState, member: &Member) -> Result<MeView, AppError> {
+    let rom_provinces = member.rom_provinces();
+    let user_id = member.user_id;
+    let (user, organisation, startup_id) = state
+        .with_connection(move |connection| {
+            let user = users::find(connection, user_id)?;
+            let organisation = match user.organisation_id {
+                Some(id) => Some(organisations::find(connection, id)?),
+                None => None,
+            };
+            let startup_id = match (user.role, user.organisation_id) {
+                (Role::Startup, Some(id)) => startups::find_id_by_organisation(connection, id)?,
+                _ => None,
+            };
+            Ok((user, organisation, startup_id))
+        })
+        .await?;
+    Ok(MeView {
+        user: UserView::from(user),
+        organisation: organisation.map(OrganisationView::from),
+        rom_provinces,
+        startup_id,
+    })
+}
+
+/// The start-up profile of `member`'s company, if it has one yet.
+pub async fn own_startup_id(state: &AppState, member: &Member) -> Result<Option<Uuid>, AppError> {
+    let Some(organisation_id) = member.organisation_id else {
+        return Ok(None);
+    };
+    state
+        .with_connection(move |connection| {
+            Ok(startups::find_id_by_organisation(
+                connection,
+                organisation_id,
+            )?)
+        })
+        .await
+}

@@ -1,0 +1,22 @@
+//! The use cases: one module per area, one operation per user action.
+//!
+//! An operation takes the acting principal (a [`Viewer`](crate::domain::policy::Viewer)
+//! or [`Member`](crate::domain::policy::Member)) and domain input, asks
+//! `domain::policy` whether it may, calls `db` and `search`, and returns a
+//! view or an [`AppError`]. The API (`crate::api`) and the pages
+//! (`crate::web`) both call these operations, so a feature costs once, and
+//! neither knows of the other. Nothing here knows HTTP.
+//!
+//! Operations are named by what they do to their area:
+//! `challenges::{create, list, get, update, change_status, delete}`.
+
+pub mod accounts;
+pub mod challenges;
+mod error;
+pub mod page;
+mod state;
+pub mod text_filter;
+
+pub use error::{AppError, Conflict, InvalidTransition, NotEditable, Subject};
+pub use page::Paginated;
+pub use state::AppState;

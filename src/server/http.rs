@@ -1,0 +1,99 @@
+//! The HTTP application: the API and the pages mounted side by side, the
+//! middleware every answer passes through, and the answer to a request no
+//! route took.
+
+use std::net::TcpListener;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer, ResponseError};
+use utoipa_actix_web::AppExt;
+
+use crate::api;
+use crate::api::error::ApiError;
+use crate::app::AppState;
+use crate::web::{self as pages, WebSettings};
+
+/// Seconds a graceful shutdown waits for requests in flight.
+pub const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+
+/// Builds the server on an already bound listener (port 0 in tests), with
+/// the pages' default settings.
+pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    build_server_with(state, WebSettings::default(), listener)
+}
+
+/// Builds the server on an already bound listener.
+pub fn build_server_with(
+    state: AppState,
+    web_settings: WebSettings,
+    listener: TcpListener,
+) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let web_settings = web::Data::new(web_settings);
+    let metrics = web::Data::new(api::metrics::Metrics::default());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web_settings.clone())
+            .app_data(metrics.clone())
+            .wrap(from_fn(pages::error::frame_error_pages))
+            .wrap(from_fn(pages::session::apply_queued_cookies))
+            .wrap(from_fn(error_bodies))
+            .wrap(from_fn(api::metrics::record_request_metrics))
+            .wrap(tracing_actix_web::TracingLogger::default())
+            .service(api::docs_service())
+            .into_utoipa_app()
+            .configure(api::routes)
+            .into_app()
+            .configure(pages::routes)
+            .default_service(web::to(unrouted))
+    })
+    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// A request no route took: the "not found" page for a browser, the API's
+/// 404 or 405 for everyone else.
+async fn unrouted(request: HttpRequest) -> HttpResponse {
+    if pages::wants_page(&request) {
+        pages::not_found_page()
+    } else {
+        api::unrouted(&request)
+    }
+}
+
+/// Gives every error response a body of ours, also those that actix itself
+/// produces (405, a payload refused before a handler runs, …): a page for
+/// a browser, the JSON error body for everyone else.
+async fn error_bodies(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // The request must not be cloned before routing (routing needs sole
+    // ownership), so an inner `Err` is passed on as is: actix renders it
+    // with the error's own `error_response`, which for ours is a body of ours.
+    let response = next.call(request).await?.map_into_boxed_body();
+    let status = response.status();
+    let has_own_body = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| {
+            let value = value.as_bytes();
+            value.starts_with(b"application/json") || value.starts_with(b"text/html")
+        });
+    if !(status.is_client_error() || status.is_server_error()) || has_own_body {
+        return Ok(response);
+    }
+    let (http_request, _) = response.into_parts();
+    let replacement = if pages::wants_page(&http_request) {
+        pages::error_page_for_status(status)
+    } else {
+        ApiError::for_framework_status(status).error_response()
+    };
+    Ok(ServiceResponse::new(http_request, replacement))
+}

@@ -1,0 +1,95 @@
+//! The service: [`serve`] waits for the database, migrates, seeds the demo
+//! if asked, opens the search index, starts the background work (the
+//! lifecycle ticker, the alert scheduler, the mail sender) and assembles
+//! the HTTP application from the API and the pages ([`http`]); it serves
+//! until SIGTERM or Ctrl-C, letting requests in flight finish.
+
+mod database;
+mod http;
+mod search;
+
+use std::net::TcpListener;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+
+pub use self::database::{migrate_with_retry, seed_demo_if_empty};
+use self::database::spawn_lifecycle_ticker;
+pub use self::http::{build_server, build_server_with, SHUTDOWN_GRACE_SECONDS};
+pub use self::search::{start_search, RunningSearch};
+use crate::app::AppState;
+use crate::config::Settings;
+use crate::db;
+use crate::search::indexer::StopSignal;
+use crate::web::WebSettings;
+
+/// Runs the service until it is told to stop.
+pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
+    let database_url = settings.database_url.expose_secret().to_owned();
+    let applied = actix_web::web::block(move || migrate_with_retry(&database_url))
+        .await
+        .context("migration task failed")??;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "applied migrations");
+    }
+    let pool = db::build_pool(
+        settings.database_url.expose_secret(),
+        settings.database_pool_size,
+    );
+    if demo_mode {
+        let pool_for_seed = pool.clone();
+        let bind = settings.bind.to_string();
+        actix_web::web::block(move || seed_demo_if_empty(&pool_for_seed, &bind))
+            .await
+            .context("demo seeding task failed")??;
+    }
+    let listener = TcpListener::bind(settings.bind)
+        .with_context(|| format!("failed to listen on {}", settings.bind))?;
+    tracing::info!(address = %settings.bind, "listening");
+    spawn_lifecycle_ticker(pool.clone());
+    let search_pool = pool.clone();
+    let index_dir = settings.index_dir.clone();
+    let mut search = actix_web::web::block(move || start_search(&index_dir, &search_pool))
+        .await
+        .context("search start-up task failed")??;
+    let mail_pool = pool.clone();
+    let state = AppState::new(
+        pool,
+        &settings.auth,
+        settings.login_limits,
+        search.engine.clone(),
+    );
+    let web_settings = WebSettings {
+        secure_cookies: settings.secure_cookies,
+    };
+    let scheduler_stop = StopSignal::default();
+    let scheduler = crate::alerts::spawn_scheduler(
+        settings.database_url.expose_secret().to_owned(),
+        search.engine.clone(),
+        scheduler_stop.clone(),
+    )
+    .context("failed to start the alert scheduler")?;
+    // Without SMTP_URL, mail stays queued in the outbox, visible to admins.
+    let sender = match crate::alerts::mail::MailSettings::from_env() {
+        Some(settings) => {
+            tracing::info!("sending queued mail over SMTP");
+            Some(
+                crate::alerts::mail::spawn_sender(mail_pool, settings, scheduler_stop.clone())
+                    .context("failed to start the mail sender")?,
+            )
+        }
+        None => {
+            tracing::info!("SMTP_URL is not set: mail stays queued in the e-mail outbox");
+            None
+        }
+    };
+    build_server_with(state, web_settings, listener)?.await?;
+    scheduler_stop.stop();
+    let _ = scheduler.join();
+    if let Some(sender) = sender {
+        let _ = sender.join();
+    }
+    search.stop();
+    tracing::info!(grace_seconds = SHUTDOWN_GRACE_SECONDS, "stopped");
+    Ok(())
+}
