@@ -7,6 +7,7 @@
 //! `seed` writes the demo data; `eval` and `bench` measure quality and speed.
 
 pub mod alerts;
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod bench;
@@ -15,7 +16,6 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod eval;
-pub mod api;
 pub mod import;
 pub mod scratch;
 pub mod search;

@@ -31,13 +31,13 @@ use crate::db::notifications::{
 };
 use crate::db::startups::{self, StartupRow};
 use crate::db::users::may_see_challenge;
-use crate::domain::policy::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{
     NotificationKind, NotificationSubject, ALERT_MAX_MATCHES, ALERT_MIN_CONTENT_SCORE,
     ALERT_MIN_CONTENT_SCORE_WITH_MEANING, REMINDER_DAYS,
 };
+use crate::domain::policy::{Member, Viewer};
 use crate::domain::region::Province;
 use crate::search::document::{ChallengeDocument, StartupDocument};
 use crate::search::engine::{RankedMatch, SearchEngine};

@@ -13,10 +13,10 @@ use actix_web::{web, FromRequest, HttpRequest};
 use uuid::Uuid;
 
 use super::error::{ApiError, ErrorCode};
-use crate::app::AppState;
 use crate::app::accounts::sessions;
-use crate::domain::policy::{Member, Viewer};
+use crate::app::AppState;
 use crate::domain::account::Role;
+use crate::domain::policy::{Member, Viewer};
 
 /// A logged-in user and the session their token belongs to.
 #[derive(Debug, Clone)]

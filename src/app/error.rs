@@ -105,7 +105,9 @@ pub enum Conflict {
     StartupWithoutClearance,
     #[error("create your start-up profile before expressing interest")]
     ProfileNeeded,
-    #[error("questions are taken while the challenge is in pre-release or open, until its deadline")]
+    #[error(
+        "questions are taken while the challenge is in pre-release or open, until its deadline"
+    )]
     QuestionsClosed,
     #[error("at most {max} saved searches; delete one first")]
     TooManySavedSearches { max: i64 },

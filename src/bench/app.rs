@@ -13,11 +13,11 @@ use diesel::PgConnection;
 use serde_json::json;
 
 use super::http_client::HttpClient;
+use crate::app::AppState;
 use crate::auth::accounts::{create_account, NewAccount};
 use crate::db::organisations::{self, NewOrganisation};
 use crate::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
 use crate::server::build_server;
-use crate::app::AppState;
 
 /// A server running on a thread of its own.
 pub struct BenchServer {

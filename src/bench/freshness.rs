@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::http_client::HttpClient;
 use super::random::SplitMix64;
-use crate::domain::policy::Viewer;
 use crate::domain::challenge::ChallengeStatus;
+use crate::domain::policy::Viewer;
 use crate::search::engine::SearchEngine;
 use crate::search::filters::ChallengeFilters;
 use crate::search::query::parse_query;

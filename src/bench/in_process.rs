@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use super::sample::SampledStartup;
 use super::stats::LatencySummary;
-use crate::domain::policy::Viewer;
 use crate::domain::challenge::ChallengeStatus;
+use crate::domain::policy::Viewer;
 use crate::eval::progress_bar;
 use crate::search::document::ChallengeDocument;
 use crate::search::engine::SearchEngine;
@@ -46,7 +46,12 @@ pub fn match_challenges(
     let filters = default_match_filters();
     time_each("matching in-process", startups, |startup| {
         Ok(engine
-            .match_challenges(&startup.document, &viewer.challenge_scope(), &filters, limit)?
+            .match_challenges(
+                &startup.document,
+                &viewer.challenge_scope(),
+                &filters,
+                limit,
+            )?
             .len())
     })
 }
@@ -79,7 +84,12 @@ pub fn search_challenges(
     time_each("search in-process", queries, |text| {
         let query = parse_query(text).map_err(|error| anyhow::anyhow!("`{text}`: {error}"))?;
         let hits = engine
-            .search_challenges(&viewer.challenge_scope(), &ChallengeFilters::default(), &query, page)
+            .search_challenges(
+                &viewer.challenge_scope(),
+                &ChallengeFilters::default(),
+                &query,
+                page,
+            )
             .map_err(|error| anyhow::anyhow!("`{text}`: {error}"))?;
         Ok(hits.hits.len())
     })

@@ -100,10 +100,7 @@ pub struct Conversion {
 }
 
 /// The conversion counts and the median days between steps.
-pub fn conversion(
-    connection: &mut PgConnection,
-    scope: &RegionScope,
-) -> QueryResult<Conversion> {
+pub fn conversion(connection: &mut PgConnection, scope: &RegionScope) -> QueryResult<Conversion> {
     // percentile_cont ignores nulls, so each median covers exactly the
     // introductions that took that step.
     diesel::sql_query(format!(

@@ -5,20 +5,22 @@ use uuid::Uuid;
 
 use super::schema::search_outbox;
 
-/// The kind of document a change concerns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SearchEntity {
-    Startup,
-    Challenge,
+crate::text_enum! {
+    /// The kind of document a change concerns. Reading a row of another
+    /// kind fails, so an unknown kind stops the follower with an error
+    /// rather than being indexed as something it is not.
+    pub enum SearchEntity {
+        Startup => "startup",
+        Challenge => "challenge",
+    }
 }
 
-impl SearchEntity {
-    fn as_str(self) -> &'static str {
-        match self {
-            SearchEntity::Startup => "startup",
-            SearchEntity::Challenge => "challenge",
-        }
-    }
+/// One change of the outbox: a document of `entity` kind changed at `position`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct OutboxChange {
+    pub position: i64,
+    pub entity: SearchEntity,
+    pub entity_id: Uuid,
 }
 
 /// Key of the advisory lock that orders outbox writers.
@@ -39,7 +41,7 @@ pub fn record_change(
         .execute(connection)?;
     diesel::insert_into(search_outbox::table)
         .values((
-            search_outbox::entity.eq(entity.as_str()),
+            search_outbox::entity.eq(entity),
             search_outbox::entity_id.eq(entity_id),
         ))
         .execute(connection)?;
@@ -65,12 +67,12 @@ pub fn last_position(connection: &mut PgConnection) -> QueryResult<i64> {
         .map(|position| position.unwrap_or(0))
 }
 
-/// The ids of the documents changed after outbox position `after`, oldest first.
+/// The changes after outbox position `after`, oldest first.
 pub fn changes_after(
     connection: &mut PgConnection,
     after: i64,
     limit: i64,
-) -> QueryResult<Vec<(i64, String, Uuid)>> {
+) -> QueryResult<Vec<OutboxChange>> {
     search_outbox::table
         .filter(search_outbox::id.gt(after))
         .order(search_outbox::id.asc())
@@ -81,4 +83,19 @@ pub fn changes_after(
             search_outbox::entity_id,
         ))
         .load(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outbox_kind_that_is_neither_start_up_nor_challenge_is_refused() {
+        assert_eq!("startup".parse::<SearchEntity>(), Ok(SearchEntity::Startup));
+        assert_eq!(
+            "challenge".parse::<SearchEntity>(),
+            Ok(SearchEntity::Challenge)
+        );
+        assert!("organisation".parse::<SearchEntity>().is_err());
+    }
 }

@@ -51,9 +51,9 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::domain::policy::Member;
     use crate::domain::account::Role;
     use crate::domain::challenge::ChallengeStatus;
+    use crate::domain::policy::Member;
 
     fn exposure(organisation_id: Uuid, visibility: Visibility) -> ChallengeExposure {
         ChallengeExposure {

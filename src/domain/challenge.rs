@@ -254,10 +254,7 @@ fn validate_budget(
         }
     }
     if min_eur > max_eur {
-        return Err(ValidationError::new(
-            "budget_min_eur",
-            Rule::BudgetInverted,
-        ));
+        return Err(ValidationError::new("budget_min_eur", Rule::BudgetInverted));
     }
     Ok(Some(BudgetRange { min_eur, max_eur }))
 }

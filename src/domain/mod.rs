@@ -1,13 +1,13 @@
 //! Domain types that validate themselves when they are built, so that an
 //! invalid value cannot exist past the HTTP edge, the importer or the seeder.
 
-pub mod policy;
 pub mod account;
 pub mod audit;
 pub mod challenge;
 pub mod introduction;
 pub mod notification;
 pub mod number;
+pub mod policy;
 pub mod readiness;
 pub mod region;
 pub mod rule;

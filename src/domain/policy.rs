@@ -316,9 +316,7 @@ impl Member {
             Role::Procurement => self
                 .belongs_to(challenge_organisation_id)
                 .then_some(Side::Procurement),
-            Role::RomOfficer => self
-                .brokers_for(startup_province)
-                .then_some(Side::Broker),
+            Role::RomOfficer => self.brokers_for(startup_province).then_some(Side::Broker),
         }
     }
 

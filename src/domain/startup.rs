@@ -196,9 +196,7 @@ impl StartupInput {
         }
         let in_netherlands = self.country.is_netherlands();
         match (in_netherlands, self.province) {
-            (true, None) => {
-                return Err(ValidationError::new("province", Rule::ProvinceRequired))
-            }
+            (true, None) => return Err(ValidationError::new("province", Rule::ProvinceRequired)),
             (false, Some(_)) => {
                 return Err(ValidationError::new(
                     "province",
@@ -212,10 +210,7 @@ impl StartupInput {
         }
         if let Some(employees) = self.employees {
             if !(0..=1_000_000).contains(&employees) {
-                return Err(ValidationError::new(
-                    "employees",
-                    Rule::EmployeesOutOfRange,
-                ));
+                return Err(ValidationError::new("employees", Rule::EmployeesOutOfRange));
             }
         }
         if let Some(year) = self.founded_year {

@@ -18,9 +18,9 @@ use uuid::Uuid;
 
 use self::metrics::{score, TaskMetrics};
 use crate::db::{challenges, startups};
-use crate::domain::policy::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
+use crate::domain::policy::{Member, Viewer};
 use crate::import::{import_records, read_records, RecordKind};
 use crate::scratch::ScratchDatabase;
 use crate::search::document::{ChallengeDocument, StartupDocument};
@@ -145,8 +145,12 @@ pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<
     let bar = progress_bar("ranking");
     bar.set_length((startup_documents.len() + challenge_documents.len()) as u64);
     let task_a = parallel_map(&startup_documents, |document| {
-        let ranked =
-            engine.match_challenges(document, &viewer.challenge_scope(), &challenge_filters, metrics::CUTOFF);
+        let ranked = engine.match_challenges(
+            document,
+            &viewer.challenge_scope(),
+            &challenge_filters,
+            metrics::CUTOFF,
+        );
         bar.inc(1);
         ranked.map(|matches| {
             (

@@ -13,8 +13,8 @@ use tantivy::Term;
 use uuid::Uuid;
 
 use super::schema::{DocumentKind, Fields, NATIONAL};
-use crate::domain::policy::ChallengeScope;
 use crate::domain::challenge::ChallengeStatus;
+use crate::domain::policy::ChallengeScope;
 use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::document::{ChallengeDocument, StartupDocument};
 use super::index::SearchIndex;
+use crate::db::outbox::SearchEntity;
 use crate::db::{challenges, outbox, startups, DbPool};
 
 /// Rows read per database round trip.
@@ -80,15 +81,15 @@ pub fn stage_next_batch(
 ) -> anyhow::Result<Option<i64>> {
     let position = index.committed_position().unwrap_or(0);
     let changes = outbox::changes_after(connection, position, BATCH_ROWS)?;
-    let Some(&(last_position, _, _)) = changes.last() else {
+    let Some(last_position) = changes.last().map(|change| change.position) else {
         return Ok(None);
     };
     let mut startup_ids = HashSet::new();
     let mut challenge_ids = HashSet::new();
-    for (_, entity, id) in &changes {
-        match entity.as_str() {
-            "startup" => startup_ids.insert(*id),
-            _ => challenge_ids.insert(*id),
+    for change in &changes {
+        match change.entity {
+            SearchEntity::Startup => startup_ids.insert(change.entity_id),
+            SearchEntity::Challenge => challenge_ids.insert(change.entity_id),
         };
     }
     let fields = index.fields().clone();

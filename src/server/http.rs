@@ -33,7 +33,7 @@ pub fn build_server_with(
 ) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let web_settings = web::Data::new(web_settings);
-    let metrics = web::Data::new(api::metrics::Metrics::default());
+    let metrics = web::Data::new(api::metrics::Metrics::new().map_err(std::io::Error::other)?);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

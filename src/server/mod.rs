@@ -13,8 +13,8 @@ use std::net::TcpListener;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
-pub use self::database::{migrate_with_retry, seed_demo_if_empty};
 use self::database::spawn_lifecycle_ticker;
+pub use self::database::{migrate_with_retry, seed_demo_if_empty};
 pub use self::http::{build_server, build_server_with, SHUTDOWN_GRACE_SECONDS};
 pub use self::search::{start_search, RunningSearch};
 use crate::app::AppState;

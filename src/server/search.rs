@@ -9,7 +9,9 @@ use anyhow::Context;
 use crate::db::DbPool;
 use crate::search::engine::SearchEngine;
 use crate::search::index::SearchIndex;
-use crate::search::indexer::{catch_up, rebuild, spawn_follower, StopSignal, DEFAULT_POLL_INTERVAL};
+use crate::search::indexer::{
+    catch_up, rebuild, spawn_follower, StopSignal, DEFAULT_POLL_INTERVAL,
+};
 
 /// The search engine of a running server and the indexer thread behind it.
 pub struct RunningSearch {

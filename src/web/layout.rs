@@ -5,13 +5,13 @@ use chrono::{DateTime, Datelike, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::context::{PageContext, CSRF_FIELD};
+use super::text::errors::{app_error_message, rule_message, sentence};
 use super::text::{Language, ENGLISH};
+use crate::api::error::ApiError;
+use crate::app::AppError;
 use crate::domain::account::Role;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
-use super::text::errors::{app_error_message, rule_message, sentence};
-use crate::api::error::ApiError;
-use crate::app::AppError;
 
 /// What the frame of a page needs to know of the request: who is signed in
 /// (for the navigation), the CSRF token (for the logout button), where the

@@ -1221,7 +1221,10 @@ async fn if_match_star_is_refused_like_a_missing_version() {
         )
         .await;
     reply.expect_error(428, "precondition_required");
-    let unchanged = app.get(&challenge_path(id), officer.auth()).await.expect(200);
+    let unchanged = app
+        .get(&challenge_path(id), officer.auth())
+        .await
+        .expect(200);
     assert_eq!(unchanged.body["title"], "Counter-drone radar");
     assert_eq!(unchanged.etag_version(), 1);
 }

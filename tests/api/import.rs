@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use defmatch::db::schema::{challenges, search_outbox, startups};
 use defmatch::db::{challenges as challenge_rows, startups as startup_rows};
-use defmatch::domain::policy::{Member, Viewer};
 use defmatch::domain::account::Role;
 use defmatch::domain::challenge::ChallengeStatus;
+use defmatch::domain::policy::{Member, Viewer};
 use defmatch::domain::security::Visibility;
 use defmatch::domain::taxonomy::Technology;
 use defmatch::import::{import_records, read_records, ImportReport, RecordKind, Rejection};
@@ -156,10 +156,7 @@ fn json_lines_keep_the_valid_start_ups_and_reject_each_bad_line_with_its_reason(
     assert_eq!(rejected_lines(&report), vec![2, 3, 4, 5]);
     assert_reason_names(rejection_of(&report, 2), &["malformed JSON"]);
     assert_reason_names(rejection_of(&report, 3), &["external_id", "id"]);
-    assert_reason_names(
-        rejection_of(&report, 4),
-        &["kvk_number", "8 digits"],
-    );
+    assert_reason_names(rejection_of(&report, 4), &["kvk_number", "8 digits"]);
     assert_reason_names(
         rejection_of(&report, 5),
         &["unknown technology", "warp drives"],

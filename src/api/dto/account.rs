@@ -47,4 +47,3 @@ pub struct RefreshRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
-

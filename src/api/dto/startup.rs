@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::startups::StartupRow;
-use crate::domain::policy::StartupAccess;
 use crate::domain::account::EmailAddress;
+use crate::domain::policy::StartupAccess;
 use crate::domain::readiness::Trl;
 use crate::domain::region::{Province, Rom};
 use crate::domain::security::{AbdoLevel, ExportControlCategory};

@@ -8,17 +8,17 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::api::legacy::LegacyBlocking;
-use crate::db::audit::{self, AuditFilter};
-use crate::domain::policy::Member;
-use crate::domain::audit::AuditAction;
 use crate::api::auth::AdminUser;
 use crate::api::dto::audit::AuditEventView;
 use crate::api::dto::PageQuery;
-use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::QueryParams;
+use crate::api::legacy::LegacyBlocking;
 use crate::app::AppState;
+use crate::app::Paginated;
+use crate::db::audit::{self, AuditFilter};
+use crate::domain::audit::AuditAction;
+use crate::domain::policy::Member;
 
 /// Filters for the audit trail; all of them must hold.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -26,7 +26,8 @@ pub async fn register(
     http_request: HttpRequest,
     body: JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let registered = sessions::register(&state, client_address(http_request.peer_addr()), body.0).await?;
+    let registered =
+        sessions::register(&state, client_address(http_request.peer_addr()), body.0).await?;
     Ok(HttpResponse::Created().json(RegisteredResponse {
         user: registered.user,
         organisation: registered.organisation,

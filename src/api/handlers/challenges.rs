@@ -97,7 +97,6 @@ pub fn parse_statuses(raw: Option<&str>) -> Result<Vec<ChallengeStatus>, ApiErro
         .collect()
 }
 
-
 /// Lists the challenges the caller may see, filtered and paginated.
 #[utoipa::path(
     tag = "challenges",
@@ -180,8 +179,14 @@ pub async fn update_challenge(
     if_match: IfMatch,
     body: JsonBody<ChallengePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let view =
-        challenges::update(&state, &caller.member, path.into_inner(), if_match.0, body.0).await?;
+    let view = challenges::update(
+        &state,
+        &caller.member,
+        path.into_inner(),
+        if_match.0,
+        body.0,
+    )
+    .await?;
     Ok(view_response(StatusCode::OK, view))
 }
 

@@ -5,10 +5,10 @@ use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::legacy::LegacyBlocking;
-use crate::db;
 use crate::api::error::{ApiError, ErrorBody, ErrorCode};
+use crate::api::legacy::LegacyBlocking;
 use crate::app::AppState;
+use crate::db;
 
 /// A health answer.
 #[derive(Debug, Serialize, ToSchema)]

@@ -10,20 +10,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::api::legacy::LegacyBlocking;
-use crate::db::challenges::{self, ChallengeRow};
-use crate::db::introductions::{
-    self, IntroductionFilter, IntroductionRow, NewIntroduction, StateChange,
-};
-use crate::db::startups::{self, StartupRow};
-use crate::db::{organisations, users};
-use crate::domain::policy::{IntroductionScope, Member, Viewer};
-use crate::domain::account::Role;
-use crate::domain::challenge::ChallengeStatus;
-use crate::domain::introduction::{
-    IntroductionOrigin, IntroductionState, Side, Transition, MAX_MESSAGE_CHARS,
-};
-use crate::domain::text::bounded_text;
 use crate::api::auth::AuthUser;
 use crate::api::dto::introduction::{
     ContactView, IntroducedChallenge, IntroductionView, NewIntroductionRequest, NewNoteRequest,
@@ -31,10 +17,24 @@ use crate::api::dto::introduction::{
 };
 use crate::api::dto::startup::StartupView;
 use crate::api::dto::PageQuery;
-use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody, ErrorCode};
 use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
+use crate::api::legacy::LegacyBlocking;
 use crate::app::AppState;
+use crate::app::Paginated;
+use crate::db::challenges::{self, ChallengeRow};
+use crate::db::introductions::{
+    self, IntroductionFilter, IntroductionRow, NewIntroduction, StateChange,
+};
+use crate::db::startups::{self, StartupRow};
+use crate::db::{organisations, users};
+use crate::domain::account::Role;
+use crate::domain::challenge::ChallengeStatus;
+use crate::domain::introduction::{
+    IntroductionOrigin, IntroductionState, Side, Transition, MAX_MESSAGE_CHARS,
+};
+use crate::domain::policy::{IntroductionScope, Member, Viewer};
+use crate::domain::text::bounded_text;
 
 /// The side `member` acts for in an introduction of `startup` to
 /// `challenge`; `None` when they are not a party (the introduction is then
@@ -498,7 +498,8 @@ pub async fn move_introduction(
                 .state
                 .after(&transition, loaded.side, loaded.row.origin)
                 .map_err(|refused| {
-                    ApiError::new(ErrorCode::InvalidTransition, refused.to_string()).with_field("action")
+                    ApiError::new(ErrorCode::InvalidTransition, refused.to_string())
+                        .with_field("action")
                 })?;
             let reason = match &transition {
                 Transition::Decline { reason }

@@ -7,16 +7,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::api::legacy::LegacyBlocking;
-use crate::db::notifications::{self, Delivery, EmailRow, NotificationRow};
-use crate::domain::policy::Member;
-use crate::domain::notification::{NotificationKind, NotificationSubject};
 use crate::api::auth::{AdminUser, AuthUser};
 use crate::api::dto::PageQuery;
-use crate::app::Paginated;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{JsonBody, QueryParams};
+use crate::api::legacy::LegacyBlocking;
 use crate::app::AppState;
+use crate::app::Paginated;
+use crate::db::notifications::{self, Delivery, EmailRow, NotificationRow};
+use crate::domain::notification::{NotificationKind, NotificationSubject};
+use crate::domain::policy::Member;
 
 /// A notification.
 #[derive(Debug, Serialize, ToSchema)]
@@ -156,7 +156,9 @@ pub async fn mark_all_notifications_read(
 pub async fn mark_all_read(state: &AppState, member: &Member) -> Result<MarkedRead, ApiError> {
     let user_id = member.user_id;
     let marked = state
-        .with_connection_api(move |connection| Ok(notifications::mark_all_read(connection, user_id)?))
+        .with_connection_api(move |connection| {
+            Ok(notifications::mark_all_read(connection, user_id)?)
+        })
         .await?;
     Ok(MarkedRead { marked })
 }

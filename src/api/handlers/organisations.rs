@@ -6,17 +6,17 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::api::auth::{AdminUser, AuthUser};
+use crate::api::dto::PageQuery;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{etag, JsonBody, QueryParams};
 use crate::api::legacy::LegacyBlocking;
+use crate::app::accounts::{CreateOrganisationRequest, OrganisationView};
+use crate::app::AppState;
+use crate::app::Paginated;
 use crate::db::organisations::{self, NewOrganisation};
 use crate::domain::account::OrganisationKind;
 use crate::domain::text::bounded_text;
-use crate::api::auth::{AdminUser, AuthUser};
-use crate::app::accounts::{CreateOrganisationRequest, OrganisationView};
-use crate::api::dto::PageQuery;
-use crate::app::Paginated;
-use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::{etag, JsonBody, QueryParams};
-use crate::app::AppState;
 
 /// Creates an organisation (admins only).
 #[utoipa::path(

@@ -11,23 +11,23 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::auth::AuthUser;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::QueryParams;
 use crate::api::legacy::LegacyBlocking;
+use crate::app::AppState;
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::dashboard as pipeline_rows;
-use crate::domain::policy::{IntroductionScope, RegionScope as DashboardScope};
 use crate::db::introductions::{self as introduction_rows, IntroductionFilter};
 use crate::db::{challenges, startups, Page};
-use crate::domain::policy::{Member, Viewer};
 use crate::domain::account::Role;
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::IntroductionState;
+use crate::domain::policy::{IntroductionScope, RegionScope as DashboardScope};
+use crate::domain::policy::{Member, Viewer};
 use crate::domain::region::{Province, Rom};
 use crate::domain::taxonomy::Technology;
-use crate::api::auth::AuthUser;
-use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::QueryParams;
-use crate::app::AppState;
 use crate::search::document::StartupDocument;
 use crate::search::filters::ChallengeFilters;
 
@@ -221,7 +221,12 @@ pub async fn dashboard_of(
                     rom: None,
                 });
                 let best = engine
-                    .match_challenges(&StartupDocument::from_row(&startup), &viewer.challenge_scope(), &filters, 1)
+                    .match_challenges(
+                        &StartupDocument::from_row(&startup),
+                        &viewer.challenge_scope(),
+                        &filters,
+                        1,
+                    )
                     .map_err(|error| ApiError::internal(format!("matching failed: {error:#}")))?
                     .into_iter()
                     .next();

@@ -10,19 +10,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::api::auth::{AuthUser, MaybeUser};
+use crate::api::error::{ApiError, ErrorBody, ErrorCode};
+use crate::api::extract::JsonBody;
 use crate::api::legacy::LegacyBlocking;
+use crate::app::AppState;
 use crate::db::challenges::{self, ChallengeRow};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::questions::{self, QuestionRow};
 use crate::db::startups;
-use crate::domain::policy::{Member, Viewer};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
+use crate::domain::policy::{Member, Viewer};
 use crate::domain::text::bounded_text;
-use crate::api::auth::{AuthUser, MaybeUser};
-use crate::api::error::{ApiError, ErrorBody, ErrorCode};
-use crate::api::extract::JsonBody;
-use crate::app::AppState;
 
 /// Longest question, in characters.
 const MAX_QUESTION_CHARS: usize = 2000;

@@ -11,17 +11,17 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::search::{ChallengeSearchQuery, StartupSearchQuery};
-use crate::api::legacy::LegacyBlocking;
-use crate::db::saved_searches::{self, SavedSearchRow};
-use crate::domain::policy::Member;
-use crate::domain::account::Role;
-use crate::domain::notification::SearchTarget;
-use crate::domain::text::bounded_text;
 use crate::api::auth::AuthUser;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{parse_query, JsonBody};
+use crate::api::legacy::LegacyBlocking;
 use crate::api::openapi::API_PREFIX;
 use crate::app::AppState;
+use crate::db::saved_searches::{self, SavedSearchRow};
+use crate::domain::account::Role;
+use crate::domain::notification::SearchTarget;
+use crate::domain::policy::Member;
+use crate::domain::text::bounded_text;
 
 /// Saved searches per user at most.
 const MAX_SAVED_SEARCHES: usize = 50;

@@ -7,23 +7,23 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::api::auth::AuthUser;
+use crate::api::dto::startup::StartupView;
+use crate::api::dto::PageQuery;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
 use crate::api::legacy::LegacyBlocking;
+use crate::app::text_filter::checked_text_filter as substring_filter;
+use crate::app::AppState;
+use crate::app::Paginated;
 use crate::db::startups::{self, StartupFilter, StartupRow};
+use crate::domain::account::Role;
 use crate::domain::policy::StartupScope;
 use crate::domain::policy::{Member, StartupAccess, Viewer};
-use crate::domain::account::Role;
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
 use crate::domain::startup::{StartupInput, StartupPatch};
 use crate::domain::taxonomy::Technology;
-use crate::api::auth::AuthUser;
-use crate::api::dto::startup::StartupView;
-use crate::api::dto::PageQuery;
-use crate::app::Paginated;
-use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
-use crate::app::text_filter::checked_text_filter as substring_filter;
-use crate::app::AppState;
 
 fn profile_response(status: actix_web::http::StatusCode, view: StartupView) -> HttpResponse {
     HttpResponse::build(status)
@@ -160,7 +160,9 @@ pub async fn startup_list(
         anonymised,
     };
     let paged = state
-        .with_connection_api(move |connection| Ok(startups::list(connection, &scope, &filter, page)?))
+        .with_connection_api(move |connection| {
+            Ok(startups::list(connection, &scope, &filter, page)?)
+        })
         .await?;
     let items = paged
         .rows
@@ -275,7 +277,10 @@ pub async fn update_profile(
     patch: StartupPatch,
 ) -> Result<StartupView, ApiError> {
     let (current, _) = load_visible(state, viewer, startup_id).await?;
-    if viewer.member().is_none_or(|member| member.may_edit_profile(current.organisation_id).is_err()) {
+    if viewer
+        .member()
+        .is_none_or(|member| member.may_edit_profile(current.organisation_id).is_err())
+    {
         return Err(ApiError::forbidden(
             "only the start-up itself may edit its profile",
         ));

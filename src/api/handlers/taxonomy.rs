@@ -3,9 +3,9 @@
 
 use actix_web::{get, HttpResponse};
 
+use crate::api::dto::taxonomy::{ProvinceView, RomView, TaxonomyView, TechnologyView, TrlView};
 use crate::domain::region::{Province, Rom};
 use crate::domain::taxonomy::Technology;
-use crate::api::dto::taxonomy::{ProvinceView, RomView, TaxonomyView, TechnologyView, TrlView};
 
 /// All reference data at once.
 #[utoipa::path(tag = "taxonomy", responses((status = 200, description = "All reference data", body = TaxonomyView)))]

@@ -8,21 +8,21 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::api::auth::{AdminUser, AuthUser};
+use crate::api::dto::PageQuery;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
 use crate::api::legacy::LegacyBlocking;
+use crate::app::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
+use crate::app::AppState;
+use crate::app::Paginated;
 use crate::auth::accounts::{create_account, AccountError, NewAccount};
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::{organisations, sessions, users};
-use crate::domain::policy::Member;
 use crate::domain::account::Role;
 use crate::domain::audit::{AuditAction, AuditSubject};
+use crate::domain::policy::Member;
 use crate::domain::text::bounded_text;
-use crate::api::auth::{AdminUser, AuthUser};
-use crate::app::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
-use crate::api::dto::PageQuery;
-use crate::app::Paginated;
-use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
-use crate::app::AppState;
 
 impl From<AccountError> for ApiError {
     fn from(error: AccountError) -> Self {

@@ -81,7 +81,11 @@ pub async fn create(
             Ok((row, organisation.name))
         })
         .await?;
-    Ok(view_for(&Viewer::Member(member.clone()), row, organisation_name))
+    Ok(view_for(
+        &Viewer::Member(member.clone()),
+        row,
+        organisation_name,
+    ))
 }
 
 /// One page of the challenges `viewer` may see that pass `filter`.

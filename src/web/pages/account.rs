@@ -13,12 +13,12 @@ use crate::domain::account::{EmailAddress, NewPassword};
 use crate::domain::ValidationError;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, status_of, WebError};
-use crate::web::WebSettings;
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, form_error_summary, page, text_input, FormErrors};
 use crate::web::see_other;
 use crate::web::session::language_cookie;
 use crate::web::text::Language;
+use crate::web::WebSettings;
 
 /// Registers the account pages.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -161,7 +161,10 @@ fn registration_request(
             company_name: draft.company_name.clone(),
         }),
         (email, password) => Err(AppError::Invalid(
-            [email.err(), password.err()].into_iter().flatten().collect(),
+            [email.err(), password.err()]
+                .into_iter()
+                .flatten()
+                .collect(),
         )),
     }
 }

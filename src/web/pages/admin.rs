@@ -10,20 +10,20 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::api::legacy::LegacyBlocking;
-use crate::domain::account::Role;
-use crate::domain::audit::AuditAction;
-use crate::app::accounts::{UpdateUserRequest, UserView};
 use crate::api::dto::audit::AuditEventView;
 use crate::api::error::ApiError;
 use crate::api::handlers::audit::{audit_events, AuditListQuery};
 use crate::api::handlers::users::{change_user, user_list, UserListQuery};
+use crate::api::legacy::LegacyBlocking;
+use crate::app::accounts::{UpdateUserRequest, UserView};
 use crate::app::AppState;
+use crate::domain::account::Role;
+use crate::domain::audit::AuditAction;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
+use crate::web::form::parse_id;
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, described_by, flash, form_error_summary, page, FormErrors};
-use crate::web::form::parse_id;
 use crate::web::text::admin::AdminText;
 
 /// Registers the admin pages.

@@ -9,20 +9,20 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::domain::introduction::{IntroductionAction, IntroductionState, Outcome};
 use crate::api::dto::introduction::{IntroductionView, NewNoteRequest, TransitionRequest};
-use crate::app::Paginated;
 use crate::api::error::ApiError;
 use crate::api::extract::IfMatch;
 use crate::api::handlers::introductions::{
     add_introduction_note, introductions_of, move_introduction, read_introduction,
     IntroductionListQuery,
 };
+use crate::app::Paginated;
+use crate::domain::introduction::{IntroductionAction, IntroductionState, Outcome};
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
+use crate::web::form::parse_id;
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, form_error_summary, human_date, page, text_area, FormErrors};
-use crate::web::form::parse_id;
 use crate::web::pages::startup::done_flash;
 use crate::web::see_other;
 use crate::web::text::startup::name_of;

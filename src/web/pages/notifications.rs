@@ -6,18 +6,18 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
-use crate::domain::notification::{NotificationKind, NotificationSubject};
-use crate::app::Paginated;
 use crate::api::handlers::notifications::{
     change_notification_preferences, mark_all_read, mark_read, notification_preferences,
     notifications_of, KindPreference, NotificationListQuery, NotificationPreferences,
     NotificationView,
 };
+use crate::app::Paginated;
+use crate::domain::notification::{NotificationKind, NotificationSubject};
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
+use crate::web::form::parse_id;
 use crate::web::form::FormFields;
 use crate::web::layout::{csrf_field, human_date, page};
-use crate::web::form::parse_id;
 use crate::web::pages::startup::done_flash;
 use crate::web::see_other;
 use crate::web::text::startup::name_of;

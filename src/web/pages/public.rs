@@ -9,14 +9,8 @@ use chrono::Utc;
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::domain::account::Role;
-use crate::domain::challenge::ChallengeStatus;
-use crate::domain::region::Province;
-use crate::domain::taxonomy::Technology;
-use crate::app::challenges::ChallengeView;
 use crate::api::dto::introduction::NewIntroductionRequest;
 use crate::api::error::ApiError;
-use crate::app::challenges;
 use crate::api::handlers::introductions::start_introduction;
 use crate::api::handlers::questions::{
     answer, ask, questions_of, AnswerRequest, NewQuestionRequest, QuestionList,
@@ -24,6 +18,12 @@ use crate::api::handlers::questions::{
 use crate::api::handlers::search::{
     find_challenges, ChallengeSearchQuery, ChallengeSearchResults, SearchOrder,
 };
+use crate::app::challenges;
+use crate::app::challenges::ChallengeView;
+use crate::domain::account::Role;
+use crate::domain::challenge::ChallengeStatus;
+use crate::domain::region::Province;
+use crate::domain::taxonomy::Technology;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::{parse_id, FormFields};
@@ -384,10 +384,10 @@ async fn render_challenge(
     let questions = questions_of(&context.state, context.viewer(), challenge_id).await?;
     let role = context.user.as_ref().map(|user| user.member.role);
     let may_manage = !challenge.allowed_transitions.is_empty()
-        || context
-            .user
-            .as_ref()
-            .is_some_and(|user| user.viewer().can_manage_challenge(challenge.organisation_id));
+        || context.user.as_ref().is_some_and(|user| {
+            user.viewer()
+                .can_manage_challenge(challenge.organisation_id)
+        });
     let accepts_interest = matches!(
         challenge.status,
         ChallengeStatus::Open | ChallengeStatus::Published

@@ -12,25 +12,25 @@ use chrono::Utc;
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::domain::account::Role;
-use crate::domain::region::Rom;
-use crate::domain::taxonomy::Technology;
-use crate::app::challenges::ChallengeView;
 use crate::api::dto::introduction::NewIntroductionRequest;
 use crate::api::dto::startup::StartupView;
 use crate::api::error::ApiError;
-use crate::app::challenges;
 use crate::api::handlers::introductions::start_introduction;
 use crate::api::handlers::matches::{startup_matches, ChallengeMatchQuery};
 use crate::api::handlers::pipeline::{dashboard_of, DashboardQuery, DashboardView};
 use crate::api::handlers::startups::{read_startup, startup_list, StartupListQuery};
+use crate::app::challenges;
+use crate::app::challenges::ChallengeView;
+use crate::domain::account::Role;
+use crate::domain::region::Rom;
+use crate::domain::taxonomy::Technology;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
+use crate::web::form::parse_id;
 use crate::web::form::FormFields;
 use crate::web::layout::{
     csrf_field, deadline_text, form_error_summary, page, technology_options, text_area, FormErrors,
 };
-use crate::web::form::parse_id;
 use crate::web::text::rom::RomText;
 use crate::web::text::startup::name_of;
 use crate::web::text::Language;

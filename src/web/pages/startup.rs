@@ -9,15 +9,6 @@ use chrono::Utc;
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::api::legacy::LegacyBlocking;
-use crate::domain::policy::Member;
-use crate::domain::account::{EmailAddress, Role};
-use crate::domain::notification::SearchTarget;
-use crate::domain::readiness::Trl;
-use crate::domain::region::{CountryCode, Province};
-use crate::domain::security::{AbdoLevel, ExportControlCategory};
-use crate::domain::startup::{KvkNumber, StartupInput, StartupPatch};
-use crate::domain::taxonomy::Technology;
 use crate::api::dto::startup::StartupView;
 use crate::api::error::{ApiError, ErrorCode};
 use crate::api::extract::IfMatch;
@@ -29,15 +20,24 @@ use crate::api::handlers::saved_searches::{
     delete_search, save_search, saved_searches_of, NewSavedSearch, SavedSearchView,
 };
 use crate::api::handlers::startups::{create_profile, read_startup, update_profile};
+use crate::api::legacy::LegacyBlocking;
+use crate::domain::account::{EmailAddress, Role};
+use crate::domain::notification::SearchTarget;
+use crate::domain::policy::Member;
+use crate::domain::readiness::Trl;
+use crate::domain::region::{CountryCode, Province};
+use crate::domain::security::{AbdoLevel, ExportControlCategory};
+use crate::domain::startup::{KvkNumber, StartupInput, StartupPatch};
+use crate::domain::taxonomy::Technology;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::explanation::{explanation_breakdown, matched_terms};
+use crate::web::form::parse_id;
 use crate::web::form::FormFields;
 use crate::web::layout::{
     csrf_field, deadline_text, flash, form_error_summary, highlighted, page, province_options,
     select_field, technology_checkboxes, technology_options, text_area, text_input, FormErrors,
 };
-use crate::web::form::parse_id;
 use crate::web::see_other;
 
 /// Registers the start-up pages.
@@ -259,7 +259,8 @@ impl ProfileDraft {
             name: self.name.clone(),
             kvk_number: non_blank(&self.kvk_number)
                 .map(|raw| {
-                    KvkNumber::try_from(raw).map_err(|error| ApiError::invalid("kvk_number", error.to_string()))
+                    KvkNumber::try_from(raw)
+                        .map_err(|error| ApiError::invalid("kvk_number", error.to_string()))
                 })
                 .transpose()?,
             website: non_blank(&self.website),

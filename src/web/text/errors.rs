@@ -185,7 +185,10 @@ fn transition_message(refused: &InvalidTransition, language: Language) -> String
         }
         InvalidTransition::Introduction(refused) => match refused {
             TransitionRefused::NoLongerLive(now) => {
-                format!("De introductie is {} en kan niet meer veranderen.", state(*now))
+                format!(
+                    "De introductie is {} en kan niet meer veranderen.",
+                    state(*now)
+                )
             }
             TransitionRefused::AlreadyIntroduced(now) => {
                 format!("De introductie is al {}.", state(*now))

@@ -18,8 +18,8 @@ use crate::domain::{Rule, ValidationError};
 use crate::web::context::PageContext;
 use crate::web::form::{FieldProblems, FormFields};
 use crate::web::layout::{
-    csrf_field, described_by, form_error_summary, select_field, technology_checkboxes,
-    text_area, text_input, FormErrors,
+    csrf_field, described_by, form_error_summary, select_field, technology_checkboxes, text_area,
+    text_input, FormErrors,
 };
 use crate::web::text::procurement::ProcurementText;
 
@@ -385,4 +385,3 @@ pub fn challenge_form(
         }
     }
 }
-

@@ -189,4 +189,3 @@ pub(super) async fn submit_status_change(
         Err(error) => Err(error.into()),
     }
 }
-

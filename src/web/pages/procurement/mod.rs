@@ -20,23 +20,29 @@ use crate::web::error::WebError;
 /// Registers the procurement pages.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .service(web::resource("/my/challenges").route(web::get().to(my_challenges::my_challenges_page)))
+        .service(
+            web::resource("/my/challenges").route(web::get().to(my_challenges::my_challenges_page)),
+        )
         .service(
             web::resource("/my/challenges/new")
                 .route(web::get().to(posting::new_challenge_page))
                 .route(web::post().to(posting::submit_new_challenge)),
         )
-        .service(web::resource("/my/challenges/check").route(web::post().to(posting::check_challenge)))
+        .service(
+            web::resource("/my/challenges/check").route(web::post().to(posting::check_challenge)),
+        )
         .service(
             web::resource("/my/challenges/{id}/edit")
                 .route(web::get().to(editing::edit_challenge_page))
                 .route(web::post().to(editing::submit_challenge_edit)),
         )
         .service(
-            web::resource("/my/challenges/{id}/status").route(web::post().to(editing::submit_status_change)),
+            web::resource("/my/challenges/{id}/status")
+                .route(web::post().to(editing::submit_status_change)),
         )
         .service(
-            web::resource("/my/challenges/{id}/candidates").route(web::get().to(candidates::candidates_page)),
+            web::resource("/my/challenges/{id}/candidates")
+                .route(web::get().to(candidates::candidates_page)),
         );
 }
 
@@ -47,4 +53,3 @@ fn own_organisation(context: &PageContext) -> Result<Uuid, WebError> {
         .may_post_challenges()
         .map_err(|refusal| AppError::from(refusal).into())
 }
-

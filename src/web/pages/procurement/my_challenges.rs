@@ -77,4 +77,3 @@ pub(super) async fn my_challenges_page(context: PageContext) -> Result<HttpRespo
         page(&context, text.my_challenges_heading, content),
     ))
 }
-

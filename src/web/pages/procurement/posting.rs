@@ -68,7 +68,10 @@ pub(super) async fn submit_new_challenge(
 /// rules the typed values break, in the visitor's language, `{}` when they
 /// pass. The same rules as posting: the form's own parsing, `validate` and
 /// the deadline check.
-pub(super) async fn check_challenge(context: PageContext, body: web::Bytes) -> Result<HttpResponse, WebError> {
+pub(super) async fn check_challenge(
+    context: PageContext,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
     let form = context.verified_form(&body)?;
     context.member_in(&[Role::Procurement])?;
     let draft = ChallengeDraft::from_form(&form).with_blanks_filled();
@@ -88,4 +91,3 @@ pub(super) async fn check_challenge(context: PageContext, body: web::Bytes) -> R
         .collect();
     Ok(HttpResponse::Ok().json(messages))
 }
-
