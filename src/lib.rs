@@ -4,19 +4,17 @@
 //! error type) calls `auth`, `db` and `domain`; `db` stores `domain` types;
 //! `domain` depends on nothing else in the crate. `alerts` is the scheduler
 //! of notifications and reminders. `server` wires them up,
-//! `seed` writes the demo data; `eval` and `bench` measure quality and speed.
+//! `seed` writes the demo data. Quality and speed are measured outside the
+//! server crate, by `defmatch-tools` (`crates/defmatch-tools`).
 
 pub mod alerts;
+pub mod api;
 pub mod auth;
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod eval;
-pub mod api;
 pub mod import;
-pub mod scratch;
 pub mod search;
 pub mod seed;
 pub mod server;
