@@ -84,8 +84,14 @@ export DEFMATCH_PG_DB="${SCHEMATHESIS_PG_DB:-defmatch_schemathesis}"
 # shellcheck source=/dev/null
 source scripts/ensure-postgres.sh
 
-log "+ cargo build"
+log "+ cargo build --bin defmatch"
 cargo build --bin defmatch
+# The binary is where cargo put it: CARGO_TARGET_DIR (or a cargo config) may move the target
+# directory away from ./target.
+TARGET_DIR="$(cargo metadata --format-version 1 --no-deps |
+    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+SERVER_BIN="$TARGET_DIR/debug/defmatch"
+[[ -x "$SERVER_BIN" ]] || die "cargo build left no executable $SERVER_BIN"
 
 # The same server as DATABASE_URL, but our own database (even when DATABASE_URL named another)
 # and the maintenance database `postgres` to drop and create it from.
@@ -140,9 +146,9 @@ PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); 
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$REPORT_DIR"
 SERVER_LOG="$REPORT_DIR/server.log"
-log "starting target/debug/defmatch serve --demo --bind 127.0.0.1:$PORT (log: $SERVER_LOG)"
+log "starting $SERVER_BIN serve --demo --bind 127.0.0.1:$PORT (log: $SERVER_LOG)"
 DEFMATCH_DATA_DIR="$WORK_DIR/data" INDEX_DIR="$WORK_DIR/index" DEFMATCH_LOG_FORMAT=json \
-    target/debug/defmatch serve --demo --bind "127.0.0.1:$PORT" >"$SERVER_LOG" 2>&1 &
+    "$SERVER_BIN" serve --demo --bind "127.0.0.1:$PORT" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 # --- 5. wait for /readyz, log in as the demo admin ----------------------------------------------

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the whole test suite: provide PostgreSQL and headless Chromium, then
-# `cargo test --all-targets "$@"`.
+# `cargo test --workspace --all-targets "$@"` (the server crate and defmatch-tools).
 #   scripts/test.sh                 # everything
 #   scripts/test.sh -- --nocapture  # extra arguments go to cargo test
 #   scripts/test.sh --test api browser   # only the browser tests
@@ -31,5 +31,5 @@ else
     export CHROME_BIN="${CHROME_BIN:-/usr/bin/chromium}" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
     echo "[test.sh] CHROME_BIN=$CHROME_BIN CHROMEDRIVER=$CHROMEDRIVER" >&2
 fi
-echo "[test.sh] + cargo test --all-targets $*" >&2
-exec cargo test --all-targets "$@"
+echo "[test.sh] + cargo test --workspace --all-targets $*" >&2
+exec cargo test --workspace --all-targets "$@"

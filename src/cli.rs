@@ -1,14 +1,14 @@
-//! The work behind the one-shot subcommands (`import`, `reindex`, `eval`,
-//! `bench`),
-//! with their progress bars and reports; `main.rs` only parses arguments.
+//! The work behind the one-shot subcommands (`import`, `reindex`), with
+//! their progress bars and reports; `main.rs` only parses arguments. The
+//! progress bar and the file import are public because `defmatch-tools`
+//! (`eval`, `bench`) loads its data the same way.
 
 use std::path::Path;
 
 use anyhow::Context;
 use diesel::{Connection, PgConnection};
 
-use crate::eval::{import_file, progress_bar};
-use crate::import::RecordKind;
+use crate::import::{import_records, read_records, RecordKind};
 use crate::search::index::SearchIndex;
 use crate::search::indexer::rebuild;
 
@@ -55,130 +55,40 @@ pub fn reindex(database_url: &str, index_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `defmatch eval`: prints the metrics, as text or one JSON object.
-pub fn eval(database_url: &str, data: &Path, run_out: &Path, json: bool) -> anyhow::Result<()> {
-    let report = crate::eval::run(database_url, data, run_out)?;
-    if json {
-        println!("{}", serde_json::to_string(&report)?);
-        return Ok(());
-    }
-    println!(
-        "imported {} challenges and {} start-ups ({} rejected) in {:.1}s; ranked in {:.1}s",
-        report.challenges,
-        report.startups,
-        report.rejected_records,
-        report.import_seconds,
-        report.rank_seconds
+/// A bar on stderr; hidden when stderr is not a terminal.
+pub fn progress_bar(label: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>20} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    for (task, metrics) in [("task_a", report.task_a), ("task_b", report.task_b)] {
-        if let Some(metrics) = metrics {
-            println!(
-                "{task}: nDCG@10 {:.3}  Recall@10 {:.3}  MRR@10 {:.3}  ({} queries)",
-                metrics.ndcg, metrics.recall, metrics.mrr, metrics.queries
-            );
-        }
-    }
-    println!("run written to {}", run_out.display());
-    Ok(())
+    bar.set_message(label.to_owned());
+    bar
 }
 
-/// `defmatch bench`: prints the figures as text, then as one JSON object
-/// on the last line; with `json`, only the JSON line.
-pub fn bench(
-    database_url: &str,
-    options: &crate::bench::BenchOptions,
-    json: bool,
-) -> anyhow::Result<()> {
-    let report = crate::bench::run(database_url, options)?;
-    let json_line = serde_json::to_string(&report)?;
-    if json {
-        println!("{json_line}");
-        return Ok(());
-    }
-    println!(
-        "data: {} start-ups, {} challenges ({} rejected); generated in {:.1}s",
-        report.startups, report.challenges, report.rejected_records, report.generate_seconds
-    );
-    println!(
-        "import {:.1}s, index build {:.1}s, PostgreSQL FTS column and GIN index {:.1}s",
-        report.import_seconds, report.index_seconds, report.pg_fts_setup_seconds
-    );
-    println!("in-process, one at a time (p50 / p99):");
-    println!(
-        "  match start-up -> challenges  {:>8.2} / {:>8.2} ms",
-        report.match_inprocess_p50_ms, report.match_inprocess_p99_ms
-    );
-    println!(
-        "  match challenge -> start-ups  {:>8.2} / {:>8.2} ms",
-        report.match_startups_inprocess_p50_ms, report.match_startups_inprocess_p99_ms
-    );
-    println!(
-        "  search challenges             {:>8.2} / {:>8.2} ms",
-        report.search_inprocess_p50_ms, report.search_inprocess_p99_ms
-    );
-    println!(
-        "  (answers with no result: {} matches, {} searches)",
-        report.match_inprocess_empty_answers, report.search_inprocess_empty_answers
-    );
-    println!(
-        "{} concurrent clients for {} s each (p50 / p99, requests per second):",
-        report.concurrency, report.seconds
-    );
-    for (label, p50, p99, rps) in [
-        (
-            "HTTP GET /startups/{id}/matches",
-            report.match_http_p50_ms,
-            report.match_http_p99_ms,
-            report.match_http_rps,
-        ),
-        (
-            "  the same, one client",
-            report.match_http_one_client_p50_ms,
-            report.match_http_one_client_p99_ms,
-            report.match_http_one_client_rps,
-        ),
-        (
-            "PostgreSQL FTS match",
-            report.pg_fts_p50_ms,
-            report.pg_fts_p99_ms,
-            report.pg_fts_rps,
-        ),
-        (
-            "HTTP GET /search/challenges",
-            report.search_http_p50_ms,
-            report.search_http_p99_ms,
-            report.search_http_rps,
-        ),
-        (
-            "PostgreSQL FTS search",
-            report.pg_fts_search_p50_ms,
-            report.pg_fts_search_p99_ms,
-            report.pg_fts_search_rps,
-        ),
-    ] {
-        println!("  {label:<32} {p50:>8.2} / {p99:>8.2} ms  {rps:>8.1} rps");
-    }
-    println!(
-        "  HTTP / PostgreSQL throughput: matching {:.2}x, search {:.2}x",
-        report.match_http_vs_pg_fts_rps, report.search_http_vs_pg_fts_rps
-    );
-    if report.match_http_errors + report.search_http_errors > 0 {
-        println!(
-            "  failed HTTP requests: {} matching, {} search",
-            report.match_http_errors, report.search_http_errors
+/// Imports one file through the real import path, with a progress bar;
+/// prints the first rejections and returns how many there were.
+pub fn import_file(
+    connection: &mut PgConnection,
+    path: &Path,
+    kind: RecordKind,
+    label: &str,
+) -> anyhow::Result<usize> {
+    let (records, mut rejected) = read_records(path)?;
+    let bar = progress_bar(label);
+    let report = import_records(connection, kind, records, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    rejected.extend(report.rejected.iter().cloned());
+    for rejection in rejected.iter().take(5) {
+        eprintln!(
+            "{}:{}: rejected: {}",
+            path.display(),
+            rejection.line,
+            rejection.reason
         );
     }
-    println!(
-        "write to searchable (p50 / p99): {:.1} / {:.1} ms",
-        report.write_to_searchable_p50_ms, report.write_to_searchable_p99_ms
-    );
-    println!(
-        "memory: peak {:.0} MB; while serving {:.0} MB ({:.0} MB anonymous, {:.0} MB mapped files)",
-        report.peak_rss_mb,
-        report.serving_rss_mb,
-        report.serving_rss_anon_mb,
-        report.serving_rss_file_mb
-    );
-    println!("{json_line}");
-    Ok(())
+    Ok(rejected.len())
 }

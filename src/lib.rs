@@ -1,23 +1,23 @@
 //! defmatch: matchmaking between dual-use start-ups and Dutch defence needs.
 //!
-//! Layers, from the outside in: `http` (routes, extractors, DTOs, the one
-//! error type) calls `auth`, `db` and `domain`; `db` stores `domain` types;
-//! `domain` depends on nothing else in the crate. `alerts` is the scheduler
-//! of notifications and reminders. `server` wires them up,
-//! `seed` writes the demo data; `eval` and `bench` measure quality and speed.
+//! Layers, pointing one way: the adapters `api` (JSON) and `web` (pages)
+//! call the use cases in `app`, which apply the rules of `domain` (every
+//! "who may" in `domain::policy`) and call `db` (PostgreSQL, the truth) and
+//! `search` (the tantivy index derived from it). `domain` depends on
+//! nothing else in the crate. `server` assembles the application; `alerts`
+//! schedules notifications and mail; `import`, `seed` and `cli` load data.
+//! Quality and speed are measured outside the server crate, by
+//! `defmatch-tools` (`crates/defmatch-tools`).
 
 pub mod alerts;
 pub mod api;
 pub mod app;
 pub mod auth;
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod eval;
 pub mod import;
-pub mod scratch;
 pub mod search;
 pub mod seed;
 pub mod server;

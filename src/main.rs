@@ -52,34 +52,6 @@ enum Command {
     },
     /// Rebuild the search index in INDEX_DIR from the database.
     Reindex,
-    /// Measure ranking quality on a benchmark directory (challenges.jsonl, startups.jsonl, qrels.tsv).
-    Eval {
-        #[arg(long)]
-        data: PathBuf,
-        /// Where to write the ranking run (score.py format).
-        #[arg(long)]
-        run_out: PathBuf,
-        /// Print the metrics as one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Measure speed on generated data: import, matching and search in-process and over
-    /// HTTP, a PostgreSQL full-text baseline, write to searchable, memory.
-    Bench {
-        #[arg(long, default_value_t = 100_000)]
-        startups: usize,
-        #[arg(long, default_value_t = 10_000)]
-        challenges: usize,
-        /// Concurrent clients of the HTTP and PostgreSQL load runs.
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-        /// Seconds each load run counts (after a one-second warm-up).
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// Print only the JSON line on stdout (progress goes to stderr).
-        #[arg(long)]
-        json: bool,
-    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,30 +125,6 @@ fn main() -> anyhow::Result<()> {
         Command::Reindex => {
             let url = database_url_from_env()?;
             defmatch::cli::reindex(url.expose_secret(), &defmatch::config::index_dir_from_env())
-        }
-        Command::Eval {
-            data,
-            run_out,
-            json,
-        } => {
-            let url = database_url_from_env()?;
-            defmatch::cli::eval(url.expose_secret(), &data, &run_out, json)
-        }
-        Command::Bench {
-            startups,
-            challenges,
-            concurrency,
-            seconds,
-            json,
-        } => {
-            let url = database_url_from_env()?;
-            let options = defmatch::bench::BenchOptions {
-                startups,
-                challenges,
-                concurrency,
-                seconds,
-            };
-            defmatch::cli::bench(url.expose_secret(), &options, json)
         }
     }
 }

@@ -51,7 +51,24 @@ fn without_tls_on_loopback(url: String) -> String {
     format!("{url}{separator}sslmode=disable")
 }
 
-pub use defmatch::scratch::with_database;
+/// `url` with its database name replaced by `database`. (The tools crate
+/// has the same function for its scratch databases; the tests link only the
+/// library, so they keep their own.)
+pub fn with_database(url: &str, database: &str) -> String {
+    let (without_query, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = without_query.find("://").map_or(0, |index| index + 3);
+    let base = match without_query[scheme_end..].find('/') {
+        Some(slash) => &without_query[..scheme_end + slash],
+        None => without_query,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
 
 /// `url` with its host and port replaced by `authority`.
 pub fn with_authority(url: &str, authority: &str) -> String {

@@ -2,13 +2,13 @@
 //! random from the scratch database (by external id, so the same generated
 //! records on every run), with what each measurement needs of them.
 
+use defmatch::db::schema;
+use defmatch::search::document::{ChallengeDocument, StartupDocument};
 use diesel::{PgConnection, QueryDsl, RunQueryDsl};
 use uuid::Uuid;
 
 use super::postgres_fts;
 use super::random::SplitMix64;
-use crate::db::schema;
-use crate::search::document::{ChallengeDocument, StartupDocument};
 
 /// A start-up the load generators and the in-process runs use.
 pub struct SampledStartup {
@@ -35,7 +35,7 @@ pub fn startups(
     let chosen = random.sample(&ids, count);
     let mut sampled = Vec::with_capacity(chosen.len());
     for chunk in chosen.chunks(CHUNK) {
-        for row in crate::db::startups::find_many(connection, chunk)? {
+        for row in defmatch::db::startups::find_many(connection, chunk)? {
             let terms = postgres_fts::telling_terms(
                 &row.keywords,
                 &row.technologies,
@@ -66,7 +66,7 @@ pub fn challenges(
     let mut sampled = Vec::with_capacity(chosen.len());
     for chunk in chosen.chunks(CHUNK) {
         sampled.extend(
-            crate::db::challenges::find_many(connection, chunk)?
+            defmatch::db::challenges::find_many(connection, chunk)?
                 .iter()
                 .map(ChallengeDocument::from_row),
         );

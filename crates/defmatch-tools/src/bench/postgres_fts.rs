@@ -5,12 +5,11 @@
 
 use std::collections::HashMap;
 
+use defmatch::domain::taxonomy::Technology;
 use diesel::connection::SimpleConnection;
 use diesel::sql_types::Text;
 use diesel::{PgConnection, QueryableByName, RunQueryDsl};
 use uuid::Uuid;
-
-use crate::domain::taxonomy::Technology;
 
 /// Terms a start-up's baseline query holds at most.
 pub const MAX_TERMS: usize = 20;

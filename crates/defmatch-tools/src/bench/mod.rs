@@ -1,4 +1,4 @@
-//! `defmatch bench`: speed at a realistic size. It generates start-ups and
+//! `defmatch-tools bench`: speed at a realistic size. It generates start-ups and
 //! challenges, loads them through the real import path into a scratch
 //! database, builds the index, starts the real server in this process and
 //! measures, side by side: matching and search in-process, the same over
@@ -22,6 +22,16 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use defmatch::app::AppState;
+use defmatch::cli::{import_file, progress_bar};
+use defmatch::config::{AuthSettings, LoginLimits};
+use defmatch::domain::account::Role;
+use defmatch::domain::policy::{Member, Viewer};
+use defmatch::import::RecordKind;
+use defmatch::search::document::ChallengeDocument;
+use defmatch::search::engine::SearchEngine;
+use defmatch::search::index::SearchIndex;
+use defmatch::search::indexer::rebuild;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use secrecy::SecretString;
 use serde::Serialize;
@@ -34,17 +44,7 @@ use self::load::{http_gets, postgres_queries, LoadReport};
 use self::random::SplitMix64;
 use self::sample::SampledStartup;
 use self::stats::LatencySummary;
-use crate::app::AppState;
-use crate::config::{AuthSettings, LoginLimits};
-use crate::domain::account::Role;
-use crate::domain::policy::{Member, Viewer};
-use crate::eval::{import_file, progress_bar};
-use crate::import::RecordKind;
 use crate::scratch::ScratchDatabase;
-use crate::search::document::ChallengeDocument;
-use crate::search::engine::SearchEngine;
-use crate::search::index::SearchIndex;
-use crate::search::indexer::rebuild;
 
 /// Seed of the generated data and of every random choice of the run.
 const SEED: u64 = 20_260_301;
@@ -237,8 +237,8 @@ pub fn run(server_url: &str, options: &BenchOptions) -> anyhow::Result<BenchRepo
     let index_directory = work.0.join("index");
     let loading = load_data(&work.0, &index_directory, &mut connection, options)?;
 
-    let pool = crate::db::build_pool(&scratch.url, SERVER_POOL_SIZE);
-    let mut search = crate::server::start_search(&index_directory, &pool)?;
+    let pool = defmatch::db::build_pool(&scratch.url, SERVER_POOL_SIZE);
+    let mut search = defmatch::server::start_search(&index_directory, &pool)?;
     let engine = search.engine.clone();
     // The follower trains the semantic model in the background on start;
     // measure only once it is in use, as on a server that has been up.
@@ -509,7 +509,7 @@ impl BenchReport {
 /// the server then finds it current and only follows the outbox.
 fn build_index(connection: &mut PgConnection, directory: &Path) -> anyhow::Result<()> {
     let (index, _) = SearchIndex::open(directory)?;
-    index.follow_database(crate::db::outbox::database_identity(connection)?);
+    index.follow_database(defmatch::db::outbox::database_identity(connection)?);
     let bar = progress_bar("indexing");
     rebuild(&index, connection, &|done, total| {
         bar.set_length(total);

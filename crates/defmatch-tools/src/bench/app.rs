@@ -9,15 +9,15 @@ use std::thread::JoinHandle;
 use actix_web::dev::ServerHandle;
 use anyhow::Context;
 use chrono::Utc;
+use defmatch::app::AppState;
+use defmatch::auth::accounts::{create_account, NewAccount};
+use defmatch::db::organisations::{self, NewOrganisation};
+use defmatch::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
+use defmatch::server::build_server;
 use diesel::PgConnection;
 use serde_json::json;
 
 use super::http_client::HttpClient;
-use crate::app::AppState;
-use crate::auth::accounts::{create_account, NewAccount};
-use crate::db::organisations::{self, NewOrganisation};
-use crate::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
-use crate::server::build_server;
 
 /// A server running on a thread of its own.
 pub struct BenchServer {

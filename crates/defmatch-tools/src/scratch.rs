@@ -46,7 +46,7 @@ impl ScratchDatabase {
             name,
         };
         let mut connection = PgConnection::establish(&scratch.url)?;
-        crate::db::run_migrations(&mut connection)?;
+        defmatch::db::run_migrations(&mut connection)?;
         Ok(scratch)
     }
 }

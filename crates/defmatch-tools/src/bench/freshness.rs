@@ -7,17 +7,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use chrono::Utc;
+use defmatch::domain::challenge::ChallengeStatus;
+use defmatch::domain::policy::Viewer;
+use defmatch::search::engine::SearchEngine;
+use defmatch::search::filters::ChallengeFilters;
+use defmatch::search::query::parse_query;
+use defmatch::search::text_search::{HitPage, SearchSort};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::http_client::HttpClient;
 use super::random::SplitMix64;
-use crate::domain::challenge::ChallengeStatus;
-use crate::domain::policy::Viewer;
-use crate::search::engine::SearchEngine;
-use crate::search::filters::ChallengeFilters;
-use crate::search::query::parse_query;
-use crate::search::text_search::{HitPage, SearchSort};
 
 /// How often the index is asked whether the challenge is there yet.
 const POLL_INTERVAL: Duration = Duration::from_millis(2);
@@ -49,7 +49,7 @@ pub fn measure(
     writes: usize,
     random: &mut SplitMix64,
 ) -> anyhow::Result<Vec<Duration>> {
-    let bar = crate::eval::progress_bar("write to searchable");
+    let bar = defmatch::cli::progress_bar("write to searchable");
     bar.set_length(writes as u64);
     let mut delays = Vec::with_capacity(writes);
     for _ in 0..writes {

@@ -5,16 +5,17 @@
 
 use std::time::Instant;
 
+use defmatch::cli::progress_bar;
+use defmatch::domain::challenge::ChallengeStatus;
+use defmatch::domain::policy::Viewer;
+use defmatch::search::document::ChallengeDocument;
+use defmatch::search::engine::SearchEngine;
+use defmatch::search::filters::{ChallengeFilters, StartupFilters};
+use defmatch::search::query::parse_query;
+use defmatch::search::text_search::{HitPage, SearchSort};
+
 use super::sample::SampledStartup;
 use super::stats::LatencySummary;
-use crate::domain::challenge::ChallengeStatus;
-use crate::domain::policy::Viewer;
-use crate::eval::progress_bar;
-use crate::search::document::ChallengeDocument;
-use crate::search::engine::SearchEngine;
-use crate::search::filters::{ChallengeFilters, StartupFilters};
-use crate::search::query::parse_query;
-use crate::search::text_search::{HitPage, SearchSort};
 
 /// Untimed calls before a series: the first ones fault the index's pages
 /// in and fill the term caches.

@@ -3,7 +3,7 @@
 //! the shared phrases every text draws on. Domains share words ("sensor",
 //! "autonomous", "secure"), so BM25 meets both telling and common terms.
 
-use crate::domain::taxonomy::Technology;
+use defmatch::domain::taxonomy::Technology;
 
 /// What start-ups and challenges of one technology domain talk about.
 pub struct Domain {

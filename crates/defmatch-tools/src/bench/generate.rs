@@ -584,8 +584,8 @@ pub fn short_queries(count: usize, random: &mut SplitMix64) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::records::RawRecord;
-    use crate::import::records::{
+    use defmatch::import::records::RawRecord;
+    use defmatch::import::records::{
         challenge_record as read_challenge, startup_record as read_startup,
     };
 

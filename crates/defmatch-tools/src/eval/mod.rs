@@ -1,4 +1,4 @@
-//! `defmatch eval`: ranking quality on a benchmark directory. The data goes
+//! `defmatch-tools eval`: ranking quality on a benchmark directory. The data goes
 //! through the real import path into a scratch database and a temporary
 //! index, and is ranked by the same engine the API uses. The relevance
 //! pairs are read only to score the run, never to rank.
@@ -12,22 +12,23 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
+use defmatch::cli::{import_file, progress_bar};
+use defmatch::db::{challenges, startups};
+use defmatch::domain::account::Role;
+use defmatch::domain::challenge::ChallengeStatus;
+use defmatch::domain::policy::{Member, Viewer};
+use defmatch::import::RecordKind;
+use defmatch::search::document::{ChallengeDocument, StartupDocument};
+use defmatch::search::engine::SearchEngine;
+use defmatch::search::filters::{ChallengeFilters, StartupFilters};
+use defmatch::search::index::SearchIndex;
+use defmatch::search::indexer::rebuild;
 use diesel::{Connection, PgConnection};
 use serde::Serialize;
 use uuid::Uuid;
 
 use self::metrics::{score, TaskMetrics};
-use crate::db::{challenges, startups};
-use crate::domain::account::Role;
-use crate::domain::challenge::ChallengeStatus;
-use crate::domain::policy::{Member, Viewer};
-use crate::import::{import_records, read_records, RecordKind};
 use crate::scratch::ScratchDatabase;
-use crate::search::document::{ChallengeDocument, StartupDocument};
-use crate::search::engine::SearchEngine;
-use crate::search::filters::{ChallengeFilters, StartupFilters};
-use crate::search::index::SearchIndex;
-use crate::search::indexer::rebuild;
 
 /// What the evaluation found.
 #[derive(Debug, Clone, Serialize)]
@@ -39,43 +40,6 @@ pub struct EvalReport {
     pub rank_seconds: f64,
     pub task_a: Option<TaskMetrics>,
     pub task_b: Option<TaskMetrics>,
-}
-
-/// A bar on stderr; hidden when stderr is not a terminal.
-pub fn progress_bar(label: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:>20} [{bar:40}] {pos}/{len} ({eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_message(label.to_owned());
-    bar
-}
-
-/// Imports one benchmark file through the real import path.
-pub fn import_file(
-    connection: &mut PgConnection,
-    path: &Path,
-    kind: RecordKind,
-    label: &str,
-) -> anyhow::Result<usize> {
-    let (records, mut rejected) = read_records(path)?;
-    let bar = progress_bar(label);
-    let report = import_records(connection, kind, records, &|done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })?;
-    bar.finish_and_clear();
-    rejected.extend(report.rejected.iter().cloned());
-    for rejection in rejected.iter().take(5) {
-        eprintln!(
-            "{}:{}: rejected: {}",
-            path.display(),
-            rejection.line,
-            rejection.reason
-        );
-    }
-    Ok(rejected.len())
 }
 
 fn everyone() -> Viewer {

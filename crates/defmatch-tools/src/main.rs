@@ -1,0 +1,79 @@
+//! The `defmatch-tools` command: parses the command line and calls the
+//! library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use defmatch::config::database_url_from_env;
+use secrecy::ExposeSecret;
+
+/// Measurements of defmatch: ranking quality and speed, on throw-away databases.
+#[derive(Debug, Parser)]
+#[command(name = "defmatch-tools", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Measure ranking quality on a benchmark directory (challenges.jsonl, startups.jsonl, qrels.tsv).
+    Eval {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write the ranking run (score.py format).
+        #[arg(long)]
+        run_out: PathBuf,
+        /// Print the metrics as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure speed on generated data: import, matching and search in-process and over
+    /// HTTP, a PostgreSQL full-text baseline, write to searchable, memory.
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        startups: usize,
+        #[arg(long, default_value_t = 10_000)]
+        challenges: usize,
+        /// Concurrent clients of the HTTP and PostgreSQL load runs.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Seconds each load run counts (after a one-second warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Print only the JSON line on stdout (progress goes to stderr).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    defmatch::telemetry::init(
+        std::env::var("DEFMATCH_LOG_FORMAT").is_ok_and(|format| format == "json"),
+    );
+    let url = database_url_from_env()?;
+    match cli.command {
+        Command::Eval {
+            data,
+            run_out,
+            json,
+        } => defmatch_tools::cli::eval(url.expose_secret(), &data, &run_out, json),
+        Command::Bench {
+            startups,
+            challenges,
+            concurrency,
+            seconds,
+            json,
+        } => {
+            let options = defmatch_tools::bench::BenchOptions {
+                startups,
+                challenges,
+                concurrency,
+                seconds,
+            };
+            defmatch_tools::cli::bench(url.expose_secret(), &options, json)
+        }
+    }
+}
