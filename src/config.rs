@@ -28,6 +28,39 @@ pub struct Settings {
     /// Whether the web session cookies carry `Secure` (browsers accept them
     /// over plain HTTP only on localhost). Off only behind a TLS-less test setup.
     pub secure_cookies: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// The reverse proxies (addresses or networks, `DEFMATCH_TRUSTED_PROXIES`,
+/// comma-separated, e.g. `127.0.0.1,10.0.0.0/8`) in front of the service.
+/// Only a request whose connection comes from one of them has its client
+/// address read from `X-Forwarded-For`; anyone else could forge that header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Parses a comma-separated list of addresses and networks.
+    pub fn parse(list: &str) -> anyhow::Result<Self> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                entry
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .with_context(|| {
+                        format!("DEFMATCH_TRUSTED_PROXIES: `{entry}` is not an address or network")
+                    })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+            .map(TrustedProxies)
+    }
+
+    /// Whether `address` is one of the proxies.
+    pub fn contains(&self, address: std::net::IpAddr) -> bool {
+        self.0.iter().any(|network| network.contains(&address))
+    }
 }
 
 /// Token settings.
@@ -138,6 +171,9 @@ impl Settings {
             json_logs: env_var("DEFMATCH_LOG_FORMAT").is_some_and(|format| format == "json"),
             secure_cookies: !env_var("DEFMATCH_SECURE_COOKIES")
                 .is_some_and(|value| matches!(value.as_str(), "0" | "false" | "no")),
+            trusted_proxies: TrustedProxies::parse(
+                &env_var("DEFMATCH_TRUSTED_PROXIES").unwrap_or_default(),
+            )?,
         })
     }
 }

@@ -245,6 +245,22 @@ fn parse_if_match(request: &HttpRequest) -> Result<IfMatch, ApiError> {
         })
 }
 
+/// The client's address, through the trusted proxies the server was given.
+pub fn client_address(request: &HttpRequest) -> String {
+    let forwarded_for = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    let trusted = request.app_data::<actix_web::web::Data<crate::config::TrustedProxies>>();
+    crate::auth::client_address(
+        request.peer_addr(),
+        forwarded_for,
+        trusted.map_or(&crate::config::TrustedProxies::default(), |data| {
+            data.get_ref()
+        }),
+    )
+}
+
 /// The ETag header value for a version.
 pub fn etag(version: i32) -> String {
     format!("\"{version}\"")

@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
 use crate::api;
 use crate::api::error::ApiError;
 use crate::app::AppState;
+use crate::config::TrustedProxies;
 use crate::web::{self as pages, WebSettings};
 
 /// Seconds a graceful shutdown waits for requests in flight.
@@ -22,22 +23,30 @@ pub const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 /// Builds the server on an already bound listener (port 0 in tests), with
 /// the pages' default settings.
 pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
-    build_server_with(state, WebSettings::default(), listener)
+    build_server_with(
+        state,
+        WebSettings::default(),
+        TrustedProxies::default(),
+        listener,
+    )
 }
 
 /// Builds the server on an already bound listener.
 pub fn build_server_with(
     state: AppState,
     web_settings: WebSettings,
+    trusted_proxies: TrustedProxies,
     listener: TcpListener,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let web_settings = web::Data::new(web_settings);
+    let trusted_proxies = web::Data::new(trusted_proxies);
     let metrics = web::Data::new(api::metrics::Metrics::new().map_err(std::io::Error::other)?);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .app_data(web_settings.clone())
+            .app_data(trusted_proxies.clone())
             .app_data(metrics.clone())
             .wrap(from_fn(pages::error::frame_error_pages))
             .wrap(from_fn(pages::session::apply_queued_cookies))

@@ -83,7 +83,13 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
             None
         }
     };
-    build_server_with(state, web_settings, listener)?.await?;
+    build_server_with(
+        state,
+        web_settings,
+        settings.trusted_proxies.clone(),
+        listener,
+    )?
+    .await?;
     scheduler_stop.stop();
     let _ = scheduler.join();
     if let Some(sender) = sender {

@@ -119,6 +119,25 @@ impl PageContext {
         }
     }
 
+    /// The visitor's address, through the trusted proxies the server was given.
+    pub fn client_address(&self) -> String {
+        let forwarded_for = self
+            .request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok());
+        let trusted = self
+            .request
+            .app_data::<web::Data<crate::config::TrustedProxies>>();
+        crate::auth::client_address(
+            self.request.peer_addr(),
+            forwarded_for,
+            trusted.map_or(&crate::config::TrustedProxies::default(), |data| {
+                data.get_ref()
+            }),
+        )
+    }
+
     /// Ends the browser session's cookies (the session itself is revoked by the caller).
     pub fn end_session(&self) {
         for cookie in cleared_session_cookies(self.secure_cookies) {

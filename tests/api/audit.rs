@@ -150,6 +150,45 @@ async fn a_login_to_a_disabled_account_is_a_failed_login_of_that_user() {
     assert_eq!(items(&failures)[0]["detail"]["reason"], "account_disabled");
 }
 
+/// Logs `founder` in with a forged `X-Forwarded-For`, and reads the client
+/// address the trail recorded for that login.
+async fn address_of_a_forwarded_login(app: &TestApp) -> Value {
+    let admin = app.admin().await;
+    let founder = app.startup_account("Radar Works").await;
+    let body = json!({"email": founder.email, "password": PASSWORD}).to_string();
+    app.send(
+        actix_web::http::Method::POST,
+        "/api/v1/auth/login",
+        None,
+        &[("X-Forwarded-For", "203.0.113.9".to_owned())],
+        Some(("application/json", body.into_bytes())),
+    )
+    .await
+    .expect(200);
+    let events = audit(
+        app,
+        &admin,
+        &format!("actor={}&action=login", founder.user_id),
+    )
+    .await;
+    items(&events)[0]["detail"]["client_ip"].clone()
+}
+
+#[actix_web::test]
+async fn the_trail_records_the_forwarded_address_only_behind_a_trusted_proxy() {
+    // Straight to the service, the header is the client's own claim: ignored.
+    let direct = spawn_app().await;
+    assert_eq!(address_of_a_forwarded_login(&direct).await, "127.0.0.1");
+
+    // Behind a proxy the server trusts, the header names the client.
+    let proxied = spawn_app_with(Options {
+        trusted_proxies: defmatch::config::TrustedProxies::parse("127.0.0.1").unwrap(),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(address_of_a_forwarded_login(&proxied).await, "203.0.113.9");
+}
+
 #[actix_web::test]
 async fn a_login_refused_by_the_rate_limiter_still_answers_429_and_the_trail_stays_readable() {
     let app = spawn_app_with(Options {

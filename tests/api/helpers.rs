@@ -257,6 +257,8 @@ pub struct Options {
     pub index_dir: Option<std::path::PathBuf>,
     /// Serve from the database at this URL (another app's) instead of a fresh one.
     pub shared_database_url: Option<String>,
+    /// The reverse proxies whose `X-Forwarded-For` the server believes.
+    pub trusted_proxies: defmatch::config::TrustedProxies,
 }
 
 /// A running server with its own database.
@@ -404,7 +406,13 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
-    let server = defmatch::server::build_server(state, listener).expect("build server");
+    let server = defmatch::server::build_server_with(
+        state,
+        defmatch::web::WebSettings::default(),
+        options.trusted_proxies.clone(),
+        listener,
+    )
+    .expect("build server");
     actix_web::rt::spawn(server);
     TestApp {
         address: format!("http://127.0.0.1:{port}"),

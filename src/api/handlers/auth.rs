@@ -5,11 +5,10 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use crate::api::auth::AuthUser;
 use crate::api::dto::account::{RefreshRequest, RegisteredResponse, TokenResponse};
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::JsonBody;
+use crate::api::extract::{client_address, JsonBody};
 use crate::app::accounts::sessions;
 use crate::app::accounts::{LoginRequest, MeView, RegisterRequest};
 use crate::app::AppState;
-use crate::auth::client_address;
 
 /// A start-up registers itself: its account, its company, and a first session.
 #[utoipa::path(
@@ -26,8 +25,7 @@ pub async fn register(
     http_request: HttpRequest,
     body: JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let registered =
-        sessions::register(&state, client_address(http_request.peer_addr()), body.0).await?;
+    let registered = sessions::register(&state, client_address(&http_request), body.0).await?;
     Ok(HttpResponse::Created().json(RegisteredResponse {
         user: registered.user,
         organisation: registered.organisation,
@@ -56,7 +54,7 @@ pub async fn login(
     request: HttpRequest,
     body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = sessions::log_in(&state, client_address(request.peer_addr()), body.0).await?;
+    let tokens = sessions::log_in(&state, client_address(&request), body.0).await?;
     Ok(HttpResponse::Ok().json(TokenResponse::from(tokens)))
 }
 

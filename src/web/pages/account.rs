@@ -8,7 +8,6 @@ use maud::{html, Markup};
 use crate::app::accounts::sessions;
 use crate::app::accounts::{LoginRequest, RegisterRequest};
 use crate::app::AppError;
-use crate::auth::client_address;
 use crate::domain::account::{EmailAddress, NewPassword};
 use crate::domain::ValidationError;
 use crate::web::context::PageContext;
@@ -91,7 +90,7 @@ async fn submit_login(context: PageContext, body: web::Bytes) -> Result<HttpResp
         email: email.clone(),
         password: form.get("password").unwrap_or_default().to_owned(),
     };
-    let ip = client_address(context.request.peer_addr());
+    let ip = context.client_address();
     match sessions::log_in(&context.state, ip, credentials).await {
         Ok(tokens) => {
             context.start_session(&tokens.access_token, &tokens.refresh_token);
@@ -182,7 +181,7 @@ async fn submit_registration(
     let fields = ["email", "password", "display_name", "company_name"];
     let outcome = match registration_request(&draft, form.get("password").unwrap_or_default()) {
         Ok(request) => {
-            let ip = client_address(context.request.peer_addr());
+            let ip = context.client_address();
             sessions::register(&context.state, ip, request).await
         }
         Err(error) => Err(error),
