@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod challenges;
 mod error;
+pub mod introductions;
 pub mod page;
 mod state;
 pub mod text_filter;
