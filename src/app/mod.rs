@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod challenges;
+pub mod dashboard;
 mod error;
 pub mod introductions;
 pub mod page;
