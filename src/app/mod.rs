@@ -12,7 +12,10 @@
 
 pub mod accounts;
 pub mod challenges;
+pub mod dashboard;
 mod error;
+pub mod introductions;
+pub mod notifications;
 pub mod page;
 mod state;
 pub mod text_filter;

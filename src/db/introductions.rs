@@ -13,7 +13,7 @@ use super::startups::StartupRow;
 use super::{Page, Paged};
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::introduction::{IntroductionOrigin, IntroductionState, Side};
-use crate::domain::policy::IntroductionScope;
+use crate::domain::policy::{IntroductionBar, IntroductionScope, Member};
 use crate::domain::region::Rom;
 use crate::domain::security::Visibility;
 
@@ -275,26 +275,24 @@ pub fn organisation_has_vetted_user(
     .get_result(connection)
 }
 
-/// Whether the start-up company may see `challenge` (its visibility, and
-/// ABDO clearance when the challenge requires it); the reason if not.
+/// Whether the start-up company may be introduced to `challenge` (its
+/// visibility, and ABDO clearance when the challenge requires it); the
+/// rule is `Member::may_be_introduced`, this supplies its facts.
 pub fn startup_may_see(
     connection: &mut PgConnection,
     startup: &StartupRow,
     challenge: &ChallengeRow,
-) -> QueryResult<Result<(), &'static str>> {
-    if challenge.visibility == Visibility::Vetted
-        && !organisation_has_vetted_user(connection, startup.organisation_id)?
-    {
-        return Ok(Err(
-            "the challenge is for vetted users only and nobody of this start-up is vetted",
-        ));
-    }
-    if challenge.abdo_required && startup.abdo_clearance.is_none() {
-        return Ok(Err(
-            "the challenge requires ABDO clearance and the start-up holds none",
-        ));
-    }
-    Ok(Ok(()))
+) -> QueryResult<Result<(), IntroductionBar>> {
+    // Only a `vetted` challenge asks whether anyone of the company is vetted.
+    let vetted = challenge.visibility == Visibility::Vetted
+        && organisation_has_vetted_user(connection, startup.organisation_id)?;
+    Ok(
+        Member::startup_company(startup.organisation_id, vetted).may_be_introduced(
+            challenge.visibility,
+            challenge.abdo_required,
+            startup.abdo_clearance.is_some(),
+        ),
+    )
 }
 
 /// A stored note.

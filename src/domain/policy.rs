@@ -442,6 +442,51 @@ impl Member {
     pub fn may_read_organisation(&self, organisation_id: Uuid) -> bool {
         self.is_admin() || self.belongs_to(organisation_id)
     }
+
+    // ---- brokering (introductions, the pipeline, notifications)
+
+    /// The side this member starts an introduction for: a start-up
+    /// expresses interest for its own company, procurement invites a
+    /// start-up, ROM officers and admins propose a pair as brokers.
+    pub fn introducing_side(&self) -> Side {
+        match self.role {
+            Role::Startup => Side::Startup,
+            Role::Procurement => Side::Procurement,
+            Role::RomOfficer | Role::Admin => Side::Broker,
+        }
+    }
+
+    /// A start-up company as a principal: one of its own users, vetted when
+    /// anyone of the company is. Its matches and the challenges it may be
+    /// introduced to are seen through it.
+    pub fn startup_company(organisation_id: Uuid, vetted: bool) -> Member {
+        Member {
+            user_id: Uuid::nil(),
+            role: Role::Startup,
+            organisation_id: Some(organisation_id),
+            vetted,
+            rom: None,
+        }
+    }
+
+    /// Whether this start-up company (see [`Member::startup_company`]) may
+    /// be introduced to a challenge of `visibility`: a `vetted` challenge
+    /// needs someone of the company vetted, and one that requires ABDO
+    /// clearance a company that `holds_clearance`.
+    pub fn may_be_introduced(
+        &self,
+        visibility: Visibility,
+        abdo_required: bool,
+        holds_clearance: bool,
+    ) -> Result<(), IntroductionBar> {
+        if visibility == Visibility::Vetted && !self.vetted {
+            return Err(IntroductionBar::NotVetted);
+        }
+        if abdo_required && !holds_clearance {
+            return Err(IntroductionBar::WithoutClearance);
+        }
+        Ok(())
+    }
 }
 
 impl Viewer {
@@ -552,6 +597,17 @@ pub fn sees_procurement_contact(member: &Member, side: Side, revealed: bool) -> 
 /// others their own side's and the shared ones (`Some(side)`).
 pub fn notes_readable_by(member: &Member, side: Side) -> Option<Side> {
     (!member.is_admin()).then_some(side)
+}
+
+// ---- brokering (introductions, the pipeline, notifications)
+
+/// Why a start-up company may not be introduced to a challenge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntroductionBar {
+    /// The challenge is `vetted` and nobody of the company is.
+    NotVetted,
+    /// The challenge requires ABDO clearance and the company holds none.
+    WithoutClearance,
 }
 
 impl fmt::Display for StartupAccess {
@@ -720,5 +776,61 @@ mod tests {
             startup.may_change_user(Uuid::new_v4(), rename),
             Err(Refusal::RenameYourselfOnly)
         );
+    }
+
+    // ---- brokering (introductions, the pipeline, notifications)
+
+    #[test]
+    fn each_role_starts_an_introduction_for_its_own_side() {
+        let organisation = Uuid::new_v4();
+        assert_eq!(
+            member(Role::Startup, organisation, false).introducing_side(),
+            Side::Startup
+        );
+        assert_eq!(
+            member(Role::Procurement, organisation, false).introducing_side(),
+            Side::Procurement
+        );
+        assert_eq!(
+            member(Role::RomOfficer, organisation, false).introducing_side(),
+            Side::Broker
+        );
+        assert_eq!(
+            member(Role::Admin, organisation, false).introducing_side(),
+            Side::Broker
+        );
+    }
+
+    #[test]
+    fn a_start_up_company_is_introduced_to_what_it_may_see_and_is_cleared_for() {
+        let unvetted = Member::startup_company(Uuid::new_v4(), false);
+        let vetted = Member::startup_company(Uuid::new_v4(), true);
+        assert_eq!(
+            unvetted.may_be_introduced(Visibility::Registered, false, false),
+            Ok(())
+        );
+        assert_eq!(
+            unvetted.may_be_introduced(Visibility::Vetted, false, true),
+            Err(IntroductionBar::NotVetted)
+        );
+        assert_eq!(
+            vetted.may_be_introduced(Visibility::Vetted, false, false),
+            Ok(())
+        );
+        assert_eq!(
+            vetted.may_be_introduced(Visibility::Public, true, false),
+            Err(IntroductionBar::WithoutClearance)
+        );
+        assert_eq!(
+            vetted.may_be_introduced(Visibility::Public, true, true),
+            Ok(())
+        );
+        let company = Viewer::Member(vetted);
+        let exposure = ChallengeExposure {
+            organisation_id: Uuid::new_v4(),
+            status: ChallengeStatus::Open,
+            visibility: Visibility::Vetted,
+        };
+        assert!(company.can_see_challenge(exposure));
     }
 }

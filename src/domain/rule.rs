@@ -113,6 +113,9 @@ pub enum Rule {
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
     Unstorable,
+    // ---- brokering (introductions, the pipeline, notifications)
+    /// An introduction started by a broker or procurement without naming the start-up.
+    StartupToIntroduceMissing,
 }
 
 impl fmt::Display for Rule {
@@ -219,6 +222,8 @@ impl fmt::Display for Rule {
             Rule::Unstorable => {
                 formatter.write_str("the input contains characters that cannot be stored")
             }
+            // ---- brokering (introductions, the pipeline, notifications)
+            Rule::StartupToIntroduceMissing => formatter.write_str("name the start-up to introduce"),
         }
     }
 }

@@ -325,6 +325,8 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         Rule::PasswordTooLong { max } => format!("Een wachtwoord heeft hooguit {max} tekens."),
         Rule::FilterNotAllowed => "Op dit veld kun je hier niet filteren.".to_owned(),
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
+        // ---- brokering (introductions, the pipeline, notifications)
+        Rule::StartupToIntroduceMissing => "Kies de start-up die je wilt voorstellen.".to_owned(),
     }
 }
 

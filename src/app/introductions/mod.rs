@@ -1,0 +1,382 @@
+//! Introductions: a ROM officer proposes one, a start-up expresses
+//! interest, or procurement invites a start-up; both sides accept before
+//! anyone is named. Only the parties (the start-up company, the
+//! challenge's organisation, the ROM officers of the start-up's province)
+//! and admins see an introduction; to anyone else it is "not found", like
+//! a missing one. Who may do what, and what each side sees, is asked of
+//! `domain::policy`; which move is allowed, of `domain::introduction`.
+
+mod input;
+mod view;
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::{OptionalExtension, PgConnection};
+use uuid::Uuid;
+
+pub use self::input::{NewIntroductionRequest, NewNoteRequest, TransitionRequest};
+pub use self::view::{ContactView, IntroducedChallenge, IntroductionView, NoteView};
+use super::page::{checked_page, Paginated};
+use super::{AppError, AppState, Conflict, InvalidTransition, Subject};
+// MERGE: app::startups::StartupView
+use crate::api::dto::startup::StartupView;
+use crate::db::challenges::{self, ChallengeRow};
+use crate::db::introductions::{
+    self, IntroductionFilter, IntroductionRow, NewIntroduction, StateChange,
+};
+use crate::db::startups::{self, StartupRow};
+use crate::db::{organisations, users};
+use crate::domain::challenge::ChallengeStatus;
+use crate::domain::introduction::{IntroductionState, Side, Transition, MAX_MESSAGE_CHARS};
+use crate::domain::policy::{
+    notes_readable_by, sees_procurement_contact, startup_access_in_introduction, IntroductionBar,
+    Member, Viewer,
+};
+use crate::domain::text::{bounded_text, without_control_characters};
+use crate::domain::Rule;
+
+/// What a list of introductions asks for.
+#[derive(Debug, Clone, Default)]
+pub struct IntroductionListFilter {
+    /// Any of these states; empty means any.
+    pub states: Vec<IntroductionState>,
+    pub challenge_id: Option<Uuid>,
+    pub startup_id: Option<Uuid>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// `member` starts an introduction; who asks decides how it starts (see
+/// [`Member::may_start_introduction`]), and whoever starts it has accepted it.
+pub async fn start(
+    state: &AppState,
+    member: &Member,
+    input: NewIntroductionRequest,
+) -> Result<IntroductionView, AppError> {
+    // A blank message is no message.
+    let message = input
+        .message
+        .as_deref()
+        .filter(|message| !without_control_characters(message).trim().is_empty())
+        .map(|message| bounded_text("message", message, 1, MAX_MESSAGE_CHARS))
+        .transpose()?;
+    let starter = member.clone();
+    let view = state
+        .with_connection(move |connection| {
+            let viewer = Viewer::Member(starter.clone());
+            let challenge = challenges::find(connection, input.challenge_id)
+                .optional()?
+                .filter(|challenge| viewer.can_see_challenge(challenge.exposure()))
+                .ok_or(AppError::not_found_in(Subject::Challenge, "challenge_id"))?;
+            let startup_id = startup_to_introduce(connection, &starter, input.startup_id)?;
+            let startup = startups::find(connection, startup_id)
+                .optional()?
+                .ok_or(AppError::not_found_in(Subject::Startup, "startup_id"))?;
+            let (origin, broker_rom) = starter
+                .may_start_introduction(startup.province, challenge.organisation_id)?
+                .ok_or(AppError::not_found_in(Subject::Startup, "startup_id"))?;
+            if !matches!(
+                challenge.status,
+                ChallengeStatus::Published | ChallengeStatus::Open
+            ) {
+                return Err(Conflict::ChallengeNotTakingIntroductions(challenge.status).into());
+            }
+            introductions::startup_may_see(connection, &startup, &challenge)?
+                .map_err(conflict_of)?;
+            let new = NewIntroduction {
+                startup_id: startup.id,
+                challenge_id: challenge.id,
+                origin,
+                initiated_by: starter.user_id,
+                broker_rom,
+                message,
+            };
+            let row = introductions::insert(connection, &new).map_err(insert_error)?;
+            let loaded = load_involved(connection, &starter, row)?;
+            view_of(connection, &starter, loaded)
+        })
+        .await?;
+    tracing::info!(introduction_id = %view.id, origin = %view.origin, "introduction started");
+    Ok(view)
+}
+
+/// One page of the introductions `member` is a party to that pass
+/// `filter`, newest first: a start-up its own, procurement those on its
+/// organisation's challenges, a ROM officer those of start-ups in their
+/// provinces, admins all.
+pub async fn list(
+    state: &AppState,
+    member: &Member,
+    filter: IntroductionListFilter,
+) -> Result<Paginated<IntroductionView>, AppError> {
+    let page = checked_page(filter.page, filter.per_page)?;
+    let query = IntroductionFilter {
+        states: filter.states,
+        challenge_id: filter.challenge_id,
+        startup_id: filter.startup_id,
+    };
+    let scope = member.introduction_listing();
+    let reader = member.clone();
+    let (items, total) = state
+        .with_connection(move |connection| {
+            let paged = introductions::list(connection, &scope, &query, page)?;
+            let mut items = Vec::with_capacity(paged.rows.len());
+            for row in paged.rows {
+                let loaded = load_involved(connection, &reader, row)?;
+                items.push(view_of(connection, &reader, loaded)?);
+            }
+            Ok((items, paged.total))
+        })
+        .await?;
+    Ok(Paginated::new(items, page, total))
+}
+
+/// Introduction `introduction_id` as `member`'s side may see it; "not
+/// found" when they are no party.
+pub async fn get(
+    state: &AppState,
+    member: &Member,
+    introduction_id: Uuid,
+) -> Result<IntroductionView, AppError> {
+    let reader = member.clone();
+    state
+        .with_connection(move |connection| {
+            let loaded = load_by_id(connection, &reader, introduction_id)?;
+            view_of(connection, &reader, loaded)
+        })
+        .await
+}
+
+/// Moves introduction `introduction_id` on as `member`, from version
+/// `expected_version`: accept, decline, withdraw, record the meeting or
+/// the outcome. The second acceptance introduces the pair and reveals the
+/// contacts; a move the current state does not allow for the member's side
+/// is refused.
+pub async fn transition(
+    state: &AppState,
+    member: &Member,
+    introduction_id: Uuid,
+    expected_version: i32,
+    input: TransitionRequest,
+) -> Result<IntroductionView, AppError> {
+    let transition = Transition::new(input.action, input.outcome, input.reason)?;
+    let mover = member.clone();
+    let view = state
+        .with_connection(move |connection| {
+            let loaded = load_by_id(connection, &mover, introduction_id)?;
+            if loaded.row.version != expected_version {
+                return Err(AppError::Stale {
+                    current_version: loaded.row.version,
+                });
+            }
+            let next = loaded
+                .row
+                .state
+                .after(&transition, loaded.side, loaded.row.origin)
+                .map_err(InvalidTransition::Introduction)?;
+            let reason = match &transition {
+                Transition::Decline { reason }
+                | Transition::Withdraw { reason }
+                | Transition::RecordOutcome { reason, .. } => reason.clone(),
+                Transition::Accept | Transition::RecordMeeting => None,
+            };
+            let change = StateChange {
+                actor_id: mover.user_id,
+                side: loaded.side,
+                to: next,
+                reason,
+            };
+            let row = introductions::change_state_if_version(
+                connection,
+                introduction_id,
+                expected_version,
+                &change,
+            )?
+            .ok_or_else(|| stale(connection, introduction_id, expected_version))?;
+            let loaded = Loaded { row, ..loaded };
+            view_of(connection, &mover, loaded)
+        })
+        .await?;
+    tracing::info!(%introduction_id, state = %view.state, "introduction moved");
+    Ok(view)
+}
+
+/// Adds a note to introduction `introduction_id` as `member`; it is
+/// private to the author's side unless shared.
+pub async fn add_note(
+    state: &AppState,
+    member: &Member,
+    introduction_id: Uuid,
+    input: NewNoteRequest,
+) -> Result<NoteView, AppError> {
+    let text = bounded_text("body", &input.body, 1, MAX_MESSAGE_CHARS)?;
+    let author = member.clone();
+    state
+        .with_connection(move |connection| {
+            let loaded = load_by_id(connection, &author, introduction_id)?;
+            let note = introductions::insert_note(
+                connection,
+                introduction_id,
+                author.user_id,
+                loaded.side,
+                &text,
+                input.shared,
+            )?;
+            Ok(NoteView::new(note, author.user_id))
+        })
+        .await
+}
+
+/// The start-up `member` introduces: a start-up account its own company
+/// (which needs its profile), everyone else the one they name.
+fn startup_to_introduce(
+    connection: &mut PgConnection,
+    member: &Member,
+    named: Option<Uuid>,
+) -> Result<Uuid, AppError> {
+    if member.introducing_side() != Side::Startup {
+        return named.ok_or(AppError::invalid(
+            "startup_id",
+            Rule::StartupToIntroduceMissing,
+        ));
+    }
+    let own = member
+        .organisation_id
+        .map(|organisation_id| startups::find_id_by_organisation(connection, organisation_id))
+        .transpose()?
+        .flatten()
+        .ok_or(Conflict::ProfileNeeded)?;
+    if named.is_some_and(|named| named != own) {
+        return Err(AppError::not_found_in(Subject::Startup, "startup_id"));
+    }
+    Ok(own)
+}
+
+/// The conflict of a start-up that may not be introduced to the challenge.
+fn conflict_of(bar: IntroductionBar) -> Conflict {
+    match bar {
+        IntroductionBar::NotVetted => Conflict::StartupNotVetted,
+        IntroductionBar::WithoutClearance => Conflict::StartupWithoutClearance,
+    }
+}
+
+/// The error of an insert: a live introduction of the pair exists already
+/// (the unique index), or the challenge closed meanwhile (the insert's
+/// rollback, see `db::introductions::insert`).
+fn insert_error(error: DieselError) -> AppError {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            Conflict::LiveIntroduction.into()
+        }
+        DieselError::RollbackTransaction => Conflict::ChallengeClosedMeanwhile.into(),
+        other => other.into(),
+    }
+}
+
+/// The stale error of a conditional move that found another version.
+fn stale(connection: &mut PgConnection, introduction_id: Uuid, expected_version: i32) -> AppError {
+    AppError::Stale {
+        current_version: introductions::find(connection, introduction_id)
+            .map(|row| row.version)
+            .unwrap_or(expected_version),
+    }
+}
+
+/// Everything a view of one introduction is built from.
+struct Loaded {
+    row: IntroductionRow,
+    startup: StartupRow,
+    challenge: ChallengeRow,
+    organisation_name: String,
+    side: Side,
+}
+
+/// An introduction `member` is a party to, with the side they act for;
+/// "not found" when they are no party.
+fn load_involved(
+    connection: &mut PgConnection,
+    member: &Member,
+    row: IntroductionRow,
+) -> Result<Loaded, AppError> {
+    let startup = startups::find(connection, row.startup_id)?;
+    let challenge = challenges::find(connection, row.challenge_id)?;
+    let side = member
+        .side_in_introduction(
+            startup.organisation_id,
+            startup.province,
+            challenge.organisation_id,
+        )
+        .ok_or(AppError::not_found(Subject::Introduction))?;
+    let organisation_name = organisations::find(connection, challenge.organisation_id)?.name;
+    Ok(Loaded {
+        row,
+        startup,
+        challenge,
+        organisation_name,
+        side,
+    })
+}
+
+fn load_by_id(
+    connection: &mut PgConnection,
+    member: &Member,
+    introduction_id: Uuid,
+) -> Result<Loaded, AppError> {
+    let row = introductions::find(connection, introduction_id)
+        .optional()?
+        .ok_or(AppError::not_found(Subject::Introduction))?;
+    load_involved(connection, member, row)
+}
+
+/// The view of `loaded` for `member`: the start-up, the procurement
+/// officer's contact and the notes as far as `domain::policy` reveals them
+/// to their side, and the challenge only if they may see it themselves.
+fn view_of(
+    connection: &mut PgConnection,
+    member: &Member,
+    loaded: Loaded,
+) -> Result<IntroductionView, AppError> {
+    let Loaded {
+        row,
+        startup,
+        challenge,
+        organisation_name,
+        side,
+    } = loaded;
+    let revealed = row.introduced_at.is_some();
+    let startup_view =
+        StartupView::for_access(startup, startup_access_in_introduction(side, revealed))
+            .ok_or(AppError::not_found(Subject::Introduction))?;
+    let procurement_contact = match challenge.created_by {
+        Some(creator) if sees_procurement_contact(member, side, revealed) => {
+            users::find(connection, creator)
+                .optional()?
+                .map(|user| ContactView {
+                    name: user.display_name,
+                    email: user.email.as_str().to_owned(),
+                })
+        }
+        _ => None,
+    };
+    let notes =
+        introductions::notes_visible_to(connection, row.id, notes_readable_by(member, side))?
+            .into_iter()
+            .map(|note| NoteView::new(note, member.user_id))
+            .collect();
+    let visible = Viewer::Member(member.clone()).can_see_challenge(challenge.exposure());
+    let challenge_view = IntroducedChallenge {
+        id: challenge.id,
+        visible,
+        title: visible.then_some(challenge.title),
+        organisation_name: visible.then_some(organisation_name),
+        status: visible.then_some(challenge.status),
+        closes_at: challenge.closes_at.filter(|_| visible),
+    };
+    Ok(IntroductionView::new(
+        row,
+        challenge_view,
+        startup_view,
+        procurement_contact,
+        Some(side),
+        notes,
+    ))
+}

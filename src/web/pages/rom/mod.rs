@@ -1,0 +1,37 @@
+//! The ROM officer's pages (admins see them too): the region dashboard
+//! with its charts drawn on the server, the start-ups of the region with
+//! their best matches, and proposing an introduction in two clicks
+//! (`app::dashboard`, `app::introductions`).
+
+mod chart;
+mod dashboard;
+mod propose;
+mod region_startups;
+
+use actix_web::web;
+use uuid::Uuid;
+
+use crate::domain::account::Role;
+
+/// Registers the ROM pages.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/dashboard").route(web::get().to(dashboard::dashboard_page)))
+        .service(
+            web::resource("/region/startups")
+                .route(web::get().to(region_startups::region_startups)),
+        )
+        .service(
+            web::resource("/introductions/propose")
+                .route(web::get().to(propose::propose_page))
+                .route(web::post().to(propose::submit_proposal)),
+        );
+}
+
+/// Who brokers: ROM officers and admins.
+const BROKERS: [Role; 2] = [Role::RomOfficer, Role::Admin];
+
+/// The page that proposes `startup_id` for `challenge_id`.
+fn propose_url(startup_id: Uuid, challenge_id: Uuid) -> String {
+    format!("/introductions/propose?startup={startup_id}&challenge={challenge_id}")
+}

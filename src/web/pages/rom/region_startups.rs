@@ -1,0 +1,159 @@
+//! The start-ups of the broker's region, each with its best open
+//! matches and a link to propose it.
+
+use std::str::FromStr;
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use maud::{html, Markup};
+
+use super::{propose_url, BROKERS};
+// MERGE: app::startups::StartupView
+use crate::api::dto::startup::StartupView;
+// MERGE: app::matching::for_startup
+use crate::api::handlers::matches::{startup_matches, ChallengeMatchQuery};
+// MERGE: app::startups::list
+use crate::api::handlers::startups::{startup_list, StartupListQuery};
+use crate::domain::taxonomy::Technology;
+use crate::web::context::PageContext;
+use crate::web::error::{html_response, WebError};
+use crate::web::layout::{page, technology_options};
+
+/// Start-ups per page of the region list; each is matched, so few.
+const STARTUPS_PER_PAGE: i64 = 10;
+
+/// The filters of the region list, as typed.
+struct RegionFilter {
+    technology: Option<Technology>,
+    q: String,
+    page: i64,
+}
+
+impl RegionFilter {
+    fn from_query(context: &PageContext) -> Self {
+        let fields = context.query();
+        RegionFilter {
+            technology: fields
+                .non_blank("technology")
+                .and_then(|code| Technology::from_str(code).ok()),
+            q: fields.get("q").unwrap_or_default().to_owned(),
+            page: fields
+                .get("page")
+                .and_then(|page| page.parse().ok())
+                .unwrap_or(1),
+        }
+    }
+
+    fn page_url(&self, page: i64) -> String {
+        let mut url = form_urlencoded::Serializer::new(String::new());
+        if let Some(technology) = self.technology {
+            url.append_pair("technology", technology.as_str());
+        }
+        if !self.q.is_empty() {
+            url.append_pair("q", &self.q);
+        }
+        url.append_pair("page", &page.to_string());
+        format!("/region/startups?{}", url.finish())
+    }
+}
+
+/// A start-up of the region with its three best open matches.
+async fn startup_with_matches(
+    context: &PageContext,
+    startup: &StartupView,
+) -> Result<Markup, WebError> {
+    let text = &context.text.rom;
+    let query = ChallengeMatchQuery {
+        limit: Some(3),
+        ..ChallengeMatchQuery::default()
+    };
+    // MERGE: app::matching::for_startup
+    let matches = startup_matches(&context.state, context.viewer(), startup.id, &query).await?;
+    let name = startup.name.as_deref().unwrap_or(text.anonymous_startup);
+    let heading_id = format!("startup-{}", startup.id);
+    Ok(html! {
+        article.card.region-startup aria-labelledby=(heading_id) {
+            h2 id=(heading_id) { (name) }
+            p.meta {
+                (startup.province.map(|p| p.name()).unwrap_or(text.unknown))
+                @if let Some(city) = &startup.city { " · " (city) }
+                @if let Some(trl) = startup.trl { " · " (text.trl) " " (trl.get()) }
+            }
+            ul.tags aria-label=(text.column_technologies) {
+                @for technology in &startup.technologies { li { (context.language.technology_name(*technology)) } }
+            }
+            h3 { (text.best_matches) }
+            @if matches.items.is_empty() {
+                p { (text.no_matches) }
+            } @else {
+                ol.best-matches {
+                    @for found in &matches.items {
+                        li {
+                            a href=(format!("/challenges/{}", found.challenge.id)) { (found.challenge.title) }
+                            " " span.meta { (found.challenge.organisation_name) " · " (text.score) " " (format!("{:.2}", found.explanation.score)) }
+                            " "
+                            a.button.secondary href=(propose_url(startup.id, found.challenge.id)) { (text.propose_link) }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub(super) async fn region_startups(context: PageContext) -> Result<HttpResponse, WebError> {
+    let member = context.member_in(&BROKERS)?.clone();
+    let text = &context.text.rom;
+    let common = &context.text.common;
+    let filter = RegionFilter::from_query(&context);
+    let query = StartupListQuery {
+        technology: filter.technology,
+        province: None,
+        country: None,
+        trl_min: None,
+        trl_max: None,
+        dual_use: None,
+        organisation_id: None,
+        q: Some(filter.q.trim().to_owned()).filter(|q| !q.is_empty()),
+        page: Some(filter.page),
+        per_page: Some(STARTUPS_PER_PAGE),
+    };
+    // MERGE: app::startups::list
+    let listed = startup_list(&context.state, &member, query).await?;
+    let mut cards = Vec::with_capacity(listed.items.len());
+    for startup in &listed.items {
+        cards.push(startup_with_matches(&context, startup).await?);
+    }
+    let has_next = listed.page * listed.per_page < listed.total;
+    let intro = if member.is_admin() {
+        text.startups_intro_admin
+    } else {
+        text.startups_intro
+    };
+    let content = html! {
+        h1 { (text.startups_heading) }
+        p { (intro) }
+        form.search-form method="get" action="/region/startups" role="search" {
+            div.field {
+                label for="technology" { (common.filter_technology) }
+                select id="technology" name="technology" { (technology_options(filter.technology, common.any, context.language)) }
+            }
+            div.field {
+                label for="q" { (text.filter_text) }
+                input type="search" id="q" name="q" value=(filter.q);
+            }
+            button type="submit" { (text.filter_button) }
+        }
+        p.meta { (listed.total) " " (text.startups_found) }
+        @if cards.is_empty() { p { (text.no_startups) } }
+        @for card in cards { (card) }
+        nav.pager aria-label=(common.pages) {
+            @if listed.page > 1 { a href=(filter.page_url(listed.page - 1)) { (common.previous_page) } }
+            @if has_next { a href=(filter.page_url(listed.page + 1)) { (common.next_page) } }
+        }
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        page(&context, text.startups_heading, content),
+    ))
+}
