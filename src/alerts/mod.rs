@@ -31,7 +31,6 @@ use crate::db::notifications::{
 };
 use crate::db::startups::{self, StartupRow};
 use crate::db::users::may_see_challenge;
-use crate::domain::account::Role;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{
     NotificationKind, NotificationSubject, ALERT_MAX_MATCHES, ALERT_MIN_CONTENT_SCORE,
@@ -132,13 +131,10 @@ fn tick_and_log(database_url: &str, engine: &SearchEngine) {
 
 /// How a start-up company would see challenges: as one of its own users.
 fn startup_viewer(connection: &mut PgConnection, startup: &StartupRow) -> anyhow::Result<Viewer> {
-    Ok(Viewer::Member(Member {
-        user_id: Uuid::nil(),
-        role: Role::Startup,
-        organisation_id: Some(startup.organisation_id),
-        vetted: organisation_has_vetted_user(connection, startup.organisation_id)?,
-        rom: None,
-    }))
+    Ok(Viewer::Member(Member::startup_company(
+        startup.organisation_id,
+        organisation_has_vetted_user(connection, startup.organisation_id)?,
+    )))
 }
 
 /// The content part of a match: its text and technology parts.
