@@ -13,7 +13,6 @@ mod search;
 use actix_web::web;
 
 pub use self::challenge::challenge_facts;
-pub use self::search::challenge_card;
 
 /// Registers the public pages.
 pub fn routes(config: &mut web::ServiceConfig) {

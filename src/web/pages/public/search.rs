@@ -234,7 +234,7 @@ fn pager(context: &PageContext, form: &SearchForm, results: &ChallengeSearchResu
 }
 
 /// A challenge in a list: title, owner, deadline, technologies and summary.
-pub fn challenge_card(context: &PageContext, challenge: &ChallengeView) -> Markup {
+fn challenge_card(context: &PageContext, challenge: &ChallengeView) -> Markup {
     let text = &context.text.common;
     html! {
         article.card {
