@@ -31,7 +31,7 @@ pub(super) async fn submit_interest(
             "/challenges/{challenge_id}?done=interest"
         ))),
         Err(error) if error.code.status().is_client_error() => {
-            // MERGE: FormErrors::from_app once the operation returns an AppError
+            // The old operation answers an `ApiError`; over `app` this is `FormErrors::from_app`.
             let errors = FormErrors::from_api(&error, &["message"]);
             challenge_with_errors(&context, challenge_id, error.code.status(), &errors, "").await
         }
