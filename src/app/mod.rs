@@ -19,6 +19,12 @@ pub mod notifications;
 pub mod page;
 mod state;
 pub mod text_filter;
+// ---- start-ups, matching, search, saved searches, questions
+pub mod matching;
+pub mod questions;
+pub mod saved_searches;
+pub mod search;
+pub mod startups;
 
 pub use error::{AppError, Conflict, InvalidTransition, NotEditable, Subject};
 pub use page::Paginated;

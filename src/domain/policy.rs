@@ -487,6 +487,31 @@ impl Member {
         }
         Ok(())
     }
+
+    // ---- start-ups, matching, search, saved searches, questions
+
+    /// Whether this member edits the content of the challenges of
+    /// `organisation_id`: its own procurement officers. Admins manage a
+    /// challenge (its answers, candidates and status) but do not write it.
+    pub fn edits_challenges_of(&self, organisation_id: Uuid) -> bool {
+        self.may_post_challenges() == Ok(organisation_id)
+    }
+
+    /// Whether this member expresses interest in challenges, for the
+    /// start-up of their own company.
+    pub fn expresses_interest(&self) -> bool {
+        self.may_create_profile().is_ok()
+    }
+
+    /// Whether an introduction this member starts to a challenge of
+    /// `challenge_organisation_id` is an invitation (its own procurement
+    /// officers) rather than a broker's proposal.
+    pub fn invites_to(&self, challenge_organisation_id: Uuid) -> bool {
+        matches!(
+            self.may_start_introduction(None, challenge_organisation_id),
+            Ok(Some((IntroductionOrigin::ProcurementInvitation, _)))
+        )
+    }
 }
 
 impl Viewer {
@@ -752,6 +777,27 @@ mod tests {
             startup_access_in_introduction(Side::Broker, false),
             StartupAccess::Full
         );
+    }
+
+    // ---- start-ups, matching, search, saved searches, questions
+
+    #[test]
+    fn the_owners_officers_edit_and_invite_while_start_ups_express_interest() {
+        let owner = Uuid::new_v4();
+        let officer = member(Role::Procurement, owner, false);
+        assert!(officer.edits_challenges_of(owner));
+        assert!(officer.invites_to(owner));
+        assert!(!officer.edits_challenges_of(Uuid::new_v4()));
+        assert!(!officer.invites_to(Uuid::new_v4()));
+        assert!(!officer.expresses_interest());
+        let admin = member(Role::Admin, Uuid::new_v4(), true);
+        assert!(!admin.edits_challenges_of(owner));
+        assert!(!admin.invites_to(owner));
+        let broker = member(Role::RomOfficer, Uuid::new_v4(), false);
+        assert!(!broker.invites_to(owner));
+        let founder = member(Role::Startup, Uuid::new_v4(), false);
+        assert!(founder.expresses_interest());
+        assert!(!founder.edits_challenges_of(owner));
     }
 
     #[test]

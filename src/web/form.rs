@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::error::WebError;
 use crate::api::extract::IfMatch;
 use crate::app::AppError;
-use crate::domain::ValidationError;
+use crate::domain::{Rule, ValidationError};
 
 /// A version no row has: the one of an edit form that lacks its version.
 pub const NO_VERSION: i32 = -1;
@@ -99,4 +99,35 @@ impl FieldProblems {
 /// The id in a page's path; anything else reads as a page that does not exist.
 pub fn parse_id(raw: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(raw).map_err(|_| WebError::not_found())
+}
+
+/// A choice of a select (a `text_enum` code); blank is no choice, and a
+/// value the form did not offer breaks [`Rule::UnknownChoice`].
+pub fn optional_choice<T: std::str::FromStr>(
+    field: &str,
+    raw: &str,
+) -> Result<Option<T>, ValidationError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    value
+        .parse::<T>()
+        .map(Some)
+        .map_err(|_| ValidationError::new(field, Rule::UnknownChoice))
+}
+
+/// A whole number typed in a field; blank is none.
+pub fn optional_whole_number<T: std::str::FromStr>(
+    field: &str,
+    raw: &str,
+) -> Result<Option<T>, ValidationError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    value
+        .parse::<T>()
+        .map(Some)
+        .map_err(|_| ValidationError::new(field, Rule::NotWholeNumber))
 }

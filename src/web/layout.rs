@@ -159,6 +159,19 @@ pub fn flash(message: Option<&str>) -> Markup {
     }
 }
 
+/// The flash message that `?done=<code>` in the address asks for, out of
+/// `messages` (`(code, message)` pairs): what a finished action left behind.
+pub fn done_flash(context: &PageContext, messages: &[(&str, &'static str)]) -> Markup {
+    let query = context.query();
+    let message = query.get("done").and_then(|done| {
+        messages
+            .iter()
+            .find(|(code, _)| *code == done)
+            .map(|(_, message)| *message)
+    });
+    flash(message)
+}
+
 /// The errors of a form submission: those of a field of the form (shown
 /// beside that field) and the rest (shown above the form).
 #[derive(Debug, Default)]

@@ -4,8 +4,6 @@
 pub mod account;
 pub mod audit;
 pub mod challenge;
-pub mod introduction;
-pub mod startup;
 pub mod taxonomy;
 
 use serde::{Deserialize, Serialize};

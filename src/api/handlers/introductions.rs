@@ -20,7 +20,6 @@ use crate::app::introductions::{
 };
 use crate::app::{AppState, Paginated};
 use crate::domain::introduction::IntroductionState;
-use crate::domain::policy::Member;
 
 /// The response of one introduction, with its version as the ETag.
 fn introduction_response(status: StatusCode, view: IntroductionView) -> HttpResponse {
@@ -54,16 +53,6 @@ pub async fn create_introduction(
 ) -> Result<HttpResponse, ApiError> {
     let view = introductions::start(&state, &caller.member, body.0).await?;
     Ok(introduction_response(StatusCode::CREATED, view))
-}
-
-/// TEMPORARY for `web::pages::public`, whose engineer moves it onto
-/// `app::introductions::start`: the old operation, over the new one.
-pub async fn start_introduction(
-    state: &AppState,
-    member: Member,
-    request: NewIntroductionRequest,
-) -> Result<IntroductionView, ApiError> {
-    Ok(introductions::start(state, &member, request).await?)
 }
 
 /// Filters for the introduction list.

@@ -17,8 +17,7 @@ pub use self::input::{NewIntroductionRequest, NewNoteRequest, TransitionRequest}
 pub use self::view::{ContactView, IntroducedChallenge, IntroductionView, NoteView};
 use super::page::{checked_page, Paginated};
 use super::{AppError, AppState, Conflict, InvalidTransition, Subject};
-// MERGE: app::startups::StartupView
-use crate::api::dto::startup::StartupView;
+use crate::app::startups::StartupView;
 use crate::db::challenges::{self, ChallengeRow};
 use crate::db::introductions::{
     self, IntroductionFilter, IntroductionRow, NewIntroduction, StateChange,

@@ -8,8 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-// MERGE: app::startups::StartupView
-use crate::api::dto::startup::StartupView;
+use crate::app::startups::StartupView;
 use crate::db::introductions::{IntroductionRow, NoteRow};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::{

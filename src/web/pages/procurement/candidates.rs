@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::api::handlers::matches::{challenge_candidates, StartupMatch, StartupMatchQuery};
 use crate::app::challenges;
+use crate::app::matching::{self, StartupMatch, StartupMatchFilter};
 use crate::domain::account::Role;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
@@ -21,13 +21,13 @@ const CANDIDATES_SHOWN: i64 = 20;
 fn candidate_card(
     context: &PageContext,
     challenge_id: Uuid,
+    invites: bool,
     rank: usize,
     candidate: &StartupMatch,
 ) -> Markup {
     let text = &context.text.procurement;
     let startup = &candidate.startup;
     let name = startup.name.as_deref().unwrap_or(text.anonymous_startup);
-    let role = context.user.as_ref().map(|user| user.member.role);
     html! {
         article.card.candidate aria-labelledby=(format!("candidate-{rank}")) {
             h3 id=(format!("candidate-{rank}")) {
@@ -42,7 +42,7 @@ fn candidate_card(
             }
             p { (startup.description) }
             (explanation_breakdown(&format!("candidate-{rank}"), &candidate.explanation, context.language))
-            @if role == Some(Role::Procurement) {
+            @if invites {
                 // To the propose page, where the officer writes the message
                 // before anything is sent.
                 p { a.button href=(format!("/introductions/propose?startup={}&challenge={challenge_id}", startup.id))
@@ -66,23 +66,25 @@ pub(super) async fn candidates_page(
         .clone();
     let text = &context.text.procurement;
     let challenge = challenges::get(&context.state, &context.viewer(), challenge_id).await?;
-    let query = StartupMatchQuery {
+    let filter = StartupMatchFilter {
         limit: Some(CANDIDATES_SHOWN),
-        ..StartupMatchQuery::default()
+        ..StartupMatchFilter::default()
     };
-    let candidates = challenge_candidates(&context.state, &member, challenge_id, query).await?;
+    let candidates = matching::for_challenge(&context.state, &member, challenge_id, filter).await?;
+    // The challenge's own officers invite; brokers propose.
+    let invites = member.invites_to(challenge.organisation_id);
     let content = html! {
         h1 { (text.candidates_heading) ": " (challenge.title) }
         p { a href=(format!("/challenges/{challenge_id}")) { (text.back_to_challenge) } }
         p { (text.candidates_intro) }
-        @if member.role == Role::Procurement {
+        @if invites {
             p.hint id="invite-hint" { (text.invite_hint) }
         }
         @if candidates.items.is_empty() {
             p { (text.no_candidates) }
         }
         @for (index, candidate) in candidates.items.iter().enumerate() {
-            (candidate_card(&context, challenge_id, index + 1, candidate))
+            (candidate_card(&context, challenge_id, invites, index + 1, candidate))
         }
     };
     Ok(html_response(

@@ -7,10 +7,7 @@ use chrono::Utc;
 use maud::{html, Markup};
 use uuid::Uuid;
 
-// MERGE: app::startups::StartupView
-use crate::api::dto::startup::StartupView;
-// MERGE: app::startups::get
-use crate::api::handlers::startups::read_startup;
+use crate::app::startups::{self, StartupView};
 use crate::app::challenges::{self, ChallengeView};
 use crate::app::introductions::{self, NewIntroductionRequest};
 use crate::domain::account::Role;
@@ -84,8 +81,7 @@ async fn render_proposal(
     let text = &context.text.rom;
     let viewer = context.viewer();
     let challenge = challenges::get(&context.state, &viewer, challenge_id).await?;
-    // MERGE: app::startups::get
-    let startup = read_startup(&context.state, &viewer, startup_id).await?;
+    let startup = startups::get(&context.state, &viewer, startup_id).await?;
     let inviting = viewer
         .member()
         .is_some_and(|member| member.introducing_side() == Side::Procurement);

@@ -8,12 +8,8 @@ use actix_web::HttpResponse;
 use maud::{html, Markup};
 
 use super::{propose_url, BROKERS};
-// MERGE: app::startups::StartupView
-use crate::api::dto::startup::StartupView;
-// MERGE: app::matching::for_startup
-use crate::api::handlers::matches::{startup_matches, ChallengeMatchQuery};
-// MERGE: app::startups::list
-use crate::api::handlers::startups::{startup_list, StartupListQuery};
+use crate::app::matching::{self, ChallengeMatchFilter};
+use crate::app::startups::{self, StartupListFilter, StartupView};
 use crate::domain::taxonomy::Technology;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
@@ -63,12 +59,12 @@ async fn startup_with_matches(
     startup: &StartupView,
 ) -> Result<Markup, WebError> {
     let text = &context.text.rom;
-    let query = ChallengeMatchQuery {
+    let filter = ChallengeMatchFilter {
         limit: Some(3),
-        ..ChallengeMatchQuery::default()
+        ..ChallengeMatchFilter::default()
     };
-    // MERGE: app::matching::for_startup
-    let matches = startup_matches(&context.state, context.viewer(), startup.id, &query).await?;
+    let matches =
+        matching::for_startup(&context.state, &context.viewer(), startup.id, filter).await?;
     let name = startup.name.as_deref().unwrap_or(text.anonymous_startup);
     let heading_id = format!("startup-{}", startup.id);
     Ok(html! {
@@ -106,20 +102,14 @@ pub(super) async fn region_startups(context: PageContext) -> Result<HttpResponse
     let text = &context.text.rom;
     let common = &context.text.common;
     let filter = RegionFilter::from_query(&context);
-    let query = StartupListQuery {
+    let query = StartupListFilter {
         technology: filter.technology,
-        province: None,
-        country: None,
-        trl_min: None,
-        trl_max: None,
-        dual_use: None,
-        organisation_id: None,
-        q: Some(filter.q.trim().to_owned()).filter(|q| !q.is_empty()),
+        text: Some(filter.q.trim().to_owned()).filter(|q| !q.is_empty()),
         page: Some(filter.page),
         per_page: Some(STARTUPS_PER_PAGE),
+        ..StartupListFilter::default()
     };
-    // MERGE: app::startups::list
-    let listed = startup_list(&context.state, &member, query).await?;
+    let listed = startups::list(&context.state, &member, query).await?;
     let mut cards = Vec::with_capacity(listed.items.len());
     for startup in &listed.items {
         cards.push(startup_with_matches(&context, startup).await?);

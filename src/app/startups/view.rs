@@ -1,4 +1,5 @@
-//! Start-up profiles on the wire, in full or as an anonymous card.
+//! A start-up profile as a reader sees it: in full, or as the anonymous
+//! card that names nothing of the company.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -1,0 +1,290 @@
+//! Ranked matching in both directions, every result with its explanation:
+//! the challenges that fit a start-up ([`for_startup`]), the start-ups that
+//! could solve a challenge ([`for_challenge`]), and the matches of a
+//! profile that is still being written ([`preview`]). The index ranks; the
+//! database, the truth, decides what each result shows to the caller.
+
+mod view;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub use self::view::{
+    ChallengeMatch, ChallengeMatches, MatchPreview, StartupMatch, StartupMatches,
+};
+use super::search::in_hit_order;
+use super::{challenges, startups, AppError, AppState};
+use crate::domain::challenge::ChallengeStatus;
+use crate::domain::policy::{Member, Viewer};
+use crate::domain::readiness::Trl;
+use crate::domain::region::{CountryCode, Province};
+use crate::domain::taxonomy::Technology;
+use crate::domain::text::{bounded_text, keywords, unique};
+use crate::domain::Rule;
+use crate::search::analysis::{detect_language, suggest_technologies};
+use crate::search::document::{startup_text, ChallengeDocument, StartupDocument};
+use crate::search::engine::RankedMatch;
+use crate::search::filters::{ChallengeFilters, StartupFilters};
+
+/// Results returned when no limit is asked for.
+const DEFAULT_LIMIT: usize = 20;
+/// Most results one request may ask for.
+const MAX_LIMIT: usize = 100;
+/// Longest description of a draft, in characters.
+const MAX_DRAFT_DESCRIPTION_CHARS: usize = 100_000;
+
+/// What the challenges matched to a start-up are filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct ChallengeMatchFilter {
+    pub technology: Option<Technology>,
+    pub province: Option<Province>,
+    /// Challenges whose TRL range holds this level.
+    pub trl: Option<Trl>,
+    pub closes_before: Option<DateTime<Utc>>,
+    pub closes_after: Option<DateTime<Utc>>,
+    /// Any of these statuses; open and published when empty.
+    pub statuses: Vec<ChallengeStatus>,
+    /// Results to return, 1 to 100 (default 20).
+    pub limit: Option<i64>,
+}
+
+/// Which start-ups a challenge's matches may come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchScope {
+    /// A ROM officer's own provinces (everyone else sees all).
+    #[default]
+    Region,
+    /// The whole country and abroad; outside their provinces a ROM officer sees anonymous cards.
+    All,
+}
+
+/// What the start-ups matched to a challenge are filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct StartupMatchFilter {
+    pub technology: Option<Technology>,
+    pub province: Option<Province>,
+    pub trl_min: Option<Trl>,
+    pub trl_max: Option<Trl>,
+    /// For ROM officers: their region (default) or the whole country.
+    pub scope: MatchScope,
+    /// Results to return, 1 to 100 (default 20).
+    pub limit: Option<i64>,
+}
+
+/// A profile being written, not saved yet.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchPreviewRequest {
+    /// What the start-up does, Dutch or English.
+    #[schema(
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f]",
+        min_length = 1,
+        max_length = 100000
+    )]
+    pub description: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub technologies: Vec<Technology>,
+    #[serde(default)]
+    pub province: Option<Province>,
+    /// ISO 3166-1 alpha-2; NL when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = "^[A-Za-z]{2}$")]
+    pub country: Option<CountryCode>,
+    #[serde(default)]
+    pub trl: Option<Trl>,
+}
+
+/// The challenges that fit start-up `startup_id`, best first, among those
+/// `viewer` may see; for the start-up itself, its ROM officer, procurement
+/// and admins. A start-up hidden from `viewer` is "not found".
+pub async fn for_startup(
+    state: &AppState,
+    viewer: &Viewer,
+    startup_id: Uuid,
+    filter: ChallengeMatchFilter,
+) -> Result<ChallengeMatches, AppError> {
+    let limit = checked_limit(filter.limit)?;
+    let statuses = if filter.statuses.is_empty() {
+        vec![ChallengeStatus::Open, ChallengeStatus::Published]
+    } else {
+        filter.statuses
+    };
+    let filters = ChallengeFilters {
+        technology: filter.technology,
+        province: filter.province,
+        statuses,
+        trl: filter.trl,
+        closes_before: filter.closes_before,
+        closes_after: filter.closes_after,
+        organisation_id: None,
+    };
+    let reader = viewer.clone();
+    let (row, _) = state
+        .with_connection(move |connection| startups::find_visible(connection, &reader, startup_id))
+        .await?;
+    let document = StartupDocument::from_row(&row);
+    let scope = viewer.challenge_scope();
+    let ranked = state
+        .with_search(move |engine| {
+            engine
+                .match_challenges(&document, &scope, &filters, limit)
+                .map_err(matching_failed)
+        })
+        .await?;
+    let items = challenge_matches(state, viewer, ranked).await?;
+    Ok(ChallengeMatches { items })
+}
+
+/// The start-ups that could solve challenge `challenge_id`, best first, as
+/// `member` may see them: the challenge's own organisation (anonymous
+/// cards), ROM officers (their provinces unless they ask for the whole
+/// country) and admins.
+pub async fn for_challenge(
+    state: &AppState,
+    member: &Member,
+    challenge_id: Uuid,
+    filter: StartupMatchFilter,
+) -> Result<StartupMatches, AppError> {
+    let limit = checked_limit(filter.limit)?;
+    let viewer = Viewer::Member(member.clone());
+    let reader = viewer.clone();
+    let (row, _) = state
+        .with_connection(move |connection| {
+            challenges::find_visible(connection, &reader, challenge_id)
+        })
+        .await?;
+    let within_provinces =
+        member.candidate_provinces(row.organisation_id, filter.scope == MatchScope::All)?;
+    let filters = StartupFilters {
+        technology: filter.technology,
+        province: filter.province,
+        within_provinces,
+        trl_min: filter.trl_min,
+        trl_max: filter.trl_max,
+    };
+    let document = ChallengeDocument::from_row(&row);
+    let ranked = state
+        .with_search(move |engine| {
+            engine
+                .match_startups(&document, &filters, limit)
+                .map_err(matching_failed)
+        })
+        .await?;
+    let ids = ranked.iter().map(|entry| entry.id).collect();
+    let views = startups::views_by_id(state, &viewer, ids).await?;
+    let ranked = ranked
+        .into_iter()
+        .map(|entry| (entry.id, entry.explanation));
+    let items = in_hit_order(ranked, views, |startup, explanation| StartupMatch {
+        startup,
+        explanation,
+    });
+    Ok(StartupMatches { items })
+}
+
+/// What the profile `draft` would match among the open and published
+/// challenges `viewer` may see, with the technology codes its text
+/// suggests, so that a start-up sees its matches while it writes.
+pub async fn preview(
+    state: &AppState,
+    viewer: &Viewer,
+    limit: Option<i64>,
+    draft: MatchPreviewRequest,
+) -> Result<MatchPreview, AppError> {
+    let limit = checked_limit(limit)?;
+    let description = bounded_text(
+        "description",
+        &draft.description,
+        1,
+        MAX_DRAFT_DESCRIPTION_CHARS,
+    )?;
+    let draft_keywords = keywords("keywords", &draft.keywords)?;
+    let technologies = unique(&draft.technologies);
+    let suggested_technologies = if technologies.is_empty() {
+        suggest_technologies(&format!("{description} {}", draft_keywords.join(" ")))
+    } else {
+        Vec::new()
+    };
+    let country = draft.country.unwrap_or_else(CountryCode::netherlands);
+    if !country.is_netherlands() && draft.province.is_some() {
+        return Err(AppError::invalid(
+            "province",
+            Rule::ProvinceOnlyInNetherlands,
+        ));
+    }
+    let document = StartupDocument {
+        id: Uuid::nil(),
+        name: String::new(),
+        text: startup_text(&description, &draft_keywords),
+        language: detect_language(&description),
+        technologies,
+        province: draft.province,
+        country: country.as_str().to_owned(),
+        trl: draft.trl,
+        created_at: Utc::now(),
+    };
+    let scope = viewer.challenge_scope();
+    let filters = ChallengeFilters {
+        statuses: vec![ChallengeStatus::Open, ChallengeStatus::Published],
+        ..ChallengeFilters::default()
+    };
+    let ranked = state
+        .with_search(move |engine| {
+            engine
+                .match_challenges(&document, &scope, &filters, limit)
+                .map_err(matching_failed)
+        })
+        .await?;
+    let items = challenge_matches(state, viewer, ranked).await?;
+    Ok(MatchPreview {
+        suggested_technologies,
+        items,
+    })
+}
+
+/// The number of results asked for, checked; the default when none is.
+fn checked_limit(limit: Option<i64>) -> Result<usize, AppError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(limit) => usize::try_from(limit)
+            .ok()
+            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "limit",
+                    Rule::OutOfRange {
+                        min: 1,
+                        max: MAX_LIMIT as i64,
+                    },
+                )
+            }),
+    }
+}
+
+/// Ranked challenges with the views `viewer` may see, in rank order.
+async fn challenge_matches(
+    state: &AppState,
+    viewer: &Viewer,
+    ranked: Vec<RankedMatch>,
+) -> Result<Vec<ChallengeMatch>, AppError> {
+    let ids = ranked.iter().map(|entry| entry.id).collect();
+    let views = challenges::views_by_id(state, viewer, ids).await?;
+    let ranked = ranked
+        .into_iter()
+        .map(|entry| (entry.id, entry.explanation));
+    Ok(in_hit_order(ranked, views, |challenge, explanation| {
+        ChallengeMatch {
+            challenge,
+            explanation,
+        }
+    }))
+}
+
+fn matching_failed(error: anyhow::Error) -> AppError {
+    AppError::internal(format!("matching failed: {error:#}"))
+}

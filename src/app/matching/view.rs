@@ -1,0 +1,43 @@
+//! Ranked matches as a reader sees them: each result with why it fits.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::challenges::ChallengeView;
+use crate::app::startups::StartupView;
+use crate::domain::taxonomy::Technology;
+use crate::search::ranking::MatchExplanation;
+
+/// A challenge that fits, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChallengeMatch {
+    pub challenge: ChallengeView,
+    pub explanation: MatchExplanation,
+}
+
+/// Challenges that fit, best first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChallengeMatches {
+    pub items: Vec<ChallengeMatch>,
+}
+
+/// A start-up that could solve the challenge, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StartupMatch {
+    pub startup: StartupView,
+    pub explanation: MatchExplanation,
+}
+
+/// Start-ups that could solve a challenge, best first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StartupMatches {
+    pub items: Vec<StartupMatch>,
+}
+
+/// What a draft profile would match.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchPreview {
+    /// Codes the text suggests, when the draft names none.
+    pub suggested_technologies: Vec<Technology>,
+    pub items: Vec<ChallengeMatch>,
+}

@@ -1,0 +1,147 @@
+//! A challenge's own page: its facts and description, "express interest"
+//! for a start-up, and its public Q&A.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use maud::{html, Markup};
+use uuid::Uuid;
+
+use super::questions::qa_section;
+use crate::app::challenges::{self, ChallengeView};
+use crate::app::questions;
+use crate::domain::challenge::ChallengeStatus;
+use crate::web::context::PageContext;
+use crate::web::error::{html_response, WebError};
+use crate::web::form::parse_id;
+use crate::web::layout::{
+    csrf_field, deadline_text, done_flash, form_error_summary, page, text_area, FormErrors,
+};
+use crate::web::text::startup::name_of;
+
+pub(super) async fn challenge_page(
+    context: PageContext,
+    path: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let challenge_id = parse_id(&path)?;
+    let page = render_challenge(&context, challenge_id, &FormErrors::none(), "").await?;
+    Ok(html_response(StatusCode::OK, page))
+}
+
+/// Shows the challenge page again with `errors` of a refused form, and
+/// `question_draft` back in the question form.
+pub(super) async fn challenge_with_errors(
+    context: &PageContext,
+    challenge_id: Uuid,
+    status: StatusCode,
+    errors: &FormErrors,
+    question_draft: &str,
+) -> Result<HttpResponse, WebError> {
+    let page = render_challenge(context, challenge_id, errors, question_draft).await?;
+    Ok(html_response(status, page))
+}
+
+/// The challenge page, with `errors` beside the forms.
+async fn render_challenge(
+    context: &PageContext,
+    challenge_id: Uuid,
+    errors: &FormErrors,
+    question_draft: &str,
+) -> Result<Markup, WebError> {
+    let text = &context.text.common;
+    let viewer = context.viewer();
+    let challenge = challenges::get(&context.state, &viewer, challenge_id).await?;
+    let questions = questions::list(&context.state, &viewer, challenge_id).await?;
+    let member = viewer.member();
+    let may_manage = !challenge.allowed_transitions.is_empty()
+        || viewer.can_manage_challenge(challenge.organisation_id);
+    // Editing is the owning organisation's; an admin who manages answers
+    // and candidates does not edit.
+    let edits = member.is_some_and(|member| member.edits_challenges_of(challenge.organisation_id));
+    let accepts_interest = matches!(
+        challenge.status,
+        ChallengeStatus::Open | ChallengeStatus::Published
+    );
+    let shows_interest_form =
+        accepts_interest && member.is_some_and(|member| member.expresses_interest());
+    let done = [
+        ("asked", text.question_asked),
+        ("answered", text.question_answered),
+        ("interest", text.interest_sent),
+    ];
+    let content = html! {
+        (done_flash(context, &done))
+        article {
+            h1 { (challenge.title) }
+            p.lead { (challenge.summary) }
+            @if may_manage {
+                p {
+                    @if edits {
+                        a.button href=(format!("/my/challenges/{}/edit", challenge.id)) { (text.edit_challenge) } " "
+                    }
+                    a.button.secondary href=(format!("/my/challenges/{}/candidates", challenge.id)) { (text.view_candidates) }
+                }
+            }
+            div.with-sidebar {
+                aside.card { (challenge_facts(context, &challenge)) }
+                div {
+                    h2 { (text.description) }
+                    @for paragraph in challenge.description.split("\n\n") { p { (paragraph) } }
+                    h2 { (text.desired_outcome) }
+                    p { (challenge.desired_outcome) }
+                }
+            }
+        }
+        (form_error_summary(errors, context.language))
+        @if shows_interest_form {
+            section.card aria-labelledby="interest-heading" {
+                h2 id="interest-heading" { (text.interest_heading) }
+                p { (text.interest_intro) }
+                form method="post" action=(format!("/challenges/{}/interest", challenge.id)) {
+                    (csrf_field(context))
+                    (text_area("message", text.interest_message_label, "", None, errors, 3))
+                    button type="submit" { (text.interest_button) }
+                }
+            }
+        }
+        (qa_section(context, &challenge, &questions, may_manage, errors, question_draft))
+    };
+    Ok(page(context, &challenge.title, content))
+}
+
+/// The facts of a challenge, as a definition list.
+pub fn challenge_facts(context: &PageContext, challenge: &ChallengeView) -> Markup {
+    let text = &context.text.common;
+    let provinces = if challenge.preferred_provinces.is_empty() {
+        text.national.to_owned()
+    } else {
+        challenge
+            .preferred_provinces
+            .iter()
+            .map(|province| province.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let budget = match (challenge.budget_min_eur, challenge.budget_max_eur) {
+        (Some(min), Some(max)) => Some(format!("€ {min} – € {max}")),
+        (None, Some(max)) => Some(format!("up to € {max}")),
+        (Some(min), None) => Some(format!("from € {min}")),
+        (None, None) => None,
+    };
+    html! {
+        dl.facts {
+            dt { (text.posted_by) } dd { (challenge.organisation_name) }
+            dt { (text.status) } dd { (name_of(text.challenge_statuses, challenge.status.as_str())) }
+            dt { (text.deadline) } dd { (deadline_text(challenge.closes_at, Utc::now(), context.language)) }
+            dt { (text.technologies) }
+            dd { ul.tags { @for technology in &challenge.technologies { li { (context.language.technology_name(*technology)) } } } }
+            dt { (text.provinces) } dd { (provinces) }
+            dt { (text.trl_range) } dd { "TRL " (challenge.trl_min.get()) "–" (challenge.trl_max.get()) }
+            @if let Some(budget) = budget { dt { (text.budget) } dd { (budget) } }
+            dt { (text.confidentiality) } dd {
+                (name_of(text.visibilities, challenge.visibility.as_str()))
+                @if challenge.abdo_required { " · " (text.abdo_required) }
+            }
+        }
+    }
+}
