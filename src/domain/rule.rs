@@ -113,6 +113,11 @@ pub enum Rule {
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
     Unstorable,
+    // ---- users, organisations and audit
+    /// The end of a range lies before its start; equal ends are fine (`until`).
+    NotBefore { start_field: &'static str },
+    /// Text that is not a whole id (a UUID).
+    NotAnId,
 }
 
 impl fmt::Display for Rule {
@@ -219,6 +224,12 @@ impl fmt::Display for Rule {
             Rule::Unstorable => {
                 formatter.write_str("the input contains characters that cannot be stored")
             }
+            // ---- users, organisations and audit
+            Rule::NotBefore { start_field } => {
+                write!(formatter, "must not be before {start_field}")
+            }
+            Rule::NotAnId => formatter
+                .write_str("enter a full id, such as 0b6e4c1e-8f9a-4d4b-9a51-0c8a2f3e7d10"),
         }
     }
 }

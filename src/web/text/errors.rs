@@ -322,6 +322,11 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         Rule::PasswordTooLong { max } => format!("Een wachtwoord heeft hooguit {max} tekens."),
         Rule::FilterNotAllowed => "Op dit veld kun je hier niet filteren.".to_owned(),
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
+        // ---- users, organisations and audit
+        Rule::NotBefore { .. } => "Het einde mag niet voor het begin liggen.".to_owned(),
+        Rule::NotAnId => {
+            "Vul een volledig id in, zoals 0b6e4c1e-8f9a-4d4b-9a51-0c8a2f3e7d10.".to_owned()
+        }
     }
 }
 
