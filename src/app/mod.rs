@@ -20,3 +20,6 @@ pub mod text_filter;
 pub use error::{AppError, Conflict, InvalidTransition, NotEditable, Subject};
 pub use page::Paginated;
 pub use state::AppState;
+
+// ---- users, organisations and audit
+pub mod audit;

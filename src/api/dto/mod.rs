@@ -2,7 +2,6 @@
 //! so a database column can change without changing the API by accident.
 
 pub mod account;
-pub mod audit;
 pub mod challenge;
 pub mod introduction;
 pub mod startup;
