@@ -8,7 +8,6 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod handlers;
-pub mod legacy;
 pub mod metrics;
 pub mod openapi;
 

@@ -16,6 +16,7 @@ pub mod dashboard;
 mod error;
 pub mod introductions;
 pub mod notifications;
+pub mod operations;
 pub mod page;
 mod state;
 pub mod text_filter;
@@ -29,3 +30,6 @@ pub mod startups;
 pub use error::{AppError, Conflict, InvalidTransition, NotEditable, Subject};
 pub use page::Paginated;
 pub use state::AppState;
+
+// ---- users, organisations and audit
+pub mod audit;

@@ -183,7 +183,11 @@ pub struct UserChangeRequest {
     pub renames: bool,
     pub new_role: Option<Role>,
     pub vets: bool,
+    /// Asks to disable the account (`disabled: true`).
     pub disables: bool,
+    /// Asks to enable the account (`disabled: false`): only admins touch
+    /// the flag either way.
+    pub enables: bool,
 }
 
 impl Member {
@@ -426,7 +430,7 @@ impl Member {
             }
             return Ok(());
         }
-        if change.new_role.is_some() || change.disables {
+        if change.new_role.is_some() || change.disables || change.enables {
             return Err(Refusal::OnlyAdminsChangeRights);
         }
         if change.vets && self.role != Role::Procurement {
@@ -878,5 +882,58 @@ mod tests {
             visibility: Visibility::Vetted,
         };
         assert!(company.can_see_challenge(exposure));
+    }
+
+    // ---- users, organisations and audit
+
+    #[test]
+    fn only_admins_touch_the_disabled_flag_and_procurement_officers_vet() {
+        let admin = member(Role::Admin, Uuid::new_v4(), true);
+        let enable = UserChangeRequest {
+            enables: true,
+            ..UserChangeRequest::default()
+        };
+        let disable = UserChangeRequest {
+            disables: true,
+            ..UserChangeRequest::default()
+        };
+        // Enabling oneself changes nothing and is no demotion.
+        assert!(admin.may_change_user(admin.user_id, enable).is_ok());
+        assert_eq!(
+            admin.may_change_user(admin.user_id, disable),
+            Err(Refusal::NoSelfDemotion)
+        );
+        let officer = member(Role::Procurement, Uuid::new_v4(), true);
+        let other = Uuid::new_v4();
+        for change in [enable, disable] {
+            assert_eq!(
+                officer.may_change_user(other, change),
+                Err(Refusal::OnlyAdminsChangeRights)
+            );
+        }
+        let vet = UserChangeRequest {
+            vets: true,
+            ..UserChangeRequest::default()
+        };
+        assert!(officer.may_change_user(other, vet).is_ok());
+        assert_eq!(
+            member(Role::RomOfficer, Uuid::new_v4(), true).may_change_user(other, vet),
+            Err(Refusal::OnlyVettersVet)
+        );
+    }
+
+    #[test]
+    fn admins_administer_and_members_read_their_own_organisation_only() {
+        let organisation = Uuid::new_v4();
+        let founder = member(Role::Startup, organisation, false);
+        assert_eq!(founder.may_administer(), Err(Refusal::AdminsOnly));
+        assert!(founder.may_read_organisation(organisation));
+        assert!(!founder.may_read_organisation(Uuid::new_v4()));
+        assert!(founder.may_read_user(founder.user_id));
+        assert!(!founder.may_read_user(Uuid::new_v4()));
+        let admin = member(Role::Admin, Uuid::new_v4(), true);
+        assert!(admin.may_administer().is_ok());
+        assert!(admin.may_read_organisation(organisation));
+        assert!(member(Role::Procurement, Uuid::new_v4(), true).may_read_user(founder.user_id));
     }
 }

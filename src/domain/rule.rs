@@ -116,6 +116,11 @@ pub enum Rule {
     // ---- brokering (introductions, the pipeline, notifications)
     /// An introduction started by a broker or procurement without naming the start-up.
     StartupToIntroduceMissing,
+    // ---- users, organisations and audit
+    /// The end of a range lies before its start; equal ends are fine (`until`).
+    NotBefore { start_field: &'static str },
+    /// Text that is not a whole id (a UUID).
+    NotAnId,
 }
 
 impl fmt::Display for Rule {
@@ -224,6 +229,12 @@ impl fmt::Display for Rule {
             }
             // ---- brokering (introductions, the pipeline, notifications)
             Rule::StartupToIntroduceMissing => formatter.write_str("name the start-up to introduce"),
+            // ---- users, organisations and audit
+            Rule::NotBefore { start_field } => {
+                write!(formatter, "must not be before {start_field}")
+            }
+            Rule::NotAnId => formatter
+                .write_str("enter a full id, such as 0b6e4c1e-8f9a-4d4b-9a51-0c8a2f3e7d10"),
         }
     }
 }

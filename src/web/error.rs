@@ -11,9 +11,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
 use super::layout::{bare_page, framed_page, Frame};
-use super::text::errors::{app_error_message, sentence};
+use super::text::errors::app_error_message;
 use super::text::Language;
-use crate::api::error::{ApiError, ErrorCode};
 use crate::app::AppError;
 
 /// Why a page could not be shown.
@@ -22,9 +21,6 @@ pub enum WebError {
     /// A failure of a use case, shown as an error page.
     #[error(transparent)]
     App(#[from] AppError),
-    /// TEMPORARY while the pages move onto `app`: an error of an old API operation.
-    #[error(transparent)]
-    Api(#[from] ApiError),
     /// The page is for other kinds of account.
     #[error("this page is not for your kind of account")]
     NotForYourAccount,
@@ -98,7 +94,6 @@ impl WebError {
                     text.not_found_text.to_owned(),
                 )
             }
-            WebError::Api(api_error) => return api_outcome(api_error, language),
             WebError::App(error) => error,
         };
         let message = app_error_message(app_error, language);
@@ -145,35 +140,6 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         AppError::Invalid(_) | AppError::Unstorable => StatusCode::BAD_REQUEST,
-    }
-}
-
-/// TEMPORARY: the outcome of an old API operation's error.
-fn api_outcome(api_error: &ApiError, language: Language) -> Outcome {
-    let text = &language.text().common;
-    let (heading, message) = match api_error.code {
-        ErrorCode::NotFound => (text.not_found_heading, text.not_found_text.to_owned()),
-        ErrorCode::MissingToken | ErrorCode::InvalidToken | ErrorCode::TokenExpired => {
-            return Outcome::Redirect("/login".to_owned());
-        }
-        ErrorCode::Forbidden | ErrorCode::AccountDisabled => {
-            (text.forbidden_heading, sentence(&api_error.message))
-        }
-        ErrorCode::Conflict | ErrorCode::InvalidTransition | ErrorCode::NotEditable => {
-            (text.conflict_heading, sentence(&api_error.message))
-        }
-        ErrorCode::PreconditionFailed => (text.conflict_heading, text.stale_edit.to_owned()),
-        ErrorCode::TooManyRequests => (text.error_heading, text.too_many_attempts.to_owned()),
-        ErrorCode::ServiceUnavailable => {
-            (text.unavailable_heading, text.unavailable_text.to_owned())
-        }
-        ErrorCode::Internal => (text.internal_heading, text.internal_text.to_owned()),
-        _ => (text.bad_request_heading, sentence(&api_error.message)),
-    };
-    Outcome::Page {
-        status: api_error.code.status(),
-        heading,
-        message,
     }
 }
 

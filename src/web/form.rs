@@ -5,7 +5,6 @@
 use uuid::Uuid;
 
 use super::error::WebError;
-use crate::api::extract::IfMatch;
 use crate::app::AppError;
 use crate::domain::{Rule, ValidationError};
 
@@ -57,11 +56,6 @@ impl FormFields {
         self.get("version")
             .and_then(|version| version.parse::<i32>().ok())
             .unwrap_or(NO_VERSION)
-    }
-
-    /// TEMPORARY: [`FormFields::version`] as an API `If-Match`.
-    pub fn if_match(&self) -> IfMatch {
-        IfMatch(self.version())
     }
 
     /// Whether a checkbox named `name` was ticked.

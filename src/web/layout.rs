@@ -5,9 +5,8 @@ use chrono::{DateTime, Datelike, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::context::{PageContext, CSRF_FIELD};
-use super::text::errors::{app_error_message, rule_message, sentence};
+use super::text::errors::{app_error_message, rule_message};
 use super::text::{Language, ENGLISH};
-use crate::api::error::ApiError;
 use crate::app::AppError;
 use crate::domain::account::Role;
 use crate::domain::region::Province;
@@ -172,6 +171,33 @@ pub fn done_flash(context: &PageContext, messages: &[(&str, &'static str)]) -> M
     flash(message)
 }
 
+/// A link to the list at `path` with `pairs` as its query; blank values
+/// are left out.
+pub fn list_url(path: &str, pairs: &[(&str, String)]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs.iter().filter(|(_, value)| !value.is_empty()) {
+        query.append_pair(name, value);
+    }
+    format!("{path}?{}", query.finish())
+}
+
+/// The links to the pages before and after page `page` of a list; `url`
+/// makes the link of a page number.
+pub fn pager(
+    context: &PageContext,
+    page: i64,
+    has_next: bool,
+    url: impl Fn(i64) -> String,
+) -> Markup {
+    let common = &context.text.common;
+    html! {
+        nav.pager aria-label=(common.pages) {
+            @if page > 1 { a href=(url(page - 1)) { (common.previous_page) } }
+            @if has_next { a href=(url(page + 1)) { (common.next_page) } }
+        }
+    }
+}
+
 /// The errors of a form submission: those of a field of the form (shown
 /// beside that field) and the rest (shown above the form).
 #[derive(Debug, Default)]
@@ -214,21 +240,6 @@ impl FormErrors {
             _ => place(None, app_error_message(error, language)),
         }
         errors
-    }
-
-    /// TEMPORARY: the error of an old API operation.
-    pub fn from_api(error: &ApiError, fields: &[&str]) -> Self {
-        let message = sentence(&error.message);
-        match &error.field {
-            Some(field) if fields.contains(&field.as_str()) => FormErrors {
-                by_field: vec![(field.clone(), message)],
-                general: None,
-            },
-            _ => FormErrors {
-                by_field: Vec::new(),
-                general: Some(message),
-            },
-        }
     }
 
     /// The message to show beside `field`.

@@ -663,3 +663,26 @@ async fn a_server_role_with_the_documented_grants_serves_but_cannot_touch_the_tr
     }
     assert_eq!(audit(&app, &admin, "").await.body, before.body);
 }
+
+// ---------------------------------------------------------------------------
+// The audit page
+
+#[actix_web::test]
+async fn the_audit_page_lists_events_and_names_a_bad_subject_beside_its_field_in_dutch() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let mut visitor = crate::web_pages::signed_in(&app, &admin.email).await;
+
+    let listed = visitor.get("/admin/audit").await.expect(200);
+    assert!(crate::web_pages::html(&listed).contains("Logged in"));
+
+    visitor
+        .get("/language?to=nl&back=/admin/audit")
+        .await
+        .expect(303);
+    let refused = visitor.get("/admin/audit?subject=42").await;
+    assert_eq!(refused.status, 400);
+    let page = crate::web_pages::html(&refused);
+    assert!(page.contains("Vul een volledig id in"), "{page}");
+    assert!(page.contains(r#"aria-invalid="true""#), "{page}");
+}

@@ -18,6 +18,7 @@ mod matching;
 mod operations;
 mod organisations;
 mod pipeline;
+mod policy;
 mod questions;
 mod resilience;
 mod saved_searches;

@@ -746,3 +746,53 @@ async fn vetting_a_startup_opens_the_challenges_for_vetted_users() {
         .await
         .expect_error(404, "not_found");
 }
+
+// ---------------------------------------------------------------------------
+// The users page
+
+#[actix_web::test]
+async fn an_admin_vets_and_disables_on_the_users_page_from_the_version_shown() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let founder = app.startup_account("Radar Works").await;
+    let mut visitor = crate::web_pages::signed_in(&app, &admin.email).await;
+    let listed = visitor.get("/admin/users?role=startup").await.expect(200);
+    assert!(crate::web_pages::html(&listed).contains(&founder.email));
+    assert_eq!(visitor.get("/admin/users?role=wizard").await.status, 400);
+
+    let shown = version_of(&app, &admin, founder.user_id).await.to_string();
+    let vetting = format!("/admin/users/{}/vetting", founder.user_id);
+    let vetted = visitor
+        .post_form(
+            &vetting,
+            &[
+                ("version", &shown),
+                ("vetted", "true"),
+                ("back", "/admin/users?role=startup"),
+            ],
+        )
+        .await;
+    assert_eq!(vetted.status, 303);
+    assert_eq!(
+        vetted.header("location").as_deref(),
+        Some("/admin/users?role=startup&done=vetted")
+    );
+    let user = app
+        .get(&user_path(founder.user_id), admin.auth())
+        .await
+        .expect(200);
+    assert_eq!(user.body["vetted"], true);
+
+    // A form drawn before the change is stale, and changes nothing.
+    let disable = format!("/admin/users/{}/disable", founder.user_id);
+    let stale = visitor.post_form(&disable, &[("version", &shown)]).await;
+    assert_eq!(stale.status, 412);
+    app.get("/api/v1/me", founder.auth()).await.expect(200);
+
+    let current = user.etag_version().to_string();
+    let disabled = visitor.post_form(&disable, &[("version", &current)]).await;
+    assert_eq!(disabled.status, 303);
+    app.get("/api/v1/me", founder.auth())
+        .await
+        .expect_error(401, "invalid_token");
+}

@@ -1,6 +1,6 @@
 //! The audit trail, for admins: who logged in, who changed whose rights and
 //! who read what is confidential. Events are only ever listed here; no route
-//! changes or deletes one.
+//! changes or deletes one (`app::audit`).
 
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -9,16 +9,11 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::api::auth::AdminUser;
-use crate::api::dto::audit::AuditEventView;
-use crate::api::dto::PageQuery;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::QueryParams;
-use crate::api::legacy::LegacyBlocking;
-use crate::app::AppState;
-use crate::app::Paginated;
-use crate::db::audit::{self, AuditFilter};
+use crate::app::audit::{self, AuditEventView, AuditListFilter};
+use crate::app::{AppState, Paginated};
 use crate::domain::audit::AuditAction;
-use crate::domain::policy::Member;
 
 /// Filters for the audit trail; all of them must hold.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -58,38 +53,16 @@ pub async fn list_audit_events(
     admin: AdminUser,
     query: QueryParams<AuditListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let events = audit_events(&state, &admin.0.member, query.0).await?;
-    Ok(HttpResponse::Ok().json(events))
-}
-
-/// One page of the audit trail, newest first, for an admin (the API and
-/// the web pages both come here).
-pub async fn audit_events(
-    state: &AppState,
-    admin: &Member,
-    query: AuditListQuery,
-) -> Result<Paginated<AuditEventView>, ApiError> {
-    if !admin.is_admin() {
-        return Err(ApiError::forbidden("only admins read the audit trail"));
-    }
-    let page = PageQuery::checked(query.page, query.per_page)?;
-    if let (Some(from), Some(until)) = (query.from, query.until) {
-        if until < from {
-            return Err(ApiError::invalid("until", "until must not be before from"));
-        }
-    }
-    let filter = AuditFilter {
-        actor_id: query.actor,
-        subject_id: query.subject,
+    let query = query.0;
+    let filter = AuditListFilter {
+        actor: query.actor,
+        subject: query.subject,
         action: query.action,
         from: query.from,
         until: query.until,
+        page: query.page,
+        per_page: query.per_page,
     };
-    let (rows, total) = state
-        .with_connection_api(move |connection| {
-            Ok(audit::list(connection, &filter, page.offset(), page.size)?)
-        })
-        .await?;
-    let items = rows.into_iter().map(AuditEventView::from).collect();
-    Ok(Paginated::new(items, page, total))
+    let events = audit::list(&state, &admin.0.member, filter).await?;
+    Ok(HttpResponse::Ok().json(events))
 }

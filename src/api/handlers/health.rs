@@ -1,14 +1,12 @@
 //! Liveness, readiness and metrics for operators.
 
 use actix_web::{get, web, HttpResponse};
-use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::error::{ApiError, ErrorBody, ErrorCode};
-use crate::api::legacy::LegacyBlocking;
+use crate::app::operations::{self, Readiness};
 use crate::app::AppState;
-use crate::db;
 
 /// A health answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -33,23 +31,13 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state
-        .with_connection_api(|connection| {
-            diesel::sql_query("SELECT 1").execute(connection)?;
-            let pending = db::has_pending_migrations(connection).map_err(|error| {
-                tracing::warn!(%error, "could not read the migration state");
-                ApiError::unavailable()
-            })?;
-            if pending {
-                return Err(ApiError::new(
-                    ErrorCode::ServiceUnavailable,
-                    "the database lacks migrations; run `defmatch migrate`",
-                ));
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(HealthView { status: "ready" }))
+    match operations::readiness(&state).await? {
+        Readiness::Ready => Ok(HttpResponse::Ok().json(HealthView { status: "ready" })),
+        Readiness::MigrationsPending => Err(ApiError::new(
+            ErrorCode::ServiceUnavailable,
+            "the database lacks migrations; run `defmatch migrate`",
+        )),
+    }
 }
 
 /// Prometheus metrics: requests and latencies by route and status, pool usage.

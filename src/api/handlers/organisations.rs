@@ -1,22 +1,26 @@
-//! Organisations: admins create and list them; members read their own.
+//! Organisations: admins create and list them; members read their own
+//! (`app::accounts::organisations`).
 
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
-use diesel::OptionalExtension;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::api::auth::{AdminUser, AuthUser};
-use crate::api::dto::PageQuery;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{etag, JsonBody, QueryParams};
-use crate::api::legacy::LegacyBlocking;
+use crate::app::accounts::organisations::{self, OrganisationListFilter};
 use crate::app::accounts::{CreateOrganisationRequest, OrganisationView};
-use crate::app::AppState;
-use crate::app::Paginated;
-use crate::db::organisations::{self, NewOrganisation};
+use crate::app::{AppState, Paginated};
 use crate::domain::account::OrganisationKind;
-use crate::domain::text::bounded_text;
+
+/// The response of one organisation, with its version as the ETag.
+fn view_response(status: StatusCode, view: OrganisationView) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(("ETag", etag(view.version)))
+        .json(view)
+}
 
 /// Creates an organisation (admins only).
 #[utoipa::path(
@@ -32,32 +36,11 @@ use crate::domain::text::bounded_text;
 #[post("/organisations")]
 pub async fn create_organisation(
     state: web::Data<AppState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     body: JsonBody<CreateOrganisationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.0;
-    let name = bounded_text("name", &request.name, 1, 200)?;
-    if (request.kind == OrganisationKind::Rom) != request.rom.is_some() {
-        return Err(ApiError::invalid(
-            "rom",
-            "give `rom` for an organisation of kind rom, and only then",
-        ));
-    }
-    let created = state
-        .with_connection_api(move |connection| {
-            Ok(organisations::insert(
-                connection,
-                &NewOrganisation {
-                    kind: request.kind,
-                    name: &name,
-                    rom: request.rom,
-                },
-            )?)
-        })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("ETag", etag(created.version)))
-        .json(OrganisationView::from(created)))
+    let view = organisations::create(&state, &admin.0.member, body.0).await?;
+    Ok(view_response(StatusCode::CREATED, view))
 }
 
 /// Filters for the organisation list.
@@ -85,17 +68,17 @@ pub struct OrganisationListQuery {
 #[get("/organisations")]
 pub async fn list_organisations(
     state: web::Data<AppState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     query: QueryParams<OrganisationListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = PageQuery::checked(query.page, query.per_page)?;
-    let kind = query.kind;
-    let paged = state
-        .with_connection_api(move |connection| Ok(organisations::list(connection, kind, page)?))
-        .await?;
-    let items = paged.rows.into_iter().map(OrganisationView::from).collect();
-    Ok(HttpResponse::Ok().json(Paginated::new(items, page, paged.total)))
+    let filter = OrganisationListFilter {
+        kind: query.kind,
+        page: query.page,
+        per_page: query.per_page,
+    };
+    let listed = organisations::list(&state, &admin.0.member, filter).await?;
+    Ok(HttpResponse::Ok().json(listed))
 }
 
 /// One organisation: admins see any, members their own.
@@ -114,18 +97,6 @@ pub async fn get_organisation(
     caller: AuthUser,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let organisation_id = path.into_inner();
-    if !(caller.member.is_admin() || caller.member.belongs_to(organisation_id)) {
-        return Err(ApiError::not_found("organisation"));
-    }
-    let row = state
-        .with_connection_api(move |connection| {
-            organisations::find(connection, organisation_id)
-                .optional()?
-                .ok_or_else(|| ApiError::not_found("organisation"))
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(row.version)))
-        .json(OrganisationView::from(row)))
+    let view = organisations::get(&state, &caller.member, path.into_inner()).await?;
+    Ok(view_response(StatusCode::OK, view))
 }

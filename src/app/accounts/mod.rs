@@ -4,6 +4,10 @@
 pub mod sessions;
 mod view;
 
+// ---- users and organisations
+pub mod organisations;
+pub mod users;
+
 pub use self::view::{
     CreateOrganisationRequest, CreateUserRequest, LoginRequest, MeView, OrganisationView,
     RegisterRequest, UpdateUserRequest, UserView,

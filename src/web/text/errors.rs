@@ -327,6 +327,11 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
         // ---- brokering (introductions, the pipeline, notifications)
         Rule::StartupToIntroduceMissing => "Kies de start-up die je wilt voorstellen.".to_owned(),
+        // ---- users, organisations and audit
+        Rule::NotBefore { .. } => "Het einde mag niet voor het begin liggen.".to_owned(),
+        Rule::NotAnId => {
+            "Vul een volledig id in, zoals 0b6e4c1e-8f9a-4d4b-9a51-0c8a2f3e7d10.".to_owned()
+        }
     }
 }
 

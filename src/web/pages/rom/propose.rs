@@ -7,9 +7,9 @@ use chrono::Utc;
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use crate::app::startups::{self, StartupView};
 use crate::app::challenges::{self, ChallengeView};
 use crate::app::introductions::{self, NewIntroductionRequest};
+use crate::app::startups::{self, StartupView};
 use crate::domain::account::Role;
 use crate::domain::introduction::Side;
 use crate::web::context::PageContext;
