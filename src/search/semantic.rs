@@ -17,6 +17,8 @@
 //! [`super::index::SearchIndex::refresh_semantic_model`]), and is not used
 //! below [`MIN_DOCUMENTS`], where co-occurrence says nothing.
 
+use faer::linalg::svd::SvdError;
+use faer::{Mat, MatRef};
 use rustc_hash::FxHashMap;
 
 use super::ranking::TermsView;
@@ -79,7 +81,8 @@ pub struct SemanticModel {
 
 impl SemanticModel {
     /// Learns the space from `corpus`; `None` when it has fewer than
-    /// [`MIN_DOCUMENTS`] documents or no term occurs in two of them.
+    /// [`MIN_DOCUMENTS`] documents, no term occurs in two of them, or the
+    /// singular value decomposition does not converge.
     pub fn train(corpus: TrainingCorpus) -> Option<SemanticModel> {
         let TrainingCorpus {
             term_ids,
@@ -135,7 +138,17 @@ impl SemanticModel {
             .min(vocabulary)
             .min(document_count);
         let dimensions = DIMENSIONS.min(width);
-        let projection = truncated_svd(&matrix, vocabulary, width, dimensions);
+        let projection = match truncated_svd(&matrix, vocabulary, width, dimensions) {
+            Ok(projection) => projection,
+            Err(error) => {
+                tracing::warn!(
+                    ?error,
+                    documents = document_count,
+                    "semantic model not trained"
+                );
+                return None;
+            }
+        };
         Some(SemanticModel {
             rows: terms
                 .into_iter()
@@ -215,7 +228,34 @@ fn truncated_svd(
     vocabulary: usize,
     width: usize,
     dimensions: usize,
-) -> Vec<f32> {
+) -> Result<Vec<f32>, SvdError> {
+    let (singular_values, singular_vectors) =
+        leading_right_singular_vectors(matrix, vocabulary, width, dimensions)?;
+    let scale: Vec<f64> = singular_values
+        .iter()
+        .map(|&singular_value| f64::from(singular_value).powf(SINGULAR_VALUE_POWER))
+        .collect();
+    let mut projection = Vec::with_capacity(vocabulary * dimensions);
+    for term in 0..vocabulary {
+        for (dimension, dimension_scale) in scale.iter().enumerate() {
+            let value = f64::from(singular_vectors[(term, dimension)]) * dimension_scale;
+            projection.push(value as f32);
+        }
+    }
+    Ok(projection)
+}
+
+/// The `dimensions` leading singular values of `matrix` (documents × terms,
+/// sparse rows), largest first, and the right singular vectors that go with
+/// them (the columns of a `vocabulary × dimensions` matrix), found by
+/// randomised range finding in a subspace of `width`.
+fn leading_right_singular_vectors(
+    matrix: &[Vec<(u32, f32)>],
+    vocabulary: usize,
+    width: usize,
+    dimensions: usize,
+) -> Result<(Vec<f32>, Mat<f32>), SvdError> {
+    debug_assert!(dimensions <= width && width <= vocabulary && width <= matrix.len());
     // A deterministic start, so that one corpus always gives one model.
     let mut random = XorShift(0x9E37_79B9_7F4A_7C15);
     let start: Vec<f32> = (0..matrix.len() * width)
@@ -224,41 +264,26 @@ fn truncated_svd(
     // Q spans the range of Aᵀ: Aᵀ·Ω, refined by (AᵀA) power iterations.
     let mut basis = transpose_times(matrix, &start, vocabulary, width);
     drop(start);
-    orthonormalise(&mut basis, width);
+    orthonormalise(&mut basis, vocabulary, width);
     for _ in 0..POWER_ITERATIONS {
         let documents = times(matrix, &basis, width);
         basis = transpose_times(matrix, &documents, vocabulary, width);
-        orthonormalise(&mut basis, width);
+        orthonormalise(&mut basis, vocabulary, width);
     }
-    // B = A·Q is small (documents × width); BᵀB = W·Σ²·Wᵀ gives the right
-    // singular vectors of A as Q·W.
+    // B = A·Q is small (documents × width). B = U·Σ·Wᵀ gives A's leading
+    // singular values as Σ and its right singular vectors as Q·W.
     let reduced = times(matrix, &basis, width);
-    let (eigenvalues, eigenvectors) = symmetric_eigen(gram(&reduced, width), width);
-    let mut order: Vec<usize> = (0..width).collect();
-    order.sort_by(|left, right| eigenvalues[*right].total_cmp(&eigenvalues[*left]));
-    order.truncate(dimensions);
-    let scale: Vec<f64> = order
+    let reduced_svd = MatRef::from_row_major_slice(&reduced, matrix.len(), width).thin_svd()?;
+    let singular_values = reduced_svd
+        .S()
+        .column_vector()
         .iter()
-        .map(|&column| {
-            eigenvalues[column]
-                .max(0.0)
-                .sqrt()
-                .powf(SINGULAR_VALUE_POWER)
-        })
+        .take(dimensions)
+        .copied()
         .collect();
-    let mut projection = vec![0.0_f32; vocabulary * dimensions];
-    for term in 0..vocabulary {
-        let basis_row = &basis[term * width..(term + 1) * width];
-        for (dimension, &column) in order.iter().enumerate() {
-            let value: f64 = basis_row
-                .iter()
-                .enumerate()
-                .map(|(index, &value)| value as f64 * eigenvectors[index * width + column])
-                .sum();
-            projection[term * dimensions + dimension] = (value * scale[dimension]) as f32;
-        }
-    }
-    projection
+    let singular_vectors = MatRef::from_row_major_slice(&basis, vocabulary, width)
+        * reduced_svd.V().get(.., ..dimensions);
+    Ok((singular_values, singular_vectors))
 }
 
 /// A·X for X (`terms × width`, row-major): `documents × width`.
@@ -296,116 +321,17 @@ fn transpose_times(
     out
 }
 
-/// XᵀX (`width × width`, row-major, in f64) of X (`rows × width`).
-fn gram(dense: &[f32], width: usize) -> Vec<f64> {
-    let mut gram = vec![0.0_f64; width * width];
-    for row in dense.chunks_exact(width) {
-        for left in 0..width {
-            let value = row[left] as f64;
-            if value == 0.0 {
-                continue;
-            }
-            for right in left..width {
-                gram[left * width + right] += value * row[right] as f64;
-            }
+/// Makes the columns of X (`rows × width`, row-major) an orthonormal basis
+/// of the space they span: X ← Q of the QR decomposition X = Q·R.
+fn orthonormalise(dense: &mut [f32], rows: usize, width: usize) {
+    let orthonormal = MatRef::from_row_major_slice(dense, rows, width)
+        .qr()
+        .compute_thin_Q();
+    for (row, values) in dense.chunks_exact_mut(width).enumerate() {
+        for (column, value) in values.iter_mut().enumerate() {
+            *value = orthonormal[(row, column)];
         }
     }
-    for left in 0..width {
-        for right in 0..left {
-            gram[left * width + right] = gram[right * width + left];
-        }
-    }
-    gram
-}
-
-/// Makes the columns of X (`rows × width`, row-major) orthonormal:
-/// X ← X·E·Λ^(-1/2) from XᵀX = E·Λ·Eᵀ. Directions with no weight become 0.
-fn orthonormalise(dense: &mut [f32], width: usize) {
-    let (eigenvalues, eigenvectors) = symmetric_eigen(gram(dense, width), width);
-    let largest = eigenvalues.iter().copied().fold(0.0_f64, f64::max);
-    let mut transform = vec![0.0_f64; width * width];
-    for column in 0..width {
-        let value = eigenvalues[column];
-        if value <= largest * 1e-10 || value <= 0.0 {
-            continue;
-        }
-        let scale = 1.0 / value.sqrt();
-        for row in 0..width {
-            transform[row * width + column] = eigenvectors[row * width + column] * scale;
-        }
-    }
-    let mut row_buffer = vec![0.0_f64; width];
-    for row in dense.chunks_exact_mut(width) {
-        row_buffer.iter_mut().for_each(|value| *value = 0.0);
-        for (index, &value) in row.iter().enumerate() {
-            if value == 0.0 {
-                continue;
-            }
-            let transform_row = &transform[index * width..(index + 1) * width];
-            for (out, factor) in row_buffer.iter_mut().zip(transform_row) {
-                *out += value as f64 * factor;
-            }
-        }
-        for (out, value) in row.iter_mut().zip(&row_buffer) {
-            *out = *value as f32;
-        }
-    }
-}
-
-/// Eigenvalues and eigenvectors (columns, row-major) of a symmetric matrix,
-/// by cyclic Jacobi rotations.
-fn symmetric_eigen(mut matrix: Vec<f64>, size: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut vectors = vec![0.0_f64; size * size];
-    for index in 0..size {
-        vectors[index * size + index] = 1.0;
-    }
-    let at = |row: usize, column: usize| row * size + column;
-    for _ in 0..50 {
-        let off_diagonal: f64 = (0..size)
-            .flat_map(|row| (0..size).map(move |column| (row, column)))
-            .filter(|(row, column)| row != column)
-            .map(|(row, column)| matrix[at(row, column)].powi(2))
-            .sum();
-        let diagonal: f64 = (0..size)
-            .map(|index| matrix[at(index, index)].powi(2))
-            .sum();
-        if off_diagonal <= diagonal * 1e-22 || off_diagonal == 0.0 {
-            break;
-        }
-        for p in 0..size {
-            for q in p + 1..size {
-                let apq = matrix[at(p, q)];
-                if apq.abs() < 1e-300 {
-                    continue;
-                }
-                let theta = (matrix[at(q, q)] - matrix[at(p, p)]) / (2.0 * apq);
-                let tangent = if theta == 0.0 {
-                    1.0
-                } else {
-                    theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt())
-                };
-                let cosine = 1.0 / (tangent * tangent + 1.0).sqrt();
-                let sine = tangent * cosine;
-                for row in 0..size {
-                    let (left, right) = (matrix[at(row, p)], matrix[at(row, q)]);
-                    matrix[at(row, p)] = cosine * left - sine * right;
-                    matrix[at(row, q)] = sine * left + cosine * right;
-                }
-                for column in 0..size {
-                    let (left, right) = (matrix[at(p, column)], matrix[at(q, column)]);
-                    matrix[at(p, column)] = cosine * left - sine * right;
-                    matrix[at(q, column)] = sine * left + cosine * right;
-                }
-                for row in 0..size {
-                    let (left, right) = (vectors[at(row, p)], vectors[at(row, q)]);
-                    vectors[at(row, p)] = cosine * left - sine * right;
-                    vectors[at(row, q)] = sine * left + cosine * right;
-                }
-            }
-        }
-    }
-    let values = (0..size).map(|index| matrix[at(index, index)]).collect();
-    (values, vectors)
 }
 
 /// A small deterministic generator for the random start.
@@ -502,15 +428,36 @@ mod tests {
     }
 
     #[test]
-    fn eigen_decomposition_reconstructs_a_symmetric_matrix() {
-        let matrix = vec![4.0, 1.0, 2.0, 1.0, 3.0, 0.5, 2.0, 0.5, 5.0];
-        let (values, vectors) = symmetric_eigen(matrix.clone(), 3);
-        for row in 0..3 {
-            for column in 0..3 {
-                let rebuilt: f64 = (0..3)
-                    .map(|k| vectors[row * 3 + k] * values[k] * vectors[column * 3 + k])
+    fn singular_vectors_reconstruct_the_gram_matrix_of_a_small_corpus() {
+        // Five documents over four terms; a subspace as wide as the
+        // vocabulary leaves nothing out, so AᵀA = V·Σ²·Vᵀ exactly.
+        let matrix: Vec<Vec<(u32, f32)>> = vec![
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(1, 0.5), (2, 0.5), (3, 0.7)],
+            vec![(0, 1.0)],
+            vec![(2, 0.6), (3, 0.8)],
+            vec![(0, 0.3), (3, 0.9)],
+        ];
+        let (values, vectors) =
+            leading_right_singular_vectors(&matrix, 4, 4, 4).expect("converges");
+        assert!(
+            values.windows(2).all(|pair| pair[0] >= pair[1]),
+            "{values:?}"
+        );
+        let mut gram = [[0.0_f32; 4]; 4];
+        for row in &matrix {
+            for &(left, left_value) in row {
+                for &(right, right_value) in row {
+                    gram[left as usize][right as usize] += left_value * right_value;
+                }
+            }
+        }
+        for (left, gram_row) in gram.iter().enumerate() {
+            for (right, expected) in gram_row.iter().enumerate() {
+                let rebuilt: f32 = (0..4)
+                    .map(|k| vectors[(left, k)] * values[k] * values[k] * vectors[(right, k)])
                     .sum();
-                assert!((rebuilt - matrix[row * 3 + column]).abs() < 1e-9);
+                assert!((rebuilt - expected).abs() < 1e-5, "{rebuilt} ≠ {expected}");
             }
         }
     }
