@@ -14,8 +14,7 @@ use uuid::Uuid;
 
 use super::error::{ApiError, ErrorCode};
 use crate::app::accounts::sessions;
-use crate::app::AppState;
-use crate::domain::account::Role;
+use crate::app::{AppError, AppState};
 use crate::domain::policy::{Member, Viewer};
 
 /// A logged-in user and the session their token belongs to.
@@ -124,9 +123,7 @@ impl FromRequest for AdminUser {
         let user = AuthUser::from_request(request, payload);
         Box::pin(async move {
             let user = user.await?;
-            if user.member.role != Role::Admin {
-                return Err(ApiError::forbidden("only admins may do this"));
-            }
+            user.member.may_administer().map_err(AppError::from)?;
             Ok(AdminUser(user))
         })
     }

@@ -22,7 +22,13 @@ use utoipa_actix_web::AppExt;
         version = "1.0.0",
     ),
     servers((url = "/", description = "This server")),
-    components(schemas(super::error::ErrorBody, super::error::ErrorCode, crate::app::challenges::ChallengeSort)),
+    components(schemas(
+        super::error::ErrorBody,
+        super::error::ErrorCode,
+        crate::app::challenges::ChallengeSort,
+        crate::app::matching::MatchScope,
+        crate::app::search::SearchOrder,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Registration, login, tokens"),

@@ -233,6 +233,7 @@ pub async fn log_out(state: &AppState, session_id: Uuid) -> Result<(), AppError>
 pub async fn me(state: &AppState, member: &Member) -> Result<MeView, AppError> {
     let rom_provinces = member.rom_provinces();
     let user_id = member.user_id;
+    let company = member.may_create_profile().ok();
     let (user, organisation, startup_id) = state
         .with_connection(move |connection| {
             let user = users::find(connection, user_id)?;
@@ -240,9 +241,9 @@ pub async fn me(state: &AppState, member: &Member) -> Result<MeView, AppError> {
                 Some(id) => Some(organisations::find(connection, id)?),
                 None => None,
             };
-            let startup_id = match (user.role, user.organisation_id) {
-                (Role::Startup, Some(id)) => startups::find_id_by_organisation(connection, id)?,
-                _ => None,
+            let startup_id = match company {
+                Some(id) => startups::find_id_by_organisation(connection, id)?,
+                None => None,
             };
             Ok((user, organisation, startup_id))
         })
@@ -253,19 +254,4 @@ pub async fn me(state: &AppState, member: &Member) -> Result<MeView, AppError> {
         rom_provinces,
         startup_id,
     })
-}
-
-/// The start-up profile of `member`'s company, if it has one yet.
-pub async fn own_startup_id(state: &AppState, member: &Member) -> Result<Option<Uuid>, AppError> {
-    let Some(organisation_id) = member.organisation_id else {
-        return Ok(None);
-    };
-    state
-        .with_connection(move |connection| {
-            Ok(startups::find_id_by_organisation(
-                connection,
-                organisation_id,
-            )?)
-        })
-        .await
 }
