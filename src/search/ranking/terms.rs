@@ -1,0 +1,277 @@
+//! Term vectors, query terms and the directional BM25 of the text part.
+
+use std::collections::HashMap;
+
+use super::weights::{weights, QueryShape};
+use crate::search::analysis::{Analyzers, TextLanguage};
+use crate::search::bm25::{idf, Bm25Params};
+
+/// The analysed term frequencies of a text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermVector {
+    pub language: Option<TextLanguage>,
+    pub frequencies: HashMap<String, u32>,
+    /// Number of tokens.
+    pub length: u32,
+}
+
+impl TermVector {
+    /// Analyses `text` in `language`.
+    pub fn analyse(analyzers: &mut Analyzers, language: TextLanguage, text: &str) -> Self {
+        let tokens = analyzers.tokens(language, text);
+        let length = tokens.len() as u32;
+        let mut frequencies = HashMap::new();
+        for token in tokens {
+            *frequencies.entry(token).or_insert(0) += 1;
+        }
+        TermVector {
+            language: Some(language),
+            frequencies,
+            length,
+        }
+    }
+
+    /// The stored form: `length term:tf term:tf …`.
+    pub fn serialise(&self) -> String {
+        let mut entries: Vec<(&String, &u32)> = self.frequencies.iter().collect();
+        entries.sort();
+        let mut out = self.length.to_string();
+        for (term, frequency) in entries {
+            out.push(' ');
+            out.push_str(term);
+            out.push(':');
+            out.push_str(&frequency.to_string());
+        }
+        out
+    }
+
+    /// The vector as scoring reads it.
+    pub fn view(&self) -> TermsView<'_> {
+        let mut entries: Vec<(&str, u32)> = self
+            .frequencies
+            .iter()
+            .map(|(term, frequency)| (term.as_str(), *frequency))
+            .collect();
+        entries.sort_unstable();
+        TermsView {
+            language: self.language,
+            length: self.length,
+            entries,
+        }
+    }
+}
+
+/// Term frequencies as scoring reads them: borrowed from a stored document
+/// (nothing is copied per candidate) and sorted by term, so that two texts
+/// are compared by one merge of their entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermsView<'a> {
+    pub language: Option<TextLanguage>,
+    /// Number of tokens.
+    pub length: u32,
+    entries: Vec<(&'a str, u32)>,
+}
+
+impl<'a> TermsView<'a> {
+    /// Reads the stored form of a [`TermVector`]; unreadable entries are skipped.
+    pub fn parse(language: Option<TextLanguage>, stored: &'a str) -> Self {
+        let mut parts = stored.split(' ');
+        let length = parts
+            .next()
+            .and_then(|length| length.parse().ok())
+            .unwrap_or(0);
+        let mut entries: Vec<(&str, u32)> = parts
+            .filter_map(|entry| {
+                let (term, frequency) = entry.rsplit_once(':')?;
+                Some((term, frequency.parse().ok()?))
+            })
+            .collect();
+        // `serialise` writes them sorted; a hand-edited index may not.
+        if !entries.is_sorted() {
+            entries.sort_unstable();
+        }
+        TermsView {
+            language,
+            length,
+            entries,
+        }
+    }
+
+    /// The (term, frequency) entries, sorted by term.
+    pub fn entries(&self) -> &[(&'a str, u32)] {
+        &self.entries
+    }
+}
+
+/// What scoring needs to know about the corpus a text is scored in.
+pub trait CorpusStatistics {
+    /// Inverse document frequency of `term` in that corpus.
+    fn idf(&self, language: TextLanguage, term: &str) -> f32;
+    /// Average length, in tokens, of the corpus' texts.
+    fn average_length(&self, language: TextLanguage) -> f32;
+    /// BM25 parameters for scoring texts of this corpus.
+    fn bm25(&self) -> Bm25Params;
+}
+
+/// BM25 inverse document frequency from raw counts (re-exported for stats providers).
+pub fn inverse_document_frequency(document_frequency: u64, document_count: u64) -> f32 {
+    idf(document_frequency, document_count)
+}
+
+/// Weight of a query term.
+pub fn query_term_weight(query_frequency: u32, term_idf: f32, shape: QueryShape) -> f32 {
+    (1.0 + (query_frequency.max(1) as f32).ln()).powf(shape.tf_exponent)
+        * term_idf.max(0.0).powf(shape.idf_exponent)
+}
+
+/// The query terms of `query` with their weights, in term order: the
+/// `weights().max_query_terms` strongest (ties go to the earlier term).
+pub fn query_terms<'a>(
+    query: &TermsView<'a>,
+    corpus: &dyn CorpusStatistics,
+    shape: QueryShape,
+) -> Vec<(&'a str, f32)> {
+    let Some(language) = query.language else {
+        return Vec::new();
+    };
+    let mut weighted: Vec<(&'a str, f32)> = query
+        .entries
+        .iter()
+        .map(|(term, frequency)| {
+            (
+                *term,
+                query_term_weight(*frequency, corpus.idf(language, term), shape),
+            )
+        })
+        .filter(|(_, weight)| *weight > 0.0)
+        .collect();
+    let limit = weights().max_query_terms;
+    if weighted.len() > limit {
+        let stronger = |left: &(&str, f32), right: &(&str, f32)| {
+            right.1.total_cmp(&left.1).then_with(|| left.0.cmp(right.0))
+        };
+        let mut ranked = weighted.clone();
+        let weakest_kept = match limit.checked_sub(1) {
+            Some(last) => *ranked.select_nth_unstable_by(last, stronger).1,
+            None => return Vec::new(),
+        };
+        weighted.retain(|entry| stronger(entry, &weakest_kept) != std::cmp::Ordering::Greater);
+    }
+    weighted
+}
+
+fn saturation(frequency: u32, length: u32, average_length: f32, params: Bm25Params) -> f32 {
+    let Bm25Params { k1, b } = params;
+    let frequency = frequency as f32;
+    let norm = k1 * (1.0 - b + b * length as f32 / average_length.max(1.0));
+    frequency * (k1 + 1.0) / (frequency + norm)
+}
+
+/// BM25 of `target` for `query_terms` (in term order, as [`query_terms`]
+/// gives them), scored in the corpus of `target`; with the contribution of
+/// each matched term, strongest first.
+pub fn directional_score<'a>(
+    query_terms: &[(&'a str, f32)],
+    target: &TermsView<'_>,
+    corpus: &dyn CorpusStatistics,
+) -> (f32, Vec<(&'a str, f32)>) {
+    let Some(language) = target.language else {
+        return (0.0, Vec::new());
+    };
+    let average_length = corpus.average_length(language);
+    let params = corpus.bm25();
+    let mut contributions = Vec::new();
+    let (mut query, mut entries) = (
+        query_terms.iter().peekable(),
+        target.entries.iter().peekable(),
+    );
+    while let (Some((term, weight)), Some((entry, frequency))) = (query.peek(), entries.peek()) {
+        match term.cmp(entry) {
+            std::cmp::Ordering::Less => {
+                query.next();
+            }
+            std::cmp::Ordering::Greater => {
+                entries.next();
+            }
+            std::cmp::Ordering::Equal => {
+                contributions.push((
+                    *term,
+                    weight * saturation(*frequency, target.length, average_length, params),
+                ));
+                query.next();
+                entries.next();
+            }
+        }
+    }
+    contributions
+        .sort_by(|left, right| right.1.total_cmp(&left.1).then_with(|| left.0.cmp(right.0)));
+    (
+        contributions.iter().map(|(_, part)| part).sum(),
+        contributions,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{vector, FlatCorpus};
+    use super::super::weights::TUNED_WEIGHTS;
+    use super::*;
+
+    #[test]
+    fn term_vectors_survive_storage() {
+        let original = vector("drone detection with passive radar detects drones");
+        let stored = original.serialise();
+        assert_eq!(
+            TermsView::parse(Some(TextLanguage::English), &stored),
+            original.view()
+        );
+    }
+
+    #[test]
+    fn a_long_query_keeps_its_strongest_terms_in_term_order() {
+        struct RarerLater;
+        impl CorpusStatistics for RarerLater {
+            fn idf(&self, _language: TextLanguage, term: &str) -> f32 {
+                term.len() as f32
+            }
+            fn average_length(&self, _language: TextLanguage) -> f32 {
+                10.0
+            }
+            fn bm25(&self) -> Bm25Params {
+                Bm25Params { k1: 1.2, b: 0.75 }
+            }
+        }
+        let words: Vec<String> = (1..=weights().max_query_terms + 5)
+            .map(|length| "q".repeat(length))
+            .collect();
+        let stored = format!(
+            "{} {}",
+            words.len(),
+            words
+                .iter()
+                .map(|word| format!("{word}:1"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let view = TermsView::parse(Some(TextLanguage::English), &stored);
+        let terms = query_terms(&view, &RarerLater, TUNED_WEIGHTS.startup_query);
+        assert_eq!(terms.len(), weights().max_query_terms);
+        assert!(
+            terms.iter().all(|(term, _)| term.len() > 5),
+            "the five weakest are dropped"
+        );
+        assert!(terms.windows(2).all(|pair| pair[0].0 < pair[1].0));
+    }
+
+    #[test]
+    fn a_text_scores_highest_against_itself() {
+        let query = vector("drone detection radar");
+        let terms = query_terms(&query.view(), &FlatCorpus, TUNED_WEIGHTS.startup_query);
+        let (itself, _) = directional_score(&terms, &query.view(), &FlatCorpus);
+        let other_text = vector("radar for ships");
+        let (other, matched) = directional_score(&terms, &other_text.view(), &FlatCorpus);
+        assert!(other > 0.0 && other < itself);
+        assert_eq!(matched.len(), 1);
+        assert_eq!(matched[0].0, "radar");
+    }
+}
