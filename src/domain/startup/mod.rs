@@ -1,11 +1,14 @@
 //! A start-up's profile: what it builds, where it is and how mature it is.
+//!
+//! The anonymous card's blanking of the company's name lives in
+//! `anonymise`, the partial update (merge PATCH) in `patch`.
 
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::account::EmailAddress;
-use super::challenge::{not_null, present_or_null, replace, MAX_TECHNOLOGIES};
+use super::challenge::MAX_TECHNOLOGIES;
 use super::number;
 use super::readiness::Trl;
 use super::region::{CountryCode, Province};
@@ -13,6 +16,12 @@ use super::security::{AbdoLevel, ExportControlCategory};
 use super::taxonomy::Technology;
 use super::text::{bounded_text, keywords, optional_text, unique};
 use super::{Rule, ValidationError};
+
+mod anonymise;
+mod patch;
+
+pub use anonymise::{anonymised_keywords, blank_out, NAME_PLACEHOLDER};
+pub use patch::StartupPatch;
 
 /// A Dutch Chamber of Commerce (KvK) number: exactly eight digits.
 #[derive(
@@ -262,263 +271,6 @@ impl StartupInput {
     }
 }
 
-/// Placeholder for the company's name in an anonymised description.
-pub const NAME_PLACEHOLDER: &str = "[start-up]";
-
-impl StartupProfile {
-    /// The description with the company's name blanked out, for the
-    /// anonymous card that procurement sees before an introduction.
-    pub fn anonymised_description(&self) -> String {
-        blank_out(&self.description, &self.name)
-    }
-
-    /// The keywords with the company's name blanked out, for the same card.
-    pub fn anonymised_keywords(&self) -> Vec<String> {
-        anonymised_keywords(&self.keywords, &self.name)
-    }
-}
-
-/// `keywords` with the company's name blanked out of each.
-pub fn anonymised_keywords(keywords: &[String], company_name: &str) -> Vec<String> {
-    keywords
-        .iter()
-        .map(|keyword| blank_out(keyword, company_name))
-        .collect()
-}
-
-/// Words that often appear in company names but say nothing about which
-/// company it is; they are left in an anonymised description.
-const GENERIC_NAME_WORDS: &[&str] = &[
-    "ai",
-    "analytics",
-    "automation",
-    "autonomous",
-    "autonomy",
-    "bio",
-    "cryptografie",
-    "cryptography",
-    "cyber",
-    "data",
-    "defence",
-    "defense",
-    "detection",
-    "drone",
-    "drones",
-    "dynamics",
-    "energy",
-    "engineering",
-    "group",
-    "health",
-    "holding",
-    "industries",
-    "innovations",
-    "instruments",
-    "international",
-    "labs",
-    "lab",
-    "materials",
-    "maritime",
-    "medical",
-    "networks",
-    "optics",
-    "photonics",
-    "quantum",
-    "radar",
-    "robotics",
-    "security",
-    "sensing",
-    "sensors",
-    "solutions",
-    "space",
-    "systems",
-    "technologies",
-    "technology",
-    "tech",
-    "the",
-    "and",
-    "en",
-    "de",
-    "van",
-];
-
-/// Replaces, case-insensitively, the company's name, its name without a
-/// legal suffix (B.V., N.V., GmbH…), and every distinctive word of the name
-/// (the brand in "Helderwacht Drone Defence B.V.") by a placeholder.
-pub fn blank_out(text: &str, company_name: &str) -> String {
-    let full = company_name.trim().to_owned();
-    let short = strip_legal_suffix(company_name);
-    let mut names = vec![full.clone()];
-    if short.chars().count() >= 3 && short != full {
-        names.push(short.clone());
-    }
-    for word in short.split(|character: char| !character.is_alphanumeric()) {
-        let lower = word.to_lowercase();
-        if word.chars().count() >= 4 && !GENERIC_NAME_WORDS.contains(&lower.as_str()) {
-            names.push(word.to_owned());
-        }
-    }
-    let mut result = text.to_owned();
-    for name in names {
-        result = replace_case_insensitive(&result, &name, NAME_PLACEHOLDER);
-    }
-    result
-}
-
-fn strip_legal_suffix(name: &str) -> String {
-    let mut trimmed = name.trim().to_owned();
-    for suffix in [
-        " B.V.", " BV", " N.V.", " NV", " GmbH", " Ltd", " Ltd.", " SAS", " AS", " ApS", " OÜ",
-        " SA", " S.A.",
-    ] {
-        if trimmed.len() > suffix.len() && trimmed.to_lowercase().ends_with(&suffix.to_lowercase())
-        {
-            trimmed.truncate(trimmed.len() - suffix.len());
-            break;
-        }
-    }
-    trimmed.trim_end_matches([',', ' ']).to_owned()
-}
-
-fn replace_case_insensitive(text: &str, needle: &str, replacement: &str) -> String {
-    if needle.is_empty() {
-        return text.to_owned();
-    }
-    let lower_text = text.to_lowercase();
-    let lower_needle = needle.to_lowercase();
-    // Lower-casing can change byte lengths outside ASCII; only then fall back
-    // to leaving the text as it is rather than cutting a character in two.
-    if lower_text.len() != text.len() || lower_needle.len() != needle.len() {
-        return text.replace(needle, replacement);
-    }
-    let mut result = String::with_capacity(text.len());
-    let mut position = 0;
-    while let Some(found) = lower_text[position..].find(&lower_needle) {
-        let start = position + found;
-        result.push_str(&text[position..start]);
-        result.push_str(replacement);
-        position = start + needle.len();
-    }
-    result.push_str(&text[position..]);
-    result
-}
-
-impl From<&StartupProfile> for StartupInput {
-    fn from(profile: &StartupProfile) -> Self {
-        StartupInput {
-            name: profile.name.clone(),
-            kvk_number: profile.kvk_number.clone(),
-            website: profile.website.clone(),
-            description: profile.description.clone(),
-            technologies: profile.technologies.clone(),
-            keywords: profile.keywords.clone(),
-            province: profile.province,
-            country: profile.country.clone(),
-            city: profile.city.clone(),
-            trl: profile.trl,
-            employees: profile.employees,
-            founded_year: profile.founded_year,
-            dual_use: profile.dual_use,
-            abdo_clearance: profile.abdo_clearance,
-            export_control_categories: profile.export_control_categories.clone(),
-            contact_name: profile.contact.name.clone(),
-            contact_email: profile.contact.email.clone(),
-            contact_phone: profile.contact.phone.clone(),
-        }
-    }
-}
-
-/// A partial update of a profile: absent fields stay, `null` clears.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StartupPatch {
-    #[schema(min_length = 1, max_length = 200)]
-    #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{8}$")]
-    pub kvk_number: Option<Option<KvkNumber>>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<String>, max_length = 500, pattern = r"^\s*(https?://\S+)?\s*$")]
-    pub website: Option<Option<String>>,
-    #[schema(min_length = 1, max_length = 100000)]
-    #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
-    pub description: Option<String>,
-    #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
-    pub technologies: Option<Vec<Technology>>,
-    #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
-    pub keywords: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<Province>)]
-    pub province: Option<Option<Province>>,
-    #[schema(value_type = Option<String>, pattern = "^[A-Za-z]{2}$")]
-    #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
-    pub country: Option<CountryCode>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<String>, max_length = 100)]
-    pub city: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<Trl>)]
-    pub trl: Option<Option<Trl>>,
-    #[serde(default, deserialize_with = "number::present_or_null")]
-    #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
-    pub employees: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "number::present_or_null")]
-    #[schema(value_type = Option<i16>, minimum = 1900, maximum = 2100)]
-    pub founded_year: Option<Option<i16>>,
-    #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
-    pub dual_use: Option<bool>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<AbdoLevel>)]
-    pub abdo_clearance: Option<Option<AbdoLevel>>,
-    #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
-    pub export_control_categories: Option<Vec<ExportControlCategory>>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<String>, max_length = 200)]
-    pub contact_name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<String>, format = "email")]
-    pub contact_email: Option<Option<EmailAddress>>,
-    #[serde(default, deserialize_with = "present_or_null")]
-    #[schema(value_type = Option<String>, max_length = 50)]
-    pub contact_phone: Option<Option<String>>,
-}
-
-impl StartupPatch {
-    /// The input that results from applying this patch to `current`.
-    pub fn apply(self, current: &StartupProfile) -> StartupInput {
-        let mut input = StartupInput::from(current);
-        replace(&mut input.name, self.name);
-        replace(&mut input.kvk_number, self.kvk_number);
-        replace(&mut input.website, self.website);
-        replace(&mut input.description, self.description);
-        replace(&mut input.technologies, self.technologies);
-        replace(&mut input.keywords, self.keywords);
-        replace(&mut input.province, self.province);
-        replace(&mut input.country, self.country);
-        replace(&mut input.city, self.city);
-        replace(&mut input.trl, self.trl);
-        replace(&mut input.employees, self.employees);
-        replace(&mut input.founded_year, self.founded_year);
-        replace(&mut input.dual_use, self.dual_use);
-        replace(&mut input.abdo_clearance, self.abdo_clearance);
-        replace(
-            &mut input.export_control_categories,
-            self.export_control_categories,
-        );
-        replace(&mut input.contact_name, self.contact_name);
-        replace(&mut input.contact_email, self.contact_email);
-        replace(&mut input.contact_phone, self.contact_phone);
-        input
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,24 +319,6 @@ mod tests {
         assert_eq!(foreign.validate(2026).unwrap_err().field, "province");
         foreign.province = None;
         assert!(foreign.validate(2026).is_ok());
-    }
-
-    #[test]
-    fn the_company_name_is_blanked_out_of_an_anonymous_description() {
-        let text = "SkyWatch B.V. builds radar. At skywatch we love drones.";
-        assert_eq!(
-            blank_out(text, "SkyWatch B.V."),
-            "[start-up] builds radar. At [start-up] we love drones."
-        );
-    }
-
-    #[test]
-    fn the_brand_word_of_a_longer_name_is_blanked_too() {
-        let text = "Helderwacht was founded by navy officers. Drone defence is hard.";
-        assert_eq!(
-            blank_out(text, "Helderwacht Drone Defence B.V."),
-            "[start-up] was founded by navy officers. Drone defence is hard."
-        );
     }
 
     #[test]
