@@ -63,7 +63,7 @@ pub fn build_pool_with_timeout(
 ///
 /// With nothing pending it writes nothing, so a server that connects as a
 /// role without CREATE on the schema (the production grants in
-/// docs/architecture.md, "Audit trail") starts once the owner has migrated.
+/// docs/decisions.md, "Audit trail") starts once the owner has migrated.
 pub fn run_migrations(connection: &mut PgConnection) -> anyhow::Result<Vec<String>> {
     if !has_pending_migrations(connection)? {
         return Ok(Vec::new());

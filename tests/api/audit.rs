@@ -591,12 +591,12 @@ impl Drop for ServerRole {
     }
 }
 
-/// The grants that docs/architecture.md recommends, read from it, so that
+/// The grants that docs/decisions.md recommends, read from it, so that
 /// the documentation cannot drift from what is tested.
 fn documented_grants() -> String {
-    let architecture = include_str!("../../docs/architecture.md");
-    let section = architecture
-        .split_once("### Audit trail")
+    let decisions = include_str!("../../docs/decisions.md");
+    let section = decisions
+        .split_once("## Audit trail")
         .expect("an Audit trail section")
         .1;
     let block = section
