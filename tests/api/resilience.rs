@@ -129,6 +129,33 @@ fn wait_until_listening(address: &str) {
     panic!("the server did not start listening on {address}");
 }
 
+/// Reads one response whose length is given by Content-Length, leaving the
+/// connection open for the next request.
+fn read_kept_alive_response(connection: &mut TcpStream) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        connection
+            .read_exact(&mut byte)
+            .expect("read response head");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).expect("an ASCII head");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().expect("a length"))
+        })
+        .expect("a Content-Length");
+    let mut body = vec![0u8; length];
+    connection
+        .read_exact(&mut body)
+        .expect("read response body");
+}
+
 #[test]
 fn on_sigterm_a_request_in_flight_completes_before_the_process_exits() {
     let database = TestDatabase::create();
@@ -148,12 +175,23 @@ fn on_sigterm_a_request_in_flight_completes_before_the_process_exits() {
         .expect("start defmatch serve");
     wait_until_listening(&address);
 
-    // Start a request and send only half of its body: it is in flight.
-    let body = br#"{"email":"nobody@defmatch.test","password":"not the password"}"#;
     let mut connection = TcpStream::connect(&address).expect("connect");
     connection
         .set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
+    // A first, whole request on the same kept-alive connection: once it is
+    // answered, a worker owns the connection. Without it, on a loaded machine
+    // the connection could still sit in the listen backlog when SIGTERM comes,
+    // and a connection never accepted is not a request in flight.
+    write!(
+        connection,
+        "GET /healthz HTTP/1.1\r\nHost: {address}\r\n\r\n"
+    )
+    .expect("send the first request");
+    read_kept_alive_response(&mut connection);
+
+    // Start a request and send only half of its body: it is in flight.
+    let body = br#"{"email":"nobody@defmatch.test","password":"not the password"}"#;
     write!(
         connection,
         "POST /api/v1/auth/login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
