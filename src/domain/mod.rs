@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod challenge;
+pub mod echo;
 pub mod introduction;
 pub mod notification;
 pub mod number;
