@@ -9,6 +9,7 @@ pub mod auth;
 mod bounded_echo;
 mod browser;
 mod challenges;
+mod dates;
 mod demo;
 mod errors;
 mod import;
