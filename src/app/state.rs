@@ -65,4 +65,23 @@ impl AppState {
         })
         .await?
     }
+
+    /// Like [`AppState::with_connection`], but waits at most `timeout` for
+    /// a connection (the readiness probe answers sooner than requests).
+    pub async fn with_connection_within<T, F>(
+        &self,
+        timeout: std::time::Duration,
+        work: F,
+    ) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut connection = pool.get_timeout(timeout)?;
+            work(&mut connection)
+        })
+        .await?
+    }
 }
