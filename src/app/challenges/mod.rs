@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 pub use self::view::ChallengeView;
 use super::page::{checked_page, Paginated};
-use super::text_filter::checked_text_filter;
+use super::text_filter::{check_indexable, checked_text_filter};
 use super::{AppError, AppState, InvalidTransition, NotEditable, Subject};
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::challenges::{self, ChallengeFilter, ChallengeOrder, ChallengeOrigin, ChallengeRow};
@@ -96,6 +96,9 @@ pub async fn list(
 ) -> Result<Paginated<ChallengeView>, AppError> {
     let page = checked_page(filter.page, filter.per_page)?;
     let text = checked_text_filter(filter.text.as_deref())?;
+    if let Some(text) = &text {
+        check_indexable(text)?;
+    }
     if let (Some(before), Some(after)) = (filter.closes_before, filter.closes_after) {
         if before <= after {
             return Err(ValidationError::new(
