@@ -126,6 +126,12 @@ pub async fn list(
         },
     };
     let scope = viewer.challenge_scope();
+    // Anonymous lists queue for a few connections of their own, so that
+    // a crowd of them cannot starve signed-in users.
+    let _slot = match viewer {
+        Viewer::Anonymous => Some(state.anonymous_list_slot().await?),
+        Viewer::Member(_) => None,
+    };
     let (paged, names) = state
         .with_connection(move |connection| {
             let paged = challenges::list(connection, &scope, &query, page)?;
