@@ -30,6 +30,11 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: TrustedProxies,
+    /// `METRICS_TOKEN`: the bearer token that opens `/metrics`.
+    pub metrics_token: Option<SecretString>,
+    /// `DEFMATCH_METRICS_BIND`: a second address that serves `/metrics`
+    /// without a token, and nothing else.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// The reverse proxies (addresses or networks, `DEFMATCH_TRUSTED_PROXIES`,
@@ -174,6 +179,11 @@ impl Settings {
             trusted_proxies: TrustedProxies::parse(
                 &env_var("DEFMATCH_TRUSTED_PROXIES").unwrap_or_default(),
             )?,
+            metrics_token: env_var("METRICS_TOKEN").map(SecretString::from),
+            metrics_bind: env_var("DEFMATCH_METRICS_BIND")
+                .map(|address| address.parse())
+                .transpose()
+                .context("DEFMATCH_METRICS_BIND is not a socket address such as 127.0.0.1:9100")?,
         })
     }
 }

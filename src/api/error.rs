@@ -15,6 +15,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::AppError;
+use crate::domain::echo::{bounded_message, shortened, MAX_ECHOED_CHARS};
 
 /// Every error code the API answers with, and its status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -116,11 +117,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// An error with a message and no field.
+    /// An error with a message and no field. A message that quotes input
+    /// keeps only a short piece of it (`domain::echo`).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
             code,
-            message: message.into(),
+            message: bounded_message(&message.into()),
             field: None,
             retry_after_seconds: None,
         }
@@ -128,7 +130,7 @@ impl ApiError {
 
     /// Names the input field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
+        self.field = Some(shortened(&field.into(), MAX_ECHOED_CHARS));
         self
     }
 

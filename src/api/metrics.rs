@@ -7,9 +7,12 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{web, HttpRequest};
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
+use secrecy::{ExposeSecret, SecretString};
+use std::net::SocketAddr;
 
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY_BUCKETS: [f64; 12] = [
@@ -109,6 +112,50 @@ impl Metrics {
     }
 }
 
+/// Who may read `/metrics` (docs/api.md, "Operations"): closed by default,
+/// since route latencies and pool use tell an outsider how the service
+/// fares; open to a bearer of `METRICS_TOKEN`, and to anyone on the
+/// separate address `DEFMATCH_METRICS_BIND`, which serves nothing else.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsAccess {
+    /// The token a scraper sends as `Authorization: Bearer <token>`.
+    pub token: Option<SecretString>,
+    /// The address of the metrics-only listener.
+    pub address: Option<SocketAddr>,
+}
+
+impl MetricsAccess {
+    /// Whether `request` came in on the metrics-only listener.
+    pub fn is_metrics_listener(&self, request: &HttpRequest) -> bool {
+        self.address == Some(request.app_config().local_addr())
+    }
+
+    /// Whether `request` may read the metrics.
+    pub fn allows(&self, request: &HttpRequest) -> bool {
+        if self.is_metrics_listener(request) {
+            return true;
+        }
+        let Some(token) = &self.token else {
+            return false;
+        };
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.as_bytes().strip_prefix(b"Bearer "))
+            .is_some_and(|presented| same_secret(presented, token.expose_secret().as_bytes()))
+    }
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+fn same_secret(presented: &[u8], expected: &[u8]) -> bool {
+    presented.len() == expected.len()
+        && presented
+            .iter()
+            .zip(expected)
+            .fold(0_u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
+}
+
 /// Middleware that times every request and counts it by route pattern
 /// (not raw path, so ids do not explode the label set).
 pub async fn record_request_metrics(
@@ -134,6 +181,14 @@ pub async fn record_request_metrics(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_compare_equal_only_when_every_byte_matches() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"abc", b"abcd"));
+        assert!(!same_secret(b"", b"a"));
+    }
 
     #[test]
     fn a_request_lands_in_its_latency_bucket_and_every_bucket_above() {

@@ -18,7 +18,7 @@ pub enum Readiness {
 /// that does not answer is [`AppError::Unavailable`].
 pub async fn readiness(state: &AppState) -> Result<Readiness, AppError> {
     state
-        .with_connection(|connection| {
+        .with_connection_within(db::READINESS_CHECKOUT_TIMEOUT, |connection| {
             diesel::sql_query("SELECT 1").execute(connection)?;
             let pending = db::has_pending_migrations(connection).map_err(|error| {
                 tracing::warn!(%error, "could not read the migration state");

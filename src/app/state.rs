@@ -20,7 +20,17 @@ pub struct AppState {
     pub session_ttl: chrono::Duration,
     pub login_limiter: Arc<LoginRateLimiter>,
     pub search: SearchEngine,
+    /// Slots for anonymous list queries (`ANONYMOUS_LIST_SHARE` of the
+    /// pool): anonymous callers may queue, but never take every database
+    /// connection from signed-in users (docs/decisions.md, "Search").
+    pub anonymous_lists: Arc<tokio::sync::Semaphore>,
 }
+
+/// One in this many pool connections may serve anonymous lists at once.
+pub const ANONYMOUS_LIST_SHARE: u32 = 4;
+
+/// How long an anonymous list waits for a slot before it is answered 503.
+pub const ANONYMOUS_LIST_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl AppState {
     /// State for a server on `pool` and `search`.
@@ -30,13 +40,25 @@ impl AppState {
         login_limits: LoginLimits,
         search: SearchEngine,
     ) -> Self {
+        let anonymous_slots = (pool.max_size() / ANONYMOUS_LIST_SHARE).max(1) as usize;
         AppState {
+            anonymous_lists: Arc::new(tokio::sync::Semaphore::new(anonymous_slots)),
             pool,
             token_keys: TokenKeys::new(auth),
             session_ttl: chrono::Duration::from_std(auth.session_ttl)
                 .unwrap_or_else(|_| chrono::Duration::days(30)),
             login_limiter: Arc::new(LoginRateLimiter::new(login_limits)),
             search,
+        }
+    }
+
+    /// A slot for an anonymous list query, waited for at most
+    /// [`ANONYMOUS_LIST_WAIT`]; `AppError::Unavailable` when none frees up.
+    pub async fn anonymous_list_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        let slot = self.anonymous_lists.clone().acquire_owned();
+        match tokio::time::timeout(ANONYMOUS_LIST_WAIT, slot).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AppError::Unavailable),
         }
     }
 
@@ -61,6 +83,25 @@ impl AppState {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut connection = pool.get()?;
+            work(&mut connection)
+        })
+        .await?
+    }
+
+    /// Like [`AppState::with_connection`], but waits at most `timeout` for
+    /// a connection (the readiness probe answers sooner than requests).
+    pub async fn with_connection_within<T, F>(
+        &self,
+        timeout: std::time::Duration,
+        work: F,
+    ) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut connection = pool.get_timeout(timeout)?;
             work(&mut connection)
         })
         .await?

@@ -416,17 +416,13 @@ pub fn list(
             query = query.filter(challenges::visibility.eq(visibility));
         }
         if let Some(text) = &filter.text {
-            let pattern = like_pattern(text);
-            let keywords_text = diesel::dsl::sql::<diesel::sql_types::Text>(
-                "array_to_string(challenges.keywords, ' ')",
+            // The expression of the trigram index `challenges_text_trigram`
+            // (migration 2026-12-02-141500), written the same way so that
+            // the planner uses it.
+            let indexed_text = diesel::dsl::sql::<diesel::sql_types::Text>(
+                "challenge_text(challenges.title, challenges.summary, challenges.description, challenges.keywords)",
             );
-            query = query.filter(
-                challenges::title
-                    .ilike(pattern.clone())
-                    .or(challenges::summary.ilike(pattern.clone()))
-                    .or(challenges::description.ilike(pattern.clone()))
-                    .or(keywords_text.ilike(pattern)),
-            );
+            query = query.filter(indexed_text.ilike(like_pattern(text)));
         }
         query
     };

@@ -39,8 +39,14 @@ pub fn build_pool(database_url: &str, max_size: u32) -> DbPool {
 }
 
 /// A request waits at most this long for a connection before it is answered
-/// 503: better a quick refusal than a hung client.
-pub const DEFAULT_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
+/// 503: better a quick refusal than a hung client. One second: a database
+/// that answers gives a connection in milliseconds, and load balancers and
+/// probes commonly give up after a few seconds.
+pub const DEFAULT_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The readiness probe waits at most this long for a connection, so that
+/// `/readyz` answers 503 well within a one-second probe timeout.
+pub const READINESS_CHECKOUT_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Like [`build_pool`], with the longest wait for a connection.
 pub fn build_pool_with_timeout(
@@ -48,7 +54,7 @@ pub fn build_pool_with_timeout(
     max_size: u32,
     checkout_timeout: Duration,
 ) -> DbPool {
-    let manager = ConnectionManager::<PgConnection>::new(database_url);
+    let manager = ConnectionManager::<PgConnection>::new(with_connect_timeout(database_url));
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
@@ -57,6 +63,26 @@ pub fn build_pool_with_timeout(
         // checkout instead of failing the request that got them.
         .test_on_check_out(true)
         .build_unchecked(manager)
+}
+
+/// Seconds libpq waits for a new connection (its shortest allowed wait);
+/// without it, a database host that drops packets holds the pool's
+/// connecting threads for minutes, and recovery waits for them.
+const CONNECT_TIMEOUT_SECONDS: u32 = 2;
+
+/// `database_url` with `connect_timeout` unless it sets its own; a URL
+/// (`postgres://…`) or a `key=value` connection string.
+pub fn with_connect_timeout(database_url: &str) -> String {
+    if database_url.contains("connect_timeout=") {
+        return database_url.to_owned();
+    }
+    let setting = format!("connect_timeout={CONNECT_TIMEOUT_SECONDS}");
+    if database_url.contains("://") {
+        let separator = if database_url.contains('?') { '&' } else { '?' };
+        format!("{database_url}{separator}{setting}")
+    } else {
+        format!("{database_url} {setting}")
+    }
 }
 
 /// Applies every pending migration; returns the versions applied.
@@ -147,4 +173,29 @@ pub fn like_pattern(text: &str) -> String {
     }
     escaped.push('%');
     escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_connect_timeout;
+
+    #[test]
+    fn the_connect_timeout_is_added_unless_set() {
+        assert_eq!(
+            with_connect_timeout("postgres://u@h:5432/d"),
+            "postgres://u@h:5432/d?connect_timeout=2"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/d?sslmode=disable"),
+            "postgres://u@h/d?sslmode=disable&connect_timeout=2"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/d?connect_timeout=5"),
+            "postgres://u@h/d?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("host=h dbname=d"),
+            "host=h dbname=d connect_timeout=2"
+        );
+    }
 }

@@ -4,6 +4,8 @@
 pub mod account;
 pub mod audit;
 pub mod challenge;
+pub mod echo;
+pub mod instant;
 pub mod introduction;
 pub mod notification;
 pub mod number;

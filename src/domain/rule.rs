@@ -57,6 +57,10 @@ pub enum Rule {
     DeadlineNotAfterPreRelease,
     /// The deadline has passed already.
     DeadlinePassed,
+    /// A date outside the years `earliest..=latest` (`domain::instant`).
+    DateOutOfRange { earliest: i32, latest: i32 },
+    /// A date more than `years` years ahead.
+    DateTooFarAhead { years: u32 },
     /// A pre-release without an opening date.
     PreReleaseNeedsOpening,
     /// Opening now a challenge whose opening date lies ahead.
@@ -166,6 +170,13 @@ impl fmt::Display for Rule {
                 formatter.write_str("the deadline must be after the pre-release date")
             }
             Rule::DeadlinePassed => formatter.write_str("the deadline has already passed"),
+            Rule::DateOutOfRange { earliest, latest } => write!(
+                formatter,
+                "must be a date in the years {earliest} to {latest}"
+            ),
+            Rule::DateTooFarAhead { years } => {
+                write!(formatter, "must lie at most {years} years ahead")
+            }
             Rule::PreReleaseNeedsOpening => {
                 formatter.write_str("a pre-release needs an opening date")
             }

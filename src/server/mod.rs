@@ -5,7 +5,9 @@
 //! until SIGTERM or Ctrl-C, letting requests in flight finish.
 
 mod database;
+mod headers;
 mod http;
+mod request_log;
 mod search;
 
 use std::net::TcpListener;
@@ -15,7 +17,7 @@ use secrecy::ExposeSecret;
 
 use self::database::spawn_lifecycle_ticker;
 pub use self::database::{migrate_with_retry, seed_demo_if_empty};
-pub use self::http::{build_server, build_server_with, SHUTDOWN_GRACE_SECONDS};
+pub use self::http::{build_server, build_server_with, HttpSettings, SHUTDOWN_GRACE_SECONDS};
 pub use self::search::{start_search, RunningSearch};
 use crate::app::AppState;
 use crate::config::Settings;
@@ -46,6 +48,19 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     let listener = TcpListener::bind(settings.bind)
         .with_context(|| format!("failed to listen on {}", settings.bind))?;
     tracing::info!(address = %settings.bind, "listening");
+    let metrics_listener = match settings.metrics_bind {
+        Some(address) => {
+            let listener = TcpListener::bind(address).with_context(|| {
+                format!("failed to listen on {address} (DEFMATCH_METRICS_BIND)")
+            })?;
+            tracing::info!(%address, "serving /metrics on its own address");
+            Some(listener)
+        }
+        None => None,
+    };
+    if metrics_listener.is_none() && settings.metrics_token.is_none() {
+        tracing::info!("/metrics is closed: set METRICS_TOKEN or DEFMATCH_METRICS_BIND to open it");
+    }
     spawn_lifecycle_ticker(pool.clone());
     let search_pool = pool.clone();
     let index_dir = settings.index_dir.clone();
@@ -59,8 +74,12 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         settings.login_limits,
         search.engine.clone(),
     );
-    let web_settings = WebSettings {
-        secure_cookies: settings.secure_cookies,
+    let http_settings = HttpSettings {
+        web: WebSettings {
+            secure_cookies: settings.secure_cookies,
+        },
+        trusted_proxies: settings.trusted_proxies.clone(),
+        metrics_token: settings.metrics_token.clone(),
     };
     let scheduler_stop = StopSignal::default();
     let scheduler = crate::alerts::spawn_scheduler(
@@ -83,13 +102,7 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
             None
         }
     };
-    build_server_with(
-        state,
-        web_settings,
-        settings.trusted_proxies.clone(),
-        listener,
-    )?
-    .await?;
+    build_server_with(state, http_settings, listener, metrics_listener)?.await?;
     scheduler_stop.stop();
     let _ = scheduler.join();
     if let Some(sender) = sender {

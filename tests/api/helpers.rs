@@ -259,11 +259,19 @@ pub struct Options {
     pub shared_database_url: Option<String>,
     /// The reverse proxies whose `X-Forwarded-For` the server believes.
     pub trusted_proxies: defmatch::config::TrustedProxies,
+    /// The pages' settings (default: `Secure` cookies).
+    pub web_settings: defmatch::web::WebSettings,
+    /// The bearer token that opens `/metrics` (default: none, closed).
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics` openly on a second listener of its own.
+    pub metrics_listener: bool,
 }
 
 /// A running server with its own database.
 pub struct TestApp {
     pub address: String,
+    /// The metrics-only listener, when [`Options::metrics_listener`].
+    pub metrics_address: Option<String>,
     pub search: defmatch::server::RunningSearch,
     #[allow(dead_code)] // read by the indexing tests
     pub index_dir: std::path::PathBuf,
@@ -406,16 +414,26 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
-    let server = defmatch::server::build_server_with(
-        state,
-        defmatch::web::WebSettings::default(),
-        options.trusted_proxies.clone(),
-        listener,
-    )
-    .expect("build server");
+    let metrics_listener = options
+        .metrics_listener
+        .then(|| TcpListener::bind("127.0.0.1:0").expect("bind port 0 for metrics"));
+    let metrics_address = metrics_listener.as_ref().map(|listener| {
+        format!(
+            "http://{}",
+            listener.local_addr().expect("metrics listener address")
+        )
+    });
+    let settings = defmatch::server::HttpSettings {
+        web: options.web_settings,
+        trusted_proxies: options.trusted_proxies.clone(),
+        metrics_token: options.metrics_token.clone().map(SecretString::from),
+    };
+    let server = defmatch::server::build_server_with(state, settings, listener, metrics_listener)
+        .expect("build server");
     actix_web::rt::spawn(server);
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        metrics_address,
         search,
         index_dir,
         _index_guard: index_guard,

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with, Options};
 
 #[actix_web::test]
 async fn liveness_and_readiness_answer_when_all_is_well() {
@@ -17,9 +17,16 @@ async fn liveness_and_readiness_answer_when_all_is_well() {
     );
 }
 
+/// The metrics token of the tests that read `/metrics`.
+const METRICS_TOKEN: &str = "metrics-token-of-the-tests-0123456789";
+
 #[actix_web::test]
 async fn metrics_count_requests_by_route_pattern_and_status_and_show_the_pool() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(Options {
+        metrics_token: Some(METRICS_TOKEN.to_owned()),
+        ..Options::default()
+    })
+    .await;
     app.get("/api/v1/taxonomy", None).await.expect(200);
     app.get(
         "/api/v1/challenges/00000000-0000-4000-8000-000000000000",
@@ -27,7 +34,7 @@ async fn metrics_count_requests_by_route_pattern_and_status_and_show_the_pool() 
     )
     .await
     .expect(404);
-    let reply = app.get("/metrics", None).await.expect(200);
+    let reply = app.get("/metrics", Some(METRICS_TOKEN)).await.expect(200);
     let text = reply.body.as_str().expect("text body");
     assert!(text.contains(
         r#"defmatch_http_requests_total{method="GET",route="/api/v1/taxonomy",status="200"} 1"#
@@ -39,6 +46,78 @@ async fn metrics_count_requests_by_route_pattern_and_status_and_show_the_pool() 
     );
     assert!(text.contains("defmatch_http_request_duration_seconds_bucket"));
     assert!(text.contains("defmatch_db_pool_max_connections 4"));
+}
+
+#[actix_web::test]
+async fn metrics_are_closed_by_default() {
+    let app = spawn_app().await;
+    let closed = app.get("/metrics", None).await;
+    closed.expect_error(404, "not_found");
+    // Any token is refused while none is configured.
+    app.get("/metrics", Some("anything"))
+        .await
+        .expect_error(404, "not_found");
+    assert!(!closed.body.to_string().contains("defmatch_http"));
+}
+
+#[actix_web::test]
+async fn metrics_answer_only_the_configured_bearer_token() {
+    let app = spawn_app_with(Options {
+        metrics_token: Some(METRICS_TOKEN.to_owned()),
+        ..Options::default()
+    })
+    .await;
+    app.get("/metrics", None)
+        .await
+        .expect_error(404, "not_found");
+    app.get("/metrics", Some("metrics-token-of-the-tests-012345678X"))
+        .await
+        .expect_error(404, "not_found");
+    app.get("/metrics", Some(&METRICS_TOKEN[..10]))
+        .await
+        .expect_error(404, "not_found");
+    let open = app.get("/metrics", Some(METRICS_TOKEN)).await.expect(200);
+    assert!(open
+        .body
+        .as_str()
+        .is_some_and(|text| text.contains("defmatch_db_pool_max_connections")));
+}
+
+#[actix_web::test]
+async fn the_metrics_address_serves_metrics_to_anyone_and_nothing_else() {
+    let app = spawn_app_with(Options {
+        metrics_listener: true,
+        ..Options::default()
+    })
+    .await;
+    let metrics_address = app.metrics_address.clone().expect("metrics listener");
+    let client = awc::Client::default();
+    let read = |path: &'static str| {
+        let request = client.get(format!("{metrics_address}{path}"));
+        async move {
+            let mut response = request
+                .send()
+                .await
+                .expect("request to the metrics address");
+            let body = response.body().await.expect("body");
+            (
+                response.status().as_u16(),
+                String::from_utf8_lossy(&body).into_owned(),
+            )
+        }
+    };
+    let (status, text) = read("/metrics").await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("defmatch_db_pool_max_connections"), "{text}");
+    for path in ["/api/v1/taxonomy", "/healthz", "/", "/docs/"] {
+        let (status, text) = read(path).await;
+        assert_eq!(status, 404, "{path} on the metrics address: {text}");
+    }
+    // The site's own address still keeps the metrics closed.
+    app.get("/metrics", None)
+        .await
+        .expect_error(404, "not_found");
+    app.get("/api/v1/taxonomy", None).await.expect(200);
 }
 
 #[actix_web::test]

@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::net::{TcpListener, TcpStream as AsyncTcpStream};
 
@@ -75,15 +75,30 @@ async fn while_the_database_is_down_requests_get_503_and_the_service_recovers_wi
     app.get("/api/v1/challenges", None).await.expect(200);
 
     proxy.cut();
+    let started = Instant::now();
     let listing = app.get("/api/v1/challenges", None).await;
+    let listing_took = started.elapsed();
     listing.expect_error(503, "service_unavailable");
     assert!(
         listing.header("retry-after").is_some(),
         "503 says when to retry"
     );
+    let started = Instant::now();
     app.get("/readyz", None)
         .await
         .expect_error(503, "service_unavailable");
+    let readiness_took = started.elapsed();
+    eprintln!(
+        "database down: /readyz 503 in {readiness_took:?}, a listing 503 in {listing_took:?}"
+    );
+    assert!(
+        readiness_took < Duration::from_secs(1),
+        "/readyz answers within a probe's second: {readiness_took:?}"
+    );
+    assert!(
+        listing_took < Duration::from_millis(1500),
+        "a request fails fast: {listing_took:?}"
+    );
     let login = app
         .post(
             "/api/v1/auth/login",
@@ -96,17 +111,20 @@ async fn while_the_database_is_down_requests_get_503_and_the_service_recovers_wi
     app.get("/healthz", None).await.expect(200);
 
     proxy.restore();
-    let mut recovered = false;
-    for _ in 0..50 {
+    let restored = Instant::now();
+    let mut recovered = None;
+    for _ in 0..100 {
         if app.get("/readyz", None).await.status == 200 {
-            recovered = true;
+            recovered = Some(restored.elapsed());
             break;
         }
-        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
+    let recovered = recovered.expect("the service must recover once the database is back");
+    eprintln!("database back: /readyz 200 after {recovered:?}");
     assert!(
-        recovered,
-        "the service must recover once the database is back"
+        recovered < Duration::from_secs(2),
+        "recovery is quick: {recovered:?}"
     );
     app.get("/api/v1/challenges", None).await.expect(200);
 }

@@ -505,7 +505,7 @@ async fn posting_a_challenge_without_a_title_is_refused_beside_the_field() {
         ("technologies", "autonomy-drones"),
         ("trl_min", "4"),
         ("trl_max", "7"),
-        ("closes_at", "2099-01-31"),
+        ("closes_at", "2040-01-31"),
         ("visibility", "public"),
     ];
     let reply = visitor.post_form("/my/challenges/new", &form).await;

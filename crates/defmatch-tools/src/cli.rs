@@ -130,3 +130,42 @@ pub fn bench(
     println!("{json_line}");
     Ok(())
 }
+
+/// `defmatch-tools bench-listing`: prints the figures as text, then as one
+/// JSON object on the last line; with `json`, only the JSON line.
+pub fn bench_listing(
+    database_url: &str,
+    options: &crate::bench::listing::ListingOptions,
+    json: bool,
+) -> anyhow::Result<()> {
+    let report = crate::bench::listing::run(database_url, options)?;
+    let json_line = serde_json::to_string(&report)?;
+    if json {
+        println!("{json_line}");
+        return Ok(());
+    }
+    println!(
+        "{} challenges; {} anonymous clients on GET /api/v1/challenges?q=, one signed-in client on GET /api/v1/challenges/{{id}}, {} s each (p50 / p99)",
+        report.challenges, report.anonymous_clients, report.seconds
+    );
+    println!(
+        "  signed-in alone                 {:>8.2} / {:>8.2} ms",
+        report.signed_in_alone_p50_ms, report.signed_in_alone_p99_ms
+    );
+    for (label, run) in [
+        ("with the trigram index", &report.with_index),
+        ("without it (before)", &report.without_index),
+    ] {
+        println!("  {label}:");
+        println!(
+            "    anonymous list                {:>8.2} / {:>8.2} ms  {:>7.1} rps  {} errors",
+            run.anonymous_p50_ms, run.anonymous_p99_ms, run.anonymous_rps, run.anonymous_errors
+        );
+        println!(
+            "    signed-in read at that time   {:>8.2} / {:>8.2} ms  {:>7.1} rps  {} errors",
+            run.signed_in_p50_ms, run.signed_in_p99_ms, run.signed_in_rps, run.signed_in_errors
+        );
+    }
+    println!("{json_line}");
+    Ok(())
+}

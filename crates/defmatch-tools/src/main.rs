@@ -45,6 +45,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure the anonymous challenge list (`?q=`) under load: the p99 of a signed-in
+    /// call made at the same time, with the text index and without it.
+    BenchListing {
+        #[arg(long, default_value_t = 16_000)]
+        challenges: usize,
+        /// Anonymous clients on the list.
+        #[arg(long, default_value_t = 30)]
+        anonymous_clients: usize,
+        /// Seconds each run counts (after a one-second warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Print only the JSON line on stdout (progress goes to stderr).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -74,6 +89,19 @@ fn main() -> anyhow::Result<()> {
                 seconds,
             };
             defmatch_tools::cli::bench(url.expose_secret(), &options, json)
+        }
+        Command::BenchListing {
+            challenges,
+            anonymous_clients,
+            seconds,
+            json,
+        } => {
+            let options = defmatch_tools::bench::listing::ListingOptions {
+                challenges,
+                anonymous_clients,
+                seconds,
+            };
+            defmatch_tools::cli::bench_listing(url.expose_secret(), &options, json)
         }
     }
 }

@@ -28,8 +28,16 @@ pub struct AuditListQuery {
     pub action: Option<AuditAction>,
     /// Only events at or after this instant, RFC 3339 (`2026-11-29T08:00:00Z`;
     /// write a `+` offset as `%2B`).
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     pub from: Option<DateTime<Utc>>,
     /// Only events before this instant, RFC 3339.
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     pub until: Option<DateTime<Utc>>,
     #[param(minimum = 1, maximum = 100000)]
     pub page: Option<i64>,

@@ -66,8 +66,16 @@ pub struct ChallengeListQuery {
     /// Challenges whose wanted TRL range holds this level.
     pub trl: Option<Trl>,
     /// Deadline before this instant (RFC 3339).
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     pub closes_before: Option<DateTime<Utc>>,
     /// Deadline after this instant (RFC 3339).
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     pub closes_after: Option<DateTime<Utc>>,
     /// The owning organisation.
     pub organisation_id: Option<Uuid>,

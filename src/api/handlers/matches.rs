@@ -31,7 +31,15 @@ pub struct ChallengeMatchQuery {
     pub province: Option<Province>,
     /// Challenges whose TRL range holds this level.
     pub trl: Option<Trl>,
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     pub closes_before: Option<DateTime<Utc>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     pub closes_after: Option<DateTime<Utc>>,
     /// Statuses, comma-separated; open and published when absent.
     #[param(

@@ -41,7 +41,15 @@ pub struct ChallengeSearchQuery {
     pub status: Option<String>,
     /// Challenges whose TRL range holds this level.
     pub trl: Option<Trl>,
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     pub closes_before: Option<DateTime<Utc>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     pub closes_after: Option<DateTime<Utc>>,
     pub organisation_id: Option<Uuid>,
     pub sort: Option<SearchOrder>,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 pub use self::view::ChallengeView;
 use super::page::{checked_page, Paginated};
-use super::text_filter::checked_text_filter;
+use super::text_filter::{check_indexable, checked_text_filter};
 use super::{AppError, AppState, InvalidTransition, NotEditable, Subject};
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::challenges::{self, ChallengeFilter, ChallengeOrder, ChallengeOrigin, ChallengeRow};
@@ -96,6 +96,9 @@ pub async fn list(
 ) -> Result<Paginated<ChallengeView>, AppError> {
     let page = checked_page(filter.page, filter.per_page)?;
     let text = checked_text_filter(filter.text.as_deref())?;
+    if let Some(text) = &text {
+        check_indexable(text)?;
+    }
     if let (Some(before), Some(after)) = (filter.closes_before, filter.closes_after) {
         if before <= after {
             return Err(ValidationError::new(
@@ -123,6 +126,12 @@ pub async fn list(
         },
     };
     let scope = viewer.challenge_scope();
+    // Anonymous lists queue for a few connections of their own, so that
+    // a crowd of them cannot starve signed-in users.
+    let _slot = match viewer {
+        Viewer::Anonymous => Some(state.anonymous_list_slot().await?),
+        Viewer::Member(_) => None,
+    };
     let (paged, names) = state
         .with_connection(move |connection| {
             let paged = challenges::list(connection, &scope, &query, page)?;

@@ -27,7 +27,15 @@ struct ChallengeParameters {
     /// One status or several, comma-separated.
     status: Option<String>,
     trl: Option<Trl>,
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     closes_before: Option<DateTime<Utc>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::instant::optional_in_range"
+    )]
     closes_after: Option<DateTime<Utc>>,
     organisation_id: Option<Uuid>,
     sort: Option<SearchOrder>,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{ChallengeContent, ChallengeStatus};
-use crate::domain::{Rule, ValidationError};
+use crate::domain::{instant, Rule, ValidationError};
 
 /// The dates of a challenge. Without a closing date the call is rolling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,9 @@ pub struct Schedule {
 /// Refuses dates out of order: a pre-release after the opening, or a
 /// deadline not after the opening or the pre-release.
 pub(super) fn validate_schedule(schedule: &Schedule) -> Result<(), ValidationError> {
+    for (field, at) in schedule.dated_fields() {
+        instant::check_in_range(field, at)?;
+    }
     if let (Some(pre_release), Some(opens)) = (schedule.pre_release_at, schedule.opens_at) {
         if pre_release > opens {
             return Err(ValidationError::new(
@@ -43,10 +46,25 @@ pub(super) fn validate_schedule(schedule: &Schedule) -> Result<(), ValidationErr
     Ok(())
 }
 
+impl Schedule {
+    /// Each date with the name of its field.
+    fn dated_fields(&self) -> [(&'static str, Option<DateTime<Utc>>); 3] {
+        [
+            ("pre_release_at", self.pre_release_at),
+            ("opens_at", self.opens_at),
+            ("closes_at", self.closes_at),
+        ]
+    }
+}
+
 impl ChallengeContent {
-    /// Refuses a deadline that has already passed; used when a person writes
+    /// Refuses a deadline that has already passed, and any date more than
+    /// `instant::MAX_YEARS_AHEAD` years ahead; used when a person writes
     /// the challenge, not when history is imported.
     pub fn check_deadline_ahead(&self, now: DateTime<Utc>) -> Result<(), ValidationError> {
+        for (field, at) in self.schedule.dated_fields() {
+            instant::check_not_too_far_ahead(field, at, now)?;
+        }
         match self.schedule.closes_at {
             Some(closes) if closes <= now => {
                 Err(ValidationError::new("closes_at", Rule::DeadlinePassed))

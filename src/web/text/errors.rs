@@ -279,6 +279,12 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
             "De sluitingsdatum moet na de voorpublicatie liggen.".to_owned()
         }
         Rule::DeadlinePassed => "De sluitingsdatum is al verstreken.".to_owned(),
+        Rule::DateOutOfRange { earliest, latest } => {
+            format!("Kies een datum in de jaren {earliest} tot en met {latest}.")
+        }
+        Rule::DateTooFarAhead { years } => {
+            format!("Kies een datum die hooguit {years} jaar vooruit ligt.")
+        }
         Rule::PreReleaseNeedsOpening => "Een voorpublicatie heeft een openingsdatum nodig.".to_owned(),
         Rule::OpeningStillAhead => "De openingsdatum ligt nog in de toekomst; publiceer de uitdaging als voorpublicatie, dan opent ze vanzelf op die datum, of verzet de openingsdatum.".to_owned(),
         Rule::PublishedKeepsOpening => {

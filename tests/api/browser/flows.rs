@@ -224,7 +224,7 @@ async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explain
     assert!(first_text.contains("Score"), "{first_text}");
     assert!(first_text.contains("same province"), "{first_text}");
     browser
-        .wait_for("article.match .score-bar span.part-text")
+        .wait_for("article.match .score-bar rect.part-text")
         .await;
     browser.wait_for("article.match mark").await;
     let page = browser.page_text().await;

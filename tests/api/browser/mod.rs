@@ -134,6 +134,24 @@ impl Browser {
         }
     }
 
+    /// The messages of the browser's console that report a
+    /// Content-Security-Policy violation since the last call. chromedriver
+    /// hands out the console log through its `se/log` command (Chromium
+    /// logs every refused script, style or frame there).
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let entries = match self.client().issue_cmd(BrowserLog).await {
+            Ok(Value::Array(entries)) => entries,
+            Ok(other) => panic!("WebDriver: the browser log is not a list: {other}"),
+            Err(error) => panic!("WebDriver: read the browser log: {error}"),
+        };
+        entries
+            .iter()
+            .filter_map(|entry| entry["message"].as_str())
+            .filter(|message| message.contains("Content Security Policy"))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The fantoccini client, for what the helpers below do not cover.
     pub fn client(&self) -> &Client {
         self.client
@@ -142,12 +160,21 @@ impl Browser {
     }
 
     /// Ends the WebDriver session (Chromium closes), then stops chromedriver.
+    /// Panics when the browser's console reported a Content-Security-Policy
+    /// violation on any page the test opened: the pages must work under
+    /// the policy the server sends (src/server/headers.rs).
     pub async fn close(mut self) {
+        let violations = self.csp_violations().await;
         if let Some(client) = self.client.take() {
             if let Err(error) = client.close().await {
                 eprintln!("[browser] ending the WebDriver session failed: {error}");
             }
         }
+        assert!(
+            violations.is_empty(),
+            "the browser refused content under the Content-Security-Policy:\n{}",
+            violations.join("\n")
+        );
     }
 
     /// Opens `url` (absolute, e.g. `format!("{}/docs/", app.address)`) and
@@ -518,6 +545,31 @@ fn xpath_literal(text: &str) -> String {
     }
 }
 
+/// chromedriver's command for the browser's console log (not part of W3C
+/// WebDriver, so fantoccini has no method for it).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
+    }
+}
+
 /// A chromedriver process on a free loopback port, with a temporary
 /// directory for Chromium's profile and chromedriver's log.
 struct Driver {
@@ -574,6 +626,8 @@ impl Driver {
             "goog:chromeOptions".to_owned(),
             json!({ "binary": chromium, "args": args }),
         );
+        // The console log, read by `Browser::csp_violations`.
+        capabilities.insert("goog:loggingPrefs".to_owned(), json!({ "browser": "ALL" }));
         let connected = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))

@@ -10,6 +10,7 @@ pub mod freshness;
 pub mod generate;
 pub mod http_client;
 pub mod in_process;
+pub mod listing;
 pub mod load;
 pub mod postgres_fts;
 pub mod random;
