@@ -1,11 +1,17 @@
-//! Replicas that start at the same moment on a new, empty database, as a
-//! fresh two-replica site does (scripts/production-drill.sh, scenario 2).
+//! Replicas on one database: they start at the same moment on a new, empty
+//! database, as a fresh two-replica site does, and one stops while the
+//! others go on writing (scripts/production-drill.sh, scenarios 1 and 2).
 
 use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
 
-use diesel::RunQueryDsl;
+use defmatch::db::outbox::{self, SearchEntity};
+use defmatch::search::index::SearchIndex;
+use defmatch::search::indexer::{spawn_follower, StopSignal};
+use diesel::{Connection, RunQueryDsl};
+use uuid::Uuid;
 
-use crate::helpers::TestDatabase;
+use crate::helpers::{TempDirectory, TestDatabase};
 
 #[derive(diesel::QueryableByName)]
 struct Count {
@@ -79,5 +85,50 @@ fn replicas_starting_together_migrate_once_and_seed_the_demo_once() {
             "SELECT count(*) AS count FROM (SELECT title FROM challenges GROUP BY title HAVING count(*) > 1) duplicated"
         ),
         0
+    );
+}
+
+/// While the other replicas write, a stopping replica's index never quite
+/// catches up; its follower must stop after the batch in hand, or the
+/// replica's shutdown lasts as long as the others' writes.
+#[test]
+fn a_stopping_follower_ends_after_the_batch_in_hand_while_writes_go_on() {
+    const BACKLOG: usize = 3000; // six batches of the follower
+    let database = TestDatabase::create();
+    let mut connection = database.connect();
+    // Changes to records that no longer exist: each one only a delete to apply.
+    connection
+        .transaction::<_, diesel::result::Error, _>(|connection| {
+            for _ in 0..BACKLOG {
+                outbox::record_change(connection, SearchEntity::Challenge, Uuid::new_v4())?;
+            }
+            Ok(())
+        })
+        .expect("write a backlog");
+    let last = outbox::last_position(&mut connection).expect("last position");
+    let directory = TempDirectory::new("defmatch-stopping-follower");
+    let (index, _) = SearchIndex::open(&directory.path).expect("open index");
+    index.follow_database(outbox::database_identity(&mut connection).expect("identity"));
+    let index = Arc::new(index);
+    let stop = StopSignal::default();
+    let follower = spawn_follower(
+        index.clone(),
+        defmatch::db::build_pool(&database.url, 2),
+        Duration::from_millis(100),
+        stop.clone(),
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while index.committed_position().unwrap_or(0) == 0 {
+        assert!(Instant::now() < deadline, "the follower committed nothing");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    stop.stop();
+    follower.join().expect("the follower ends");
+
+    let reached = index.committed_position().expect("a commit");
+    assert!(
+        reached < last,
+        "asked to stop after its first batch, the follower went on to position {reached} of {last}"
     );
 }
