@@ -125,6 +125,27 @@ pub fn catch_up(index: &SearchIndex, connection: &mut PgConnection) -> anyhow::R
     catch_up_unless_stopped(index, connection, &StopSignal::default())
 }
 
+/// Applies and commits outbox changes until the index reaches `target`
+/// (or the end of the outbox); returns how many batches it committed. A
+/// starting server catches up to the position it read at start and leaves
+/// what other replicas write meanwhile to its follower: chasing their
+/// writes, it could take as long as they go on.
+pub fn catch_up_to(
+    index: &SearchIndex,
+    connection: &mut PgConnection,
+    target: i64,
+) -> anyhow::Result<usize> {
+    let mut batches = 0;
+    while index.committed_position().unwrap_or(0) < target {
+        let Some(position) = stage_next_batch(index, connection)? else {
+            break;
+        };
+        index.commit(position)?;
+        batches += 1;
+    }
+    Ok(batches)
+}
+
 /// Like [`catch_up`], but ends after the batch in hand once `stop` is
 /// asked for: while other replicas keep writing, the index may never be
 /// quite up to date, and a stopping server must not wait for that.

@@ -43,9 +43,6 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
             .await
             .context("demo seeding task failed")??;
     }
-    let listener = TcpListener::bind(settings.bind)
-        .with_context(|| format!("failed to listen on {}", settings.bind))?;
-    tracing::info!(address = %settings.bind, "listening");
     spawn_lifecycle_ticker(pool.clone());
     let search_pool = pool.clone();
     let index_dir = settings.index_dir.clone();
@@ -83,6 +80,12 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
             None
         }
     };
+    // Listening only now, with the index ready: a replica that is starting
+    // refuses connections, and the proxy sends them to another replica
+    // instead of letting them wait in the backlog.
+    let listener = TcpListener::bind(settings.bind)
+        .with_context(|| format!("failed to listen on {}", settings.bind))?;
+    tracing::info!(address = %settings.bind, "listening");
     build_server_with(
         state,
         web_settings,

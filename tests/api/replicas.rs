@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use defmatch::db::outbox::{self, SearchEntity};
 use defmatch::search::index::SearchIndex;
-use defmatch::search::indexer::{spawn_follower, StopSignal};
+use defmatch::search::indexer::{catch_up_to, spawn_follower, StopSignal};
 use diesel::{Connection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -88,27 +88,57 @@ fn replicas_starting_together_migrate_once_and_seed_the_demo_once() {
     );
 }
 
-/// While the other replicas write, a stopping replica's index never quite
-/// catches up; its follower must stop after the batch in hand, or the
-/// replica's shutdown lasts as long as the others' writes.
-#[test]
-fn a_stopping_follower_ends_after_the_batch_in_hand_while_writes_go_on() {
-    const BACKLOG: usize = 3000; // six batches of the follower
-    let database = TestDatabase::create();
+/// Writes `changes` outbox entries for records that no longer exist (each one
+/// only a delete to apply); returns the last position.
+fn write_backlog(database: &TestDatabase, changes: usize) -> i64 {
     let mut connection = database.connect();
-    // Changes to records that no longer exist: each one only a delete to apply.
     connection
         .transaction::<_, diesel::result::Error, _>(|connection| {
-            for _ in 0..BACKLOG {
+            for _ in 0..changes {
                 outbox::record_change(connection, SearchEntity::Challenge, Uuid::new_v4())?;
             }
             Ok(())
         })
         .expect("write a backlog");
-    let last = outbox::last_position(&mut connection).expect("last position");
-    let directory = TempDirectory::new("defmatch-stopping-follower");
+    outbox::last_position(&mut connection).expect("last position")
+}
+
+/// An empty index in a temporary directory, following `database`.
+fn empty_index(database: &TestDatabase) -> (SearchIndex, TempDirectory) {
+    let directory = TempDirectory::new("defmatch-replica-index");
     let (index, _) = SearchIndex::open(&directory.path).expect("open index");
-    index.follow_database(outbox::database_identity(&mut connection).expect("identity"));
+    index.follow_database(outbox::database_identity(&mut database.connect()).expect("identity"));
+    (index, directory)
+}
+
+/// A starting replica catches up to the outbox as it stood when it started;
+/// what others write meanwhile is left to its follower, or the start would
+/// last as long as their writes go on.
+#[test]
+fn a_starting_replica_catches_up_to_the_position_it_read_and_no_further() {
+    let database = TestDatabase::create();
+    let at_start = write_backlog(&database, 700);
+    let written_since = write_backlog(&database, 2000);
+    let (index, _directory) = empty_index(&database);
+
+    let batches = catch_up_to(&index, &mut database.connect(), at_start).expect("catch up");
+
+    let reached = index.committed_position().expect("a commit");
+    assert_eq!(batches, 2, "700 changes are two batches of 500");
+    assert!(
+        (at_start..written_since).contains(&reached),
+        "caught up to {reached}; at the start the outbox stood at {at_start}, now at {written_since}"
+    );
+}
+
+/// While the other replicas write, a stopping replica's index never quite
+/// catches up; its follower must stop after the batch in hand, or the
+/// replica's shutdown lasts as long as the others' writes.
+#[test]
+fn a_stopping_follower_ends_after_the_batch_in_hand_while_writes_go_on() {
+    let database = TestDatabase::create();
+    let last = write_backlog(&database, 3000); // six batches of the follower
+    let (index, _directory) = empty_index(&database);
     let index = Arc::new(index);
     let stop = StopSignal::default();
     let follower = spawn_follower(
