@@ -40,7 +40,8 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     }
 }
 
-/// Prometheus metrics: requests and latencies by route and status, pool usage.
+/// Prometheus metrics: requests and latencies by route and status, pool
+/// usage, the search outbox lag and the age of the oldest queued e-mail.
 #[utoipa::path(
     tag = "operations",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"))
@@ -52,5 +53,5 @@ pub async fn metrics(
 ) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render(&state.pool))
+        .body(metrics.render(&state.pool, operations::backlogs(&state).await.ok()))
 }
