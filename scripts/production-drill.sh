@@ -405,6 +405,16 @@ RESULT[kill_replica_writes_failed]="$(json_field "$REPORT" writes_failed)"
 RESULT[kill_replica_writes_acked]="$(json_field "$REPORT" writes_acked)"
 RESULT[all_writes_acked]="$(json_field "$verify" acked)"
 RESULT[all_lost_writes]="$(python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(r["missing_in_database"] + max(r["not_searchable"].values()))' "$verify")"
+outbox_lag() { # name -> defmatch_search_outbox_lag of that replica's /metrics
+    python3 - "$(replica_url "$1")/metrics" <<'EOF'
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=10) as response:
+    text = response.read().decode()
+print(next(line.split()[1] for line in text.splitlines() if line.startswith("defmatch_search_outbox_lag ")))
+EOF
+}
+RESULT[final_outbox_lag_a]="$(outbox_lag a)"
+RESULT[final_outbox_lag_b]="$(outbox_lag b)"
 check "$([[ ${RESULT[kill_replica_reads_failed]} == 0 ]] && echo true)" "no read failed when B was killed"
 check "$([[ ${RESULT[all_lost_writes]} == 0 ]] && echo true)" \
     "no acknowledged write lost (${RESULT[all_writes_acked]} in scenarios 1, 3 and 5; ${RESULT[kill_replica_writes_failed]} writes failed at the kill)"
