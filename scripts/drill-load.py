@@ -7,6 +7,7 @@
   drill-load.py introduce --base URL --tokens F        # a ROM officer proposes a start-up
   drill-load.py verify --tokens F --acked F --database-url U --replica URL [--replica URL ...]
   drill-load.py ready  --base URL --seconds S [--pid P]   # waits for /readyz 200
+  drill-load.py edge   --base URL                      # what nginx adds: HTTP/2, HSTS, cache, limits
 
 Every URL must point at 127.0.0.1 (the drill talks to nothing else). `--cafile` names the
 certificate an https URL is checked against. `load` prints one JSON object; every write it got a
@@ -16,8 +17,10 @@ that each one is in PostgreSQL and found by search on every replica.
 
 import argparse
 import json
+import os
 import random
 import secrets
+import socket
 import ssl
 import subprocess
 import sys
@@ -41,6 +44,7 @@ class Client:
         self.scheme, self.host, self.port = parts.scheme, parts.hostname, parts.port
         self.cafile, self.source_address = cafile, source_address
         self.connection = None
+        self.last_headers = {}
 
     def _connect(self):
         source = (self.source_address, 0) if self.source_address else None
@@ -68,6 +72,7 @@ class Client:
             self.connection.request(method, path, body=data, headers=sent)
             response = self.connection.getresponse()
             raw = response.read()
+            self.last_headers = response.headers
         except (OSError, http.client.HTTPException):
             self.close()
             raise
@@ -300,7 +305,6 @@ def command_verify(args):
 
 def command_ready(args):
     """Waits until /readyz answers 200; fails early if the process `--pid` exits."""
-    import os
     deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline:
         if args.pid:
@@ -319,6 +323,27 @@ def command_ready(args):
             client.close()
         time.sleep(0.2)
     sys.exit(f"drill-load: {args.base} was not ready within {args.seconds} s")
+
+
+def command_edge(args):
+    """Prints what the TLS proxy in front does, as one JSON object."""
+    parts = urlsplit(args.base)
+    context = ssl.create_default_context(cafile=args.cafile)
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    with socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT) as raw:
+        with context.wrap_socket(raw, server_hostname=parts.hostname) as tls:
+            alpn, tls_version = tls.selected_alpn_protocol(), tls.version()
+    client = Client(args.base, args.cafile)
+    cache = []
+    for _ in range(2):
+        client.request("GET", "/assets/app.css")
+        cache.append(client.last_headers.get("X-Cache-Status"))
+    status, _ = client.request("GET", "/")
+    hsts = client.last_headers.get("Strict-Transport-Security")
+    oversized, _ = client.request("POST", "/api/v1/auth/login", {"email": "x" * (2 * 1024 * 1024)})
+    client.close()
+    print(json.dumps({"alpn": alpn, "tls": tls_version, "home_status": status, "hsts": hsts,
+                      "asset_cache": cache, "oversized_body_status": oversized}))
 
 
 def read_tokens(path):
@@ -361,6 +386,9 @@ def main():
     verify.add_argument("--database-url", required=True)
     verify.add_argument("--replica", action="append", required=True)
     verify.add_argument("--wait-seconds", type=float, default=10)
+
+    edge = command("edge", command_edge)
+    edge.add_argument("--base", required=True)
 
     introduce = command("introduce", command_introduce)
     introduce.add_argument("--base", required=True)
