@@ -31,6 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit, quote
 
 PASSWORD = "defmatch-demo"
+# How sending on a kept-alive connection fails when the other end closed it before reading
+CLOSED_WHILE_IDLE = (http.client.RemoteDisconnected, ssl.SSLEOFError, ConnectionResetError,
+                     BrokenPipeError)
 TIMEOUT = 30  # seconds per request; the drill's nginx gives up on an upstream before this
 
 
@@ -45,6 +48,8 @@ class Client:
         self.cafile, self.source_address = cafile, source_address
         self.connection = None
         self.last_headers = {}
+        self.reused = False  # whether a response came back on the connection already
+        self.reconnects = 0
 
     def _connect(self):
         source = (self.source_address, 0) if self.source_address else None
@@ -71,8 +76,24 @@ class Client:
         try:
             self.connection.request(method, path, body=data, headers=sent)
             response = self.connection.getresponse()
+        except CLOSED_WHILE_IDLE:
+            if not self.reused:
+                self.close()
+                raise
+            # A kept-alive connection the proxy closed while it was idle (nginx does so when it
+            # reloads): the request never reached it. Browsers send it again on a new
+            # connection, and so does this client, once; `reconnects` counts it.
+            self.close()
+            self.reconnects += 1
+            self._connect()
+            return self.request(method, path, body, token, headers)
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+        try:
             raw = response.read()
             self.last_headers = response.headers
+            self.reused = True
         except (OSError, http.client.HTTPException):
             self.close()
             raise
@@ -84,6 +105,7 @@ class Client:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
+        self.reused = False
 
 
 # --- login -------------------------------------------------------------------------------
@@ -142,7 +164,7 @@ class Tally:
     def __init__(self, acked_path):
         self.lock = threading.Lock()
         self.counts = {"requests": 0, "reads": 0, "reads_failed": 0, "writes": 0,
-                       "writes_acked": 0, "writes_failed": 0}
+                       "writes_acked": 0, "writes_failed": 0, "reconnects": 0}
         self.failures = []
         self.latencies = []
         self.acked = open(acked_path, "a", encoding="utf-8")
@@ -192,6 +214,8 @@ def client_loop(seed, args, tokens, tally, deadline):
             tally.add("read", ok, what, time.monotonic() - started)
         time.sleep(args.think_ms / 1000)
     client.close()
+    with tally.lock:
+        tally.counts["reconnects"] += client.reconnects
 
 
 def stop_requested(path):

@@ -5,9 +5,9 @@
 #
 #   scripts/production-drill.sh          # CI runs it after the test suite (.ci/run)
 #
-#   1. rolling_restart   mixed HTTPS load through nginx while replica A, then B, gets SIGTERM and
-#                        restarts: no request may fail; every acknowledged write is in PostgreSQL
-#                        and found by search on both replicas.
+#   1. rolling_restart   mixed HTTPS load through nginx while replica A, then B, is drained in
+#                        nginx, gets SIGTERM and restarts: no request may fail; every acknowledged
+#                        write is in PostgreSQL and found by search on both replicas.
 #   2. concurrent_start  both replicas start at the same moment on an empty database: the
 #                        migrations run once, both become ready, the demo data is seeded once.
 #   3. backup_restore    pg_dump under load, restore into a new database, a third replica with an
@@ -216,13 +216,32 @@ finish_load() { # -> REPORT: the load generator's JSON line (not in $(...): it w
     LOAD_PID=""
     REPORT="$(cat "$WORK/load.json")"
 }
-restart_replica() { # name -> RESULT[rolling_restart_<name>_seconds]: from SIGTERM to ready again
+nginx_route() { # name on|off -> nginx sends that replica requests, or not (reload, then old workers gone)
+    local port="${PORT[$1]}" old_children
+    if [[ "$2" == off ]]; then
+        sed -i "s#^\(    server 127.0.0.1:$port .*\);\$#\1 down;#" "$WORK/nginx/site.conf"
+    else
+        sed -i "s#^\(    server 127.0.0.1:$port .*\) down;\$#\1;#" "$WORK/nginx/site.conf"
+    fi
+    old_children="$(ps -o pid= --ppid "$NGINX_PID" | tr '\n' ' ')"
+    kill -HUP "$NGINX_PID"
+    # the old workers finish their requests (to that replica too) and exit
+    for _ in $(seq 1 150); do
+        # shellcheck disable=SC2086 # a list of pids
+        ps -o pid= -p ${old_children:-0} >/dev/null 2>&1 || return 0
+        sleep 0.1
+    done
+    die "nginx's old workers did not exit within 15 s of a reload"
+}
+restart_replica() { # name -> RESULT[rolling_restart_<name>_seconds]: from draining to serving again
     local name="$1" started
     started="$(now)"
-    log "SIGTERM to replica $name (pid ${PID[$name]})"
+    log "draining replica $name in nginx, then SIGTERM (pid ${PID[$name]})"
+    nginx_route "$name" off
     stop_process "${PID[$name]}"
     start_replica "$name" "$MAIN_URL" "$WORK/index-$name"
     wait_ready "$name"
+    nginx_route "$name" on
     RESULT[rolling_restart_${name}_seconds]="$(seconds_since "$started")"
 }
 declare -A RESULT=()
@@ -295,9 +314,7 @@ started="$(now)"
 start_load "$WORK/acked-rolling" "$LOAD_SECONDS"
 sleep 3
 restart_replica a
-# nginx may still count A as failed for fail_timeout (2 s) after it is ready; stopping B before
-# that would leave no replica to send requests to (docs/operations.md, "Upgrades")
-sleep 5
+sleep 2
 restart_replica b
 sleep 2
 finish_load
@@ -310,6 +327,7 @@ RESULT[rolling_restart_requests]="$(json_field "$REPORT" requests)"
 RESULT[rolling_restart_failed]="$(json_field "$REPORT" failed)"
 RESULT[rolling_restart_writes_acked]="$(json_field "$REPORT" writes_acked)"
 RESULT[rolling_restart_p99_ms]="$(json_field "$REPORT" p99_ms)"
+RESULT[rolling_restart_reconnects]="$(json_field "$REPORT" reconnects)"
 RESULT[rolling_restart_lost_writes]="$(python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(r["missing_in_database"] + max(r["not_searchable"].values()))' "$verify")"
 check "$([[ ${RESULT[rolling_restart_failed]} == 0 ]] && echo true)" \
     "no request failed during the rolling restart (${RESULT[rolling_restart_failed]} of ${RESULT[rolling_restart_requests]})"
