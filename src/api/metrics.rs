@@ -10,9 +10,13 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest};
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
+use prometheus::{
+    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
+};
 use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
+
+use crate::app::operations::Backlogs;
 
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY_BUCKETS: [f64; 12] = [
@@ -31,6 +35,8 @@ pub struct Metrics {
     pool_idle: IntGauge,
     pool_in_use: IntGauge,
     pool_max: IntGauge,
+    search_outbox_lag: IntGauge,
+    email_outbox_oldest: Gauge,
 }
 
 impl Metrics {
@@ -69,7 +75,17 @@ impl Metrics {
             "defmatch_db_pool_max_connections",
             "Size limit of the pool.",
         )?;
+        let search_outbox_lag = gauge(
+            "defmatch_search_outbox_lag",
+            "Search outbox entries not yet in this replica's index.",
+        )?;
+        let email_outbox_oldest = Gauge::new(
+            "defmatch_email_outbox_oldest_queued_seconds",
+            "Seconds the oldest queued e-mail has waited (0: none queued).",
+        )?;
         registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(search_outbox_lag.clone()))?;
+        registry.register(Box::new(email_outbox_oldest.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         for each in [&pool_connections, &pool_idle, &pool_in_use, &pool_max] {
             registry.register(Box::new(each.clone()))?;
@@ -82,6 +98,8 @@ impl Metrics {
             pool_idle,
             pool_in_use,
             pool_max,
+            search_outbox_lag,
+            email_outbox_oldest,
         })
     }
 
@@ -93,8 +111,14 @@ impl Metrics {
         self.latency.with_label_values(&labels).observe(seconds);
     }
 
-    /// The metrics in the Prometheus text format, with the pool as it is now.
-    pub fn render(&self, pool: &crate::db::DbPool) -> String {
+    /// The metrics in the Prometheus text format, with the pool as it is now
+    /// and the backlogs as last read (`None`: the database did not answer).
+    pub fn render(&self, pool: &crate::db::DbPool, backlogs: Option<Backlogs>) -> String {
+        if let Some(backlogs) = backlogs {
+            self.search_outbox_lag.set(backlogs.search_outbox_lag);
+            self.email_outbox_oldest
+                .set(backlogs.email_outbox_oldest_seconds);
+        }
         let state = pool.state();
         self.pool_connections.set(i64::from(state.connections));
         self.pool_idle.set(i64::from(state.idle_connections));

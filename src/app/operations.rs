@@ -32,3 +32,31 @@ pub async fn readiness(state: &AppState) -> Result<Readiness, AppError> {
         })
         .await
 }
+
+/// The queues an operator watches, as this replica sees them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Backlogs {
+    /// Search outbox entries written but not yet in this replica's index.
+    pub search_outbox_lag: i64,
+    /// Seconds the oldest queued e-mail has waited; 0 when none waits.
+    pub email_outbox_oldest_seconds: f64,
+}
+
+/// Reads how far this replica's index is behind the search outbox and how
+/// long the oldest queued e-mail has waited.
+pub async fn backlogs(state: &AppState) -> Result<Backlogs, AppError> {
+    let index = state.search.index().clone();
+    state
+        .with_connection(move |connection| {
+            let last_position = db::outbox::last_position(connection)?;
+            let oldest_email = db::notifications::oldest_queued_email(connection)?;
+            let indexed = index.committed_position().unwrap_or(0);
+            Ok(Backlogs {
+                search_outbox_lag: (last_position - indexed).max(0),
+                email_outbox_oldest_seconds: oldest_email.map_or(0.0, |queued_at| {
+                    (chrono::Utc::now() - queued_at).num_milliseconds().max(0) as f64 / 1000.0
+                }),
+            })
+        })
+        .await
+}

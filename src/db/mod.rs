@@ -90,15 +90,51 @@ pub fn with_connect_timeout(database_url: &str) -> String {
 /// With nothing pending it writes nothing, so a server that connects as a
 /// role without CREATE on the schema (the production grants in
 /// docs/decisions.md, "Audit trail") starts once the owner has migrated.
+///
+/// Replicas that start together on a new database take turns under
+/// [`SETUP_LOCK_KEY`]: the first migrates, the others wait for it and then
+/// find nothing pending (two at once collide in the catalogue and one fails).
 pub fn run_migrations(connection: &mut PgConnection) -> anyhow::Result<Vec<String>> {
     if !has_pending_migrations(connection)? {
         return Ok(Vec::new());
     }
-    let applied = connection
-        .run_pending_migrations(MIGRATIONS)
-        .map_err(|error| anyhow::anyhow!("{error}"))
-        .context("failed to run database migrations")?;
-    Ok(applied.iter().map(ToString::to_string).collect())
+    with_setup_lock(connection, |connection| {
+        if !has_pending_migrations(connection)? {
+            return Ok(Vec::new());
+        }
+        let applied = connection
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|error| anyhow::anyhow!("{error}"))
+            .context("failed to run database migrations")?;
+        Ok(applied.iter().map(ToString::to_string).collect())
+    })
+}
+
+/// Key of the advisory lock under which one process at a time sets the
+/// database up: migrations, and the demo seed.
+pub const SETUP_LOCK_KEY: i64 = 0x6465_666d_7375; // "defmsu"
+
+/// Runs `work` holding the session-level setup lock, waiting for it while
+/// another process holds it; the lock is released whatever `work` returns.
+pub fn with_setup_lock<T>(
+    connection: &mut PgConnection,
+    work: impl FnOnce(&mut PgConnection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    use diesel::sql_types::BigInt;
+    use diesel::RunQueryDsl;
+
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<BigInt, _>(SETUP_LOCK_KEY)
+        .execute(connection)
+        .context("failed to take the setup lock")?;
+    let outcome = work(connection);
+    let unlocked = diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<BigInt, _>(SETUP_LOCK_KEY)
+        .execute(connection)
+        .context("failed to release the setup lock");
+    let value = outcome?;
+    unlocked?;
+    Ok(value)
 }
 
 /// Whether the database lacks migrations this binary knows.

@@ -301,6 +301,14 @@ pub struct EmailRow {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// When the oldest e-mail still queued was queued; `None` when none is.
+pub fn oldest_queued_email(connection: &mut PgConnection) -> QueryResult<Option<DateTime<Utc>>> {
+    email_outbox::table
+        .filter(email_outbox::status.eq("queued"))
+        .select(diesel::dsl::min(email_outbox::created_at))
+        .first(connection)
+}
+
 /// A page of the e-mail outbox, newest first, optionally of one status.
 pub fn email_outbox_page(
     connection: &mut PgConnection,

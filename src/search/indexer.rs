@@ -122,8 +122,43 @@ pub fn stage_next_batch(
 /// Applies and commits outbox changes until the index is up to date;
 /// returns how many batches it committed.
 pub fn catch_up(index: &SearchIndex, connection: &mut PgConnection) -> anyhow::Result<usize> {
+    catch_up_unless_stopped(index, connection, &StopSignal::default())
+}
+
+/// Applies and commits outbox changes until the index reaches `target`
+/// (or the end of the outbox); returns how many batches it committed. A
+/// starting server catches up to the position it read at start and leaves
+/// what other replicas write meanwhile to its follower: chasing their
+/// writes, it could take as long as they go on.
+pub fn catch_up_to(
+    index: &SearchIndex,
+    connection: &mut PgConnection,
+    target: i64,
+) -> anyhow::Result<usize> {
     let mut batches = 0;
-    while let Some(position) = stage_next_batch(index, connection)? {
+    while index.committed_position().unwrap_or(0) < target {
+        let Some(position) = stage_next_batch(index, connection)? else {
+            break;
+        };
+        index.commit(position)?;
+        batches += 1;
+    }
+    Ok(batches)
+}
+
+/// Like [`catch_up`], but ends after the batch in hand once `stop` is
+/// asked for: while other replicas keep writing, the index may never be
+/// quite up to date, and a stopping server must not wait for that.
+pub fn catch_up_unless_stopped(
+    index: &SearchIndex,
+    connection: &mut PgConnection,
+    stop: &StopSignal,
+) -> anyhow::Result<usize> {
+    let mut batches = 0;
+    while !stop.is_stopped() {
+        let Some(position) = stage_next_batch(index, connection)? else {
+            break;
+        };
         index.commit(position)?;
         batches += 1;
     }
@@ -174,7 +209,9 @@ pub fn spawn_follower(
                 let applied = pool
                     .get()
                     .map_err(anyhow::Error::from)
-                    .and_then(|mut connection| catch_up(&index, &mut connection));
+                    .and_then(|mut connection| {
+                        catch_up_unless_stopped(&index, &mut connection, &stop)
+                    });
                 // Cheap unless the corpus changed enough to retrain, which
                 // then happens on a thread of its own.
                 index.refresh_semantic_model();

@@ -33,14 +33,22 @@ pub fn migrate_with_retry(database_url: &str) -> anyhow::Result<Vec<String>> {
 }
 
 /// Seeds the demo data when the database has no accounts; prints the logins.
+/// Under the setup lock, so that of replicas starting together on an empty
+/// database one seeds and the others find the data there.
 pub fn seed_demo_if_empty(pool: &DbPool, bind: &str) -> anyhow::Result<()> {
     let mut connection = pool.get().context("failed to get a database connection")?;
-    if !demo::database_is_empty(&mut connection)? {
+    let report = db::with_setup_lock(&mut connection, |connection| {
+        if demo::database_is_empty(connection)? {
+            demo::seed(connection, Utc::now()).map(Some)
+        } else {
+            Ok(None)
+        }
+    })?;
+    let Some(report) = report else {
         println!("Demo mode: the database already has data; not seeding.");
         print_demo_logins(None, bind);
         return Ok(());
-    }
-    let report = demo::seed(&mut connection, Utc::now())?;
+    };
     println!(
         "Demo data seeded: {} organisations, {} users, {} start-ups, {} challenges.",
         report.organisations, report.users, report.startups, report.challenges

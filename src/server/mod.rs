@@ -45,9 +45,6 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
             .await
             .context("demo seeding task failed")??;
     }
-    let listener = TcpListener::bind(settings.bind)
-        .with_context(|| format!("failed to listen on {}", settings.bind))?;
-    tracing::info!(address = %settings.bind, "listening");
     let metrics_listener = match settings.metrics_bind {
         Some(address) => {
             let listener = TcpListener::bind(address).with_context(|| {
@@ -102,6 +99,12 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
             None
         }
     };
+    // Listening only now, with the index ready: a replica that is starting
+    // refuses connections, and the proxy sends them to another replica
+    // instead of letting them wait in the backlog.
+    let listener = TcpListener::bind(settings.bind)
+        .with_context(|| format!("failed to listen on {}", settings.bind))?;
+    tracing::info!(address = %settings.bind, "listening");
     build_server_with(state, http_settings, listener, metrics_listener)?.await?;
     scheduler_stop.stop();
     let _ = scheduler.join();

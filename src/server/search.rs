@@ -10,7 +10,7 @@ use crate::db::DbPool;
 use crate::search::engine::SearchEngine;
 use crate::search::index::SearchIndex;
 use crate::search::indexer::{
-    catch_up, rebuild, spawn_follower, StopSignal, DEFAULT_POLL_INTERVAL,
+    catch_up_to, rebuild, spawn_follower, StopSignal, DEFAULT_POLL_INTERVAL,
 };
 
 /// The search engine of a running server and the indexer thread behind it.
@@ -34,7 +34,7 @@ impl RunningSearch {
 
 /// Opens the index in `index_dir`, rebuilds it from the database when it is
 /// missing, corrupt or of another schema version (progress in the log),
-/// catches up with the outbox, and starts the follower.
+/// catches up with the outbox as it stood, and starts the follower.
 pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSearch> {
     let (index, rebuild_reason) = SearchIndex::open(index_dir)?;
     let index = Arc::new(index);
@@ -64,7 +64,7 @@ pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSe
             tracing::info!(documents, "search index rebuilt");
         }
         None => {
-            let batches = catch_up(&index, &mut connection)?;
+            let batches = catch_up_to(&index, &mut connection, last_position)?;
             tracing::info!(
                 batches,
                 position = index.committed_position().unwrap_or(0),

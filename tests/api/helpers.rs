@@ -213,6 +213,20 @@ impl TestDatabase {
         }
     }
 
+    /// A fresh database without even the migrations, as an operator creates it.
+    pub fn create_empty() -> Self {
+        let name = format!("defmatch_test_{}", Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&server_database_url()).expect("connect to server");
+        diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .expect("create an empty database");
+        TestDatabase {
+            url: with_database(&server_database_url(), &name),
+            name,
+            owned: true,
+        }
+    }
+
     /// A handle on another test's database; dropping it leaves the database.
     pub fn borrow(url: &str) -> Self {
         TestDatabase {

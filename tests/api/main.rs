@@ -22,6 +22,7 @@ mod organisations;
 mod pipeline;
 mod policy;
 mod questions;
+mod replicas;
 mod resilience;
 mod saved_searches;
 mod search;

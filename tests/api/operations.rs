@@ -121,6 +121,78 @@ async fn the_metrics_address_serves_metrics_to_anyone_and_nothing_else() {
 }
 
 #[actix_web::test]
+async fn metrics_show_the_search_outbox_lag_and_the_age_of_the_oldest_queued_mail() {
+    use defmatch::db::notifications::{notify, NewNotification};
+    use defmatch::domain::account::Role;
+    use defmatch::domain::notification::{NotificationKind, NotificationSubject};
+    use diesel::RunQueryDsl;
+
+    let app = spawn_app_with(Options {
+        metrics_token: Some(METRICS_TOKEN.to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let metric = |text: &str, name: &str| -> f64 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+            .parse()
+            .expect("a number")
+    };
+    let reply = app.get("/metrics", Some(METRICS_TOKEN)).await.expect(200);
+    let text = reply.body.as_str().expect("text body");
+    assert_eq!(
+        metric(text, "defmatch_email_outbox_oldest_queued_seconds"),
+        0.0
+    );
+
+    let user = app.create_account("queued@defmatch.example", Role::Admin, None);
+    let mut connection = app.database.connect();
+    assert!(notify(
+        &mut connection,
+        &NewNotification {
+            user_id: user,
+            kind: NotificationKind::DeadlineReminder,
+            subject: NotificationSubject::Challenge,
+            subject_id: uuid::Uuid::new_v4(),
+            title: "A deadline".to_owned(),
+            body: "The challenge closes soon.".to_owned(),
+            dedup_key: "test:metrics".to_owned(),
+        },
+    )
+    .expect("notify"));
+    diesel::sql_query("UPDATE email_outbox SET created_at = now() - interval '10 minutes'")
+        .execute(&mut connection)
+        .expect("age the mail");
+    // A change in the search outbox: the follower takes it in and the lag goes back to 0.
+    diesel::Connection::transaction::<_, diesel::result::Error, _>(&mut connection, |connection| {
+        defmatch::db::outbox::record_change(
+            connection,
+            defmatch::db::outbox::SearchEntity::Challenge,
+            uuid::Uuid::new_v4(),
+        )
+    })
+    .expect("an outbox entry");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let text = loop {
+        let reply = app.get("/metrics", Some(METRICS_TOKEN)).await.expect(200);
+        let text = reply.body.as_str().expect("text body").to_owned();
+        if metric(&text, "defmatch_search_outbox_lag") == 0.0
+            || std::time::Instant::now() > deadline
+        {
+            break text;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(metric(&text, "defmatch_search_outbox_lag"), 0.0, "{text}");
+    let oldest = metric(&text, "defmatch_email_outbox_oldest_queued_seconds");
+    assert!(
+        (600.0..660.0).contains(&oldest),
+        "oldest queued mail {oldest} s"
+    );
+}
+
+#[actix_web::test]
 async fn the_openapi_document_lists_every_route_with_its_errors() {
     let app = spawn_app().await;
     let spec = app.get("/api/v1/openapi.json", None).await.expect(200).body;

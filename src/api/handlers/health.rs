@@ -42,8 +42,9 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 }
 
 /// Prometheus metrics: requests and latencies by route and status, pool
-/// usage. Only with `Authorization: Bearer $METRICS_TOKEN`, or on the
-/// metrics address (`DEFMATCH_METRICS_BIND`); a 404 for everyone else.
+/// usage, the search outbox lag and the age of the oldest queued e-mail.
+/// Only with `Authorization: Bearer $METRICS_TOKEN`, or on the metrics
+/// address (`DEFMATCH_METRICS_BIND`); a 404 for everyone else.
 #[utoipa::path(
     tag = "operations",
     responses(
@@ -65,5 +66,5 @@ pub async fn metrics(
     }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render(&state.pool))
+        .body(metrics.render(&state.pool, operations::backlogs(&state).await.ok()))
 }
