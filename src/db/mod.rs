@@ -65,14 +65,25 @@ pub fn build_pool_with_timeout(
 /// role without CREATE on the schema (the production grants in
 /// docs/decisions.md, "Audit trail") starts once the owner has migrated.
 pub fn run_migrations(connection: &mut PgConnection) -> anyhow::Result<Vec<String>> {
-    if !has_pending_migrations(connection)? {
-        return Ok(Vec::new());
+    let applied = if has_pending_migrations(connection)? {
+        connection
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|error| anyhow::anyhow!("{error}"))
+            .context("failed to run database migrations")?
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Cards written by an older redaction (or before there was one) are
+    // redacted again, so that no start-up shows more than the current rules allow.
+    let refreshed = startups::refresh_stale_redactions(connection)
+        .context("failed to redact the start-up cards again")?;
+    if refreshed > 0 {
+        tracing::info!(refreshed, "redacted start-up cards again");
     }
-    let applied = connection
-        .run_pending_migrations(MIGRATIONS)
-        .map_err(|error| anyhow::anyhow!("{error}"))
-        .context("failed to run database migrations")?;
-    Ok(applied.iter().map(ToString::to_string).collect())
+    Ok(applied)
 }
 
 /// Whether the database lacks migrations this binary knows.

@@ -27,8 +27,8 @@ use crate::db::{organisations, users};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::{IntroductionState, Side, Transition, MAX_MESSAGE_CHARS};
 use crate::domain::policy::{
-    notes_readable_by, sees_procurement_contact, startup_access_in_introduction, IntroductionBar,
-    Member, Viewer,
+    notes_readable_by, reads_shared_notes, sees_procurement_contact,
+    startup_access_in_introduction, IntroductionBar, Member, StartupAccess, Viewer,
 };
 use crate::domain::text::{bounded_text, without_control_characters};
 use crate::domain::Rule;
@@ -341,10 +341,18 @@ fn view_of(
         organisation_name,
         side,
     } = loaded;
+    let mut row = row;
     let revealed = row.introduced_at.is_some();
-    let startup_view =
-        StartupView::for_access(startup, startup_access_in_introduction(side, revealed))
-            .ok_or(AppError::not_found(Subject::Introduction))?;
+    let access = startup_access_in_introduction(side, revealed);
+    if access == StartupAccess::Anonymised {
+        // Whatever the broker or the start-up wrote reaches an anonymous
+        // reader redacted like the card.
+        let redactor = startups::redactor_of(connection, &startup)?;
+        row.message = row.message.as_deref().map(|text| redactor.redact(text));
+        row.reason = row.reason.as_deref().map(|text| redactor.redact(text));
+    }
+    let startup_view = StartupView::for_access(startup, access)
+        .ok_or(AppError::not_found(Subject::Introduction))?;
     let procurement_contact = match challenge.created_by {
         Some(creator) if sees_procurement_contact(member, side, revealed) => {
             users::find(connection, creator)
@@ -359,6 +367,7 @@ fn view_of(
     let notes =
         introductions::notes_visible_to(connection, row.id, notes_readable_by(member, side))?
             .into_iter()
+            .filter(|note| note.side == side || reads_shared_notes(side, revealed))
             .map(|note| NoteView::new(note, member.user_id))
             .collect();
     let visible = Viewer::Member(member.clone()).can_see_challenge(challenge.exposure());

@@ -221,6 +221,8 @@ pub async fn preview(
         id: Uuid::nil(),
         name: String::new(),
         text: startup_text(&description, &draft_keywords),
+        // A draft is never searched: nothing to redact.
+        redacted_text: String::new(),
         language: detect_language(&description),
         technologies,
         province: draft.province,

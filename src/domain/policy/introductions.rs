@@ -159,6 +159,12 @@ pub fn sees_procurement_contact(member: &Member, side: Side, revealed: bool) -> 
     revealed || side == Side::Procurement || member.is_admin()
 }
 
+/// Whether `side` reads the notes other sides shared: procurement only
+/// after the reveal, since a broker's or start-up's note may name it.
+pub fn reads_shared_notes(side: Side, revealed: bool) -> bool {
+    side != Side::Procurement || revealed
+}
+
 /// Whose notes on an introduction a member reads: admins every note, the
 /// others their own side's and the shared ones (`Some(side)`).
 pub fn notes_readable_by(member: &Member, side: Side) -> Option<Side> {

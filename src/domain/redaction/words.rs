@@ -58,7 +58,7 @@ pub fn split_words(text: &str) -> Vec<Word> {
     let mut start: Option<usize> = None;
     let mut previous: Option<char> = None;
     let mut sentence_start = true;
-    let mut close = |words: &mut Vec<Word>, from: usize, to: usize, sentence_start: bool| {
+    let close = |words: &mut Vec<Word>, from: usize, to: usize, sentence_start: bool| {
         let raw = &text[from..to];
         words.push(Word {
             start: from,

@@ -108,6 +108,9 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::NoSelfDemotion => {
             "Beheerders kunnen zichzelf niet uitschakelen of degraderen; vraag een andere beheerder."
         }
+        Refusal::NoOrganisationFilterOnAnonymousCards => {
+            "Anonieme kaarten kunnen niet op organisatie worden gefilterd."
+        }
     }
     .to_owned()
 }
