@@ -10,7 +10,9 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{challenge_body, spawn_app, startup_profile, Actor, Reply, TestApp, PASSWORD};
+use crate::helpers::{
+    challenge_body, merge, spawn_app, startup_profile, Actor, Reply, TestApp, PASSWORD,
+};
 use crate::web_pages::signed_in;
 use defmatch::domain::region::Rom;
 
@@ -368,4 +370,51 @@ fn outbox_for(app: &TestApp, recipient: &str) -> String {
     rows.into_iter()
         .map(|(subject, body)| format!("{subject}\n{body}\n"))
         .collect()
+}
+
+/// A challenge written to probe for the canary (it names its city and
+/// street) may rank the card, but its explanation shows only terms the
+/// redacted card holds.
+#[actix_web::test]
+async fn a_probing_challenge_learns_no_hidden_term_from_the_explanation() {
+    let app = spawn_app().await;
+    let prober = app.procurement("Inkoop Beta").await;
+    let canary = canary(&app).await;
+    let probe = merge(
+        challenge_body("Passive radar for small drones"),
+        json!({"description": "Passive radar near Wexlorheim, Plumbrigstraat, with Quorwyck."}),
+    );
+    let challenge_id = app.challenge_in_status(&prober, probe, "open").await;
+    app.wait_for_index().await;
+
+    let matches = app
+        .get(
+            &format!("/api/v1/challenges/{challenge_id}/matches"),
+            prober.auth(),
+        )
+        .await
+        .expect(200);
+    let card = matches.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|item| item["startup"]["id"] == json!(canary.startup_id))
+        .expect("the canary is a candidate");
+    let explanation = card["explanation"].to_string().to_lowercase();
+    assert!(explanation.contains("radar"), "{explanation}");
+    assert_no_token("a candidate's explanation", &explanation);
+
+    let other_way = app
+        .get(
+            &format!("/api/v1/startups/{}/matches", canary.startup_id),
+            prober.auth(),
+        )
+        .await
+        .expect(200);
+    for item in other_way.body["items"].as_array().expect("items") {
+        assert_no_token(
+            "a challenge match's explanation",
+            &item["explanation"].to_string().to_lowercase(),
+        );
+    }
 }
