@@ -27,7 +27,7 @@ use crate::db::{organisations, users};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::{IntroductionState, Side, Transition, MAX_MESSAGE_CHARS};
 use crate::domain::policy::{
-    notes_readable_by, reads_shared_notes, sees_procurement_contact,
+    may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
     startup_access_in_introduction, IntroductionBar, Member, StartupAccess, Viewer,
 };
 use crate::domain::text::{bounded_text, without_control_characters};
@@ -79,8 +79,13 @@ pub async fn start(
             ) {
                 return Err(Conflict::ChallengeNotTakingIntroductions(challenge.status).into());
             }
-            introductions::startup_may_see(connection, &startup, &challenge)?
-                .map_err(conflict_of)?;
+            match introductions::startup_may_see(connection, &startup, &challenge)? {
+                Ok(()) => {}
+                // Checked again when the start-up accepts (`transition`).
+                Err(IntroductionBar::NotVetted)
+                    if !may_learn_vetting_status(starter.introducing_side()) => {}
+                Err(bar) => return Err(conflict_of(bar).into()),
+            }
             let new = NewIntroduction {
                 startup_id: startup.id,
                 challenge_id: challenge.id,
@@ -172,6 +177,20 @@ pub async fn transition(
                 .state
                 .after(&transition, loaded.side, loaded.row.origin)
                 .map_err(InvalidTransition::Introduction)?;
+            if matches!(transition, Transition::Accept) {
+                // The challenge may have become vetted or ABDO-only since
+                // the introduction started: the rules hold at acceptance.
+                let (startup, challenge) = (&loaded.startup, &loaded.challenge);
+                if let Err(bar) = introductions::startup_may_see(connection, startup, challenge)? {
+                    return Err(match bar {
+                        IntroductionBar::NotVetted if !may_learn_vetting_status(loaded.side) => {
+                            Conflict::IntroductionCannotComplete
+                        }
+                        bar => conflict_of(bar),
+                    }
+                    .into());
+                }
+            }
             let reason = match &transition {
                 Transition::Decline { reason }
                 | Transition::Withdraw { reason }

@@ -35,7 +35,7 @@ mod startups;
 
 pub use accounts::{UserChangeRequest, UserRelation};
 pub use introductions::{
-    notes_readable_by, reads_shared_notes, sees_procurement_contact,
+    may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
     startup_access_in_introduction, IntroductionBar,
 };
 pub use startups::StartupAccess;

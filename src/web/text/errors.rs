@@ -137,6 +137,9 @@ fn conflict_message(conflict: &Conflict, language: Language) -> String {
             "De uitdaging is alleen voor gescreende gebruikers en niemand van deze start-up is gescreend."
                 .to_owned()
         }
+        Conflict::IntroductionCannotComplete => {
+            "Deze introductie kan nu niet worden afgerond.".to_owned()
+        }
         Conflict::StartupWithoutClearance => {
             "De uitdaging vraagt een ABDO-machtiging en de start-up heeft die niet.".to_owned()
         }
