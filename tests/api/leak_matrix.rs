@@ -418,3 +418,43 @@ async fn a_probing_challenge_learns_no_hidden_term_from_the_explanation() {
         );
     }
 }
+
+/// The broker's proposal page shows the message as procurement will read it.
+#[actix_web::test]
+async fn the_proposal_page_previews_what_procurement_reads() {
+    let app = spawn_app().await;
+    let owner = app.procurement("Inkoop Gamma").await;
+    let challenge_id = app
+        .challenge_in_status(&owner, challenge_body("Counter-drone sensing"), "open")
+        .await;
+    let canary = canary(&app).await;
+    let rom = app.rom_officer(Rom::RomInWest).await;
+    let mut broker = signed_in(&app, &rom.email).await;
+    let path = format!(
+        "/introductions/propose?startup={}&challenge={challenge_id}",
+        canary.startup_id
+    );
+    broker.get(&path).await.expect(200);
+    let startup = canary.startup_id.to_string();
+    let challenge = challenge_id.to_string();
+    let preview = broker
+        .post_form(
+            "/introductions/propose",
+            &[
+                ("startup", startup.as_str()),
+                ("challenge", challenge.as_str()),
+                ("message", "Qzorvex from Wexlorheim fits."),
+                ("intent", "preview"),
+            ],
+        )
+        .await
+        .expect(200);
+    let page = preview.body.as_str().unwrap_or_default();
+    assert!(page.contains("[start-up] from [place] fits."), "{page}");
+    // Previewing sends nothing.
+    let listed = app
+        .get("/api/v1/introductions", owner.auth())
+        .await
+        .expect(200);
+    assert_eq!(listed.body["total"], 0);
+}

@@ -218,6 +218,30 @@ pub async fn transition(
     Ok(view)
 }
 
+/// `message` as procurement would read it about start-up `startup_id`
+/// before the reveal (redacted like its card), for the broker writing it;
+/// "not found" for a start-up `member` may not see in full.
+pub async fn message_as_procurement_reads_it(
+    state: &AppState,
+    member: &Member,
+    startup_id: Uuid,
+    message: String,
+) -> Result<String, AppError> {
+    let viewer = Viewer::Member(member.clone());
+    state
+        .with_connection(move |connection| {
+            let startup = startups::find(connection, startup_id)
+                .optional()?
+                .filter(|startup| {
+                    viewer.startup_access(startup.organisation_id, startup.province)
+                        == StartupAccess::Full
+                })
+                .ok_or(AppError::not_found(Subject::Startup))?;
+            Ok(startups::redactor_of(connection, &startup)?.redact(&message))
+        })
+        .await
+}
+
 /// Adds a note to introduction `introduction_id` as `member`; it is
 /// private to the author's side unless shared.
 pub async fn add_note(
