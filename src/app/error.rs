@@ -105,6 +105,9 @@ pub enum Conflict {
     StartupWithoutClearance,
     #[error("create your start-up profile before expressing interest")]
     ProfileNeeded,
+    /// Said to procurement instead of a start-up's vetting status.
+    #[error("this introduction cannot be completed now")]
+    IntroductionCannotComplete,
     #[error(
         "questions are taken while the challenge is in pre-release or open, until its deadline"
     )]

@@ -97,15 +97,9 @@ pub async fn create(
     let target = request.target;
     let row = state
         .with_connection(move |connection| {
-            if saved_searches::list(connection, user_id)?.len() >= MAX_SAVED_SEARCHES {
-                return Err(Conflict::TooManySavedSearches {
-                    max: MAX_SAVED_SEARCHES as i64,
-                }
-                .into());
-            }
-            Ok(saved_searches::insert(
-                connection, user_id, target, &name, &query,
-            )?)
+            let max = MAX_SAVED_SEARCHES as i64;
+            saved_searches::insert_within_limit(connection, user_id, max, target, &name, &query)?
+                .ok_or_else(|| Conflict::TooManySavedSearches { max }.into())
         })
         .await?;
     Ok(SavedSearchView::from(row))

@@ -350,3 +350,26 @@ pub fn notes_visible_to(
         .select(NoteRow::as_select())
         .load(connection)
 }
+
+/// Whether organisations `first` and `second` are the two sides (start-up
+/// and challenge owner, either way round) of an introduction that was
+/// revealed: both accepted, so each may know the other's people.
+pub fn revealed_between(
+    connection: &mut PgConnection,
+    first: Uuid,
+    second: Uuid,
+) -> QueryResult<bool> {
+    let revealed = introductions::table
+        .inner_join(startups::table)
+        .inner_join(challenges::table)
+        .filter(introductions::introduced_at.is_not_null())
+        .filter(
+            startups::organisation_id
+                .eq(first)
+                .and(challenges::organisation_id.eq(second))
+                .or(startups::organisation_id
+                    .eq(second)
+                    .and(challenges::organisation_id.eq(first))),
+        );
+    diesel::select(diesel::dsl::exists(revealed)).get_result(connection)
+}

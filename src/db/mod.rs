@@ -95,18 +95,26 @@ pub fn with_connect_timeout(database_url: &str) -> String {
 /// [`SETUP_LOCK_KEY`]: the first migrates, the others wait for it and then
 /// find nothing pending (two at once collide in the catalogue and one fails).
 pub fn run_migrations(connection: &mut PgConnection) -> anyhow::Result<Vec<String>> {
-    if !has_pending_migrations(connection)? {
-        return Ok(Vec::new());
-    }
     with_setup_lock(connection, |connection| {
-        if !has_pending_migrations(connection)? {
-            return Ok(Vec::new());
+        let applied = if has_pending_migrations(connection)? {
+            connection
+                .run_pending_migrations(MIGRATIONS)
+                .map_err(|error| anyhow::anyhow!("{error}"))
+                .context("failed to run database migrations")?
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // Cards written by an older redaction (or before there was one) are
+        // redacted again, so that no start-up shows more than the current rules allow.
+        let refreshed = startups::refresh_stale_redactions(connection)
+            .context("failed to redact the start-up cards again")?;
+        if refreshed > 0 {
+            tracing::info!(refreshed, "redacted start-up cards again");
         }
-        let applied = connection
-            .run_pending_migrations(MIGRATIONS)
-            .map_err(|error| anyhow::anyhow!("{error}"))
-            .context("failed to run database migrations")?;
-        Ok(applied.iter().map(ToString::to_string).collect())
+        Ok(applied)
     })
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::schema::saved_searches;
+use super::schema::{saved_searches, users};
 use crate::domain::notification::SearchTarget;
 
 /// A stored saved search.
@@ -21,7 +21,35 @@ pub struct SavedSearchRow {
     pub version: i32,
 }
 
-/// Saves a search.
+/// Inserts a saved search unless `user_id` already has `max`; `None` then.
+/// The user's row is locked for the count and the insert, so that
+/// concurrent requests cannot together pass the limit.
+pub fn insert_within_limit(
+    connection: &mut PgConnection,
+    user_id: Uuid,
+    max: i64,
+    target: SearchTarget,
+    name: &str,
+    query: &str,
+) -> QueryResult<Option<SavedSearchRow>> {
+    connection.transaction(|connection| {
+        users::table
+            .find(user_id)
+            .select(users::id)
+            .for_update()
+            .first::<Uuid>(connection)?;
+        let count: i64 = saved_searches::table
+            .filter(saved_searches::user_id.eq(user_id))
+            .count()
+            .get_result(connection)?;
+        if count >= max {
+            return Ok(None);
+        }
+        insert(connection, user_id, target, name, query).map(Some)
+    })
+}
+
+/// Inserts a saved search (no limit: see [`insert_within_limit`]).
 pub fn insert(
     connection: &mut PgConnection,
     user_id: Uuid,

@@ -79,6 +79,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        keywords_redacted -> Array<Text>,
+        redaction_version -> Int4,
     }
 }
 

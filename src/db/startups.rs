@@ -5,11 +5,12 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::outbox::{record_change, SearchEntity};
-use super::schema::startups;
+use super::schema::{startups, users};
 use super::{like_pattern, Page, Paged};
 use crate::domain::account::EmailAddress;
 use crate::domain::policy::StartupScope;
 use crate::domain::readiness::Trl;
+use crate::domain::redaction::Redactor;
 use crate::domain::region::{CountryCode, Province};
 use crate::domain::security::{AbdoLevel, ExportControlCategory};
 use crate::domain::startup::{Contact, KvkNumber, StartupProfile};
@@ -26,7 +27,8 @@ pub struct StartupRow {
     pub kvk_number: Option<KvkNumber>,
     pub website: Option<String>,
     pub description: String,
-    /// The description with the company name blanked out (see `StartupProfile::anonymised_description`).
+    /// The description redacted (`domain::redaction`): what the anonymous
+    /// card shows and anonymous search finds.
     pub description_anonymised: String,
     pub technologies: Vec<Technology>,
     pub keywords: Vec<String>,
@@ -45,7 +47,14 @@ pub struct StartupRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// The keywords redacted, like the description.
+    pub keywords_redacted: Vec<String>,
 }
+
+/// Version of the redaction; cards written by an older one are redacted
+/// again when the service starts (`refresh_stale_redactions`). Bump it
+/// whenever `domain::redaction` or its municipality list changes.
+pub const REDACTION_VERSION: i32 = 1;
 
 impl StartupRow {
     /// The profile as the domain knows it.
@@ -84,6 +93,8 @@ struct ProfileColumns<'a> {
     website: Option<&'a str>,
     description: &'a str,
     description_anonymised: String,
+    keywords_redacted: Vec<String>,
+    redaction_version: i32,
     technologies: &'a [Technology],
     keywords: &'a [String],
     province: Option<Province>,
@@ -100,14 +111,17 @@ struct ProfileColumns<'a> {
     contact_phone: Option<&'a str>,
 }
 
-impl<'a> From<&'a StartupProfile> for ProfileColumns<'a> {
-    fn from(profile: &'a StartupProfile) -> Self {
+impl<'a> ProfileColumns<'a> {
+    /// The columns of `profile`, its texts redacted by `redactor`.
+    fn new(profile: &'a StartupProfile, redactor: &Redactor) -> Self {
         ProfileColumns {
             name: &profile.name,
             kvk_number: profile.kvk_number.as_ref(),
             website: profile.website.as_deref(),
             description: &profile.description,
-            description_anonymised: profile.anonymised_description(),
+            description_anonymised: redactor.redact(&profile.description),
+            keywords_redacted: redactor.redact_all(&profile.keywords),
+            redaction_version: REDACTION_VERSION,
             technologies: &profile.technologies,
             keywords: &profile.keywords,
             province: profile.province,
@@ -126,6 +140,74 @@ impl<'a> From<&'a StartupProfile> for ProfileColumns<'a> {
     }
 }
 
+/// The redactor of `profile`, which belongs to `organisation_id`: its
+/// people are the organisation's users.
+fn redactor(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+    profile: &StartupProfile,
+) -> QueryResult<Redactor> {
+    let people: Vec<String> = users::table
+        .filter(users::organisation_id.eq(organisation_id))
+        .select(users::display_name)
+        .load(connection)?;
+    Ok(profile.redactor(people))
+}
+
+/// The redactor of the start-up `row`, for texts written about it.
+pub fn redactor_of(connection: &mut PgConnection, row: &StartupRow) -> QueryResult<Redactor> {
+    redactor(connection, row.organisation_id, &row.profile())
+}
+
+/// The organisation a profile belongs to.
+fn organisation_of(connection: &mut PgConnection, id: Uuid) -> QueryResult<Uuid> {
+    startups::table
+        .find(id)
+        .select(startups::organisation_id)
+        .first(connection)
+}
+
+/// Redacts the card of profile `id` again (its organisation's people
+/// changed, or the redaction did) and records it for the search index.
+pub fn refresh_redaction(connection: &mut PgConnection, id: Uuid) -> QueryResult<()> {
+    connection.transaction(|connection| {
+        let row = find(connection, id)?;
+        let profile = row.profile();
+        let redactor = redactor(connection, row.organisation_id, &profile)?;
+        diesel::update(startups::table.find(id))
+            .set((
+                startups::description_anonymised.eq(redactor.redact(&profile.description)),
+                startups::keywords_redacted.eq(redactor.redact_all(&profile.keywords)),
+                startups::redaction_version.eq(REDACTION_VERSION),
+            ))
+            .execute(connection)?;
+        record_change(connection, SearchEntity::Startup, id)
+    })
+}
+
+/// Redacts the card of `organisation_id`'s profile again, if it has one.
+pub fn refresh_redaction_of_organisation(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+) -> QueryResult<()> {
+    match find_id_by_organisation(connection, organisation_id)? {
+        Some(id) => refresh_redaction(connection, id),
+        None => Ok(()),
+    }
+}
+
+/// Redacts again every card written by an older redaction; the number redone.
+pub fn refresh_stale_redactions(connection: &mut PgConnection) -> QueryResult<usize> {
+    let stale: Vec<Uuid> = startups::table
+        .filter(startups::redaction_version.lt(REDACTION_VERSION))
+        .select(startups::id)
+        .load(connection)?;
+    for id in &stale {
+        refresh_redaction(connection, *id)?;
+    }
+    Ok(stale.len())
+}
+
 /// Inserts the profile of `organisation_id` and records it for the search index.
 pub fn insert(
     connection: &mut PgConnection,
@@ -134,11 +216,12 @@ pub fn insert(
     profile: &StartupProfile,
 ) -> QueryResult<StartupRow> {
     connection.transaction(|connection| {
+        let redactor = redactor(connection, organisation_id, profile)?;
         let row = diesel::insert_into(startups::table)
             .values((
                 startups::organisation_id.eq(organisation_id),
                 startups::external_id.eq(external_id),
-                ProfileColumns::from(profile),
+                ProfileColumns::new(profile, &redactor),
             ))
             .returning(StartupRow::as_returning())
             .get_result(connection)?;
@@ -155,10 +238,12 @@ pub fn update_if_version(
     profile: &StartupProfile,
 ) -> QueryResult<Option<StartupRow>> {
     connection.transaction(|connection| {
+        let organisation_id = organisation_of(connection, id)?;
+        let redactor = redactor(connection, organisation_id, profile)?;
         let updated = diesel::update(startups::table)
             .filter(startups::id.eq(id))
             .filter(startups::version.eq(expected_version))
-            .set(ProfileColumns::from(profile))
+            .set(ProfileColumns::new(profile, &redactor))
             .returning(StartupRow::as_returning())
             .get_result(connection)
             .optional()?;
@@ -196,8 +281,10 @@ pub fn replace_profile(
     profile: &StartupProfile,
 ) -> QueryResult<StartupRow> {
     connection.transaction(|connection| {
+        let organisation_id = organisation_of(connection, id)?;
+        let redactor = redactor(connection, organisation_id, profile)?;
         let row = diesel::update(startups::table.find(id))
-            .set(ProfileColumns::from(profile))
+            .set(ProfileColumns::new(profile, &redactor))
             .returning(StartupRow::as_returning())
             .get_result(connection)?;
         record_change(connection, SearchEntity::Startup, id)?;
@@ -310,9 +397,15 @@ pub fn list(
             );
             if filter.anonymised {
                 // Only what the anonymous card shows may be searched, or a
-                // search for a company's name would point at its card; the
-                // keywords are left out since they may hold the name.
-                query = query.filter(startups::description_anonymised.ilike(pattern));
+                // search for a company's name or city would point at its card.
+                let redacted_keywords = diesel::dsl::sql::<diesel::sql_types::Text>(
+                    "array_to_string(startups.keywords_redacted, ' ')",
+                );
+                query = query.filter(
+                    startups::description_anonymised
+                        .ilike(pattern.clone())
+                        .or(redacted_keywords.ilike(pattern)),
+                );
             } else {
                 query = query.filter(
                     startups::description

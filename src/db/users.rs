@@ -62,11 +62,18 @@ impl UserChanges {
 }
 
 /// Inserts a user.
+/// A start-up's card is redacted again: the new user's name is one of its people.
 pub fn insert(connection: &mut PgConnection, new: &NewUser<'_>) -> QueryResult<UserRow> {
-    diesel::insert_into(users::table)
-        .values(new)
-        .returning(UserRow::as_returning())
-        .get_result(connection)
+    connection.transaction(|connection| {
+        let row: UserRow = diesel::insert_into(users::table)
+            .values(new)
+            .returning(UserRow::as_returning())
+            .get_result(connection)?;
+        if let Some(organisation_id) = row.organisation_id {
+            super::startups::refresh_redaction_of_organisation(connection, organisation_id)?;
+        }
+        Ok(row)
+    })
 }
 
 /// One user by id.
@@ -151,13 +158,22 @@ pub fn update_if_version(
     expected_version: i32,
     changes: &UserChanges,
 ) -> QueryResult<Option<UserRow>> {
-    diesel::update(users::table)
-        .filter(users::id.eq(id))
-        .filter(users::version.eq(expected_version))
-        .set(changes)
-        .returning(UserRow::as_returning())
-        .get_result(connection)
-        .optional()
+    connection.transaction(|connection| {
+        let updated: Option<UserRow> = diesel::update(users::table)
+            .filter(users::id.eq(id))
+            .filter(users::version.eq(expected_version))
+            .set(changes)
+            .returning(UserRow::as_returning())
+            .get_result(connection)
+            .optional()?;
+        // A new display name is one of the start-up's people now.
+        if let (Some(row), Some(_)) = (&updated, &changes.display_name) {
+            if let Some(organisation_id) = row.organisation_id {
+                super::startups::refresh_redaction_of_organisation(connection, organisation_id)?;
+            }
+        }
+        Ok(updated)
+    })
 }
 
 /// Sets a new password hash.

@@ -11,6 +11,7 @@ pub mod notification;
 pub mod number;
 pub mod policy;
 pub mod readiness;
+pub mod redaction;
 pub mod region;
 pub mod rule;
 pub mod security;

@@ -15,7 +15,7 @@ use crate::domain::challenge::{ChallengeContent, ChallengeStatus};
 use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
 use crate::domain::security::Visibility;
-use crate::domain::startup::{anonymised_keywords, StartupProfile};
+use crate::domain::startup::StartupProfile;
 use crate::domain::taxonomy::Technology;
 
 /// Repeats `text` `times` times, space-separated, so that BM25 counts it
@@ -24,12 +24,13 @@ fn repeated(text: &str, times: usize) -> String {
     vec![text; times].join(" . ")
 }
 
-/// The searchable text of a start-up: its anonymised description and its
-/// keywords (never its name, which has a field of its own).
-pub fn startup_text(description_anonymised: &str, keywords: &[String]) -> String {
+/// The searchable text of a start-up: its description and its keywords
+/// (never its name, which has a field of its own); the original for
+/// matching and ranking, the redacted one for anonymous search.
+pub fn startup_text(description: &str, keywords: &[String]) -> String {
     let keywords = keywords.join(" . ");
     format!(
-        "{description_anonymised} . {}",
+        "{description} . {}",
         repeated(&keywords, weights().text_shape.keyword_repeat)
     )
 }
@@ -77,7 +78,10 @@ pub fn kind_in_language(kind: DocumentKind, language: TextLanguage) -> String {
 pub struct StartupDocument {
     pub id: Uuid,
     pub name: String,
+    /// The original text: what matching ranks.
     pub text: String,
+    /// The redacted text: what callers who see anonymous cards search.
+    pub redacted_text: String,
     pub language: TextLanguage,
     pub technologies: Vec<Technology>,
     pub province: Option<Province>,
@@ -104,14 +108,16 @@ pub struct ChallengeDocument {
 }
 
 impl StartupDocument {
-    /// From a profile, saved (`id`) or not.
+    /// From a profile, saved (`id`) or not, redacted without its people.
     pub fn from_profile(id: Uuid, profile: &StartupProfile, created_at: DateTime<Utc>) -> Self {
+        let redactor = profile.redactor(Vec::new());
         StartupDocument {
             id,
             name: profile.name.clone(),
-            text: startup_text(
-                &profile.anonymised_description(),
-                &profile.anonymised_keywords(),
+            text: startup_text(&profile.description, &profile.keywords),
+            redacted_text: startup_text(
+                &redactor.redact(&profile.description),
+                &redactor.redact_all(&profile.keywords),
             ),
             language: detect_language(&profile.description),
             technologies: profile.technologies.clone(),
@@ -127,10 +133,8 @@ impl StartupDocument {
         StartupDocument {
             id: row.id,
             name: row.name.clone(),
-            text: startup_text(
-                &row.description_anonymised,
-                &anonymised_keywords(&row.keywords, &row.name),
-            ),
+            text: startup_text(&row.description, &row.keywords),
+            redacted_text: startup_text(&row.description_anonymised, &row.keywords_redacted),
             language: detect_language(&row.description),
             technologies: row.technologies.clone(),
             province: row.province,
@@ -151,6 +155,7 @@ impl StartupDocument {
             self.language,
             &self.text,
         );
+        document.add_text(fields.startup_redacted(self.language), &self.redacted_text);
         document.add_text(fields.startup_name, &self.name);
         for technology in &self.technologies {
             document.add_text(fields.technology, technology.as_str());

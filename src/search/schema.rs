@@ -13,7 +13,7 @@ use tantivy::schema::{
 use super::analysis::TextLanguage;
 
 /// Version of the schema and analysis; part of every commit's payload.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,6 +42,11 @@ pub struct Fields {
     /// Analysed text of start-ups, by language.
     pub startup_text_en: Field,
     pub startup_text_nl: Field,
+    /// Analysed redacted text of start-ups, by language: what those who
+    /// see anonymous cards search (the original text would find a card by
+    /// its city or its founders).
+    pub startup_redacted_en: Field,
+    pub startup_redacted_nl: Field,
     /// Analysed text of challenges, by language.
     pub challenge_text_en: Field,
     pub challenge_text_nl: Field,
@@ -105,6 +110,10 @@ pub fn build_schema() -> (Schema, Fields) {
             .add_text_field("startup_text_en", text_options(TextLanguage::English)),
         startup_text_nl: builder
             .add_text_field("startup_text_nl", text_options(TextLanguage::Dutch)),
+        startup_redacted_en: builder
+            .add_text_field("startup_redacted_en", text_options(TextLanguage::English)),
+        startup_redacted_nl: builder
+            .add_text_field("startup_redacted_nl", text_options(TextLanguage::Dutch)),
         challenge_text_en: builder
             .add_text_field("challenge_text_en", text_options(TextLanguage::English)),
         challenge_text_nl: builder
@@ -129,6 +138,14 @@ pub fn build_schema() -> (Schema, Fields) {
 }
 
 impl Fields {
+    /// The redacted start-up text field in `language`.
+    pub fn startup_redacted(&self, language: TextLanguage) -> Field {
+        match language {
+            TextLanguage::English => self.startup_redacted_en,
+            TextLanguage::Dutch => self.startup_redacted_nl,
+        }
+    }
+
     /// The text field of `kind` in `language`.
     pub fn text(&self, kind: DocumentKind, language: TextLanguage) -> Field {
         match (kind, language) {

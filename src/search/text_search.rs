@@ -90,6 +90,9 @@ struct QueryBuilder<'a> {
     analyzers: Analyzers,
     /// The name field, when the caller may search names.
     name_field: Option<Field>,
+    /// Whether start-ups are searched in their redacted text (callers who
+    /// see anonymous cards).
+    redacted: bool,
 }
 
 impl QueryBuilder<'_> {
@@ -97,7 +100,11 @@ impl QueryBuilder<'_> {
     fn text_match(&mut self, text: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for language in [TextLanguage::English, TextLanguage::Dutch] {
-            let field = self.fields.text(self.kind, language);
+            let field = if self.redacted && self.kind == DocumentKind::Startup {
+                self.fields.startup_redacted(language)
+            } else {
+                self.fields.text(self.kind, language)
+            };
             let tokens = self.analyzers.tokens(language, text);
             match tokens.as_slice() {
                 [] => {}
@@ -307,6 +314,8 @@ impl SearchEngine {
             kind,
             analyzers: Analyzers::default(),
             name_field: name_searchable.then_some(fields.startup_name),
+            // Who may not search names sees anonymous cards: only their text.
+            redacted: !name_searchable,
         };
         let text_query = builder.build(query);
         let full_query = BooleanQuery::new(vec![
@@ -377,7 +386,8 @@ impl SearchEngine {
     }
 
     /// Start-ups within `filters` (the caller's scope included) that match
-    /// `query`; names are searched only when `name_searchable`. Start-ups
+    /// `query`; names are searched only when `name_searchable`, and
+    /// otherwise only the redacted text is. Start-ups
     /// have no deadline: that order falls back to relevance.
     pub fn search_startups(
         &self,

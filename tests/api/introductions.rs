@@ -695,3 +695,81 @@ async fn every_state_change_and_the_reveal_are_audited() {
     assert_eq!(events[2].1, Some(pair.procurement.user_id));
     assert_eq!(events[2].2["to"], "introduced");
 }
+
+#[actix_web::test]
+async fn procurement_learns_nothing_of_vetting_and_the_start_up_learns_it_at_acceptance() {
+    let app = spawn_app().await;
+    let pair = brokered_pair(&app).await;
+    let vetted = app
+        .challenge_in_status(
+            &pair.procurement,
+            merge(
+                challenge_body("Vetted need"),
+                json!({"visibility": "vetted"}),
+            ),
+            "open",
+        )
+        .await;
+    // The invitation is made whatever the start-up's vetting status.
+    let invited = app
+        .post(
+            "/api/v1/introductions",
+            pair.procurement.auth(),
+            json!({"challenge_id": vetted, "startup_id": pair.startup_id}),
+        )
+        .await
+        .expect(201);
+    assert!(!all_text(&invited.body).contains("vetted"));
+    // The start-up hears of its own status when it accepts.
+    let refused = step(&app, &pair.startup, &invited, json!({"action": "accept"})).await;
+    refused.expect_error(409, "conflict");
+    assert!(refused.body["error"]["message"]
+        .as_str()
+        .expect("message")
+        .contains("vetted"));
+    app.vet(&pair.startup);
+    step(&app, &pair.startup, &invited, json!({"action": "accept"}))
+        .await
+        .expect(200);
+}
+
+#[actix_web::test]
+async fn a_challenge_that_became_abdo_only_is_checked_again_at_acceptance() {
+    let app = spawn_app().await;
+    let pair = brokered_pair(&app).await;
+    let proposed = propose(&app, &pair).await.expect(201);
+    let accepted = step(&app, &pair.startup, &proposed, json!({"action": "accept"}))
+        .await
+        .expect(200);
+    let challenge_path = format!("/api/v1/challenges/{}", pair.challenge_id);
+    let version = app
+        .get(&challenge_path, pair.procurement.auth())
+        .await
+        .expect(200)
+        .etag_version();
+    app.patch(
+        &challenge_path,
+        pair.procurement.auth(),
+        version,
+        json!({"abdo_required": true}),
+    )
+    .await
+    .expect(200);
+    let refused = step(
+        &app,
+        &pair.procurement,
+        &accepted,
+        json!({"action": "accept"}),
+    )
+    .await;
+    refused.expect_error(409, "conflict");
+    let still = app
+        .get(
+            &format!("/api/v1/introductions/{}", proposed.id()),
+            pair.procurement.auth(),
+        )
+        .await
+        .expect(200);
+    assert_eq!(still.body["state"], "accepted_by_startup");
+    assert_eq!(still.body["startup"]["anonymised"], true);
+}

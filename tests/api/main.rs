@@ -15,6 +15,7 @@ mod errors;
 mod import;
 mod indexing;
 mod introductions;
+mod leak_matrix;
 mod mail;
 mod matching;
 mod operations;

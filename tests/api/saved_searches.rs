@@ -120,3 +120,27 @@ async fn a_saved_search_is_checked_like_the_search_it_names() {
     .await
     .expect_error(400, "invalid_input");
 }
+
+#[actix_web::test]
+async fn the_limit_of_fifty_saved_searches_holds_under_concurrent_requests() {
+    let app = spawn_app().await;
+    let (founder, _) = app
+        .startup_with_profile(startup_profile("Busy Radar BV"))
+        .await;
+    let requests = (0..60).map(|index| {
+        app.post(
+            "/api/v1/saved-searches",
+            founder.auth(),
+            json!({"name": format!("Search {index}"), "target": "challenges", "query": "q=radar"}),
+        )
+    });
+    let replies = futures_util::future::join_all(requests).await;
+    let created = replies.iter().filter(|reply| reply.status == 201).count();
+    let refused = replies.iter().filter(|reply| reply.status == 409).count();
+    assert_eq!((created, refused), (50, 10));
+    let listed = app
+        .get("/api/v1/saved-searches", founder.auth())
+        .await
+        .expect(200);
+    assert_eq!(listed.body["items"].as_array().expect("items").len(), 50);
+}

@@ -6,7 +6,9 @@ use defmatch::domain::region::Rom;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{challenge_body, merge, spawn_app, Actor, Reply, TestApp, PASSWORD};
+use crate::helpers::{
+    challenge_body, merge, spawn_app, startup_profile, Actor, Reply, TestApp, PASSWORD,
+};
 
 // ---------------------------------------------------------------------------
 // Helpers private to these tests.
@@ -352,30 +354,79 @@ async fn only_admins_may_list_users() {
 // Reading one user
 
 #[actix_web::test]
-async fn a_user_is_seen_by_themselves_admins_and_procurement_only() {
+async fn a_user_is_seen_by_themselves_colleagues_admins_and_revealed_parties_only() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let officer = app.procurement("DMO").await;
     let broker = app.rom_officer(Rom::OostNl).await;
-    let founder = app.startup_account("Radar Works").await;
+    let (founder, startup_id) = app
+        .startup_with_profile(startup_profile("Radar Works"))
+        .await;
     let rival = app.startup_account("Sonar Works").await;
     let path = user_path(founder.user_id);
 
-    for caller in [&founder, &admin, &officer] {
+    for caller in [&founder, &admin] {
         let reply = app.get(&path, caller.auth()).await.expect(200);
         assert_eq!(reply.id(), founder.user_id);
         assert_eq!(reply.body["email"], founder.email);
-        assert_eq!(reply.etag_version(), 1);
         assert!(reply.body.get("password_hash").is_none());
     }
-    for caller in [&rival, &broker] {
-        app.get(&path, caller.auth())
-            .await
-            .expect_error(404, "not_found");
+    // Procurement, other start-ups and brokers get what a missing id gets.
+    for caller in [&officer, &rival, &broker] {
+        let reply = app.get(&path, caller.auth()).await;
+        assert_eq!(reply.status, 404);
+        let missing = app.get(&user_path(Uuid::new_v4()), caller.auth()).await;
+        assert_eq!(missing.status, 404);
+        assert_eq!(reply.body, missing.body);
     }
     app.get(&path, None)
         .await
         .expect_error(401, "missing_token");
+
+    // After both sides accept an introduction, procurement reads the founder.
+    let rom = app.rom_officer(Rom::RomInWest).await;
+    let challenge_id = app
+        .challenge_in_status(&officer, challenge_body("Counter-drone sensing"), "open")
+        .await;
+    let proposed = app
+        .post(
+            "/api/v1/introductions",
+            rom.auth(),
+            json!({"challenge_id": challenge_id, "startup_id": startup_id, "message": "A fit."}),
+        )
+        .await
+        .expect(201);
+    let transitions = format!("/api/v1/introductions/{}/transitions", proposed.id());
+    let accepted = app
+        .post_if_match(
+            &transitions,
+            founder.auth(),
+            proposed.etag_version(),
+            json!({"action": "accept"}),
+        )
+        .await
+        .expect(200);
+    app.get(&path, officer.auth())
+        .await
+        .expect_error(404, "not_found");
+    app.post_if_match(
+        &transitions,
+        officer.auth(),
+        accepted.etag_version(),
+        json!({"action": "accept"}),
+    )
+    .await
+    .expect(200);
+    let revealed = app.get(&path, officer.auth()).await.expect(200);
+    assert_eq!(revealed.body["email"], founder.email);
+    let founder_reads_officer = app
+        .get(&user_path(officer.user_id), founder.auth())
+        .await
+        .expect(200);
+    assert_eq!(founder_reads_officer.body["email"], officer.email);
+    app.get(&path, rival.auth())
+        .await
+        .expect_error(404, "not_found");
 }
 
 #[actix_web::test]
@@ -488,10 +539,10 @@ async fn a_procurement_officer_may_vet_but_not_re_role_or_disable() {
         json!({"role": "procurement"}),
     )
     .await
-    .expect_error(403, "forbidden");
+    .expect_error(404, "not_found");
     app.patch(&path, officer.auth(), version, json!({"disabled": true}))
         .await
-        .expect_error(403, "forbidden");
+        .expect_error(404, "not_found");
     app.patch(
         &path,
         officer.auth(),
@@ -499,8 +550,10 @@ async fn a_procurement_officer_may_vet_but_not_re_role_or_disable() {
         json!({"display_name": "Renamed"}),
     )
     .await
-    .expect_error(403, "forbidden");
+    .expect_error(404, "not_found");
 
+    // The officer may vet, but reads nothing else of the account: every
+    // other change answers as for a missing account.
     let current = app.get(&path, admin.auth()).await.expect(200);
     assert_eq!(current.body["role"], "startup");
     assert_eq!(current.body["disabled"], false);

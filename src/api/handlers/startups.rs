@@ -62,7 +62,8 @@ pub struct StartupListQuery {
     /// Solutions at this TRL or lower.
     pub trl_max: Option<Trl>,
     pub dual_use: Option<bool>,
-    /// The start-up company (owner) organisation.
+    /// The start-up company (owner) organisation; refused (403) to callers
+    /// who see anonymous cards.
     pub organisation_id: Option<Uuid>,
     /// Plain text that must occur in the description or keywords (or, for
     /// callers who see names, the name).
@@ -97,7 +98,10 @@ impl From<StartupListQuery> for StartupListFilter {
     tag = "startups",
     security(("bearer" = [])),
     params(StartupListQuery),
-    responses((status = 200, description = "A page of profiles", body = Paginated<StartupView>))
+    responses(
+        (status = 200, description = "A page of profiles", body = Paginated<StartupView>),
+        (status = 403, description = "An organisation filter on anonymous cards", body = ErrorBody),
+    )
 )]
 #[get("/startups")]
 pub async fn list_startups(

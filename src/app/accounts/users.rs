@@ -11,10 +11,10 @@ use crate::app::page::{checked_page, Paginated};
 use crate::app::{AppError, AppState, Subject};
 use crate::auth::accounts::{create_account, NewAccount};
 use crate::db::audit::{self, NewAuditEvent};
-use crate::db::{organisations, sessions, users};
+use crate::db::{introductions, organisations, sessions, users};
 use crate::domain::account::Role;
 use crate::domain::audit::{AuditAction, AuditSubject};
-use crate::domain::policy::{Member, UserChangeRequest};
+use crate::domain::policy::{Member, UserChangeRequest, UserRelation};
 use crate::domain::text::bounded_text;
 use crate::domain::Rule;
 
@@ -74,17 +74,40 @@ pub async fn list(
 
 /// The account `user_id`, if `member` may read it.
 pub async fn get(state: &AppState, member: &Member, user_id: Uuid) -> Result<UserView, AppError> {
-    if !member.may_read_user(user_id) {
-        return Err(AppError::not_found(Subject::User));
-    }
+    let reader = member.clone();
     let row = state
         .with_connection(move |connection| {
-            users::find(connection, user_id)
-                .optional()?
-                .ok_or(AppError::not_found(Subject::User))
+            let (row, relation) = relation_to(connection, &reader, user_id)?;
+            if !reader.may_read_user(user_id, relation) {
+                return Err(AppError::not_found(Subject::User));
+            }
+            Ok(row)
         })
         .await?;
     Ok(UserView::from(row))
+}
+
+/// The account `user_id` and how it stands to `member`; "not found" when
+/// there is none (the same answer as for an account `member` may not read).
+fn relation_to(
+    connection: &mut diesel::PgConnection,
+    member: &Member,
+    user_id: Uuid,
+) -> Result<(users::UserRow, UserRelation), AppError> {
+    let row = users::find(connection, user_id)
+        .optional()?
+        .ok_or(AppError::not_found(Subject::User))?;
+    let revealed_party = match (member.organisation_id, row.organisation_id) {
+        (Some(reader), Some(account)) if reader != account => {
+            introductions::revealed_between(connection, reader, account)?
+        }
+        _ => false,
+    };
+    let relation = UserRelation {
+        organisation_id: row.organisation_id,
+        revealed_party,
+    };
+    Ok((row, relation))
 }
 
 /// Applies `request` to the account `user_id` as `member`, from version
@@ -99,10 +122,15 @@ pub async fn update(
     expected_version: i32,
     request: UpdateUserRequest,
 ) -> Result<UserView, AppError> {
-    if !member.may_read_user(user_id) {
+    let change = change_asked(&request);
+    let reader = member.clone();
+    let relation = state
+        .with_connection(move |connection| Ok(relation_to(connection, &reader, user_id)?.1))
+        .await?;
+    if !member.may_reach_user_for_change(user_id, relation, change) {
         return Err(AppError::not_found(Subject::User));
     }
-    member.may_change_user(user_id, change_asked(&request))?;
+    member.may_change_user(user_id, change)?;
     let display_name = request
         .display_name
         .as_deref()

@@ -27,8 +27,8 @@ use crate::db::{organisations, users};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::{IntroductionState, Side, Transition, MAX_MESSAGE_CHARS};
 use crate::domain::policy::{
-    notes_readable_by, sees_procurement_contact, startup_access_in_introduction, IntroductionBar,
-    Member, Viewer,
+    may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
+    startup_access_in_introduction, IntroductionBar, Member, StartupAccess, Viewer,
 };
 use crate::domain::text::{bounded_text, without_control_characters};
 use crate::domain::Rule;
@@ -79,8 +79,13 @@ pub async fn start(
             ) {
                 return Err(Conflict::ChallengeNotTakingIntroductions(challenge.status).into());
             }
-            introductions::startup_may_see(connection, &startup, &challenge)?
-                .map_err(conflict_of)?;
+            match introductions::startup_may_see(connection, &startup, &challenge)? {
+                Ok(()) => {}
+                // Checked again when the start-up accepts (`transition`).
+                Err(IntroductionBar::NotVetted)
+                    if !may_learn_vetting_status(starter.introducing_side()) => {}
+                Err(bar) => return Err(conflict_of(bar).into()),
+            }
             let new = NewIntroduction {
                 startup_id: startup.id,
                 challenge_id: challenge.id,
@@ -172,6 +177,20 @@ pub async fn transition(
                 .state
                 .after(&transition, loaded.side, loaded.row.origin)
                 .map_err(InvalidTransition::Introduction)?;
+            if matches!(transition, Transition::Accept) {
+                // The challenge may have become vetted or ABDO-only since
+                // the introduction started: the rules hold at acceptance.
+                let (startup, challenge) = (&loaded.startup, &loaded.challenge);
+                if let Err(bar) = introductions::startup_may_see(connection, startup, challenge)? {
+                    return Err(match bar {
+                        IntroductionBar::NotVetted if !may_learn_vetting_status(loaded.side) => {
+                            Conflict::IntroductionCannotComplete
+                        }
+                        bar => conflict_of(bar),
+                    }
+                    .into());
+                }
+            }
             let reason = match &transition {
                 Transition::Decline { reason }
                 | Transition::Withdraw { reason }
@@ -197,6 +216,30 @@ pub async fn transition(
         .await?;
     tracing::info!(%introduction_id, state = %view.state, "introduction moved");
     Ok(view)
+}
+
+/// `message` as procurement would read it about start-up `startup_id`
+/// before the reveal (redacted like its card), for the broker writing it;
+/// "not found" for a start-up `member` may not see in full.
+pub async fn message_as_procurement_reads_it(
+    state: &AppState,
+    member: &Member,
+    startup_id: Uuid,
+    message: String,
+) -> Result<String, AppError> {
+    let viewer = Viewer::Member(member.clone());
+    state
+        .with_connection(move |connection| {
+            let startup = startups::find(connection, startup_id)
+                .optional()?
+                .filter(|startup| {
+                    viewer.startup_access(startup.organisation_id, startup.province)
+                        == StartupAccess::Full
+                })
+                .ok_or(AppError::not_found(Subject::Startup))?;
+            Ok(startups::redactor_of(connection, &startup)?.redact(&message))
+        })
+        .await
 }
 
 /// Adds a note to introduction `introduction_id` as `member`; it is
@@ -341,10 +384,18 @@ fn view_of(
         organisation_name,
         side,
     } = loaded;
+    let mut row = row;
     let revealed = row.introduced_at.is_some();
-    let startup_view =
-        StartupView::for_access(startup, startup_access_in_introduction(side, revealed))
-            .ok_or(AppError::not_found(Subject::Introduction))?;
+    let access = startup_access_in_introduction(side, revealed);
+    if access == StartupAccess::Anonymised {
+        // Whatever the broker or the start-up wrote reaches an anonymous
+        // reader redacted like the card.
+        let redactor = startups::redactor_of(connection, &startup)?;
+        row.message = row.message.as_deref().map(|text| redactor.redact(text));
+        row.reason = row.reason.as_deref().map(|text| redactor.redact(text));
+    }
+    let startup_view = StartupView::for_access(startup, access)
+        .ok_or(AppError::not_found(Subject::Introduction))?;
     let procurement_contact = match challenge.created_by {
         Some(creator) if sees_procurement_contact(member, side, revealed) => {
             users::find(connection, creator)
@@ -359,6 +410,7 @@ fn view_of(
     let notes =
         introductions::notes_visible_to(connection, row.id, notes_readable_by(member, side))?
             .into_iter()
+            .filter(|note| note.side == side || reads_shared_notes(side, revealed))
             .map(|note| NoteView::new(note, member.user_id))
             .collect();
     let visible = Viewer::Member(member.clone()).can_see_challenge(challenge.exposure());

@@ -6,6 +6,8 @@
 
 mod view;
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -17,16 +19,17 @@ pub use self::view::{
 use super::search::in_hit_order;
 use super::{challenges, startups, AppError, AppState};
 use crate::domain::challenge::ChallengeStatus;
-use crate::domain::policy::{Member, Viewer};
+use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
 use crate::domain::taxonomy::Technology;
 use crate::domain::text::{bounded_text, keywords, unique};
 use crate::domain::Rule;
-use crate::search::analysis::{detect_language, suggest_technologies};
+use crate::search::analysis::{detect_language, suggest_technologies, Analyzers, TextLanguage};
 use crate::search::document::{startup_text, ChallengeDocument, StartupDocument};
 use crate::search::engine::RankedMatch;
 use crate::search::filters::{ChallengeFilters, StartupFilters};
+use crate::search::ranking::MatchExplanation;
 
 /// Results returned when no limit is asked for.
 const DEFAULT_LIMIT: usize = 20;
@@ -124,10 +127,12 @@ pub async fn for_startup(
         organisation_id: None,
     };
     let reader = viewer.clone();
-    let (row, _) = state
+    let (row, access) = state
         .with_connection(move |connection| startups::find_visible(connection, &reader, startup_id))
         .await?;
     let document = StartupDocument::from_row(&row);
+    let redacted_text = (access == StartupAccess::Anonymised)
+        .then(|| startup_text(&row.description_anonymised, &row.keywords_redacted));
     let scope = viewer.challenge_scope();
     let ranked = state
         .with_search(move |engine| {
@@ -136,7 +141,13 @@ pub async fn for_startup(
                 .map_err(matching_failed)
         })
         .await?;
-    let items = challenge_matches(state, viewer, ranked).await?;
+    let mut items = challenge_matches(state, viewer, ranked).await?;
+    if let Some(redacted_text) = redacted_text {
+        let shown = ShownTerms::of(&redacted_text);
+        for item in &mut items {
+            shown.filter(&mut item.explanation);
+        }
+    }
     Ok(ChallengeMatches { items })
 }
 
@@ -180,10 +191,14 @@ pub async fn for_challenge(
     let ranked = ranked
         .into_iter()
         .map(|entry| (entry.id, entry.explanation));
-    let items = in_hit_order(ranked, views, |startup, explanation| StartupMatch {
+    let mut items = in_hit_order(ranked, views, |startup, explanation| StartupMatch {
         startup,
         explanation,
     });
+    for item in items.iter_mut().filter(|item| item.startup.anonymised) {
+        let redacted_text = startup_text(&item.startup.description, &item.startup.keywords);
+        ShownTerms::of(&redacted_text).filter(&mut item.explanation);
+    }
     Ok(StartupMatches { items })
 }
 
@@ -221,6 +236,8 @@ pub async fn preview(
         id: Uuid::nil(),
         name: String::new(),
         text: startup_text(&description, &draft_keywords),
+        // A draft is never searched: nothing to redact.
+        redacted_text: String::new(),
         language: detect_language(&description),
         technologies,
         province: draft.province,
@@ -245,6 +262,29 @@ pub async fn preview(
         suggested_technologies,
         items,
     })
+}
+
+/// The terms an anonymous card may show as matched: those of its redacted
+/// text. Ranking reads the original text, so a term only the original
+/// holds (a city, a founder's name) would otherwise surface here.
+struct ShownTerms(HashSet<String>);
+
+impl ShownTerms {
+    fn of(redacted_text: &str) -> Self {
+        let mut analyzers = Analyzers::default();
+        ShownTerms(
+            [TextLanguage::English, TextLanguage::Dutch]
+                .into_iter()
+                .flat_map(|language| analyzers.tokens(language, redacted_text))
+                .collect(),
+        )
+    }
+
+    fn filter(&self, explanation: &mut MatchExplanation) {
+        let terms = &mut explanation.matched_terms;
+        terms.query_to_result.retain(|term| self.0.contains(term));
+        terms.result_to_query.retain(|term| self.0.contains(term));
+    }
 }
 
 /// The number of results asked for, checked; the default when none is.

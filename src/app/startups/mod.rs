@@ -73,6 +73,9 @@ pub async fn list(
     let page = checked_page(filter.page, filter.per_page)?;
     let text = checked_text_filter(filter.text.as_deref())?;
     let (scope, anonymised) = member.startup_listing();
+    if filter.organisation_id.is_some() {
+        member.may_filter_startups_by_organisation()?;
+    }
     let query = StartupFilter {
         technology: filter.technology,
         province: filter.province,

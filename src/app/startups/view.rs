@@ -16,8 +16,8 @@ use crate::domain::startup::KvkNumber;
 use crate::domain::taxonomy::Technology;
 
 /// A start-up profile. When `anonymised` is true the identifying fields
-/// (name, KvK number, website, city, contacts) are null and the company's
-/// name is blanked out of the description.
+/// (name, KvK number, website, city, contacts) are null and the description
+/// and keywords are redacted (`domain::redaction`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StartupView {
     pub id: Uuid,
@@ -68,7 +68,7 @@ impl StartupView {
         let suggested_technologies = if row.technologies.is_empty() {
             crate::search::analysis::suggest_technologies(&format!(
                 "{} {}",
-                row.description_anonymised,
+                row.description,
                 row.keywords.join(" ")
             ))
         } else {
@@ -107,7 +107,7 @@ impl StartupView {
     /// The anonymous card: capabilities and region, nothing that names the company.
     pub fn anonymised(row: StartupRow) -> Self {
         let description = row.description_anonymised.clone();
-        let keywords = crate::domain::startup::anonymised_keywords(&row.keywords, &row.name);
+        let keywords = row.keywords_redacted.clone();
         let mut view = StartupView::full(row);
         view.anonymised = true;
         view.organisation_id = None;

@@ -5,6 +5,16 @@ use uuid::Uuid;
 use super::{Member, Refusal};
 use crate::domain::account::Role;
 
+/// How the account asked for stands to the reader, for [`Member::may_read_user`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserRelation {
+    /// The account's organisation.
+    pub organisation_id: Option<Uuid>,
+    /// The reader's organisation and the account's are the two sides of
+    /// an introduction that was revealed (both accepted).
+    pub revealed_party: bool,
+}
+
 /// What a user update asks to change, for [`Member::may_change_user`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UserChangeRequest {
@@ -29,10 +39,36 @@ impl Member {
         }
     }
 
-    /// Whether this member may read the account `user_id`; to anyone else
-    /// the account reads as missing.
-    pub fn may_read_user(&self, user_id: Uuid) -> bool {
-        self.is_admin() || self.user_id == user_id || self.role == Role::Procurement
+    /// Whether this member may read the account `user_id`: its owner, its
+    /// organisation's colleagues, admins, and after a reveal the other side
+    /// of that introduction. To anyone else the account reads as missing,
+    /// so that an id names nobody.
+    pub fn may_read_user(&self, user_id: Uuid, relation: UserRelation) -> bool {
+        self.is_admin()
+            || self.user_id == user_id
+            || relation
+                .organisation_id
+                .is_some_and(|organisation_id| self.belongs_to(organisation_id))
+            || relation.revealed_party
+    }
+
+    /// Whether this member may reach the account `user_id` to make
+    /// `change`: who may read it, and procurement officers who only vet
+    /// (vetting start-ups is theirs to do; they know the account's id from
+    /// the vetting request).
+    pub fn may_reach_user_for_change(
+        &self,
+        user_id: Uuid,
+        relation: UserRelation,
+        change: UserChangeRequest,
+    ) -> bool {
+        self.may_read_user(user_id, relation)
+            || (self.role == Role::Procurement
+                && change.vets
+                && !change.renames
+                && change.new_role.is_none()
+                && !change.disables
+                && !change.enables)
     }
 
     /// Whether this member may make `change` to the account `user_id`.
@@ -134,11 +170,26 @@ mod tests {
         assert_eq!(founder.may_administer(), Err(Refusal::AdminsOnly));
         assert!(founder.may_read_organisation(organisation));
         assert!(!founder.may_read_organisation(Uuid::new_v4()));
-        assert!(founder.may_read_user(founder.user_id));
-        assert!(!founder.may_read_user(Uuid::new_v4()));
+        let stranger = UserRelation {
+            organisation_id: Some(Uuid::new_v4()),
+            revealed_party: false,
+        };
+        let colleague = UserRelation {
+            organisation_id: Some(organisation),
+            revealed_party: false,
+        };
+        assert!(founder.may_read_user(founder.user_id, colleague));
+        assert!(founder.may_read_user(Uuid::new_v4(), colleague));
+        assert!(!founder.may_read_user(Uuid::new_v4(), stranger));
         let admin = member(Role::Admin, Uuid::new_v4(), true);
         assert!(admin.may_administer().is_ok());
         assert!(admin.may_read_organisation(organisation));
-        assert!(member(Role::Procurement, Uuid::new_v4(), true).may_read_user(founder.user_id));
+        let procurement = member(Role::Procurement, Uuid::new_v4(), true);
+        assert!(!procurement.may_read_user(founder.user_id, stranger));
+        let revealed = UserRelation {
+            revealed_party: true,
+            ..stranger
+        };
+        assert!(procurement.may_read_user(founder.user_id, revealed));
     }
 }

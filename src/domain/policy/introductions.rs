@@ -159,6 +159,21 @@ pub fn sees_procurement_contact(member: &Member, side: Side, revealed: bool) -> 
     revealed || side == Side::Procurement || member.is_admin()
 }
 
+/// Whether `side` may be told that a start-up is barred from a challenge
+/// because nobody of it is vetted. Procurement sees an anonymous card and
+/// never learns a start-up's vetting status: its invitation is made, and
+/// the bar is checked again when the start-up accepts, where the start-up
+/// learns it of itself.
+pub fn may_learn_vetting_status(side: Side) -> bool {
+    side != Side::Procurement
+}
+
+/// Whether `side` reads the notes other sides shared: procurement only
+/// after the reveal, since a broker's or start-up's note may name it.
+pub fn reads_shared_notes(side: Side, revealed: bool) -> bool {
+    side != Side::Procurement || revealed
+}
+
 /// Whose notes on an introduction a member reads: admins every note, the
 /// others their own side's and the shared ones (`Some(side)`).
 pub fn notes_readable_by(member: &Member, side: Side) -> Option<Side> {

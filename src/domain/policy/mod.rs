@@ -33,9 +33,10 @@ mod challenges;
 mod introductions;
 mod startups;
 
-pub use accounts::UserChangeRequest;
+pub use accounts::{UserChangeRequest, UserRelation};
 pub use introductions::{
-    notes_readable_by, sees_procurement_contact, startup_access_in_introduction, IntroductionBar,
+    may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
+    startup_access_in_introduction, IntroductionBar,
 };
 pub use startups::StartupAccess;
 
@@ -180,6 +181,8 @@ pub enum Refusal {
     RenameYourselfOnly,
     #[error("admins cannot disable or demote themselves; ask another admin")]
     NoSelfDemotion,
+    #[error("anonymous cards cannot be filtered by organisation")]
+    NoOrganisationFilterOnAnonymousCards,
 }
 
 impl Member {

@@ -65,6 +65,16 @@ impl Member {
         }
     }
 
+    /// Whether this member may list the start-ups of one organisation: not
+    /// who sees anonymous cards, or a user's organisation would point at a
+    /// card.
+    pub fn may_filter_startups_by_organisation(&self) -> Result<(), Refusal> {
+        match self.startup_listing() {
+            (_, true) => Err(Refusal::NoOrganisationFilterOnAnonymousCards),
+            (_, false) => Ok(()),
+        }
+    }
+
     /// How this member may search start-ups.
     pub fn may_search_startups(&self) -> Result<StartupSearchScope, Refusal> {
         match self.role {

@@ -1,7 +1,7 @@
 //! A start-up's profile: what it builds, where it is and how mature it is.
 //!
-//! The anonymous card's blanking of the company's name lives in
-//! `anonymise`, the partial update (merge PATCH) in `patch`.
+//! What identifies the company, for the anonymous card's redaction, lives
+//! in `anonymise`, the partial update (merge PATCH) in `patch`.
 
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,6 @@ use super::{Rule, ValidationError};
 mod anonymise;
 mod patch;
 
-pub use anonymise::{anonymised_keywords, blank_out, NAME_PLACEHOLDER};
 pub use patch::StartupPatch;
 
 /// A Dutch Chamber of Commerce (KvK) number: exactly eight digits.

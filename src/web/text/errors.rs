@@ -108,6 +108,9 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::NoSelfDemotion => {
             "Beheerders kunnen zichzelf niet uitschakelen of degraderen; vraag een andere beheerder."
         }
+        Refusal::NoOrganisationFilterOnAnonymousCards => {
+            "Anonieme kaarten kunnen niet op organisatie worden gefilterd."
+        }
     }
     .to_owned()
 }
@@ -133,6 +136,9 @@ fn conflict_message(conflict: &Conflict, language: Language) -> String {
         Conflict::StartupNotVetted => {
             "De uitdaging is alleen voor gescreende gebruikers en niemand van deze start-up is gescreend."
                 .to_owned()
+        }
+        Conflict::IntroductionCannotComplete => {
+            "Deze introductie kan nu niet worden afgerond.".to_owned()
         }
         Conflict::StartupWithoutClearance => {
             "De uitdaging vraagt een ABDO-machtiging en de start-up heeft die niet.".to_owned()

@@ -36,11 +36,8 @@ pub fn startups(
     let mut sampled = Vec::with_capacity(chosen.len());
     for chunk in chosen.chunks(CHUNK) {
         for row in defmatch::db::startups::find_many(connection, chunk)? {
-            let terms = postgres_fts::telling_terms(
-                &row.keywords,
-                &row.technologies,
-                &row.description_anonymised,
-            );
+            let terms =
+                postgres_fts::telling_terms(&row.keywords, &row.technologies, &row.description);
             sampled.push(SampledStartup {
                 id: row.id,
                 document: StartupDocument::from_row(&row),

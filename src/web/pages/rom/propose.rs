@@ -94,6 +94,20 @@ async fn render_proposal(
         Some(message) => message.to_owned(),
         None => default_message(text, &startup, &challenge),
     };
+    // A broker sees the full profile: show what procurement will read instead.
+    let preview = if inviting {
+        None
+    } else {
+        Some(
+            introductions::message_as_procurement_reads_it(
+                &context.state,
+                context.member_in(&PROPOSERS)?,
+                startup_id,
+                message.clone(),
+            )
+            .await?,
+        )
+    };
     let content = html! {
         h1 { (heading) }
         p { (intro) }
@@ -104,6 +118,15 @@ async fn render_proposal(
             input type="hidden" name="startup" value=(startup_id);
             input type="hidden" name="challenge" value=(challenge_id);
             (text_area("message", text.message_label, &message, Some(text.message_hint), errors, 5))
+            @if let Some(preview) = &preview {
+                section.preview aria-labelledby="message-preview" {
+                    h2 id="message-preview" { (text.preview_heading) }
+                    p.meta { (text.preview_intro) }
+                    p.message { (preview) }
+                }
+                button type="submit" name="intent" value="preview" { (text.preview_button) }
+                " "
+            }
             button type="submit" { (button) }
             " "
             a href=(if inviting { format!("/my/challenges/{challenge_id}/candidates") } else { "/region/startups".to_owned() }) { (text.cancel) }
@@ -134,6 +157,17 @@ pub(super) async fn submit_proposal(
     let member = context.member_in(&PROPOSERS)?;
     let (startup_id, challenge_id) = pair_ids(&form)?;
     let message = form.get("message").map(str::to_owned);
+    if form.get("intent") == Some("preview") {
+        let page = render_proposal(
+            &context,
+            startup_id,
+            challenge_id,
+            Some(message.as_deref().unwrap_or_default()),
+            &FormErrors::none(),
+        )
+        .await?;
+        return Ok(html_response(StatusCode::OK, page));
+    }
     let request = NewIntroductionRequest {
         challenge_id,
         startup_id: Some(startup_id),
