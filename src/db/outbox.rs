@@ -67,6 +67,11 @@ pub fn last_position(connection: &mut PgConnection) -> QueryResult<i64> {
         .map(|position| position.unwrap_or(0))
 }
 
+/// Rows in the outbox.
+pub fn row_count(connection: &mut PgConnection) -> QueryResult<i64> {
+    search_outbox::table.count().get_result(connection)
+}
+
 /// The changes after outbox position `after`, oldest first.
 pub fn changes_after(
     connection: &mut PgConnection,

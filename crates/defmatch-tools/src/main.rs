@@ -45,6 +45,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure write throughput: concurrent writers create challenges and change start-up
+    /// profiles through the API (writes per second, p50 and p99).
+    BenchWrites {
+        #[arg(long, default_value_t = 8)]
+        writers: usize,
+        /// Seconds the run counts (after a one-second warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Print only the JSON line on stdout.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -74,6 +86,14 @@ fn main() -> anyhow::Result<()> {
                 seconds,
             };
             defmatch_tools::cli::bench(url.expose_secret(), &options, json)
+        }
+        Command::BenchWrites {
+            writers,
+            seconds,
+            json,
+        } => {
+            let options = defmatch_tools::bench::writes::WriteOptions { writers, seconds };
+            defmatch_tools::cli::bench_writes(url.expose_secret(), &options, json)
         }
     }
 }
