@@ -117,6 +117,23 @@ diesel::table! {
         entity -> Text,
         entity_id -> Uuid,
         created_at -> Timestamptz,
+        transaction_id -> Int8,
+    }
+}
+
+diesel::table! {
+    search_replicas (id) {
+        id -> Uuid,
+        position -> Int8,
+        index_dir -> Text,
+        last_seen -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    search_outbox_retention (singleton) {
+        singleton -> Bool,
+        deleted_through -> Int8,
     }
 }
 

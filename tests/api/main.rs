@@ -17,6 +17,7 @@ mod mail;
 mod matching;
 mod operations;
 mod organisations;
+mod outbox;
 mod pipeline;
 mod policy;
 mod questions;
