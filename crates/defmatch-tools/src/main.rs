@@ -53,6 +53,10 @@ enum Command {
         /// Seconds the run counts (after a one-second warm-up).
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// `http` (through the API) or `database` (the same transactions through the database
+        /// layer, without HTTP).
+        #[arg(long, default_value = "http")]
+        via: String,
         /// Print only the JSON line on stdout.
         #[arg(long)]
         json: bool,
@@ -90,9 +94,20 @@ fn main() -> anyhow::Result<()> {
         Command::BenchWrites {
             writers,
             seconds,
+            via,
             json,
         } => {
-            let options = defmatch_tools::bench::writes::WriteOptions { writers, seconds };
+            use defmatch_tools::bench::writes::{WriteOptions, WritePath};
+            let path = match via.as_str() {
+                "http" => WritePath::Http,
+                "database" => WritePath::Database,
+                other => anyhow::bail!("--via must be http or database, not {other:?}"),
+            };
+            let options = WriteOptions {
+                writers,
+                seconds,
+                path,
+            };
             defmatch_tools::cli::bench_writes(url.expose_secret(), &options, json)
         }
     }

@@ -11,6 +11,8 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use defmatch::app::AppState;
 use defmatch::config::{AuthSettings, LoginLimits};
+use defmatch::domain::challenge::{ChallengeContent, ChallengeInput};
+use defmatch::domain::startup::{StartupInput, StartupProfile};
 use diesel::{Connection, PgConnection};
 use secrecy::SecretString;
 use serde::Serialize;
@@ -23,6 +25,17 @@ use super::load::{checked, run_clients};
 use super::{seconds_since, WorkDirectory, SEED};
 use crate::scratch::ScratchDatabase;
 
+/// Where the writes go in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WritePath {
+    /// Through the API of the real server, as users write.
+    Http,
+    /// Straight through the database layer (the same transactions, without
+    /// HTTP, JSON and authentication), to see what the database side allows.
+    Database,
+}
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct WriteOptions {
@@ -30,11 +43,13 @@ pub struct WriteOptions {
     pub writers: usize,
     /// Counted seconds (after a one-second warm-up).
     pub seconds: u64,
+    pub path: WritePath,
 }
 
 /// What the run measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct WriteReport {
+    pub path: WritePath,
     pub writers: usize,
     pub seconds: u64,
     /// Successful writes per second in the counted window.
@@ -45,6 +60,9 @@ pub struct WriteReport {
     pub errors: usize,
     /// Rows in the search outbox at the end of the run.
     pub outbox_rows: i64,
+    /// Rows left after the index caught up and a retention pass with a
+    /// zero period ran.
+    pub outbox_rows_after_retention: i64,
     pub setup_seconds: f64,
 }
 
@@ -176,6 +194,7 @@ fn write_once(writer: &mut Writer) -> anyhow::Result<()> {
 /// Runs the write benchmark against the PostgreSQL server of `server_url`.
 pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteReport> {
     let started = std::time::Instant::now();
+    let setup_seconds;
     let work = WorkDirectory::create()?;
     let scratch = ScratchDatabase::create(server_url, "defmatch_bench_writes")?;
     let mut connection = PgConnection::establish(&scratch.url)
@@ -197,43 +216,80 @@ pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteRepo
     );
     let server = BenchServer::start(state)?;
     let tokens = create_users_and_log_in(&mut connection, server.address)?;
-    let mut accounts = Vec::with_capacity(writers);
-    let mut client = HttpClient::new(server.address);
-    for number in 0..writers {
-        accounts.push(register_startup(&mut client, number)?);
-    }
-    let setup_seconds = seconds_since(started);
+    let duration = Duration::from_secs(options.seconds.max(1));
     let next = AtomicUsize::new(0);
-    eprintln!(
-        "writes: {writers} writer(s) for {} s (challenges and profile changes)",
-        options.seconds
-    );
-    let report = run_clients(
-        writers,
-        Duration::from_secs(options.seconds.max(1)),
-        SEED,
-        || {
-            let (startup_token, startup_id, version) =
-                accounts[next.fetch_add(1, Ordering::SeqCst)].clone();
-            Ok(Writer {
-                client: HttpClient::new(server.address),
-                procurement_token: tokens.procurement.clone(),
-                startup_token,
-                startup_id,
-                version,
-                writes: 0,
-            })
-        },
-        |writer, _| write_once(writer),
-    )?;
+    let report = if options.path == WritePath::Http {
+        let mut accounts = Vec::with_capacity(writers);
+        let mut client = HttpClient::new(server.address);
+        for number in 0..writers {
+            accounts.push(register_startup(&mut client, number)?);
+        }
+        setup_seconds = seconds_since(started);
+        eprintln!(
+            "writes: {writers} writer(s) through the API for {} s (challenges and profile changes)",
+            options.seconds
+        );
+        run_clients(
+            writers,
+            duration,
+            SEED,
+            || {
+                let (startup_token, startup_id, version) =
+                    accounts[next.fetch_add(1, Ordering::SeqCst)].clone();
+                Ok(Writer {
+                    client: HttpClient::new(server.address),
+                    procurement_token: tokens.procurement.clone(),
+                    startup_token,
+                    startup_id,
+                    version,
+                    writes: 0,
+                })
+            },
+            |writer, _| write_once(writer),
+        )?
+    } else {
+        let workload = DatabaseWorkload::create(&mut connection, writers)?;
+        setup_seconds = seconds_since(started);
+        eprintln!(
+            "writes: {writers} writer(s) through the database layer for {} s",
+            options.seconds
+        );
+        run_clients(
+            writers,
+            duration,
+            SEED,
+            || {
+                Ok(DatabaseWriter {
+                    connection: PgConnection::establish(&scratch.url)?,
+                    startup: next.fetch_add(1, Ordering::SeqCst),
+                    writes: 0,
+                })
+            },
+            |writer, _| workload.write_once(writer),
+        )?
+    };
     let report = checked("writes", report)?;
     let outbox_rows = defmatch::db::outbox::row_count(&mut connection)?;
+    // Once the index has applied every write, a retention pass with a zero
+    // period deletes every row this (only, live) replica has passed.
+    let last = defmatch::db::outbox::last_position(&mut connection)?;
+    let caught_up_by = std::time::Instant::now() + Duration::from_secs(60);
+    while search.engine.index().visible_position() < last
+        && std::time::Instant::now() < caught_up_by
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The follower records its position right after the commit searches see.
+    std::thread::sleep(Duration::from_millis(200));
+    let retention =
+        defmatch::db::search_replicas::apply_retention(&mut connection, Duration::ZERO)?;
     server.stop()?;
     search.stop();
     drop(pool);
     drop(connection);
     drop(scratch);
     Ok(WriteReport {
+        path: options.path,
         writers,
         seconds: options.seconds,
         writes_per_second: super::round(report.requests_per_second, 1),
@@ -242,6 +298,116 @@ pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteRepo
         writes: report.latency.count,
         errors: report.errors,
         outbox_rows,
+        outbox_rows_after_retention: retention.remaining,
         setup_seconds,
     })
+}
+
+/// The rows the database-layer writers write: one challenge content, one
+/// start-up profile per writer (rewritten over and over) and the defence
+/// organisation the challenges belong to.
+struct DatabaseWorkload {
+    organisation_id: Uuid,
+    challenge: ChallengeContent,
+    startups: Vec<(Uuid, StartupProfile)>,
+}
+
+/// One database-layer writer: its connection and its start-up (by number).
+struct DatabaseWriter {
+    connection: PgConnection,
+    startup: usize,
+    writes: u64,
+}
+
+impl DatabaseWorkload {
+    fn create(connection: &mut PgConnection, writers: usize) -> anyhow::Result<Self> {
+        use defmatch::db::organisations::{self, NewOrganisation};
+        use defmatch::domain::account::OrganisationKind;
+        let organisation_id = organisations::insert(
+            connection,
+            &NewOrganisation {
+                kind: OrganisationKind::Defence,
+                name: "Write benchmark office",
+                rom: None,
+            },
+        )?
+        .id;
+        let now = Utc::now();
+        let challenge: ChallengeInput = serde_json::from_value(json!({
+            "title": "Write benchmark challenge",
+            "summary": "A challenge the write benchmark posts.",
+            "description": "Detect small drones near barracks, day and night.",
+            "desired_outcome": "A demonstrator at TRL 6.",
+            "technologies": ["autonomy-drones"],
+            "keywords": ["C-UAS"],
+            "preferred_provinces": [],
+            "trl_min": 4,
+            "trl_max": 7,
+            "pre_release_at": (now - chrono::Duration::days(1)).to_rfc3339(),
+            "opens_at": (now + chrono::Duration::days(1)).to_rfc3339(),
+            "closes_at": (now + chrono::Duration::days(30)).to_rfc3339(),
+            "visibility": "public",
+            "abdo_required": false
+        }))?;
+        let challenge = challenge
+            .validate()
+            .map_err(|error| anyhow::anyhow!("the benchmark challenge is invalid: {error:?}"))?;
+        let mut startups = Vec::with_capacity(writers);
+        for number in 0..writers {
+            let organisation = organisations::insert(
+                connection,
+                &NewOrganisation {
+                    kind: OrganisationKind::StartupCompany,
+                    name: &format!("Bench writer {number}"),
+                    rom: None,
+                },
+            )?;
+            let input: StartupInput = serde_json::from_value(json!({
+                "name": format!("Bench writer {number}"),
+                "kvk_number": format!("{:08}", 10_000_000 + number * 7919),
+                "description": "Passive radar for small drone detection, written by the benchmark.",
+                "technologies": ["autonomy-drones"],
+                "province": "NL-NH",
+                "country": "NL",
+                "trl": 6
+            }))?;
+            let validated = input
+                .validate_now()
+                .map_err(|error| anyhow::anyhow!("the benchmark profile is invalid: {error:?}"))?;
+            let id =
+                defmatch::db::startups::insert(connection, organisation.id, None, &validated)?.id;
+            startups.push((id, validated));
+        }
+        Ok(DatabaseWorkload {
+            organisation_id,
+            challenge,
+            startups,
+        })
+    }
+
+    /// One write, in one transaction: even writes insert a challenge, odd
+    /// ones rewrite the writer's profile.
+    fn write_once(&self, writer: &mut DatabaseWriter) -> anyhow::Result<()> {
+        use defmatch::db::challenges::{self, ChallengeOrigin};
+        use defmatch::domain::challenge::ChallengeStatus;
+        writer.writes += 1;
+        let even = writer.writes % 2 == 0;
+        let (startup_id, profile) = &self.startups[writer.startup];
+        writer
+            .connection
+            .transaction::<_, anyhow::Error, _>(|connection| {
+                if even {
+                    let origin = ChallengeOrigin {
+                        organisation_id: self.organisation_id,
+                        created_by: None,
+                        external_id: None,
+                        status: ChallengeStatus::Draft,
+                    };
+                    challenges::insert(connection, &origin, &self.challenge)?;
+                } else {
+                    defmatch::db::startups::replace_profile(connection, *startup_id, profile)?;
+                }
+                Ok(())
+            })
+    }
 }
