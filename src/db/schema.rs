@@ -251,6 +251,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    alert_digest_entries (user_id, kind, challenge_id) {
+        user_id -> Uuid,
+        challenge_id -> Uuid,
+        kind -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     saved_searches (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -284,6 +293,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     notification_preferences,
     alert_runs,
+    alert_digest_entries,
     saved_searches,
 );
 

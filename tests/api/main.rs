@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod alert_backlog;
 mod alerts;
 mod audit;
 pub mod auth;
