@@ -145,7 +145,10 @@ impl SearchIndex {
             Err(RebuildReason::Missing)
         };
         let (index, writer, reader, rebuild) = match existing {
-            Ok((index, writer, reader)) => (index, writer, reader, None),
+            Ok((index, writer, reader)) => {
+                remove_orphan_files(&writer);
+                (index, writer, reader, None)
+            }
             Err(reason) => {
                 clear_directory(directory)?;
                 let mmap = MmapDirectory::open(directory)
@@ -426,6 +429,22 @@ fn open_existing(
     }
     let (writer, reader) = open_writer_and_reader(&index).map_err(RebuildReason::Corrupt)?;
     Ok((index, writer, reader))
+}
+
+/// Removes the files of segments that were written but never committed (a
+/// reindex or a batch killed midway leaves them) before anything else is
+/// written. Tantivy registers every file it creates, so it knows which ones
+/// no commit uses. A failure only leaves the files for the next commit to
+/// collect, as before.
+fn remove_orphan_files(writer: &IndexWriter<TantivyDocument>) {
+    match writer.garbage_collect_files().wait() {
+        Ok(collected) if !collected.deleted_files.is_empty() => tracing::info!(
+            files = collected.deleted_files.len(),
+            "removed index files that an interrupted write left behind"
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "failed to remove orphan index files"),
+    }
 }
 
 fn open_writer_and_reader(

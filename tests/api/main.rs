@@ -12,6 +12,7 @@ mod challenges;
 mod demo;
 mod errors;
 mod import;
+mod index_files;
 mod indexing;
 mod introductions;
 mod mail;
