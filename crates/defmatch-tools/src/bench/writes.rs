@@ -61,7 +61,7 @@ pub struct WriteReport {
     /// Rows in the search outbox at the end of the run.
     pub outbox_rows: i64,
     /// Rows left after the index caught up and a retention pass with a
-    /// zero period ran.
+    /// one-second period ran a second later.
     pub outbox_rows_after_retention: i64,
     pub setup_seconds: f64,
 }
@@ -270,8 +270,9 @@ pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteRepo
     };
     let report = checked("writes", report)?;
     let outbox_rows = defmatch::db::outbox::row_count(&mut connection)?;
-    // Once the index has applied every write, a retention pass with a zero
-    // period deletes every row this (only, live) replica has passed.
+    // Once the index has applied every write, and every row is a second
+    // old, a retention pass with a one-second period deletes every row this
+    // replica (the only one, just seen) has passed.
     let last = defmatch::db::outbox::last_position(&mut connection)?;
     let caught_up_by = std::time::Instant::now() + Duration::from_secs(60);
     while search.engine.index().visible_position() < last
@@ -279,10 +280,15 @@ pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteRepo
     {
         std::thread::sleep(Duration::from_millis(50));
     }
-    // The follower records its position right after the commit searches see.
-    std::thread::sleep(Duration::from_millis(200));
+    std::thread::sleep(Duration::from_millis(1100));
+    let index = search.engine.index();
+    defmatch::search::indexer::record_position(
+        index,
+        &mut connection,
+        index.committed_position().unwrap_or(0),
+    )?;
     let retention =
-        defmatch::db::search_replicas::apply_retention(&mut connection, Duration::ZERO)?;
+        defmatch::db::search_replicas::apply_retention(&mut connection, Duration::from_secs(1))?;
     server.stop()?;
     search.stop();
     drop(pool);
