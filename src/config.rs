@@ -35,6 +35,39 @@ pub struct Settings {
     /// `DEFMATCH_METRICS_BIND`: a second address that serves `/metrics`
     /// without a token, and nothing else.
     pub metrics_bind: Option<SocketAddr>,
+    /// How long search-outbox rows are kept (`SEARCH_OUTBOX_RETENTION`),
+    /// and how long a silent search replica still counts as live.
+    pub outbox_retention: Duration,
+}
+
+/// The shortest outbox retention accepted: replicas say they are alive
+/// every ten seconds, and a shorter period would count a live one as gone.
+pub const MIN_OUTBOX_RETENTION: Duration = Duration::from_secs(60);
+
+/// Parses a retention period such as `7d`, `12h`, `30m` or `90s`.
+pub fn parse_retention(text: &str) -> anyhow::Result<Duration> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let seconds_per_unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 60 * 60,
+        "d" => 24 * 60 * 60,
+        _ => bail!("SEARCH_OUTBOX_RETENTION must be a number with a unit s, m, h or d, such as 7d"),
+    };
+    let retention = number
+        .parse::<u64>()
+        .ok()
+        .and_then(|number| number.checked_mul(seconds_per_unit))
+        .map(Duration::from_secs)
+        .context("SEARCH_OUTBOX_RETENTION must be a number with a unit s, m, h or d, such as 7d")?;
+    if retention < MIN_OUTBOX_RETENTION {
+        bail!("SEARCH_OUTBOX_RETENTION must be at least one minute (1m)");
+    }
+    Ok(retention)
 }
 
 /// The reverse proxies (addresses or networks, `DEFMATCH_TRUSTED_PROXIES`,
@@ -184,6 +217,10 @@ impl Settings {
                 .map(|address| address.parse())
                 .transpose()
                 .context("DEFMATCH_METRICS_BIND is not a socket address such as 127.0.0.1:9100")?,
+            outbox_retention: match env_var("SEARCH_OUTBOX_RETENTION") {
+                Some(text) => parse_retention(&text)?,
+                None => crate::search::indexer::DEFAULT_OUTBOX_RETENTION,
+            },
         })
     }
 }
@@ -219,4 +256,26 @@ fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
         options.mode(0o600);
     }
     options.open(path)?.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outbox_retention_reads_with_its_unit_and_is_at_least_a_minute() {
+        assert_eq!(
+            parse_retention("7d").ok(),
+            Some(Duration::from_secs(604_800))
+        );
+        assert_eq!(parse_retention("90s").ok(), Some(Duration::from_secs(90)));
+        assert_eq!(
+            parse_retention("12h").ok(),
+            Some(Duration::from_secs(43_200))
+        );
+        assert!(parse_retention("30s").is_err());
+        assert!(parse_retention("7").is_err());
+        assert!(parse_retention("d").is_err());
+        assert!(parse_retention("99999999999999999999d").is_err());
+    }
 }

@@ -8,6 +8,7 @@ use anyhow::Context;
 use diesel::PgConnection;
 use uuid::Uuid;
 
+use super::digests::{collect_for_digests, send_digests, Delivery, IMPORT_BATCH};
 use super::{TickReport, BATCH};
 use crate::db::challenges::{self, ChallengeRow};
 use crate::db::introductions::{organisation_has_vetted_user, startup_may_see};
@@ -113,18 +114,31 @@ pub(super) fn notify_members(
     Ok(sent)
 }
 
-/// Alerts the start-ups and ROM officers of a batch of challenges that
-/// await their alerts.
+/// Alerts the start-ups and ROM officers of the challenges that await
+/// their alerts: first those published or opened in defmatch, newest first,
+/// so that a new one is alerted in the next tick whatever an import left
+/// waiting; then a batch of imported ones, whose alerts are collected into
+/// one digest per recipient, sent once the import's backlog is through.
 pub(super) fn alert_challenges(
     connection: &mut PgConnection,
     engine: &SearchEngine,
     report: &mut TickReport,
 ) -> anyhow::Result<()> {
-    for challenge in notifications::challenges_awaiting_alerts(connection, BATCH)? {
+    for challenge in notifications::challenges_awaiting_alerts(connection, false, BATCH)? {
         // One challenge that cannot be alerted must not hold up the others.
-        if let Err(error) = alert_challenge(connection, engine, &challenge, report) {
+        if let Err(error) = alert_challenge(connection, engine, &challenge, Delivery::Now, report) {
             tracing::warn!(challenge_id = %challenge.id, error = %format!("{error:#}"), "alerting a challenge failed");
         }
+    }
+    let imported = notifications::challenges_awaiting_alerts(connection, true, IMPORT_BATCH)?;
+    for challenge in &imported {
+        if let Err(error) = alert_challenge(connection, engine, challenge, Delivery::Digest, report)
+        {
+            tracing::warn!(challenge_id = %challenge.id, error = %format!("{error:#}"), "alerting an imported challenge failed");
+        }
+    }
+    if imported.len() < IMPORT_BATCH as usize {
+        send_digests(connection, report)?;
     }
     Ok(())
 }
@@ -133,10 +147,24 @@ fn alert_challenge(
     connection: &mut PgConnection,
     engine: &SearchEngine,
     challenge: &ChallengeRow,
+    delivery: Delivery,
     report: &mut TickReport,
 ) -> anyhow::Result<()> {
     let matching = matching_startups(connection, engine, challenge)
         .with_context(|| format!("matching challenge {}", challenge.id))?;
+    if delivery == Delivery::Digest {
+        collect_for_digests(connection, challenge, &matching)?;
+        if record_alert_run(
+            connection,
+            NotificationSubject::Challenge,
+            challenge.id,
+            CHALLENGE_VISIBLE_EVENT,
+            matching.len() as i32,
+        )? {
+            report.challenges_alerted += 1;
+        }
+        return Ok(());
+    }
     let mut per_province: BTreeMap<Province, usize> = BTreeMap::new();
     for startup in &matching {
         report.notifications += notify_members(

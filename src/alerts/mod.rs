@@ -14,9 +14,15 @@
 //! (`notifications_once_per_event`), so even two schedulers that both got
 //! through would notify each user once.
 //!
+//! Challenges published or opened in defmatch are alerted first, newest
+//! first; imported ones follow in larger batches and reach each recipient
+//! as one digest once the import's backlog is through (`digests`).
+//!
 //! This module is the scheduler and its tick; the alerts on new matches
-//! are in `matches`, the deadline reminders in `reminders`.
+//! are in `matches`, the digests of imports in `digests`, the deadline
+//! reminders in `reminders`.
 
+mod digests;
 pub mod mail;
 mod matches;
 mod reminders;

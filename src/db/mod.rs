@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod questions;
 pub mod saved_searches;
 pub mod schema;
+pub mod search_replicas;
 pub mod sessions;
 pub mod startups;
 pub mod users;

@@ -7,7 +7,9 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use uuid::Uuid;
 
-use super::schema::{alert_runs, email_outbox, notification_preferences, notifications, users};
+use super::schema::{
+    alert_digest_entries, alert_runs, email_outbox, notification_preferences, notifications, users,
+};
 use super::{Page, Paged};
 use crate::domain::notification::{NotificationKind, NotificationSubject};
 
@@ -395,15 +397,18 @@ pub fn rom_officers(
         .load(connection)
 }
 
-/// Published or open challenges whose alerts have not gone out, oldest change first.
+/// Published or open challenges whose alerts have not gone out, newest
+/// change first: with `imported`, those an import wrote (they carry an
+/// external id), otherwise those published or opened in defmatch.
 pub fn challenges_awaiting_alerts(
     connection: &mut PgConnection,
+    imported: bool,
     limit: i64,
 ) -> QueryResult<Vec<super::challenges::ChallengeRow>> {
     use super::challenges::ChallengeRow;
     use super::schema::challenges;
     use crate::domain::challenge::ChallengeStatus;
-    challenges::table
+    let pending = challenges::table
         .filter(challenges::status.eq_any([ChallengeStatus::Published, ChallengeStatus::Open]))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             alert_runs::table
@@ -411,10 +416,93 @@ pub fn challenges_awaiting_alerts(
                 .filter(alert_runs::subject_id.eq(challenges::id))
                 .filter(alert_runs::event.eq(CHALLENGE_VISIBLE_EVENT)),
         )))
-        .order((challenges::updated_at, challenges::id))
+        .order((challenges::updated_at.desc(), challenges::id))
         .limit(limit)
-        .select(ChallengeRow::as_select())
-        .load(connection)
+        .select(ChallengeRow::as_select());
+    if imported {
+        pending
+            .filter(challenges::external_id.is_not_null())
+            .load(connection)
+    } else {
+        pending
+            .filter(challenges::external_id.is_null())
+            .load(connection)
+    }
+}
+
+/// Adds `challenge_id` to the next digest of `user_id` of `kind`.
+pub fn add_to_digest(
+    connection: &mut PgConnection,
+    user_id: Uuid,
+    kind: NotificationKind,
+    challenge_id: Uuid,
+) -> QueryResult<()> {
+    diesel::insert_into(alert_digest_entries::table)
+        .values((
+            alert_digest_entries::user_id.eq(user_id),
+            alert_digest_entries::kind.eq(kind),
+            alert_digest_entries::challenge_id.eq(challenge_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(connection)?;
+    Ok(())
+}
+
+/// One recipient's waiting digest: the challenges' ids and titles, oldest first.
+pub struct PendingDigest {
+    pub user_id: Uuid,
+    pub kind: NotificationKind,
+    pub challenges: Vec<(Uuid, String)>,
+}
+
+/// Every waiting digest.
+pub fn pending_digests(connection: &mut PgConnection) -> QueryResult<Vec<PendingDigest>> {
+    use super::schema::challenges;
+    let rows: Vec<(Uuid, NotificationKind, Uuid, String)> = alert_digest_entries::table
+        .inner_join(challenges::table.on(challenges::id.eq(alert_digest_entries::challenge_id)))
+        .order((
+            alert_digest_entries::user_id,
+            alert_digest_entries::kind,
+            alert_digest_entries::created_at,
+            challenges::title,
+        ))
+        .select((
+            alert_digest_entries::user_id,
+            alert_digest_entries::kind,
+            challenges::id,
+            challenges::title,
+        ))
+        .load(connection)?;
+    let mut digests: Vec<PendingDigest> = Vec::new();
+    for (user_id, kind, challenge_id, title) in rows {
+        match digests.last_mut() {
+            Some(last) if last.user_id == user_id && last.kind == kind => {
+                last.challenges.push((challenge_id, title))
+            }
+            _ => digests.push(PendingDigest {
+                user_id,
+                kind,
+                challenges: vec![(challenge_id, title)],
+            }),
+        }
+    }
+    Ok(digests)
+}
+
+/// Removes the digest entries of `user_id` of `kind` for these challenges.
+pub fn clear_digest(
+    connection: &mut PgConnection,
+    user_id: Uuid,
+    kind: NotificationKind,
+    challenge_ids: &[Uuid],
+) -> QueryResult<usize> {
+    diesel::delete(
+        alert_digest_entries::table
+            .filter(alert_digest_entries::user_id.eq(user_id))
+            .filter(alert_digest_entries::kind.eq(kind))
+            .filter(alert_digest_entries::challenge_id.eq_any(challenge_ids)),
+    )
+    .execute(connection)
 }
 
 /// The event of a challenge's alerts on publication or opening.

@@ -119,6 +119,23 @@ diesel::table! {
         entity -> Text,
         entity_id -> Uuid,
         created_at -> Timestamptz,
+        transaction_id -> Int8,
+    }
+}
+
+diesel::table! {
+    search_replicas (id) {
+        id -> Uuid,
+        position -> Int8,
+        index_dir -> Text,
+        last_seen -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    search_outbox_retention (singleton) {
+        singleton -> Bool,
+        deleted_through -> Int8,
     }
 }
 
@@ -236,6 +253,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    alert_digest_entries (user_id, kind, challenge_id) {
+        user_id -> Uuid,
+        challenge_id -> Uuid,
+        kind -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     saved_searches (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -269,6 +295,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     notification_preferences,
     alert_runs,
+    alert_digest_entries,
     saved_searches,
 );
 

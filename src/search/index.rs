@@ -39,6 +39,8 @@ pub enum RebuildReason {
     OtherSchemaVersion(Option<u32>),
     /// Built from another database, or ahead of this database's outbox.
     OtherDatabase,
+    /// Behind the outbox that retention kept: changes it needs are gone.
+    BehindRetainedOutbox,
 }
 
 impl std::fmt::Display for RebuildReason {
@@ -51,6 +53,10 @@ impl std::fmt::Display for RebuildReason {
             RebuildReason::OtherDatabase => {
                 write!(formatter, "the index was built from another database")
             }
+            RebuildReason::BehindRetainedOutbox => write!(
+                formatter,
+                "the index is behind the retained search outbox (away longer than the retention period)"
+            ),
             RebuildReason::OtherSchemaVersion(version) => write!(
                 formatter,
                 "the index has schema version {version:?}, this binary {SCHEMA_VERSION}"
@@ -62,6 +68,10 @@ impl std::fmt::Display for RebuildReason {
 /// The lock file that marks a directory as in use by one process.
 const DIRECTORY_LOCK_FILE: &str = "defmatch.lock";
 
+/// The file in the index directory that names this replica in
+/// `search_replicas`: made once, kept across rebuilds.
+const REPLICA_ID_FILE: &str = "defmatch-replica-id";
+
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 
@@ -72,6 +82,8 @@ pub struct SearchIndex {
     /// after we may have had to clear the directory).
     _directory_lock: DirectoryLock,
     directory: PathBuf,
+    /// This replica's id in `search_replicas`.
+    replica_id: Uuid,
     /// Outbox position that searchers see (set after each reader reload).
     visible_position: AtomicI64,
     /// The database this index follows; written into every commit.
@@ -125,6 +137,7 @@ impl SearchIndex {
                     directory.display()
                 )
             })?;
+        let replica_id = read_or_make_replica_id(directory)?;
         let (schema, fields) = build_schema();
         let existing = if directory.join("meta.json").exists() {
             open_existing(directory, &schema)
@@ -132,7 +145,10 @@ impl SearchIndex {
             Err(RebuildReason::Missing)
         };
         let (index, writer, reader, rebuild) = match existing {
-            Ok((index, writer, reader)) => (index, writer, reader, None),
+            Ok((index, writer, reader)) => {
+                remove_orphan_files(&writer);
+                (index, writer, reader, None)
+            }
             Err(reason) => {
                 clear_directory(directory)?;
                 let mmap = MmapDirectory::open(directory)
@@ -150,6 +166,7 @@ impl SearchIndex {
             SearchIndex {
                 _directory_lock: lock,
                 directory: directory.to_owned(),
+                replica_id,
                 visible_position,
                 database_id: Mutex::new(None),
                 index,
@@ -167,6 +184,11 @@ impl SearchIndex {
     /// Where the index lives.
     pub fn directory(&self) -> &Path {
         &self.directory
+    }
+
+    /// This replica's id, stored in the index directory.
+    pub fn replica_id(&self) -> Uuid {
+        self.replica_id
     }
 
     /// The field handles.
@@ -409,6 +431,22 @@ fn open_existing(
     Ok((index, writer, reader))
 }
 
+/// Removes the files of segments that were written but never committed (a
+/// reindex or a batch killed midway leaves them) before anything else is
+/// written. Tantivy registers every file it creates, so it knows which ones
+/// no commit uses. A failure only leaves the files for the next commit to
+/// collect, as before.
+fn remove_orphan_files(writer: &IndexWriter<TantivyDocument>) {
+    match writer.garbage_collect_files().wait() {
+        Ok(collected) if !collected.deleted_files.is_empty() => tracing::info!(
+            files = collected.deleted_files.len(),
+            "removed index files that an interrupted write left behind"
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "failed to remove orphan index files"),
+    }
+}
+
 fn open_writer_and_reader(
     index: &Index,
 ) -> Result<(IndexWriter<TantivyDocument>, IndexReader), String> {
@@ -437,7 +475,9 @@ fn clear_directory(directory: &Path) -> anyhow::Result<()> {
         let keep = path
             .file_name()
             .and_then(|name| name.to_str())
-            .is_some_and(|name| name == ".gitkeep" || name.ends_with(".lock"));
+            .is_some_and(|name| {
+                name == ".gitkeep" || name == REPLICA_ID_FILE || name.ends_with(".lock")
+            });
         if keep {
             continue;
         }
@@ -448,4 +488,22 @@ fn clear_directory(directory: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The replica id stored in `directory`, made (a random UUID) when there is
+/// none or it cannot be read. A copied directory shares its original's id;
+/// that only makes retention keep less for one of them, which then rebuilds
+/// (see docs/decisions.md).
+fn read_or_make_replica_id(directory: &Path) -> anyhow::Result<Uuid> {
+    let path = directory.join(REPLICA_ID_FILE);
+    if let Some(id) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+    {
+        return Ok(id);
+    }
+    let id = Uuid::new_v4();
+    std::fs::write(&path, format!("{id}\n"))
+        .with_context(|| format!("failed to write {}", path.display()))?;
+    Ok(id)
 }

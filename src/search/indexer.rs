@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::document::{ChallengeDocument, StartupDocument};
 use super::index::SearchIndex;
 use crate::db::outbox::SearchEntity;
-use crate::db::{challenges, outbox, startups, DbPool};
+use crate::db::{challenges, outbox, search_replicas, startups, DbPool};
 
 /// Rows read per database round trip.
 const BATCH_ROWS: i64 = 500;
@@ -26,16 +26,38 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// Progress of a rebuild: documents done and documents in all.
 pub type Progress<'a> = &'a dyn Fn(u64, u64);
 
+/// How often a replica records that it is alive while it rebuilds or idles.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(10);
+
+/// Records this replica's position (and that it is alive) in PostgreSQL.
+pub fn record_position(
+    index: &SearchIndex,
+    connection: &mut PgConnection,
+    position: i64,
+) -> anyhow::Result<()> {
+    search_replicas::record_position(
+        connection,
+        index.replica_id(),
+        &index.directory().display().to_string(),
+        position,
+    )
+    .context("failed to record the search replica's position")
+}
+
 /// Rebuilds the whole index from the database; returns the number of
 /// documents. The outbox position is read first, so changes made during
-/// the rebuild are applied again by the follower, never lost.
+/// the rebuild are applied again by the follower, never lost; the replica
+/// records it (and keeps saying it is alive) meanwhile, so that retention
+/// keeps those changes.
 pub fn rebuild(
     index: &SearchIndex,
     connection: &mut PgConnection,
     progress: Progress<'_>,
 ) -> anyhow::Result<u64> {
     let position =
-        outbox::last_position(connection).context("failed to read the outbox position")?;
+        outbox::settled_position(connection).context("failed to read the outbox position")?;
+    record_position(index, connection, position)?;
+    let mut heartbeat = std::time::Instant::now();
     let total = (startups::count(connection)? + challenges::count(connection)?) as u64;
     index.clear()?;
     let fields = index.fields().clone();
@@ -53,6 +75,10 @@ pub fn rebuild(
         }
         done += rows.len() as u64;
         progress(done, total);
+        if heartbeat.elapsed() >= HEARTBEAT_EVERY {
+            record_position(index, connection, position)?;
+            heartbeat = std::time::Instant::now();
+        }
     }
     let mut after = Uuid::nil();
     loop {
@@ -67,22 +93,68 @@ pub fn rebuild(
         }
         done += rows.len() as u64;
         progress(done, total);
+        if heartbeat.elapsed() >= HEARTBEAT_EVERY {
+            record_position(index, connection, position)?;
+            heartbeat = std::time::Instant::now();
+        }
     }
     index.commit(position)?;
+    record_position(index, connection, position)?;
     Ok(done)
 }
 
+/// A rebuild with its progress in the log, every tenth.
+pub fn rebuild_logged(index: &SearchIndex, connection: &mut PgConnection) -> anyhow::Result<u64> {
+    let last_logged = std::cell::Cell::new(0_u64);
+    let documents = rebuild(index, connection, &|done, total| {
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
+        if percent >= last_logged.get() + 10 || done == total {
+            last_logged.set(percent);
+            tracing::info!(done, total, percent, "rebuilding the search index");
+        }
+    })?;
+    tracing::info!(documents, "search index rebuilt");
+    Ok(documents)
+}
+
+/// What the next batch of the outbox holds for this index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staged {
+    /// Nothing new below the horizon.
+    UpToDate,
+    /// Changes written into the index, not committed, up to this position.
+    Batch(i64),
+    /// Retention deleted changes after this index's position: only a
+    /// rebuild can make it whole.
+    BehindRetention { position: i64, deleted_through: i64 },
+}
+
 /// Writes the next batch of outbox changes into the index without
-/// committing; returns the outbox position they reach, or `None` when the
-/// index is up to date.
+/// committing. The retention mark and the changes are read in one snapshot,
+/// so a gap that retention made is always noticed.
 pub fn stage_next_batch(
     index: &SearchIndex,
     connection: &mut PgConnection,
-) -> anyhow::Result<Option<i64>> {
+) -> anyhow::Result<Staged> {
     let position = index.committed_position().unwrap_or(0);
-    let changes = outbox::changes_after(connection, position, BATCH_ROWS)?;
+    let (deleted_through, changes) = connection
+        .build_transaction()
+        .repeatable_read()
+        .read_only()
+        .run(|connection| {
+            Ok::<_, diesel::result::Error>((
+                search_replicas::deleted_through(connection)?,
+                outbox::changes_after(connection, position, BATCH_ROWS)?,
+            ))
+        })?;
+    if deleted_through > position {
+        return Ok(Staged::BehindRetention {
+            position,
+            deleted_through,
+        });
+    }
     let Some(last_position) = changes.last().map(|change| change.position) else {
-        return Ok(None);
+        return Ok(Staged::UpToDate);
     };
     let mut startup_ids = HashSet::new();
     let mut challenge_ids = HashSet::new();
@@ -116,34 +188,29 @@ pub fn stage_next_batch(
             .map(|row| ChallengeDocument::from_row(row).to_tantivy(&fields));
         index.replace(id, document)?;
     }
-    Ok(Some(last_position))
+    Ok(Staged::Batch(last_position))
 }
 
-/// Applies and commits outbox changes until the index is up to date;
-/// returns how many batches it committed.
+/// Applies and commits outbox changes until the index is up to date, and
+/// records the position reached; an index that retention left behind is
+/// rebuilt from the tables instead (progress in the log). Returns how many
+/// batches it committed.
 pub fn catch_up(index: &SearchIndex, connection: &mut PgConnection) -> anyhow::Result<usize> {
-    catch_up_unless_stopped(index, connection, &StopSignal::default())
+    catch_up_while(index, connection, |_| true)
 }
 
-/// Applies and commits outbox changes until the index reaches `target`
-/// (or the end of the outbox); returns how many batches it committed. A
-/// starting server catches up to the position it read at start and leaves
-/// what other replicas write meanwhile to its follower: chasing their
-/// writes, it could take as long as they go on.
+/// Like [`catch_up`], but only until the index reaches `target` (or the end
+/// of the outbox). A starting server catches up to the position it read at
+/// start and leaves what other replicas write meanwhile to its follower:
+/// chasing their writes, it could take as long as they go on.
 pub fn catch_up_to(
     index: &SearchIndex,
     connection: &mut PgConnection,
     target: i64,
 ) -> anyhow::Result<usize> {
-    let mut batches = 0;
-    while index.committed_position().unwrap_or(0) < target {
-        let Some(position) = stage_next_batch(index, connection)? else {
-            break;
-        };
-        index.commit(position)?;
-        batches += 1;
-    }
-    Ok(batches)
+    catch_up_while(index, connection, |index| {
+        index.committed_position().unwrap_or(0) < target
+    })
 }
 
 /// Like [`catch_up`], but ends after the batch in hand once `stop` is
@@ -154,13 +221,39 @@ pub fn catch_up_unless_stopped(
     connection: &mut PgConnection,
     stop: &StopSignal,
 ) -> anyhow::Result<usize> {
+    catch_up_while(index, connection, |_| !stop.is_stopped())
+}
+
+fn catch_up_while(
+    index: &SearchIndex,
+    connection: &mut PgConnection,
+    go_on: impl Fn(&SearchIndex) -> bool,
+) -> anyhow::Result<usize> {
     let mut batches = 0;
-    while !stop.is_stopped() {
-        let Some(position) = stage_next_batch(index, connection)? else {
-            break;
-        };
-        index.commit(position)?;
-        batches += 1;
+    while go_on(index) {
+        match stage_next_batch(index, connection)? {
+            Staged::UpToDate => break,
+            Staged::Batch(position) => {
+                index.commit(position)?;
+                batches += 1;
+            }
+            Staged::BehindRetention {
+                position,
+                deleted_through,
+            } => {
+                index.rollback()?;
+                tracing::warn!(
+                    position,
+                    deleted_through,
+                    "the search index is behind the retained outbox; rebuilding it from the database"
+                );
+                rebuild_logged(index, connection)?;
+                batches += 1;
+            }
+        }
+    }
+    if batches > 0 {
+        record_position(index, connection, index.committed_position().unwrap_or(0))?;
     }
     Ok(batches)
 }
@@ -194,24 +287,59 @@ impl StopSignal {
     }
 }
 
+/// How often a follower runs the outbox retention pass.
+const RETENTION_PASS_EVERY: Duration = Duration::from_secs(60);
+
+/// The default retention period of the outbox (`SEARCH_OUTBOX_RETENTION`).
+pub const DEFAULT_OUTBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// Runs one retention pass and logs what it did.
+fn retain_and_log(connection: &mut PgConnection, retention: Duration) -> anyhow::Result<()> {
+    let pass = search_replicas::apply_retention(connection, retention)
+        .context("the outbox retention pass failed")?;
+    if pass.deleted > 0 {
+        tracing::info!(
+            deleted = pass.deleted,
+            remaining = pass.remaining,
+            deleted_through = pass.deleted_through,
+            "search outbox retention pass"
+        );
+    }
+    Ok(())
+}
+
 /// Starts the outbox follower on a thread of its own (index writes are CPU
-/// and disk work that must not run on the async workers).
+/// and disk work that must not run on the async workers). Besides applying
+/// the outbox it records this replica's position, says it is alive while
+/// idle, and runs the retention pass with `retention` now and then.
 pub fn spawn_follower(
     index: Arc<SearchIndex>,
     pool: DbPool,
     poll_interval: Duration,
+    retention: Duration,
     stop: StopSignal,
 ) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("search-indexer".to_owned())
         .spawn(move || {
+            let mut last_heartbeat = std::time::Instant::now();
+            let mut last_retention: Option<std::time::Instant> = None;
             while !stop.is_stopped() {
-                let applied = pool
-                    .get()
-                    .map_err(anyhow::Error::from)
-                    .and_then(|mut connection| {
-                        catch_up_unless_stopped(&index, &mut connection, &stop)
-                    });
+                let applied = pool.get().map_err(anyhow::Error::from).and_then(|mut connection| {
+                    let batches = catch_up_unless_stopped(&index, &mut connection, &stop)?;
+                    if batches > 0 {
+                        last_heartbeat = std::time::Instant::now();
+                    } else if last_heartbeat.elapsed() >= HEARTBEAT_EVERY {
+                        let position = index.committed_position().unwrap_or(0);
+                        record_position(&index, &mut connection, position)?;
+                        last_heartbeat = std::time::Instant::now();
+                    }
+                    if last_retention.is_none_or(|last| last.elapsed() >= RETENTION_PASS_EVERY) {
+                        last_retention = Some(std::time::Instant::now());
+                        retain_and_log(&mut connection, retention)?;
+                    }
+                    Ok(batches)
+                });
                 // Cheap unless the corpus changed enough to retrain, which
                 // then happens on a thread of its own.
                 index.refresh_semantic_model();

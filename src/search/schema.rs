@@ -2,8 +2,9 @@
 //! apart by `kind`, with text fields of their own so that BM25 statistics
 //! (document frequencies, average lengths) are those of each corpus.
 //!
-//! Bump [`SCHEMA_VERSION`] whenever the fields or the analysis change: an
-//! index built with another version is rebuilt from PostgreSQL at start-up.
+//! Bump [`SCHEMA_VERSION`] whenever the fields, the analysis or the meaning
+//! of the stored outbox position change: an index built with another version
+//! is rebuilt from PostgreSQL at start-up.
 
 use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
@@ -13,6 +14,7 @@ use tantivy::schema::{
 use super::analysis::TextLanguage;
 
 /// Version of the schema and analysis; part of every commit's payload.
+/// (3: outbox positions are transaction ids, no longer row ids.)
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// The kind of document.

@@ -18,7 +18,7 @@ use secrecy::ExposeSecret;
 use self::database::spawn_lifecycle_ticker;
 pub use self::database::{migrate_with_retry, seed_demo_if_empty};
 pub use self::http::{build_server, build_server_with, HttpSettings, SHUTDOWN_GRACE_SECONDS};
-pub use self::search::{start_search, RunningSearch};
+pub use self::search::{start_search, start_search_with, RunningSearch};
 use crate::app::AppState;
 use crate::config::Settings;
 use crate::db;
@@ -61,9 +61,11 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     spawn_lifecycle_ticker(pool.clone());
     let search_pool = pool.clone();
     let index_dir = settings.index_dir.clone();
-    let mut search = actix_web::web::block(move || start_search(&index_dir, &search_pool))
-        .await
-        .context("search start-up task failed")??;
+    let retention = settings.outbox_retention;
+    let mut search =
+        actix_web::web::block(move || start_search_with(&index_dir, &search_pool, retention))
+            .await
+            .context("search start-up task failed")??;
     let mail_pool = pool.clone();
     let state = AppState::new(
         pool,

@@ -3,14 +3,16 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 
 use crate::db::DbPool;
 use crate::search::engine::SearchEngine;
-use crate::search::index::SearchIndex;
+use crate::search::index::{RebuildReason, SearchIndex};
 use crate::search::indexer::{
-    catch_up_to, rebuild, spawn_follower, StopSignal, DEFAULT_POLL_INTERVAL,
+    catch_up_to, rebuild_logged, record_position, spawn_follower, StopSignal,
+    DEFAULT_OUTBOX_RETENTION, DEFAULT_POLL_INTERVAL,
 };
 
 /// The search engine of a running server and the indexer thread behind it.
@@ -33,9 +35,19 @@ impl RunningSearch {
 }
 
 /// Opens the index in `index_dir`, rebuilds it from the database when it is
-/// missing, corrupt or of another schema version (progress in the log),
-/// catches up with the outbox as it stood, and starts the follower.
+/// missing, corrupt, of another schema version or behind the retained
+/// outbox (progress in the log), catches up with the outbox, and starts the
+/// follower with the default outbox retention.
 pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSearch> {
+    start_search_with(index_dir, pool, DEFAULT_OUTBOX_RETENTION)
+}
+
+/// [`start_search`] with the outbox retention period `retention`.
+pub fn start_search_with(
+    index_dir: &Path,
+    pool: &DbPool,
+    retention: Duration,
+) -> anyhow::Result<RunningSearch> {
     let (index, rebuild_reason) = SearchIndex::open(index_dir)?;
     let index = Arc::new(index);
     let mut connection = pool
@@ -43,28 +55,35 @@ pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSe
         .context("failed to get a database connection for the index")?;
     let database_id = crate::db::outbox::database_identity(&mut connection)
         .context("failed to read the database identity")?;
+    let next_transaction = crate::db::outbox::next_transaction(&mut connection)?;
+    // What the outbox holds now: the start-up catch-up goes this far only.
     let last_position = crate::db::outbox::last_position(&mut connection)?;
+    let deleted_through = crate::db::search_replicas::deleted_through(&mut connection)?;
     let rebuild_reason = rebuild_reason.or_else(|| {
-        let other_database = index.committed_database().as_deref() != Some(database_id.as_str())
-            || index.committed_position().unwrap_or(0) > last_position;
-        other_database.then_some(crate::search::index::RebuildReason::OtherDatabase)
+        let committed = index.committed_position().unwrap_or(0);
+        if index.committed_database().as_deref() != Some(database_id.as_str())
+            || committed >= next_transaction
+        {
+            Some(RebuildReason::OtherDatabase)
+        } else if committed < deleted_through {
+            Some(RebuildReason::BehindRetainedOutbox)
+        } else {
+            None
+        }
     });
     index.follow_database(database_id);
     match rebuild_reason {
         Some(reason) => {
             tracing::info!(%reason, directory = %index_dir.display(), "rebuilding the search index from the database");
-            let last_logged = std::cell::Cell::new(0_u64);
-            let documents = rebuild(&index, &mut connection, &|done, total| {
-                let percent = (done * 100).checked_div(total).unwrap_or(100);
-                if percent >= last_logged.get() + 10 || done == total {
-                    last_logged.set(percent);
-                    tracing::info!(done, total, percent, "rebuilding the search index");
-                }
-            })?;
-            tracing::info!(documents, "search index rebuilt");
+            rebuild_logged(&index, &mut connection)?;
         }
         None => {
             let batches = catch_up_to(&index, &mut connection, last_position)?;
+            record_position(
+                &index,
+                &mut connection,
+                index.committed_position().unwrap_or(0),
+            )?;
             tracing::info!(
                 batches,
                 position = index.committed_position().unwrap_or(0),
@@ -77,6 +96,7 @@ pub fn start_search(index_dir: &Path, pool: &DbPool) -> anyhow::Result<RunningSe
         index.clone(),
         pool.clone(),
         DEFAULT_POLL_INTERVAL,
+        retention,
         stop.clone(),
     );
     Ok(RunningSearch {

@@ -16,7 +16,7 @@ use defmatch::domain::policy::{Member, Viewer};
 use defmatch::search::engine::SearchEngine;
 use defmatch::search::filters::ChallengeFilters;
 use defmatch::search::index::{CommitPayload, RebuildReason, SearchIndex};
-use defmatch::search::indexer::{catch_up, rebuild, stage_next_batch};
+use defmatch::search::indexer::{catch_up, rebuild, stage_next_batch, Staged};
 use defmatch::search::query::parse_query;
 use defmatch::search::schema::SCHEMA_VERSION;
 use defmatch::search::text_search::{HitPage, SearchSort};
@@ -112,7 +112,7 @@ fn admin() -> Viewer {
 }
 
 /// The challenges an admin finds for `q` straight in the engine.
-fn found(engine: &SearchEngine, q: &str) -> Vec<Uuid> {
+pub(crate) fn found(engine: &SearchEngine, q: &str) -> Vec<Uuid> {
     engine
         .search_challenges(
             &admin().challenge_scope(),
@@ -132,7 +132,7 @@ fn found(engine: &SearchEngine, q: &str) -> Vec<Uuid> {
 }
 
 /// A defence organisation, straight in the database.
-fn defence_organisation(connection: &mut PgConnection) -> Uuid {
+pub(crate) fn defence_organisation(connection: &mut PgConnection) -> Uuid {
     organisations::insert(
         connection,
         &NewOrganisation {
@@ -147,7 +147,11 @@ fn defence_organisation(connection: &mut PgConnection) -> Uuid {
 
 /// An open challenge about `word`, written through the database layer as
 /// the API would write it (row and outbox change in one transaction).
-fn insert_open_challenge(connection: &mut PgConnection, organisation_id: Uuid, word: &str) -> Uuid {
+pub(crate) fn insert_open_challenge(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+    word: &str,
+) -> Uuid {
     let input: ChallengeInput =
         serde_json::from_value(challenge_about(word)).expect("challenge input");
     let content = input.validate().expect("valid challenge");
@@ -163,7 +167,7 @@ fn insert_open_challenge(connection: &mut PgConnection, organisation_id: Uuid, w
 }
 
 /// A search index over `database`, rebuilt from it, in `directory`.
-fn built_index(directory: &Path, connection: &mut PgConnection) -> SearchIndex {
+pub(crate) fn built_index(directory: &Path, connection: &mut PgConnection) -> SearchIndex {
     let (index, _) = SearchIndex::open(directory).expect("open index");
     rebuild(&index, connection, &|_, _| {}).expect("rebuild");
     index
@@ -265,9 +269,9 @@ fn after_a_crash_between_the_database_commit_and_the_index_commit_the_next_start
         Some(outbox::last_position(&mut connection).expect("position"))
     );
     let written = insert_open_challenge(&mut connection, organisation, "Wombatscope");
-    let staged = stage_next_batch(&index, &mut connection)
-        .expect("stage")
-        .expect("a change to stage");
+    let Staged::Batch(staged) = stage_next_batch(&index, &mut connection).expect("stage") else {
+        panic!("a change to stage");
+    };
     assert!(Some(staged) > committed);
     // The process dies here: documents written, index commit never made.
     drop(index);

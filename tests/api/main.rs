@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod alert_backlog;
 mod alerts;
 mod audit;
 pub mod auth;
@@ -13,6 +14,7 @@ mod dates;
 mod demo;
 mod errors;
 mod import;
+mod index_files;
 mod indexing;
 mod introductions;
 mod leak_matrix;
@@ -20,6 +22,7 @@ mod mail;
 mod matching;
 mod operations;
 mod organisations;
+mod outbox;
 mod pipeline;
 mod policy;
 mod questions;

@@ -169,3 +169,31 @@ pub fn bench_listing(
     println!("{json_line}");
     Ok(())
 }
+
+/// `defmatch-tools bench-writes`: prints the figures, then the JSON line;
+/// with `json`, only the JSON line.
+pub fn bench_writes(
+    database_url: &str,
+    options: &crate::bench::writes::WriteOptions,
+    json: bool,
+) -> anyhow::Result<()> {
+    let report = crate::bench::writes::run(database_url, options)?;
+    let json_line = serde_json::to_string(&report)?;
+    if !json {
+        println!(
+            "{} writers ({:?}) for {} s: {:.1} writes/s, p50 {:.2} ms, p99 {:.2} ms ({} writes, {} failed); outbox {} rows, {} after a retention pass",
+            report.writers,
+            report.path,
+            report.seconds,
+            report.writes_per_second,
+            report.write_p50_ms,
+            report.write_p99_ms,
+            report.writes,
+            report.errors,
+            report.outbox_rows,
+            report.outbox_rows_after_retention
+        );
+    }
+    println!("{json_line}");
+    Ok(())
+}

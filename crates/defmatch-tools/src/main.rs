@@ -60,6 +60,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure write throughput: concurrent writers create challenges and change start-up
+    /// profiles through the API (writes per second, p50 and p99).
+    BenchWrites {
+        #[arg(long, default_value_t = 8)]
+        writers: usize,
+        /// Seconds the run counts (after a one-second warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// `http` (through the API) or `database` (the same transactions through the database
+        /// layer, without HTTP).
+        #[arg(long, default_value = "http")]
+        via: String,
+        /// Print only the JSON line on stdout.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -102,6 +118,25 @@ fn main() -> anyhow::Result<()> {
                 seconds,
             };
             defmatch_tools::cli::bench_listing(url.expose_secret(), &options, json)
+        }
+        Command::BenchWrites {
+            writers,
+            seconds,
+            via,
+            json,
+        } => {
+            use defmatch_tools::bench::writes::{WriteOptions, WritePath};
+            let path = match via.as_str() {
+                "http" => WritePath::Http,
+                "database" => WritePath::Database,
+                other => anyhow::bail!("--via must be http or database, not {other:?}"),
+            };
+            let options = WriteOptions {
+                writers,
+                seconds,
+                path,
+            };
+            defmatch_tools::cli::bench_writes(url.expose_secret(), &options, json)
         }
     }
 }

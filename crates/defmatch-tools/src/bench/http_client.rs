@@ -68,6 +68,28 @@ impl HttpClient {
         if_match: Option<i64>,
         body: &serde_json::Value,
     ) -> anyhow::Result<HttpResponse> {
+        self.send_json("POST", path, token, if_match, body)
+    }
+
+    /// `PATCH path` with a JSON body and `If-Match: "version"`.
+    pub fn patch_json(
+        &mut self,
+        path: &str,
+        token: Option<&str>,
+        if_match: i64,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<HttpResponse> {
+        self.send_json("PATCH", path, token, Some(if_match), body)
+    }
+
+    fn send_json(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<i64>,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<HttpResponse> {
         let bytes = serde_json::to_vec(body)?;
         let mut extra = vec![
             ("Content-Type", "application/json".to_owned()),
@@ -76,7 +98,7 @@ impl HttpClient {
         if let Some(version) = if_match {
             extra.push(("If-Match", format!("\"{version}\"")));
         }
-        let head = self.request_head("POST", path, token, &extra);
+        let head = self.request_head(method, path, token, &extra);
         self.exchange(&head, &bytes)
     }
 

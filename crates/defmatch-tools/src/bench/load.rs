@@ -122,7 +122,7 @@ fn drive<Client>(
 
 /// Fails a load run in which not one request succeeded, naming why, and
 /// reports failed requests of one that otherwise ran.
-fn checked(label: &str, report: LoadReport) -> anyhow::Result<LoadReport> {
+pub fn checked(label: &str, report: LoadReport) -> anyhow::Result<LoadReport> {
     if report.latency.count == 0 {
         anyhow::bail!(
             "{label}: no request succeeded ({} errors; first: {})",

@@ -17,6 +17,7 @@ pub mod random;
 pub mod sample;
 pub mod stats;
 pub mod vocabulary;
+pub mod writes;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
