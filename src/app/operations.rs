@@ -48,11 +48,11 @@ pub async fn backlogs(state: &AppState) -> Result<Backlogs, AppError> {
     let index = state.search.index().clone();
     state
         .with_connection(move |connection| {
-            let last_position = db::outbox::last_position(connection)?;
-            let oldest_email = db::notifications::oldest_queued_email(connection)?;
             let indexed = index.committed_position().unwrap_or(0);
+            let search_outbox_lag = db::outbox::rows_after(connection, indexed)?;
+            let oldest_email = db::notifications::oldest_queued_email(connection)?;
             Ok(Backlogs {
-                search_outbox_lag: (last_position - indexed).max(0),
+                search_outbox_lag,
                 email_outbox_oldest_seconds: oldest_email.map_or(0.0, |queued_at| {
                     (chrono::Utc::now() - queued_at).num_milliseconds().max(0) as f64 / 1000.0
                 }),

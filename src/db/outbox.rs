@@ -118,6 +118,16 @@ pub fn row_count(connection: &mut PgConnection) -> QueryResult<i64> {
     search_outbox::table.count().get_result(connection)
 }
 
+/// Changes after position `position`: what an index at that position has
+/// yet to take in. Positions are transaction ids, so their difference is
+/// no count of changes.
+pub fn rows_after(connection: &mut PgConnection, position: i64) -> QueryResult<i64> {
+    search_outbox::table
+        .filter(search_outbox::transaction_id.gt(position))
+        .count()
+        .get_result(connection)
+}
+
 /// The changes of the transactions after position `after` and below the
 /// horizon, oldest transaction first; whole transactions, as few as make
 /// `rows` rows (at least one), so that a batch never ends inside one.

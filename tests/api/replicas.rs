@@ -89,17 +89,21 @@ fn replicas_starting_together_migrate_once_and_seed_the_demo_once() {
 }
 
 /// Writes `changes` outbox entries for records that no longer exist (each one
-/// only a delete to apply); returns the last position.
+/// only a delete to apply), in transactions of 100 as writers would; returns
+/// the last position. A batch of the follower ends only between transactions.
 fn write_backlog(database: &TestDatabase, changes: usize) -> i64 {
     let mut connection = database.connect();
-    connection
-        .transaction::<_, diesel::result::Error, _>(|connection| {
-            for _ in 0..changes {
-                outbox::record_change(connection, SearchEntity::Challenge, Uuid::new_v4())?;
-            }
-            Ok(())
-        })
-        .expect("write a backlog");
+    for chunk in 0..changes.div_ceil(100) {
+        let in_chunk = (changes - chunk * 100).min(100);
+        connection
+            .transaction::<_, diesel::result::Error, _>(|connection| {
+                for _ in 0..in_chunk {
+                    outbox::record_change(connection, SearchEntity::Challenge, Uuid::new_v4())?;
+                }
+                Ok(())
+            })
+            .expect("write a backlog");
+    }
     outbox::last_position(&mut connection).expect("last position")
 }
 
@@ -145,6 +149,7 @@ fn a_stopping_follower_ends_after_the_batch_in_hand_while_writes_go_on() {
         index.clone(),
         defmatch::db::build_pool(&database.url, 2),
         Duration::from_millis(100),
+        defmatch::search::indexer::DEFAULT_OUTBOX_RETENTION,
         stop.clone(),
     );
 
