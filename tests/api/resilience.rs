@@ -15,33 +15,46 @@ use crate::helpers::{authority_of, server_database_url, spawn_app_with, Options,
 struct CuttableProxy {
     address: SocketAddr,
     down: Arc<AtomicBool>,
-    connections: Arc<Mutex<Vec<actix_web::rt::task::JoinHandle<()>>>>,
+    connections: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
 }
 
 impl CuttableProxy {
-    async fn start(upstream: String) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+    /// Forwards on a thread and runtime of its own: the test's runtime
+    /// blocks when the app stops and joins its indexer, and an indexer in
+    /// the middle of a query through the proxy would then wait forever.
+    fn start(upstream: String) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        listener.set_nonblocking(true).expect("non-blocking proxy");
         let address = listener.local_addr().expect("proxy address");
         let down = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(Mutex::new(Vec::new()));
         let (down_flag, tracked) = (down.clone(), connections.clone());
-        actix_web::rt::spawn(async move {
-            loop {
-                let Ok((mut client, _)) = listener.accept().await else {
-                    return;
-                };
-                if down_flag.load(Ordering::SeqCst) {
-                    drop(client);
-                    continue;
-                }
-                let upstream = upstream.clone();
-                let handle = actix_web::rt::spawn(async move {
-                    if let Ok(mut server) = AsyncTcpStream::connect(&upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("proxy runtime");
+            runtime.block_on(async move {
+                let listener = TcpListener::from_std(listener).expect("proxy listener");
+                loop {
+                    let Ok((mut client, _)) = listener.accept().await else {
+                        return;
+                    };
+                    // Checked and tracked under the lock `cut` takes, so
+                    // no connection slips past a cut.
+                    let mut open = tracked.lock().unwrap();
+                    if down_flag.load(Ordering::SeqCst) {
+                        drop(client);
+                        continue;
                     }
-                });
-                tracked.lock().unwrap().push(handle);
-            }
+                    let upstream = upstream.clone();
+                    open.push(tokio::spawn(async move {
+                        if let Ok(mut server) = AsyncTcpStream::connect(&upstream).await {
+                            let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        }
+                    }));
+                }
+            });
         });
         CuttableProxy {
             address,
@@ -52,8 +65,9 @@ impl CuttableProxy {
 
     /// Refuses new connections and breaks the open ones, as a crashed server would.
     fn cut(&self) {
+        let mut open = self.connections.lock().unwrap();
         self.down.store(true, Ordering::SeqCst);
-        for connection in self.connections.lock().unwrap().drain(..) {
+        for connection in open.drain(..) {
             connection.abort();
         }
     }
@@ -65,7 +79,7 @@ impl CuttableProxy {
 
 #[actix_web::test]
 async fn while_the_database_is_down_requests_get_503_and_the_service_recovers_without_restart() {
-    let proxy = CuttableProxy::start(authority_of(&server_database_url())).await;
+    let proxy = CuttableProxy::start(authority_of(&server_database_url()));
     let app = spawn_app_with(Options {
         connect_through: Some(proxy.address),
         ..Options::default()
