@@ -28,12 +28,14 @@ pub struct AuditListQuery {
     pub action: Option<AuditAction>,
     /// Only events at or after this instant, RFC 3339 (`2026-11-29T08:00:00Z`;
     /// write a `+` offset as `%2B`).
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-")]
     #[serde(
         default,
         deserialize_with = "crate::domain::instant::optional_in_range"
     )]
     pub from: Option<DateTime<Utc>>,
     /// Only events before this instant, RFC 3339.
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-")]
     #[serde(
         default,
         deserialize_with = "crate::domain::instant::optional_in_range"

@@ -66,12 +66,14 @@ pub struct ChallengeListQuery {
     /// Challenges whose wanted TRL range holds this level.
     pub trl: Option<Trl>,
     /// Deadline before this instant (RFC 3339).
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-")]
     #[serde(
         default,
         deserialize_with = "crate::domain::instant::optional_in_range"
     )]
     pub closes_before: Option<DateTime<Utc>>,
     /// Deadline after this instant (RFC 3339).
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-")]
     #[serde(
         default,
         deserialize_with = "crate::domain::instant::optional_in_range"

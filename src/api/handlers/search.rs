@@ -41,11 +41,13 @@ pub struct ChallengeSearchQuery {
     pub status: Option<String>,
     /// Challenges whose TRL range holds this level.
     pub trl: Option<Trl>,
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-")]
     #[serde(
         default,
         deserialize_with = "crate::domain::instant::optional_in_range"
     )]
     pub closes_before: Option<DateTime<Utc>>,
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-")]
     #[serde(
         default,
         deserialize_with = "crate::domain::instant::optional_in_range"
