@@ -3,8 +3,8 @@
 //! An operation takes the acting principal (a [`Viewer`](crate::domain::policy::Viewer)
 //! or [`Member`](crate::domain::policy::Member)) and domain input, asks
 //! `domain::policy` whether it may, calls `db` and `search`, and returns a
-//! view or an [`AppError`]. The API (`crate::api`) and the pages
-//! (`crate::web`) both call these operations, so a feature costs once, and
+//! view or an [`AppError`]. The JSON adapter and the pages both call these
+//! operations, so a feature costs once, and
 //! neither knows of the other. Nothing here knows HTTP.
 //!
 //! Operations are named by what they do to their area:

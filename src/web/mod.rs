@@ -1,7 +1,7 @@
 //! The web front end: server-rendered pages (maud) for start-ups,
 //! procurement officers, ROM officers and admins, served by the same binary
-//! as the API. Pages call the same operations as the API handlers
-//! (`crate::api::handlers::*`), never the HTTP API itself.
+//! as the API. Pages call the use cases in `crate::app`, the same ones the
+//! JSON handlers call, never the HTTP API itself.
 //!
 //! - `context`: who is signed in (session cookies) and the CSRF token;
 //! - `session`: the cookies, holding the API's own access and refresh tokens;
