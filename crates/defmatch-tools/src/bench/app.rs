@@ -27,6 +27,22 @@ pub struct BenchServer {
 }
 
 impl BenchServer {
+    /// Starts the API over `pool` and `engine` on a free loopback port, with
+    /// a token secret of its own run.
+    pub fn start_over(
+        pool: defmatch::db::DbPool,
+        engine: defmatch::search::engine::SearchEngine,
+    ) -> anyhow::Result<BenchServer> {
+        let auth =
+            defmatch::config::AuthSettings::with_secret(secrecy::SecretString::from(format!(
+                "bench-{}-{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            )));
+        let limits = defmatch::config::LoginLimits::default();
+        BenchServer::start(AppState::new(pool, &auth, limits, engine))
+    }
+
     /// Starts the API on a free loopback port.
     pub fn start(state: AppState) -> anyhow::Result<BenchServer> {
         let listener = TcpListener::bind("127.0.0.1:0").context("failed to bind 127.0.0.1:0")?;

@@ -10,14 +10,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
-use defmatch::app::AppState;
 use defmatch::cli::import_file;
-use defmatch::config::{AuthSettings, LoginLimits};
 use defmatch::import::RecordKind;
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use secrecy::SecretString;
 use serde::Serialize;
-use uuid::Uuid;
 
 use super::app::{create_users_and_log_in, BenchServer};
 use super::http_client::{query_value, HttpClient};
@@ -109,18 +105,7 @@ pub fn run(server_url: &str, options: &ListingOptions) -> anyhow::Result<Listing
         .engine
         .index()
         .wait_for_semantic_model(Duration::from_secs(900));
-    let auth = AuthSettings::with_secret(SecretString::from(format!(
-        "bench-{}-{}",
-        Uuid::new_v4().simple(),
-        Uuid::new_v4().simple()
-    )));
-    let state = AppState::new(
-        pool.clone(),
-        &auth,
-        LoginLimits::default(),
-        search.engine.clone(),
-    );
-    let server = BenchServer::start(state)?;
+    let server = BenchServer::start_over(pool.clone(), search.engine.clone())?;
     let tokens = create_users_and_log_in(&mut connection, server.address)?;
 
     let mut random = SplitMix64::new(SEED ^ 0x0115_7126);

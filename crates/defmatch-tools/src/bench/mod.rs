@@ -24,9 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use defmatch::app::AppState;
 use defmatch::cli::{import_file, progress_bar};
-use defmatch::config::{AuthSettings, LoginLimits};
 use defmatch::domain::account::Role;
 use defmatch::domain::policy::{Member, Viewer};
 use defmatch::import::RecordKind;
@@ -35,7 +33,6 @@ use defmatch::search::engine::SearchEngine;
 use defmatch::search::index::SearchIndex;
 use defmatch::search::indexer::rebuild;
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use secrecy::SecretString;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -266,13 +263,7 @@ pub fn run(server_url: &str, options: &BenchOptions) -> anyhow::Result<BenchRepo
     let in_process = measure_in_process(&engine, &viewer, &workload)?;
     note_memory("the in-process runs");
 
-    let auth = AuthSettings::with_secret(SecretString::from(format!(
-        "bench-{}-{}",
-        Uuid::new_v4().simple(),
-        Uuid::new_v4().simple()
-    )));
-    let state = AppState::new(pool.clone(), &auth, LoginLimits::default(), engine.clone());
-    let server = BenchServer::start(state)?;
+    let server = BenchServer::start_over(pool.clone(), engine.clone())?;
     let tokens = create_users_and_log_in(&mut connection, server.address)?;
     let load = measure_under_load(
         server.address,

@@ -9,12 +9,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use chrono::Utc;
-use defmatch::app::AppState;
-use defmatch::config::{AuthSettings, LoginLimits};
 use defmatch::domain::challenge::{ChallengeContent, ChallengeInput};
 use defmatch::domain::startup::{StartupInput, StartupProfile};
 use diesel::{Connection, PgConnection};
-use secrecy::SecretString;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -149,27 +146,11 @@ fn etag_version(response: &super::http_client::HttpResponse) -> anyhow::Result<i
 fn write_once(writer: &mut Writer) -> anyhow::Result<()> {
     writer.writes += 1;
     let response = if writer.writes % 2 == 0 {
-        let now = Utc::now();
         writer.client.post_json(
             "/api/v1/challenges",
             Some(&writer.procurement_token),
             None,
-            &json!({
-                "title": format!("Write benchmark challenge {}", writer.writes),
-                "summary": "A challenge the write benchmark posts.",
-                "description": "Detect small drones near barracks, day and night.",
-                "desired_outcome": "A demonstrator at TRL 6.",
-                "technologies": ["autonomy-drones"],
-                "keywords": ["C-UAS"],
-                "preferred_provinces": [],
-                "trl_min": 4,
-                "trl_max": 7,
-                "pre_release_at": (now - chrono::Duration::days(1)).to_rfc3339(),
-                "opens_at": (now + chrono::Duration::days(1)).to_rfc3339(),
-                "closes_at": (now + chrono::Duration::days(30)).to_rfc3339(),
-                "visibility": "public",
-                "abdo_required": false
-            }),
+            &challenge_body(&format!("Write benchmark challenge {}", writer.writes)),
         )?
     } else {
         writer.client.patch_json(
@@ -203,18 +184,7 @@ pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteRepo
     // As many connections as writers, and the server's usual ten at least.
     let pool = defmatch::db::build_pool(&scratch.url, (writers as u32 + 2).max(10));
     let mut search = defmatch::server::start_search(&work.0.join("index"), &pool)?;
-    let auth = AuthSettings::with_secret(SecretString::from(format!(
-        "bench-{}-{}",
-        Uuid::new_v4().simple(),
-        Uuid::new_v4().simple()
-    )));
-    let state = AppState::new(
-        pool.clone(),
-        &auth,
-        LoginLimits::default(),
-        search.engine.clone(),
-    );
-    let server = BenchServer::start(state)?;
+    let server = BenchServer::start_over(pool.clone(), search.engine.clone())?;
     let tokens = create_users_and_log_in(&mut connection, server.address)?;
     let duration = Duration::from_secs(options.seconds.max(1));
     let next = AtomicUsize::new(0);
@@ -338,23 +308,8 @@ impl DatabaseWorkload {
             },
         )?
         .id;
-        let now = Utc::now();
-        let challenge: ChallengeInput = serde_json::from_value(json!({
-            "title": "Write benchmark challenge",
-            "summary": "A challenge the write benchmark posts.",
-            "description": "Detect small drones near barracks, day and night.",
-            "desired_outcome": "A demonstrator at TRL 6.",
-            "technologies": ["autonomy-drones"],
-            "keywords": ["C-UAS"],
-            "preferred_provinces": [],
-            "trl_min": 4,
-            "trl_max": 7,
-            "pre_release_at": (now - chrono::Duration::days(1)).to_rfc3339(),
-            "opens_at": (now + chrono::Duration::days(1)).to_rfc3339(),
-            "closes_at": (now + chrono::Duration::days(30)).to_rfc3339(),
-            "visibility": "public",
-            "abdo_required": false
-        }))?;
+        let challenge: ChallengeInput =
+            serde_json::from_value(challenge_body("Write benchmark challenge"))?;
         let challenge = challenge
             .validate()
             .map_err(|error| anyhow::anyhow!("the benchmark challenge is invalid: {error:?}"))?;
@@ -416,4 +371,25 @@ impl DatabaseWorkload {
                 Ok(())
             })
     }
+}
+
+/// The challenge each write posts: open for a month from tomorrow.
+fn challenge_body(title: &str) -> serde_json::Value {
+    let now = Utc::now();
+    json!({
+        "title": title,
+        "summary": "A challenge the write benchmark posts.",
+        "description": "Detect small drones near barracks, day and night.",
+        "desired_outcome": "A demonstrator at TRL 6.",
+        "technologies": ["autonomy-drones"],
+        "keywords": ["C-UAS"],
+        "preferred_provinces": [],
+        "trl_min": 4,
+        "trl_max": 7,
+        "pre_release_at": (now - chrono::Duration::days(1)).to_rfc3339(),
+        "opens_at": (now + chrono::Duration::days(1)).to_rfc3339(),
+        "closes_at": (now + chrono::Duration::days(30)).to_rfc3339(),
+        "visibility": "public",
+        "abdo_required": false
+    })
 }
