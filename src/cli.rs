@@ -8,35 +8,91 @@ use std::path::Path;
 use anyhow::Context;
 use diesel::{Connection, PgConnection};
 
-use crate::import::{import_records, read_records, RecordKind};
+use crate::import::{
+    import_records, read_records, summary_text, write_report_csv, FileFormat, ImportOptions,
+    ImportReport, RecordKind,
+};
 use crate::search::index::SearchIndex;
 use crate::search::indexer::rebuild;
 
+/// What `defmatch import` was asked to do.
+#[derive(Debug, Default)]
+pub struct ImportRequest<'a> {
+    pub challenges: Option<&'a Path>,
+    pub startups: Option<&'a Path>,
+    pub options: ImportOptions,
+    /// Where to write every rejection as CSV.
+    pub report: Option<&'a Path>,
+    /// How many rejections to print per file.
+    pub max_rejections: usize,
+}
+
 /// `defmatch import`: challenges first, so start-ups can be matched at once.
-pub fn import(
-    database_url: &str,
-    challenges: Option<&Path>,
-    startups: Option<&Path>,
-) -> anyhow::Result<()> {
+/// Prints a report per file on stdout.
+pub fn import(database_url: &str, request: &ImportRequest<'_>) -> anyhow::Result<()> {
+    if request.challenges.is_none() && request.startups.is_none() {
+        anyhow::bail!(
+            "name a file with --startups and/or --challenges (columns: defmatch import --columns)"
+        );
+    }
     crate::server::migrate_with_retry(database_url)?;
     let mut connection =
         PgConnection::establish(database_url).context("failed to connect to the database")?;
-    if challenges.is_none() && startups.is_none() {
-        anyhow::bail!("name a file with --startups and/or --challenges");
-    }
+    let mut reports: Vec<(String, ImportReport)> = Vec::new();
     for (path, kind, label) in [
-        (challenges, RecordKind::Challenges, "challenges"),
-        (startups, RecordKind::Startups, "start-ups"),
+        (request.challenges, RecordKind::Challenges, "challenges"),
+        (request.startups, RecordKind::Startups, "start-ups"),
     ] {
         let Some(path) = path else { continue };
-        let rejected = import_file(&mut connection, path, kind, label)?;
-        println!(
-            "{}: imported, {rejected} record(s) rejected",
-            path.display()
+        let (format, report) = import_path(&mut connection, path, kind, label, request.options)?;
+        print!(
+            "{}",
+            summary_text(
+                &path.display().to_string(),
+                format,
+                &report,
+                request.max_rejections
+            )
         );
+        reports.push((path.display().to_string(), report));
     }
-    println!("the running server indexes the imported records from the search outbox");
+    if let Some(report_path) = request.report {
+        let files: Vec<(String, &ImportReport)> = reports
+            .iter()
+            .map(|(file, report)| (file.clone(), report))
+            .collect();
+        write_report_csv(report_path, &files)?;
+        println!("every rejection written to {}", report_path.display());
+    }
+    if !request.options.dry_run {
+        println!("the running server indexes the imported records from the search outbox");
+    }
     Ok(())
+}
+
+/// Reads and imports one file with a progress bar; the rejections of lines
+/// that could not be read join the others, in file order.
+pub fn import_path(
+    connection: &mut PgConnection,
+    path: &Path,
+    kind: RecordKind,
+    label: &str,
+    options: ImportOptions,
+) -> anyhow::Result<(FileFormat, ImportReport)> {
+    let source = read_records(path)?;
+    let format = FileFormat {
+        encoding: source.encoding,
+        delimiter: source.delimiter,
+    };
+    let bar = progress_bar(label);
+    let mut report = import_records(connection, kind, source.records, options, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    report.rejected.extend(source.rejections);
+    report.rejected.sort_by_key(|rejection| rejection.line);
+    Ok((format, report))
 }
 
 /// `defmatch reindex`: rebuilds the index from scratch with a progress bar.
@@ -66,23 +122,21 @@ pub fn progress_bar(label: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// Imports one file through the real import path, with a progress bar;
-/// prints the first rejections and returns how many there were.
+/// Loads one file of a data set (`eval`, `bench`) through the real import
+/// path, creating the organisations it names; prints the first rejections
+/// and returns how many there were.
 pub fn import_file(
     connection: &mut PgConnection,
     path: &Path,
     kind: RecordKind,
     label: &str,
 ) -> anyhow::Result<usize> {
-    let (records, mut rejected) = read_records(path)?;
-    let bar = progress_bar(label);
-    let report = import_records(connection, kind, records, &|done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })?;
-    bar.finish_and_clear();
-    rejected.extend(report.rejected.iter().cloned());
-    for rejection in rejected.iter().take(5) {
+    let options = ImportOptions {
+        create_organisations: true,
+        dry_run: false,
+    };
+    let (_, report) = import_path(connection, path, kind, label, options)?;
+    for rejection in report.rejected.iter().take(5) {
         eprintln!(
             "{}:{}: rejected: {}",
             path.display(),
@@ -90,5 +144,5 @@ pub fn import_file(
             rejection.reason
         );
     }
-    Ok(rejected.len())
+    Ok(report.rejected.len())
 }

@@ -43,12 +43,35 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
-    /// Import start-ups and/or challenges from JSON Lines or CSV files (upsert by external id).
+    /// Import start-ups and/or challenges from CSV or JSON Lines files (upsert by external id).
+    ///
+    /// CSV files may be separated by commas, semicolons or tabs and be UTF-8 or
+    /// Windows-1252 (both detected); headers may be English or Dutch. Every
+    /// rejected row is reported with its line number. The columns: `defmatch
+    /// import --columns` and docs/import.md.
     Import {
-        #[arg(long)]
+        /// File of start-ups (.csv, .jsonl).
+        #[arg(long, value_name = "FILE")]
         startups: Option<PathBuf>,
-        #[arg(long)]
+        /// File of challenges (.csv, .jsonl); imported before the start-ups.
+        #[arg(long, value_name = "FILE")]
         challenges: Option<PathBuf>,
+        /// Report what would be created, updated and rejected; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create a defence organisation a challenge names that does not exist
+        /// (otherwise the row is rejected with the nearest known names).
+        #[arg(long)]
+        create_organisations: bool,
+        /// Write every rejection and ignored column to FILE as CSV.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// How many rejections to print per file; the rest are counted.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        max_rejections: usize,
+        /// Print the columns a file may have, in English and Dutch, and exit.
+        #[arg(long)]
+        columns: bool,
     },
     /// Rebuild the search index in INDEX_DIR from the database.
     Reindex,
@@ -114,12 +137,29 @@ fn main() -> anyhow::Result<()> {
         Command::Import {
             startups,
             challenges,
+            dry_run,
+            create_organisations,
+            report,
+            max_rejections,
+            columns,
         } => {
+            if columns {
+                print!("{}", defmatch::import::columns::columns_text());
+                return Ok(());
+            }
             let url = database_url_from_env()?;
             defmatch::cli::import(
                 url.expose_secret(),
-                challenges.as_deref(),
-                startups.as_deref(),
+                &defmatch::cli::ImportRequest {
+                    challenges: challenges.as_deref(),
+                    startups: startups.as_deref(),
+                    options: defmatch::import::ImportOptions {
+                        create_organisations,
+                        dry_run,
+                    },
+                    report: report.as_deref(),
+                    max_rejections,
+                },
             )
         }
         Command::Reindex => {

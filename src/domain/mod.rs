@@ -2,6 +2,7 @@
 //! invalid value cannot exist past the HTTP edge, the importer or the seeder.
 
 pub mod account;
+pub mod amsterdam;
 pub mod audit;
 pub mod challenge;
 pub mod echo;

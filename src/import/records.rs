@@ -1,24 +1,33 @@
 //! Import records: JSON Lines or CSV, one start-up or challenge per line,
 //! keyed by an external id so that importing a file again updates instead
-//! of duplicating. Each record is validated by the same domain rules as
-//! the API; a rejected record is reported with its line number and reason.
+//! of duplicating. Headers may be Dutch (`columns`), cells are read as
+//! people type them (`values`). Each record is validated by the same domain
+//! rules as the API; a rejected record is reported with its line number and
+//! reason.
 
-use std::io::BufRead;
 use std::path::Path;
 
 use anyhow::Context;
 use serde_json::{Map, Value};
 
-use super::technology_areas::technology_for;
+use super::columns::{canonical_fields, columns, CellKind};
+use super::decode::{decode, sniff_delimiter, Encoding};
+use super::run::RecordKind;
+use super::technology_areas::{technology_for, unknown_technology};
+use super::values::{province_code, read_cell};
 use crate::domain::challenge::{ChallengeInput, ChallengeStatus};
 use crate::domain::startup::StartupInput;
 
 /// One line of an import file, not yet validated.
 #[derive(Debug, Clone)]
 pub struct RawRecord {
-    /// 1-based line number (the header of a CSV file is line 1).
+    /// 1-based physical line number where the record starts (the header of
+    /// a CSV file is line 1; a quoted cell may span lines).
     pub line: usize,
     pub fields: Map<String, Value>,
+    /// The separator of the file's cells (`,` for JSON Lines): list cells
+    /// are split on the others.
+    pub delimiter: u8,
 }
 
 /// A line that could not be read or validated.
@@ -28,49 +37,59 @@ pub struct Rejection {
     pub reason: String,
 }
 
-/// Columns of a CSV file that hold lists, separated by `;`.
-const LIST_COLUMNS: [&str; 4] = [
-    "technologies",
-    "keywords",
-    "preferred_provinces",
-    "export_control_categories",
-];
-/// Columns of a CSV file that hold true/false.
-const BOOLEAN_COLUMNS: [&str; 2] = ["dual_use", "abdo_required"];
+/// An import file, read: its records, the lines that could not be read, and
+/// how it was read.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub records: Vec<RawRecord>,
+    pub rejections: Vec<Rejection>,
+    pub encoding: Encoding,
+    /// The cell separator of a CSV file; `None` for JSON Lines.
+    pub delimiter: Option<u8>,
+}
 
-/// Reads a JSON Lines (`.jsonl`, `.json`) or CSV (`.csv`) file.
-pub fn read_records(path: &Path) -> anyhow::Result<(Vec<RawRecord>, Vec<Rejection>)> {
-    let is_csv = path
-        .extension()
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
-    let file =
-        std::fs::File::open(path).with_context(|| format!("failed to open {}", path.display()))?;
+/// Reads a JSON Lines (`.jsonl`, `.json`) or CSV (`.csv`, `.txt`) file, in
+/// UTF-8 or Windows-1252, separated by commas, semicolons or tabs.
+pub fn read_records(path: &Path) -> anyhow::Result<SourceFile> {
+    let is_csv = path.extension().is_some_and(|extension| {
+        extension.eq_ignore_ascii_case("csv") || extension.eq_ignore_ascii_case("txt")
+    });
+    let bytes =
+        std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
+    let (text, encoding) = decode(&bytes);
     if is_csv {
-        read_csv(file)
+        let delimiter = sniff_delimiter(&text);
+        let (records, rejections) = read_csv(&text, delimiter)?;
+        Ok(SourceFile {
+            records,
+            rejections,
+            encoding,
+            delimiter: Some(delimiter),
+        })
     } else {
-        read_json_lines(std::io::BufReader::new(file))
+        let (records, rejections) = read_json_lines(&text);
+        Ok(SourceFile {
+            records,
+            rejections,
+            encoding,
+            delimiter: None,
+        })
     }
 }
 
-fn read_json_lines(reader: impl BufRead) -> anyhow::Result<(Vec<RawRecord>, Vec<Rejection>)> {
+fn read_json_lines(text: &str) -> (Vec<RawRecord>, Vec<Rejection>) {
     let mut records = Vec::new();
     let mut rejections = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
+    for (index, line) in text.lines().enumerate() {
         let line_number = index + 1;
-        let line = line.with_context(|| format!("failed to read line {line_number}"))?;
-        // Editors on Windows often start a UTF-8 file with a byte-order mark.
-        let text = if index == 0 {
-            line.trim_start_matches('\u{feff}')
-        } else {
-            &line
-        };
-        if text.trim().is_empty() {
+        if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(text) {
+        match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(fields)) => records.push(RawRecord {
                 line: line_number,
                 fields,
+                delimiter: b',',
             }),
             Ok(_) => rejections.push(Rejection {
                 line: line_number,
@@ -82,92 +101,195 @@ fn read_json_lines(reader: impl BufRead) -> anyhow::Result<(Vec<RawRecord>, Vec<
             }),
         }
     }
-    Ok((records, rejections))
+    (records, rejections)
 }
 
-fn read_csv(file: std::fs::File) -> anyhow::Result<(Vec<RawRecord>, Vec<Rejection>)> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+fn read_csv(text: &str, delimiter: u8) -> anyhow::Result<(Vec<RawRecord>, Vec<Rejection>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .context("failed to read the CSV header")?
         .clone();
     let mut records = Vec::new();
     let mut rejections = Vec::new();
-    for (index, row) in reader.records().enumerate() {
-        let line_number = index + 2;
-        let row = match row {
-            Ok(row) => row,
+    let lines = LineIndex::new(text);
+    let mut row = csv::StringRecord::new();
+    loop {
+        // The position before reading is where the next record starts,
+        // also when it turns out malformed.
+        let next_start = reader.position().byte();
+        match reader.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(error) => {
+                let start = error.position().map_or(next_start, csv::Position::byte);
                 rejections.push(Rejection {
-                    line: line_number,
+                    line: lines.line_of(start),
                     reason: format!("malformed CSV: {error}"),
                 });
                 continue;
             }
-        };
+        }
+        let line = lines.line_of(row.position().map_or(next_start, csv::Position::byte));
+        // Excel writes rows of only separators below the data.
+        if row.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
         let mut fields = Map::new();
         for (header, cell) in headers.iter().zip(row.iter()) {
             let cell = cell.trim();
-            if cell.is_empty() {
+            if header.trim().is_empty() && cell.is_empty() {
                 continue;
             }
-            let value = if LIST_COLUMNS.contains(&header) {
-                Value::Array(
-                    cell.split(';')
-                        .map(str::trim)
-                        .filter(|item| !item.is_empty())
-                        .map(|item| Value::String(item.to_owned()))
-                        .collect(),
-                )
-            } else if BOOLEAN_COLUMNS.contains(&header) {
-                match cell.to_lowercase().as_str() {
-                    "true" | "yes" | "ja" | "1" => Value::Bool(true),
-                    "false" | "no" | "nee" | "0" => Value::Bool(false),
-                    _ => Value::String(cell.to_owned()),
-                }
-            } else {
-                Value::String(cell.to_owned())
-            };
-            fields.insert(header.to_owned(), value);
+            if cell.is_empty() {
+                // An empty cell is an absent value, but its column is still
+                // reported when no one knows it.
+                fields
+                    .entry(header.trim().to_owned())
+                    .or_insert(Value::Null);
+                continue;
+            }
+            fields.insert(header.trim().to_owned(), Value::String(cell.to_owned()));
         }
         records.push(RawRecord {
-            line: line_number,
+            line,
             fields,
+            delimiter,
         });
     }
     Ok((records, rejections))
 }
 
-/// Takes the external id (`external_id`, or `id`) out of a record.
-fn take_external_id(fields: &mut Map<String, Value>) -> Result<String, String> {
-    let value = fields.remove("external_id").or_else(|| fields.remove("id"));
-    match value {
-        Some(Value::String(id)) if !id.trim().is_empty() && id.len() <= 200 => {
-            Ok(id.trim().to_owned())
+/// Physical line numbers of byte offsets. The CSV reader counts lines
+/// itself, but after a `\r\n` it counts the `\n` as part of the next
+/// record, one line short on every Excel file; counting here is exact.
+struct LineIndex<'text> {
+    text: &'text [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'text> LineIndex<'text> {
+    fn new(text: &'text str) -> Self {
+        LineIndex {
+            text: text.as_bytes(),
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|(_, byte)| *byte == b'\n')
+                .map(|(offset, _)| offset)
+                .collect(),
         }
-        Some(Value::Number(number)) => Ok(number.to_string()),
-        _ => Err("needs an `external_id` (or `id`) of 1 to 200 characters".to_owned()),
+    }
+
+    /// The 1-based line of the first character at or after `offset` that
+    /// is not a line break left over from the record before.
+    fn line_of(&self, offset: u64) -> usize {
+        let mut start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        self.newlines.partition_point(|&newline| newline < start) + 1
     }
 }
 
-/// Rewrites `technologies` into defmatch codes; unknown names are an error.
+/// The fields of `raw` under their English names, each cell read as its
+/// column's kind; empty cells dropped.
+fn fields_of(kind: RecordKind, raw: RawRecord) -> Result<Map<String, Value>, String> {
+    let mut fields = Map::new();
+    for (name, value) in canonical_fields(kind, raw.fields) {
+        if value.is_null() && columns(kind).iter().any(|column| column.field == name) {
+            continue;
+        }
+        let cell_kind = columns(kind)
+            .iter()
+            .find(|column| column.field == name)
+            .map_or(CellKind::Text, |column| column.kind);
+        let value = read_cell(&name, cell_kind, value, raw.delimiter)?;
+        fields.insert(name, value);
+    }
+    Ok(fields)
+}
+
+/// The external id of a record, if it has a valid one (for finding
+/// duplicates before the record is read in full).
+pub fn external_id_of(kind: RecordKind, raw: &RawRecord) -> Option<String> {
+    let mut fields = canonical_fields(kind, raw.fields.clone());
+    take_external_id(&mut fields).ok()
+}
+
+/// Takes the external id out of a record.
+fn take_external_id(fields: &mut Map<String, Value>) -> Result<String, String> {
+    match fields.remove("external_id") {
+        Some(Value::String(id)) if !id.trim().is_empty() && id.trim().len() <= 200 => {
+            Ok(id.trim().to_owned())
+        }
+        Some(Value::Number(number)) => Ok(number.to_string()),
+        _ => Err("needs an `external_id` (or `id`, `kenmerk`) of 1 to 200 characters".to_owned()),
+    }
+}
+
+/// Rewrites `technologies` into defmatch codes; an unknown name is an
+/// error that names the closest choices. A label with a comma in it
+/// ("Imaging, sensors and radar") that a list cell split is joined again.
 fn map_technologies(fields: &mut Map<String, Value>) -> Result<(), String> {
-    let Some(Value::Array(names)) = fields.get("technologies") else {
+    let Some(value) = fields.get("technologies") else {
         return Ok(());
     };
-    let mut codes = Vec::new();
-    for name in names {
-        let Some(text) = name.as_str() else {
-            return Err("technologies must be a list of names".to_owned());
+    let names: Vec<String> = match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| "technologies must be a list of names".to_owned())?,
+        Value::String(text) => vec![text.clone()],
+        _ => return Err("technologies must be a list of names".to_owned()),
+    };
+    let mut codes: Vec<Value> = Vec::new();
+    let mut index = 0;
+    while index < names.len() {
+        let name = &names[index];
+        let (technology, used) = match technology_for(name) {
+            Some(technology) => (technology, 1),
+            None => {
+                let joined = names
+                    .get(index + 1)
+                    .and_then(|next| technology_for(&format!("{name}, {next}")));
+                match joined {
+                    Some(technology) => (technology, 2),
+                    None => return Err(format!("technologies: {}", unknown_technology(name))),
+                }
+            }
         };
-        let technology =
-            technology_for(text).ok_or_else(|| format!("unknown technology `{text}`"))?;
-        if !codes.contains(&Value::String(technology.as_str().to_owned())) {
-            codes.push(Value::String(technology.as_str().to_owned()));
+        let code = Value::String(technology.as_str().to_owned());
+        if !codes.contains(&code) {
+            codes.push(code);
         }
+        index += used;
     }
     fields.insert("technologies".to_owned(), Value::Array(codes));
     Ok(())
+}
+
+/// Rewrites province names (`Noord-Holland`) in `field` into codes; what is
+/// not a province is left for the domain to refuse with its message.
+fn map_provinces(fields: &mut Map<String, Value>, field: &str) {
+    let as_code = |value: &mut Value| {
+        if let Value::String(text) = value {
+            if let Some(province) = province_code(text) {
+                *text = province.as_str().to_owned();
+            }
+        }
+    };
+    match fields.get_mut(field) {
+        Some(Value::Array(items)) => items.iter_mut().for_each(as_code),
+        Some(value) => as_code(value),
+        None => {}
+    }
 }
 
 /// Keeps only the fields of `allowed`; the others are dropped and named.
@@ -197,9 +319,10 @@ pub struct StartupRecord {
 pub fn startup_record(raw: RawRecord) -> Result<StartupRecord, Rejection> {
     let line = raw.line;
     let reject = |reason: String| Rejection { line, reason };
-    let mut fields = raw.fields;
+    let mut fields = fields_of(RecordKind::Startups, raw).map_err(reject)?;
     let external_id = take_external_id(&mut fields).map_err(reject)?;
     map_technologies(&mut fields).map_err(reject)?;
+    map_provinces(&mut fields, "province");
     let ignored_fields = keep_known(&mut fields, &StartupInput::FIELDS);
     let input: StartupInput = parse_input(Value::Object(fields)).map_err(reject)?;
     Ok(StartupRecord {
@@ -215,8 +338,8 @@ pub fn startup_record(raw: RawRecord) -> Result<StartupRecord, Rejection> {
 pub struct ChallengeRecord {
     pub line: usize,
     pub external_id: String,
-    /// Name of the defence organisation; created when it does not exist.
-    pub organisation: String,
+    /// The defence organisation as the file names it; `None` when absent.
+    pub organisation: Option<String>,
     pub status: ChallengeStatus,
     pub input: ChallengeInput,
     pub ignored_fields: Vec<String>,
@@ -231,27 +354,29 @@ const DERIVED_SUMMARY_CHARS: usize = 400;
 pub fn challenge_record(raw: RawRecord) -> Result<ChallengeRecord, Rejection> {
     let line = raw.line;
     let reject = |reason: String| Rejection { line, reason };
-    let mut fields = raw.fields;
+    let mut fields = fields_of(RecordKind::Challenges, raw).map_err(reject)?;
     let external_id = take_external_id(&mut fields).map_err(reject)?;
+    // One amount for the budget is both ends of its range.
+    if let Some(budget) = fields.remove("budget") {
+        fields.entry("budget_min_eur").or_insert(budget.clone());
+        fields.entry("budget_max_eur").or_insert(budget);
+    }
     let organisation = match fields.remove("organisation") {
         Some(Value::String(name)) if !name.trim().is_empty() => {
-            name.trim().chars().take(200).collect()
+            Some(name.trim().chars().take(200).collect())
         }
-        None => "Imported challenges".to_owned(),
+        None => None,
         _ => return Err(reject("`organisation` must be a name".to_owned())),
     };
     let status = match fields.remove("status") {
         None => ChallengeStatus::Open,
-        Some(Value::String(status)) => {
-            status
-                .parse()
-                .map_err(|error: crate::domain::text_enum::UnknownValue| {
-                    reject(format!("status: {error}"))
-                })?
-        }
+        Some(Value::String(status)) => status.trim().to_lowercase().parse().map_err(
+            |error: crate::domain::text_enum::UnknownValue| reject(format!("status: {error}")),
+        )?,
         Some(_) => return Err(reject("`status` must be text".to_owned())),
     };
     map_technologies(&mut fields).map_err(reject)?;
+    map_provinces(&mut fields, "preferred_provinces");
     let ignored_fields = keep_known(&mut fields, &ChallengeInput::FIELDS);
     // A record of history may carry only a title: the title then stands
     // for the description too.

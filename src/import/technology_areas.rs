@@ -1,5 +1,6 @@
-//! Technology areas of other taxonomies that import files may use, mapped
-//! onto defmatch codes. ROM spreadsheets and the benchmark's US DoD data
+//! The technologies an import file may name: defmatch codes, their English
+//! and Dutch labels, their synonyms (drones, AI, cyber), and the areas of
+//! other taxonomies mapped onto defmatch codes. ROM spreadsheets and the benchmark's US DoD data
 //! name the DoD's 13 technology areas; each maps to the closest code.
 //!
 //! | DoD technology area          | defmatch code            |
@@ -23,14 +24,94 @@
 
 use crate::domain::taxonomy::Technology;
 
-/// The defmatch code for a technology named in an import file: a defmatch
-/// code itself, or a known area of another taxonomy (case-insensitive).
+/// The defmatch technology a name in an import file stands for: a defmatch
+/// code, its English or Dutch label, a known synonym (drones, AI, cyber) or
+/// an area of the DoD taxonomy, whatever the case or accents.
 pub fn technology_for(name: &str) -> Option<Technology> {
     let trimmed = name.trim();
     if let Ok(code) = trimmed.parse::<Technology>() {
         return Some(code);
     }
-    let technology = match trimmed.to_lowercase().as_str() {
+    let wanted = fold(trimmed);
+    if let Some(technology) = dod_area(&wanted) {
+        return Some(technology);
+    }
+    Technology::ALL
+        .iter()
+        .copied()
+        .find(|technology| names_of(*technology).any(|known| fold(known) == wanted))
+}
+
+/// Up to three technologies whose names are closest to `name`, best first:
+/// what a rejection suggests instead.
+pub fn closest(name: &str) -> Vec<Technology> {
+    let wanted = fold(name);
+    let mut scored: Vec<(f64, Technology)> = Technology::ALL
+        .iter()
+        .map(|technology| {
+            let best = names_of(*technology)
+                .map(|known| strsim::jaro_winkler(&wanted, &fold(known)))
+                .fold(0.0_f64, f64::max);
+            (best, *technology)
+        })
+        .collect();
+    scored.sort_by(|left, right| right.0.total_cmp(&left.0));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, technology)| technology)
+        .collect()
+}
+
+/// The reason an unknown technology is rejected: the closest choices, then
+/// every valid code.
+pub fn unknown_technology(name: &str) -> String {
+    let suggestions: Vec<String> = closest(name)
+        .into_iter()
+        .map(|technology| format!("{} ({})", technology.as_str(), technology.label_en()))
+        .collect();
+    let codes: Vec<&str> = Technology::ALL
+        .iter()
+        .map(|technology| technology.as_str())
+        .collect();
+    format!(
+        "unknown technology `{}`; closest: {}; valid codes: {} (English and Dutch labels and synonyms such as drones, AI, cyber work too)",
+        name.trim(),
+        suggestions.join(", "),
+        codes.join(", ")
+    )
+}
+
+fn names_of(technology: Technology) -> impl Iterator<Item = &'static str> {
+    [
+        technology.as_str(),
+        technology.label_en(),
+        technology.label_nl(),
+    ]
+    .into_iter()
+    .chain(technology.synonyms().iter().copied())
+}
+
+/// Lower case, accents dropped, runs of spaces as one.
+fn fold(text: &str) -> String {
+    let lowered: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|character| match character {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ï' | 'î' => 'i',
+            'ó' | 'ö' | 'ô' => 'o',
+            'ú' | 'ü' | 'û' => 'u',
+            other => other,
+        })
+        .collect();
+    lowered.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn dod_area(folded: &str) -> Option<Technology> {
+    let technology = match folded {
         "air platform" => Technology::AutonomyDrones,
         "battlespace" => Technology::Communications,
         "biomedical" => Technology::BiotechHealth,
@@ -65,5 +146,34 @@ mod tests {
             Some(Technology::MechatronicsRobotics)
         );
         assert_eq!(technology_for("warp drives"), None);
+    }
+
+    #[test]
+    fn labels_in_both_languages_and_synonyms_are_understood() {
+        assert_eq!(technology_for("Drones"), Some(Technology::AutonomyDrones));
+        assert_eq!(technology_for("AI"), Some(Technology::AiData));
+        assert_eq!(technology_for("cyber"), Some(Technology::Cybersecurity));
+        assert_eq!(
+            technology_for("Artificiele intelligentie en datawetenschap"),
+            Some(Technology::AiData)
+        );
+        assert_eq!(
+            technology_for("Quantumtechnologie"),
+            Some(Technology::Quantum)
+        );
+        assert_eq!(
+            technology_for("Imaging, sensors and radar"),
+            Some(Technology::ImagingSensing)
+        );
+    }
+
+    #[test]
+    fn an_unknown_technology_is_answered_with_the_closest_and_every_code() {
+        let reason = unknown_technology("quantm");
+        assert!(reason.contains("closest: quantum"), "{reason}");
+        assert!(
+            reason.contains("ai-data") && reason.contains("process-tech"),
+            "{reason}"
+        );
     }
 }

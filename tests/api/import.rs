@@ -13,7 +13,9 @@ use defmatch::domain::challenge::ChallengeStatus;
 use defmatch::domain::policy::{Member, Viewer};
 use defmatch::domain::security::Visibility;
 use defmatch::domain::taxonomy::Technology;
-use defmatch::import::{import_records, read_records, ImportReport, RecordKind, Rejection};
+use defmatch::import::{
+    import_records, read_records, ImportOptions, ImportReport, RecordKind, Rejection,
+};
 use defmatch::search::engine::SearchEngine;
 use defmatch::search::filters::{ChallengeFilters, StartupFilters};
 use defmatch::search::index::SearchIndex;
@@ -53,13 +55,33 @@ impl ImportFixture {
         path
     }
 
-    /// Reads and imports a file as `defmatch import` does; lines that
-    /// could not even be read are reported with the rejected records.
+    /// Reads and imports a file as `defmatch import --create-organisations`
+    /// does; lines that could not even be read are reported with the
+    /// rejected records.
     fn import(&mut self, path: &Path, kind: RecordKind) -> ImportReport {
-        let (records, unreadable) = read_records(path).expect("read import file");
-        let mut report =
-            import_records(&mut self.connection, kind, records, &|_, _| {}).expect("import");
-        report.rejected.extend(unreadable);
+        let options = ImportOptions {
+            create_organisations: true,
+            dry_run: false,
+        };
+        self.import_with(path, kind, options)
+    }
+
+    fn import_with(
+        &mut self,
+        path: &Path,
+        kind: RecordKind,
+        options: ImportOptions,
+    ) -> ImportReport {
+        let source = read_records(path).expect("read import file");
+        let mut report = import_records(
+            &mut self.connection,
+            kind,
+            source.records,
+            options,
+            &|_, _| {},
+        )
+        .expect("import");
+        report.rejected.extend(source.rejections);
         report.rejected.sort_by_key(|rejection| rejection.line);
         report
     }

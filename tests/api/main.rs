@@ -14,6 +14,7 @@ mod dates;
 mod demo;
 mod errors;
 mod import;
+mod import_dutch;
 mod index_files;
 mod indexing;
 mod introductions;

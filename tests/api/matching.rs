@@ -847,7 +847,7 @@ const NETWORK_WORDS: [&str; 8] = [
 /// challenges of the two themes for the semantic model to train on; each
 /// text has four words of its theme.
 fn import_two_themes(app: &TestApp) {
-    use defmatch::import::{import_records, read_records, RecordKind};
+    use defmatch::import::{import_records, read_records, ImportOptions, RecordKind};
     let directory = crate::helpers::TempDirectory::new("defmatch-semantic");
     let text = |index: usize| {
         let theme = if index % 2 == 0 {
@@ -881,9 +881,11 @@ fn import_two_themes(app: &TestApp) {
     ] {
         let path = directory.path.join(name);
         std::fs::write(&path, lines.join("\n")).expect("write the import file");
-        let (records, unreadable) = read_records(&path).expect("read the import file");
-        assert!(unreadable.is_empty());
-        let report = import_records(&mut connection, kind, records, &|_, _| {}).expect("import");
+        let source = read_records(&path).expect("read the import file");
+        assert!(source.rejections.is_empty());
+        let options = ImportOptions::default();
+        let report = import_records(&mut connection, kind, source.records, options, &|_, _| {})
+            .expect("import");
         assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     }
 }

@@ -625,6 +625,7 @@ mod tests {
             let startup = read_startup(RawRecord {
                 line: serial,
                 fields,
+                delimiter: b',',
             })
             .unwrap_or_else(|rejection| panic!("start-up rejected: {rejection:?}"));
             startup
@@ -640,6 +641,7 @@ mod tests {
             let challenge = read_challenge(RawRecord {
                 line: serial,
                 fields,
+                delimiter: b',',
             })
             .unwrap_or_else(|rejection| panic!("challenge rejected: {rejection:?}"));
             let content = challenge
