@@ -153,7 +153,7 @@ pub const STARTUP_COLUMNS: &[Column] = &[
 /// The columns of a challenge file.
 pub const CHALLENGE_COLUMNS: &[Column] = &[
     EXTERNAL_ID,
-    column("organisation", &["organisatie", "opdrachtgever"], Text, "defence organisation: name, abbreviation (DMO) or alias; \"Imported challenges\" when absent"),
+    column("organisation", &["organisatie", "opdrachtgever"], Text, "defence organisation: name, abbreviation (DMO) or initials; \"Imported challenges\" when absent"),
     column("status", &[], Text, "draft, pre_release, published, open, closed, awarded or withdrawn; open when absent"),
     column("title", &["titel"], Text, "title (required)"),
     column("summary", &["samenvatting"], Text, "short summary; the start of the description when absent"),
@@ -289,6 +289,41 @@ mod tests {
             names.sort_unstable();
             names.dedup();
             assert_eq!(names.len(), all, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn docs_import_md_names_every_column_and_every_other_name() {
+        let documentation = include_str!("../../docs/import.md");
+        for kind in [RecordKind::Startups, RecordKind::Challenges] {
+            for column in columns(kind) {
+                assert!(
+                    documentation.contains(&format!("| `{}` |", column.field)),
+                    "{} is documented",
+                    column.field
+                );
+                for alias in column.aliases {
+                    assert!(
+                        documentation.contains(&format!("`{alias}`")),
+                        "{alias} is documented"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_of_the_inputs_has_a_column() {
+        use crate::domain::challenge::ChallengeInput;
+        use crate::domain::startup::StartupInput;
+        for field in StartupInput::FIELDS {
+            assert!(column_for(RecordKind::Startups, field).is_some(), "{field}");
+        }
+        for field in ChallengeInput::FIELDS {
+            assert!(
+                column_for(RecordKind::Challenges, field).is_some(),
+                "{field}"
+            );
         }
     }
 }

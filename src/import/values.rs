@@ -32,9 +32,11 @@ pub fn read_cell(
         CellKind::Boolean => match text.to_lowercase().as_str() {
             "true" | "yes" | "ja" | "j" | "y" | "1" | "x" => Value::Bool(true),
             "false" | "no" | "nee" | "n" | "0" => Value::Bool(false),
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "{field}: `{text}` is neither yes nor no (write ja/nee, yes/no, true/false or 1/0)"
-            )),
+            ))
+            }
         },
         CellKind::Euros => Value::from(euros(text).ok_or_else(|| {
             format!("{field}: `{text}` is not an amount in euros (write 100000 or 100.000)")
