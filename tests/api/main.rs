@@ -35,5 +35,6 @@ mod security_headers;
 mod startups;
 mod taxonomy;
 mod users;
+mod web_dates;
 mod web_language;
 mod web_pages;

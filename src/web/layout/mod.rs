@@ -14,5 +14,5 @@ pub use fields::{
     province_options, select_field, technology_checkboxes, technology_options, text_area,
     text_input, FormErrors,
 };
-pub use format::{deadline_text, highlighted, human_date};
+pub use format::{deadline_text, euros, highlighted, human_date, human_date_time};
 pub use frame::{bare_page, framed_page, page, Frame};

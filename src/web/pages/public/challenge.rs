@@ -15,7 +15,8 @@ use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::parse_id;
 use crate::web::layout::{
-    csrf_field, deadline_text, done_flash, form_error_summary, page, text_area, FormErrors,
+    csrf_field, deadline_text, done_flash, euros, form_error_summary, human_date_time, page,
+    text_area, FormErrors,
 };
 use crate::web::text::startup::name_of;
 
@@ -122,16 +123,32 @@ pub fn challenge_facts(context: &PageContext, challenge: &ChallengeView) -> Mark
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let language = context.language;
     let budget = match (challenge.budget_min_eur, challenge.budget_max_eur) {
-        (Some(min), Some(max)) => Some(format!("€ {min} – € {max}")),
-        (None, Some(max)) => Some(format!("up to € {max}")),
-        (Some(min), None) => Some(format!("from € {min}")),
+        (Some(min), Some(max)) if min == max => Some(euros(max, language)),
+        (Some(min), Some(max)) => Some(format!(
+            "{} – {}",
+            euros(min, language),
+            euros(max, language)
+        )),
+        (None, Some(max)) => Some(format!("{} {}", text.budget_up_to, euros(max, language))),
+        (Some(min), None) => Some(format!("{} {}", text.budget_from, euros(min, language))),
         (None, None) => None,
     };
+    // Before it opens, a challenge says when it will.
+    let opens_at = challenge.opens_at.filter(|_| {
+        matches!(
+            challenge.status,
+            ChallengeStatus::Published | ChallengeStatus::Draft
+        )
+    });
     html! {
         dl.facts {
             dt { (text.posted_by) } dd { (challenge.organisation_name) }
             dt { (text.status) } dd { (name_of(text.challenge_statuses, challenge.status.as_str())) }
+            @if let Some(opens_at) = opens_at {
+                dt { (text.opens) } dd { (human_date_time(opens_at, context.language)) }
+            }
             dt { (text.deadline) } dd { (deadline_text(challenge.closes_at, Utc::now(), context.language)) }
             dt { (text.technologies) }
             dd { ul.tags { @for technology in &challenge.technologies { li { (context.language.technology_name(*technology)) } } } }
