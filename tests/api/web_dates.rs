@@ -67,3 +67,84 @@ async fn an_announced_challenge_shows_when_it_opens() {
         html(&page)
     );
 }
+
+/// The form of a new challenge, with `changes` over valid values.
+fn challenge_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("title", "Counter-drone sensing"),
+        ("summary", "Detect drones."),
+        (
+            "description",
+            "Airbases need early warning of small drones.",
+        ),
+        ("desired_outcome", "A demonstrator."),
+        ("technologies", "autonomy-drones"),
+        ("trl_min", "4"),
+        ("trl_max", "7"),
+        ("opens_at", "2027-01-15"),
+        ("closes_at", "2027-04-01"),
+        ("visibility", "public"),
+    ];
+    for (name, value) in changes {
+        if let Some(slot) = form.iter_mut().find(|(field, _)| field == name) {
+            slot.1 = value;
+        }
+    }
+    form
+}
+
+#[actix_web::test]
+async fn dates_typed_on_the_challenge_form_are_days_in_amsterdam() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let mut visitor = crate::web_pages::signed_in(&app, &officer.email).await;
+    visitor.get("/my/challenges/new").await.expect(200);
+
+    visitor
+        .post_form("/my/challenges/new", &challenge_form(&[]))
+        .await
+        .expect(303);
+
+    let mine = app
+        .get("/api/v1/challenges?status=draft", officer.auth())
+        .await
+        .expect(200);
+    let instant = |field: &str| {
+        mine.body["items"][0][field]
+            .as_str()
+            .and_then(|text| text.parse::<chrono::DateTime<Utc>>().ok())
+    };
+    // 15 January is winter time (UTC+1), 1 April summer time (UTC+2).
+    assert_eq!(instant("opens_at"), "2027-01-14T23:00:00Z".parse().ok());
+    assert_eq!(instant("closes_at"), "2027-04-01T21:59:59Z".parse().ok());
+}
+
+#[actix_web::test]
+async fn the_challenge_form_shows_every_error_at_once_beside_its_field() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let mut visitor = crate::web_pages::signed_in(&app, &officer.email).await;
+    visitor.get("/my/challenges/new").await.expect(200);
+
+    let reply = visitor
+        .post_form(
+            "/my/challenges/new",
+            &challenge_form(&[
+                ("title", ""),
+                ("summary", ""),
+                ("trl_min", "8"),
+                ("trl_max", "3"),
+                ("closes_at", "2020-01-31"),
+            ]),
+        )
+        .await;
+
+    assert_eq!(reply.status, 400);
+    let page = html(&reply);
+    for field in ["title", "summary", "trl_min", "closes_at"] {
+        assert!(
+            page.contains(&format!("id=\"error-{field}\"")),
+            "a message beside {field}"
+        );
+    }
+}

@@ -4,11 +4,12 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use maud::{html, Markup};
 
 use crate::app::challenges::ChallengeView;
 use crate::app::AppError;
+use crate::domain::amsterdam;
 use crate::domain::challenge::{ChallengeInput, ChallengePatch};
 use crate::domain::readiness::Trl;
 use crate::domain::region::Province;
@@ -147,8 +148,8 @@ impl ChallengeDraft {
         let trl_max = problems.check(parse_trl("trl_max", &self.trl_max));
         let budget_min_eur = problems.check(parse_amount("budget_min_eur", &self.budget_min));
         let budget_max_eur = problems.check(parse_amount("budget_max_eur", &self.budget_max));
-        let opens_at = problems.check(parse_date("opens_at", &self.opens_at, NaiveTime::MIN));
-        let closes_at = problems.check(parse_date("closes_at", &self.closes_at, end_of_day()));
+        let opens_at = problems.check(parse_date("opens_at", &self.opens_at, DayPart::Start));
+        let closes_at = problems.check(parse_date("closes_at", &self.closes_at, DayPart::End));
         let visibility = problems.check(
             Visibility::from_str(&self.visibility)
                 .map_err(|_| ValidationError::new("visibility", Rule::UnknownChoice)),
@@ -215,13 +216,17 @@ impl ChallengeDraft {
     }
 }
 
-fn end_of_day() -> NaiveTime {
-    NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)
+/// Which instant of a day a date input means: an opening is the start of
+/// the day in Amsterdam, a deadline its end.
+#[derive(Clone, Copy)]
+enum DayPart {
+    Start,
+    End,
 }
 
-/// The value of an `<input type=date>` for an instant (its UTC day).
+/// The value of an `<input type=date>` for an instant (its day in Amsterdam).
 fn date_value(at: Option<DateTime<Utc>>) -> String {
-    at.map(|at| at.format("%Y-%m-%d").to_string())
+    at.map(|at| amsterdam::date_of(at).format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 
@@ -254,18 +259,23 @@ fn parse_amount(field: &str, value: &str) -> Result<Option<i64>, ValidationError
         .map_err(|_| ValidationError::new(field, Rule::NotWholeNumber))
 }
 
-/// A day from a date input, at `time` UTC; blank is no date.
+/// A day from a date input, meaning that day in Amsterdam; blank is no date.
 fn parse_date(
     field: &str,
     value: &str,
-    time: NaiveTime,
+    part: DayPart,
 ) -> Result<Option<DateTime<Utc>>, ValidationError> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map(|day| Some(day.and_time(time).and_utc()))
+        .map(|day| {
+            Some(match part {
+                DayPart::Start => amsterdam::start_of_day(day),
+                DayPart::End => amsterdam::end_of_day(day),
+            })
+        })
         .map_err(|_| ValidationError::new(field, Rule::NotADate))
 }
 
