@@ -179,6 +179,8 @@ pub enum TransitionRefused {
     TooLateToDecline(IntroductionState),
     #[error("only the {0} side, which started it, can withdraw it; decline instead")]
     OnlyInitiatorWithdraws(Side),
+    #[error("the {0} side started it, so it withdraws it rather than declining")]
+    InitiatorWithdraws(Side),
     #[error("a meeting can be recorded once introduced; the introduction is {0}")]
     MeetingBeforeIntroduction(IntroductionState),
     #[error("an outcome can be recorded after the meeting; the introduction is {0}")]
@@ -245,7 +247,8 @@ impl IntroductionState {
     ///
     /// - accept: by the start-up or procurement while both have not yet
     ///   accepted; the second acceptance makes it `introduced`;
-    /// - decline: by the start-up or procurement, before the introduction;
+    /// - decline: by the start-up or procurement that did not start it,
+    ///   before the introduction;
     /// - withdraw: by the side that started it before the introduction,
     ///   by any party after it, while it is live;
     /// - record_meeting: by anyone involved, once introduced;
@@ -290,6 +293,11 @@ impl IntroductionState {
                 }
                 if !self.before_introduction() {
                     return Err(TransitionRefused::TooLateToDecline(self));
+                }
+                // Declining answers the other side's request; one's own
+                // request is withdrawn.
+                if side == origin.initiator() {
+                    return Err(TransitionRefused::InitiatorWithdraws(side));
                 }
                 Ok(Declined)
             }
@@ -353,6 +361,38 @@ mod tests {
         side: Side,
     ) -> Result<IntroductionState, TransitionRefused> {
         state.after(&Transition::Accept, side, IntroductionOrigin::Brokered)
+    }
+
+    #[test]
+    fn a_side_withdraws_its_own_request_and_only_the_other_side_declines_it() {
+        let origin = IntroductionOrigin::StartupRequest;
+        let startup = Requested.allowed_actions(Side::Startup, origin);
+        assert!(
+            startup.contains(&IntroductionAction::Withdraw),
+            "{startup:?}"
+        );
+        assert!(
+            !startup.contains(&IntroductionAction::Decline),
+            "{startup:?}"
+        );
+        let procurement = Requested.allowed_actions(Side::Procurement, origin);
+        assert!(
+            procurement.contains(&IntroductionAction::Decline),
+            "{procurement:?}"
+        );
+        assert!(
+            !procurement.contains(&IntroductionAction::Withdraw),
+            "{procurement:?}"
+        );
+        assert_eq!(
+            Requested.after(&Transition::Decline { reason: None }, Side::Startup, origin),
+            Err(TransitionRefused::InitiatorWithdraws(Side::Startup))
+        );
+        // A broker's proposal is declined by either side.
+        let brokered = IntroductionOrigin::Brokered;
+        assert!(Proposed
+            .allowed_actions(Side::Startup, brokered)
+            .contains(&IntroductionAction::Decline));
     }
 
     #[test]

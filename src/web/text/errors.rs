@@ -218,6 +218,10 @@ fn transition_message(refused: &InvalidTransition, language: Language) -> String
                 "Alleen de kant {}, die haar begon, kan haar intrekken; wijs haar anders af.",
                 side(*initiator)
             ),
+            TransitionRefused::InitiatorWithdraws(initiator) => format!(
+                "De kant {} begon haar en trekt haar in; afwijzen kan alleen de andere kant.",
+                side(*initiator)
+            ),
             TransitionRefused::MeetingBeforeIntroduction(now) => format!(
                 "Een gesprek kan vastgelegd worden na de introductie; de introductie is {}.",
                 state(*now)
