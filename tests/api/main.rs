@@ -37,4 +37,5 @@ mod taxonomy;
 mod users;
 mod web_dates;
 mod web_language;
+mod web_moves;
 mod web_pages;

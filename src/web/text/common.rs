@@ -115,6 +115,9 @@ pub struct CommonText {
     pub interest_message_label: &'static str,
     pub interest_button: &'static str,
     pub interest_sent: &'static str,
+    /// Before the state of the start-up's live introduction to this challenge.
+    pub interest_live: &'static str,
+    pub interest_follow: &'static str,
 
     // The explanation of a match.
     pub score: &'static str,
@@ -277,6 +280,8 @@ pub const ENGLISH: CommonText = CommonText {
     interest_message_label: "Message (optional)",
     interest_button: "Express interest",
     interest_sent: "Your interest was sent. Follow it under Introductions.",
+    interest_live: "You have an introduction for this challenge. It is now:",
+    interest_follow: "Follow the introduction",
 
     score: "Score",
     part_text: "Text",
@@ -456,6 +461,8 @@ pub const DUTCH: CommonText = CommonText {
     interest_message_label: "Bericht (optioneel)",
     interest_button: "Interesse tonen",
     interest_sent: "Je interesse is verstuurd. Je volgt die onder Introducties.",
+    interest_live: "Je hebt een introductie voor deze uitdaging. Die is nu:",
+    interest_follow: "Volg de introductie",
 
     score: "Score",
     part_text: "Tekst",

@@ -9,8 +9,11 @@ use uuid::Uuid;
 
 use super::questions::qa_section;
 use crate::app::challenges::{self, ChallengeView};
+use crate::app::introductions::{self, IntroductionListFilter, IntroductionView};
 use crate::app::questions;
 use crate::domain::challenge::ChallengeStatus;
+use crate::domain::introduction::IntroductionState;
+use crate::domain::policy::Member;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
 use crate::web::form::parse_id;
@@ -63,8 +66,17 @@ async fn render_challenge(
         challenge.status,
         ChallengeStatus::Open | ChallengeStatus::Published
     );
-    let shows_interest_form =
+    let expresses_interest =
         accepts_interest && member.is_some_and(|member| member.expresses_interest());
+    // A start-up with a live introduction to this challenge sees it, not a
+    // second form the server would refuse.
+    let live_introduction = match member {
+        Some(member) if expresses_interest => {
+            live_introduction_of(context, member, challenge_id).await?
+        }
+        _ => None,
+    };
+    let shows_interest_form = expresses_interest && live_introduction.is_none();
     let done = [
         ("asked", text.question_asked),
         ("answered", text.question_answered),
@@ -94,6 +106,16 @@ async fn render_challenge(
             }
         }
         (form_error_summary(errors, context.language))
+        @if let Some(introduction) = &live_introduction {
+            section.card aria-labelledby="interest-heading" {
+                h2 id="interest-heading" { (text.interest_heading) }
+                p {
+                    (text.interest_live) " "
+                    strong.state data-state=(introduction.state.as_str()) { (name_of(context.text.startup.states, introduction.state.as_str())) }
+                }
+                p { a href=(format!("/introductions/{}", introduction.id)) { (text.interest_follow) } }
+            }
+        }
         @if shows_interest_form {
             section.card aria-labelledby="interest-heading" {
                 h2 id="interest-heading" { (text.interest_heading) }
@@ -108,6 +130,26 @@ async fn render_challenge(
         (qa_section(context, &challenge, &questions, may_manage, errors, question_draft))
     };
     Ok(page(context, &challenge.title, content))
+}
+
+/// The start-up's live introduction to the challenge, if it has one.
+async fn live_introduction_of(
+    context: &PageContext,
+    member: &Member,
+    challenge_id: Uuid,
+) -> Result<Option<IntroductionView>, WebError> {
+    let filter = IntroductionListFilter {
+        states: IntroductionState::ALL
+            .iter()
+            .copied()
+            .filter(|state| state.is_live())
+            .collect(),
+        challenge_id: Some(challenge_id),
+        per_page: Some(1),
+        ..IntroductionListFilter::default()
+    };
+    let page = introductions::list(&context.state, member, filter).await?;
+    Ok(page.items.into_iter().next())
 }
 
 /// The facts of a challenge, as a definition list.
