@@ -86,3 +86,36 @@ async fn the_start_ups_own_request_offers_withdraw_but_not_decline() {
     assert!(html(&theirs).contains("data-action=\"decline\""));
     assert!(!html(&theirs).contains("data-action=\"withdraw\""));
 }
+
+#[actix_web::test]
+async fn an_awarded_challenges_edit_page_says_only_that_it_is_final() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let id = app
+        .challenge_in_status(&officer, challenge_body("Counter-drone radar"), "awarded")
+        .await;
+    let mut visitor = signed_in(&app, &officer.email).await;
+
+    let english = visitor
+        .get(&format!("/my/challenges/{id}/edit"))
+        .await
+        .expect(200);
+    visitor.get("/language?to=nl&back=/").await.expect(303);
+    let dutch = visitor
+        .get(&format!("/my/challenges/{id}/edit"))
+        .await
+        .expect(200);
+
+    assert!(html(&english).contains("This status is final."));
+    assert!(!html(&english).contains("can only be awarded or withdrawn"));
+    assert!(
+        !html(&english).contains("name=\"status\""),
+        "no moves offered"
+    );
+    assert!(html(&dutch).contains("Deze status is definitief."));
+    assert!(!html(&dutch).contains("gegund of ingetrokken"));
+    assert!(
+        html(&dutch).contains("<strong>gegund</strong>"),
+        "the status in Dutch"
+    );
+}

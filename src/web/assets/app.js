@@ -4,6 +4,8 @@
 // types, the form is posted (debounced) to /url and the HTML it returns
 // replaces the target's content. Used for the live match preview.
 //
+// <details class="filters">: opened on screens wider than a phone.
+//
 // <form data-live-check="/url">: while the user types, the form is posted to
 // /url, which answers {"field": "message", ...}; each message is shown in the
 // element [data-error-for=field] beside its input, and the input is marked.
@@ -73,5 +75,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-live-preview]").forEach(livePreview);
     document.querySelectorAll("form[data-live-check]").forEach(liveCheck);
+    // Search filters fold away on a phone; wider screens show them open.
+    if (window.matchMedia("(min-width: 48rem)").matches) {
+      document.querySelectorAll("details.filters").forEach(function (details) {
+        details.open = true;
+      });
+    }
   });
 })();

@@ -132,7 +132,7 @@ pub const ENGLISH: ProcurementText = ProcurementText {
     abdo_hint: "Only start-ups with an ABDO clearance can be introduced.",
     submit_new: "Post challenge",
     submit_edit: "Save changes",
-    not_editable: "This challenge can no longer be edited; it can only be awarded or withdrawn.",
+    not_editable: "The content of this challenge can no longer be edited.",
 
     status_heading: "Status",
     status_now: "Now",
@@ -211,7 +211,7 @@ pub const DUTCH: ProcurementText = ProcurementText {
     abdo_hint: "Alleen start-ups met een ABDO-clearance kunnen worden geïntroduceerd.",
     submit_new: "Uitdaging plaatsen",
     submit_edit: "Wijzigingen opslaan",
-    not_editable: "Deze uitdaging kan niet meer worden bewerkt; hij kan alleen nog worden gegund of ingetrokken.",
+    not_editable: "De inhoud van deze uitdaging kan niet meer worden bewerkt.",
 
     status_heading: "Status",
     status_now: "Nu",

@@ -44,6 +44,7 @@
 #![allow(dead_code)]
 
 mod flows;
+mod phone;
 mod smoke;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -20,6 +20,7 @@ use crate::web::layout::{csrf_field, flash, form_error_summary, page, FormErrors
 use crate::web::pages::public::challenge_facts;
 use crate::web::see_other;
 use crate::web::text::procurement::ProcurementText;
+use crate::web::text::startup::name_of;
 
 /// A challenge the signed-in officer may manage, or the "not allowed" page.
 async fn manageable_challenge(
@@ -61,7 +62,7 @@ fn status_section(context: &PageContext, view: &ChallengeView) -> Markup {
     html! {
         section.card.status-panel aria-labelledby="status-heading" {
             h2 id="status-heading" { (text.status_heading) }
-            p { (text.status_now) ": " strong { (view.status) } }
+            p { (text.status_now) ": " strong { (name_of(context.text.common.challenge_statuses, view.status.as_str())) } }
             @if view.allowed_transitions.is_empty() {
                 p { (text.status_final) }
             } @else {

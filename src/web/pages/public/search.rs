@@ -134,25 +134,31 @@ pub(super) async fn challenge_search(context: PageContext) -> Result<HttpRespons
         }
         Err(error) => return Err(error.into()),
     };
+    let filtered = form.technology.is_some() || form.province.is_some() || !form.sort.is_empty();
     let content = html! {
         h1 { (text.challenges_heading) }
         (form_error_summary(&errors, context.language))
         form.search-form.card method="get" action="/challenges" role="search" {
             (crate::web::layout::text_input("q", text.search_label, &form.q, Some(text.search_hint), &errors, "search"))
-            div.field {
-                label for="technology" { (text.filter_technology) }
-                select id="technology" name="technology" { (technology_options(form.technology, text.any, context.language)) }
-            }
-            div.field {
-                label for="province" { (text.filter_province) }
-                select id="province" name="province" { (province_options(form.province, text.any)) }
-            }
-            div.field {
-                label for="sort" { (text.sort_label) }
-                select id="sort" name="sort" {
-                    option value="relevance" selected[form.sort.is_empty() || form.sort == "relevance"] { (text.sort_relevance) }
-                    option value="deadline" selected[form.sort == "deadline"] { (text.sort_deadline) }
-                    option value="newest" selected[form.sort == "newest"] { (text.sort_newest) }
+            // Folded on a phone (app.js opens it on wider screens), open
+            // whenever a filter is set.
+            details.filters open[filtered] {
+                summary { (text.filters_toggle) }
+                div.field {
+                    label for="technology" { (text.filter_technology) }
+                    select id="technology" name="technology" { (technology_options(form.technology, text.any, context.language)) }
+                }
+                div.field {
+                    label for="province" { (text.filter_province) }
+                    select id="province" name="province" { (province_options(form.province, text.any)) }
+                }
+                div.field {
+                    label for="sort" { (text.sort_label) }
+                    select id="sort" name="sort" {
+                        option value="relevance" selected[form.sort.is_empty() || form.sort == "relevance"] { (text.sort_relevance) }
+                        option value="deadline" selected[form.sort == "deadline"] { (text.sort_deadline) }
+                        option value="newest" selected[form.sort == "newest"] { (text.sort_newest) }
+                    }
                 }
             }
             @if !form.status.is_empty() { input type="hidden" name="status" value=(form.status); }
