@@ -115,7 +115,7 @@ const METRICS_PATH: &str = "/metrics";
 /// 404 or 405 for everyone else.
 async fn unrouted(request: HttpRequest) -> HttpResponse {
     if pages::wants_page(&request) {
-        pages::not_found_page()
+        pages::not_found_page(&request)
     } else {
         api::unrouted(&request)
     }
@@ -145,7 +145,7 @@ async fn error_bodies(
     }
     let (http_request, _) = response.into_parts();
     let replacement = if pages::wants_page(&http_request) {
-        pages::error_page_for_status(status)
+        pages::error_page_for_status(&http_request, status)
     } else {
         ApiError::for_framework_status(status).error_response()
     };

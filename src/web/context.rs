@@ -283,7 +283,7 @@ fn return_path(request: &HttpRequest) -> String {
 /// The language to show `request` in: the cookie wins, so a visitor's
 /// explicit choice beats what the browser sends; then `Accept-Language`;
 /// then English.
-fn chosen_language(request: &HttpRequest) -> Language {
+pub(crate) fn chosen_language(request: &HttpRequest) -> Language {
     let from_cookie = request
         .cookie(LANGUAGE_COOKIE)
         .and_then(|cookie| Language::from_code(cookie.value()));

@@ -10,7 +10,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
-use super::layout::{bare_page, framed_page, Frame};
+use super::layout::{bare_page, bare_page_in, framed_page, Frame};
 use super::text::errors::app_error_message;
 use super::text::Language;
 use crate::app::AppError;
@@ -217,18 +217,18 @@ pub async fn frame_error_pages(
 }
 
 /// The page for an error status that the framework raised before any page
-/// handler ran, in English; `frame_error_pages` cannot redraw it (there is
+/// handler ran, in `language`; `frame_error_pages` cannot redraw it (there is
 /// no frame), so it stays as plain as the status.
-pub fn framework_error_page(status: StatusCode) -> HttpResponse {
-    let text = &Language::English.text().common;
+pub fn framework_error_page(status: StatusCode, language: Language) -> HttpResponse {
+    let text = &language.text().common;
     let (heading, message) = match status {
         StatusCode::NOT_FOUND => (text.not_found_heading, text.not_found_text),
         StatusCode::SERVICE_UNAVAILABLE => (text.unavailable_heading, text.unavailable_text),
         status if status.is_server_error() => (text.internal_heading, text.internal_text),
         _ => (text.bad_request_heading, text.error_heading),
     };
-    let content = error_content(heading, message, Language::English);
-    html_response(status, bare_page(heading, content))
+    let content = error_content(heading, message, language);
+    html_response(status, bare_page_in(language, heading, content))
 }
 
 /// An HTML response with `status`.

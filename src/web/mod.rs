@@ -67,14 +67,20 @@ pub fn wants_page(request: &actix_web::HttpRequest) -> bool {
 /// Where the JSON API lives; a browser there gets JSON too.
 const API_PATHS: &str = "/api/";
 
-/// The "page not found" page.
-pub fn not_found_page() -> actix_web::HttpResponse {
-    use actix_web::ResponseError;
-    error::WebError::PageNotFound.error_response()
+/// The "page not found" page, in the visitor's language.
+pub fn not_found_page(request: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+    error::framework_error_page(
+        actix_web::http::StatusCode::NOT_FOUND,
+        context::chosen_language(request),
+    )
 }
 
 /// The page a browser gets for an error status that the framework raised
-/// before any page handler ran (a 405 on a form's address, a body too large).
-pub fn error_page_for_status(status: actix_web::http::StatusCode) -> actix_web::HttpResponse {
-    error::framework_error_page(status)
+/// before any page handler ran (a 405 on a form's address, a body too
+/// large), in the visitor's language.
+pub fn error_page_for_status(
+    request: &actix_web::HttpRequest,
+    status: actix_web::http::StatusCode,
+) -> actix_web::HttpResponse {
+    error::framework_error_page(status, context::chosen_language(request))
 }

@@ -148,3 +148,41 @@ async fn the_challenge_form_shows_every_error_at_once_beside_its_field() {
         );
     }
 }
+
+#[actix_web::test]
+async fn the_challenge_forms_messages_are_dutch_on_a_dutch_page() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let mut visitor = crate::web_pages::signed_in(&app, &officer.email).await;
+    visitor.get("/language?to=nl&back=/").await.expect(303);
+    visitor.get("/my/challenges/new").await.expect(200);
+
+    let reply = visitor
+        .post_form(
+            "/my/challenges/new",
+            &challenge_form(&[
+                ("title", ""),
+                ("trl_min", "8"),
+                ("trl_max", "3"),
+                ("closes_at", "2020-01-31"),
+            ]),
+        )
+        .await;
+
+    assert_eq!(reply.status, 400);
+    let beside = |field: &str| {
+        html(&reply)
+            .split(&format!("id=\"error-{field}\""))
+            .nth(1)
+            .and_then(|rest| rest.split("</p>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for field in ["title", "trl_min", "closes_at"] {
+        let message = beside(field);
+        assert!(message.len() > 5, "{field}: {message}");
+        for english in [" must ", " the ", " is ", "least", "after"] {
+            assert!(!message.contains(english), "{field} in Dutch: {message}");
+        }
+    }
+}

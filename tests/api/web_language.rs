@@ -167,3 +167,30 @@ async fn error_pages_inside_the_frame_are_in_the_chosen_language() {
     assert!(page.contains("Pagina niet gevonden"));
     assert!(page.contains("Terug naar de startpagina"));
 }
+
+#[actix_web::test]
+async fn an_address_no_page_has_answers_not_found_in_the_chosen_language() {
+    let app = spawn_app().await;
+    let mut visitor = WebVisitor::new(&app);
+    let english = visitor.get("/no-such-page").await;
+    visitor.get("/language?to=nl&back=/").await.expect(303);
+
+    let dutch = visitor.get("/no-such-page").await;
+
+    assert_eq!((english.status, dutch.status), (404, 404));
+    assert!(html(&english).contains("<html lang=\"en\">"));
+    assert!(
+        html(&dutch).contains("<html lang=\"nl\">"),
+        "{}",
+        html(&dutch)
+    );
+    assert!(html(&dutch).contains("Pagina niet gevonden"));
+    assert!(html(&dutch).contains("Terug naar de startpagina"));
+    let by_header = get_with_headers(
+        &app,
+        "/no-such-page",
+        &[("Accept-Language", "nl-NL,nl;q=0.9")],
+    )
+    .await;
+    assert!(html(&by_header).contains("Pagina niet gevonden"));
+}

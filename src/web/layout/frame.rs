@@ -5,7 +5,7 @@ use maud::{html, Markup, DOCTYPE};
 
 use crate::domain::account::Role;
 use crate::web::context::{PageContext, CSRF_FIELD};
-use crate::web::text::{Language, ENGLISH};
+use crate::web::text::Language;
 
 /// What the frame of a page needs to know of the request: who is signed in
 /// (for the navigation), the CSRF token (for the logout button), where the
@@ -111,11 +111,16 @@ fn language_switch(frame: &Frame) -> Markup {
 
 /// A page without navigation, for errors rendered where no visitor is known.
 pub fn bare_page(title: &str, content: Markup) -> Markup {
+    bare_page_in(Language::English, title, content)
+}
+
+/// A page without navigation, in `language`.
+pub fn bare_page_in(language: Language, title: &str, content: Markup) -> Markup {
     let body = html! {
-        header.site-header { a.brand href="/" { (ENGLISH.common.site_name) } }
+        header.site-header { a.brand href="/" { (language.text().common.site_name) } }
         main id="content" { (content) }
     };
-    document(Language::English, title, body)
+    document(language, title, body)
 }
 
 fn document(language: Language, title: &str, body: Markup) -> Markup {

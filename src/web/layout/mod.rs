@@ -15,4 +15,4 @@ pub use fields::{
     text_input, FormErrors,
 };
 pub use format::{deadline_text, euros, highlighted, human_date, human_date_time};
-pub use frame::{bare_page, framed_page, page, Frame};
+pub use frame::{bare_page, bare_page_in, framed_page, page, Frame};
