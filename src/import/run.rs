@@ -29,6 +29,8 @@ pub struct ImportReport {
     /// Records created.
     pub inserted: usize,
     pub updated: usize,
+    /// Records already stored exactly so: not written again.
+    pub unchanged: usize,
     /// Every rejected record, in file order once the import is done.
     pub rejected: Vec<Rejection>,
     /// Columns the file had that defmatch ignored, as the file names them.
@@ -52,13 +54,14 @@ pub struct ImportOptions {
 impl ImportReport {
     /// Records read, whatever became of them.
     pub fn seen(&self) -> usize {
-        self.inserted + self.updated + self.rejected.len()
+        self.inserted + self.updated + self.unchanged + self.rejected.len()
     }
 }
 
 enum Written {
     Inserted,
     Updated,
+    Unchanged,
 }
 
 /// Why a valid record could not be written.
@@ -78,6 +81,10 @@ fn write_startup(connection: &mut PgConnection, raw: RawRecord) -> Result<Writte
         .transaction(|connection| {
             if let Some(existing) = startups::find_by_external_id(connection, &record.external_id)?
             {
+                // Not written again: no new version, no search change.
+                if existing.profile() == profile {
+                    return Ok(Ok(Written::Unchanged));
+                }
                 startups::replace_profile(connection, existing.id, &profile)?;
                 return Ok(Ok(Written::Updated));
             }
@@ -144,6 +151,9 @@ fn write_challenge(
             if let Some(existing) =
                 challenges::find_by_external_id(connection, &record.external_id)?
             {
+                if existing.content() == content && existing.status == record.status {
+                    return Ok(Ok(Written::Unchanged));
+                }
                 challenges::replace_imported(connection, existing.id, record.status, &content)?;
                 return Ok(Ok(Written::Updated));
             }
@@ -297,6 +307,7 @@ fn write_all(
                 match written {
                     Ok(Written::Inserted) => report.inserted += 1,
                     Ok(Written::Updated) => report.updated += 1,
+                    Ok(Written::Unchanged) => report.unchanged += 1,
                     Err(rejection) => report.rejected.push(rejection),
                 }
             }

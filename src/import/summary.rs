@@ -35,10 +35,11 @@ pub fn summary_text(
     let verb = if report.dry_run { "would be " } else { "" };
     let _ = writeln!(
         text,
-        "  {} record(s) read: {} {verb}created, {} {verb}updated, {} rejected{}",
+        "  {} record(s) read: {} {verb}created, {} {verb}updated, {} unchanged, {} rejected{}",
         report.seen(),
         report.inserted,
         report.updated,
+        report.unchanged,
         report.rejected.len(),
         if report.dry_run {
             " (dry run: nothing was written)"

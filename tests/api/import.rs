@@ -360,10 +360,15 @@ fn importing_the_same_file_again_updates_instead_of_duplicating() {
     let again = fixture.import(&startups, RecordKind::Startups);
     let challenges_again = fixture.import(&challenges, RecordKind::Challenges);
 
-    assert_eq!((again.inserted, again.updated), (0, 2));
+    // Stored exactly so already: counted as unchanged, not written again.
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2));
     assert_eq!(
-        (challenges_again.inserted, challenges_again.updated),
-        (0, 1)
+        (
+            challenges_again.inserted,
+            challenges_again.updated,
+            challenges_again.unchanged
+        ),
+        (0, 0, 1)
     );
     assert!(again.rejected.is_empty(), "{:?}", again.rejected);
     assert_eq!(fixture.startup_count(), 2);

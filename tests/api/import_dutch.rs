@@ -276,7 +276,7 @@ fn the_summary_gives_how_the_file_was_read_the_counts_every_rejection_and_the_ig
         &summary,
         &[
             "read as CSV separated by semicolons, Windows-1252",
-            "8 record(s) read: 3 created, 0 updated, 5 rejected",
+            "8 record(s) read: 3 created, 0 updated, 0 unchanged, 5 rejected",
             "ignored column(s), not known to defmatch: Notities, Sector",
         ],
     );
@@ -384,7 +384,7 @@ fn a_dry_run_reports_what_would_happen_and_writes_nothing() {
 }
 
 #[test]
-fn importing_the_dutch_file_again_updates_the_same_challenges() {
+fn importing_the_dutch_file_again_leaves_the_same_challenges_unchanged() {
     let mut office = RomOffice::new();
     office.import(
         &fixture("rom-uitdagingen.csv"),
@@ -398,9 +398,14 @@ fn importing_the_dutch_file_again_updates_the_same_challenges() {
         STRICT,
     );
 
-    assert_eq!((again.inserted, again.updated), (0, 3));
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3));
     assert_eq!(rejected_lines(&again), vec![6, 7, 8, 9, 11]);
     assert_eq!(office.challenge_count(), 3);
+    assert_eq!(
+        office.challenge("ROM-001").version,
+        1,
+        "an unchanged row is not written again"
+    );
 }
 
 #[test]
