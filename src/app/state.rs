@@ -1,11 +1,12 @@
 //! What every use case can reach: the database pool, the search engine,
-//! the token keys and the login limiter.
+//! the token and card-handle keys and the login limiter.
 
 use std::sync::Arc;
 
 use diesel::PgConnection;
 
 use super::AppError;
+use crate::auth::card_handles::CardHandleKeys;
 use crate::auth::rate_limit::LoginRateLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{AuthSettings, LoginLimits};
@@ -17,6 +18,8 @@ use crate::search::engine::SearchEngine;
 pub struct AppState {
     pub pool: DbPool,
     pub token_keys: TokenKeys,
+    /// Seal and open the handles of anonymous start-up cards.
+    pub card_handles: CardHandleKeys,
     pub session_ttl: chrono::Duration,
     pub login_limiter: Arc<LoginRateLimiter>,
     pub search: SearchEngine,
@@ -45,6 +48,7 @@ impl AppState {
             anonymous_lists: Arc::new(tokio::sync::Semaphore::new(anonymous_slots)),
             pool,
             token_keys: TokenKeys::new(auth),
+            card_handles: CardHandleKeys::new(&auth.jwt_secret),
             session_ttl: chrono::Duration::from_std(auth.session_ttl)
                 .unwrap_or_else(|_| chrono::Duration::days(30)),
             login_limiter: Arc::new(LoginRateLimiter::new(login_limits)),
