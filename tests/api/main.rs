@@ -9,6 +9,7 @@ mod audit;
 pub mod auth;
 mod bounded_echo;
 mod browser;
+mod candidates_page;
 mod challenges;
 mod dates;
 mod demo;

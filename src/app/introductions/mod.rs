@@ -7,6 +7,7 @@
 //! `domain::policy`; which move is allowed, of `domain::introduction`.
 
 mod input;
+mod moves;
 mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -14,6 +15,7 @@ use diesel::{OptionalExtension, PgConnection};
 use uuid::Uuid;
 
 pub use self::input::{NewIntroductionRequest, NewNoteRequest, TransitionRequest};
+pub(crate) use self::moves::moves_for_candidates;
 pub use self::view::{ContactView, IntroducedChallenge, IntroductionView, NoteView};
 use super::page::{checked_page, Paginated};
 use super::{AppError, AppState, Conflict, InvalidTransition, Subject};
@@ -77,10 +79,7 @@ pub async fn start(
             let (origin, broker_rom) = starter
                 .may_start_introduction(startup.province, challenge.organisation_id)?
                 .ok_or(AppError::not_found_in(Subject::Startup, "startup_id"))?;
-            if !matches!(
-                challenge.status,
-                ChallengeStatus::Published | ChallengeStatus::Open
-            ) {
+            if !takes_introductions(challenge.status) {
                 return Err(Conflict::ChallengeNotTakingIntroductions(challenge.status).into());
             }
             match introductions::startup_may_see(connection, &startup, &challenge)? {
@@ -277,6 +276,11 @@ pub async fn add_note(
             Ok(NoteView::new(note, author.user_id))
         })
         .await
+}
+
+/// Whether a challenge in `status` takes new introductions.
+fn takes_introductions(status: ChallengeStatus) -> bool {
+    matches!(status, ChallengeStatus::Published | ChallengeStatus::Open)
 }
 
 /// The start-up `member` introduces: a start-up account its own company

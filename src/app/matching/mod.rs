@@ -17,7 +17,7 @@ pub use self::view::{
     ChallengeMatch, ChallengeMatches, MatchPreview, StartupMatch, StartupMatches,
 };
 use super::search::in_hit_order;
-use super::{challenges, startups, AppError, AppState};
+use super::{challenges, introductions, startups, AppError, AppState};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::readiness::Trl;
@@ -189,14 +189,18 @@ pub async fn for_challenge(
                 .map_err(matching_failed)
         })
         .await?;
-    let ids = ranked.iter().map(|entry| entry.id).collect();
+    let ids: Vec<Uuid> = ranked.iter().map(|entry| entry.id).collect();
+    let moves = introductions::moves_for_candidates(state, member, &row, ids.clone()).await?;
     let views = startups::views_by_id(state, &viewer, ids).await?;
-    let ranked = ranked
-        .into_iter()
-        .map(|entry| (entry.id, entry.explanation));
-    let mut items = in_hit_order(ranked, views, |startup, explanation| StartupMatch {
+    let ranked = ranked.into_iter().map(|entry| {
+        let pair = moves.get(&entry.id).copied().unwrap_or_default();
+        (entry.id, (entry.explanation, pair))
+    });
+    let mut items = in_hit_order(ranked, views, |startup, (explanation, pair)| StartupMatch {
         startup,
         explanation,
+        live_introduction_id: pair.live_introduction_id,
+        may_introduce: pair.may_introduce,
     });
     for item in items.iter_mut().filter(|item| item.startup.anonymised) {
         let redacted_text = startup_text(&item.startup.description, &item.startup.keywords);
