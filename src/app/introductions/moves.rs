@@ -43,14 +43,17 @@ pub(crate) async fn moves_for_candidates(
             Ok(rows
                 .into_iter()
                 .map(|row| {
-                    let live_introduction_id = live.get(&row.id).copied();
-                    let allowed = matches!(
+                    // Who may not start an introduction of the pair is no
+                    // party to one either (a ROM officer looking beyond
+                    // their provinces): they learn nothing of it.
+                    let party = matches!(
                         member.may_start_introduction(row.province, challenge_organisation),
                         Ok(Some(_))
                     );
+                    let live_introduction_id = live.get(&row.id).copied().filter(|_| party);
                     let pair = PairMove {
                         live_introduction_id,
-                        may_introduce: open && allowed && live_introduction_id.is_none(),
+                        may_introduce: open && party && live_introduction_id.is_none(),
                     };
                     (row.id, pair)
                 })
