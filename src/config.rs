@@ -38,6 +38,27 @@ pub struct Settings {
     /// How long search-outbox rows are kept (`SEARCH_OUTBOX_RETENTION`),
     /// and how long a silent search replica still counts as live.
     pub outbox_retention: Duration,
+    /// `DEFMATCH_PUBLIC_URL`: where people reach the pages, such as
+    /// `https://defmatch.example`; the links in mail start with it.
+    /// Without it, `http://localhost:<port of DEFMATCH_BIND>`.
+    pub public_url: String,
+}
+
+/// The public address: `configured` (an http(s) URL, trailing slash
+/// dropped), or the local address of `bind`.
+pub fn public_url(configured: Option<&str>, bind: SocketAddr) -> anyhow::Result<String> {
+    match configured {
+        Some(url) => {
+            let url = url.trim().trim_end_matches('/');
+            if !(url.starts_with("http://") || url.starts_with("https://"))
+                || url.contains(char::is_whitespace)
+            {
+                bail!("DEFMATCH_PUBLIC_URL must be an http:// or https:// address, such as https://defmatch.example");
+            }
+            Ok(url.to_owned())
+        }
+        None => Ok(format!("http://localhost:{}", bind.port())),
+    }
 }
 
 /// The shortest outbox retention accepted: replicas say they are alive
@@ -221,6 +242,7 @@ impl Settings {
                 Some(text) => parse_retention(&text)?,
                 None => crate::search::indexer::DEFAULT_OUTBOX_RETENTION,
             },
+            public_url: public_url(env_var("DEFMATCH_PUBLIC_URL").as_deref(), bind)?,
         })
     }
 }

@@ -24,7 +24,13 @@ pub struct AppState {
     /// pool): anonymous callers may queue, but never take every database
     /// connection from signed-in users (docs/decisions.md, "Search").
     pub anonymous_lists: Arc<tokio::sync::Semaphore>,
+    /// Where people reach the pages (`DEFMATCH_PUBLIC_URL`, no trailing
+    /// slash): the links in mail start with it.
+    pub public_url: Arc<str>,
 }
+
+/// The public address when none is configured: the demo's.
+pub const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
 
 /// One in this many pool connections may serve anonymous lists at once.
 pub const ANONYMOUS_LIST_SHARE: u32 = 4;
@@ -49,7 +55,14 @@ impl AppState {
                 .unwrap_or_else(|_| chrono::Duration::days(30)),
             login_limiter: Arc::new(LoginRateLimiter::new(login_limits)),
             search,
+            public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }
+    }
+
+    /// The same state with links in mail starting with `public_url`.
+    pub fn with_public_url(mut self, public_url: &str) -> Self {
+        self.public_url = Arc::from(public_url.trim_end_matches('/'));
+        self
     }
 
     /// A slot for an anonymous list query, waited for at most

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod password;
+pub mod passwords;
 pub mod rate_limit;
 pub mod sessions;
 pub mod tokens;

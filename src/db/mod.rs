@@ -10,6 +10,7 @@ pub mod introductions;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;
+pub mod password_resets;
 pub mod questions;
 pub mod saved_searches;
 pub mod schema;
