@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use defmatch::alerts::mail::MailSettings;
+
+use crate::helpers::TestApp;
 use serde::Deserialize;
 
 /// A message as the SMTP server received it.
@@ -110,6 +112,26 @@ impl Mailbox {
             );
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+}
+
+/// Waits until the `count`-th mail to `recipient` has been delivered,
+/// sending the outbox as the server's mail sender would.
+pub async fn mail_to(app: &TestApp, recipient: &str, count: usize) -> Vec<ReceivedMail> {
+    let mailbox = Mailbox::shared();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        app.deliver_mail().await;
+        let messages = mailbox.messages_to(recipient);
+        if messages.len() >= count {
+            return messages;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{recipient} got {} mail(s) within 10 s, expected {count}",
+            messages.len()
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::helpers::{spawn_app, Actor, TestApp, PASSWORD};
-use crate::mailbox::{Mailbox, ReceivedMail};
+use crate::mailbox::{mail_to, Mailbox, ReceivedMail};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
@@ -24,26 +24,6 @@ async fn ask_for_reset(app: &TestApp, email: &str) -> (u16, serde_json::Value) {
         )
         .await;
     (reply.status, reply.body)
-}
-
-/// Waits until the `count`-th mail to `recipient` has been delivered,
-/// sending the outbox as the server's mail sender would.
-async fn mail_to(app: &TestApp, recipient: &str, count: usize) -> Vec<ReceivedMail> {
-    let mailbox = Mailbox::shared();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        app.deliver_mail().await;
-        let messages = mailbox.messages_to(recipient);
-        if messages.len() >= count {
-            return messages;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{recipient} got {} mail(s) within 10 s, expected {count}",
-            messages.len()
-        );
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// The token of the reset link in `mail`, after checking where the link leads.
