@@ -132,21 +132,28 @@ pub struct AuthSettings {
     pub session_ttl: Duration,
 }
 
-/// How many login attempts are allowed before 429.
+/// The login and request limits (`auth::rate_limit`, docs/accounts.md).
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLimits {
-    /// Failed attempts per account within `window`.
-    pub failures_per_account: usize,
-    /// Attempts per client address within `window`.
-    pub attempts_per_ip: usize,
+    /// Wrong passwords for one account from one address before each
+    /// further attempt from there has to wait.
+    pub free_failures_per_pair: u32,
+    /// The first wait; it doubles with every further failure, up to `window`.
+    pub first_delay: Duration,
+    /// Failed logins from one address, across accounts, within `window`.
+    pub failures_per_address: u32,
+    /// Registrations, and separately reset requests, from one address within `window`.
+    pub requests_per_address: u32,
     pub window: Duration,
 }
 
 impl Default for LoginLimits {
     fn default() -> Self {
         LoginLimits {
-            failures_per_account: 5,
-            attempts_per_ip: 30,
+            free_failures_per_pair: 3,
+            first_delay: Duration::from_secs(1),
+            failures_per_address: 100,
+            requests_per_address: 20,
             window: Duration::from_secs(15 * 60),
         }
     }

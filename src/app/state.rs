@@ -1,12 +1,11 @@
 //! What every use case can reach: the database pool, the search engine,
-//! the token keys and the login limiter.
+//! the token keys and the login limits.
 
 use std::sync::Arc;
 
 use diesel::PgConnection;
 
 use super::AppError;
-use crate::auth::rate_limit::LoginRateLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{AuthSettings, LoginLimits};
 use crate::db::DbPool;
@@ -18,7 +17,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub token_keys: TokenKeys,
     pub session_ttl: chrono::Duration,
-    pub login_limiter: Arc<LoginRateLimiter>,
+    /// The login and request limits; their counters live in PostgreSQL.
+    pub login_limits: LoginLimits,
     pub search: SearchEngine,
     /// Slots for anonymous list queries (`ANONYMOUS_LIST_SHARE` of the
     /// pool): anonymous callers may queue, but never take every database
@@ -53,7 +53,7 @@ impl AppState {
             token_keys: TokenKeys::new(auth),
             session_ttl: chrono::Duration::from_std(auth.session_ttl)
                 .unwrap_or_else(|_| chrono::Duration::days(30)),
-            login_limiter: Arc::new(LoginRateLimiter::new(login_limits)),
+            login_limits,
             search,
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }

@@ -3,6 +3,7 @@
 //! take a connection, not the pool, so that callers compose them inside one
 //! transaction.
 
+pub mod attempt_counters;
 pub mod audit;
 pub mod challenges;
 pub mod dashboard;

@@ -53,6 +53,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    attempt_counters (scope, key) {
+        scope -> Text,
+        key -> Text,
+        count -> Int4,
+        window_started_at -> Timestamptz,
+        blocked_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     password_reset_tokens (token_hash) {
         token_hash -> Bytea,
         user_id -> Uuid,

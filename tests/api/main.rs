@@ -18,6 +18,7 @@ mod index_files;
 mod indexing;
 mod introductions;
 mod leak_matrix;
+mod login_limits;
 mod mail;
 mod mailbox;
 mod matching;

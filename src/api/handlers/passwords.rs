@@ -1,11 +1,11 @@
 //! Forgotten and changed passwords (`app::accounts::passwords`).
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use crate::api::auth::AuthUser;
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::JsonBody;
+use crate::api::extract::{client_address, JsonBody};
 use crate::app::accounts::passwords::{
     self, PasswordChange, PasswordResetConfirmation, PasswordResetRequest,
 };
@@ -21,14 +21,17 @@ use crate::app::AppState;
     request_body = PasswordResetRequest,
     responses(
         (status = 202, description = "If an account has this address, a reset link is on its way"),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/auth/password-reset")]
 pub async fn request_password_reset(
     state: web::Data<AppState>,
+    http_request: HttpRequest,
     body: JsonBody<PasswordResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    passwords::request_reset(&state, body.0).await?;
+    passwords::request_reset(&state, client_address(&http_request), body.0).await?;
     Ok(HttpResponse::Accepted().json(json!({
         "message": "if an account has this address, a link to choose a new password is on its way; it works once, for one hour"
     })))

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::app::{AppError, AppState};
 use crate::auth::password::hash_password;
 use crate::auth::passwords::{self, ResetStarted, RESET_TOKEN_TTL_MINUTES};
+use crate::auth::rate_limit::{self, LimitedRequest};
 use crate::db::password_resets::{queue_account_mail, AccountMail};
 use crate::domain::account::{EmailAddress, NewPassword};
 use crate::domain::policy::Member;
@@ -49,10 +50,30 @@ pub struct PasswordChange {
 /// account has the address: the lookup, the token and the mail happen
 /// after the caller has its answer, so that known and unknown addresses
 /// also take the same time to answer.
+///
+/// Requests are limited per address (`client_ip`), whatever the address asked for.
 pub async fn request_reset(
     state: &AppState,
+    client_ip: String,
     request: PasswordResetRequest,
 ) -> Result<(), AppError> {
+    let limits = state.login_limits;
+    let limited = state
+        .with_connection(move |connection| {
+            Ok(rate_limit::count_request(
+                connection,
+                &limits,
+                LimitedRequest::PasswordReset,
+                &client_ip,
+                Utc::now(),
+            )?)
+        })
+        .await?;
+    if let Err(wait) = limited {
+        return Err(AppError::TooManyAttempts {
+            retry_after_seconds: wait.seconds(),
+        });
+    }
     let Ok(email) = EmailAddress::try_from(request.email.trim().to_owned()) else {
         // No account can have it; the answer is the same as for any other.
         return Ok(());

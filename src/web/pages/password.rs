@@ -58,7 +58,7 @@ async fn submit_forgot(context: PageContext, body: web::Bytes) -> Result<HttpRes
     let request = PasswordResetRequest {
         email: form.get("email").unwrap_or_default().to_owned(),
     };
-    passwords::request_reset(&context.state, request).await?;
+    passwords::request_reset(&context.state, context.client_address(), request).await?;
     // The same page for every address: it tells nobody which have accounts.
     Ok(html_response(StatusCode::OK, forgot_form(&context, true)))
 }
