@@ -1,11 +1,14 @@
 //! A forgotten password from the login page: asking for a link by mail and
-//! choosing a new password with it (`app::accounts::passwords`).
+//! choosing a new password with it; and changing the password when signed
+//! in (`app::accounts::passwords`).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
-use crate::app::accounts::passwords::{self, PasswordResetConfirmation, PasswordResetRequest};
+use crate::app::accounts::passwords::{
+    self, PasswordChange, PasswordResetConfirmation, PasswordResetRequest,
+};
 use crate::app::AppError;
 use crate::domain::account::NewPassword;
 use crate::domain::ValidationError;
@@ -25,6 +28,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::resource("/reset-password")
                 .route(web::get().to(reset_page))
                 .route(web::post().to(submit_reset)),
+        )
+        .service(
+            web::resource("/account/password")
+                .route(web::get().to(change_page))
+                .route(web::post().to(submit_change)),
         );
 }
 
@@ -125,6 +133,70 @@ async fn submit_reset(context: PageContext, body: web::Bytes) -> Result<HttpResp
             Ok(html_response(
                 status_of(&error),
                 reset_form(&context, &token, &errors),
+            ))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn change_form(context: &PageContext, errors: &FormErrors, changed: bool) -> Markup {
+    let text = &context.text.common;
+    let content = html! {
+        div.card.narrow {
+            h1 { (text.change_password_heading) }
+            @if changed {
+                p role="status" { (text.password_changed) }
+            }
+            (form_error_summary(errors, context.language))
+            form method="post" action="/account/password" novalidate {
+                (csrf_field(context))
+                (text_input("current_password", text.current_password, "", None, errors, "password"))
+                (text_input("new_password", text.new_password, "", Some(text.password_hint), errors, "password"))
+                button type="submit" { (text.change_password) }
+            }
+        }
+    };
+    page(context, text.change_password_heading, content)
+}
+
+async fn change_page(context: PageContext) -> Result<HttpResponse, WebError> {
+    context.member()?;
+    Ok(html_response(
+        StatusCode::OK,
+        change_form(&context, &FormErrors::none(), false),
+    ))
+}
+
+async fn submit_change(context: PageContext, body: web::Bytes) -> Result<HttpResponse, WebError> {
+    let form = context.verified_form(&body)?;
+    let member = context.member()?.clone();
+    let session_id = context
+        .user
+        .as_ref()
+        .map(|user| user.session_id)
+        .unwrap_or_default();
+    let outcome =
+        match NewPassword::try_from(form.get("new_password").unwrap_or_default().to_owned()) {
+            Ok(new_password) => {
+                let change = PasswordChange {
+                    current_password: form.get("current_password").unwrap_or_default().to_owned(),
+                    new_password,
+                };
+                passwords::change(&context.state, &member, session_id, change).await
+            }
+            Err(rule) => Err(AppError::from(ValidationError::new("new_password", rule))),
+        };
+    match outcome {
+        Ok(()) => Ok(html_response(
+            StatusCode::OK,
+            change_form(&context, &FormErrors::none(), true),
+        )),
+        Err(error) if status_of(&error).is_client_error() => {
+            let fields = ["current_password", "new_password"];
+            let errors = FormErrors::from_app(&error, &fields, context.language);
+            Ok(html_response(
+                status_of(&error),
+                change_form(&context, &errors, false),
             ))
         }
         Err(error) => Err(error.into()),

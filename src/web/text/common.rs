@@ -62,6 +62,11 @@ pub struct CommonText {
     pub set_password: &'static str,
     pub password_set: &'static str,
     pub ask_new_link: &'static str,
+    pub nav_password: &'static str,
+    pub change_password_heading: &'static str,
+    pub current_password: &'static str,
+    pub change_password: &'static str,
+    pub password_changed: &'static str,
 
     // Challenge list and page.
     pub challenges_heading: &'static str,
@@ -230,6 +235,11 @@ pub const ENGLISH: CommonText = CommonText {
     set_password: "Set the password",
     password_set: "Your new password is set, and every earlier login of your account has ended. Log in with the new password.",
     ask_new_link: "Ask for a new link",
+    nav_password: "Password",
+    change_password_heading: "Change your password",
+    current_password: "Current password",
+    change_password: "Change the password",
+    password_changed: "Your password is changed. You stay logged in here; every other login of your account has ended.",
 
     challenges_heading: "Challenges",
     search_label: "Search",
@@ -414,6 +424,11 @@ pub const DUTCH: CommonText = CommonText {
     set_password: "Wachtwoord instellen",
     password_set: "Je nieuwe wachtwoord is ingesteld en elke eerdere login van je account is beëindigd. Log in met het nieuwe wachtwoord.",
     ask_new_link: "Vraag een nieuwe link aan",
+    nav_password: "Wachtwoord",
+    change_password_heading: "Wachtwoord wijzigen",
+    current_password: "Huidig wachtwoord",
+    change_password: "Wachtwoord wijzigen",
+    password_changed: "Je wachtwoord is gewijzigd. Hier blijf je ingelogd; elke andere login van je account is beëindigd.",
 
     challenges_heading: "Uitdagingen",
     search_label: "Zoeken",

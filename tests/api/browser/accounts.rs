@@ -1,5 +1,6 @@
 //! Accounts in a real browser: a forgotten password, from the login page
-//! to the mail (through the test SMTP server) and back to a new password.
+//! to the mail (through the test SMTP server) and back to a new password,
+//! then changed again from the page for it.
 
 use super::Browser;
 use crate::helpers::spawn_app;
@@ -47,6 +48,31 @@ async fn a_forgotten_password_is_replaced_from_the_login_page_through_the_mailed
     browser.fill("#password", "a brand new passphrase").await;
     browser.click_button("Log in").await;
     browser.wait_for_text("Log out").await;
-    assert!(browser.csp_violations().await.is_empty());
+
+    // Signed in, the header's "Password" link changes it again.
+    browser.click("a[href='/account/password']").await;
+    browser.wait_for_text("Change your password").await;
+    browser
+        .fill("#current_password", "not the current one")
+        .await;
+    browser.fill("#new_password", "the third passphrase").await;
+    browser.click_button("Change the password").await;
+    browser.wait_for_text("The current password is wrong").await;
+    browser
+        .fill("#current_password", "a brand new passphrase")
+        .await;
+    browser.fill("#new_password", "the third passphrase").await;
+    browser.click_button("Change the password").await;
+    browser.wait_for_text("Your password is changed").await;
+    assert_eq!(
+        app.post(
+            "/api/v1/auth/login",
+            None,
+            serde_json::json!({"email": officer.email, "password": "the third passphrase"}),
+        )
+        .await
+        .status,
+        200
+    );
     browser.close().await;
 }
