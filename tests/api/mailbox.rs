@@ -46,6 +46,9 @@ impl ReceivedMail {
 pub struct Mailbox {
     pub smtp_url: String,
     directory: PathBuf,
+    /// The server this process started, if it did; it stops by itself
+    /// when this process ends (`--watch-pid`).
+    _server: Option<std::process::Child>,
 }
 
 impl Mailbox {
@@ -59,6 +62,7 @@ impl Mailbox {
                 (Some(smtp_url), Some(directory)) => Mailbox {
                     smtp_url,
                     directory: PathBuf::from(directory),
+                    _server: None,
                 },
                 _ => start_own_server(),
             }
@@ -186,11 +190,14 @@ fn start_own_server() -> Mailbox {
                 return Mailbox {
                     smtp_url: address.trim().to_owned(),
                     directory: messages,
+                    _server: Some(child),
                 };
             }
         }
         let exited = child.try_wait().ok().flatten();
         if exited.is_some() || Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
             let log = std::fs::read_to_string(directory.join("server.log")).unwrap_or_default();
             panic!(
                 "the test SMTP server (scripts/mail-server.py) did not start: {log}\nrun scripts/test.sh (it installs python3-aiosmtpd) or scripts/ensure-mail.sh"
