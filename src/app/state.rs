@@ -1,11 +1,12 @@
 //! What every use case can reach: the database pool, the search engine,
-//! the token keys and the login limits.
+//! the token and card-handle keys and the login limits.
 
 use std::sync::Arc;
 
 use diesel::PgConnection;
 
 use super::AppError;
+use crate::auth::card_handles::CardHandleKeys;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{AuthSettings, LoginLimits};
 use crate::db::DbPool;
@@ -16,6 +17,8 @@ use crate::search::engine::SearchEngine;
 pub struct AppState {
     pub pool: DbPool,
     pub token_keys: TokenKeys,
+    /// Seal and open the handles of anonymous start-up cards.
+    pub card_handles: CardHandleKeys,
     pub session_ttl: chrono::Duration,
     /// The login and request limits; their counters live in PostgreSQL.
     pub login_limits: LoginLimits,
@@ -51,6 +54,7 @@ impl AppState {
             anonymous_lists: Arc::new(tokio::sync::Semaphore::new(anonymous_slots)),
             pool,
             token_keys: TokenKeys::new(auth),
+            card_handles: CardHandleKeys::new(&auth.jwt_secret),
             session_ttl: chrono::Duration::from_std(auth.session_ttl)
                 .unwrap_or_else(|_| chrono::Duration::days(30)),
             login_limits,

@@ -2,6 +2,7 @@
 //! login rate limiting. The HTTP edge turns these into responses.
 
 pub mod accounts;
+pub mod card_handles;
 pub mod password;
 pub mod passwords;
 pub mod rate_limit;

@@ -234,7 +234,7 @@ async fn vetting_a_user_is_audited_with_the_vetter_as_actor_and_the_user_as_subj
         json!({"vetted": true}),
     )
     .await
-    .expect(200);
+    .expect(204);
     // Vetting again changes nothing, so it records nothing.
     patch_user(
         &app,
@@ -244,7 +244,7 @@ async fn vetting_a_user_is_audited_with_the_vetter_as_actor_and_the_user_as_subj
         json!({"vetted": true}),
     )
     .await
-    .expect(200);
+    .expect(204);
     patch_user(
         &app,
         &admin,

@@ -22,6 +22,7 @@ use crate::domain::challenge::ChallengeStatus;
 use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
+use crate::domain::startup::StartupRef;
 use crate::domain::taxonomy::Technology;
 use crate::domain::text::{bounded_text, keywords, unique};
 use crate::domain::Rule;
@@ -102,16 +103,18 @@ pub struct MatchPreviewRequest {
     pub trl: Option<Trl>,
 }
 
-/// The challenges that fit start-up `startup_id`, best first, among those
-/// `viewer` may see; for the start-up itself, its ROM officer, procurement
-/// and admins. A start-up hidden from `viewer` is "not found".
+/// The challenges that fit the start-up `startup` names, best first, among
+/// those `viewer` may see; for the start-up itself, its ROM officer,
+/// procurement (by a card's handle) and admins. A start-up hidden from
+/// `viewer` is "not found".
 pub async fn for_startup(
     state: &AppState,
     viewer: &Viewer,
-    startup_id: Uuid,
+    startup: &StartupRef,
     filter: ChallengeMatchFilter,
 ) -> Result<ChallengeMatches, AppError> {
     let limit = checked_limit(filter.limit)?;
+    let startup_id = startups::resolve_for_card_reader(&state.card_handles, viewer, startup)?;
     let statuses = if filter.statuses.is_empty() {
         vec![ChallengeStatus::Open, ChallengeStatus::Published]
     } else {

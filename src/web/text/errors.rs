@@ -111,6 +111,9 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::NoOrganisationFilterOnAnonymousCards => {
             "Anonieme kaarten kunnen niet op organisatie worden gefilterd."
         }
+        Refusal::NoStartupFilterOnAnonymousCards => {
+            "Introducties met anonieme start-ups kunnen niet op start-up worden gefilterd."
+        }
     }
     .to_owned()
 }
