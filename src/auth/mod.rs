@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod card_handles;
 pub mod password;
+pub mod passwords;
 pub mod rate_limit;
 pub mod sessions;
 pub mod tokens;

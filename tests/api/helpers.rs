@@ -425,9 +425,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .expect("search start-up task")
             .expect("start search")
     };
-    let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
+    // Links in mail lead back to this server.
+    let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone())
+        .with_public_url(&format!("http://127.0.0.1:{port}"));
     let metrics_listener = options
         .metrics_listener
         .then(|| TcpListener::bind("127.0.0.1:0").expect("bind port 0 for metrics"));
@@ -460,6 +462,20 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 }
 
 impl TestApp {
+    /// Sends the queued mail of this app's database to the test SMTP server
+    /// (what the server's mail sender does every few seconds); the count sent.
+    pub async fn deliver_mail(&self) -> usize {
+        let settings = crate::mailbox::Mailbox::shared().settings();
+        let url = self.database.url.clone();
+        actix_web::web::block(move || {
+            let mut connection = PgConnection::establish(&url).expect("connect");
+            defmatch::alerts::mail::send_queued(&mut connection, &settings).expect("send mail")
+        })
+        .await
+        .expect("mail sender task")
+        .sent
+    }
+
     /// The handle of start-up `startup_id`'s card as `reader` (who sees
     /// start-ups as anonymous cards) is given it in the list of profiles.
     pub async fn card_handle_for(&self, reader: &Actor, startup_id: Uuid) -> String {
