@@ -20,5 +20,17 @@ echo "[demo.sh] DATABASE_URL=$(sed -E 's#(://[^:/@]*):[^@/]*@#\1:***@#' <<<"$DAT
 echo "[demo.sh] building and starting (first build takes a few minutes);" \
     "then open http://localhost:8080 and the API UI at http://localhost:8080/docs" \
     "(or the address given with --bind / DEFMATCH_BIND). Demo logins are printed at start. Ctrl-C stops." >&2
+# A real SMTP server for the demo's mail (password reset links and notifications); the
+# messages land in data/mail-server/messages/, one JSON file each: scripts/read-mail.py prints the newest.
+# Without it the demo still runs, and mail stays queued in the admin's e-mail outbox.
+if [[ -z "${SMTP_URL:-}" ]]; then
+    # shellcheck source=scripts/ensure-mail.sh
+    if source scripts/ensure-mail.sh start "$PWD/data/mail-server"; then
+        export SMTP_URL="$DEFMATCH_TEST_SMTP_URL"
+        echo "[demo.sh] demo mail: $DEFMATCH_TEST_MAIL_DIR (read it with scripts/read-mail.py $DEFMATCH_TEST_MAIL_DIR)" >&2
+    else
+        echo "[demo.sh] no SMTP server: mail stays queued in the e-mail outbox (admin: /api/v1/admin/email-outbox)" >&2
+    fi
+fi
 echo "[demo.sh] + cargo run --release -- serve --demo $*" >&2
 exec cargo run --release -- serve --demo "$@"

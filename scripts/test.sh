@@ -8,6 +8,8 @@
 # per test, so the role needs CREATEDB (the `postgres` superuser in cases b and c).
 # The browser tests drive Debian's chromium through chromium-driver, installed by
 # scripts/ensure-browser.sh when missing; DEFMATCH_SKIP_BROWSER_TESTS=1 skips both.
+# Mail goes through a real SMTP server (scripts/mail-server.py on aiosmtpd, installed
+# by scripts/ensure-mail.sh when missing), started here and stopped when the run ends.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,5 +33,18 @@ else
     export CHROME_BIN="${CHROME_BIN:-/usr/bin/chromium}" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
     echo "[test.sh] CHROME_BIN=$CHROME_BIN CHROMEDRIVER=$CHROMEDRIVER" >&2
 fi
+mail_directory="$(mktemp -d "${TMPDIR:-/tmp}/defmatch-test-mail.XXXXXX")"
+stop_mail_server() {
+    if [[ -n "${DEFMATCH_MAIL_PID:-}" ]]; then
+        kill "$DEFMATCH_MAIL_PID" 2>/dev/null || true
+        wait "$DEFMATCH_MAIL_PID" 2>/dev/null || true
+    fi
+    rm -rf "$mail_directory"
+}
+trap stop_mail_server EXIT
+# exports DEFMATCH_TEST_SMTP_URL and DEFMATCH_TEST_MAIL_DIR, or stops the run
+# shellcheck source=scripts/ensure-mail.sh
+source scripts/ensure-mail.sh start "$mail_directory" || exit 1
+
 echo "[test.sh] + cargo test --workspace --all-targets $*" >&2
-exec cargo test --workspace --all-targets "$@"
+cargo test --workspace --all-targets "$@"

@@ -38,6 +38,27 @@ pub struct Settings {
     /// How long search-outbox rows are kept (`SEARCH_OUTBOX_RETENTION`),
     /// and how long a silent search replica still counts as live.
     pub outbox_retention: Duration,
+    /// `DEFMATCH_PUBLIC_URL`: where people reach the pages, such as
+    /// `https://defmatch.example`; the links in mail start with it.
+    /// Without it, `http://localhost:<port of DEFMATCH_BIND>`.
+    pub public_url: String,
+}
+
+/// The public address: `configured` (an http(s) URL, trailing slash
+/// dropped), or the local address of `bind`.
+pub fn public_url(configured: Option<&str>, bind: SocketAddr) -> anyhow::Result<String> {
+    match configured {
+        Some(url) => {
+            let url = url.trim().trim_end_matches('/');
+            if !(url.starts_with("http://") || url.starts_with("https://"))
+                || url.contains(char::is_whitespace)
+            {
+                bail!("DEFMATCH_PUBLIC_URL must be an http:// or https:// address, such as https://defmatch.example");
+            }
+            Ok(url.to_owned())
+        }
+        None => Ok(format!("http://localhost:{}", bind.port())),
+    }
 }
 
 /// The shortest outbox retention accepted: replicas say they are alive
@@ -111,21 +132,28 @@ pub struct AuthSettings {
     pub session_ttl: Duration,
 }
 
-/// How many login attempts are allowed before 429.
+/// The login and request limits (`auth::rate_limit`, docs/accounts.md).
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLimits {
-    /// Failed attempts per account within `window`.
-    pub failures_per_account: usize,
-    /// Attempts per client address within `window`.
-    pub attempts_per_ip: usize,
+    /// Wrong passwords for one account from one address before each
+    /// further attempt from there has to wait.
+    pub free_failures_per_pair: u32,
+    /// The first wait; it doubles with every further failure, up to `window`.
+    pub first_delay: Duration,
+    /// Failed logins from one address, across accounts, within `window`.
+    pub failures_per_address: u32,
+    /// Registrations, and separately reset requests, from one address within `window`.
+    pub requests_per_address: u32,
     pub window: Duration,
 }
 
 impl Default for LoginLimits {
     fn default() -> Self {
         LoginLimits {
-            failures_per_account: 5,
-            attempts_per_ip: 30,
+            free_failures_per_pair: 3,
+            first_delay: Duration::from_secs(1),
+            failures_per_address: 100,
+            requests_per_address: 20,
             window: Duration::from_secs(15 * 60),
         }
     }
@@ -221,6 +249,7 @@ impl Settings {
                 Some(text) => parse_retention(&text)?,
                 None => crate::search::indexer::DEFAULT_OUTBOX_RETENTION,
             },
+            public_url: public_url(env_var("DEFMATCH_PUBLIC_URL").as_deref(), bind)?,
         })
     }
 }

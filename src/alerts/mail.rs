@@ -66,7 +66,12 @@ struct Claimed {
     attempts: i32,
     /// Why the recipient must not get it any more (unsubscribed, disabled).
     withheld: Option<&'static str>,
+    /// Account mail holds a single-use link: its text is erased once sent.
+    is_account_mail: bool,
 }
+
+/// The `kind` of outbox rows that are account mail rather than notifications.
+pub const ACCOUNT_MAIL: &str = "account";
 
 /// A claim older than this is taken to have died with its sender.
 const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(10);
@@ -75,30 +80,31 @@ const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(10);
 /// short transaction of its own, so that the sending happens outside any
 /// transaction: a rollback can never put delivered mail back in the queue.
 fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
-    use crate::db::schema::{notifications, users};
+    use crate::db::schema::users;
     connection.transaction(|connection| {
         let stale = Utc::now() - STALE_CLAIM;
-        let next: Option<(i64, String, String, String, i32, uuid::Uuid)> = email_outbox::table
-            .inner_join(notifications::table)
-            .filter(
-                email_outbox::status.eq("queued").or(email_outbox::status
-                    .eq("sending")
-                    .and(email_outbox::claimed_at.lt(stale))),
-            )
-            .order(email_outbox::id)
-            .select((
-                email_outbox::id,
-                email_outbox::recipient,
-                email_outbox::subject,
-                email_outbox::body,
-                email_outbox::attempts,
-                notifications::user_id,
-            ))
-            .for_update()
-            .skip_locked()
-            .first(connection)
-            .optional()?;
-        let Some((id, recipient, subject, body, attempts, user_id)) = next else {
+        let next: Option<(i64, String, String, String, i32, uuid::Uuid, String)> =
+            email_outbox::table
+                .filter(
+                    email_outbox::status.eq("queued").or(email_outbox::status
+                        .eq("sending")
+                        .and(email_outbox::claimed_at.lt(stale))),
+                )
+                .order(email_outbox::id)
+                .select((
+                    email_outbox::id,
+                    email_outbox::recipient,
+                    email_outbox::subject,
+                    email_outbox::body,
+                    email_outbox::attempts,
+                    email_outbox::user_id,
+                    email_outbox::kind,
+                ))
+                .for_update()
+                .skip_locked()
+                .first(connection)
+                .optional()?;
+        let Some((id, recipient, subject, body, attempts, user_id, kind)) = next else {
             return Ok(None);
         };
         // Preferences can change while a message waits in the queue.
@@ -111,7 +117,8 @@ fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
             .first(connection)?;
         let withheld = if disabled_at.is_some() {
             Some("the recipient's account is disabled")
-        } else if unsubscribed_at.is_some() {
+        } else if unsubscribed_at.is_some() && kind != ACCOUNT_MAIL {
+            // Account mail (a reset link) is what the person just asked for.
             Some("the recipient unsubscribed from e-mail")
         } else {
             None
@@ -130,6 +137,7 @@ fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
             body,
             attempts: attempts + 1,
             withheld,
+            is_account_mail: kind == ACCOUNT_MAIL,
         }))
     })
 }
@@ -184,6 +192,12 @@ pub fn send_queued(
                         email_outbox::last_error.eq(None::<String>),
                     ))
                     .execute(connection)?;
+                if claimed.is_account_mail {
+                    // The link is the recipient's alone; no copy stays behind.
+                    diesel::update(row)
+                        .set(email_outbox::body.eq(""))
+                        .execute(connection)?;
+                }
                 report.sent += 1;
             }
             Err((error, permanent)) => {

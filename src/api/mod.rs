@@ -17,7 +17,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
     audit, auth as auth_routes, challenges, health, introductions, matches, notifications,
-    organisations, pipeline, questions, saved_searches, search, startups, taxonomy, users,
+    organisations, passwords, pipeline, questions, saved_searches, search, startups, taxonomy,
+    users,
 };
 
 /// Registers every route of the API, once: actix routes them, and the
@@ -44,6 +45,9 @@ pub fn routes(config: &mut ServiceConfig) {
                     .service(auth_routes::refresh)
                     .service(auth_routes::logout)
                     .service(auth_routes::me)
+                    .service(passwords::request_password_reset)
+                    .service(passwords::confirm_password_reset)
+                    .service(passwords::change_password)
                     .service(users::create_user)
                     .service(users::list_users)
                     .service(users::get_user)

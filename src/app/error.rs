@@ -308,6 +308,19 @@ impl From<tokio::task::JoinError> for AppError {
     }
 }
 
+impl From<crate::auth::passwords::PasswordError> for AppError {
+    fn from(error: crate::auth::passwords::PasswordError) -> Self {
+        use crate::auth::passwords::PasswordError;
+        match error {
+            PasswordError::ResetLinkInvalid => AppError::invalid("token", Rule::ResetLinkInvalid),
+            PasswordError::WrongCurrentPassword => {
+                AppError::invalid("current_password", Rule::WrongCurrentPassword)
+            }
+            PasswordError::Database(error) => error.into(),
+        }
+    }
+}
+
 impl From<crate::auth::sessions::SessionError> for AppError {
     fn from(error: crate::auth::sessions::SessionError) -> Self {
         use crate::auth::sessions::SessionError;

@@ -1,12 +1,12 @@
 //! What every use case can reach: the database pool, the search engine,
-//! the token keys and the login limiter.
+//! the token and card-handle keys and the login limits.
 
 use std::sync::Arc;
 
 use diesel::PgConnection;
 
 use super::AppError;
-use crate::auth::rate_limit::LoginRateLimiter;
+use crate::auth::card_handles::CardHandleKeys;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{AuthSettings, LoginLimits};
 use crate::db::DbPool;
@@ -17,14 +17,23 @@ use crate::search::engine::SearchEngine;
 pub struct AppState {
     pub pool: DbPool,
     pub token_keys: TokenKeys,
+    /// Seal and open the handles of anonymous start-up cards.
+    pub card_handles: CardHandleKeys,
     pub session_ttl: chrono::Duration,
-    pub login_limiter: Arc<LoginRateLimiter>,
+    /// The login and request limits; their counters live in PostgreSQL.
+    pub login_limits: LoginLimits,
     pub search: SearchEngine,
     /// Slots for anonymous list queries (`ANONYMOUS_LIST_SHARE` of the
     /// pool): anonymous callers may queue, but never take every database
     /// connection from signed-in users (docs/decisions.md, "Search").
     pub anonymous_lists: Arc<tokio::sync::Semaphore>,
+    /// Where people reach the pages (`DEFMATCH_PUBLIC_URL`, no trailing
+    /// slash): the links in mail start with it.
+    pub public_url: Arc<str>,
 }
+
+/// The public address when none is configured: the demo's.
+pub const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
 
 /// One in this many pool connections may serve anonymous lists at once.
 pub const ANONYMOUS_LIST_SHARE: u32 = 4;
@@ -45,11 +54,19 @@ impl AppState {
             anonymous_lists: Arc::new(tokio::sync::Semaphore::new(anonymous_slots)),
             pool,
             token_keys: TokenKeys::new(auth),
+            card_handles: CardHandleKeys::new(&auth.jwt_secret),
             session_ttl: chrono::Duration::from_std(auth.session_ttl)
                 .unwrap_or_else(|_| chrono::Duration::days(30)),
-            login_limiter: Arc::new(LoginRateLimiter::new(login_limits)),
+            login_limits,
             search,
+            public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }
+    }
+
+    /// The same state with links in mail starting with `public_url`.
+    pub fn with_public_url(mut self, public_url: &str) -> Self {
+        self.public_url = Arc::from(public_url.trim_end_matches('/'));
+        self
     }
 
     /// A slot for an anonymous list query, waited for at most

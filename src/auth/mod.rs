@@ -2,7 +2,9 @@
 //! login rate limiting. The HTTP edge turns these into responses.
 
 pub mod accounts;
+pub mod card_handles;
 pub mod password;
+pub mod passwords;
 pub mod rate_limit;
 pub mod sessions;
 pub mod tokens;

@@ -102,6 +102,26 @@ pub fn insert(
     })
 }
 
+/// The live introductions of challenge `challenge_id` with any of
+/// `startup_ids`, as (start-up, introduction) pairs: at most one per pair.
+pub fn live_with_startups(
+    connection: &mut PgConnection,
+    challenge_id: Uuid,
+    startup_ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    let live: Vec<IntroductionState> = IntroductionState::ALL
+        .iter()
+        .copied()
+        .filter(|state| state.is_live())
+        .collect();
+    introductions::table
+        .filter(introductions::challenge_id.eq(challenge_id))
+        .filter(introductions::startup_id.eq_any(startup_ids))
+        .filter(introductions::state.eq_any(live))
+        .select((introductions::startup_id, introductions::id))
+        .load(connection)
+}
+
 /// One introduction.
 pub fn find(connection: &mut PgConnection, id: Uuid) -> QueryResult<IntroductionRow> {
     introductions::table

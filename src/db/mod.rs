@@ -3,6 +3,7 @@
 //! take a connection, not the pool, so that callers compose them inside one
 //! transaction.
 
+pub mod attempt_counters;
 pub mod audit;
 pub mod challenges;
 pub mod dashboard;
@@ -10,6 +11,7 @@ pub mod introductions;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;
+pub mod password_resets;
 pub mod questions;
 pub mod saved_searches;
 pub mod schema;

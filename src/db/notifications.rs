@@ -221,6 +221,7 @@ pub fn notify(connection: &mut PgConnection, notification: &NewNotification) -> 
             diesel::insert_into(email_outbox::table)
                 .values((
                     email_outbox::notification_id.eq(notification_id),
+                    email_outbox::user_id.eq(notification.user_id),
                     email_outbox::recipient.eq(email),
                     email_outbox::subject.eq(&title),
                     email_outbox::body.eq(&body),
@@ -292,7 +293,10 @@ pub fn mark_all_read(connection: &mut PgConnection, user_id: Uuid) -> QueryResul
 #[diesel(table_name = email_outbox)]
 pub struct EmailRow {
     pub id: i64,
-    pub notification_id: Uuid,
+    /// `None` for account mail, which no notification announces.
+    pub notification_id: Option<Uuid>,
+    /// `notification` or `account` (a link that opens the account).
+    pub kind: String,
     pub recipient: String,
     pub subject: String,
     pub body: String,

@@ -53,6 +53,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    attempt_counters (scope, key) {
+        scope -> Text,
+        key -> Text,
+        count -> Int4,
+        window_started_at -> Timestamptz,
+        blocked_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    password_reset_tokens (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     startups (id) {
         id -> Uuid,
         organisation_id -> Uuid,
@@ -149,6 +169,7 @@ diesel::table! {
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(password_reset_tokens -> users (user_id));
 diesel::joinable!(startups -> organisations (organisation_id));
 diesel::joinable!(challenges -> organisations (organisation_id));
 
@@ -220,7 +241,7 @@ diesel::table! {
 diesel::table! {
     email_outbox (id) {
         id -> Int8,
-        notification_id -> Uuid,
+        notification_id -> Nullable<Uuid>,
         recipient -> Text,
         subject -> Text,
         body -> Text,
@@ -230,6 +251,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+        user_id -> Uuid,
+        kind -> Text,
     }
 }
 
@@ -284,6 +307,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
     sessions,
+    password_reset_tokens,
     refresh_tokens,
     startups,
     challenges,

@@ -100,6 +100,30 @@ pub fn revoke(
     Ok(())
 }
 
+/// Ends every session of a user but `keep` (the one that changed the
+/// password); all of them when `keep` is `None`.
+pub fn revoke_all_of_user_except(
+    connection: &mut PgConnection,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let mut query = diesel::update(sessions::table)
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .into_boxed();
+    if let Some(keep) = keep {
+        query = query.filter(sessions::id.ne(keep));
+    }
+    query
+        .set((
+            sessions::revoked_at.eq(now),
+            sessions::revoked_reason.eq(reason),
+        ))
+        .execute(connection)
+}
+
 /// Ends every session of a user, for example when the account is disabled.
 pub fn revoke_all_of_user(
     connection: &mut PgConnection,

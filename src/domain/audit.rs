@@ -22,6 +22,10 @@ text_enum! {
         /// Contact details of one side were shown to the other.
         ContactRevealed => "contact_revealed",
         Export => "export",
+        /// The password was set through an e-mailed reset link.
+        PasswordReset => "password_reset",
+        /// The account holder changed the password.
+        PasswordChanged => "password_changed",
     }
 }
 

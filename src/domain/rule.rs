@@ -113,6 +113,10 @@ pub enum Rule {
     PasswordTooShort { min: usize },
     /// A password longer than `max` characters.
     PasswordTooLong { max: usize },
+    /// A password reset link that is unknown, used, expired or of a disabled account.
+    ResetLinkInvalid,
+    /// The current password given to change it is wrong.
+    WrongCurrentPassword,
     /// A filter that the caller's kind of search does not have.
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
@@ -234,6 +238,10 @@ impl fmt::Display for Rule {
             Rule::PasswordTooLong { max } => {
                 write!(formatter, "a password may have at most {max} characters")
             }
+            Rule::ResetLinkInvalid => formatter.write_str(
+                "this reset link is not valid: it was used already, has expired, or was never sent; ask for a new one",
+            ),
+            Rule::WrongCurrentPassword => formatter.write_str("the current password is wrong"),
             Rule::FilterNotAllowed => formatter.write_str("this search cannot be filtered by it"),
             Rule::Unstorable => {
                 formatter.write_str("the input contains characters that cannot be stored")

@@ -72,7 +72,9 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         &settings.auth,
         settings.login_limits,
         search.engine.clone(),
-    );
+    )
+    .with_public_url(&settings.public_url);
+    tracing::info!(public_url = %settings.public_url, "links in mail start with the public address");
     let http_settings = HttpSettings {
         web: WebSettings {
             secure_cookies: settings.secure_cookies,

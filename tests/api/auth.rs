@@ -1,19 +1,16 @@
-//! Registration, login, refresh, logout, rate limits and what a bearer token
+//! Registration, login, refresh, logout and what a bearer token
 //! must be to open the API.
-
-use std::time::Duration;
 
 use actix_web::http::Method;
 use chrono::Utc;
 use defmatch::auth::tokens::AccessClaims;
-use defmatch::config::LoginLimits;
 use defmatch::domain::account::Role;
 use diesel::prelude::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{spawn_app, spawn_app_with, Options, Reply, TestApp, PASSWORD};
+use crate::helpers::{spawn_app, Reply, TestApp, PASSWORD};
 
 // ---------------------------------------------------------------------------
 // Helpers private to these tests.
@@ -139,27 +136,6 @@ async fn me_with_authorization(app: &TestApp, authorization: &str) -> Reply {
         None,
     )
     .await
-}
-
-#[track_caller]
-fn retry_after_seconds(reply: &Reply) -> u64 {
-    let value = reply
-        .header("retry-after")
-        .unwrap_or_else(|| panic!("429 without Retry-After; body: {}", reply.body));
-    value
-        .parse()
-        .unwrap_or_else(|_| panic!("Retry-After is not a number of seconds: {value}"))
-}
-
-fn strict_limits() -> Options {
-    Options {
-        login_limits: LoginLimits {
-            failures_per_account: 2,
-            attempts_per_ip: 5,
-            window: Duration::from_secs(60),
-        },
-        ..Default::default()
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -326,61 +302,6 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
     assert_eq!(wrong_password.body, unknown.body);
     assert_eq!(wrong_password.body, impossible.body);
     assert!(wrong_password.header("www-authenticate").is_none());
-}
-
-#[actix_web::test]
-async fn an_account_is_locked_with_429_after_repeated_failures_even_for_the_right_password() {
-    let app = spawn_app_with(strict_limits()).await;
-    let founder = app.startup_account("Radar Works").await;
-    for _ in 0..2 {
-        login(&app, &founder.email, "not the password at all")
-            .await
-            .expect_error(401, "invalid_credentials");
-    }
-    let locked = login(&app, &founder.email, PASSWORD).await;
-    locked.expect_error(429, "too_many_requests");
-    let wait = retry_after_seconds(&locked);
-    assert!(wait > 0 && wait <= 60, "Retry-After {wait}");
-    // The lock is on the account, however its address is written.
-    login(
-        &app,
-        &format!(" {} ", founder.email.to_uppercase()),
-        PASSWORD,
-    )
-    .await
-    .expect_error(429, "too_many_requests");
-    // Another account from the same address is not locked.
-    let other = app.startup_account("Sonar Works").await;
-    login(&app, &other.email, PASSWORD).await.expect(200);
-}
-
-#[actix_web::test]
-async fn a_successful_login_forgets_earlier_failures() {
-    let app = spawn_app_with(strict_limits()).await;
-    let founder = app.startup_account("Radar Works").await;
-    login(&app, &founder.email, "not the password at all")
-        .await
-        .expect_error(401, "invalid_credentials");
-    login(&app, &founder.email, PASSWORD).await.expect(200);
-    login(&app, &founder.email, "not the password at all")
-        .await
-        .expect_error(401, "invalid_credentials");
-    login(&app, &founder.email, PASSWORD).await.expect(200);
-}
-
-#[actix_web::test]
-async fn one_address_is_limited_across_accounts_with_429() {
-    let app = spawn_app_with(strict_limits()).await;
-    let founder = app.startup_account("Radar Works").await;
-    for n in 0..5 {
-        login(&app, &format!("guess-{n}@radar.test"), PASSWORD)
-            .await
-            .expect_error(401, "invalid_credentials");
-    }
-    let limited = login(&app, &founder.email, PASSWORD).await;
-    limited.expect_error(429, "too_many_requests");
-    let wait = retry_after_seconds(&limited);
-    assert!(wait > 0 && wait <= 60, "Retry-After {wait}");
 }
 
 // ---------------------------------------------------------------------------

@@ -425,9 +425,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .expect("search start-up task")
             .expect("start search")
     };
-    let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
+    // Links in mail lead back to this server.
+    let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone())
+        .with_public_url(&format!("http://127.0.0.1:{port}"));
     let metrics_listener = options
         .metrics_listener
         .then(|| TcpListener::bind("127.0.0.1:0").expect("bind port 0 for metrics"));
@@ -460,6 +462,68 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 }
 
 impl TestApp {
+    /// Sends the queued mail of this app's database to the test SMTP server
+    /// (what the server's mail sender does every few seconds); the count sent.
+    pub async fn deliver_mail(&self) -> usize {
+        let settings = crate::mailbox::Mailbox::shared().settings();
+        let url = self.database.url.clone();
+        actix_web::web::block(move || {
+            let mut connection = PgConnection::establish(&url).expect("connect");
+            defmatch::alerts::mail::send_queued(&mut connection, &settings).expect("send mail")
+        })
+        .await
+        .expect("mail sender task")
+        .sent
+    }
+
+    /// The handle of start-up `startup_id`'s card as `reader` (who sees
+    /// start-ups as anonymous cards) is given it in the list of profiles.
+    pub async fn card_handle_for(&self, reader: &Actor, startup_id: Uuid) -> String {
+        let listed = self
+            .get("/api/v1/startups?per_page=100", reader.auth())
+            .await
+            .expect(200);
+        let card = listed.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|item| self.startup_behind(&item["id"]) == startup_id)
+            .unwrap_or_else(|| panic!("start-up {startup_id} is not listed"));
+        card["id"].as_str().expect("handle").to_owned()
+    }
+
+    /// The start-up behind a profile's `id` as the tests read it: an id as
+    /// it is, a card handle opened with the app's keys for whichever
+    /// organisation or user it was issued to. Tests use it to say which
+    /// start-up ranks where among anonymous cards; clients cannot.
+    pub fn startup_behind(&self, id: &Value) -> Uuid {
+        use defmatch::auth::card_handles::CardHandleKeys;
+        use defmatch::db::schema::{organisations, users};
+        use defmatch::domain::startup::{StartupRef, CARD_HANDLE_PREFIX};
+        let raw = id.as_str().expect("an id string");
+        let handle = match raw.parse::<StartupRef>() {
+            Ok(StartupRef::Id(id)) => return id,
+            Ok(StartupRef::Handle(handle)) => handle,
+            Err(_) => panic!("{raw:?} is neither an id nor a handle ({CARD_HANDLE_PREFIX}…)"),
+        };
+        let keys = CardHandleKeys::new(&SecretString::from(self.jwt_secret.clone()));
+        let mut connection = self.database.connect();
+        let mut readers: Vec<Uuid> = organisations::table
+            .select(organisations::id)
+            .load(&mut connection)
+            .expect("organisations");
+        readers.extend(
+            users::table
+                .select(users::id)
+                .load::<Uuid>(&mut connection)
+                .expect("users"),
+        );
+        readers
+            .into_iter()
+            .find_map(|reader| keys.open(reader, &handle))
+            .unwrap_or_else(|| panic!("{raw} opens for no reader"))
+    }
+
     /// Sends a request with an optional bearer token, extra headers and a raw body.
     pub async fn send(
         &self,

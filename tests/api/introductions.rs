@@ -364,11 +364,12 @@ async fn a_start_up_expresses_interest_and_procurement_invites() {
     let (other, other_id) = app
         .startup_with_profile(startup_profile("Quantum Owl BV"))
         .await;
+    let card = app.card_handle_for(&pair.procurement, other_id).await;
     let invited = app
         .post(
             "/api/v1/introductions",
             pair.procurement.auth(),
-            json!({"challenge_id": pair.challenge_id, "startup_id": other_id}),
+            json!({"challenge_id": pair.challenge_id, "startup_id": card}),
         )
         .await
         .expect(201);
@@ -404,10 +405,11 @@ async fn who_may_start_an_introduction() {
     .expect_error(404, "not_found");
     // Another organisation's officer cannot invite to this challenge.
     let stranger = app.procurement("Koninklijke Marine").await;
+    let card = app.card_handle_for(&stranger, pair.startup_id).await;
     app.post(
         "/api/v1/introductions",
         stranger.auth(),
-        json!({"challenge_id": pair.challenge_id, "startup_id": pair.startup_id}),
+        json!({"challenge_id": pair.challenge_id, "startup_id": card}),
     )
     .await
     .expect_error(403, "forbidden");
@@ -711,11 +713,14 @@ async fn procurement_learns_nothing_of_vetting_and_the_start_up_learns_it_at_acc
         )
         .await;
     // The invitation is made whatever the start-up's vetting status.
+    let card = app
+        .card_handle_for(&pair.procurement, pair.startup_id)
+        .await;
     let invited = app
         .post(
             "/api/v1/introductions",
             pair.procurement.auth(),
-            json!({"challenge_id": vetted, "startup_id": pair.startup_id}),
+            json!({"challenge_id": vetted, "startup_id": card}),
         )
         .await
         .expect(201);

@@ -35,6 +35,31 @@ struct Canary {
     startup_id: Uuid,
 }
 
+impl Canary {
+    /// The ids that name the canary: its profile, its organisation and its
+    /// founder. An outsider must meet none of them before the reveal, or
+    /// one revealed introduction would name the canary in every other.
+    fn ids(&self) -> Vec<String> {
+        [
+            Some(self.startup_id),
+            self.founder.organisation_id,
+            Some(self.founder.user_id),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|id| id.to_string())
+        .collect()
+    }
+
+    /// Fails with the place when `text` holds a token or an id of the canary.
+    fn assert_unnamed(&self, what: &str, text: &str) {
+        assert_no_token(what, text);
+        for id in self.ids() {
+            assert!(!text.contains(&id), "{what} carries the canary's id {id}");
+        }
+    }
+}
+
 /// The canary: registered with its founder's name, then its profile.
 async fn canary(app: &TestApp) -> Canary {
     let email = format!("tamsin-{}@qzorvex.nl", Uuid::new_v4().simple());
@@ -218,7 +243,7 @@ async fn nothing_names_the_canary_before_the_reveal_and_everything_after() {
     for (who, token) in outsiders {
         for path in &paths {
             let reply = app.get(path, token).await;
-            assert_no_token(&format!("{who} GET {path}"), &bytes_of(&reply));
+            canary.assert_unnamed(&format!("{who} GET {path}"), &bytes_of(&reply));
             if path.contains("q=") && !path.contains("q=radar") && reply.status == 200 {
                 assert_eq!(results(&reply), 0, "{who} finds the canary with {path}");
             }
@@ -231,19 +256,32 @@ async fn nothing_names_the_canary_before_the_reveal_and_everything_after() {
                 json!({"description": "passive radar", "province": "NL-XX"}),
             )
             .await;
-        assert_no_token(&format!("{who} preview"), &bytes_of(&reply));
+        canary.assert_unnamed(&format!("{who} preview"), &bytes_of(&reply));
     }
-    // The matrix reads real answers, not refusals: procurement gets the card.
+    // The matrix reads real answers, not refusals: procurement gets the
+    // card, under a handle, and reads it by that handle.
     for path in [
         "/api/v1/startups".to_owned(),
-        format!("/api/v1/startups/{canary_id}"),
         "/api/v1/search/startups?q=radar".to_owned(),
         format!("/api/v1/challenges/{challenge_id}/matches"),
         "/api/v1/introductions".to_owned(),
     ] {
         let reply = app.get(&path, owner.auth()).await.expect(200);
-        assert!(bytes_of(&reply).contains(&canary_id.to_string()), "{path}");
+        let text = bytes_of(&reply);
+        assert!(
+            text.contains("passive radar for small drone detection"),
+            "{path}: {text}"
+        );
+        assert!(text.contains("\"id\":\"card-"), "{path}: {text}");
     }
+    let listed = app.get("/api/v1/startups", owner.auth()).await.expect(200);
+    let handle = card_handle(&listed.body, CANARY_CARD);
+    let card = app
+        .get(&format!("/api/v1/startups/{handle}"), owner.auth())
+        .await
+        .expect(200);
+    assert_eq!(card.body["id"], handle);
+    canary.assert_unnamed("procurement reads the card", &bytes_of(&card));
     // The broker's message reaches procurement redacted, the shared notes not at all.
     let seen = app
         .get(
@@ -274,16 +312,16 @@ async fn nothing_names_the_canary_before_the_reveal_and_everything_after() {
         "/notifications".to_owned(),
     ] {
         let reply = visitor.get(&path).await.expect(200);
-        assert_no_token(&format!("procurement page {path}"), &bytes_of(&reply));
+        canary.assert_unnamed(&format!("procurement page {path}"), &bytes_of(&reply));
     }
     // Pages that are not procurement's answer without naming anybody either.
     for path in ["/dashboard", "/matches", "/region/startups"] {
         let reply = visitor.get(path).await;
-        assert_no_token(&format!("procurement page {path}"), &bytes_of(&reply));
+        canary.assert_unnamed(&format!("procurement page {path}"), &bytes_of(&reply));
     }
     // The e-mail waiting for procurement.
     let mails = outbox_for(&app, &owner.email);
-    assert_no_token("procurement's e-mail", &mails.to_lowercase());
+    canary.assert_unnamed("procurement's e-mail", &mails.to_lowercase());
 
     // The start-up accepts, then procurement: revealed.
     let transitions = format!("/api/v1/introductions/{introduction}/transitions");
@@ -303,7 +341,7 @@ async fn nothing_names_the_canary_before_the_reveal_and_everything_after() {
         )
         .await
         .expect(200);
-    assert_no_token("procurement after one acceptance", &bytes_of(&still_hidden));
+    canary.assert_unnamed("procurement after one acceptance", &bytes_of(&still_hidden));
     app.post_if_match(
         &transitions,
         owner.auth(),
@@ -327,6 +365,7 @@ async fn nothing_names_the_canary_before_the_reveal_and_everything_after() {
         "wexlorheim",
         "plumbrig",
         "tamsin",
+        &canary_id.to_string(),
     ] {
         assert!(
             revealed.contains(token),
@@ -356,6 +395,28 @@ async fn nothing_names_the_canary_before_the_reveal_and_everything_after() {
             );
         }
     }
+}
+
+/// Text only the canary's redacted card holds.
+const CANARY_CARD: &str = "founder [person] and [person]";
+
+/// The handle of the one card in the list `body` whose description holds `text`.
+fn card_handle(body: &Value, text: &str) -> String {
+    let cards: Vec<&Value> = body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item.get("startup").unwrap_or(item))
+        .filter(|card| {
+            card["description"]
+                .as_str()
+                .is_some_and(|description| description.to_lowercase().contains(text))
+        })
+        .collect();
+    assert_eq!(cards.len(), 1, "one card with {text:?} in {body}");
+    let handle = cards[0]["id"].as_str().expect("id").to_owned();
+    assert!(handle.starts_with("card-"), "{handle}");
+    handle
 }
 
 /// Subjects and bodies of the e-mail queued for `recipient`.
@@ -394,21 +455,26 @@ async fn a_probing_challenge_learns_no_hidden_term_from_the_explanation() {
         )
         .await
         .expect(200);
+    let handle = card_handle(&matches.body, CANARY_CARD);
     let card = matches.body["items"]
         .as_array()
         .expect("items")
         .iter()
-        .find(|item| item["startup"]["id"] == json!(canary.startup_id))
+        .find(|item| item["startup"]["id"] == json!(handle))
         .expect("the canary is a candidate");
     let explanation = card["explanation"].to_string().to_lowercase();
     assert!(explanation.contains("radar"), "{explanation}");
     assert_no_token("a candidate's explanation", &explanation);
 
+    // Procurement names the card by its handle; the id would name the company.
+    app.get(
+        &format!("/api/v1/startups/{}/matches", canary.startup_id),
+        prober.auth(),
+    )
+    .await
+    .expect_error(404, "not_found");
     let other_way = app
-        .get(
-            &format!("/api/v1/startups/{}/matches", canary.startup_id),
-            prober.auth(),
-        )
+        .get(&format!("/api/v1/startups/{handle}/matches"), prober.auth())
         .await
         .expect(200);
     for item in other_way.body["items"].as_array().expect("items") {
@@ -457,4 +523,142 @@ async fn the_proposal_page_previews_what_procurement_reads() {
         .await
         .expect(200);
     assert_eq!(listed.body["total"], 0);
+}
+
+/// Cards carry a handle per answer and per introduction: a reveal of one
+/// introduction names the start-up there only, and its other pending
+/// introductions with the same organisation stay anonymous.
+#[actix_web::test]
+async fn a_handle_links_nothing_and_a_reveal_names_one_introduction_only() {
+    let app = spawn_app().await;
+    let owner = app.procurement("Inkoop Delta").await;
+    let stranger = app.procurement("Inkoop Epsilon").await;
+    let first = app
+        .challenge_in_status(&owner, challenge_body("Counter-drone sensing"), "open")
+        .await;
+    let second = app
+        .challenge_in_status(&owner, challenge_body("Passive radar for harbours"), "open")
+        .await;
+    let canary = canary(&app).await;
+    app.wait_for_index().await;
+
+    // Two answers, two handles; both open for their organisation only.
+    let search = "/api/v1/search/startups?q=radar";
+    let one = card_handle(
+        &app.get(search, owner.auth()).await.expect(200).body,
+        CANARY_CARD,
+    );
+    let two = card_handle(
+        &app.get(search, owner.auth()).await.expect(200).body,
+        CANARY_CARD,
+    );
+    assert_ne!(one, two);
+    for handle in [&one, &two] {
+        let card = app
+            .get(&format!("/api/v1/startups/{handle}"), owner.auth())
+            .await
+            .expect(200);
+        assert_eq!(card.body["anonymised"], true);
+        canary.assert_unnamed("a card read by its handle", &bytes_of(&card));
+        app.get(&format!("/api/v1/startups/{handle}"), stranger.auth())
+            .await
+            .expect_error(404, "not_found");
+    }
+    let mut forged = one.clone().into_bytes();
+    let last = forged.len() - 1;
+    forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).expect("ascii");
+    app.get(&format!("/api/v1/startups/{forged}"), owner.auth())
+        .await
+        .expect_error(404, "not_found");
+    // The id itself names nothing to procurement, not even for an invitation.
+    app.get(
+        &format!("/api/v1/startups/{}", canary.startup_id),
+        owner.auth(),
+    )
+    .await
+    .expect_error(404, "not_found");
+    app.post(
+        "/api/v1/introductions",
+        owner.auth(),
+        json!({"challenge_id": first, "startup_id": canary.startup_id}),
+    )
+    .await
+    .expect_error(404, "not_found");
+
+    // Invitations by handle; each introduction gets a handle of its own, stable on every read.
+    let invited_first = app
+        .post(
+            "/api/v1/introductions",
+            owner.auth(),
+            json!({"challenge_id": first, "startup_id": one}),
+        )
+        .await
+        .expect(201);
+    let candidates = app
+        .get(
+            &format!("/api/v1/challenges/{second}/matches"),
+            owner.auth(),
+        )
+        .await
+        .expect(200);
+    let candidate = card_handle(&candidates.body, CANARY_CARD);
+    let invited_second = app
+        .post(
+            "/api/v1/introductions",
+            owner.auth(),
+            json!({"challenge_id": second, "startup_id": candidate}),
+        )
+        .await
+        .expect(201);
+    let first_path = format!("/api/v1/introductions/{}", invited_first.id());
+    let second_path = format!("/api/v1/introductions/{}", invited_second.id());
+    let first_card = invited_first.body["startup"]["id"].clone();
+    let second_card = invited_second.body["startup"]["id"].clone();
+    assert_ne!(first_card, second_card);
+    for handle in [&one, &two, &candidate] {
+        assert_ne!(first_card, json!(handle));
+        assert_ne!(second_card, json!(handle));
+    }
+    let again = app.get(&first_path, owner.auth()).await.expect(200);
+    assert_eq!(again.body["startup"]["id"], first_card);
+
+    // The start-up accepts the first invitation: revealed there, and only there.
+    let version = app
+        .get(&first_path, canary.founder.auth())
+        .await
+        .expect(200)
+        .etag_version();
+    app.post_if_match(
+        &format!("{first_path}/transitions"),
+        canary.founder.auth(),
+        version,
+        json!({"action": "accept"}),
+    )
+    .await
+    .expect(200);
+    let revealed = app.get(&first_path, owner.auth()).await.expect(200);
+    assert_eq!(revealed.body["startup"]["id"], json!(canary.startup_id));
+    let pending = app.get(&second_path, owner.auth()).await.expect(200);
+    assert_eq!(pending.body["startup"]["id"], second_card);
+    canary.assert_unnamed("the other pending introduction", &bytes_of(&pending));
+    let listed = app
+        .get("/api/v1/introductions", owner.auth())
+        .await
+        .expect(200);
+    for item in listed.body["items"].as_array().expect("items") {
+        if item["id"] != json!(invited_first.id()) {
+            canary.assert_unnamed(
+                "a pending introduction in the list",
+                &item.to_string().to_lowercase(),
+            );
+        }
+    }
+    // Nor can the revealed id be used to find the start-up's other introductions.
+    app.get(
+        &format!("/api/v1/introductions?startup_id={}", canary.startup_id),
+        owner.auth(),
+    )
+    .await
+    .expect_error(403, "forbidden");
 }

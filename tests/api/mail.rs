@@ -1,9 +1,8 @@
-//! The mail sender delivers the e-mail outbox over SMTP, once per row, and
-//! keeps what it could not send queued with the error.
+//! The mail sender delivers the e-mail outbox over SMTP (the real server
+//! that the test script starts), once per row, and keeps what it could not
+//! send queued with the error.
 
-use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 
 use defmatch::alerts::mail::{send_queued, MailSettings};
 use defmatch::db::notifications::{notify, NewNotification};
@@ -12,50 +11,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::helpers::{spawn_app, TestApp};
-
-/// A minimal SMTP server that accepts every message and keeps its DATA.
-fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let store = received.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let _ = stream.write_all(b"220 sink ESMTP\r\n");
-            let mut line = String::new();
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                let command = line.to_ascii_uppercase();
-                if command.starts_with("EHLO") || command.starts_with("HELO") {
-                    let _ = stream.write_all(b"250 sink\r\n");
-                } else if command.starts_with("DATA") {
-                    let _ = stream.write_all(b"354 go on\r\n");
-                    let mut data = String::new();
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == ".\r\n" {
-                            break;
-                        }
-                        data.push_str(&line);
-                    }
-                    store.lock().expect("lock").push(data);
-                    let _ = stream.write_all(b"250 queued\r\n");
-                } else if command.starts_with("QUIT") {
-                    let _ = stream.write_all(b"221 bye\r\n");
-                    break;
-                } else {
-                    let _ = stream.write_all(b"250 ok\r\n");
-                }
-            }
-        }
-    });
-    (format!("smtp://{address}"), received)
-}
+use crate::mailbox::Mailbox;
 
 fn queue_one(app: &TestApp, user_id: Uuid, title: &str) {
     let mut connection = app.database.connect();
@@ -95,11 +51,8 @@ async fn queued_mail_is_sent_once_over_smtp() {
         .startup_with_profile(crate::helpers::startup_profile("Mailbox Radar BV"))
         .await;
     queue_one(&app, founder.user_id, "Harbour radar closes in 7 days");
-    let (smtp_url, received) = smtp_sink();
-    let settings = MailSettings {
-        smtp_url,
-        from: "defmatch <no-reply@defmatch.example>".to_owned(),
-    };
+    let mailbox = Mailbox::shared();
+    let settings = mailbox.settings();
     let url = app.database.url.clone();
     let report = actix_web::web::block(move || {
         let mut connection = PgConnection::establish(&url).expect("connect");
@@ -111,10 +64,13 @@ async fn queued_mail_is_sent_once_over_smtp() {
     .expect("sender task");
     assert_eq!(report.0.sent, 1);
     assert_eq!(report.1.sent, 0, "a sent message is not sent again");
-    let messages = received.lock().expect("lock").clone();
-    assert_eq!(messages.len(), 1);
-    assert!(messages[0].contains("Subject: Harbour radar closes in 7 days"));
-    assert!(messages[0].contains(&format!("To: {}", founder.email)));
+    let messages = mailbox.wait_for(&founder.email, 1).await;
+    assert_eq!(messages.len(), 1, "delivered once: {messages:?}");
+    assert_eq!(messages[0].subject, "Harbour radar closes in 7 days");
+    assert_eq!(messages[0].to, founder.email);
+    assert!(messages[0].from.contains("no-reply@defmatch.example"));
+    assert!(messages[0].text.contains("2027-01-28 17:00"));
+    assert!(messages[0].raw.contains("Content-Type: text/plain"));
     assert_eq!(statuses(&app), vec![("sent".to_owned(), 1, None)]);
 }
 

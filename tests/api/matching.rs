@@ -218,11 +218,12 @@ fn uuid_of(value: &Value) -> Uuid {
     value.as_str().expect("uuid string").parse().expect("uuid")
 }
 
-/// The start-up ids of a start-up match list, best first.
-fn startup_ids(reply: &Reply) -> Vec<Uuid> {
+/// The start-up ids of a start-up match list, best first (behind the
+/// handles of anonymous cards).
+fn startup_ids(app: &TestApp, reply: &Reply) -> Vec<Uuid> {
     items(reply)
         .iter()
-        .map(|item| uuid_of(&item["startup"]["id"]))
+        .map(|item| app.startup_behind(&item["startup"]["id"]))
         .collect()
 }
 
@@ -236,10 +237,10 @@ fn challenge_ids(reply: &Reply) -> Vec<Uuid> {
 
 /// The item about start-up `id`.
 #[track_caller]
-fn startup_item(reply: &Reply, id: Uuid) -> &Value {
+fn startup_item<'a>(app: &TestApp, reply: &'a Reply, id: Uuid) -> &'a Value {
     items(reply)
         .iter()
-        .find(|item| uuid_of(&item["startup"]["id"]) == id)
+        .find(|item| app.startup_behind(&item["startup"]["id"]) == id)
         .unwrap_or_else(|| panic!("start-up {id} is not among the matches: {}", reply.body))
 }
 
@@ -300,7 +301,7 @@ async fn the_nearest_drone_start_up_ranks_first_for_a_counter_drone_challenge() 
             .await
             .expect(200);
 
-        let ids = startup_ids(&reply);
+        let ids = startup_ids(&app, &reply);
         assert_eq!(
             ids.first(),
             Some(&m.skyshield.id),
@@ -313,8 +314,8 @@ async fn the_nearest_drone_start_up_ranks_first_for_a_counter_drone_challenge() 
         assert_explanations_add_up(&reply);
 
         // The two describe themselves alike: the region makes the difference.
-        let near = &startup_item(&reply, m.skyshield.id)["explanation"];
-        let far = &startup_item(&reply, m.maasradar.id)["explanation"];
+        let near = &startup_item(&app, &reply, m.skyshield.id)["explanation"];
+        let far = &startup_item(&app, &reply, m.maasradar.id)["explanation"];
         assert!(
             (number(&near["parts"]["text"]) - number(&far["parts"]["text"])).abs() < 1e-4,
             "{who}: same text, same text part: {near} / {far}"
@@ -335,7 +336,7 @@ async fn an_ai_start_up_beats_the_drone_start_ups_for_an_ai_logistics_challenge(
         .await
         .expect(200);
 
-    let ids = startup_ids(&reply);
+    let ids = startup_ids(&app, &reply);
     assert_eq!(ids.first(), Some(&m.planwise.id), "{}", reply.body);
     for drone in [&m.skyshield, &m.maasradar] {
         if let Some(place) = position(&ids, drone.id) {
@@ -343,7 +344,7 @@ async fn an_ai_start_up_beats_the_drone_start_ups_for_an_ai_logistics_challenge(
         }
     }
     assert_explanations_add_up(&reply);
-    let explanation = &startup_item(&reply, m.planwise.id)["explanation"];
+    let explanation = &startup_item(&app, &reply, m.planwise.id)["explanation"];
     assert_eq!(explanation["shared_technologies"], json!(["ai-data"]));
     let matched = explanation["matched_terms"]["query_to_result"]
         .as_array()
@@ -432,14 +433,14 @@ async fn explanations_name_the_region_relation_and_the_trl_fit() {
         (&m.vigilo, "abroad", true),
     ];
     for (startup, relation, in_range) in expected {
-        let explanation = &startup_item(&drones, startup.id)["explanation"];
+        let explanation = &startup_item(&app, &drones, startup.id)["explanation"];
         assert_eq!(explanation["region"]["relation"], relation, "{explanation}");
         assert_eq!(explanation["region"]["national"], false, "{explanation}");
         assert_eq!(explanation["trl_in_range"], in_range, "{explanation}");
     }
-    let dunewatch = &startup_item(&drones, m.dunewatch.id)["explanation"];
+    let dunewatch = &startup_item(&app, &drones, m.dunewatch.id)["explanation"];
     assert_eq!(dunewatch["shared_technologies"], json!(["autonomy-drones"]));
-    let vigilo = &startup_item(&drones, m.vigilo.id)["explanation"];
+    let vigilo = &startup_item(&app, &drones, m.vigilo.id)["explanation"];
     assert_eq!(
         number(&vigilo["parts"]["region"]),
         0.0,
@@ -452,7 +453,7 @@ async fn explanations_name_the_region_relation_and_the_trl_fit() {
         .await
         .expect(200);
     assert_explanations_add_up(&maintenance);
-    let planwise = &startup_item(&maintenance, m.planwise.id)["explanation"];
+    let planwise = &startup_item(&app, &maintenance, m.planwise.id)["explanation"];
     assert_eq!(planwise["region"]["relation"], "same_rom_area");
     assert_eq!(planwise["trl_in_range"], false);
 
@@ -462,7 +463,7 @@ async fn explanations_name_the_region_relation_and_the_trl_fit() {
         .await
         .expect(200);
     assert_explanations_add_up(&logistics);
-    let planwise = &startup_item(&logistics, m.planwise.id)["explanation"];
+    let planwise = &startup_item(&app, &logistics, m.planwise.id)["explanation"];
     assert_eq!(planwise["region"]["national"], true);
     assert_eq!(planwise["region"]["relation"], Value::Null);
     assert_eq!(planwise["trl_in_range"], true);
@@ -590,7 +591,7 @@ async fn a_rom_officer_sees_their_own_provinces_unless_they_widen_the_scope() {
 
     let regional = app.get(&path, rom.auth()).await.expect(200);
     assert_eq!(
-        startup_ids(&regional),
+        startup_ids(&app, &regional),
         [m.skyshield.id],
         "{}",
         regional.body
@@ -604,15 +605,15 @@ async fn a_rom_officer_sees_their_own_provinces_unless_they_widen_the_scope() {
         .get(&format!("{path}?scope=all"), rom.auth())
         .await
         .expect(200);
-    let ids = startup_ids(&everywhere);
+    let ids = startup_ids(&app, &everywhere);
     assert_eq!(ids.first(), Some(&m.skyshield.id));
     for other in [&m.maasradar, &m.dunewatch, &m.vigilo] {
-        let card = &startup_item(&everywhere, other.id)["startup"];
+        let card = &startup_item(&app, &everywhere, other.id)["startup"];
         assert_eq!(card["anonymised"], true, "{card}");
         assert_eq!(card["name"], Value::Null, "{card}");
         assert_eq!(card["contact_email"], Value::Null, "{card}");
     }
-    let own = &startup_item(&everywhere, m.skyshield.id)["startup"];
+    let own = &startup_item(&app, &everywhere, m.skyshield.id)["startup"];
     assert_eq!(own["anonymised"], false);
     assert_eq!(own["name"], "SkyShield B.V.");
     assert_explanations_add_up(&everywhere);
@@ -628,7 +629,7 @@ async fn the_owning_organisation_sees_its_candidates_as_anonymous_cards() {
         .await
         .expect(200);
 
-    let ids = startup_ids(&reply);
+    let ids = startup_ids(&app, &reply);
     for startup in [&m.skyshield, &m.maasradar, &m.dunewatch, &m.vigilo] {
         assert!(ids.contains(&startup.id), "{}", reply.body);
     }
@@ -950,14 +951,14 @@ async fn the_semantic_view_ranks_the_start_up_of_the_challenges_theme_first() {
         .expect(200);
 
     assert_eq!(
-        startup_ids(&reply),
+        startup_ids(&app, &reply),
         vec![hoverlab, netguard],
         "the same words in common, but Hoverlab writes about the challenge's subject: {}",
         reply.body
     );
     assert_explanations_add_up(&reply);
-    let near = &startup_item(&reply, hoverlab)["explanation"];
-    let far = &startup_item(&reply, netguard)["explanation"];
+    let near = &startup_item(&app, &reply, hoverlab)["explanation"];
+    let far = &startup_item(&app, &reply, netguard)["explanation"];
     assert!(
         number(&near["semantic_similarity"]) > number(&far["semantic_similarity"]) + 0.3,
         "{near} / {far}"

@@ -71,13 +71,14 @@ fn hit_ids(reply: &Reply) -> Vec<Uuid> {
         .collect()
 }
 
-/// The ids of the start-ups on a page of hits, in the order given.
-fn startup_hit_ids(reply: &Reply) -> Vec<Uuid> {
+/// The ids of the start-ups on a page of hits, in the order given
+/// (behind the handles of anonymous cards).
+fn startup_hit_ids(app: &TestApp, reply: &Reply) -> Vec<Uuid> {
     reply.body["items"]
         .as_array()
         .expect("items")
         .iter()
-        .map(|item| uuid_of(&item["startup"]["id"]))
+        .map(|item| app.startup_behind(&item["startup"]["id"]))
         .collect()
 }
 
@@ -920,7 +921,7 @@ async fn an_admin_finds_a_start_up_by_its_name() {
     let by_name = search_startups(&app, &admin, &[("q", "SkyShield")])
         .await
         .expect(200);
-    assert_eq!(startup_hit_ids(&by_name), [f.skyshield]);
+    assert_eq!(startup_hit_ids(&app, &by_name), [f.skyshield]);
     let card = &by_name.body["items"][0]["startup"];
     assert_eq!(card["name"], "SkyShield B.V.");
     assert_eq!(card["anonymised"], false);
@@ -929,7 +930,7 @@ async fn an_admin_finds_a_start_up_by_its_name() {
         .await
         .expect(200);
     assert_eq!(
-        set(&startup_hit_ids(&by_capability)),
+        set(&startup_hit_ids(&app, &by_capability)),
         set(&[f.skyshield, f.maasradar])
     );
     assert_eq!(by_capability.body["total"], 2);
@@ -943,7 +944,7 @@ async fn an_admin_finds_a_start_up_by_its_name() {
     let ai = search_startups(&app, &admin, &[("technology", "ai-data")])
         .await
         .expect(200);
-    assert_eq!(startup_hit_ids(&ai), [f.planwise]);
+    assert_eq!(startup_hit_ids(&app, &ai), [f.planwise]);
 }
 
 #[actix_web::test]
@@ -956,7 +957,7 @@ async fn procurement_finds_anonymous_cards_and_cannot_search_by_name() {
         .await
         .expect(200);
     assert_eq!(
-        set(&startup_hit_ids(&by_capability)),
+        set(&startup_hit_ids(&app, &by_capability)),
         set(&[f.skyshield, f.maasradar])
     );
     for item in by_capability.body["items"].as_array().expect("items") {
@@ -976,7 +977,7 @@ async fn procurement_finds_anonymous_cards_and_cannot_search_by_name() {
         .await
         .expect(200);
     assert_eq!(
-        set(&startup_hit_ids(&excluding)),
+        set(&startup_hit_ids(&app, &excluding)),
         set(&[f.skyshield, f.maasradar])
     );
 
@@ -984,7 +985,11 @@ async fn procurement_finds_anonymous_cards_and_cannot_search_by_name() {
         let reply = search_startups(&app, &officer, &[("q", name)])
             .await
             .expect(200);
-        assert_eq!(startup_hit_ids(&reply), Vec::<Uuid>::new(), "q={name}");
+        assert_eq!(
+            startup_hit_ids(&app, &reply),
+            Vec::<Uuid>::new(),
+            "q={name}"
+        );
         assert_eq!(reply.body["total"], 0, "q={name}");
         assert_eq!(reply.body["facets"]["province"], json!({}), "q={name}");
     }
@@ -1009,7 +1014,7 @@ async fn a_company_name_in_the_keywords_does_not_reveal_the_start_up_to_procurem
         .await
         .expect(200);
     assert_eq!(
-        startup_hit_ids(&by_name),
+        startup_hit_ids(&app, &by_name),
         Vec::<Uuid>::new(),
         "procurement found a start-up by its company name"
     );
@@ -1018,7 +1023,7 @@ async fn a_company_name_in_the_keywords_does_not_reveal_the_start_up_to_procurem
     let by_capability = search_startups(&app, &officer, &[("q", "radar")])
         .await
         .expect(200);
-    assert_eq!(startup_hit_ids(&by_capability), [skyshield]);
+    assert_eq!(startup_hit_ids(&app, &by_capability), [skyshield]);
     let card = &by_capability.body["items"][0]["startup"];
     assert_eq!(card["anonymised"], true);
     assert!(
@@ -1041,18 +1046,18 @@ async fn a_rom_officer_finds_only_the_start_ups_of_their_provinces() {
         } else {
             vec![f.skyshield]
         };
-        assert_eq!(startup_hit_ids(&reply), expected, "{pairs:?}");
+        assert_eq!(startup_hit_ids(&app, &reply), expected, "{pairs:?}");
         assert_eq!(reply.body["total"], expected.len(), "{pairs:?}");
     }
     let by_name = search_startups(&app, &inwest, &[("q", "Maasradar")])
         .await
         .expect(200);
-    assert_eq!(startup_hit_ids(&by_name), Vec::<Uuid>::new());
+    assert_eq!(startup_hit_ids(&app, &by_name), Vec::<Uuid>::new());
 
     let limburg = search_startups(&app, &liof, &[("q", "radar")])
         .await
         .expect(200);
-    assert_eq!(startup_hit_ids(&limburg), [f.maasradar]);
+    assert_eq!(startup_hit_ids(&app, &limburg), [f.maasradar]);
     assert_eq!(
         limburg.body["items"][0]["startup"]["name"],
         "Maasradar B.V."

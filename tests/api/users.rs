@@ -525,12 +525,18 @@ async fn a_procurement_officer_may_vet_but_not_re_role_or_disable() {
     let path = user_path(founder.user_id);
     let version = version_of(&app, &admin, founder.user_id).await;
 
+    // The answer says nothing about an account the officer may not read:
+    // no e-mail, no name, no organisation; only the new version.
     let vetted = app
         .patch(&path, officer.auth(), version, json!({"vetted": true}))
         .await
-        .expect(200);
-    assert_eq!(vetted.body["vetted"], true);
+        .expect(204);
+    assert!(!vetted.body.to_string().contains("radar works"));
+    assert!(!vetted.body.to_string().contains(&founder.email));
     let version = vetted.etag_version();
+    let seen = app.get(&path, admin.auth()).await.expect(200);
+    assert_eq!(seen.body["vetted"], true);
+    assert_eq!(seen.etag_version(), version);
 
     app.patch(
         &path,

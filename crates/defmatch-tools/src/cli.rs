@@ -110,6 +110,16 @@ pub fn bench(
         "  HTTP / PostgreSQL throughput: matching {:.2}x, search {:.2}x",
         report.match_http_vs_pg_fts_rps, report.search_http_vs_pg_fts_rps
     );
+    let cpu = |ms: Option<f64>| ms.map_or_else(|| "n/a".to_owned(), |ms| format!("{ms:.3} ms"));
+    println!(
+        "  server CPU per request: matching {}, one client {}, search {} ({} the in-process search p50)",
+        cpu(report.match_http_cpu_ms_per_request),
+        cpu(report.match_http_one_client_cpu_ms_per_request),
+        cpu(report.search_http_cpu_ms_per_request),
+        report
+            .search_http_cpu_vs_inprocess
+            .map_or_else(|| "n/a".to_owned(), |ratio| format!("{ratio:.2}x")),
+    );
     if report.match_http_errors + report.search_http_errors > 0 {
         println!(
             "  failed HTTP requests: {} matching, {} search",

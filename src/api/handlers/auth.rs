@@ -17,6 +17,8 @@ use crate::app::AppState;
     responses(
         (status = 201, description = "Registered and logged in", body = RegisteredResponse),
         (status = 409, description = "The e-mail address or company name is taken", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address; see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/auth/register")]
@@ -35,8 +37,9 @@ pub async fn register(
 
 /// Exchanges credentials for an access token and a refresh token.
 ///
-/// Rate-limited per account and per client address: past the limit the
-/// answer is 429 with `Retry-After`.
+/// Wrong passwords slow down the pair (account, client address) with
+/// growing waits, and failed logins count per address; past a limit the
+/// answer is 429 with `Retry-After` (docs/accounts.md).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,

@@ -13,6 +13,7 @@ use super::challenges::parse_statuses;
 use crate::api::auth::AuthUser;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{JsonBody, QueryParams};
+use crate::api::handlers::startups::startup_reference;
 use crate::app::matching::{
     self, ChallengeMatchFilter, ChallengeMatches, MatchPreview, MatchPreviewRequest, MatchScope,
     StartupMatchFilter, StartupMatches,
@@ -74,7 +75,7 @@ impl ChallengeMatchQuery {
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Start-up id"), ChallengeMatchQuery),
+    params(("id" = String, Path, description = "Start-up id, or the handle of an anonymous card"), ChallengeMatchQuery),
     responses(
         (status = 200, description = "Ranked challenges with explanations", body = ChallengeMatches),
         (status = 404, description = "No such start-up visible to the caller", body = ErrorBody),
@@ -84,12 +85,12 @@ impl ChallengeMatchQuery {
 pub async fn matches_for_startup(
     state: web::Data<AppState>,
     caller: AuthUser,
-    path: web::Path<Uuid>,
+    path: web::Path<String>,
     query: QueryParams<ChallengeMatchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = query.0.filter()?;
-    let matches =
-        matching::for_startup(&state, &caller.viewer(), path.into_inner(), filter).await?;
+    let startup = startup_reference(&path)?;
+    let matches = matching::for_startup(&state, &caller.viewer(), &startup, filter).await?;
     Ok(HttpResponse::Ok().json(matches))
 }
 

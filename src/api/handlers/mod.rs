@@ -9,6 +9,7 @@ pub mod introductions;
 pub mod matches;
 pub mod notifications;
 pub mod organisations;
+pub mod passwords;
 pub mod pipeline;
 pub mod questions;
 pub mod saved_searches;

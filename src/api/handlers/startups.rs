@@ -15,7 +15,7 @@ use crate::app::startups::{self, StartupListFilter, StartupView};
 use crate::app::{AppState, Paginated};
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
-use crate::domain::startup::{StartupInput, StartupPatch};
+use crate::domain::startup::{StartupInput, StartupPatch, StartupRef};
 use crate::domain::taxonomy::Technology;
 
 /// The response of one profile, with its version as the ETag.
@@ -113,11 +113,18 @@ pub async fn list_startups(
     Ok(HttpResponse::Ok().json(listed))
 }
 
+/// The start-up a path names: an id, or an anonymous card's handle; any
+/// other text names nothing.
+pub(crate) fn startup_reference(raw: &str) -> Result<StartupRef, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found("start-up"))
+}
+
 /// One profile, in full or as an anonymous card depending on the caller.
+/// Procurement reads a card by the handle it was given (`card-…`).
 #[utoipa::path(
     tag = "startups",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Start-up id")),
+    params(("id" = String, Path, description = "Start-up id, or the handle of an anonymous card")),
     responses(
         (status = 200, description = "The profile", body = StartupView,
             headers(("ETag" = String, description = "Version, for If-Match"))),
@@ -128,9 +135,10 @@ pub async fn list_startups(
 pub async fn get_startup(
     state: web::Data<AppState>,
     caller: AuthUser,
-    path: web::Path<Uuid>,
+    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = startups::get(&state, &caller.viewer(), path.into_inner()).await?;
+    let reference = startup_reference(&path)?;
+    let view = startups::get(&state, &caller.viewer(), reference).await?;
     Ok(profile_response(StatusCode::OK, view))
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::api::auth::{AdminUser, AuthUser};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
-use crate::app::accounts::users::{self, UserListFilter};
+use crate::app::accounts::users::{self, UserListFilter, UserUpdated};
 use crate::app::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
 use crate::app::{AppState, Paginated};
 use crate::domain::account::Role;
@@ -120,6 +120,8 @@ pub async fn get_user(
     responses(
         (status = 200, description = "Updated", body = UserView,
             headers(("ETag" = String, description = "New version"))),
+        (status = 204, description = "Vetted: the account is one the caller may vet but not read, so nothing about it is returned",
+            headers(("ETag" = String, description = "New version"))),
         (status = 403, description = "The caller may not change these fields", body = ErrorBody),
         (status = 404, description = "No such user visible to the caller", body = ErrorBody),
         (status = 412, description = "Stale If-Match", body = ErrorBody),
@@ -134,7 +136,7 @@ pub async fn update_user(
     if_match: IfMatch,
     body: JsonBody<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = users::update(
+    let updated = users::update(
         &state,
         &caller.member,
         path.into_inner(),
@@ -142,5 +144,10 @@ pub async fn update_user(
         body.0,
     )
     .await?;
-    Ok(view_response(StatusCode::OK, view))
+    Ok(match updated {
+        UserUpdated::Visible(view) => view_response(StatusCode::OK, view),
+        UserUpdated::Recorded { version } => HttpResponse::NoContent()
+            .insert_header(("ETag", etag(version)))
+            .finish(),
+    })
 }

@@ -1,8 +1,6 @@
 //! Sessions: registration, logging in and out, renewing tokens, and who
 //! holds an access token.
 
-use std::time::Instant;
-
 use chrono::Utc;
 use diesel::Connection;
 use uuid::Uuid;
@@ -10,6 +8,7 @@ use uuid::Uuid;
 use super::view::{LoginRequest, MeView, OrganisationView, RegisterRequest, UserView};
 use crate::app::{AppError, AppState, Conflict};
 use crate::auth::password::hash_password;
+use crate::auth::rate_limit::{self, LimitedRequest};
 use crate::auth::sessions::{self, IssuedTokens, LoginFailure, SessionError};
 use crate::auth::tokens::TokenError;
 use crate::db::{organisations, startups, users};
@@ -87,8 +86,22 @@ pub async fn register(
     let company_name = bounded_text("company_name", &request.company_name, 1, 200)?;
     let keys = state.token_keys.clone();
     let session_ttl = state.session_ttl;
+    let limits = state.login_limits;
     state
         .with_connection(move |connection| {
+            let limited = rate_limit::count_request(
+                connection,
+                &limits,
+                LimitedRequest::Registration,
+                &client_ip,
+                Utc::now(),
+            )?;
+            if let Err(wait) = limited {
+                tracing::warn!(client_ip = %client_ip, "registration limit reached");
+                return Err(AppError::TooManyAttempts {
+                    retry_after_seconds: wait.seconds(),
+                });
+            }
             let password_hash =
                 hash_password(request.password.expose()).map_err(AppError::internal)?;
             let (user, organisation) = connection.transaction::<_, AppError, _>(|connection| {
@@ -139,65 +152,71 @@ pub async fn register(
         .await
 }
 
-/// Logs in with a password from `client_ip`, within the login limits.
+/// Logs in with a password from `client_ip`, within the login limits
+/// (`auth::rate_limit`): the check, the attempt and its count happen on one
+/// connection, against counters every replica shares.
 pub async fn log_in(
     state: &AppState,
     client_ip: String,
     credentials: LoginRequest,
 ) -> Result<IssuedTokens, AppError> {
     let account = credentials.email.trim().to_lowercase();
-    // A refused attempt is not audited: the limiter is there to shed load,
-    // and a row per refusal would let a flood fill the audit trail instead.
-    if let Err(retry) = state
-        .login_limiter
-        .check_attempt(&account, &client_ip, Instant::now())
-    {
-        tracing::warn!(client_ip = %client_ip, "login rate limit reached");
-        return Err(AppError::TooManyAttempts {
-            retry_after_seconds: retry.0.as_secs().max(1),
-        });
-    }
-    // An address that cannot exist is just a wrong login, not a 400: the
-    // answer must not differ from that for an unknown account.
-    let Ok(email) = EmailAddress::try_from(account.clone()) else {
-        state.login_limiter.record_failure(&account, Instant::now());
-        state
-            .with_connection(move |connection| {
-                Ok(sessions::record_failed_login(
-                    connection,
-                    None,
-                    None,
-                    &client_ip,
-                    LoginFailure::MalformedAddress,
-                )?)
-            })
-            .await?;
-        return Err(AppError::WrongCredentials);
-    };
     let keys = state.token_keys.clone();
     let session_ttl = state.session_ttl;
+    let limits = state.login_limits;
     let outcome = state
         .with_connection(move |connection| {
-            Ok(sessions::log_in(
-                connection,
-                &keys,
-                session_ttl,
-                &email,
-                &credentials.password,
-                &client_ip,
-                Utc::now(),
-            ))
+            let now = Utc::now();
+            // A refused attempt is not audited: the limits are there to shed
+            // load, and a row per refusal would let a flood fill the trail.
+            if let Some(wait) =
+                rate_limit::login_wait(connection, &limits, &account, &client_ip, now)?
+            {
+                tracing::warn!(client_ip = %client_ip, "login limit reached");
+                return Err(AppError::TooManyAttempts {
+                    retry_after_seconds: wait.seconds(),
+                });
+            }
+            // An address that cannot exist is just a wrong login, not a 400:
+            // the answer must not differ from that for an unknown account.
+            let attempt = match EmailAddress::try_from(account.clone()) {
+                Err(_) => {
+                    sessions::record_failed_login(
+                        connection,
+                        None,
+                        None,
+                        &client_ip,
+                        LoginFailure::MalformedAddress,
+                    )?;
+                    Err(SessionError::InvalidCredentials)
+                }
+                Ok(email) => sessions::log_in(
+                    connection,
+                    &keys,
+                    session_ttl,
+                    &email,
+                    &credentials.password,
+                    &client_ip,
+                    now,
+                ),
+            };
+            match &attempt {
+                Ok(_) => rate_limit::record_login_success(connection, &account, &client_ip)?,
+                Err(SessionError::InvalidCredentials) => rate_limit::record_login_failure(
+                    connection, &limits, &account, &client_ip, now,
+                )?,
+                Err(_) => {}
+            }
+            Ok(attempt)
         })
         .await?;
     match outcome {
         Ok(tokens) => {
-            state.login_limiter.record_success(&account);
             tracing::info!(user_id = %tokens.user_id, "login");
             Ok(tokens)
         }
         Err(error) => {
             if matches!(error, SessionError::InvalidCredentials) {
-                state.login_limiter.record_failure(&account, Instant::now());
                 tracing::info!("failed login");
             }
             Err(error.into())

@@ -114,14 +114,16 @@ fn relation_to(
 /// `expected_version` (see [`Member::may_change_user`] for who may change
 /// what). Disabling ends all the user's sessions; changes of role, vetting
 /// and disabling are recorded in the audit trail in the same transaction.
-/// A request that changes nothing leaves the version as it is.
+/// A request that changes nothing leaves the version as it is. A
+/// procurement officer who reached the account only to vet it learns its
+/// new version, nothing else about it.
 pub async fn update(
     state: &AppState,
     member: &Member,
     user_id: Uuid,
     expected_version: i32,
     request: UpdateUserRequest,
-) -> Result<UserView, AppError> {
+) -> Result<UserUpdated, AppError> {
     let change = change_asked(&request);
     let reader = member.clone();
     let relation = state
@@ -130,6 +132,7 @@ pub async fn update(
     if !member.may_reach_user_for_change(user_id, relation, change) {
         return Err(AppError::not_found(Subject::User));
     }
+    let readable = member.may_read_user(user_id, relation);
     member.may_change_user(user_id, change)?;
     let display_name = request
         .display_name
@@ -191,10 +194,24 @@ pub async fn update(
             })
         })
         .await?;
-    Ok(UserView::from(updated))
+    Ok(if readable {
+        UserUpdated::Visible(UserView::from(updated))
+    } else {
+        UserUpdated::Recorded {
+            version: updated.version,
+        }
+    })
 }
 
-/// What `request` asks to change, as the rules see it.
+/// What the caller of [`update`] gets back.
+#[derive(Debug)]
+pub enum UserUpdated {
+    /// The account as it now is, for whoever may read it.
+    Visible(UserView),
+    /// The change was made to an account the caller may not read: its new
+    /// version only (the ETag for the next change).
+    Recorded { version: i32 },
+}
 fn change_asked(request: &UpdateUserRequest) -> UserChangeRequest {
     UserChangeRequest {
         renames: request.display_name.is_some(),

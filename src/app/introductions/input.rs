@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::introduction::{IntroductionAction, Outcome};
+use crate::domain::startup::StartupRef;
 
 /// A request to start an introduction. Who asks decides how it starts:
 /// a ROM officer (or an admin) proposes one for a start-up of their
@@ -16,7 +17,10 @@ use crate::domain::introduction::{IntroductionAction, Outcome};
 #[serde(deny_unknown_fields)]
 pub struct NewIntroductionRequest {
     pub challenge_id: Uuid,
-    pub startup_id: Option<Uuid>,
+    /// The start-up's id, or for procurement (who sees cards only) the
+    /// handle of its card (`card-…`).
+    #[schema(value_type = Option<String>)]
+    pub startup_id: Option<StartupRef>,
     /// Why this pair should meet; shown to both sides.
     #[schema(max_length = 4000)]
     pub message: Option<String>,

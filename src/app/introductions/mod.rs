@@ -7,6 +7,7 @@
 //! `domain::policy`; which move is allowed, of `domain::introduction`.
 
 mod input;
+mod moves;
 mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -14,10 +15,12 @@ use diesel::{OptionalExtension, PgConnection};
 use uuid::Uuid;
 
 pub use self::input::{NewIntroductionRequest, NewNoteRequest, TransitionRequest};
+pub(crate) use self::moves::moves_for_candidates;
 pub use self::view::{ContactView, IntroducedChallenge, IntroductionView, NoteView};
 use super::page::{checked_page, Paginated};
 use super::{AppError, AppState, Conflict, InvalidTransition, Subject};
-use crate::app::startups::StartupView;
+use crate::app::startups::{resolve_for_card_reader, CardIssuer, StartupView};
+use crate::auth::card_handles::CardHandleKeys;
 use crate::db::challenges::{self, ChallengeRow};
 use crate::db::introductions::{
     self, IntroductionFilter, IntroductionRow, NewIntroduction, StateChange,
@@ -30,6 +33,7 @@ use crate::domain::policy::{
     may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
     startup_access_in_introduction, IntroductionBar, Member, StartupAccess, Viewer,
 };
+use crate::domain::startup::StartupRef;
 use crate::domain::text::{bounded_text, without_control_characters};
 use crate::domain::Rule;
 
@@ -59,6 +63,7 @@ pub async fn start(
         .map(|message| bounded_text("message", message, 1, MAX_MESSAGE_CHARS))
         .transpose()?;
     let starter = member.clone();
+    let keys = state.card_handles.clone();
     let view = state
         .with_connection(move |connection| {
             let viewer = Viewer::Member(starter.clone());
@@ -66,17 +71,15 @@ pub async fn start(
                 .optional()?
                 .filter(|challenge| viewer.can_see_challenge(challenge.exposure()))
                 .ok_or(AppError::not_found_in(Subject::Challenge, "challenge_id"))?;
-            let startup_id = startup_to_introduce(connection, &starter, input.startup_id)?;
+            let startup_id =
+                startup_to_introduce(connection, &keys, &starter, input.startup_id.as_ref())?;
             let startup = startups::find(connection, startup_id)
                 .optional()?
                 .ok_or(AppError::not_found_in(Subject::Startup, "startup_id"))?;
             let (origin, broker_rom) = starter
                 .may_start_introduction(startup.province, challenge.organisation_id)?
                 .ok_or(AppError::not_found_in(Subject::Startup, "startup_id"))?;
-            if !matches!(
-                challenge.status,
-                ChallengeStatus::Published | ChallengeStatus::Open
-            ) {
+            if !takes_introductions(challenge.status) {
                 return Err(Conflict::ChallengeNotTakingIntroductions(challenge.status).into());
             }
             match introductions::startup_may_see(connection, &startup, &challenge)? {
@@ -96,7 +99,7 @@ pub async fn start(
             };
             let row = introductions::insert(connection, &new).map_err(insert_error)?;
             let loaded = load_involved(connection, &starter, row)?;
-            view_of(connection, &starter, loaded)
+            view_of(connection, &keys, &starter, loaded)
         })
         .await?;
     tracing::info!(introduction_id = %view.id, origin = %view.origin, "introduction started");
@@ -113,6 +116,9 @@ pub async fn list(
     filter: IntroductionListFilter,
 ) -> Result<Paginated<IntroductionView>, AppError> {
     let page = checked_page(filter.page, filter.per_page)?;
+    if filter.startup_id.is_some() {
+        member.may_filter_introductions_by_startup()?;
+    }
     let query = IntroductionFilter {
         states: filter.states,
         challenge_id: filter.challenge_id,
@@ -120,13 +126,14 @@ pub async fn list(
     };
     let scope = member.introduction_listing();
     let reader = member.clone();
+    let keys = state.card_handles.clone();
     let (items, total) = state
         .with_connection(move |connection| {
             let paged = introductions::list(connection, &scope, &query, page)?;
             let mut items = Vec::with_capacity(paged.rows.len());
             for row in paged.rows {
                 let loaded = load_involved(connection, &reader, row)?;
-                items.push(view_of(connection, &reader, loaded)?);
+                items.push(view_of(connection, &keys, &reader, loaded)?);
             }
             Ok((items, paged.total))
         })
@@ -142,10 +149,11 @@ pub async fn get(
     introduction_id: Uuid,
 ) -> Result<IntroductionView, AppError> {
     let reader = member.clone();
+    let keys = state.card_handles.clone();
     state
         .with_connection(move |connection| {
             let loaded = load_by_id(connection, &reader, introduction_id)?;
-            view_of(connection, &reader, loaded)
+            view_of(connection, &keys, &reader, loaded)
         })
         .await
 }
@@ -164,6 +172,7 @@ pub async fn transition(
 ) -> Result<IntroductionView, AppError> {
     let transition = Transition::new(input.action, input.outcome, input.reason)?;
     let mover = member.clone();
+    let keys = state.card_handles.clone();
     let view = state
         .with_connection(move |connection| {
             let loaded = load_by_id(connection, &mover, introduction_id)?;
@@ -211,23 +220,24 @@ pub async fn transition(
             )?
             .ok_or_else(|| stale(connection, introduction_id, expected_version))?;
             let loaded = Loaded { row, ..loaded };
-            view_of(connection, &mover, loaded)
+            view_of(connection, &keys, &mover, loaded)
         })
         .await?;
     tracing::info!(%introduction_id, state = %view.state, "introduction moved");
     Ok(view)
 }
 
-/// `message` as procurement would read it about start-up `startup_id`
-/// before the reveal (redacted like its card), for the broker writing it;
-/// "not found" for a start-up `member` may not see in full.
+/// `message` as procurement would read it about the start-up `startup`
+/// names before the reveal (redacted like its card), for the broker
+/// writing it; "not found" for a start-up `member` may not see in full.
 pub async fn message_as_procurement_reads_it(
     state: &AppState,
     member: &Member,
-    startup_id: Uuid,
+    startup: &StartupRef,
     message: String,
 ) -> Result<String, AppError> {
     let viewer = Viewer::Member(member.clone());
+    let startup_id = resolve_for_card_reader(&state.card_handles, &viewer, startup)?;
     state
         .with_connection(move |connection| {
             let startup = startups::find(connection, startup_id)
@@ -268,13 +278,26 @@ pub async fn add_note(
         .await
 }
 
+/// Whether a challenge in `status` takes new introductions.
+fn takes_introductions(status: ChallengeStatus) -> bool {
+    matches!(status, ChallengeStatus::Published | ChallengeStatus::Open)
+}
+
 /// The start-up `member` introduces: a start-up account its own company
 /// (which needs its profile), everyone else the one they name.
 fn startup_to_introduce(
     connection: &mut PgConnection,
+    keys: &CardHandleKeys,
     member: &Member,
-    named: Option<Uuid>,
+    named: Option<&StartupRef>,
 ) -> Result<Uuid, AppError> {
+    let viewer = Viewer::Member(member.clone());
+    let named = named
+        .map(|reference| {
+            resolve_for_card_reader(keys, &viewer, reference)
+                .map_err(|_| AppError::not_found_in(Subject::Startup, "startup_id"))
+        })
+        .transpose()?;
     if member.introducing_side() != Side::Startup {
         return named.ok_or(AppError::invalid(
             "startup_id",
@@ -374,6 +397,7 @@ fn load_by_id(
 /// to their side, and the challenge only if they may see it themselves.
 fn view_of(
     connection: &mut PgConnection,
+    keys: &CardHandleKeys,
     member: &Member,
     loaded: Loaded,
 ) -> Result<IntroductionView, AppError> {
@@ -394,7 +418,8 @@ fn view_of(
         row.message = row.message.as_deref().map(|text| redactor.redact(text));
         row.reason = row.reason.as_deref().map(|text| redactor.redact(text));
     }
-    let startup_view = StartupView::for_access(startup, access)
+    let cards = CardIssuer::for_introduction(keys, &Viewer::Member(member.clone()), row.id);
+    let startup_view = StartupView::for_access(startup, access, &cards)
         .ok_or(AppError::not_found(Subject::Introduction))?;
     let procurement_contact = match challenge.created_by {
         Some(creator) if sees_procurement_contact(member, side, revealed) => {

@@ -17,11 +17,12 @@ pub use self::view::{
     ChallengeMatch, ChallengeMatches, MatchPreview, StartupMatch, StartupMatches,
 };
 use super::search::in_hit_order;
-use super::{challenges, startups, AppError, AppState};
+use super::{challenges, introductions, startups, AppError, AppState};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
+use crate::domain::startup::StartupRef;
 use crate::domain::taxonomy::Technology;
 use crate::domain::text::{bounded_text, keywords, unique};
 use crate::domain::Rule;
@@ -102,16 +103,18 @@ pub struct MatchPreviewRequest {
     pub trl: Option<Trl>,
 }
 
-/// The challenges that fit start-up `startup_id`, best first, among those
-/// `viewer` may see; for the start-up itself, its ROM officer, procurement
-/// and admins. A start-up hidden from `viewer` is "not found".
+/// The challenges that fit the start-up `startup` names, best first, among
+/// those `viewer` may see; for the start-up itself, its ROM officer,
+/// procurement (by a card's handle) and admins. A start-up hidden from
+/// `viewer` is "not found".
 pub async fn for_startup(
     state: &AppState,
     viewer: &Viewer,
-    startup_id: Uuid,
+    startup: &StartupRef,
     filter: ChallengeMatchFilter,
 ) -> Result<ChallengeMatches, AppError> {
     let limit = checked_limit(filter.limit)?;
+    let startup_id = startups::resolve_for_card_reader(&state.card_handles, viewer, startup)?;
     let statuses = if filter.statuses.is_empty() {
         vec![ChallengeStatus::Open, ChallengeStatus::Published]
     } else {
@@ -186,14 +189,18 @@ pub async fn for_challenge(
                 .map_err(matching_failed)
         })
         .await?;
-    let ids = ranked.iter().map(|entry| entry.id).collect();
+    let ids: Vec<Uuid> = ranked.iter().map(|entry| entry.id).collect();
+    let moves = introductions::moves_for_candidates(state, member, &row, ids.clone()).await?;
     let views = startups::views_by_id(state, &viewer, ids).await?;
-    let ranked = ranked
-        .into_iter()
-        .map(|entry| (entry.id, entry.explanation));
-    let mut items = in_hit_order(ranked, views, |startup, explanation| StartupMatch {
+    let ranked = ranked.into_iter().map(|entry| {
+        let pair = moves.get(&entry.id).copied().unwrap_or_default();
+        (entry.id, (entry.explanation, pair))
+    });
+    let mut items = in_hit_order(ranked, views, |startup, (explanation, pair)| StartupMatch {
         startup,
         explanation,
+        live_introduction_id: pair.live_introduction_id,
+        may_introduce: pair.may_introduce,
     });
     for item in items.iter_mut().filter(|item| item.startup.anonymised) {
         let redacted_text = startup_text(&item.startup.description, &item.startup.keywords);

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::app::challenges::ChallengeView;
 use crate::app::startups::StartupView;
@@ -26,6 +27,14 @@ pub struct ChallengeMatches {
 pub struct StartupMatch {
     pub startup: StartupView,
     pub explanation: MatchExplanation,
+    /// The live introduction of this start-up to the challenge, if there
+    /// is one: the caller is a party to it (it is their challenge, or they
+    /// broker for the start-up's province).
+    pub live_introduction_id: Option<Uuid>,
+    /// Whether the caller may introduce this pair now (invite or propose):
+    /// the rules `app::introductions::start` checks, so that a page offers
+    /// only a move that succeeds.
+    pub may_introduce: bool,
 }
 
 /// Start-ups that could solve a challenge, best first.

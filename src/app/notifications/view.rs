@@ -64,13 +64,20 @@ pub struct NotificationPreferences {
     pub email_unsubscribed: Option<bool>,
 }
 
+/// What the outbox shows instead of the text of account mail.
+pub const ACCOUNT_MAIL_WITHHELD: &str =
+    "(account mail: it holds a single-use link for its recipient only, so its text is not shown)";
+
 /// A queued or sent e-mail.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EmailView {
     pub id: i64,
-    pub notification_id: Uuid,
+    /// `None` for account mail (a password reset), which no notification announces.
+    pub notification_id: Option<Uuid>,
     pub recipient: String,
     pub subject: String,
+    /// The text; withheld for account mail, whose single-use link would
+    /// open the recipient's account to whoever reads the outbox.
     pub body: String,
     /// `queued`, `sending`, `sent` or `failed`.
     pub status: String,
@@ -87,7 +94,11 @@ impl From<EmailRow> for EmailView {
             notification_id: row.notification_id,
             recipient: row.recipient,
             subject: row.subject,
-            body: row.body,
+            body: if row.kind == "account" {
+                ACCOUNT_MAIL_WITHHELD.to_owned()
+            } else {
+                row.body
+            },
             status: row.status,
             attempts: row.attempts,
             last_error: row.last_error,

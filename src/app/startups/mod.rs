@@ -3,6 +3,7 @@
 //! cards; admins everything. A profile the caller may not see is "not
 //! found", exactly like a missing one.
 
+mod cards;
 mod view;
 
 use std::collections::HashMap;
@@ -10,15 +11,17 @@ use std::collections::HashMap;
 use diesel::{OptionalExtension, PgConnection};
 use uuid::Uuid;
 
+pub(crate) use self::cards::CardIssuer;
 pub use self::view::StartupView;
 use super::page::{checked_page, Paginated};
 use super::text_filter::checked_text_filter;
 use super::{AppError, AppState, Subject};
+use crate::auth::card_handles::CardHandleKeys;
 use crate::db::startups::{self, StartupFilter, StartupRow};
 use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
-use crate::domain::startup::{StartupInput, StartupPatch};
+use crate::domain::startup::{StartupInput, StartupPatch, StartupRef};
 use crate::domain::taxonomy::Technology;
 
 /// What a list of profiles asks for.
@@ -90,30 +93,75 @@ pub async fn list(
     let paged = state
         .with_connection(move |connection| Ok(startups::list(connection, &scope, &query, page)?))
         .await?;
+    let cards = CardIssuer::for_answer(&state.card_handles, &Viewer::Member(member.clone()));
     let items = paged
         .rows
         .into_iter()
-        .map(if anonymised {
-            StartupView::anonymised
-        } else {
-            StartupView::full
+        .map(|row| {
+            if anonymised {
+                let handle = cards.handle(row.id);
+                StartupView::anonymised(row, handle)
+            } else {
+                StartupView::full(row)
+            }
         })
         .collect();
     Ok(Paginated::new(items, page, paged.total))
 }
 
-/// Profile `startup_id` as `viewer` may see it: in full, as an anonymous
-/// card, or "not found".
+/// The profile `reference` names, as `viewer` may see it: in full, as an
+/// anonymous card (under the handle it was asked by), or "not found".
 pub async fn get(
     state: &AppState,
     viewer: &Viewer,
-    startup_id: Uuid,
+    reference: StartupRef,
 ) -> Result<StartupView, AppError> {
+    let startup_id = resolve(&state.card_handles, viewer, &reference)?;
     let reader = viewer.clone();
     let (row, access) = state
         .with_connection(move |connection| find_visible(connection, &reader, startup_id))
         .await?;
-    StartupView::for_access(row, access).ok_or(AppError::not_found(Subject::Startup))
+    match (access, reference) {
+        (StartupAccess::Anonymised, StartupRef::Handle(handle)) => {
+            Ok(StartupView::anonymised(row, handle))
+        }
+        (StartupAccess::Anonymised, StartupRef::Id(_)) | (StartupAccess::Hidden, _) => {
+            Err(AppError::not_found(Subject::Startup))
+        }
+        (StartupAccess::Full, _) => Ok(StartupView::full(row)),
+    }
+}
+
+/// The start-up id `reference` stands for, as `viewer` may name it. A card
+/// handle opens only for the organisation it was issued to; anything else
+/// is "not found". Whether an id is visible is checked where the profile is
+/// read ([`find_visible`], or the use case's own rule).
+pub(crate) fn resolve(
+    keys: &CardHandleKeys,
+    viewer: &Viewer,
+    reference: &StartupRef,
+) -> Result<Uuid, AppError> {
+    match reference {
+        StartupRef::Id(id) => Ok(*id),
+        StartupRef::Handle(handle) => {
+            cards::open(keys, viewer, handle).ok_or(AppError::not_found(Subject::Startup))
+        }
+    }
+}
+
+/// Like [`resolve`], for readers who see the start-up only as a card: they
+/// must name it by a handle of theirs, never by an id they should not know.
+pub(crate) fn resolve_for_card_reader(
+    keys: &CardHandleKeys,
+    viewer: &Viewer,
+    reference: &StartupRef,
+) -> Result<Uuid, AppError> {
+    match reference {
+        StartupRef::Id(_) if viewer.sees_startups_as_cards_only() => {
+            Err(AppError::not_found(Subject::Startup))
+        }
+        _ => resolve(keys, viewer, reference),
+    }
 }
 
 /// The profile of `member`'s own company, in full; `None` while it has none yet.
@@ -131,7 +179,8 @@ pub async fn get_own(state: &AppState, member: &Member) -> Result<Option<Startup
             find_visible(connection, &viewer, startup_id).map(Some)
         })
         .await?;
-    Ok(found.and_then(|(row, access)| StartupView::for_access(row, access)))
+    let cards = CardIssuer::for_answer(&state.card_handles, &Viewer::Member(member.clone()));
+    Ok(found.and_then(|(row, access)| StartupView::for_access(row, access, &cards)))
 }
 
 /// Applies `patch` to profile `startup_id` as `member` (the start-up itself
@@ -199,12 +248,13 @@ pub(crate) async fn views_by_id(
     let rows = state
         .with_connection(move |connection| Ok(startups::find_many(connection, &ids)?))
         .await?;
+    let cards = CardIssuer::for_answer(&state.card_handles, viewer);
     Ok(rows
         .into_iter()
         .filter_map(|row| {
             let access = viewer.startup_access_in_results(row.organisation_id, row.province);
             let id = row.id;
-            StartupView::for_access(row, access).map(|view| (id, view))
+            StartupView::for_access(row, access, &cards).map(|view| (id, view))
         })
         .collect())
 }

@@ -6,21 +6,27 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::cards::CardIssuer;
 use crate::db::startups::StartupRow;
 use crate::domain::account::EmailAddress;
 use crate::domain::policy::StartupAccess;
 use crate::domain::readiness::Trl;
 use crate::domain::region::{Province, Rom};
 use crate::domain::security::{AbdoLevel, ExportControlCategory};
-use crate::domain::startup::KvkNumber;
+use crate::domain::startup::{CardHandle, KvkNumber, StartupRef};
 use crate::domain::taxonomy::Technology;
 
 /// A start-up profile. When `anonymised` is true the identifying fields
-/// (name, KvK number, website, city, contacts) are null and the description
-/// and keywords are redacted (`domain::redaction`).
+/// (name, KvK number, website, city, contacts) are null, the description
+/// and keywords are redacted (`domain::redaction`), and `id` is the card's
+/// opaque handle instead of the start-up's id.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StartupView {
-    pub id: Uuid,
+    /// The start-up's id, or for an anonymous card its handle (`card-…`),
+    /// which differs per introduction and per answer; both are accepted
+    /// wherever a start-up is named.
+    #[schema(value_type = String, example = "3fa85f64-5717-4562-b3fc-2c963f66afa6")]
+    pub id: StartupRef,
     pub anonymised: bool,
     pub organisation_id: Option<Uuid>,
     pub name: Option<String>,
@@ -54,12 +60,20 @@ pub struct StartupView {
 }
 
 impl StartupView {
-    /// The view of `row` that `access` allows; `None` when hidden.
-    pub fn for_access(row: StartupRow, access: StartupAccess) -> Option<Self> {
+    /// The view of `row` that `access` allows, its card under the handle
+    /// `cards` issues; `None` when hidden.
+    pub(crate) fn for_access(
+        row: StartupRow,
+        access: StartupAccess,
+        cards: &CardIssuer,
+    ) -> Option<Self> {
         match access {
             StartupAccess::Hidden => None,
             StartupAccess::Full => Some(StartupView::full(row)),
-            StartupAccess::Anonymised => Some(StartupView::anonymised(row)),
+            StartupAccess::Anonymised => {
+                let handle = cards.handle(row.id);
+                Some(StartupView::anonymised(row, handle))
+            }
         }
     }
 
@@ -75,7 +89,7 @@ impl StartupView {
             Vec::new()
         };
         StartupView {
-            id: row.id,
+            id: StartupRef::Id(row.id),
             anonymised: false,
             suggested_technologies,
             organisation_id: Some(row.organisation_id),
@@ -104,11 +118,13 @@ impl StartupView {
         }
     }
 
-    /// The anonymous card: capabilities and region, nothing that names the company.
-    pub fn anonymised(row: StartupRow) -> Self {
+    /// The anonymous card, named by `handle`: capabilities and region,
+    /// nothing that names the company.
+    pub fn anonymised(row: StartupRow, handle: CardHandle) -> Self {
         let description = row.description_anonymised.clone();
         let keywords = row.keywords_redacted.clone();
         let mut view = StartupView::full(row);
+        view.id = StartupRef::Handle(handle);
         view.anonymised = true;
         view.organisation_id = None;
         view.name = None;

@@ -79,6 +79,16 @@ impl Member {
         }
     }
 
+    /// Whether this member may list introductions of one start-up: not who
+    /// sees the start-ups as anonymous cards, or an id learnt in one
+    /// revealed introduction would point at the others.
+    pub fn may_filter_introductions_by_startup(&self) -> Result<(), Refusal> {
+        match self.role {
+            Role::Procurement => Err(Refusal::NoStartupFilterOnAnonymousCards),
+            Role::Admin | Role::Startup | Role::RomOfficer => Ok(()),
+        }
+    }
+
     /// The region of the dashboard and export this member may read, given
     /// the ROM they asked for; returns the ROM it is about.
     pub fn may_read_pipeline(

@@ -183,6 +183,8 @@ pub enum Refusal {
     NoSelfDemotion,
     #[error("anonymous cards cannot be filtered by organisation")]
     NoOrganisationFilterOnAnonymousCards,
+    #[error("introductions with anonymous start-ups cannot be filtered by start-up")]
+    NoStartupFilterOnAnonymousCards,
 }
 
 impl Member {

@@ -132,6 +132,13 @@ impl Viewer {
         }
     }
 
+    /// Whether this viewer sees every start-up only as an anonymous card
+    /// (procurement), and so must name one by a card's handle, never an id.
+    pub fn sees_startups_as_cards_only(&self) -> bool {
+        self.member()
+            .is_some_and(|member| member.role == Role::Procurement)
+    }
+
     /// How much of a start-up the viewer sees among ranked results (search
     /// hits, candidates): like [`Viewer::startup_access`], except that a
     /// ROM officer who looks beyond their provinces sees anonymous cards.

@@ -19,8 +19,10 @@ use super::{Rule, ValidationError};
 
 mod anonymise;
 mod patch;
+mod reference;
 
 pub use patch::StartupPatch;
+pub use reference::{CardHandle, NotAStartupRef, StartupRef, CARD_HANDLE_PREFIX};
 
 /// A Dutch Chamber of Commerce (KvK) number: exactly eight digits.
 #[derive(

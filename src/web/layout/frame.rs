@@ -78,6 +78,8 @@ pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
             }
             div.account {
                 @if role.is_some() {
+                    a href="/account/password" { (text.nav_password) }
+                    " "
                     form method="post" action="/logout" {
                         input type="hidden" name=(CSRF_FIELD) value=(frame.csrf_token);
                         button.link type="submit" { (text.log_out) }

@@ -67,6 +67,7 @@ fn login_form(context: &PageContext, email: &str, next: &str, errors: &FormError
                 (text_input("password", text.password, "", None, errors, "password"))
                 button type="submit" { (text.log_in) }
             }
+            p { a href="/forgot-password" { (text.forgot_password_link) } }
             p { (text.no_account_yet) " " a href="/register" { (text.register) } }
         }
     };

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod introductions;
 pub mod notifications;
+pub mod password;
 pub mod procurement;
 pub mod public;
 pub mod rom;
@@ -18,6 +19,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .configure(public::routes)
         .configure(account::routes)
+        .configure(password::routes)
         .configure(startup::routes)
         .configure(procurement::routes)
         .configure(rom::routes)

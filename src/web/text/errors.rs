@@ -111,6 +111,9 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::NoOrganisationFilterOnAnonymousCards => {
             "Anonieme kaarten kunnen niet op organisatie worden gefilterd."
         }
+        Refusal::NoStartupFilterOnAnonymousCards => {
+            "Introducties met anonieme start-ups kunnen niet op start-up worden gefilterd."
+        }
     }
     .to_owned()
 }
@@ -339,6 +342,8 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
             format!("Een wachtwoord heeft minstens {min} tekens.")
         }
         Rule::PasswordTooLong { max } => format!("Een wachtwoord heeft hooguit {max} tekens."),
+        Rule::ResetLinkInvalid => "Deze link werkt niet meer: hij is al gebruikt, verlopen of nooit verstuurd. Vraag een nieuwe aan.".to_owned(),
+        Rule::WrongCurrentPassword => "Het huidige wachtwoord klopt niet.".to_owned(),
         Rule::FilterNotAllowed => "Op dit veld kun je hier niet filteren.".to_owned(),
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
         // ---- brokering (introductions, the pipeline, notifications)

@@ -80,6 +80,10 @@ pub struct ProcurementText {
     pub unknown: &'static str,
     pub invite: &'static str,
     pub invite_hint: &'static str,
+    /// Instead of Invite, for a candidate with a live introduction.
+    pub introduction_in_progress: &'static str,
+    pub trl_at_least: &'static str,
+    pub filter_candidates: &'static str,
     pub back_to_challenge: &'static str,
 }
 
@@ -159,6 +163,9 @@ pub const ENGLISH: ProcurementText = ProcurementText {
     unknown: "unknown",
     invite: "Invite",
     invite_hint: "Inviting asks the start-up whether it wants to be introduced; you learn its name once it accepts.",
+    introduction_in_progress: "An introduction is under way: open it",
+    trl_at_least: "TRL at least",
+    filter_candidates: "Filter candidates",
     back_to_challenge: "Back to the challenge",
 };
 
@@ -238,5 +245,8 @@ pub const DUTCH: ProcurementText = ProcurementText {
     unknown: "onbekend",
     invite: "Uitnodigen",
     invite_hint: "Met een uitnodiging vraag je de start-up of die geïntroduceerd wil worden; je hoort de naam zodra de start-up accepteert.",
+    introduction_in_progress: "Er loopt een introductie: bekijk die",
+    trl_at_least: "TRL ten minste",
+    filter_candidates: "Kandidaten filteren",
     back_to_challenge: "Terug naar de uitdaging",
 };

@@ -43,6 +43,7 @@
 // Helpers for the page tests, which do not all use every one.
 #![allow(dead_code)]
 
+mod accounts;
 mod flows;
 mod phone;
 mod smoke;

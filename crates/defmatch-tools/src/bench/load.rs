@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use diesel::{Connection, PgConnection};
 
+use super::cpu;
 use super::http_client::HttpClient;
 use super::random::SplitMix64;
 use super::stats::LatencySummary;
@@ -27,6 +28,11 @@ pub struct LoadReport {
     pub errors: usize,
     /// The first error, to tell what went wrong.
     pub first_error: Option<String>,
+    /// CPU milliseconds the process spent per successful request in the
+    /// counted window, not counting the clients' own threads: for an HTTP
+    /// run, the server's cost of one request (`None` where `/proc` is not
+    /// readable).
+    pub server_cpu_ms_per_request: Option<f64>,
 }
 
 /// Runs `clients` clients for `duration` after the warm-up. Each client is
@@ -40,8 +46,10 @@ pub fn run_clients<Client>(
     request: impl Fn(&mut Client, &mut SplitMix64) -> anyhow::Result<()> + Sync,
 ) -> anyhow::Result<LoadReport> {
     let clients = clients.max(1);
-    // Every client starts its clock at the same moment, after all connected.
-    let ready = Barrier::new(clients);
+    // Every client starts its clock at the same moment, after all connected;
+    // this thread too, to read the process's CPU time over the same window.
+    let ready = Barrier::new(clients + 1);
+    let mut process_cpu = (None, None);
     let outcomes: Vec<anyhow::Result<ClientOutcome>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..clients)
             .map(|number| {
@@ -55,6 +63,11 @@ pub fn run_clients<Client>(
                 })
             })
             .collect();
+        ready.wait();
+        std::thread::sleep(WARM_UP);
+        process_cpu.0 = cpu::process_seconds();
+        std::thread::sleep(duration);
+        process_cpu.1 = cpu::process_seconds();
         handles
             .into_iter()
             .map(|handle| {
@@ -66,8 +79,12 @@ pub fn run_clients<Client>(
     });
     let mut latencies = Vec::new();
     let mut report = LoadReport::default();
+    let mut client_cpu_seconds = Some(0.0);
     for outcome in outcomes {
         let outcome = outcome.context("a load client could not connect")?;
+        client_cpu_seconds = client_cpu_seconds
+            .zip(outcome.cpu_seconds)
+            .map(|(sum, own)| sum + own);
         latencies.extend(outcome.latencies);
         report.errors += outcome.errors;
         if report.first_error.is_none() {
@@ -75,6 +92,14 @@ pub fn run_clients<Client>(
         }
     }
     report.requests_per_second = latencies.len() as f64 / duration.as_secs_f64();
+    if let (Some(start), Some(end), Some(clients)) =
+        (process_cpu.0, process_cpu.1, client_cpu_seconds)
+    {
+        if !latencies.is_empty() {
+            let server = (end - start - clients).max(0.0);
+            report.server_cpu_ms_per_request = Some(server * 1000.0 / latencies.len() as f64);
+        }
+    }
     report.latency = LatencySummary::of(latencies);
     Ok(report)
 }
@@ -83,6 +108,8 @@ struct ClientOutcome {
     latencies: Vec<Duration>,
     errors: usize,
     first_error: Option<String>,
+    /// The client thread's own CPU seconds in the counted window.
+    cpu_seconds: Option<f64>,
 }
 
 fn drive<Client>(
@@ -97,11 +124,19 @@ fn drive<Client>(
         latencies: Vec::new(),
         errors: 0,
         first_error: None,
+        cpu_seconds: None,
     };
+    let mut cpu_at_start = None;
     loop {
         let started = Instant::now();
         if started >= deadline {
+            outcome.cpu_seconds = cpu_at_start
+                .zip(cpu::thread_seconds())
+                .map(|(start, end)| end - start);
             return outcome;
+        }
+        if started >= counting_from && cpu_at_start.is_none() {
+            cpu_at_start = cpu::thread_seconds();
         }
         let result = request(client, random);
         let took = started.elapsed();

@@ -6,6 +6,7 @@
 //! same load, the delay from a write to search, and the memory used.
 
 pub mod app;
+pub mod cpu;
 pub mod freshness;
 pub mod generate;
 pub mod http_client;
@@ -114,6 +115,14 @@ pub struct BenchReport {
     pub search_http_p99_ms: f64,
     pub search_http_rps: f64,
     pub search_http_errors: usize,
+    /// The server's CPU milliseconds per request (process CPU less the
+    /// clients' threads, over the counted window); null without `/proc`.
+    pub match_http_cpu_ms_per_request: Option<f64>,
+    pub match_http_one_client_cpu_ms_per_request: Option<f64>,
+    pub search_http_cpu_ms_per_request: Option<f64>,
+    /// search_http_cpu_ms_per_request / search_inprocess_p50_ms: what the
+    /// HTTP path costs beyond the search itself.
+    pub search_http_cpu_vs_inprocess: Option<f64>,
     pub pg_fts_p50_ms: f64,
     pub pg_fts_p99_ms: f64,
     pub pg_fts_rps: f64,
@@ -445,6 +454,7 @@ impl BenchReport {
         memory: stats::Memory,
     ) -> Self {
         let rps = |report: &LoadReport| round(report.requests_per_second, 1);
+        let cpu_ms = |report: &LoadReport| report.server_cpu_ms_per_request.map(|ms| round(ms, 3));
         BenchReport {
             startups: options.startups,
             challenges: options.challenges,
@@ -474,6 +484,13 @@ impl BenchReport {
             search_http_p99_ms: load.search_http.latency.p99_ms,
             search_http_rps: rps(&load.search_http),
             search_http_errors: load.search_http.errors,
+            match_http_cpu_ms_per_request: cpu_ms(&load.match_http),
+            match_http_one_client_cpu_ms_per_request: cpu_ms(&load.match_http_one_client),
+            search_http_cpu_ms_per_request: cpu_ms(&load.search_http),
+            search_http_cpu_vs_inprocess: load
+                .search_http
+                .server_cpu_ms_per_request
+                .map(|cpu| ratio(cpu, in_process.searches.latency.p50_ms)),
             pg_fts_p50_ms: load.pg_fts.latency.p50_ms,
             pg_fts_p99_ms: load.pg_fts.latency.p99_ms,
             pg_fts_rps: rps(&load.pg_fts),

@@ -32,6 +32,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
 const BROKERS: [Role; 2] = [Role::RomOfficer, Role::Admin];
 
 /// The page that proposes `startup_id` for `challenge_id`.
-fn propose_url(startup_id: Uuid, challenge_id: Uuid) -> String {
+fn propose_url(startup_id: impl std::fmt::Display, challenge_id: Uuid) -> String {
     format!("/introductions/propose?startup={startup_id}&challenge={challenge_id}")
 }

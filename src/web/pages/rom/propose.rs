@@ -12,6 +12,7 @@ use crate::app::introductions::{self, NewIntroductionRequest};
 use crate::app::startups::{self, StartupView};
 use crate::domain::account::Role;
 use crate::domain::introduction::Side;
+use crate::domain::startup::StartupRef;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, status_of, WebError};
 use crate::web::form::{parse_id, FormFields};
@@ -29,8 +30,12 @@ const PROPOSERS: [Role; 3] = [Role::RomOfficer, Role::Admin, Role::Procurement];
 const PROPOSAL_FIELDS: [&str; 1] = ["message"];
 
 /// The pair of a proposal, from the ids a link or form carries.
-fn pair_ids(fields: &FormFields) -> Result<(Uuid, Uuid), WebError> {
-    let startup = parse_id(fields.get("startup").unwrap_or_default())?;
+fn pair_ids(fields: &FormFields) -> Result<(StartupRef, Uuid), WebError> {
+    let startup = fields
+        .get("startup")
+        .unwrap_or_default()
+        .parse::<StartupRef>()
+        .map_err(|_| WebError::not_found())?;
     let challenge = parse_id(fields.get("challenge").unwrap_or_default())?;
     Ok((startup, challenge))
 }
@@ -73,7 +78,7 @@ fn pair_summary(context: &PageContext, startup: &StartupView, challenge: &Challe
 /// The propose page: the pair and a message, ready to send.
 async fn render_proposal(
     context: &PageContext,
-    startup_id: Uuid,
+    startup_id: StartupRef,
     challenge_id: Uuid,
     message: Option<&str>,
     errors: &FormErrors,
@@ -81,7 +86,7 @@ async fn render_proposal(
     let text = &context.text.rom;
     let viewer = context.viewer();
     let challenge = challenges::get(&context.state, &viewer, challenge_id).await?;
-    let startup = startups::get(&context.state, &viewer, startup_id).await?;
+    let startup = startups::get(&context.state, &viewer, startup_id.clone()).await?;
     let inviting = viewer
         .member()
         .is_some_and(|member| member.introducing_side() == Side::Procurement);
@@ -102,7 +107,7 @@ async fn render_proposal(
             introductions::message_as_procurement_reads_it(
                 &context.state,
                 context.member_in(&PROPOSERS)?,
-                startup_id,
+                &startup_id,
                 message.clone(),
             )
             .await?,
@@ -170,7 +175,7 @@ pub(super) async fn submit_proposal(
     }
     let request = NewIntroductionRequest {
         challenge_id,
-        startup_id: Some(startup_id),
+        startup_id: Some(startup_id.clone()),
         message: message.clone(),
     };
     match introductions::start(&context.state, member, request).await {

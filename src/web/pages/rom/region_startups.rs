@@ -64,7 +64,7 @@ async fn startup_with_matches(
         ..ChallengeMatchFilter::default()
     };
     let matches =
-        matching::for_startup(&context.state, &context.viewer(), startup.id, filter).await?;
+        matching::for_startup(&context.state, &context.viewer(), &startup.id, filter).await?;
     let name = startup.name.as_deref().unwrap_or(text.anonymous_startup);
     let heading_id = format!("startup-{}", startup.id);
     Ok(html! {
@@ -88,7 +88,7 @@ async fn startup_with_matches(
                             a href=(format!("/challenges/{}", found.challenge.id)) { (found.challenge.title) }
                             " " span.meta { (found.challenge.organisation_name) " · " (text.score) " " (format!("{:.2}", found.explanation.score)) }
                             " "
-                            a.button.secondary href=(propose_url(startup.id, found.challenge.id)) { (text.propose_link) }
+                            a.button.secondary href=(propose_url(&startup.id, found.challenge.id)) { (text.propose_link) }
                         }
                     }
                 }

@@ -72,7 +72,7 @@ pub(super) async fn matches_page(context: PageContext) -> Result<HttpResponse, W
                 province: filters.province,
                 ..ChallengeMatchFilter::default()
             };
-            matching::for_startup(&context.state, &context.viewer(), startup.id, filter).await
+            matching::for_startup(&context.state, &context.viewer(), &startup.id, filter).await
         }
         Err(error) => Err(error),
     };

@@ -78,15 +78,14 @@ async fn save_profile(
         Some(current) => {
             // A form without a version was opened before the profile existed.
             let version = draft.version.unwrap_or(NO_VERSION);
-            startups::update(
-                &context.state,
-                member,
-                current.id,
-                version,
-                full_patch(input),
-            )
-            .await
-            .map(drop)
+            // The start-up's own profile is always named by its id.
+            let own_id = current
+                .id
+                .id()
+                .ok_or(AppError::not_found(crate::app::Subject::Startup))?;
+            startups::update(&context.state, member, own_id, version, full_patch(input))
+                .await
+                .map(drop)
         }
     }
 }
