@@ -331,14 +331,17 @@ mod tests {
             ],
         };
         let rankings: HashMap<String, Vec<String>> = [
-            ("q0".to_owned(), vec!["x".to_owned(), "a".to_owned()]),
+            (
+                "q0".to_owned(),
+                vec!["x".to_owned(), "c".to_owned(), "a".to_owned()],
+            ),
             ("q1".to_owned(), vec!["c".to_owned(), "b".to_owned()]),
         ]
         .into();
         let scored = folded.score(&rankings);
         assert_eq!(
-            scored[0].mrr, 1.0,
-            "x is another fold's winner and is skipped"
+            scored[0].mrr, 0.5,
+            "x is another fold's winner and is skipped: a ranks second"
         );
         assert_eq!(scored[1].mrr, 0.5);
         let perfect = vec![
