@@ -97,6 +97,19 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
+    fn every_form_of_a_matched_word_is_marked() {
+        let marked = highlighted(
+            "A vehicle, two Vehicles and a road.",
+            &["vehicles".to_owned()],
+        )
+        .into_string();
+        assert_eq!(
+            marked,
+            "A <mark>vehicle</mark>, two <mark>Vehicles</mark> and a road."
+        );
+    }
+
+    #[test]
     fn dates_are_written_in_the_language_of_the_page() {
         let at = Utc
             .with_ymd_and_hms(2027, 3, 3, 12, 0, 0)
