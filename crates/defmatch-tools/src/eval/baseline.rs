@@ -152,12 +152,15 @@ impl<'t> Bm25Index<'t> {
     }
 }
 
+/// Result ids per query, best first.
+pub type Rankings = HashMap<String, Vec<String>>;
+
 /// Rankings of both tasks (query → result ids) by a BM25 baseline.
 pub fn rankings(
     data_dir: &Path,
     stemmed: bool,
     depth: usize,
-) -> anyhow::Result<(HashMap<String, Vec<String>>, HashMap<String, Vec<String>>)> {
+) -> anyhow::Result<(Rankings, Rankings)> {
     let mut analyzer = analyzer(stemmed)?;
     let challenges = read_texts(
         &data_dir.join("challenges.jsonl"),

@@ -189,8 +189,8 @@ pub fn print(report: &CrossValidationReport) {
             task.task, task.queries, task.folds
         );
         println!(
-            "  {:<44} {:<15} {:<15} {:<15} {}",
-            "method", "nDCG@10", "Recall@10", "MRR@10", "nDCG gain over plain"
+            "  {:<44} {:<15} {:<15} {:<15} nDCG gain over plain",
+            "method", "nDCG@10", "Recall@10", "MRR@10"
         );
         let line = |row: &MethodRow, gain: bool| {
             println!(
