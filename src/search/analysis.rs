@@ -114,6 +114,44 @@ impl Analyzers {
         tokens
     }
 
+    /// For every analysed term of `text`, the form it most often takes in
+    /// the text itself, lower-cased ("vehicl" → "vehicles"); on a tie the
+    /// shorter, then the alphabetically first form.
+    pub fn surface_forms(&mut self, language: TextLanguage, text: &str) -> HashMap<String, String> {
+        let analyzer = match language {
+            TextLanguage::English => &mut self.english,
+            TextLanguage::Dutch => &mut self.dutch,
+        };
+        let mut counts: HashMap<String, HashMap<String, u32>> = HashMap::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            let Some(surface) = text.get(token.offset_from..token.offset_to) else {
+                continue;
+            };
+            *counts
+                .entry(token.text.clone())
+                .or_default()
+                .entry(surface.to_lowercase())
+                .or_insert(0) += 1;
+        }
+        counts
+            .into_iter()
+            .filter_map(|(term, forms)| {
+                let form =
+                    forms
+                        .into_iter()
+                        .max_by(|(left, left_count), (right, right_count)| {
+                            left_count
+                                .cmp(right_count)
+                                .then_with(|| right.len().cmp(&left.len()))
+                                .then_with(|| right.cmp(left))
+                        })?;
+                Some((term, form.0))
+            })
+            .collect()
+    }
+
     /// Term frequencies of `text`.
     pub fn term_frequencies(&mut self, language: TextLanguage, text: &str) -> HashMap<String, u32> {
         let mut frequencies = HashMap::new();

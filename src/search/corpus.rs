@@ -62,7 +62,10 @@ impl CorpusTables {
                 DocumentKind::Startup => &self.startups,
                 DocumentKind::Challenge => &self.challenges,
             },
-            kind,
+            bm25: match kind {
+                DocumentKind::Startup => weights().startup_documents,
+                DocumentKind::Challenge => weights().challenge_documents,
+            },
         }
     }
 }
@@ -119,10 +122,16 @@ impl LanguageTable {
 /// The statistics of one kind of document, as ranking reads them.
 pub struct IndexCorpus<'a> {
     tables: &'a KindTables,
-    kind: DocumentKind,
+    bm25: Bm25Params,
 }
 
 impl IndexCorpus<'_> {
+    /// The same statistics, scored with other BM25 parameters (an engine
+    /// with weights of its own, as `defmatch-tools eval` compares them).
+    pub fn with_bm25(self, bm25: Bm25Params) -> Self {
+        IndexCorpus { bm25, ..self }
+    }
+
     fn table(&self, language: TextLanguage) -> &LanguageTable {
         match language {
             TextLanguage::English => &self.tables.english,
@@ -142,9 +151,6 @@ impl CorpusStatistics for IndexCorpus<'_> {
     }
 
     fn bm25(&self) -> Bm25Params {
-        match self.kind {
-            DocumentKind::Startup => weights().startup_documents,
-            DocumentKind::Challenge => weights().challenge_documents,
-        }
+        self.bm25
     }
 }

@@ -23,7 +23,7 @@ use super::filters::{
 use super::index::SearchIndex;
 use super::ranking::{
     finish_pair, query_terms, score_pair, weights, BestText, CorpusStatistics, MatchExplanation,
-    PairFacts, TermVector, TermsView,
+    PairFacts, RankingWeights, TermVector, TermsView,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::similarity;
@@ -110,12 +110,25 @@ fn read_candidate<'d>(fields: &Fields, document: &'d TantivyDocument) -> Option<
 #[derive(Clone)]
 pub struct SearchEngine {
     index: Arc<SearchIndex>,
+    weights: RankingWeights,
 }
 
 impl SearchEngine {
     /// An engine over `index`.
     pub fn new(index: Arc<SearchIndex>) -> Self {
-        SearchEngine { index }
+        Self::with_weights(index, *weights())
+    }
+
+    /// An engine over `index` that ranks with `weights` instead of the
+    /// production ones; `defmatch-tools eval` compares settings with it on
+    /// one index. The text shape is the index's and is not read here.
+    pub fn with_weights(index: Arc<SearchIndex>, weights: RankingWeights) -> Self {
+        SearchEngine { index, weights }
+    }
+
+    /// The weights this engine ranks with.
+    pub fn weights(&self) -> &RankingWeights {
+        &self.weights
     }
 
     /// The underlying index.
@@ -145,7 +158,13 @@ impl SearchEngine {
             startup: Some(startup),
             challenge: None,
         };
-        self.rank(&source, restrictions, limit)
+        let ranked = self.rank(&source, restrictions, limit)?;
+        Ok(in_surface_form(
+            ranked,
+            &mut analyzers,
+            startup.language,
+            &startup.text,
+        ))
     }
 
     /// The start-ups that could solve `challenge`, best first, among those
@@ -168,7 +187,13 @@ impl SearchEngine {
             startup: None,
             challenge: Some(challenge),
         };
-        self.rank(&source, restrictions, limit)
+        let ranked = self.rank(&source, restrictions, limit)?;
+        Ok(in_surface_form(
+            ranked,
+            &mut analyzers,
+            challenge.language,
+            &challenge.text,
+        ))
     }
 
     fn rank(
@@ -184,12 +209,21 @@ impl SearchEngine {
             DocumentKind::Challenge => DocumentKind::Startup,
         };
         let tables = self.index.corpus_tables(&searcher)?;
-        let target_corpus = tables.corpus(target_kind);
-        let source_corpus = tables.corpus(source.kind);
+        let weights = &self.weights;
+        let documents_bm25 = |kind| match kind {
+            DocumentKind::Startup => weights.startup_documents,
+            DocumentKind::Challenge => weights.challenge_documents,
+        };
+        let target_corpus = tables
+            .corpus(target_kind)
+            .with_bm25(documents_bm25(target_kind));
+        let source_corpus = tables
+            .corpus(source.kind)
+            .with_bm25(documents_bm25(source.kind));
         let source_vector = source.vector.view();
         let (source_shape, target_shape) = match source.kind {
-            DocumentKind::Startup => (weights().startup_query, weights().challenge_query),
-            DocumentKind::Challenge => (weights().challenge_query, weights().startup_query),
+            DocumentKind::Startup => (weights.startup_query, weights.challenge_query),
+            DocumentKind::Challenge => (weights.challenge_query, weights.startup_query),
         };
         let forward_terms = query_terms(&source_vector, &target_corpus, source_shape);
         if forward_terms.is_empty() {
@@ -220,7 +254,7 @@ impl SearchEngine {
             (Occur::Must, restrictions.into_query()),
             (Occur::Must, Box::new(BooleanQuery::new(text_clauses))),
         ]);
-        let candidate_count = weights().candidates.max(limit);
+        let candidate_count = weights.candidates.max(limit);
         let top: Vec<(f32, DocAddress)> = searcher
             .search(
                 &query,
@@ -228,8 +262,8 @@ impl SearchEngine {
             )
             .context("candidate search failed")?;
         let direction = match source.kind {
-            DocumentKind::Startup => &weights().challenges_for_startup,
-            DocumentKind::Challenge => &weights().startups_for_challenge,
+            DocumentKind::Startup => &weights.challenges_for_startup,
+            DocumentKind::Challenge => &weights.startups_for_challenge,
         };
         // The semantic view, when a model is trained and this direction uses it.
         let semantic = self
@@ -316,6 +350,24 @@ impl SearchEngine {
         ranked.truncate(limit);
         Ok(ranked)
     }
+}
+
+/// The matched terms of every match in the form the asking side's text
+/// uses; both directions' terms occur in that text.
+fn in_surface_form(
+    mut ranked: Vec<RankedMatch>,
+    analyzers: &mut Analyzers,
+    language: TextLanguage,
+    text: &str,
+) -> Vec<RankedMatch> {
+    if ranked.is_empty() {
+        return ranked;
+    }
+    let forms = analyzers.surface_forms(language, text);
+    for entry in &mut ranked {
+        entry.explanation.matched_terms.in_surface_form(&forms);
+    }
+    ranked
 }
 
 fn full_trl_range() -> TrlRange {

@@ -3,6 +3,27 @@
 
 use std::path::Path;
 
+/// `defmatch-tools eval --folds K`: prints the cross-validated comparison.
+pub fn eval_folds(
+    database_url: &str,
+    data: &Path,
+    run_out: &Path,
+    folds: usize,
+    json: bool,
+) -> anyhow::Result<()> {
+    let report = crate::eval::cross_validation::run(database_url, data, run_out, folds)?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        crate::eval::cross_validation::print(&report);
+        println!(
+            "run of the production weights written to {}",
+            run_out.display()
+        );
+    }
+    Ok(())
+}
+
 /// `defmatch-tools eval`: prints the metrics, as text or one JSON object.
 pub fn eval(database_url: &str, data: &Path, run_out: &Path, json: bool) -> anyhow::Result<()> {
     let report = crate::eval::run(database_url, data, run_out)?;

@@ -27,6 +27,11 @@ enum Command {
         /// Print the metrics as one JSON object.
         #[arg(long)]
         json: bool,
+        /// Cross-validate by firm in this many folds (5 when given without a
+        /// number): every setting compared, the README's baselines on the same
+        /// folds, and the setting the training folds choose.
+        #[arg(long, num_args = 0..=1, default_missing_value = "5", value_parser = clap::value_parser!(u64).range(2..=20))]
+        folds: Option<u64>,
     },
     /// Measure speed on generated data: import, matching and search in-process and over
     /// HTTP, a PostgreSQL full-text baseline, write to searchable, memory.
@@ -90,7 +95,17 @@ fn main() -> anyhow::Result<()> {
             data,
             run_out,
             json,
-        } => defmatch_tools::cli::eval(url.expose_secret(), &data, &run_out, json),
+            folds,
+        } => match folds {
+            Some(folds) => defmatch_tools::cli::eval_folds(
+                url.expose_secret(),
+                &data,
+                &run_out,
+                folds as usize,
+                json,
+            ),
+            None => defmatch_tools::cli::eval(url.expose_secret(), &data, &run_out, json),
+        },
         Command::Bench {
             startups,
             challenges,

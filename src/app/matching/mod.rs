@@ -273,25 +273,33 @@ pub async fn preview(
 
 /// The terms an anonymous card may show as matched: those of its redacted
 /// text. Ranking reads the original text, so a term only the original
-/// holds (a city, a founder's name) would otherwise surface here.
+/// holds (a city, a founder's name) would otherwise surface here. Matched
+/// terms are words as the text writes them, so they are compared by stem.
 struct ShownTerms(HashSet<String>);
 
 impl ShownTerms {
     fn of(redacted_text: &str) -> Self {
-        let mut analyzers = Analyzers::default();
-        ShownTerms(
-            [TextLanguage::English, TextLanguage::Dutch]
-                .into_iter()
-                .flat_map(|language| analyzers.tokens(language, redacted_text))
-                .collect(),
-        )
+        ShownTerms(stems(redacted_text))
     }
 
     fn filter(&self, explanation: &mut MatchExplanation) {
         let terms = &mut explanation.matched_terms;
-        terms.query_to_result.retain(|term| self.0.contains(term));
-        terms.result_to_query.retain(|term| self.0.contains(term));
+        let shown = |term: &String| {
+            let term_stems = stems(term);
+            term_stems.iter().any(|stem| self.0.contains(stem))
+        };
+        terms.query_to_result.retain(shown);
+        terms.result_to_query.retain(shown);
     }
+}
+
+/// The analysed terms of `text` in both languages.
+fn stems(text: &str) -> HashSet<String> {
+    let mut analyzers = Analyzers::default();
+    [TextLanguage::English, TextLanguage::Dutch]
+        .into_iter()
+        .flat_map(|language| analyzers.tokens(language, text))
+        .collect()
 }
 
 /// The number of results asked for, checked; the default when none is.

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use super::fit::{region_fit, technology_overlap, trl_fit, RegionFit};
 use super::terms::{directional_score, CorpusStatistics, TermsView};
 use super::weights::DirectionWeights;
+use super::words::is_telling;
 use crate::domain::readiness::{Trl, TrlRange};
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
@@ -19,7 +20,8 @@ pub struct ScoreParts {
     pub trl: f32,
 }
 
-/// Terms that matched, in each direction (analysed stems).
+/// Terms that matched, in each direction, in the form the asking side's
+/// text uses ("vehicles", not the stem "vehicl"); filler words never.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct MatchedTerms {
     /// Terms of the side asking that the result's text contains, strongest first.
@@ -45,8 +47,25 @@ pub struct MatchExplanation {
     pub trl_in_range: Option<bool>,
 }
 
-/// Number of matched terms shown per direction.
-const SHOWN_TERMS: usize = 8;
+/// Number of matched terms shown per direction: the most telling few.
+const SHOWN_TERMS: usize = 6;
+
+impl MatchedTerms {
+    /// Replaces every analysed term by the form `forms` gives it (from
+    /// [`crate::search::analysis::Analyzers::surface_forms`] of the asking
+    /// side's text, which holds every matched term), keeping one entry per form.
+    pub fn in_surface_form(&mut self, forms: &std::collections::HashMap<String, String>) {
+        for terms in [&mut self.query_to_result, &mut self.result_to_query] {
+            let mut seen = std::collections::HashSet::new();
+            let shown: Vec<String> = terms
+                .iter()
+                .map(|term| forms.get(term).cloned().unwrap_or_else(|| term.clone()))
+                .filter(|form| seen.insert(form.clone()))
+                .collect();
+            *terms = shown;
+        }
+    }
+}
 
 /// Everything the ranking knows about one pair.
 pub struct PairFacts<'a> {
@@ -83,15 +102,13 @@ pub struct RawPair {
     pub trl_in_range: Option<bool>,
 }
 
-/// The strongest matched terms worth showing a person: stems of at least
-/// three characters that are not bare numbers.
+/// The matched terms worth showing a person (see [`is_telling`]), those of
+/// most weight in the score first.
 fn shown_terms(contributions: Vec<(&str, f32)>) -> Vec<String> {
     contributions
         .into_iter()
         .map(|(term, _)| term)
-        .filter(|term| {
-            term.chars().count() >= 3 && !term.chars().all(|character| character.is_ascii_digit())
-        })
+        .filter(|term| is_telling(term))
         .take(SHOWN_TERMS)
         .map(str::to_owned)
         .collect()

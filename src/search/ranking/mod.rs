@@ -21,6 +21,7 @@ mod explanation;
 mod fit;
 mod terms;
 mod weights;
+mod words;
 
 pub use explanation::{
     finish_pair, score_pair, BestText, MatchExplanation, MatchedTerms, PairFacts, RawPair,
@@ -34,6 +35,7 @@ pub use terms::{
 pub use weights::{
     weights, DirectionWeights, QueryShape, RankingWeights, TextShape, TEXT_SHAPE, TUNED_WEIGHTS,
 };
+pub use words::is_telling;
 
 /// A flat corpus and analysed texts, for the tests of every part.
 #[cfg(test)]

@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use maud::{Markup, PreEscaped};
 
 use crate::domain::amsterdam;
+use crate::search::analysis::{Analyzers, TextLanguage};
 use crate::web::text::Language;
 
 /// A date for people: `3 March 2027`, `3 maart 2027`, the day it is in
@@ -76,19 +77,32 @@ pub fn euros(amount: i64, language: Language) -> String {
 
 /// `text` with every occurrence of `terms` (whole words, any case) marked,
 /// so a reader sees what the ranking matched on.
+/// Terms are words as a text writes them ("vehicles"); a word is marked
+/// when it shares their stem ("vehicle" too), in either language.
 pub fn highlighted(text: &str, terms: &[String]) -> Markup {
+    let mut analyzers = Analyzers::default();
+    let mut stems_of = |word: &str| -> Vec<String> {
+        [TextLanguage::English, TextLanguage::Dutch]
+            .into_iter()
+            .flat_map(|language| analyzers.tokens(language, word))
+            .collect()
+    };
     let lowered: Vec<String> = terms.iter().map(|term| term.to_lowercase()).collect();
+    let term_stems: std::collections::HashSet<String> =
+        lowered.iter().flat_map(|term| stems_of(term)).collect();
     let mut out = String::with_capacity(text.len() + 64);
     let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
+    let mut flush = |word: &mut String, out: &mut String| {
         if word.is_empty() {
             return;
         }
         let lower = word.to_lowercase();
-        let hit = lowered.iter().any(|term| {
-            !term.is_empty()
-                && (lower == *term || (term.len() >= 4 && lower.starts_with(term.as_str())))
-        });
+        let hit = lowered
+            .iter()
+            .any(|term| !term.is_empty() && lower == *term)
+            || stems_of(&lower)
+                .iter()
+                .any(|stem| term_stems.contains(stem));
         let escaped = maud::html! { (word) }.into_string();
         if hit {
             out.push_str("<mark>");
@@ -115,6 +129,19 @@ pub fn highlighted(text: &str, terms: &[String]) -> Markup {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn every_form_of_a_matched_word_is_marked() {
+        let marked = highlighted(
+            "A vehicle, two Vehicles and a road.",
+            &["vehicles".to_owned()],
+        )
+        .into_string();
+        assert_eq!(
+            marked,
+            "A <mark>vehicle</mark>, two <mark>Vehicles</mark> and a road."
+        );
+    }
 
     #[test]
     fn dates_are_written_in_the_language_of_the_page() {

@@ -21,51 +21,75 @@ pub struct TaskMetrics {
     pub mrr: f64,
 }
 
+/// The metrics of one query.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct QueryMetrics {
+    pub ndcg: f64,
+    pub recall: f64,
+    pub mrr: f64,
+}
+
+/// Scores one ranking against the relevant documents of its query.
+pub fn score_query(relevant_docs: &HashSet<String>, ranking: &[String]) -> QueryMetrics {
+    if relevant_docs.is_empty() {
+        return QueryMetrics::default();
+    }
+    let top = &ranking[..ranking.len().min(CUTOFF)];
+    let dcg: f64 = top
+        .iter()
+        .enumerate()
+        .filter(|(_, doc)| relevant_docs.contains(*doc))
+        .map(|(position, _)| 1.0 / ((position + 2) as f64).log2())
+        .sum();
+    let ideal: f64 = (0..relevant_docs.len().min(CUTOFF))
+        .map(|position| 1.0 / ((position + 2) as f64).log2())
+        .sum();
+    let hits = top
+        .iter()
+        .filter(|doc| relevant_docs.contains(*doc))
+        .count();
+    let reciprocal_rank = top
+        .iter()
+        .position(|doc| relevant_docs.contains(doc))
+        .map_or(0.0, |position| 1.0 / (position + 1) as f64);
+    QueryMetrics {
+        ndcg: dcg / ideal,
+        recall: hits as f64 / relevant_docs.len() as f64,
+        mrr: reciprocal_rank,
+    }
+}
+
+/// Averages per-query metrics.
+pub fn average(per_query: &[QueryMetrics]) -> TaskMetrics {
+    let queries = per_query.len();
+    let mean = |pick: fn(&QueryMetrics) -> f64| {
+        if queries == 0 {
+            0.0
+        } else {
+            per_query.iter().map(pick).sum::<f64>() / queries as f64
+        }
+    };
+    TaskMetrics {
+        queries,
+        ndcg: mean(|metrics| metrics.ndcg),
+        recall: mean(|metrics| metrics.recall),
+        mrr: mean(|metrics| metrics.mrr),
+    }
+}
+
 /// Scores rankings (query → ranked doc ids) against relevance (query → relevant ids).
 pub fn score(
     relevant: &HashMap<String, HashSet<String>>,
     rankings: &HashMap<String, Vec<String>>,
 ) -> TaskMetrics {
-    let mut totals = (0.0, 0.0, 0.0);
-    for (query, relevant_docs) in relevant {
-        let empty = Vec::new();
-        let ranking = rankings.get(query).unwrap_or(&empty);
-        let top = &ranking[..ranking.len().min(CUTOFF)];
-        let dcg: f64 = top
-            .iter()
-            .enumerate()
-            .filter(|(_, doc)| relevant_docs.contains(*doc))
-            .map(|(position, _)| 1.0 / ((position + 2) as f64).log2())
-            .sum();
-        let ideal: f64 = (0..relevant_docs.len().min(CUTOFF))
-            .map(|position| 1.0 / ((position + 2) as f64).log2())
-            .sum();
-        let hits = top
-            .iter()
-            .filter(|doc| relevant_docs.contains(*doc))
-            .count();
-        let reciprocal_rank = top
-            .iter()
-            .position(|doc| relevant_docs.contains(doc))
-            .map_or(0.0, |position| 1.0 / (position + 1) as f64);
-        totals.0 += dcg / ideal;
-        totals.1 += hits as f64 / relevant_docs.len() as f64;
-        totals.2 += reciprocal_rank;
-    }
-    let queries = relevant.len();
-    let average = |total: f64| {
-        if queries == 0 {
-            0.0
-        } else {
-            total / queries as f64
-        }
-    };
-    TaskMetrics {
-        queries,
-        ndcg: average(totals.0),
-        recall: average(totals.1),
-        mrr: average(totals.2),
-    }
+    let empty = Vec::new();
+    let per_query: Vec<QueryMetrics> = relevant
+        .iter()
+        .map(|(query, relevant_docs)| {
+            score_query(relevant_docs, rankings.get(query).unwrap_or(&empty))
+        })
+        .collect();
+    average(&per_query)
 }
 
 #[cfg(test)]

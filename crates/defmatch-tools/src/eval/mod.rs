@@ -3,6 +3,10 @@
 //! index, and is ranked by the same engine the API uses. The relevance
 //! pairs are read only to score the run, never to rank.
 
+pub mod baseline;
+pub mod cross_validation;
+pub mod folds;
+pub mod grid;
 pub mod metrics;
 
 use std::collections::{HashMap, HashSet};
@@ -23,6 +27,7 @@ use defmatch::search::engine::SearchEngine;
 use defmatch::search::filters::{ChallengeFilters, StartupFilters};
 use defmatch::search::index::SearchIndex;
 use defmatch::search::indexer::rebuild;
+use defmatch::search::ranking::{weights, RankingWeights};
 use diesel::{Connection, PgConnection};
 use serde::Serialize;
 use uuid::Uuid;
@@ -52,136 +57,199 @@ fn everyone() -> Viewer {
     })
 }
 
-/// Runs the evaluation on `data_dir` and writes the run file.
-pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<EvalReport> {
-    let scratch = ScratchDatabase::create(server_url, "defmatch_eval")?;
-    let mut connection = PgConnection::establish(&scratch.url)?;
-    let import_started = Instant::now();
-    let mut rejected = import_file(
-        &mut connection,
-        &data_dir.join("challenges.jsonl"),
-        RecordKind::Challenges,
-        "challenges",
-    )?;
-    rejected += import_file(
-        &mut connection,
-        &data_dir.join("startups.jsonl"),
-        RecordKind::Startups,
-        "start-ups",
-    )?;
-    let index_directory =
-        std::env::temp_dir().join(format!("defmatch-eval-{}", Uuid::new_v4().simple()));
-    let (index, _) = SearchIndex::open(&index_directory)?;
-    let bar = progress_bar("indexing");
-    rebuild(&index, &mut connection, &|done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })?;
-    bar.finish_and_clear();
-    // As the server's follower would, before any match is asked for.
-    index.train_semantic_model()?;
-    let import_seconds = import_started.elapsed().as_secs_f64();
+/// The benchmark loaded through the production path: a scratch database,
+/// a temporary index with its semantic model, and the documents to rank.
+pub struct LoadedBenchmark {
+    _scratch: ScratchDatabase,
+    index: Arc<SearchIndex>,
+    index_directory: std::path::PathBuf,
+    startup_documents: Vec<StartupDocument>,
+    challenge_documents: Vec<ChallengeDocument>,
+    startup_external: HashMap<Uuid, String>,
+    challenge_external: HashMap<Uuid, String>,
+    pub rejected_records: usize,
+    pub import_seconds: f64,
+}
 
-    let startup_rows = load_all(&mut connection, startups::page_after)?;
-    let challenge_rows = load_all(&mut connection, challenges::page_after)?;
-    let startup_external: HashMap<Uuid, String> = startup_rows
-        .iter()
-        .filter_map(|row| Some((row.id, row.external_id.clone()?)))
-        .collect();
-    let challenge_external: HashMap<Uuid, String> = challenge_rows
-        .iter()
-        .filter_map(|row| Some((row.id, row.external_id.clone()?)))
-        .collect();
+/// Ranked results per query (external ids), with their scores.
+pub type ScoredRankings = HashMap<String, Vec<(String, f32)>>;
 
-    let engine = SearchEngine::new(Arc::new(index));
-    let rank_started = Instant::now();
-    let viewer = everyone();
-    let challenge_filters = ChallengeFilters {
-        statuses: vec![ChallengeStatus::Open, ChallengeStatus::Published],
-        ..ChallengeFilters::default()
-    };
-    let startup_documents: Vec<StartupDocument> =
-        startup_rows.iter().map(StartupDocument::from_row).collect();
-    let challenge_documents: Vec<ChallengeDocument> = challenge_rows
-        .iter()
-        .map(ChallengeDocument::from_row)
-        .collect();
-    let bar = progress_bar("ranking");
-    bar.set_length((startup_documents.len() + challenge_documents.len()) as u64);
-    let task_a = parallel_map(&startup_documents, |document| {
-        let ranked = engine.match_challenges(
-            document,
-            &viewer.challenge_scope(),
-            &challenge_filters,
-            metrics::CUTOFF,
-        );
-        bar.inc(1);
-        ranked.map(|matches| {
-            (
-                document.id,
-                matches
-                    .into_iter()
-                    .map(|m| (m.id, m.explanation.score))
-                    .collect::<Vec<_>>(),
-            )
-        })
-    })?;
-    let task_b = parallel_map(&challenge_documents, |document| {
-        let ranked = engine.match_startups(document, &StartupFilters::default(), metrics::CUTOFF);
-        bar.inc(1);
-        ranked.map(|matches| {
-            (
-                document.id,
-                matches
-                    .into_iter()
-                    .map(|m| (m.id, m.explanation.score))
-                    .collect::<Vec<_>>(),
-            )
-        })
-    })?;
-    bar.finish_and_clear();
-    let rank_seconds = rank_started.elapsed().as_secs_f64();
+/// Which tasks to rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tasks {
+    Both,
+    OnlyA,
+    OnlyB,
+}
 
-    let to_external =
-        |ranked: &[(Uuid, f32)], names: &HashMap<Uuid, String>| -> Vec<(String, f32)> {
-            ranked
-                .iter()
-                .filter_map(|(id, score)| Some((names.get(id)?.clone(), *score)))
-                .collect()
-        };
-    let scored_a: HashMap<String, Vec<(String, f32)>> = task_a
-        .iter()
-        .filter_map(|(id, ranked)| {
-            Some((
-                startup_external.get(id)?.clone(),
-                to_external(ranked, &challenge_external),
-            ))
-        })
-        .collect();
-    let scored_b: HashMap<String, Vec<(String, f32)>> = task_b
-        .iter()
-        .filter_map(|(id, ranked)| {
-            Some((
-                challenge_external.get(id)?.clone(),
-                to_external(ranked, &startup_external),
-            ))
-        })
-        .collect();
-    write_run(run_out, &scored_a, &scored_b)?;
-    let ids_only = |scored: &HashMap<String, Vec<(String, f32)>>| -> HashMap<String, Vec<String>> {
-        scored
+impl LoadedBenchmark {
+    /// Imports `data_dir` into a scratch database on `server_url`, builds
+    /// the index and trains the semantic view, as a server would.
+    pub fn load(server_url: &str, data_dir: &Path) -> anyhow::Result<Self> {
+        let scratch = ScratchDatabase::create(server_url, "defmatch_eval")?;
+        let mut connection = PgConnection::establish(&scratch.url)?;
+        let import_started = Instant::now();
+        let mut rejected = import_file(
+            &mut connection,
+            &data_dir.join("challenges.jsonl"),
+            RecordKind::Challenges,
+            "challenges",
+        )?;
+        rejected += import_file(
+            &mut connection,
+            &data_dir.join("startups.jsonl"),
+            RecordKind::Startups,
+            "start-ups",
+        )?;
+        let index_directory =
+            std::env::temp_dir().join(format!("defmatch-eval-{}", Uuid::new_v4().simple()));
+        let (index, _) = SearchIndex::open(&index_directory)?;
+        let bar = progress_bar("indexing");
+        rebuild(&index, &mut connection, &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })?;
+        bar.finish_and_clear();
+        // As the server's follower would, before any match is asked for.
+        index.train_semantic_model()?;
+        let import_seconds = import_started.elapsed().as_secs_f64();
+
+        let startup_rows = load_all(&mut connection, startups::page_after)?;
+        let challenge_rows = load_all(&mut connection, challenges::page_after)?;
+        let startup_external = startup_rows
             .iter()
-            .map(|(query, ranked)| {
-                (
-                    query.clone(),
-                    ranked.iter().map(|(id, _)| id.clone()).collect(),
-                )
-            })
-            .collect()
-    };
-    let (rankings_a, rankings_b) = (ids_only(&scored_a), ids_only(&scored_b));
-    let _ = std::fs::remove_dir_all(&index_directory);
+            .filter_map(|row| Some((row.id, row.external_id.clone()?)))
+            .collect();
+        let challenge_external = challenge_rows
+            .iter()
+            .filter_map(|row| Some((row.id, row.external_id.clone()?)))
+            .collect();
+        Ok(LoadedBenchmark {
+            _scratch: scratch,
+            index: Arc::new(index),
+            index_directory,
+            startup_documents: startup_rows.iter().map(StartupDocument::from_row).collect(),
+            challenge_documents: challenge_rows
+                .iter()
+                .map(ChallengeDocument::from_row)
+                .collect(),
+            startup_external,
+            challenge_external,
+            rejected_records: rejected,
+            import_seconds,
+        })
+    }
 
+    /// Number of start-ups and challenges loaded.
+    pub fn sizes(&self) -> (usize, usize) {
+        (self.startup_documents.len(), self.challenge_documents.len())
+    }
+
+    /// Ranks every query of `tasks` with the API's engine under `weights`,
+    /// keeping `depth` results: task A is `match_challenges` for every
+    /// start-up, as an admin, over open and published challenges; task B
+    /// is `match_startups` for every challenge.
+    pub fn rank(
+        &self,
+        weights: RankingWeights,
+        tasks: Tasks,
+        depth: usize,
+    ) -> anyhow::Result<(ScoredRankings, ScoredRankings)> {
+        let engine = SearchEngine::with_weights(self.index.clone(), weights);
+        let viewer = everyone();
+        let challenge_filters = ChallengeFilters {
+            statuses: vec![ChallengeStatus::Open, ChallengeStatus::Published],
+            ..ChallengeFilters::default()
+        };
+        let startups: &[StartupDocument] = match tasks {
+            Tasks::OnlyB => &[],
+            _ => &self.startup_documents,
+        };
+        let challenges: &[ChallengeDocument] = match tasks {
+            Tasks::OnlyA => &[],
+            _ => &self.challenge_documents,
+        };
+        let bar = progress_bar("ranking");
+        bar.set_length((startups.len() + challenges.len()) as u64);
+        let task_a = parallel_map(startups, |document| {
+            let ranked = engine.match_challenges(
+                document,
+                &viewer.challenge_scope(),
+                &challenge_filters,
+                depth,
+            );
+            bar.inc(1);
+            ranked.map(|matches| {
+                let scored = matches
+                    .into_iter()
+                    .map(|m| (m.id, m.explanation.score))
+                    .collect::<Vec<_>>();
+                (document.id, scored)
+            })
+        })?;
+        let task_b = parallel_map(challenges, |document| {
+            let ranked = engine.match_startups(document, &StartupFilters::default(), depth);
+            bar.inc(1);
+            ranked.map(|matches| {
+                let scored = matches
+                    .into_iter()
+                    .map(|m| (m.id, m.explanation.score))
+                    .collect::<Vec<_>>();
+                (document.id, scored)
+            })
+        })?;
+        bar.finish_and_clear();
+        Ok((
+            to_external(&task_a, &self.startup_external, &self.challenge_external),
+            to_external(&task_b, &self.challenge_external, &self.startup_external),
+        ))
+    }
+}
+
+impl Drop for LoadedBenchmark {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.index_directory);
+    }
+}
+
+fn to_external(
+    ranked: &[(Uuid, Vec<(Uuid, f32)>)],
+    query_names: &HashMap<Uuid, String>,
+    result_names: &HashMap<Uuid, String>,
+) -> ScoredRankings {
+    ranked
+        .iter()
+        .filter_map(|(query, results)| {
+            let results = results
+                .iter()
+                .filter_map(|(id, score)| Some((result_names.get(id)?.clone(), *score)))
+                .collect();
+            Some((query_names.get(query)?.clone(), results))
+        })
+        .collect()
+}
+
+/// Result ids only, best first.
+pub fn ids_only(scored: &ScoredRankings) -> HashMap<String, Vec<String>> {
+    scored
+        .iter()
+        .map(|(query, ranked)| {
+            (
+                query.clone(),
+                ranked.iter().map(|(id, _)| id.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Runs the evaluation on `data_dir` with the production weights and writes the run file.
+pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<EvalReport> {
+    let benchmark = LoadedBenchmark::load(server_url, data_dir)?;
+    let rank_started = Instant::now();
+    let (scored_a, scored_b) = benchmark.rank(*weights(), Tasks::Both, metrics::CUTOFF)?;
+    let rank_seconds = rank_started.elapsed().as_secs_f64();
+    write_run(run_out, &scored_a, &scored_b)?;
+    let (rankings_a, rankings_b) = (ids_only(&scored_a), ids_only(&scored_b));
     let qrels = data_dir.join("qrels.tsv");
     let (task_a_metrics, task_b_metrics) = if qrels.exists() {
         let (relevant_a, relevant_b) = read_qrels(&qrels)?;
@@ -192,11 +260,12 @@ pub fn run(server_url: &str, data_dir: &Path, run_out: &Path) -> anyhow::Result<
     } else {
         (None, None)
     };
+    let (startups, challenges) = benchmark.sizes();
     Ok(EvalReport {
-        startups: startup_rows.len(),
-        challenges: challenge_rows.len(),
-        rejected_records: rejected,
-        import_seconds,
+        startups,
+        challenges,
+        rejected_records: benchmark.rejected_records,
+        import_seconds: benchmark.import_seconds,
         rank_seconds,
         task_a: task_a_metrics,
         task_b: task_b_metrics,
@@ -260,10 +329,10 @@ pub fn parallel_map<T: Sync, R: Send>(
 
 /// Writes the run in `score.py` format, with each match's score as the
 /// optional fifth column (the alert threshold is calibrated on it).
-fn write_run(
+pub fn write_run(
     path: &Path,
-    rankings_a: &HashMap<String, Vec<(String, f32)>>,
-    rankings_b: &HashMap<String, Vec<(String, f32)>>,
+    rankings_a: &ScoredRankings,
+    rankings_b: &ScoredRankings,
 ) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(
         std::fs::File::create(path)
@@ -286,9 +355,11 @@ fn write_run(
     Ok(())
 }
 
-type Relevance = HashMap<String, HashSet<String>>;
+/// Relevant documents per query.
+pub type Relevance = HashMap<String, HashSet<String>>;
 
-fn read_qrels(path: &Path) -> anyhow::Result<(Relevance, Relevance)> {
+/// Reads `qrels.tsv`: task A's and task B's relevance.
+pub fn read_qrels(path: &Path) -> anyhow::Result<(Relevance, Relevance)> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("failed to read {}", path.display()))?;
     let mut task_a: Relevance = HashMap::new();
