@@ -20,8 +20,8 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
     /// The account's e-mail address. Any text is accepted: the answer is
-    /// the same whether or not an account has it.
-    #[schema(max_length = 320)]
+    /// the same whether or not an account has it (and whether or not it
+    /// is an address at all), so the schema sets no bound either.
     pub email: String,
 }
 
