@@ -102,23 +102,28 @@ pub fn insert(
     })
 }
 
-/// The live introductions of challenge `challenge_id` with any of
-/// `startup_ids`, as (start-up, introduction) pairs: at most one per pair.
-pub fn live_with_startups(
+/// The live introductions between any of `startup_ids` and any of
+/// `challenge_ids`, as (start-up, challenge, introduction): at most one
+/// per pair.
+pub fn live_between(
     connection: &mut PgConnection,
-    challenge_id: Uuid,
     startup_ids: &[Uuid],
-) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    challenge_ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, Uuid, Uuid)>> {
     let live: Vec<IntroductionState> = IntroductionState::ALL
         .iter()
         .copied()
         .filter(|state| state.is_live())
         .collect();
     introductions::table
-        .filter(introductions::challenge_id.eq(challenge_id))
+        .filter(introductions::challenge_id.eq_any(challenge_ids))
         .filter(introductions::startup_id.eq_any(startup_ids))
         .filter(introductions::state.eq_any(live))
-        .select((introductions::startup_id, introductions::id))
+        .select((
+            introductions::startup_id,
+            introductions::challenge_id,
+            introductions::id,
+        ))
         .load(connection)
 }
 

@@ -119,3 +119,43 @@ async fn an_awarded_challenges_edit_page_says_only_that_it_is_final() {
         "the status in Dutch"
     );
 }
+
+/// The ROM officer's region list proposes a start-up for a challenge only
+/// while the pair has no introduction running, and links to the one that runs.
+#[actix_web::test]
+async fn the_region_list_proposes_only_pairs_without_a_running_introduction() {
+    let app = spawn_app().await;
+    let officer = app.procurement("DMO").await;
+    let challenge_id = app
+        .challenge_in_status(&officer, challenge_body("Counter-drone radar"), "open")
+        .await;
+    let (_, startup_id) = app
+        .startup_with_profile(startup_profile("SkyWatch Systems"))
+        .await;
+    let rom = app
+        .rom_officer(defmatch::domain::region::Rom::RomInWest)
+        .await;
+    app.wait_for_index().await;
+    let mut broker = signed_in(&app, &rom.email).await;
+    let propose =
+        format!("/introductions/propose?startup={startup_id}&amp;challenge={challenge_id}");
+    let before = broker.get("/region/startups").await.expect(200);
+    assert!(html(&before).contains(&propose), "{}", html(&before));
+
+    let proposed = app
+        .post(
+            "/api/v1/introductions",
+            rom.auth(),
+            serde_json::json!({"challenge_id": challenge_id, "startup_id": startup_id}),
+        )
+        .await
+        .expect(201);
+    let after = broker.get("/region/startups").await.expect(200);
+    let page = html(&after);
+    assert!(!page.contains(&propose), "{page}");
+    assert!(
+        page.contains(&format!("/introductions/{}", proposed.id())),
+        "{page}"
+    );
+    assert!(page.contains("An introduction is under way"), "{page}");
+}

@@ -1,61 +1,70 @@
-//! Which introductions a member may start among ranked candidates, so that
-//! the candidates page offers Invite or Propose only where
-//! [`super::start`] would succeed.
+//! Which introductions a member may start among ranked pairs, so that a
+//! page offers Invite or Propose only where [`super::start`] would succeed:
+//! the candidates of a challenge, and the best matches of a start-up.
 
 use std::collections::HashMap;
 
 use uuid::Uuid;
 
 use crate::app::{AppError, AppState};
-use crate::db::challenges::ChallengeRow;
-use crate::db::{introductions, startups};
+use crate::db::{challenges, introductions, startups};
 use crate::domain::policy::Member;
 
-/// Where one candidate stands with the challenge, for the caller.
+/// Where one pair stands, for the caller.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct PairMove {
-    /// The live introduction of the pair, if any.
+pub struct PairMove {
+    /// The live introduction of the pair, if any, for a party to it.
     pub live_introduction_id: Option<Uuid>,
-    /// Whether `member` may start one now.
+    /// Whether the caller may start one now.
     pub may_introduce: bool,
 }
 
-/// The move `member` has for each of `startup_ids` with `challenge`: none
+/// The move `member` has for each (start-up, challenge) of `pairs`: none
 /// while the pair has a live introduction, while the challenge takes no
-/// introductions, or where the rules of who introduces whom refuse.
-pub(crate) async fn moves_for_candidates(
+/// introductions, or where the rules of who introduces whom refuse. A
+/// caller who could not start an introduction of the pair (a ROM officer
+/// beyond their provinces) is no party to one either, and learns nothing
+/// of it. Pairs not found are left out.
+pub async fn moves_for_pairs(
     state: &AppState,
     member: &Member,
-    challenge: &ChallengeRow,
-    startup_ids: Vec<Uuid>,
-) -> Result<HashMap<Uuid, PairMove>, AppError> {
-    let challenge_id = challenge.id;
-    let challenge_organisation = challenge.organisation_id;
-    let open = super::takes_introductions(challenge.status);
+    pairs: Vec<(Uuid, Uuid)>,
+) -> Result<HashMap<(Uuid, Uuid), PairMove>, AppError> {
     let member = member.clone();
     state
         .with_connection(move |connection| {
-            let live: HashMap<Uuid, Uuid> =
-                introductions::live_with_startups(connection, challenge_id, &startup_ids)?
+            let startup_ids: Vec<Uuid> = pairs.iter().map(|(startup, _)| *startup).collect();
+            let challenge_ids: Vec<Uuid> = pairs.iter().map(|(_, challenge)| *challenge).collect();
+            let live: HashMap<(Uuid, Uuid), Uuid> =
+                introductions::live_between(connection, &startup_ids, &challenge_ids)?
                     .into_iter()
+                    .map(|(startup, challenge, introduction)| ((startup, challenge), introduction))
                     .collect();
-            let rows = startups::find_many(connection, &startup_ids)?;
-            Ok(rows
+            let provinces: HashMap<Uuid, _> = startups::find_many(connection, &startup_ids)?
                 .into_iter()
-                .map(|row| {
-                    // Who may not start an introduction of the pair is no
-                    // party to one either (a ROM officer looking beyond
-                    // their provinces): they learn nothing of it.
+                .map(|row| (row.id, row.province))
+                .collect();
+            let challenges: HashMap<Uuid, _> = challenges::find_many(connection, &challenge_ids)?
+                .into_iter()
+                .map(|row| (row.id, (row.organisation_id, row.status)))
+                .collect();
+            Ok(pairs
+                .into_iter()
+                .filter_map(|pair| {
+                    let province = provinces.get(&pair.0)?;
+                    let (organisation_id, status) = challenges.get(&pair.1)?;
                     let party = matches!(
-                        member.may_start_introduction(row.province, challenge_organisation),
+                        member.may_start_introduction(*province, *organisation_id),
                         Ok(Some(_))
                     );
-                    let live_introduction_id = live.get(&row.id).copied().filter(|_| party);
-                    let pair = PairMove {
+                    let live_introduction_id = live.get(&pair).copied().filter(|_| party);
+                    let moves = PairMove {
                         live_introduction_id,
-                        may_introduce: open && party && live_introduction_id.is_none(),
+                        may_introduce: super::takes_introductions(*status)
+                            && party
+                            && live_introduction_id.is_none(),
                     };
-                    (row.id, pair)
+                    Some((pair, moves))
                 })
                 .collect())
         })

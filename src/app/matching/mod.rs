@@ -190,10 +190,14 @@ pub async fn for_challenge(
         })
         .await?;
     let ids: Vec<Uuid> = ranked.iter().map(|entry| entry.id).collect();
-    let moves = introductions::moves_for_candidates(state, member, &row, ids.clone()).await?;
+    let pairs = ids.iter().map(|id| (*id, challenge_id)).collect();
+    let moves = introductions::moves_for_pairs(state, member, pairs).await?;
     let views = startups::views_by_id(state, &viewer, ids).await?;
     let ranked = ranked.into_iter().map(|entry| {
-        let pair = moves.get(&entry.id).copied().unwrap_or_default();
+        let pair = moves
+            .get(&(entry.id, challenge_id))
+            .copied()
+            .unwrap_or_default();
         (entry.id, (entry.explanation, pair))
     });
     let mut items = in_hit_order(ranked, views, |startup, (explanation, pair)| StartupMatch {

@@ -53,6 +53,8 @@ pub struct RomText {
     pub no_matches: &'static str,
     pub trl: &'static str,
     pub propose_link: &'static str,
+    /// Instead of the proposal link, for a pair with a live introduction.
+    pub introduction_under_way: &'static str,
 
     // Proposing an introduction.
     pub propose_heading: &'static str,
@@ -137,6 +139,7 @@ pub const ENGLISH: RomText = RomText {
     no_matches: "No open challenge fits this start-up yet.",
     trl: "TRL",
     propose_link: "Propose introduction",
+    introduction_under_way: "An introduction is under way",
 
     propose_heading: "Propose an introduction",
     propose_intro: "Both sides are asked whether they want to meet. Names and contact details are only shared once both accept.",
@@ -218,6 +221,7 @@ pub const DUTCH: RomText = RomText {
     no_matches: "Er past nog geen openstaande uitdaging bij deze start-up.",
     trl: "TRL",
     propose_link: "Introductie voorstellen",
+    introduction_under_way: "Er loopt een introductie",
 
     propose_heading: "Een introductie voorstellen",
     propose_intro: "Beide kanten wordt gevraagd of ze elkaar willen ontmoeten. Namen en contactgegevens worden pas gedeeld als beide accepteren.",

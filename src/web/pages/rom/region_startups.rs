@@ -1,13 +1,16 @@
 //! The start-ups of the broker's region, each with its best open
 //! matches and a link to propose it.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use maud::{html, Markup};
+use uuid::Uuid;
 
 use super::{propose_url, BROKERS};
+use crate::app::introductions;
 use crate::app::matching::{self, ChallengeMatchFilter};
 use crate::app::startups::{self, StartupListFilter, StartupView};
 use crate::domain::taxonomy::Technology;
@@ -65,6 +68,26 @@ async fn startup_with_matches(
     };
     let matches =
         matching::for_startup(&context.state, &context.viewer(), &startup.id, filter).await?;
+    // Propose only where it would succeed; name a running introduction instead.
+    let moves = match startup.id.id() {
+        Some(startup_id) => {
+            let member = context.member()?;
+            let pairs = matches
+                .items
+                .iter()
+                .map(|found| (startup_id, found.challenge.id))
+                .collect();
+            introductions::moves_for_pairs(&context.state, member, pairs).await?
+        }
+        None => HashMap::new(),
+    };
+    let move_for = |challenge_id: Uuid| {
+        startup
+            .id
+            .id()
+            .and_then(|startup_id| moves.get(&(startup_id, challenge_id)).copied())
+            .unwrap_or_default()
+    };
     let name = startup.name.as_deref().unwrap_or(text.anonymous_startup);
     let heading_id = format!("startup-{}", startup.id);
     Ok(html! {
@@ -88,7 +111,12 @@ async fn startup_with_matches(
                             a href=(format!("/challenges/{}", found.challenge.id)) { (found.challenge.title) }
                             " " span.meta { (found.challenge.organisation_name) " · " (text.score) " " (format!("{:.2}", found.explanation.score)) }
                             " "
-                            a.button.secondary href=(propose_url(&startup.id, found.challenge.id)) { (text.propose_link) }
+                            @let pair = move_for(found.challenge.id);
+                            @if let Some(introduction_id) = pair.live_introduction_id {
+                                a href=(format!("/introductions/{introduction_id}")) { (text.introduction_under_way) }
+                            } @else if pair.may_introduce {
+                                a.button.secondary href=(propose_url(&startup.id, found.challenge.id)) { (text.propose_link) }
+                            }
                         }
                     }
                 }
