@@ -277,12 +277,20 @@ async fn an_unconfirmed_start_up_edits_its_profile_but_takes_no_part_in_introduc
     assert!(!html(&page).contains("/interest\""), "no interest form");
     assert!(html(&page).contains("action=\"/verify-email/resend\""));
 
-    // A ROM officer cannot propose it.
+    // A ROM officer cannot propose it, and the region list offers no Propose.
     let rom = app.rom_officer(Rom::RomInWest).await;
     let proposal = json!({"challenge_id": challenge_id, "startup_id": startup_id});
     let refused = app.post("/api/v1/introductions", rom.auth(), proposal.clone()).await;
     refused.expect_error(409, "conflict");
     assert_eq!(refused.error_field(), Some("startup_id"));
+    app.wait_for_index().await;
+    let mut broker = WebVisitor::new(&app);
+    broker.log_in(&rom.email).await.expect(303);
+    let propose =
+        format!("/introductions/propose?startup={startup_id}&amp;challenge={challenge_id}");
+    let region = broker.get("/region/startups").await.expect(200);
+    assert!(html(&region).contains("Unconfirmed Radar BV"), "listed: {}", html(&region));
+    assert!(!html(&region).contains(&propose), "no Propose while unconfirmed");
 
     // Procurement may invite (it never learns why a card cannot complete),
     // but the start-up cannot accept until it confirmed its address.
