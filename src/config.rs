@@ -361,7 +361,9 @@ mod tests {
         .unwrap();
         assert_eq!(settings.issuer, "https://login.example.org");
         assert!(OidcSettings::parse(some("https://login.example.org"), None, None, None).is_err());
-        assert!(OidcSettings::parse(some("login.example.org"), some("a"), some("b"), None).is_err());
+        assert!(
+            OidcSettings::parse(some("login.example.org"), some("a"), some("b"), None).is_err()
+        );
     }
 
     #[test]

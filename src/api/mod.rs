@@ -16,9 +16,9 @@ use actix_web::{web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
-    audit, auth as auth_routes, challenges, email_verification, health, introductions, matches, notifications,
-    organisations, passwords, pipeline, questions, saved_searches, search, startups, taxonomy,
-    users,
+    audit, auth as auth_routes, challenges, email_verification, health, introductions, matches,
+    notifications, organisations, passwords, pipeline, questions, saved_searches, search, startups,
+    taxonomy, users,
 };
 
 /// Registers every route of the API, once: actix routes them, and the

@@ -103,7 +103,9 @@ pub enum Conflict {
     StartupNotVetted,
     #[error("the challenge requires ABDO clearance and the start-up holds none")]
     StartupWithoutClearance,
-    #[error("this start-up has not confirmed its e-mail address yet; it can be introduced once it has")]
+    #[error(
+        "this start-up has not confirmed its e-mail address yet; it can be introduced once it has"
+    )]
     StartupAddressUnverified,
     #[error("create your start-up profile before expressing interest")]
     ProfileNeeded,

@@ -113,10 +113,7 @@ impl OidcClient {
     /// A client for `settings`, whose callback is on `public_url`.
     pub fn new(settings: OidcSettings, public_url: &str) -> Self {
         OidcClient {
-            redirect_uri: format!(
-                "{}/auth/sso/callback",
-                public_url.trim_end_matches('/')
-            ),
+            redirect_uri: format!("{}/auth/sso/callback", public_url.trim_end_matches('/')),
             settings,
             metadata: Mutex::new(None),
             keys: Mutex::new(None),
@@ -244,7 +241,10 @@ impl OidcClient {
                 header.alg
             )));
         }
-        let key = match self.signing_key(metadata, header.kid.as_deref(), false).await? {
+        let key = match self
+            .signing_key(metadata, header.kid.as_deref(), false)
+            .await?
+        {
             Some(key) => key,
             // The provider may have rotated its keys since they were fetched.
             None => self
@@ -297,10 +297,7 @@ impl OidcClient {
         if let Some(metadata) = self.metadata.lock().ok().and_then(|cached| cached.clone()) {
             return Ok(metadata);
         }
-        let url = format!(
-            "{}/.well-known/openid-configuration",
-            self.settings.issuer
-        );
+        let url = format!("{}/.well-known/openid-configuration", self.settings.issuer);
         let metadata: ProviderMetadata = get_json(client().get(&url).send().await).await?;
         if metadata.issuer.trim_end_matches('/') != self.settings.issuer {
             return Err(OidcError::Provider(format!(

@@ -213,7 +213,14 @@ mod tests {
             EmailDomain::try_from(" MinDef.Example ".to_owned()).map(|d| d.as_str().to_owned()),
             Ok("mindef.example".to_owned())
         );
-        for bad in ["", "example", "@mindef.example", "mindef..example", "-a.example", "a b.example"] {
+        for bad in [
+            "",
+            "example",
+            "@mindef.example",
+            "mindef..example",
+            "-a.example",
+            "a b.example",
+        ] {
             assert!(EmailDomain::try_from(bad.to_owned()).is_err(), "{bad}");
         }
     }

@@ -756,7 +756,9 @@ impl TestApp {
             .rev()
             .find_map(|mail| mail.link_starting_with(&prefix))
             .unwrap_or_else(|| panic!("no verification link to {}", actor.email));
-        let path = link.strip_prefix(&self.address).expect("a link to this app");
+        let path = link
+            .strip_prefix(&self.address)
+            .expect("a link to this app");
         self.get(path, None).await.expect(200);
     }
 

@@ -60,7 +60,11 @@ async fn a_new_start_up_confirms_its_address_by_the_mailed_link() {
 
     let mails = mail_to(&app, &email, 1).await;
     let mail = &mails[0];
-    assert!(mail.subject.contains("Confirm your e-mail address"), "{}", mail.subject);
+    assert!(
+        mail.subject.contains("Confirm your e-mail address"),
+        "{}",
+        mail.subject
+    );
     assert!(mail.text.contains("48 hours"), "{}", mail.text);
     let path = verification_path(&app, mail);
 
@@ -72,7 +76,11 @@ async fn a_new_start_up_confirms_its_address_by_the_mailed_link() {
     assert_eq!(me.body["organisation"]["name"], "Radar Works BV");
 
     let page = app.get(&path, None).await.expect(200);
-    assert!(page.body.as_str().unwrap_or_default().contains("Your e-mail address is confirmed."));
+    assert!(page
+        .body
+        .as_str()
+        .unwrap_or_default()
+        .contains("Your e-mail address is confirmed."));
     let me = app.get("/api/v1/me", founder.auth()).await.expect(200);
     assert_eq!(me.body["user"]["email_verified"], true);
 
@@ -99,13 +107,19 @@ async fn expired_and_forged_verification_links_are_refused_and_a_new_one_can_be_
     {
         let mut connection = app.database.connect();
         diesel::update(email_verification_tokens::table)
-            .set(email_verification_tokens::expires_at.eq(Utc::now() - chrono::Duration::minutes(1)))
+            .set(
+                email_verification_tokens::expires_at.eq(Utc::now() - chrono::Duration::minutes(1)),
+            )
             .execute(&mut connection)
             .expect("age the token");
     }
     app.get(&first, None).await.expect(400);
     let forged = app
-        .post("/api/v1/auth/verify-email", None, json!({ "token": "00".repeat(32) }))
+        .post(
+            "/api/v1/auth/verify-email",
+            None,
+            json!({ "token": "00".repeat(32) }),
+        )
         .await;
     forged.expect_error(400, "invalid_input");
     assert_eq!(forged.error_field(), Some("token"));
@@ -155,9 +169,18 @@ async fn registration_answers_the_same_for_known_and_new_addresses_names_and_kvk
     by_kvk["kvk_number"] = json!(kvk);
     let known_kvk = register(&app, by_kvk).await;
     assert_eq!(new.0, 202);
-    assert_eq!(known_address, new, "same status and body for a known address");
-    assert_eq!(known_name, new, "same status and body for a known company name");
-    assert_eq!(known_kvk, new, "same status and body for a known KvK number");
+    assert_eq!(
+        known_address, new,
+        "same status and body for a known address"
+    );
+    assert_eq!(
+        known_name, new,
+        "same status and body for a known company name"
+    );
+    assert_eq!(
+        known_kvk, new,
+        "same status and body for a known KvK number"
+    );
 
     // The same timing class: the lookups, the account and the mail happen
     // after the answer.
@@ -193,14 +216,19 @@ async fn a_known_address_gets_a_note_and_nothing_is_created() {
     let before = count_organisations(&app);
     let (status, _) = register(
         &app,
-        registration(&format!("  {} ", founder.email.to_uppercase()), "Other Company"),
+        registration(
+            &format!("  {} ", founder.email.to_uppercase()),
+            "Other Company",
+        ),
     )
     .await;
     assert_eq!(status, 202);
     let mails = mail_to(&app, &founder.email, 2).await;
     let note = &mails[1];
     assert!(note.text.contains("You already have one"), "{}", note.text);
-    assert!(note.text.contains(&format!("{}/forgot-password", app.address)));
+    assert!(note
+        .text
+        .contains(&format!("{}/forgot-password", app.address)));
     assert!(!note.text.contains("verify-email"));
     assert_eq!(count_organisations(&app), before);
     // The password of the attempt opens nothing: the account keeps its own.
@@ -210,15 +238,25 @@ async fn a_known_address_gets_a_note_and_nothing_is_created() {
 #[actix_web::test]
 async fn a_known_company_mails_its_people_and_without_them_its_rom() {
     let app = spawn_app().await;
-    let (founder, _) = app.startup_with_profile(startup_profile("Skywatch Radar BV")).await;
+    let (founder, _) = app
+        .startup_with_profile(startup_profile("Skywatch Radar BV"))
+        .await;
     let newcomer = unique_email("newcomer");
     let before = count_organisations(&app);
     register(&app, registration(&newcomer, "SKYWATCH radar bv")).await;
     let mails = mail_to(&app, &founder.email, 2).await;
     let note = &mails[1];
-    assert!(note.subject.contains("Skywatch Radar BV"), "{}", note.subject);
+    assert!(
+        note.subject.contains("Skywatch Radar BV"),
+        "{}",
+        note.subject
+    );
     assert!(note.text.contains(&newcomer), "{}", note.text);
-    assert!(note.text.contains("nothing new was created"), "{}", note.text);
+    assert!(
+        note.text.contains("nothing new was created"),
+        "{}",
+        note.text
+    );
     assert_eq!(count_organisations(&app), before);
     app.deliver_mail().await;
     assert!(Mailbox::shared().messages_to(&newcomer).is_empty());
@@ -234,9 +272,17 @@ async fn a_known_company_mails_its_people_and_without_them_its_rom() {
     }
     let officer = app.rom_officer(Rom::RomInWest).await;
     let other_rom = app.rom_officer(Rom::Nom).await;
-    register(&app, registration(&unique_email("second"), "Skywatch Radar BV")).await;
+    register(
+        &app,
+        registration(&unique_email("second"), "Skywatch Radar BV"),
+    )
+    .await;
     let mails = mail_to(&app, &officer.email, 1).await;
-    assert!(mails[0].text.contains("Skywatch Radar BV"), "{}", mails[0].text);
+    assert!(
+        mails[0].text.contains("Skywatch Radar BV"),
+        "{}",
+        mails[0].text
+    );
     let mut connection = app.database.connect();
     let to_other_rom: i64 = email_outbox::table
         .filter(email_outbox::recipient.eq(&other_rom.email))
@@ -251,21 +297,36 @@ async fn an_unconfirmed_start_up_edits_its_profile_but_takes_no_part_in_introduc
     let app = spawn_app().await;
     let procurement = app.procurement("Defensie Materieel Organisatie").await;
     let challenge_id = app
-        .challenge_in_status(&procurement, challenge_body("Counter-drone sensing"), "open")
+        .challenge_in_status(
+            &procurement,
+            challenge_body("Counter-drone sensing"),
+            "open",
+        )
         .await;
     let founder = app.unverified_startup_account("Unconfirmed Radar BV").await;
     let startup_id = app
-        .post("/api/v1/startups", founder.auth(), startup_profile("Unconfirmed Radar BV"))
+        .post(
+            "/api/v1/startups",
+            founder.auth(),
+            startup_profile("Unconfirmed Radar BV"),
+        )
         .await
         .expect(201)
         .id();
-    app.get(&format!("/api/v1/challenges/{challenge_id}"), founder.auth())
-        .await
-        .expect(200);
+    app.get(
+        &format!("/api/v1/challenges/{challenge_id}"),
+        founder.auth(),
+    )
+    .await
+    .expect(200);
 
     // Expressing interest is refused, and the page offers the link instead of the form.
     let interest = app
-        .post("/api/v1/introductions", founder.auth(), json!({ "challenge_id": challenge_id }))
+        .post(
+            "/api/v1/introductions",
+            founder.auth(),
+            json!({ "challenge_id": challenge_id }),
+        )
         .await;
     interest.expect_error(403, "forbidden");
     assert!(interest.body["error"]["message"]
@@ -273,14 +334,19 @@ async fn an_unconfirmed_start_up_edits_its_profile_but_takes_no_part_in_introduc
         .is_some_and(|m| m.contains("confirm your e-mail address")));
     let mut visitor = WebVisitor::new(&app);
     visitor.log_in(&founder.email).await.expect(303);
-    let page = visitor.get(&format!("/challenges/{challenge_id}")).await.expect(200);
+    let page = visitor
+        .get(&format!("/challenges/{challenge_id}"))
+        .await
+        .expect(200);
     assert!(!html(&page).contains("/interest\""), "no interest form");
     assert!(html(&page).contains("action=\"/verify-email/resend\""));
 
     // A ROM officer cannot propose it, and the region list offers no Propose.
     let rom = app.rom_officer(Rom::RomInWest).await;
     let proposal = json!({"challenge_id": challenge_id, "startup_id": startup_id});
-    let refused = app.post("/api/v1/introductions", rom.auth(), proposal.clone()).await;
+    let refused = app
+        .post("/api/v1/introductions", rom.auth(), proposal.clone())
+        .await;
     refused.expect_error(409, "conflict");
     assert_eq!(refused.error_field(), Some("startup_id"));
     app.wait_for_index().await;
@@ -289,8 +355,15 @@ async fn an_unconfirmed_start_up_edits_its_profile_but_takes_no_part_in_introduc
     let propose =
         format!("/introductions/propose?startup={startup_id}&amp;challenge={challenge_id}");
     let region = broker.get("/region/startups").await.expect(200);
-    assert!(html(&region).contains("Unconfirmed Radar BV"), "listed: {}", html(&region));
-    assert!(!html(&region).contains(&propose), "no Propose while unconfirmed");
+    assert!(
+        html(&region).contains("Unconfirmed Radar BV"),
+        "listed: {}",
+        html(&region)
+    );
+    assert!(
+        !html(&region).contains(&propose),
+        "no Propose while unconfirmed"
+    );
 
     // Procurement may invite (it never learns why a card cannot complete),
     // but the start-up cannot accept until it confirmed its address.
@@ -304,7 +377,10 @@ async fn an_unconfirmed_start_up_edits_its_profile_but_takes_no_part_in_introduc
         .await
         .expect(201);
     let seen = app
-        .get(&format!("/api/v1/introductions/{}", invitation.id()), founder.auth())
+        .get(
+            &format!("/api/v1/introductions/{}", invitation.id()),
+            founder.auth(),
+        )
         .await
         .expect(200);
     assert!(!seen.body["allowed_actions"]
@@ -324,7 +400,10 @@ async fn an_unconfirmed_start_up_edits_its_profile_but_takes_no_part_in_introduc
     app.confirm_address(&founder).await;
     let founder = app.logged_in(&founder.email).await;
     let seen = app
-        .get(&format!("/api/v1/introductions/{}", invitation.id()), founder.auth())
+        .get(
+            &format!("/api/v1/introductions/{}", invitation.id()),
+            founder.auth(),
+        )
         .await
         .expect(200);
     assert!(seen.body["allowed_actions"]

@@ -156,7 +156,11 @@ impl Browser {
             None => request.send().await,
         };
         let mut response = sent.unwrap_or_else(|error| panic!("{url}: {error}"));
-        let bytes = response.body().limit(4 * 1024 * 1024).await.expect("read body");
+        let bytes = response
+            .body()
+            .limit(4 * 1024 * 1024)
+            .await
+            .expect("read body");
         let reply = Reply {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
@@ -168,7 +172,10 @@ impl Browser {
             if let Some((name, value)) = pair.split_once('=') {
                 let key = (site.clone(), name.to_owned());
                 let lower = text.to_ascii_lowercase();
-                if value.is_empty() || lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970") {
+                if value.is_empty()
+                    || lower.contains("max-age=0")
+                    || lower.contains("expires=thu, 01 jan 1970")
+                {
                     self.cookies.remove(&key);
                 } else {
                     self.cookies.insert(key, value.to_owned());
@@ -213,11 +220,18 @@ fn form_action(html: &str, marker: &str) -> Option<String> {
 /// browser back to (not yet followed).
 async fn sign_in_at_provider(browser: &mut Browser, app: &TestApp, login: &str) -> String {
     let started = browser
-        .send(Method::GET, &format!("{}/auth/sso/start", app.address), None)
+        .send(
+            Method::GET,
+            &format!("{}/auth/sso/start", app.address),
+            None,
+        )
         .await;
     assert_eq!(started.status, 303, "{}", started.body);
     let mut url = location(&started, &app.address);
-    assert!(url.starts_with(&provider().issuer), "to the provider: {url}");
+    assert!(
+        url.starts_with(&provider().issuer),
+        "to the provider: {url}"
+    );
     assert!(url.contains("code_challenge_method=S256"), "{url}");
     for _ in 0..12 {
         if url.starts_with(&format!("{}/auth/sso/callback", app.address)) {
@@ -236,7 +250,9 @@ async fn sign_in_at_provider(browser: &mut Browser, app: &TestApp, login: &str) 
             browser.send(Method::POST, &target, Some(&fields[..])).await
         } else if let Some(action) = form_action(&html, "value=\"consent\"") {
             let target = absolute(&action, &url);
-            browser.send(Method::POST, &target, Some(&[("prompt", "consent")][..])).await
+            browser
+                .send(Method::POST, &target, Some(&[("prompt", "consent")][..]))
+                .await
         } else {
             panic!("an unexpected page at the provider: {html}");
         };
@@ -277,7 +293,10 @@ async fn a_staff_member_signs_in_through_the_provider_and_lands_signed_in() {
     let login = browser
         .send(Method::GET, &format!("{}/login", app.address), None)
         .await;
-    assert!(html(&login).contains("href=\"/auth/sso/start\""), "an SSO button");
+    assert!(
+        html(&login).contains("href=\"/auth/sso/start\""),
+        "an SSO button"
+    );
 
     let callback = sign_in_at_provider(&mut browser, &app, &email).await;
     let landed = browser.send(Method::GET, &callback, None).await;
@@ -307,13 +326,20 @@ async fn a_staff_member_signs_in_through_the_provider_and_lands_signed_in() {
 #[actix_web::test]
 async fn an_address_outside_the_organisations_domain_is_refused() {
     let app = spawn_app_with_sso().await;
-    let email = format!("officer-{}@elsewhere.example", uuid::Uuid::new_v4().simple());
+    let email = format!(
+        "officer-{}@elsewhere.example",
+        uuid::Uuid::new_v4().simple()
+    );
     officer_at(&app, "mindef.example", &email);
     let mut browser = Browser::new();
     let callback = sign_in_at_provider(&mut browser, &app, &email).await;
     let refused = browser.send(Method::GET, &callback, None).await;
     assert_eq!(refused.status, 403);
-    assert!(html(&refused).contains("could not sign you in"), "{}", html(&refused));
+    assert!(
+        html(&refused).contains("could not sign you in"),
+        "{}",
+        html(&refused)
+    );
     assert!(browser.cookie(&app.address, "defmatch_session").is_none());
 
     // Nor does an unknown address of the allowed domain, or a start-up's.
@@ -328,7 +354,10 @@ async fn an_address_outside_the_organisations_domain_is_refused() {
 async fn an_address_the_provider_did_not_verify_is_refused() {
     let app = spawn_app_with_sso().await;
     // The test provider leaves logins that start with "unverified" unverified.
-    let email = format!("unverified-{}@mindef.example", uuid::Uuid::new_v4().simple());
+    let email = format!(
+        "unverified-{}@mindef.example",
+        uuid::Uuid::new_v4().simple()
+    );
     officer_at(&app, "mindef.example", &email);
     let mut browser = Browser::new();
     let callback = sign_in_at_provider(&mut browser, &app, &email).await;
@@ -372,7 +401,11 @@ async fn without_a_provider_there_is_no_button_and_passwords_work() {
         .await;
     assert!(!html(&login).contains("/auth/sso/start"));
     let start = browser
-        .send(Method::GET, &format!("{}/auth/sso/start", app.address), None)
+        .send(
+            Method::GET,
+            &format!("{}/auth/sso/start", app.address),
+            None,
+        )
         .await;
     assert_eq!(start.status, 404);
     app.post(
@@ -404,24 +437,44 @@ async fn an_admin_sets_an_organisations_sso_domain_through_the_api() {
     assert_eq!(created.body["sso_email_domain"], "marine.example");
     let path = format!("/api/v1/organisations/{}", created.id());
     let changed = app
-        .patch(&path, admin.auth(), created.etag_version(), json!({"sso_email_domain": "navy.example"}))
+        .patch(
+            &path,
+            admin.auth(),
+            created.etag_version(),
+            json!({"sso_email_domain": "navy.example"}),
+        )
         .await
         .expect(200);
     assert_eq!(changed.body["sso_email_domain"], "navy.example");
     let bad = app
-        .patch(&path, admin.auth(), changed.etag_version(), json!({"sso_email_domain": "not a domain"}))
+        .patch(
+            &path,
+            admin.auth(),
+            changed.etag_version(),
+            json!({"sso_email_domain": "not a domain"}),
+        )
         .await;
     bad.expect_error(400, "invalid_input");
     assert_eq!(bad.error_field(), Some("sso_email_domain"));
     let cleared = app
-        .patch(&path, admin.auth(), changed.etag_version(), json!({"sso_email_domain": null}))
+        .patch(
+            &path,
+            admin.auth(),
+            changed.etag_version(),
+            json!({"sso_email_domain": null}),
+        )
         .await
         .expect(200);
     assert_eq!(cleared.body["sso_email_domain"], json!(null));
     let officer = app.procurement("Other Navy").await;
-    app.patch(&path, officer.auth(), cleared.etag_version(), json!({"sso_email_domain": "x.example"}))
-        .await
-        .expect(403);
+    app.patch(
+        &path,
+        officer.auth(),
+        cleared.etag_version(),
+        json!({"sso_email_domain": "x.example"}),
+    )
+    .await
+    .expect(403);
     let company = app
         .post(
             "/api/v1/organisations",

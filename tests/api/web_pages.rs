@@ -373,8 +373,7 @@ async fn a_page_for_members_sends_visitors_to_the_login_page_and_back() {
 }
 
 #[actix_web::test]
-async fn registering_through_the_form_says_to_check_the_mail_and_keeps_the_typed_values_on_error(
-) {
+async fn registering_through_the_form_says_to_check_the_mail_and_keeps_the_typed_values_on_error() {
     let app = spawn_app().await;
     let mut visitor = WebVisitor::new(&app);
     visitor.get("/register").await.expect(200);

@@ -57,8 +57,7 @@ pub async fn resend_verification_mail(
     http_request: HttpRequest,
     user: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    registration::resend_verification(&state, &user.member, client_address(&http_request))
-        .await?;
+    registration::resend_verification(&state, &user.member, client_address(&http_request)).await?;
     Ok(HttpResponse::Accepted().json(MessageResponse {
         message: "unless your address is confirmed already, a new link is on its way".to_owned(),
     }))

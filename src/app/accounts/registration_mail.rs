@@ -7,8 +7,9 @@ use crate::auth::email_verification::VERIFICATION_TOKEN_TTL_HOURS;
 /// The mail with the link that confirms the address.
 pub fn verification(name: &str, token: &str, public_url: &str) -> (String, String) {
     let link = format!("{public_url}/verify-email?token={token}");
-    let subject = "Bevestig uw e-mailadres voor defmatch / Confirm your e-mail address for defmatch"
-        .to_owned();
+    let subject =
+        "Bevestig uw e-mailadres voor defmatch / Confirm your e-mail address for defmatch"
+            .to_owned();
     let body = format!(
         "Beste {name},\n\n\
          Welkom bij defmatch. Bevestig uw e-mailadres door binnen {VERIFICATION_TOKEN_TTL_HOURS} uur deze link te openen:\n\n\

@@ -34,7 +34,11 @@ pub struct UserChangeRequest {
 /// and only when that is the domain their organisation allows
 /// (`allowed_domain`; for admins, who belong to none, the configured admin
 /// domain). Without an allowed domain nobody signs in that way.
-pub fn may_sign_in_with_sso(role: Role, allowed_domain: Option<&str>, address_domain: &str) -> bool {
+pub fn may_sign_in_with_sso(
+    role: Role,
+    allowed_domain: Option<&str>,
+    address_domain: &str,
+) -> bool {
     role != Role::Startup
         && allowed_domain.is_some_and(|allowed| allowed.eq_ignore_ascii_case(address_domain))
 }
@@ -211,10 +215,30 @@ mod tests {
             Some("mindef.example"),
             "MinDef.example"
         ));
-        assert!(may_sign_in_with_sso(Role::RomOfficer, Some("rom.example"), "rom.example"));
-        assert!(may_sign_in_with_sso(Role::Admin, Some("ops.example"), "ops.example"));
-        assert!(!may_sign_in_with_sso(Role::Procurement, Some("mindef.example"), "evil.example"));
-        assert!(!may_sign_in_with_sso(Role::Procurement, None, "mindef.example"));
-        assert!(!may_sign_in_with_sso(Role::Startup, Some("startup.example"), "startup.example"));
+        assert!(may_sign_in_with_sso(
+            Role::RomOfficer,
+            Some("rom.example"),
+            "rom.example"
+        ));
+        assert!(may_sign_in_with_sso(
+            Role::Admin,
+            Some("ops.example"),
+            "ops.example"
+        ));
+        assert!(!may_sign_in_with_sso(
+            Role::Procurement,
+            Some("mindef.example"),
+            "evil.example"
+        ));
+        assert!(!may_sign_in_with_sso(
+            Role::Procurement,
+            None,
+            "mindef.example"
+        ));
+        assert!(!may_sign_in_with_sso(
+            Role::Startup,
+            Some("startup.example"),
+            "startup.example"
+        ));
     }
 }

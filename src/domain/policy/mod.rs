@@ -35,8 +35,9 @@ mod startups;
 
 pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};
 pub use introductions::{
-    may_learn_vetting_status, may_take_part_in_introductions, CompanyAddresses, notes_readable_by, reads_shared_notes, sees_procurement_contact,
-    startup_access_in_introduction, IntroductionBar,
+    may_learn_vetting_status, may_take_part_in_introductions, notes_readable_by,
+    reads_shared_notes, sees_procurement_contact, startup_access_in_introduction, CompanyAddresses,
+    IntroductionBar,
 };
 pub use startups::StartupAccess;
 

@@ -102,5 +102,8 @@ fn failed(context: &PageContext, failure: SsoFailure) -> Result<HttpResponse, We
             p { a href="/login" { (text.sso_password_instead) } }
         }
     };
-    Ok(html_response(status, page(context, text.sso_heading, content)))
+    Ok(html_response(
+        status,
+        page(context, text.sso_heading, content),
+    ))
 }
