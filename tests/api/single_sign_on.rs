@@ -484,3 +484,36 @@ async fn an_admin_sets_an_organisations_sso_domain_through_the_api() {
         .await;
     company.expect_error(400, "invalid_input");
 }
+
+#[actix_web::test]
+async fn coming_back_from_the_provider_without_a_code_signs_nobody_in() {
+    let app = spawn_app_with_sso().await;
+    let mut browser = Browser::new();
+    let started = browser
+        .send(
+            Method::GET,
+            &format!("{}/auth/sso/start", app.address),
+            None,
+        )
+        .await;
+    let to_provider = location(&started, &app.address);
+    let state = to_provider
+        .split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("state="))
+        .expect("a state")
+        .to_owned();
+    // What the provider answers when the person cancels at its login page.
+    let cancelled = browser
+        .send(
+            Method::GET,
+            &format!(
+                "{}/auth/sso/callback?error=access_denied&state={state}",
+                app.address
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(cancelled.status, 400);
+    assert!(html(&cancelled).contains("without signing you in"));
+    assert!(browser.cookie(&app.address, "defmatch_session").is_none());
+}

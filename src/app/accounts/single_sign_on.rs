@@ -31,6 +31,9 @@ pub enum SsoFailure {
     /// The state is unknown, spent, expired, or not this browser's.
     #[error("the sign-in expired or was used already")]
     Expired,
+    /// The provider sent no code: the person cancelled, or it refused.
+    #[error("the provider sent the browser back without a sign-in")]
+    Cancelled,
     #[error(transparent)]
     Provider(#[from] OidcError),
     /// The provider did not vouch for the address.
@@ -108,6 +111,9 @@ pub async fn finish(
         .ok_or(SsoFailure::Expired)?;
     if callback.browser_state.as_deref() != Some(callback.state.as_str()) {
         return Err(SsoFailure::Expired);
+    }
+    if callback.code.is_empty() {
+        return Err(SsoFailure::Cancelled);
     }
     let identity = client
         .finish(&callback.code, &pending.code_verifier, &pending.nonce)

@@ -83,6 +83,7 @@ fn failed(context: &PageContext, failure: SsoFailure) -> Result<HttpResponse, We
     let (status, message) = match failure {
         SsoFailure::Off => (StatusCode::NOT_FOUND, text.sso_off),
         SsoFailure::Expired => (StatusCode::BAD_REQUEST, text.sso_link_expired),
+        SsoFailure::Cancelled => (StatusCode::BAD_REQUEST, text.sso_cancelled),
         SsoFailure::Provider(error) => {
             tracing::warn!(%error, "single sign-on failed at the provider");
             (StatusCode::BAD_GATEWAY, text.sso_provider_failed)
