@@ -10,6 +10,9 @@
 # scripts/ensure-browser.sh when missing; DEFMATCH_SKIP_BROWSER_TESTS=1 skips both.
 # Mail goes through a real SMTP server (scripts/mail-server.py on aiosmtpd, installed
 # by scripts/ensure-mail.sh when missing), started here and stopped when the run ends.
+# Single sign-on is tested against a real OpenID provider (scripts/oidc/oidc-provider.js,
+# on the npm package oidc-provider, installed by scripts/ensure-oidc.sh), started and
+# stopped the same way.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,17 +37,24 @@ else
     echo "[test.sh] CHROME_BIN=$CHROME_BIN CHROMEDRIVER=$CHROMEDRIVER" >&2
 fi
 mail_directory="$(mktemp -d "${TMPDIR:-/tmp}/defmatch-test-mail.XXXXXX")"
-stop_mail_server() {
-    if [[ -n "${DEFMATCH_MAIL_PID:-}" ]]; then
-        kill "$DEFMATCH_MAIL_PID" 2>/dev/null || true
-        wait "$DEFMATCH_MAIL_PID" 2>/dev/null || true
-    fi
-    rm -rf "$mail_directory"
+oidc_directory="$(mktemp -d "${TMPDIR:-/tmp}/defmatch-test-oidc.XXXXXX")"
+stop_test_servers() {
+    local pid
+    for pid in "${DEFMATCH_MAIL_PID:-}" "${DEFMATCH_OIDC_PID:-}"; do
+        if [[ -n "$pid" ]]; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$mail_directory" "$oidc_directory"
 }
-trap stop_mail_server EXIT
+trap stop_test_servers EXIT
 # exports DEFMATCH_TEST_SMTP_URL and DEFMATCH_TEST_MAIL_DIR, or stops the run
 # shellcheck source=scripts/ensure-mail.sh
 source scripts/ensure-mail.sh start "$mail_directory" || exit 1
+# exports DEFMATCH_TEST_OIDC_ISSUER and the client's id and secret, or stops the run
+# shellcheck source=scripts/ensure-oidc.sh
+source scripts/ensure-oidc.sh start "$oidc_directory" || exit 1
 
 echo "[test.sh] + cargo test --workspace --all-targets $*" >&2
 cargo test --workspace --all-targets "$@"

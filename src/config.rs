@@ -42,6 +42,54 @@ pub struct Settings {
     /// `https://defmatch.example`; the links in mail start with it.
     /// Without it, `http://localhost:<port of DEFMATCH_BIND>`.
     pub public_url: String,
+    /// Single sign-on for staff (`OIDC_*`); `None` when not configured.
+    pub single_sign_on: Option<OidcSettings>,
+}
+
+/// The OpenID Connect provider that staff may sign in with
+/// (docs/single-sign-on.md).
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    /// `OIDC_ISSUER`: the provider's issuer URL; its discovery document is
+    /// at `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// `OIDC_CLIENT_ID`: defmatch's client id at the provider.
+    pub client_id: String,
+    /// `OIDC_CLIENT_SECRET`.
+    pub client_secret: SecretString,
+    /// `OIDC_ADMIN_EMAIL_DOMAIN`: the domain of the addresses with which
+    /// admins (who belong to no organisation) may sign in; none by default.
+    pub admin_email_domain: Option<String>,
+}
+
+impl OidcSettings {
+    /// The settings from `issuer`, `client_id` and `client_secret`: all three or none.
+    pub fn parse(
+        issuer: Option<String>,
+        client_id: Option<String>,
+        client_secret: Option<String>,
+        admin_email_domain: Option<String>,
+    ) -> anyhow::Result<Option<OidcSettings>> {
+        match (issuer, client_id, client_secret) {
+            (None, None, None) => Ok(None),
+            (Some(issuer), Some(client_id), Some(client_secret)) => {
+                let issuer = issuer.trim().trim_end_matches('/').to_owned();
+                if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
+                    bail!("OIDC_ISSUER must be an https:// URL, such as https://login.example.org");
+                }
+                Ok(Some(OidcSettings {
+                    issuer,
+                    client_id: client_id.trim().to_owned(),
+                    client_secret: SecretString::from(client_secret),
+                    admin_email_domain: admin_email_domain
+                        .map(|domain| domain.trim().to_lowercase()),
+                }))
+            }
+            _ => bail!(
+                "single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together; set all three, or none to log in with passwords only"
+            ),
+        }
+    }
 }
 
 /// The public address: `configured` (an http(s) URL, trailing slash
@@ -250,6 +298,12 @@ impl Settings {
                 None => crate::search::indexer::DEFAULT_OUTBOX_RETENTION,
             },
             public_url: public_url(env_var("DEFMATCH_PUBLIC_URL").as_deref(), bind)?,
+            single_sign_on: OidcSettings::parse(
+                env_var("OIDC_ISSUER"),
+                env_var("OIDC_CLIENT_ID"),
+                env_var("OIDC_CLIENT_SECRET"),
+                env_var("OIDC_ADMIN_EMAIL_DOMAIN"),
+            )?,
         })
     }
 }
@@ -290,6 +344,27 @@ fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_sign_on_takes_all_three_settings_or_none() {
+        let some = |text: &str| Some(text.to_owned());
+        assert!(OidcSettings::parse(None, None, None, None)
+            .unwrap()
+            .is_none());
+        let settings = OidcSettings::parse(
+            some("https://login.example.org/"),
+            some("defmatch"),
+            some("secret"),
+            None,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(settings.issuer, "https://login.example.org");
+        assert!(OidcSettings::parse(some("https://login.example.org"), None, None, None).is_err());
+        assert!(
+            OidcSettings::parse(some("login.example.org"), some("a"), some("b"), None).is_err()
+        );
+    }
 
     #[test]
     fn an_outbox_retention_reads_with_its_unit_and_is_at_least_a_minute() {

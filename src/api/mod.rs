@@ -16,9 +16,9 @@ use actix_web::{web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
-    audit, auth as auth_routes, challenges, health, introductions, matches, notifications,
-    organisations, passwords, pipeline, questions, saved_searches, search, startups, taxonomy,
-    users,
+    audit, auth as auth_routes, challenges, email_verification, health, introductions, matches,
+    notifications, organisations, passwords, pipeline, questions, saved_searches, search, startups,
+    taxonomy, users,
 };
 
 /// Registers every route of the API, once: actix routes them, and the
@@ -48,6 +48,8 @@ pub fn routes(config: &mut ServiceConfig) {
                     .service(passwords::request_password_reset)
                     .service(passwords::confirm_password_reset)
                     .service(passwords::change_password)
+                    .service(email_verification::verify_email)
+                    .service(email_verification::resend_verification_mail)
                     .service(users::create_user)
                     .service(users::list_users)
                     .service(users::get_user)
@@ -56,6 +58,7 @@ pub fn routes(config: &mut ServiceConfig) {
                     .service(organisations::create_organisation)
                     .service(organisations::list_organisations)
                     .service(organisations::get_organisation)
+                    .service(organisations::update_organisation)
                     .service(startups::create_startup)
                     .service(startups::list_startups)
                     .service(startups::get_startup)

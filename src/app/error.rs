@@ -103,6 +103,10 @@ pub enum Conflict {
     StartupNotVetted,
     #[error("the challenge requires ABDO clearance and the start-up holds none")]
     StartupWithoutClearance,
+    #[error(
+        "this start-up has not confirmed its e-mail address yet; it can be introduced once it has"
+    )]
+    StartupAddressUnverified,
     #[error("create your start-up profile before expressing interest")]
     ProfileNeeded,
     /// Said to procurement instead of a start-up's vetting status.
@@ -125,6 +129,7 @@ impl Conflict {
             | Conflict::ChallengeNotTakingIntroductions(_)
             | Conflict::StartupNotVetted
             | Conflict::StartupWithoutClearance => Some("challenge_id"),
+            Conflict::StartupAddressUnverified => Some("startup_id"),
             _ => None,
         }
     }
@@ -317,6 +322,18 @@ impl From<crate::auth::passwords::PasswordError> for AppError {
                 AppError::invalid("current_password", Rule::WrongCurrentPassword)
             }
             PasswordError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<crate::auth::email_verification::VerificationError> for AppError {
+    fn from(error: crate::auth::email_verification::VerificationError) -> Self {
+        use crate::auth::email_verification::VerificationError;
+        match error {
+            VerificationError::LinkInvalid => {
+                AppError::invalid("token", Rule::VerificationLinkInvalid)
+            }
+            VerificationError::Database(error) => error.into(),
         }
     }
 }

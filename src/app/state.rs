@@ -7,8 +7,9 @@ use diesel::PgConnection;
 
 use super::AppError;
 use crate::auth::card_handles::CardHandleKeys;
+use crate::auth::oidc::OidcClient;
 use crate::auth::tokens::TokenKeys;
-use crate::config::{AuthSettings, LoginLimits};
+use crate::config::{AuthSettings, LoginLimits, OidcSettings};
 use crate::db::DbPool;
 use crate::search::engine::SearchEngine;
 
@@ -30,6 +31,9 @@ pub struct AppState {
     /// Where people reach the pages (`DEFMATCH_PUBLIC_URL`, no trailing
     /// slash): the links in mail start with it.
     pub public_url: Arc<str>,
+    /// The OpenID Connect provider staff may sign in with; `None` when
+    /// single sign-on is not configured (passwords only).
+    pub single_sign_on: Option<Arc<OidcClient>>,
 }
 
 /// The public address when none is configured: the demo's.
@@ -60,12 +64,22 @@ impl AppState {
             login_limits,
             search,
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
+            single_sign_on: None,
         }
     }
 
     /// The same state with links in mail starting with `public_url`.
     pub fn with_public_url(mut self, public_url: &str) -> Self {
         self.public_url = Arc::from(public_url.trim_end_matches('/'));
+        self
+    }
+
+    /// The same state with single sign-on through the provider of
+    /// `settings` (after [`AppState::with_public_url`]: the callback is on
+    /// the public address).
+    pub fn with_single_sign_on(mut self, settings: Option<OidcSettings>) -> Self {
+        self.single_sign_on =
+            settings.map(|settings| Arc::new(OidcClient::new(settings, &self.public_url)));
         self
     }
 

@@ -96,6 +96,8 @@ pub fn create_account_with_hash(
             role: account.role,
             organisation_id: account.organisation_id,
             vetted_at,
+            // Whoever creates an account for someone vouches for its address.
+            email_verified_at: Some(now),
         },
     )?)
 }

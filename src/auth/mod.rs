@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod card_handles;
+pub mod email_verification;
+pub mod oidc;
 pub mod password;
 pub mod passwords;
 pub mod rate_limit;

@@ -108,21 +108,56 @@ pub fn log_in(
         )?;
         return Err(SessionError::AccountDisabled);
     }
+    start_session(
+        connection,
+        keys,
+        session_ttl,
+        &user,
+        client_ip,
+        LoginMethod::Password,
+        now,
+    )
+}
+
+/// How a person proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    Password,
+    /// Through the OpenID Connect provider (`auth::oidc`).
+    SingleSignOn,
+}
+
+/// Starts a session for `user`, whose identity was proved by `method`,
+/// and audits the login in the same transaction. The caller checked that
+/// the account is enabled.
+pub fn start_session(
+    connection: &mut PgConnection,
+    keys: &TokenKeys,
+    session_ttl: chrono::Duration,
+    user: &users::UserRow,
+    client_ip: &str,
+    method: LoginMethod,
+    now: DateTime<Utc>,
+) -> Result<IssuedTokens, SessionError> {
     connection.transaction(|connection| {
         let session_expires_at = now + session_ttl;
         let session_id = sessions::start(connection, user.id, session_expires_at)?;
+        let mut detail = serde_json::json!({
+            "client_ip": client_ip,
+            "session_id": session_id,
+        });
+        if method == LoginMethod::SingleSignOn {
+            detail["method"] = serde_json::Value::from("single_sign_on");
+        }
         let login = NewAuditEvent::new(
             Some(user.id),
             AuditAction::Login,
             AuditSubject::User,
             Some(user.id),
         )
-        .with_detail(serde_json::json!({
-            "client_ip": client_ip,
-            "session_id": session_id,
-        }));
+        .with_detail(detail);
         audit::record(connection, &login)?;
-        issue_pair(connection, keys, &user, session_id, session_expires_at, now)
+        issue_pair(connection, keys, user, session_id, session_expires_at, now)
     })
 }
 

@@ -13,7 +13,9 @@ use super::startups::StartupRow;
 use super::{Page, Paged};
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::introduction::{IntroductionOrigin, IntroductionState, Side};
-use crate::domain::policy::{IntroductionBar, IntroductionScope, Member};
+use crate::domain::policy::{
+    may_take_part_in_introductions, CompanyAddresses, IntroductionBar, IntroductionScope, Member,
+};
 use crate::domain::region::Rom;
 use crate::domain::security::Visibility;
 
@@ -300,6 +302,26 @@ pub fn organisation_has_vetted_user(
     .get_result(connection)
 }
 
+/// How far the addresses of the enabled accounts of `organisation_id` are
+/// confirmed (the facts of `may_take_part_in_introductions`).
+pub fn company_addresses(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+) -> QueryResult<CompanyAddresses> {
+    let verified: Vec<bool> = users::table
+        .filter(users::organisation_id.eq(organisation_id))
+        .filter(users::disabled_at.is_null())
+        .select(users::email_verified_at.is_not_null())
+        .load(connection)?;
+    Ok(if verified.is_empty() {
+        CompanyAddresses::NoAccounts
+    } else if verified.contains(&true) {
+        CompanyAddresses::SomeVerified
+    } else {
+        CompanyAddresses::NoneVerified
+    })
+}
+
 /// Whether the start-up company may be introduced to `challenge` (its
 /// visibility, and ABDO clearance when the challenge requires it); the
 /// rule is `Member::may_be_introduced`, this supplies its facts.
@@ -308,6 +330,10 @@ pub fn startup_may_see(
     startup: &StartupRow,
     challenge: &ChallengeRow,
 ) -> QueryResult<Result<(), IntroductionBar>> {
+    let addresses = company_addresses(connection, startup.organisation_id)?;
+    if let Err(bar) = may_take_part_in_introductions(addresses) {
+        return Ok(Err(bar));
+    }
     // Only a `vetted` challenge asks whether anyone of the company is vetted.
     let vetted = challenge.visibility == Visibility::Vetted
         && organisation_has_vetted_user(connection, startup.organisation_id)?;

@@ -7,6 +7,7 @@ pub mod attempt_counters;
 pub mod audit;
 pub mod challenges;
 pub mod dashboard;
+pub mod email_verifications;
 pub mod introductions;
 pub mod notifications;
 pub mod organisations;
@@ -17,6 +18,7 @@ pub mod saved_searches;
 pub mod schema;
 pub mod search_replicas;
 pub mod sessions;
+pub mod sso_logins;
 pub mod startups;
 pub mod users;
 

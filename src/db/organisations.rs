@@ -20,6 +20,8 @@ pub struct OrganisationRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// The e-mail domain whose verified addresses may sign in by single sign-on.
+    pub sso_email_domain: Option<String>,
 }
 
 /// A new organisation.
@@ -40,6 +42,27 @@ pub fn insert(
         .values(new)
         .returning(OrganisationRow::as_returning())
         .get_result(connection)
+}
+
+/// Sets the single sign-on domain of `id` if it is still at
+/// `expected_version` (`None` when stale); the touch trigger bumps the version.
+pub fn set_sso_email_domain(
+    connection: &mut PgConnection,
+    id: Uuid,
+    expected_version: Option<i32>,
+    domain: Option<&str>,
+) -> QueryResult<Option<OrganisationRow>> {
+    let mut query = diesel::update(organisations::table)
+        .filter(organisations::id.eq(id))
+        .into_boxed();
+    if let Some(version) = expected_version {
+        query = query.filter(organisations::version.eq(version));
+    }
+    query
+        .set(organisations::sso_email_domain.eq(domain))
+        .returning(OrganisationRow::as_returning())
+        .get_result(connection)
+        .optional()
 }
 
 /// One organisation by id.

@@ -10,6 +10,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        sso_email_domain -> Nullable<Text>,
     }
 }
 
@@ -28,6 +29,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         version -> Int4,
         email_unsubscribed_at -> Nullable<Timestamptz>,
+        email_verified_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -334,3 +336,27 @@ diesel::table! {
         detail -> Jsonb,
     }
 }
+
+// Single sign-on and e-mail verification (migrations 2026-12-04-2000NN).
+diesel::table! {
+    email_verification_tokens (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sso_logins (state_hash) {
+        state_hash -> Bytea,
+        code_verifier -> Text,
+        nonce -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(email_verification_tokens -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(email_verification_tokens, users);

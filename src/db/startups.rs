@@ -331,6 +331,32 @@ pub fn find_id_by_organisation(
         .optional()
 }
 
+/// The company and province of the profile with KvK number `kvk_number`.
+pub fn find_company_by_kvk(
+    connection: &mut PgConnection,
+    kvk_number: &KvkNumber,
+) -> QueryResult<Option<(Uuid, Option<Province>)>> {
+    startups::table
+        .filter(startups::kvk_number.eq(kvk_number))
+        .select((startups::organisation_id, startups::province))
+        .first(connection)
+        .optional()
+}
+
+/// The province of the profile of `organisation_id`; `None` without a
+/// profile or a province.
+pub fn province_of_organisation(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+) -> QueryResult<Option<Province>> {
+    Ok(startups::table
+        .filter(startups::organisation_id.eq(organisation_id))
+        .select(startups::province)
+        .first::<Option<Province>>(connection)
+        .optional()?
+        .flatten())
+}
+
 /// Filters for listing profiles.
 #[derive(Debug, Default, Clone)]
 pub struct StartupFilter {

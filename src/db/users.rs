@@ -25,6 +25,9 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// When the person proved the address by the mailed link; accounts made
+    /// by an admin, the seeder or an import count as verified on creation.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 /// A new user.
@@ -37,6 +40,7 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub organisation_id: Option<Uuid>,
     pub vetted_at: Option<DateTime<Utc>>,
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 /// Changes to a user; `None` leaves a column as it is.
@@ -188,6 +192,55 @@ pub fn set_password_hash(
     Ok(())
 }
 
+/// Marks the address of `id` as verified at `now` (once: a later
+/// verification keeps the first time).
+pub fn mark_email_verified(
+    connection: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .filter(users::email_verified_at.is_null())
+        .set(users::email_verified_at.eq(now))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The enabled accounts of `organisation_id`.
+pub fn active_of_organisation(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(users::organisation_id.eq(organisation_id))
+        .filter(users::disabled_at.is_null())
+        .order(users::created_at.asc())
+        .select(UserRow::as_select())
+        .load(connection)
+}
+
+/// The enabled admins.
+pub fn active_admins(connection: &mut PgConnection) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(users::role.eq(Role::Admin))
+        .filter(users::disabled_at.is_null())
+        .order(users::created_at.asc())
+        .select(UserRow::as_select())
+        .load(connection)
+}
+
+/// The enabled ROM officers of `rom`.
+pub fn active_rom_officers(connection: &mut PgConnection, rom: Rom) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .inner_join(organisations::table)
+        .filter(organisations::rom.eq(rom))
+        .filter(users::role.eq(Role::RomOfficer))
+        .filter(users::disabled_at.is_null())
+        .order(users::created_at.asc())
+        .select(UserRow::as_select())
+        .load(connection)
+}
+
 /// Number of users; the demo seeder uses it to tell an empty database.
 pub fn count(connection: &mut PgConnection) -> QueryResult<i64> {
     users::table.count().get_result(connection)
@@ -221,6 +274,7 @@ pub fn as_viewer(
         role: user.role,
         organisation_id: user.organisation_id,
         vetted: user.vetted_at.is_some(),
+        email_verified: user.email_verified_at.is_some(),
         rom,
     })))
 }

@@ -105,6 +105,38 @@ impl From<EmailAddress> for String {
     }
 }
 
+/// The e-mail domain an organisation allows for single sign-on, such as
+/// `mindef.example`: lower-case labels of letters, digits and hyphens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailDomain(String);
+
+impl EmailDomain {
+    /// The domain.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for EmailDomain {
+    type Error = Rule;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        let domain = raw.trim().to_lowercase();
+        let label_ok = |label: &str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        };
+        if domain.len() > 253 || !domain.contains('.') || !domain.split('.').all(label_ok) {
+            return Err(Rule::EmailDomainInvalid);
+        }
+        Ok(EmailDomain(domain))
+    }
+}
+
 /// A new password that meets the length policy (10 to 200 characters).
 ///
 /// Not `Debug`-printable and not serialisable, so it cannot end up in a log.
@@ -173,5 +205,23 @@ mod tests {
         assert!(NewPassword::try_from("short".to_owned()).is_err());
         assert!(NewPassword::try_from("long enough pass".to_owned()).is_ok());
         assert!(NewPassword::try_from("x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn an_sso_domain_is_a_lower_case_domain_name() {
+        assert_eq!(
+            EmailDomain::try_from(" MinDef.Example ".to_owned()).map(|d| d.as_str().to_owned()),
+            Ok("mindef.example".to_owned())
+        );
+        for bad in [
+            "",
+            "example",
+            "@mindef.example",
+            "mindef..example",
+            "-a.example",
+            "a b.example",
+        ] {
+            assert!(EmailDomain::try_from(bad.to_owned()).is_err(), "{bad}");
+        }
     }
 }

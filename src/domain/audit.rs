@@ -73,6 +73,7 @@ mod tests {
             role,
             organisation_id,
             vetted: true,
+            email_verified: true,
             rom: None,
         })
     }

@@ -117,6 +117,10 @@ pub enum Rule {
     ResetLinkInvalid,
     /// The current password given to change it is wrong.
     WrongCurrentPassword,
+    /// An e-mail verification link that is unknown, used, expired or of a disabled account.
+    VerificationLinkInvalid,
+    /// An e-mail domain for single sign-on that is not a domain name.
+    EmailDomainInvalid,
     /// A filter that the caller's kind of search does not have.
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
@@ -242,6 +246,11 @@ impl fmt::Display for Rule {
                 "this reset link is not valid: it was used already, has expired, or was never sent; ask for a new one",
             ),
             Rule::WrongCurrentPassword => formatter.write_str("the current password is wrong"),
+            Rule::VerificationLinkInvalid => formatter.write_str(
+                "this verification link is not valid: it was used already, has expired, or was never sent; ask for a new one",
+            ),
+            Rule::EmailDomainInvalid => formatter
+                .write_str("give a domain name such as example.org, without @ or spaces"),
             Rule::FilterNotAllowed => formatter.write_str("this search cannot be filtered by it"),
             Rule::Unstorable => {
                 formatter.write_str("the input contains characters that cannot be stored")

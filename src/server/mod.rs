@@ -73,7 +73,11 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         settings.login_limits,
         search.engine.clone(),
     )
-    .with_public_url(&settings.public_url);
+    .with_public_url(&settings.public_url)
+    .with_single_sign_on(settings.single_sign_on.clone());
+    if let Some(sso) = &settings.single_sign_on {
+        tracing::info!(issuer = %sso.issuer, "single sign-on through the OpenID provider");
+    }
     tracing::info!(public_url = %settings.public_url, "links in mail start with the public address");
     let http_settings = HttpSettings {
         web: WebSettings {

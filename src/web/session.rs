@@ -25,6 +25,11 @@ pub const REFRESH_COOKIE: &str = "defmatch_refresh";
 pub const CSRF_COOKIE: &str = "defmatch_csrf";
 /// The visitor's choice of language (`en`, `nl`).
 pub const LANGUAGE_COOKIE: &str = "defmatch_lang";
+/// The state of a single sign-on under way: the callback must come back
+/// to the browser that started it (`app::accounts::single_sign_on`).
+pub const SSO_STATE_COOKIE: &str = "defmatch_sso_state";
+/// How long a single sign-on may take at the provider.
+const SSO_STATE_MINUTES: i64 = 10;
 /// How long the language choice is remembered: a standing preference, not
 /// part of a session.
 const LANGUAGE_COOKIE_DAYS: i64 = 365;
@@ -93,6 +98,22 @@ pub fn language_cookie(code: &str, secure: bool) -> Cookie<'static> {
     let mut chosen = cookie(LANGUAGE_COOKIE, code.to_owned(), secure);
     chosen.set_max_age(time::Duration::days(LANGUAGE_COOKIE_DAYS));
     chosen
+}
+
+/// The cookie of a single sign-on under way, sent back only to its
+/// callback. Lax, so that the provider's top-level redirect carries it.
+pub fn sso_state_cookie(state: &str, secure: bool) -> Cookie<'static> {
+    let mut pending = cookie(SSO_STATE_COOKIE, state.to_owned(), secure);
+    pending.set_path("/auth/sso");
+    pending.set_max_age(time::Duration::minutes(SSO_STATE_MINUTES));
+    pending
+}
+
+/// The cookie that deletes [`sso_state_cookie`].
+pub fn cleared_sso_state_cookie(secure: bool) -> Cookie<'static> {
+    let mut gone = sso_state_cookie("", secure);
+    gone.make_removal();
+    gone
 }
 
 /// Writes the cookies queued during the request onto the response.

@@ -75,7 +75,7 @@ async fn a_successful_and_a_failed_login_each_leave_an_event_an_admin_can_find()
         .expect_error(401, "invalid_credentials");
 
     // The founder's own events, newest first: the failure, the login, and
-    // the login that registering started.
+    // the login of `startup_account` after registering.
     let by_founder = audit(&app, &admin, &format!("actor={}", founder.user_id)).await;
     assert_eq!(actions(&by_founder), vec!["login_failed", "login", "login"]);
     let failed = &items(&by_founder)[0];

@@ -279,6 +279,8 @@ pub struct Options {
     pub metrics_token: Option<String>,
     /// Serve `/metrics` openly on a second listener of its own.
     pub metrics_listener: bool,
+    /// Single sign-on through this OpenID provider (default: none).
+    pub single_sign_on: Option<defmatch::config::OidcSettings>,
 }
 
 /// A running server with its own database.
@@ -429,7 +431,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let port = listener.local_addr().expect("local address").port();
     // Links in mail lead back to this server.
     let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone())
-        .with_public_url(&format!("http://127.0.0.1:{port}"));
+        .with_public_url(&format!("http://127.0.0.1:{port}"))
+        .with_single_sign_on(options.single_sign_on.clone());
     let metrics_listener = options
         .metrics_listener
         .then(|| TcpListener::bind("127.0.0.1:0").expect("bind port 0 for metrics"));
@@ -719,39 +722,68 @@ impl TestApp {
         self.actor_for(&email, user_id, Some(organisation_id)).await
     }
 
-    /// A start-up account registered through the API, without a profile yet.
+    /// A start-up account registered through the API, its address
+    /// confirmed by following the link in its mail, logged in, without a
+    /// profile yet.
     pub async fn startup_account(&self, company: &str) -> Actor {
+        let actor = self.unverified_startup_account(company).await;
+        self.confirm_address(&actor).await;
+        actor
+    }
+
+    /// A start-up account registered through the API and logged in, that
+    /// has not confirmed its address yet.
+    pub async fn unverified_startup_account(&self, company: &str) -> Actor {
         let email = format!("founder-{}@startup.test", short_id());
-        let reply = self
-            .post(
-                "/api/v1/auth/register",
-                None,
-                json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company}),
-            )
-            .await
-            .expect(201);
+        self.post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company}),
+        )
+        .await
+        .expect(202);
+        // The account is made after the answer, with its mail.
+        crate::mailbox::mail_to(self, &email, 1).await;
+        self.logged_in(&email).await
+    }
+
+    /// Follows the link of the last verification mail to `actor`.
+    pub async fn confirm_address(&self, actor: &Actor) {
+        let messages = crate::mailbox::Mailbox::shared().messages_to(&actor.email);
+        let prefix = format!("{}/verify-email?token=", self.address);
+        let link = messages
+            .iter()
+            .rev()
+            .find_map(|mail| mail.link_starting_with(&prefix))
+            .unwrap_or_else(|| panic!("no verification link to {}", actor.email));
+        let path = link
+            .strip_prefix(&self.address)
+            .expect("a link to this app");
+        self.get(path, None).await.expect(200);
+    }
+
+    /// Logs in the account `email` through the API.
+    pub async fn logged_in(&self, email: &str) -> Actor {
+        let reply = self.log_in(email).await.expect(200);
+        let token = reply.body["access_token"].as_str().expect("token");
+        let me = self.get("/api/v1/me", Some(token)).await.expect(200);
+        let user_id = me.body["user"]["id"]
+            .as_str()
+            .expect("user id")
+            .parse()
+            .expect("uuid");
+        let organisation_id = me.body["user"]["organisation_id"]
+            .as_str()
+            .map(|id| id.parse().expect("uuid"));
         Actor {
-            token: reply.body["tokens"]["access_token"]
-                .as_str()
-                .expect("token")
-                .to_owned(),
-            refresh_token: reply.body["tokens"]["refresh_token"]
+            token: token.to_owned(),
+            refresh_token: reply.body["refresh_token"]
                 .as_str()
                 .expect("refresh")
                 .to_owned(),
-            user_id: reply.body["user"]["id"]
-                .as_str()
-                .expect("user id")
-                .parse()
-                .expect("uuid"),
-            organisation_id: Some(
-                reply.body["organisation"]["id"]
-                    .as_str()
-                    .expect("org id")
-                    .parse()
-                    .expect("uuid"),
-            ),
-            email,
+            user_id,
+            organisation_id,
+            email: email.to_owned(),
         }
     }
 

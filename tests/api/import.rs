@@ -529,6 +529,7 @@ fn admin() -> Viewer {
         role: Role::Admin,
         organisation_id: None,
         vetted: true,
+        email_verified: true,
         rom: None,
     })
 }

@@ -269,12 +269,12 @@ async fn registrations_are_limited_per_address() {
         }
     };
     for n in 0..3 {
-        register(n, "203.0.113.5").await.expect(201);
+        register(n, "203.0.113.5").await.expect(202);
     }
     let limited = register(3, "203.0.113.5").await;
     limited.expect_error(429, "too_many_requests");
     assert!(retry_after_seconds(&limited) <= 60);
-    register(4, "203.0.113.6").await.expect(201);
+    register(4, "203.0.113.6").await.expect(202);
 }
 
 #[actix_web::test]

@@ -145,6 +145,7 @@ async fn three_answers_agree(
             role: user.role,
             organisation_id: user.organisation.map(|index| organisations[index]),
             vetted: user.vetted,
+            email_verified: true,
             rom: user.rom,
         })
     }));

@@ -373,7 +373,7 @@ async fn a_page_for_members_sends_visitors_to_the_login_page_and_back() {
 }
 
 #[actix_web::test]
-async fn registering_through_the_form_starts_a_session_and_keeps_the_typed_values_on_error() {
+async fn registering_through_the_form_says_to_check_the_mail_and_keeps_the_typed_values_on_error() {
     let app = spawn_app().await;
     let mut visitor = WebVisitor::new(&app);
     visitor.get("/register").await.expect(200);
@@ -403,9 +403,11 @@ async fn registering_through_the_form_starts_a_session_and_keeps_the_typed_value
             ],
         )
         .await;
-    assert_eq!(registered.status, 303);
-    assert_eq!(registered.header("location").as_deref(), Some("/profile"));
-    assert!(visitor.has_cookie("defmatch_session"));
+    assert_eq!(registered.status, 200);
+    assert!(html(&registered).contains("Check your mail"));
+    assert!(!visitor.has_cookie("defmatch_session"));
+    // The account exists once its mail is out; it logs in with its password.
+    crate::mailbox::mail_to(&app, "eva@polder.example", 1).await;
     let login = app.log_in("eva@polder.example").await;
     assert_eq!(login.status, 200);
 }

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::app::accounts::{OrganisationView, UserView};
 use crate::auth::sessions::IssuedTokens;
 
 /// Tokens after a login or refresh.
@@ -32,13 +31,15 @@ impl From<IssuedTokens> for TokenResponse {
     }
 }
 
-/// The registered user with their first tokens.
+/// A plain answer whose only content is what to do next.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RegisteredResponse {
-    pub user: UserView,
-    pub organisation: OrganisationView,
-    pub tokens: TokenResponse,
+pub struct MessageResponse {
+    pub message: String,
 }
+
+/// The one answer to every well-formed registration.
+pub const REGISTRATION_ANSWER: &str =
+    "check your mail: it tells you how to go on (confirm your address, or log in if you have an account)";
 
 /// A refresh token to spend.
 #[derive(Debug, Deserialize, ToSchema)]

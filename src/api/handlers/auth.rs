@@ -3,20 +3,29 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use crate::api::auth::AuthUser;
-use crate::api::dto::account::{RefreshRequest, RegisteredResponse, TokenResponse};
+use crate::api::dto::account::{
+    MessageResponse, RefreshRequest, TokenResponse, REGISTRATION_ANSWER,
+};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{client_address, JsonBody};
-use crate::app::accounts::sessions;
+use crate::app::accounts::{registration, sessions};
 use crate::app::accounts::{LoginRequest, MeView, RegisterRequest};
 use crate::app::AppState;
 
-/// A start-up registers itself: its account, its company, and a first session.
+/// A start-up registers itself: its account and its company.
+///
+/// Always 202 with the same body for well-formed input, whether or not the
+/// address, the company name or the KvK number is known: a new account
+/// gets a mail with a link (`{DEFMATCH_PUBLIC_URL}/verify-email?token=…`,
+/// 48 hours) that confirms its address; the owner of a known address, or
+/// the people of a known company, get a mail instead
+/// (docs/single-sign-on.md). The new account logs in with its password.
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Registered and logged in", body = RegisteredResponse),
-        (status = 409, description = "The e-mail address or company name is taken", body = ErrorBody),
+        (status = 202, description = "Check your mail: the next step is in it", body = MessageResponse),
+        (status = 400, description = "A field breaks a rule", body = ErrorBody),
         (status = 429, description = "Too many registrations from this address; see Retry-After", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -27,11 +36,9 @@ pub async fn register(
     http_request: HttpRequest,
     body: JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let registered = sessions::register(&state, client_address(&http_request), body.0).await?;
-    Ok(HttpResponse::Created().json(RegisteredResponse {
-        user: registered.user,
-        organisation: registered.organisation,
-        tokens: registered.tokens.into(),
+    registration::register(&state, client_address(&http_request), body.0).await?;
+    Ok(HttpResponse::Accepted().json(MessageResponse {
+        message: REGISTRATION_ANSWER.to_owned(),
     }))
 }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod challenges;
+pub mod email_verification;
 pub mod health;
 pub mod introductions;
 pub mod matches;

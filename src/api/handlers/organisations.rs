@@ -2,16 +2,18 @@
 //! (`app::accounts::organisations`).
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::api::auth::{AdminUser, AuthUser};
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::{etag, JsonBody, QueryParams};
+use crate::api::extract::{etag, IfMatch, JsonBody, QueryParams};
 use crate::app::accounts::organisations::{self, OrganisationListFilter};
-use crate::app::accounts::{CreateOrganisationRequest, OrganisationView};
+use crate::app::accounts::{
+    CreateOrganisationRequest, OrganisationView, UpdateOrganisationRequest,
+};
 use crate::app::{AppState, Paginated};
 use crate::domain::account::OrganisationKind;
 
@@ -29,6 +31,7 @@ fn view_response(status: StatusCode, view: OrganisationView) -> HttpResponse {
     request_body = CreateOrganisationRequest,
     responses(
         (status = 201, description = "Created", body = OrganisationView),
+        (status = 400, description = "A field breaks a rule", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 409, description = "An organisation of that kind and name, or for that ROM, exists", body = ErrorBody),
     )
@@ -41,6 +44,45 @@ pub async fn create_organisation(
 ) -> Result<HttpResponse, ApiError> {
     let view = organisations::create(&state, &admin.0.member, body.0).await?;
     Ok(view_response(StatusCode::CREATED, view))
+}
+
+/// Changes an organisation (admins only): its e-mail domain for single
+/// sign-on (`sso_email_domain`; null turns it off).
+#[utoipa::path(
+    tag = "organisations",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Organisation id"),
+        ("If-Match" = String, Header, description = "The organisation's ETag, quoted (\"3\")", pattern = r#"^(W/)?"[0-9]+"$"#),
+    ),
+    request_body = UpdateOrganisationRequest,
+    responses(
+        (status = 200, description = "Updated", body = OrganisationView,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, description = "Not a domain name, or a start-up company (which has no single sign-on)", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such organisation", body = ErrorBody),
+        (status = 412, description = "Stale If-Match", body = ErrorBody),
+        (status = 428, description = "If-Match missing", body = ErrorBody),
+    )
+)]
+#[patch("/organisations/{id}")]
+pub async fn update_organisation(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    path: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateOrganisationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let view = organisations::update(
+        &state,
+        &admin.0.member,
+        path.into_inner(),
+        if_match.0,
+        body.0,
+    )
+    .await?;
+    Ok(view_response(StatusCode::OK, view))
 }
 
 /// Filters for the organisation list.

@@ -1,8 +1,11 @@
-//! Accounts: sessions (registration, login, tokens), users and
-//! organisations.
+//! Accounts: registration and e-mail verification, sessions (login,
+//! tokens), single sign-on, users and organisations.
 
 pub mod passwords;
+pub mod registration;
+mod registration_mail;
 pub mod sessions;
+pub mod single_sign_on;
 mod view;
 
 // ---- users and organisations
@@ -11,5 +14,5 @@ pub mod users;
 
 pub use self::view::{
     CreateOrganisationRequest, CreateUserRequest, LoginRequest, MeView, OrganisationView,
-    RegisterRequest, UpdateUserRequest, UserView,
+    RegisterRequest, UpdateOrganisationRequest, UpdateUserRequest, UserView,
 };

@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use diesel::OptionalExtension;
+use diesel::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-use super::view::{CreateOrganisationRequest, OrganisationView};
+use super::view::{CreateOrganisationRequest, OrganisationView, UpdateOrganisationRequest};
 use crate::app::page::{checked_page, Paginated};
 use crate::app::{AppError, AppState, Subject};
 use crate::db::organisations::{self, NewOrganisation};
-use crate::domain::account::OrganisationKind;
+use crate::domain::account::{EmailDomain, OrganisationKind};
 use crate::domain::policy::Member;
 use crate::domain::text::bounded_text;
 use crate::domain::Rule;
@@ -35,17 +35,85 @@ pub async fn create(
     if (request.kind == OrganisationKind::Rom) != request.rom.is_some() {
         return Err(AppError::invalid("rom", Rule::RomOnlyForRomOrganisations));
     }
+    let sso_email_domain = request
+        .sso_email_domain
+        .map(|domain| sso_domain_for(request.kind, domain))
+        .transpose()?;
     let created = state
         .with_connection(move |connection| {
-            let new = NewOrganisation {
-                kind: request.kind,
-                name: &name,
-                rom: request.rom,
-            };
-            Ok(organisations::insert(connection, &new)?)
+            connection.transaction(|connection| {
+                let new = NewOrganisation {
+                    kind: request.kind,
+                    name: &name,
+                    rom: request.rom,
+                };
+                let created = organisations::insert(connection, &new)?;
+                let Some(domain) = &sso_email_domain else {
+                    return Ok(created);
+                };
+                organisations::set_sso_email_domain(
+                    connection,
+                    created.id,
+                    None,
+                    Some(domain.as_str()),
+                )?
+                .ok_or(AppError::not_found(Subject::Organisation))
+            })
         })
         .await?;
     Ok(OrganisationView::from(created))
+}
+
+/// `admin` changes the organisation `organisation_id` from version
+/// `expected_version`: its single sign-on domain.
+pub async fn update(
+    state: &AppState,
+    admin: &Member,
+    organisation_id: Uuid,
+    expected_version: i32,
+    request: UpdateOrganisationRequest,
+) -> Result<OrganisationView, AppError> {
+    admin.may_administer()?;
+    let updated = state
+        .with_connection(move |connection| {
+            let current = organisations::find(connection, organisation_id)
+                .optional()?
+                .ok_or(AppError::not_found(Subject::Organisation))?;
+            if current.version != expected_version {
+                return Err(AppError::Stale {
+                    current_version: current.version,
+                });
+            }
+            let Some(domain) = request.sso_email_domain else {
+                return Ok(current);
+            };
+            let domain = domain
+                .map(|domain| sso_domain_for(current.kind, domain))
+                .transpose()?;
+            organisations::set_sso_email_domain(
+                connection,
+                organisation_id,
+                Some(expected_version),
+                domain.as_ref().map(EmailDomain::as_str),
+            )?
+            .ok_or(AppError::Stale {
+                current_version: current.version,
+            })
+        })
+        .await?;
+    Ok(OrganisationView::from(updated))
+}
+
+/// The single sign-on domain `raw` for an organisation of `kind`: start-up
+/// companies have none (their people register), staff organisations may.
+fn sso_domain_for(kind: OrganisationKind, raw: String) -> Result<EmailDomain, AppError> {
+    if kind == OrganisationKind::StartupCompany {
+        return Err(AppError::invalid(
+            "sso_email_domain",
+            Rule::EmailDomainInvalid,
+        ));
+    }
+    EmailDomain::try_from(raw).map_err(|rule| AppError::invalid("sso_email_domain", rule))
 }
 
 /// One page of the organisations that pass `filter`, by name, for `admin`.

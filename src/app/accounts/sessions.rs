@@ -1,20 +1,17 @@
-//! Sessions: registration, logging in and out, renewing tokens, and who
-//! holds an access token.
+//! Sessions: logging in and out, renewing tokens, and who holds an access
+//! token. Registration is `registration`.
 
 use chrono::Utc;
-use diesel::Connection;
 use uuid::Uuid;
 
-use super::view::{LoginRequest, MeView, OrganisationView, RegisterRequest, UserView};
-use crate::app::{AppError, AppState, Conflict};
-use crate::auth::password::hash_password;
-use crate::auth::rate_limit::{self, LimitedRequest};
+use super::view::{LoginRequest, MeView, OrganisationView, UserView};
+use crate::app::{AppError, AppState};
+use crate::auth::rate_limit;
 use crate::auth::sessions::{self, IssuedTokens, LoginFailure, SessionError};
 use crate::auth::tokens::TokenError;
 use crate::db::{organisations, startups, users};
-use crate::domain::account::{EmailAddress, OrganisationKind, Role};
+use crate::domain::account::EmailAddress;
 use crate::domain::policy::{Member, Viewer};
-use crate::domain::text::bounded_text;
 
 /// A logged-in member and the session their token belongs to.
 #[derive(Debug, Clone)]
@@ -28,14 +25,6 @@ impl SignedIn {
     pub fn viewer(&self) -> Viewer {
         Viewer::Member(self.member.clone())
     }
-}
-
-/// A self-registered start-up account, its company and its first tokens.
-#[derive(Debug)]
-pub struct Registered {
-    pub user: UserView,
-    pub organisation: OrganisationView,
-    pub tokens: IssuedTokens,
 }
 
 /// The member of the live session that the access token `token` belongs
@@ -69,87 +58,11 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, A
             role: user.role,
             organisation_id: user.organisation_id,
             vetted: user.vetted_at.is_some(),
+            email_verified: user.email_verified_at.is_some(),
             rom,
         },
         session_id,
     })
-}
-
-/// A start-up registers itself: a start-up company, its first account,
-/// and a session. The profile is created afterwards.
-pub async fn register(
-    state: &AppState,
-    client_ip: String,
-    request: RegisterRequest,
-) -> Result<Registered, AppError> {
-    let display_name = bounded_text("display_name", &request.display_name, 1, 200)?;
-    let company_name = bounded_text("company_name", &request.company_name, 1, 200)?;
-    let keys = state.token_keys.clone();
-    let session_ttl = state.session_ttl;
-    let limits = state.login_limits;
-    state
-        .with_connection(move |connection| {
-            let limited = rate_limit::count_request(
-                connection,
-                &limits,
-                LimitedRequest::Registration,
-                &client_ip,
-                Utc::now(),
-            )?;
-            if let Err(wait) = limited {
-                tracing::warn!(client_ip = %client_ip, "registration limit reached");
-                return Err(AppError::TooManyAttempts {
-                    retry_after_seconds: wait.seconds(),
-                });
-            }
-            let password_hash =
-                hash_password(request.password.expose()).map_err(AppError::internal)?;
-            let (user, organisation) = connection.transaction::<_, AppError, _>(|connection| {
-                let organisation = organisations::insert(
-                    connection,
-                    &organisations::NewOrganisation {
-                        kind: OrganisationKind::StartupCompany,
-                        name: &company_name,
-                        rom: None,
-                    },
-                )
-                .map_err(|error| match AppError::from(error) {
-                    // The unique name of an organisation is the company name here.
-                    AppError::Conflict(Conflict::Duplicate { .. }) => Conflict::Duplicate {
-                        field: Some("company_name"),
-                    }
-                    .into(),
-                    other => other,
-                })?;
-                let user = users::insert(
-                    connection,
-                    &users::NewUser {
-                        email: &request.email,
-                        password_hash: &password_hash,
-                        display_name: &display_name,
-                        role: Role::Startup,
-                        organisation_id: Some(organisation.id),
-                        vetted_at: None,
-                    },
-                )?;
-                Ok((user, organisation))
-            })?;
-            let tokens = sessions::log_in(
-                connection,
-                &keys,
-                session_ttl,
-                &request.email,
-                request.password.expose(),
-                &client_ip,
-                Utc::now(),
-            )?;
-            Ok(Registered {
-                user: user.into(),
-                organisation: organisation.into(),
-                tokens,
-            })
-        })
-        .await
 }
 
 /// Logs in with a password from `client_ip`, within the login limits

@@ -10,6 +10,7 @@ use crate::db::organisations::OrganisationRow;
 use crate::db::users::UserRow;
 use crate::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
 use crate::domain::region::Rom;
+use crate::domain::startup::KvkNumber;
 
 /// A user account as the API shows it (never the password hash).
 #[derive(Debug, Serialize, ToSchema)]
@@ -24,6 +25,9 @@ pub struct UserView {
     pub vetted: bool,
     pub vetted_at: Option<DateTime<Utc>>,
     pub disabled: bool,
+    /// Whether the person confirmed the e-mail address (by the mailed link,
+    /// or because an admin, the seeder or an import created the account).
+    pub email_verified: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -40,6 +44,7 @@ impl From<UserRow> for UserView {
             vetted: row.vetted_at.is_some(),
             vetted_at: row.vetted_at,
             disabled: row.disabled_at.is_some(),
+            email_verified: row.email_verified_at.is_some(),
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
@@ -55,6 +60,9 @@ pub struct OrganisationView {
     pub name: String,
     /// Which ROM, for ROM organisations.
     pub rom: Option<Rom>,
+    /// Staff whose identity provider vouches for an address in this domain
+    /// may sign in by single sign-on; null: not this organisation's staff.
+    pub sso_email_domain: Option<String>,
     pub created_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -66,6 +74,7 @@ impl From<OrganisationRow> for OrganisationView {
             kind: row.kind,
             name: row.name,
             rom: row.rom,
+            sso_email_domain: row.sso_email_domain,
             created_at: row.created_at,
             version: row.version,
         }
@@ -96,6 +105,10 @@ pub struct RegisterRequest {
     /// The company's name; the profile is created afterwards.
     #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 1, max_length = 200)]
     pub company_name: String,
+    /// The company's KvK number, when it has one: a company that exists
+    /// already under it is not registered twice.
+    #[serde(default)]
+    pub kvk_number: Option<KvkNumber>,
 }
 
 /// Credentials.
@@ -145,4 +158,28 @@ pub struct CreateOrganisationRequest {
     /// Required exactly for `rom` organisations.
     #[serde(default)]
     pub rom: Option<Rom>,
+    /// The e-mail domain for single sign-on of its staff (not for start-up companies).
+    #[serde(default)]
+    #[schema(max_length = 253, example = "mindef.example")]
+    pub sso_email_domain: Option<String>,
+}
+
+/// Changes to an organisation (admins).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganisationRequest {
+    /// The e-mail domain for single sign-on of its staff; null turns it off.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 253, example = "mindef.example")]
+    pub sso_email_domain: Option<Option<String>>,
+}
+
+/// A field that is present, even as null (`Some(None)`), as opposed to
+/// absent (`None`, by `default`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }

@@ -28,7 +28,9 @@ use crate::db::introductions::{
 use crate::db::startups::{self, StartupRow};
 use crate::db::{organisations, users};
 use crate::domain::challenge::ChallengeStatus;
-use crate::domain::introduction::{IntroductionState, Side, Transition, MAX_MESSAGE_CHARS};
+use crate::domain::introduction::{
+    IntroductionAction, IntroductionState, Side, Transition, MAX_MESSAGE_CHARS,
+};
 use crate::domain::policy::{
     may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
     startup_access_in_introduction, IntroductionBar, Member, StartupAccess, Viewer,
@@ -85,7 +87,7 @@ pub async fn start(
             match introductions::startup_may_see(connection, &startup, &challenge)? {
                 Ok(()) => {}
                 // Checked again when the start-up accepts (`transition`).
-                Err(IntroductionBar::NotVetted)
+                Err(IntroductionBar::NotVetted | IntroductionBar::AddressUnverified)
                     if !may_learn_vetting_status(starter.introducing_side()) => {}
                 Err(bar) => return Err(conflict_of(bar).into()),
             }
@@ -187,12 +189,15 @@ pub async fn transition(
                 .after(&transition, loaded.side, loaded.row.origin)
                 .map_err(InvalidTransition::Introduction)?;
             if matches!(transition, Transition::Accept) {
+                mover.may_accept_introductions()?;
                 // The challenge may have become vetted or ABDO-only since
                 // the introduction started: the rules hold at acceptance.
                 let (startup, challenge) = (&loaded.startup, &loaded.challenge);
                 if let Err(bar) = introductions::startup_may_see(connection, startup, challenge)? {
                     return Err(match bar {
-                        IntroductionBar::NotVetted if !may_learn_vetting_status(loaded.side) => {
+                        IntroductionBar::NotVetted | IntroductionBar::AddressUnverified
+                            if !may_learn_vetting_status(loaded.side) =>
+                        {
                             Conflict::IntroductionCannotComplete
                         }
                         bar => conflict_of(bar),
@@ -321,6 +326,7 @@ fn conflict_of(bar: IntroductionBar) -> Conflict {
     match bar {
         IntroductionBar::NotVetted => Conflict::StartupNotVetted,
         IntroductionBar::WithoutClearance => Conflict::StartupWithoutClearance,
+        IntroductionBar::AddressUnverified => Conflict::StartupAddressUnverified,
     }
 }
 
@@ -447,12 +453,17 @@ fn view_of(
         status: visible.then_some(challenge.status),
         closes_at: challenge.closes_at.filter(|_| visible),
     };
-    Ok(IntroductionView::new(
+    let mut view = IntroductionView::new(
         row,
         challenge_view,
         startup_view,
         procurement_contact,
         Some(side),
         notes,
-    ))
+    );
+    if member.may_accept_introductions().is_err() {
+        view.allowed_actions
+            .retain(|action| *action != IntroductionAction::Accept);
+    }
+    Ok(view)
 }

@@ -2,13 +2,14 @@
 //! page offers Invite or Propose only where [`super::start`] would succeed:
 //! the candidates of a challenge, and the best matches of a start-up.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
 use crate::app::{AppError, AppState};
 use crate::db::{challenges, introductions, startups};
-use crate::domain::policy::Member;
+use crate::domain::introduction::Side;
+use crate::domain::policy::{may_take_part_in_introductions, Member};
 
 /// Where one pair stands, for the caller.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,10 +41,22 @@ pub async fn moves_for_pairs(
                     .into_iter()
                     .map(|(startup, challenge, introduction)| ((startup, challenge), introduction))
                     .collect();
-            let provinces: HashMap<Uuid, _> = startups::find_many(connection, &startup_ids)?
+            let companies: HashMap<Uuid, _> = startups::find_many(connection, &startup_ids)?
                 .into_iter()
-                .map(|row| (row.id, row.province))
+                .map(|row| (row.id, (row.province, row.organisation_id)))
                 .collect();
+            // A broker cannot propose a company whose accounts never
+            // confirmed their address; procurement is not told (its
+            // invitation waits for the start-up's acceptance).
+            let mut barred_companies = HashSet::new();
+            if member.introducing_side() == Side::Broker {
+                for (_, organisation_id) in companies.values() {
+                    let addresses = introductions::company_addresses(connection, *organisation_id)?;
+                    if may_take_part_in_introductions(addresses).is_err() {
+                        barred_companies.insert(*organisation_id);
+                    }
+                }
+            }
             let challenges: HashMap<Uuid, _> = challenges::find_many(connection, &challenge_ids)?
                 .into_iter()
                 .map(|row| (row.id, (row.organisation_id, row.status)))
@@ -51,7 +64,7 @@ pub async fn moves_for_pairs(
             Ok(pairs
                 .into_iter()
                 .filter_map(|pair| {
-                    let province = provinces.get(&pair.0)?;
+                    let (province, company) = companies.get(&pair.0)?;
                     let (organisation_id, status) = challenges.get(&pair.1)?;
                     let party = matches!(
                         member.may_start_introduction(*province, *organisation_id),
@@ -62,7 +75,8 @@ pub async fn moves_for_pairs(
                         live_introduction_id,
                         may_introduce: super::takes_introductions(*status)
                             && party
-                            && live_introduction_id.is_none(),
+                            && live_introduction_id.is_none()
+                            && !barred_companies.contains(company),
                     };
                     Some((pair, moves))
                 })

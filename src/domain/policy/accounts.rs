@@ -28,6 +28,21 @@ pub struct UserChangeRequest {
     pub enables: bool,
 }
 
+/// Whether an account of `role` may sign in through the identity provider
+/// with a verified address in `address_domain`: staff only (procurement
+/// officers, ROM officers, admins; start-ups register and use passwords),
+/// and only when that is the domain their organisation allows
+/// (`allowed_domain`; for admins, who belong to none, the configured admin
+/// domain). Without an allowed domain nobody signs in that way.
+pub fn may_sign_in_with_sso(
+    role: Role,
+    allowed_domain: Option<&str>,
+    address_domain: &str,
+) -> bool {
+    role != Role::Startup
+        && allowed_domain.is_some_and(|allowed| allowed.eq_ignore_ascii_case(address_domain))
+}
+
 impl Member {
     /// Whether this member administers (lists and creates users and
     /// organisations, reads the audit trail and the e-mail outbox).
@@ -191,5 +206,39 @@ mod tests {
             ..stranger
         };
         assert!(procurement.may_read_user(founder.user_id, revealed));
+    }
+
+    #[test]
+    fn staff_sign_in_with_sso_only_within_their_organisations_domain() {
+        assert!(may_sign_in_with_sso(
+            Role::Procurement,
+            Some("mindef.example"),
+            "MinDef.example"
+        ));
+        assert!(may_sign_in_with_sso(
+            Role::RomOfficer,
+            Some("rom.example"),
+            "rom.example"
+        ));
+        assert!(may_sign_in_with_sso(
+            Role::Admin,
+            Some("ops.example"),
+            "ops.example"
+        ));
+        assert!(!may_sign_in_with_sso(
+            Role::Procurement,
+            Some("mindef.example"),
+            "evil.example"
+        ));
+        assert!(!may_sign_in_with_sso(
+            Role::Procurement,
+            None,
+            "mindef.example"
+        ));
+        assert!(!may_sign_in_with_sso(
+            Role::Startup,
+            Some("startup.example"),
+            "startup.example"
+        ));
     }
 }

@@ -65,7 +65,13 @@ impl Member {
     /// Whether this member expresses interest in challenges, for the
     /// start-up of their own company.
     pub fn expresses_interest(&self) -> bool {
-        self.may_create_profile().is_ok()
+        self.may_create_profile().is_ok() && self.email_verified
+    }
+
+    /// Whether this is a start-up account that would express interest once
+    /// it confirmed its e-mail address.
+    pub fn awaits_address_verification(&self) -> bool {
+        self.may_create_profile().is_ok() && !self.email_verified
     }
 
     /// Whether an introduction this member starts to a challenge of

@@ -17,6 +17,30 @@ pub enum IntroductionBar {
     NotVetted,
     /// The challenge requires ABDO clearance and the company holds none.
     WithoutClearance,
+    /// The company's only accounts have not confirmed their e-mail address.
+    AddressUnverified,
+}
+
+/// How far the e-mail addresses of a start-up company's accounts are confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompanyAddresses {
+    /// The company has no account (a ROM imported it); its ROM speaks for it.
+    NoAccounts,
+    /// It has accounts and none confirmed its address.
+    NoneVerified,
+    /// At least one account confirmed its address.
+    SomeVerified,
+}
+
+/// Whether a start-up company may take part in introductions (be
+/// proposed, invited, or accept): not while its only accounts are
+/// self-registered ones that never confirmed their address, since nobody
+/// knows yet that the mail reaches the company.
+pub fn may_take_part_in_introductions(addresses: CompanyAddresses) -> Result<(), IntroductionBar> {
+    match addresses {
+        CompanyAddresses::NoneVerified => Err(IntroductionBar::AddressUnverified),
+        CompanyAddresses::NoAccounts | CompanyAddresses::SomeVerified => Ok(()),
+    }
 }
 
 impl Member {
@@ -59,12 +83,22 @@ impl Member {
                 IntroductionOrigin::Brokered,
                 startup_province.map(Province::rom),
             ))),
+            Role::Startup if !self.email_verified => Err(Refusal::VerifyAddressFirst),
             Role::Startup => Ok(Some((IntroductionOrigin::StartupRequest, None))),
             Role::Procurement if self.belongs_to(challenge_organisation_id) => {
                 Ok(Some((IntroductionOrigin::ProcurementInvitation, None)))
             }
             Role::Procurement => Err(Refusal::InviteToOwnChallengesOnly),
         }
+    }
+
+    /// Whether this member may accept introductions: a start-up account
+    /// only once it confirmed its e-mail address.
+    pub fn may_accept_introductions(&self) -> Result<(), Refusal> {
+        if self.role == Role::Startup && !self.email_verified {
+            return Err(Refusal::VerifyAddressFirst);
+        }
+        Ok(())
     }
 
     /// The introductions this member is a party to.
@@ -129,6 +163,9 @@ impl Member {
             role: Role::Startup,
             organisation_id: Some(organisation_id),
             vetted,
+            // Whether the company's address is verified is its own fact
+            // (`may_take_part_in_introductions`), not one of this principal.
+            email_verified: true,
             rom: None,
         }
     }
@@ -290,5 +327,31 @@ mod tests {
             visibility: Visibility::Vetted,
         };
         assert!(company.can_see_challenge(exposure));
+    }
+
+    #[test]
+    fn an_unverified_start_up_neither_expresses_interest_nor_accepts_nor_is_introduced() {
+        let company = Uuid::new_v4();
+        let mut founder = member(Role::Startup, company, false);
+        founder.email_verified = false;
+        assert_eq!(
+            founder.may_start_introduction(None, Uuid::new_v4()),
+            Err(Refusal::VerifyAddressFirst)
+        );
+        assert_eq!(
+            founder.may_accept_introductions(),
+            Err(Refusal::VerifyAddressFirst)
+        );
+        assert!(!founder.expresses_interest());
+        founder.email_verified = true;
+        assert!(founder.may_accept_introductions().is_ok());
+        assert!(founder.expresses_interest());
+        assert_eq!(
+            may_take_part_in_introductions(CompanyAddresses::NoneVerified),
+            Err(IntroductionBar::AddressUnverified)
+        );
+        assert!(may_take_part_in_introductions(CompanyAddresses::SomeVerified).is_ok());
+        // An imported company without accounts is brokered by its ROM.
+        assert!(may_take_part_in_introductions(CompanyAddresses::NoAccounts).is_ok());
     }
 }

@@ -33,10 +33,11 @@ mod challenges;
 mod introductions;
 mod startups;
 
-pub use accounts::{UserChangeRequest, UserRelation};
+pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};
 pub use introductions::{
-    may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
-    startup_access_in_introduction, IntroductionBar,
+    may_learn_vetting_status, may_take_part_in_introductions, notes_readable_by,
+    reads_shared_notes, sees_procurement_contact, startup_access_in_introduction, CompanyAddresses,
+    IntroductionBar,
 };
 pub use startups::StartupAccess;
 
@@ -56,6 +57,9 @@ pub struct Member {
     pub role: Role,
     pub organisation_id: Option<Uuid>,
     pub vetted: bool,
+    /// Whether the person proved their e-mail address (self-registered
+    /// start-ups do by the mailed link; everyone else counts as verified).
+    pub email_verified: bool,
     /// The ROM a ROM officer works for.
     pub rom: Option<Rom>,
 }
@@ -185,6 +189,8 @@ pub enum Refusal {
     NoOrganisationFilterOnAnonymousCards,
     #[error("introductions with anonymous start-ups cannot be filtered by start-up")]
     NoStartupFilterOnAnonymousCards,
+    #[error("confirm your e-mail address first: open the link in the mail we sent you")]
+    VerifyAddressFirst,
 }
 
 impl Member {
@@ -233,6 +239,7 @@ mod fixtures {
             role,
             organisation_id: Some(organisation_id),
             vetted,
+            email_verified: true,
             rom: (role == Role::RomOfficer).then_some(Rom::RomInWest),
         }
     }

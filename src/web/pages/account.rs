@@ -5,7 +5,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use crate::app::accounts::sessions;
+use crate::app::accounts::{registration, sessions};
 use crate::app::accounts::{LoginRequest, RegisterRequest};
 use crate::app::AppError;
 use crate::domain::account::{EmailAddress, NewPassword};
@@ -66,6 +66,9 @@ fn login_form(context: &PageContext, email: &str, next: &str, errors: &FormError
                 (text_input("email", text.email, email, None, errors, "email"))
                 (text_input("password", text.password, "", None, errors, "password"))
                 button type="submit" { (text.log_in) }
+            }
+            @if context.state.single_sign_on.is_some() {
+                p { a.button.secondary href="/auth/sso/start" { (context.text.signin.sso_button) } }
             }
             p { a href="/forgot-password" { (text.forgot_password_link) } }
             p { (text.no_account_yet) " " a href="/register" { (text.register) } }
@@ -159,6 +162,7 @@ fn registration_request(
             password,
             display_name: draft.display_name.clone(),
             company_name: draft.company_name.clone(),
+            kvk_number: None,
         }),
         (email, password) => Err(AppError::Invalid(
             [email.err(), password.err()]
@@ -183,15 +187,26 @@ async fn submit_registration(
     let outcome = match registration_request(&draft, form.get("password").unwrap_or_default()) {
         Ok(request) => {
             let ip = context.client_address();
-            sessions::register(&context.state, ip, request).await
+            registration::register(&context.state, ip, request).await
         }
         Err(error) => Err(error),
     };
     match outcome {
-        Ok(registered) => {
-            let tokens = &registered.tokens;
-            context.start_session(&tokens.access_token, &tokens.refresh_token);
-            Ok(see_other("/profile"))
+        // The same page whoever registers: it tells nobody which addresses
+        // and companies are known (the mail says what comes next).
+        Ok(()) => {
+            let text = &context.text.signin;
+            let content = html! {
+                div.card.narrow {
+                    h1 { (text.registered_heading) }
+                    p role="status" { (text.registered_body) }
+                    p { a href="/login" { (context.text.common.log_in) } }
+                }
+            };
+            Ok(html_response(
+                StatusCode::OK,
+                page(&context, text.registered_heading, content),
+            ))
         }
         Err(error) if status_of(&error).is_client_error() => {
             let errors = FormErrors::from_app(&error, &fields, context.language);

@@ -8,7 +8,9 @@ pub mod password;
 pub mod procurement;
 pub mod public;
 pub mod rom;
+pub mod single_sign_on;
 pub mod startup;
+pub mod verification;
 
 use actix_web::web;
 
@@ -20,6 +22,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(public::routes)
         .configure(account::routes)
         .configure(password::routes)
+        .configure(verification::routes)
+        .configure(single_sign_on::routes)
         .configure(startup::routes)
         .configure(procurement::routes)
         .configure(rom::routes)

@@ -114,6 +114,9 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::NoStartupFilterOnAnonymousCards => {
             "Introducties met anonieme start-ups kunnen niet op start-up worden gefilterd."
         }
+        Refusal::VerifyAddressFirst => {
+            "Bevestig eerst je e-mailadres: open de link in de mail die we je stuurden."
+        }
     }
     .to_owned()
 }
@@ -145,6 +148,10 @@ fn conflict_message(conflict: &Conflict, language: Language) -> String {
         }
         Conflict::StartupWithoutClearance => {
             "De uitdaging vraagt een ABDO-machtiging en de start-up heeft die niet.".to_owned()
+        }
+        Conflict::StartupAddressUnverified => {
+            "Deze start-up heeft haar e-mailadres nog niet bevestigd; introduceren kan zodra ze dat heeft gedaan."
+                .to_owned()
         }
         Conflict::ProfileNeeded => {
             "Maak eerst het profiel van je start-up voordat je interesse toont.".to_owned()
@@ -344,6 +351,8 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         Rule::PasswordTooLong { max } => format!("Een wachtwoord heeft hooguit {max} tekens."),
         Rule::ResetLinkInvalid => "Deze link werkt niet meer: hij is al gebruikt, verlopen of nooit verstuurd. Vraag een nieuwe aan.".to_owned(),
         Rule::WrongCurrentPassword => "Het huidige wachtwoord klopt niet.".to_owned(),
+        Rule::VerificationLinkInvalid => "Deze bevestigingslink werkt niet meer: hij is al gebruikt, verlopen of nooit verstuurd. Vraag een nieuwe aan.".to_owned(),
+        Rule::EmailDomainInvalid => "Geef een domeinnaam zoals voorbeeld.nl, zonder @ of spaties.".to_owned(),
         Rule::FilterNotAllowed => "Op dit veld kun je hier niet filteren.".to_owned(),
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
         // ---- brokering (introductions, the pipeline, notifications)

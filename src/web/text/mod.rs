@@ -10,6 +10,7 @@ pub mod common;
 pub mod errors;
 pub mod procurement;
 pub mod rom;
+pub mod signin;
 pub mod startup;
 
 /// All the strings of the site in one language.
@@ -19,6 +20,7 @@ pub struct Text {
     pub procurement: procurement::ProcurementText,
     pub rom: rom::RomText,
     pub admin: admin::AdminText,
+    pub signin: signin::SigninText,
 }
 
 /// English, the first language of the site.
@@ -28,6 +30,7 @@ pub static ENGLISH: Text = Text {
     procurement: procurement::ENGLISH,
     rom: rom::ENGLISH,
     admin: admin::ENGLISH,
+    signin: signin::ENGLISH,
 };
 
 /// Dutch.
@@ -37,6 +40,7 @@ pub static DUTCH: Text = Text {
     procurement: procurement::DUTCH,
     rom: rom::DUTCH,
     admin: admin::DUTCH,
+    signin: signin::DUTCH,
 };
 
 /// A language the pages can be shown in.

@@ -191,7 +191,18 @@ async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explain
     browser
         .click("form[action='/register'] button[type=submit]")
         .await;
-    browser.wait_for_path("/profile").await;
+    browser.wait_for_text("Check your mail").await;
+    // The mail's link confirms the address; then the founder logs in.
+    let mail = crate::mailbox::mail_to(&app, "eva@skywatch.example", 1).await;
+    let link = mail[0]
+        .link_starting_with(&format!("{}/verify-email?token=", app.address))
+        .expect("a verification link");
+    browser.goto(&link).await;
+    browser
+        .wait_for_text("Your e-mail address is confirmed.")
+        .await;
+    log_in(&browser, &app, "eva@skywatch.example").await;
+    browser.goto(&format!("{}/profile", app.address)).await;
 
     browser.fill("#name", "SkyWatch Systems").await;
     browser.fill("#kvk_number", "81234567").await;

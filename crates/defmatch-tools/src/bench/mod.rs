@@ -170,6 +170,7 @@ fn admin_viewer() -> Viewer {
         role: Role::Admin,
         organisation_id: None,
         vetted: true,
+        email_verified: true,
         rom: None,
     })
 }

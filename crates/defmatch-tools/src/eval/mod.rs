@@ -53,6 +53,7 @@ fn everyone() -> Viewer {
         role: Role::Admin,
         organisation_id: None,
         vetted: true,
+        email_verified: true,
         rom: None,
     })
 }

@@ -77,6 +77,8 @@ async fn render_challenge(
         _ => None,
     };
     let shows_interest_form = expresses_interest && live_introduction.is_none();
+    let awaits_verification =
+        accepts_interest && member.is_some_and(|member| member.awaits_address_verification());
     let done = [
         ("asked", text.question_asked),
         ("answered", text.question_answered),
@@ -114,6 +116,16 @@ async fn render_challenge(
                     strong.state data-state=(introduction.state.as_str()) { (name_of(context.text.startup.states, introduction.state.as_str())) }
                 }
                 p { a href=(format!("/introductions/{}", introduction.id)) { (text.interest_follow) } }
+            }
+        }
+        @if awaits_verification {
+            section.card aria-labelledby="interest-heading" {
+                h2 id="interest-heading" { (text.interest_heading) }
+                p { (context.text.signin.unverified_notice) }
+                form method="post" action="/verify-email/resend" {
+                    (csrf_field(context))
+                    button type="submit" { (context.text.signin.resend_link) }
+                }
             }
         }
         @if shows_interest_form {
