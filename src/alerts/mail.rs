@@ -83,7 +83,7 @@ fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
     use crate::db::schema::users;
     connection.transaction(|connection| {
         let stale = Utc::now() - STALE_CLAIM;
-        let next: Option<(i64, String, String, String, i32, uuid::Uuid, String)> =
+        let next: Option<(i64, String, String, String, i32, Option<uuid::Uuid>, String)> =
             email_outbox::table
                 .filter(
                     email_outbox::status.eq("queued").or(email_outbox::status
@@ -107,14 +107,18 @@ fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
         let Some((id, recipient, subject, body, attempts, user_id, kind)) = next else {
             return Ok(None);
         };
-        // Preferences can change while a message waits in the queue.
+        // Preferences can change while a message waits in the queue. An
+        // invitation's mail has no account behind it yet.
         let (disabled_at, unsubscribed_at): (
             Option<chrono::DateTime<Utc>>,
             Option<chrono::DateTime<Utc>>,
-        ) = users::table
-            .find(user_id)
-            .select((users::disabled_at, users::email_unsubscribed_at))
-            .first(connection)?;
+        ) = match user_id {
+            Some(user_id) => users::table
+                .find(user_id)
+                .select((users::disabled_at, users::email_unsubscribed_at))
+                .first(connection)?,
+            None => (None, None),
+        };
         let withheld = if disabled_at.is_some() {
             Some("the recipient's account is disabled")
         } else if unsubscribed_at.is_some() && kind != ACCOUNT_MAIL {

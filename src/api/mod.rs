@@ -16,9 +16,9 @@ use actix_web::{web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
-    audit, auth as auth_routes, challenges, health, introductions, matches, notifications,
-    organisations, passwords, pipeline, questions, saved_searches, search, startups, taxonomy,
-    users,
+    audit, auth as auth_routes, challenges, health, introductions, invitations, matches,
+    notifications, organisations, passwords, pipeline, questions, saved_searches, search, startups,
+    taxonomy, users,
 };
 
 /// Registers every route of the API, once: actix routes them, and the
@@ -53,6 +53,12 @@ pub fn routes(config: &mut ServiceConfig) {
                     .service(users::get_user)
                     .service(users::update_user)
                     .service(audit::list_audit_events)
+                    .service(invitations::accept_invitation)
+                    .service(invitations::create_invitation)
+                    .service(invitations::list_invitations)
+                    .service(invitations::resend_invitation)
+                    .service(invitations::revoke_invitation)
+                    .service(invitations::invite_to_claim)
                     .service(organisations::create_organisation)
                     .service(organisations::list_organisations)
                     .service(organisations::get_organisation)

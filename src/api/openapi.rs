@@ -34,6 +34,7 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Registration, login, tokens"),
         (name = "users", description = "Accounts, vetting, disabling"),
         (name = "audit", description = "The audit trail, for admins"),
+        (name = "invitations", description = "Inviting staff and start-ups by e-mail, claiming imported profiles"),
         (name = "organisations", description = "Start-up companies, defence organisations, ROMs"),
         (name = "startups", description = "Start-up profiles"),
         (name = "challenges", description = "Defence challenges and their lifecycle"),

@@ -108,6 +108,20 @@ pub fn log_in(
         )?;
         return Err(SessionError::AccountDisabled);
     }
+    start_session(connection, keys, session_ttl, &user, client_ip, now)
+}
+
+/// Starts a session for `user`, whose identity was proven some other way
+/// than a password typed now (a password just set from an invitation),
+/// audited as a login like a password login.
+pub fn start_session(
+    connection: &mut PgConnection,
+    keys: &TokenKeys,
+    session_ttl: chrono::Duration,
+    user: &users::UserRow,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Result<IssuedTokens, SessionError> {
     connection.transaction(|connection| {
         let session_expires_at = now + session_ttl;
         let session_id = sessions::start(connection, user.id, session_expires_at)?;
@@ -122,7 +136,7 @@ pub fn log_in(
             "session_id": session_id,
         }));
         audit::record(connection, &login)?;
-        issue_pair(connection, keys, &user, session_id, session_expires_at, now)
+        issue_pair(connection, keys, user, session_id, session_expires_at, now)
     })
 }
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod challenges;
 pub mod dashboard;
 pub mod introductions;
+pub mod invitations;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod challenges;
 pub mod health;
 pub mod introductions;
+pub mod invitations;
 pub mod matches;
 pub mod notifications;
 pub mod organisations;

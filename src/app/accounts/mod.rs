@@ -1,6 +1,7 @@
 //! Accounts: sessions (registration, login, tokens), users and
 //! organisations.
 
+pub mod invitations;
 pub mod passwords;
 pub mod sessions;
 mod view;

@@ -31,6 +31,7 @@ use super::security::Visibility;
 mod accounts;
 mod challenges;
 mod introductions;
+mod invitations;
 mod startups;
 
 pub use accounts::{UserChangeRequest, UserRelation};
@@ -38,6 +39,7 @@ pub use introductions::{
     may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
     startup_access_in_introduction, IntroductionBar,
 };
+pub use invitations::{invitation_vets, InvitationTarget};
 pub use startups::StartupAccess;
 
 /// The person asking, as far as the rules care.
@@ -185,6 +187,16 @@ pub enum Refusal {
     NoOrganisationFilterOnAnonymousCards,
     #[error("introductions with anonymous start-ups cannot be filtered by start-up")]
     NoStartupFilterOnAnonymousCards,
+    #[error("only admins and ROM officers invite people")]
+    InvitersOnly,
+    #[error("ROM officers invite start-ups only; staff are invited by an admin")]
+    RomInvitesStartupsOnly,
+    #[error("ROM officers invite only start-ups of their own provinces")]
+    InviteOwnProvincesOnly,
+    #[error("this start-up has an account already; its people invite their colleagues")]
+    StartupAlreadyClaimed,
+    #[error("only admins and the person who sent an invitation may resend or revoke it")]
+    OwnInvitationsOnly,
 }
 
 impl Member {

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod introductions;
+pub mod invitation;
 pub mod notifications;
 pub mod password;
 pub mod procurement;
@@ -20,6 +21,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(public::routes)
         .configure(account::routes)
         .configure(password::routes)
+        .configure(invitation::routes)
         .configure(startup::routes)
         .configure(procurement::routes)
         .configure(rom::routes)

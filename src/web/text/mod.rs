@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod common;
 pub mod errors;
+pub mod onboarding;
 pub mod procurement;
 pub mod rom;
 pub mod startup;
@@ -19,6 +20,7 @@ pub struct Text {
     pub procurement: procurement::ProcurementText,
     pub rom: rom::RomText,
     pub admin: admin::AdminText,
+    pub onboarding: onboarding::OnboardingText,
 }
 
 /// English, the first language of the site.
@@ -28,6 +30,7 @@ pub static ENGLISH: Text = Text {
     procurement: procurement::ENGLISH,
     rom: rom::ENGLISH,
     admin: admin::ENGLISH,
+    onboarding: onboarding::ENGLISH,
 };
 
 /// Dutch.
@@ -37,6 +40,7 @@ pub static DUTCH: Text = Text {
     procurement: procurement::DUTCH,
     rom: rom::DUTCH,
     admin: admin::DUTCH,
+    onboarding: onboarding::DUTCH,
 };
 
 /// A language the pages can be shown in.
