@@ -17,7 +17,12 @@ use crate::invitations::{accept, mailed_token, new_address};
 
 /// A profile imported as `defmatch import` does: a company in `province`
 /// with `contact_email` (when given) and no account. Its id.
-fn import_startup(app: &TestApp, name: &str, province: &str, contact_email: Option<&str>) -> Uuid {
+pub fn import_startup(
+    app: &TestApp,
+    name: &str,
+    province: &str,
+    contact_email: Option<&str>,
+) -> Uuid {
     let directory = TempDirectory::new("defmatch-claim-import");
     let external_id = format!("claim:{}", short_id());
     let kvk = format!("{:08}", Uuid::new_v4().as_u128() % 100_000_000);
