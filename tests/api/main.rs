@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod admin_search;
 mod alert_backlog;
 mod alerts;
 mod audit;

@@ -62,6 +62,10 @@ pub async fn list(
     let name = filter
         .name
         .as_deref()
+        // PostgreSQL text holds no NUL, so none can match; it must not
+        // break the query either.
+        .map(|name| name.replace('\0', ""))
+        .as_deref()
         .map(str::trim)
         .filter(|name| !name.is_empty())
         .map(|name| bounded_text("name", name, 1, 200))

@@ -66,6 +66,10 @@ pub async fn list(
     let text = filter
         .text
         .as_deref()
+        // PostgreSQL text holds no NUL, so none can match; it must not
+        // break the query either.
+        .map(|text| text.replace('\0', ""))
+        .as_deref()
         .map(str::trim)
         .filter(|text| !text.is_empty())
         .map(|text| bounded_text("q", text, 1, 200))

@@ -32,7 +32,7 @@ pub struct AcceptInvitationRequest {
     #[schema(value_type = String, format = Password, min_length = 10, max_length = 200)]
     pub password: NewPassword,
     /// The name the account shows.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 1, max_length = 200)]
     pub display_name: String,
 }
 
