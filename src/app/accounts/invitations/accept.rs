@@ -182,12 +182,15 @@ pub async fn accept_by_verified_email(
                 else {
                     return Ok(None);
                 };
-                let display_name = email
+                // The part before the `@`, within the 200 characters a name may have.
+                let display_name: String = email
                     .as_str()
                     .split('@')
                     .next()
                     .unwrap_or("member")
-                    .to_owned();
+                    .chars()
+                    .take(200)
+                    .collect();
                 let user = create_invited_account(
                     connection,
                     &invitation,
