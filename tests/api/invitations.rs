@@ -571,3 +571,36 @@ async fn a_verified_address_accepts_its_pending_invitation_without_a_password() 
         None
     );
 }
+
+#[actix_web::test]
+async fn the_concrete_accept_path_is_not_taken_for_an_invitation_id() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    for method in [
+        actix_web::http::Method::DELETE,
+        actix_web::http::Method::OPTIONS,
+    ] {
+        let reply = app
+            .send(
+                method.clone(),
+                "/api/v1/invitations/accept",
+                admin.auth(),
+                &[],
+                None,
+            )
+            .await;
+        reply.expect_error(405, "method_not_allowed");
+        assert_eq!(reply.header("allow").as_deref(), Some("POST"), "{method}");
+    }
+    // A malformed id is still just a missing invitation.
+    let reply = app
+        .send(
+            actix_web::http::Method::DELETE,
+            "/api/v1/invitations/not-an-id",
+            admin.auth(),
+            &[],
+            None,
+        )
+        .await;
+    reply.expect_error(404, "not_found");
+}
