@@ -8,6 +8,7 @@
 # per test, so the role needs CREATEDB (the `postgres` superuser in cases b and c).
 # The browser tests drive Debian's chromium through chromium-driver, installed by
 # scripts/ensure-browser.sh when missing; DEFMATCH_SKIP_BROWSER_TESTS=1 skips both.
+# They check pages with axe-core (scripts/ensure-axe.sh installs it with npm ci).
 # Mail goes through a real SMTP server (scripts/mail-server.py on aiosmtpd, installed
 # by scripts/ensure-mail.sh when missing), started here and stopped when the run ends.
 # Single sign-on is tested against a real OpenID provider (scripts/oidc/oidc-provider.js,
@@ -35,6 +36,9 @@ else
     bash scripts/ensure-browser.sh
     export CHROME_BIN="${CHROME_BIN:-/usr/bin/chromium}" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
     echo "[test.sh] CHROME_BIN=$CHROME_BIN CHROMEDRIVER=$CHROMEDRIVER" >&2
+    # exports DEFMATCH_AXE_JS (the accessibility engine of the browser tests), or stops the run
+    # shellcheck source=scripts/ensure-axe.sh
+    source scripts/ensure-axe.sh || exit 1
 fi
 mail_directory="$(mktemp -d "${TMPDIR:-/tmp}/defmatch-test-mail.XXXXXX")"
 oidc_directory="$(mktemp -d "${TMPDIR:-/tmp}/defmatch-test-oidc.XXXXXX")"

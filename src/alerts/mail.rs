@@ -76,6 +76,10 @@ pub const ACCOUNT_MAIL: &str = "account";
 /// A claim older than this is taken to have died with its sender.
 const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(10);
 
+/// A queued row: id, recipient, subject, body, attempts, the account it
+/// is for (none for an invitation's mail) and its kind.
+type QueuedRow = (i64, String, String, String, i32, Option<uuid::Uuid>, String);
+
 /// Claims the oldest queued message (or one whose claim went stale) in a
 /// short transaction of its own, so that the sending happens outside any
 /// transaction: a rollback can never put delivered mail back in the queue.
@@ -83,38 +87,41 @@ fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
     use crate::db::schema::users;
     connection.transaction(|connection| {
         let stale = Utc::now() - STALE_CLAIM;
-        let next: Option<(i64, String, String, String, i32, uuid::Uuid, String)> =
-            email_outbox::table
-                .filter(
-                    email_outbox::status.eq("queued").or(email_outbox::status
-                        .eq("sending")
-                        .and(email_outbox::claimed_at.lt(stale))),
-                )
-                .order(email_outbox::id)
-                .select((
-                    email_outbox::id,
-                    email_outbox::recipient,
-                    email_outbox::subject,
-                    email_outbox::body,
-                    email_outbox::attempts,
-                    email_outbox::user_id,
-                    email_outbox::kind,
-                ))
-                .for_update()
-                .skip_locked()
-                .first(connection)
-                .optional()?;
+        let next: Option<QueuedRow> = email_outbox::table
+            .filter(
+                email_outbox::status.eq("queued").or(email_outbox::status
+                    .eq("sending")
+                    .and(email_outbox::claimed_at.lt(stale))),
+            )
+            .order(email_outbox::id)
+            .select((
+                email_outbox::id,
+                email_outbox::recipient,
+                email_outbox::subject,
+                email_outbox::body,
+                email_outbox::attempts,
+                email_outbox::user_id,
+                email_outbox::kind,
+            ))
+            .for_update()
+            .skip_locked()
+            .first(connection)
+            .optional()?;
         let Some((id, recipient, subject, body, attempts, user_id, kind)) = next else {
             return Ok(None);
         };
-        // Preferences can change while a message waits in the queue.
+        // Preferences can change while a message waits in the queue. An
+        // invitation's mail has no account behind it yet.
         let (disabled_at, unsubscribed_at): (
             Option<chrono::DateTime<Utc>>,
             Option<chrono::DateTime<Utc>>,
-        ) = users::table
-            .find(user_id)
-            .select((users::disabled_at, users::email_unsubscribed_at))
-            .first(connection)?;
+        ) = match user_id {
+            Some(user_id) => users::table
+                .find(user_id)
+                .select((users::disabled_at, users::email_unsubscribed_at))
+                .first(connection)?,
+            None => (None, None),
+        };
         let withheld = if disabled_at.is_some() {
             Some("the recipient's account is disabled")
         } else if unsubscribed_at.is_some() && kind != ACCOUNT_MAIL {

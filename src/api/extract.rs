@@ -181,7 +181,16 @@ pub fn query_error(error: QueryPayloadError, _request: &HttpRequest) -> actix_we
 }
 
 /// A path segment that does not parse (a malformed id) names nothing: 404.
-pub fn path_error(_error: PathError, _request: &HttpRequest) -> actix_web::Error {
+/// Unless the path is a concrete one that a template also fits
+/// (`DELETE /invitations/accept` reached `DELETE /invitations/{id}`): the
+/// concrete path's methods are the ones allowed there, so another is 405.
+pub fn path_error(_error: PathError, request: &HttpRequest) -> actix_web::Error {
+    let allowed = super::openapi::methods_for_path(request.path());
+    if !allowed.is_empty() && !allowed.contains(&request.method().as_str()) {
+        let response = super::unrouted(request);
+        return actix_web::error::InternalError::from_response("method not allowed", response)
+            .into();
+    }
     ApiError::not_found("resource").into()
 }
 

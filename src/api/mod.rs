@@ -16,7 +16,8 @@ use actix_web::{web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
-    audit, auth as auth_routes, challenges, email_verification, health, introductions, matches,
+    audit, auth as auth_routes, challenges, email_verification, health, introductions, invitations,
+    matches,
     notifications, organisations, passwords, pipeline, questions, saved_searches, search, startups,
     taxonomy, users,
 };
@@ -55,6 +56,12 @@ pub fn routes(config: &mut ServiceConfig) {
                     .service(users::get_user)
                     .service(users::update_user)
                     .service(audit::list_audit_events)
+                    .service(invitations::accept_invitation)
+                    .service(invitations::create_invitation)
+                    .service(invitations::list_invitations)
+                    .service(invitations::resend_invitation)
+                    .service(invitations::revoke_invitation)
+                    .service(invitations::invite_to_claim)
                     .service(organisations::create_organisation)
                     .service(organisations::list_organisations)
                     .service(organisations::get_organisation)

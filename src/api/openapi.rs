@@ -34,6 +34,7 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Registration, login, tokens"),
         (name = "users", description = "Accounts, vetting, disabling"),
         (name = "audit", description = "The audit trail, for admins"),
+        (name = "invitations", description = "Inviting staff and start-ups by e-mail, claiming imported profiles"),
         (name = "organisations", description = "Start-up companies, defence organisations, ROMs"),
         (name = "startups", description = "Start-up profiles"),
         (name = "challenges", description = "Defence challenges and their lifecycle"),
@@ -205,20 +206,37 @@ pub fn methods_for_path(request_path: &str) -> Vec<&'static str> {
             .collect()
     });
     let request_segments: Vec<&str> = request_path.trim_end_matches('/').split('/').collect();
-    let mut allowed: Vec<&'static str> = Vec::new();
-    for (template, methods) in routes {
-        let same_shape = template.len() == request_segments.len()
-            && template
+    // The templates the path fits, with how many of their segments are
+    // concrete: as in OpenAPI, a concrete path wins over a template that
+    // also fits (`/invitations/accept` over `/invitations/{id}`).
+    let fitting: Vec<(usize, &Vec<&'static str>)> = routes
+        .iter()
+        .filter(|(template, _)| {
+            template.len() == request_segments.len()
+                && template
+                    .iter()
+                    .zip(&request_segments)
+                    .all(|(expected, actual)| {
+                        (expected.starts_with('{') && !actual.is_empty()) || expected == actual
+                    })
+        })
+        .map(|(template, methods)| {
+            let concrete = template
                 .iter()
-                .zip(&request_segments)
-                .all(|(expected, actual)| {
-                    (expected.starts_with('{') && !actual.is_empty()) || expected == actual
-                });
-        if same_shape {
-            for method in methods {
-                if !allowed.contains(method) {
-                    allowed.push(method);
-                }
+                .filter(|segment| !segment.starts_with('{'))
+                .count();
+            (concrete, methods)
+        })
+        .collect();
+    let most_concrete = fitting.iter().map(|(concrete, _)| *concrete).max();
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for (_, methods) in fitting
+        .iter()
+        .filter(|(concrete, _)| Some(*concrete) == most_concrete)
+    {
+        for method in methods.iter() {
+            if !allowed.contains(method) {
+                allowed.push(method);
             }
         }
     }

@@ -118,6 +118,12 @@ pub enum Conflict {
     QuestionsClosed,
     #[error("at most {max} saved searches; delete one first")]
     TooManySavedSearches { max: i64 },
+    #[error("an account with this e-mail address exists already")]
+    AccountExists,
+    #[error("a pending invitation for this address exists; resend or revoke it")]
+    InvitationPending,
+    #[error("this invitation was accepted or revoked already")]
+    InvitationNotPending,
 }
 
 impl Conflict {
@@ -130,6 +136,7 @@ impl Conflict {
             | Conflict::StartupNotVetted
             | Conflict::StartupWithoutClearance => Some("challenge_id"),
             Conflict::StartupAddressUnverified => Some("startup_id"),
+            Conflict::AccountExists | Conflict::InvitationPending => Some("email"),
             _ => None,
         }
     }
@@ -296,6 +303,7 @@ fn constraint_field(constraint: &str) -> Option<&'static str> {
         "startups_external_id_key" | "challenges_external_id_key" => Some("external_id"),
         "organisations_kind_name_key" => Some("name"),
         "organisations_one_per_rom_key" => Some("rom"),
+        "invitations_pending_email_key" => Some("email"),
         _ => None,
     }
 }

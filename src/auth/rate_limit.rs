@@ -8,7 +8,7 @@
 //!   stranger cannot lock the owner out.
 //! - Per address, only failed logins count (`failures_per_address` in a
 //!   window): a whole office behind one address logs in freely.
-//! - Registrations and reset requests count per address
+//! - Registrations, reset requests and invitations count per address
 //!   (`requests_per_address` in a window), successful or not.
 
 use std::time::Duration;
@@ -36,6 +36,8 @@ impl RetryAfter {
 pub enum LimitedRequest {
     Registration,
     PasswordReset,
+    /// Sending or resending an invitation.
+    Invitation,
 }
 
 impl LimitedRequest {
@@ -43,6 +45,7 @@ impl LimitedRequest {
         match self {
             LimitedRequest::Registration => "registration",
             LimitedRequest::PasswordReset => "password_reset",
+            LimitedRequest::Invitation => "invitation",
         }
     }
 }

@@ -125,6 +125,8 @@ pub enum LoginMethod {
     Password,
     /// Through the OpenID Connect provider (`auth::oidc`).
     SingleSignOn,
+    /// By a password just set through a mailed invitation link.
+    Invitation,
 }
 
 /// Starts a session for `user`, whose identity was proved by `method`,
@@ -146,8 +148,10 @@ pub fn start_session(
             "client_ip": client_ip,
             "session_id": session_id,
         });
-        if method == LoginMethod::SingleSignOn {
-            detail["method"] = serde_json::Value::from("single_sign_on");
+        match method {
+            LoginMethod::Password => {}
+            LoginMethod::SingleSignOn => detail["method"] = "single_sign_on".into(),
+            LoginMethod::Invitation => detail["method"] = "invitation".into(),
         }
         let login = NewAuditEvent::new(
             Some(user.id),

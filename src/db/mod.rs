@@ -9,6 +9,7 @@ pub mod challenges;
 pub mod dashboard;
 pub mod email_verifications;
 pub mod introductions;
+pub mod invitations;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;

@@ -106,10 +106,24 @@ pub fn list(
     kind: Option<OrganisationKind>,
     page: Page,
 ) -> QueryResult<Paged<OrganisationRow>> {
+    list_matching(connection, kind, None, page)
+}
+
+/// Organisations, optionally of one kind and with `name_part` in their
+/// name (any case), by name.
+pub fn list_matching(
+    connection: &mut PgConnection,
+    kind: Option<OrganisationKind>,
+    name_part: Option<&str>,
+    page: Page,
+) -> QueryResult<Paged<OrganisationRow>> {
     let filtered = || {
         let mut query = organisations::table.into_boxed();
         if let Some(kind) = kind {
             query = query.filter(organisations::kind.eq(kind));
+        }
+        if let Some(name_part) = name_part {
+            query = query.filter(organisations::name.ilike(super::like_pattern(name_part)));
         }
         query
     };

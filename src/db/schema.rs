@@ -253,8 +253,9 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
-        user_id -> Uuid,
+        user_id -> Nullable<Uuid>,
         kind -> Text,
+        invitation_id -> Nullable<Uuid>,
     }
 }
 
@@ -305,9 +306,30 @@ diesel::joinable!(introductions -> startups (startup_id));
 diesel::joinable!(introductions -> challenges (challenge_id));
 diesel::joinable!(introduction_notes -> introductions (introduction_id));
 
+diesel::table! {
+    invitations (id) {
+        id -> Uuid,
+        email -> Text,
+        role -> Text,
+        organisation_id -> Nullable<Uuid>,
+        startup_id -> Nullable<Uuid>,
+        invited_by -> Nullable<Uuid>,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        accepted_user_id -> Nullable<Uuid>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(invitations -> organisations (organisation_id));
+diesel::joinable!(email_outbox -> invitations (invitation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
+    invitations,
     sessions,
     password_reset_tokens,
     refresh_tokens,

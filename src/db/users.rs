@@ -126,6 +126,8 @@ pub fn find_active_in_session(
 pub struct UserFilter {
     pub role: Option<Role>,
     pub organisation_id: Option<Uuid>,
+    /// Text that the name or the e-mail address contains (any case).
+    pub text: Option<String>,
 }
 
 /// Users matching `filter`, by e-mail address.
@@ -141,6 +143,14 @@ pub fn list(
         }
         if let Some(organisation_id) = filter.organisation_id {
             query = query.filter(users::organisation_id.eq(organisation_id));
+        }
+        if let Some(text) = &filter.text {
+            let pattern = super::like_pattern(text);
+            query = query.filter(
+                users::display_name
+                    .ilike(pattern.clone())
+                    .or(users::email.ilike(pattern)),
+            );
         }
         query
     };

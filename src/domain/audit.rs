@@ -26,6 +26,14 @@ text_enum! {
         PasswordReset => "password_reset",
         /// The account holder changed the password.
         PasswordChanged => "password_changed",
+        /// An invitation was made and its mail queued.
+        InvitationSent => "invitation_sent",
+        /// An invitation got a new link and expiry; the old link died.
+        InvitationResent => "invitation_resent",
+        /// An invitation was withdrawn before it was accepted.
+        InvitationRevoked => "invitation_revoked",
+        /// An invitation was accepted and its account created.
+        InvitationAccepted => "invitation_accepted",
     }
 }
 
@@ -36,6 +44,7 @@ text_enum! {
         Challenge => "challenge",
         Introduction => "introduction",
         Export => "export",
+        Invitation => "invitation",
     }
 }
 

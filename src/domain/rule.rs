@@ -121,6 +121,18 @@ pub enum Rule {
     VerificationLinkInvalid,
     /// An e-mail domain for single sign-on that is not a domain name.
     EmailDomainInvalid,
+    /// An invitation token that names no invitation (forged or mistyped).
+    InvitationLinkInvalid,
+    /// An invitation that was accepted already.
+    InvitationUsed,
+    /// An invitation past its expiry.
+    InvitationExpired,
+    /// An invitation that was withdrawn.
+    InvitationRevoked,
+    /// A role that the invitation cannot give with the organisation chosen.
+    InvitationRoleMismatch,
+    /// A claim of a start-up that has no contact e-mail to send it to.
+    NoContactEmail,
     /// A filter that the caller's kind of search does not have.
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
@@ -251,6 +263,20 @@ impl fmt::Display for Rule {
             ),
             Rule::EmailDomainInvalid => formatter
                 .write_str("give a domain name such as example.org, without @ or spaces"),
+            Rule::InvitationLinkInvalid => formatter.write_str(
+                "this invitation link is not valid; check that you copied the whole link from the mail",
+            ),
+            Rule::InvitationUsed => formatter.write_str(
+                "this invitation was accepted already; log in, or reset your password",
+            ),
+            Rule::InvitationExpired => formatter
+                .write_str("this invitation has expired; ask the person who invited you to resend it"),
+            Rule::InvitationRevoked => formatter.write_str("this invitation was withdrawn"),
+            Rule::InvitationRoleMismatch => formatter.write_str(
+                "a start-up invitation names a start-up company, a procurement invitation a defence organisation, a ROM invitation a ROM, and an admin invitation none",
+            ),
+            Rule::NoContactEmail => formatter
+                .write_str("this start-up has no contact e-mail address; give the address to invite"),
             Rule::FilterNotAllowed => formatter.write_str("this search cannot be filtered by it"),
             Rule::Unstorable => {
                 formatter.write_str("the input contains characters that cannot be stored")

@@ -879,7 +879,7 @@ impl Drop for TestApp {
     }
 }
 
-fn short_id() -> String {
+pub fn short_id() -> String {
     Uuid::new_v4().simple().to_string()[..12].to_owned()
 }
 

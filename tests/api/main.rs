@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod admin_search;
 mod alert_backlog;
 mod alerts;
 mod audit;
@@ -11,6 +12,7 @@ mod bounded_echo;
 mod browser;
 mod candidates_page;
 mod challenges;
+mod claiming;
 mod dates;
 mod demo;
 mod errors;
@@ -19,11 +21,13 @@ mod import_dutch;
 mod index_files;
 mod indexing;
 mod introductions;
+mod invitations;
 mod leak_matrix;
 mod login_limits;
 mod mail;
 mod mailbox;
 mod matching;
+mod onboarding_pages;
 mod operations;
 mod organisations;
 mod outbox;
@@ -44,4 +48,4 @@ mod users;
 mod web_dates;
 mod web_language;
 mod web_moves;
-mod web_pages;
+pub mod web_pages;

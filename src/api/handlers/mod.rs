@@ -7,6 +7,7 @@ pub mod challenges;
 pub mod email_verification;
 pub mod health;
 pub mod introductions;
+pub mod invitations;
 pub mod matches;
 pub mod notifications;
 pub mod organisations;

@@ -91,6 +91,9 @@ pub async fn update_organisation(
 #[into_params(parameter_in = Query)]
 pub struct OrganisationListQuery {
     pub kind: Option<OrganisationKind>,
+    /// Only organisations whose name contains this text (any case).
+    #[param(max_length = 200)]
+    pub name: Option<String>,
     #[param(minimum = 1, maximum = 100000)]
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 100)]
@@ -116,6 +119,7 @@ pub async fn list_organisations(
     let query = query.0;
     let filter = OrganisationListFilter {
         kind: query.kind,
+        name: query.name,
         page: query.page,
         per_page: query.per_page,
     };

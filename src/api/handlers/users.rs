@@ -49,6 +49,9 @@ pub async fn create_user(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UserListQuery {
+    /// Only users whose name or e-mail address contains this text (any case).
+    #[param(max_length = 200)]
+    pub q: Option<String>,
     pub role: Option<Role>,
     pub organisation_id: Option<Uuid>,
     #[param(minimum = 1, maximum = 100000)]
@@ -77,6 +80,7 @@ pub async fn list_users(
     let filter = UserListFilter {
         role: query.role,
         organisation_id: query.organisation_id,
+        text: query.q,
         page: query.page,
         per_page: query.per_page,
     };

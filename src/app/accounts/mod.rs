@@ -1,6 +1,7 @@
 //! Accounts: registration and e-mail verification, sessions (login,
 //! tokens), single sign-on, users and organisations.
 
+pub mod invitations;
 pub mod passwords;
 pub mod registration;
 mod registration_mail;

@@ -19,6 +19,8 @@ use crate::domain::Rule;
 #[derive(Debug, Clone, Default)]
 pub struct OrganisationListFilter {
     pub kind: Option<OrganisationKind>,
+    /// Text that the name contains (any case).
+    pub name: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -125,8 +127,26 @@ pub async fn list(
     admin.may_administer()?;
     let page = checked_page(filter.page, filter.per_page)?;
     let kind = filter.kind;
+    let name = filter
+        .name
+        .as_deref()
+        // PostgreSQL text holds no NUL, so none can match; it must not
+        // break the query either.
+        .map(|name| name.replace('\0', ""))
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| bounded_text("name", name, 1, 200))
+        .transpose()?;
     let paged = state
-        .with_connection(move |connection| Ok(organisations::list(connection, kind, page)?))
+        .with_connection(move |connection| {
+            Ok(organisations::list_matching(
+                connection,
+                kind,
+                name.as_deref(),
+                page,
+            )?)
+        })
         .await?;
     let items = paged.rows.into_iter().map(OrganisationView::from).collect();
     Ok(Paginated::new(items, page, paged.total))

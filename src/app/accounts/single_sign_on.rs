@@ -11,8 +11,9 @@
 //! starts a session exactly like a password login.
 
 use chrono::Utc;
-use diesel::{OptionalExtension, PgConnection};
+use diesel::{Connection, OptionalExtension, PgConnection};
 
+use crate::app::accounts::invitations::accept_verified_invitation;
 use crate::app::{AppError, AppState};
 use crate::auth::oidc::{hash_state, OidcError};
 use crate::auth::sessions::{self, IssuedTokens, LoginMethod};
@@ -156,19 +157,44 @@ pub async fn finish(
 
 /// The account that a verified `email` from the provider signs in as: the
 /// staff account with that address whose organisation allows the
-/// address's domain (admins: `admin_domain`). `None` when there is none.
+/// address's domain (admins: `admin_domain`), or else the account of a
+/// pending invitation to that address, which signing in accepts. `None`
+/// when there is neither.
 ///
-/// The one place where an address becomes an account: a fallback to an
-/// invited person (invitations are accepted here too) belongs here.
+/// The one place where an address becomes an account.
 pub fn account_for_address(
     connection: &mut PgConnection,
     email: &EmailAddress,
     admin_domain: Option<&str>,
 ) -> Result<Option<users::UserRow>, AppError> {
     let Some(user) = users::find_by_email(connection, email)? else {
-        return Ok(None);
+        return connection.transaction(|connection| {
+            accept_verified_invitation(connection, email, Utc::now(), |connection, invitation| {
+                domain_allows(
+                    connection,
+                    invitation.role,
+                    invitation.organisation_id,
+                    email,
+                    admin_domain,
+                )
+            })
+        });
     };
-    let allowed_domain = match user.organisation_id {
+    Ok(domain_allows(connection, user.role, user.organisation_id, email, admin_domain)?
+        .then_some(user))
+}
+
+/// Whether `email` may sign in by single sign-on as `role` of
+/// `organisation_id`, by that organisation's e-mail domain (admins:
+/// `admin_domain`).
+fn domain_allows(
+    connection: &mut PgConnection,
+    role: Role,
+    organisation_id: Option<uuid::Uuid>,
+    email: &EmailAddress,
+    admin_domain: Option<&str>,
+) -> Result<bool, AppError> {
+    let allowed_domain = match organisation_id {
         Some(organisation_id) => organisations::find(connection, organisation_id)
             .optional()?
             .and_then(|organisation| organisation.sso_email_domain),
@@ -179,5 +205,5 @@ pub fn account_for_address(
         .rsplit_once('@')
         .map(|(_, domain)| domain)
         .unwrap_or_default();
-    Ok(may_sign_in_with_sso(user.role, allowed_domain.as_deref(), address_domain).then_some(user))
+    Ok(may_sign_in_with_sso(role, allowed_domain.as_deref(), address_domain))
 }

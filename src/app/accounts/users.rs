@@ -23,6 +23,8 @@ use crate::domain::Rule;
 pub struct UserListFilter {
     pub role: Option<Role>,
     pub organisation_id: Option<Uuid>,
+    /// Text that the name or the e-mail address contains.
+    pub text: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -61,9 +63,21 @@ pub async fn list(
 ) -> Result<Paginated<UserView>, AppError> {
     admin.may_administer()?;
     let page = checked_page(filter.page, filter.per_page)?;
+    let text = filter
+        .text
+        .as_deref()
+        // PostgreSQL text holds no NUL, so none can match; it must not
+        // break the query either.
+        .map(|text| text.replace('\0', ""))
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(|text| bounded_text("q", text, 1, 200))
+        .transpose()?;
     let query = users::UserFilter {
         role: filter.role,
         organisation_id: filter.organisation_id,
+        text,
     };
     let paged = state
         .with_connection(move |connection| Ok(users::list(connection, &query, page)?))

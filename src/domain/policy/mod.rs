@@ -31,6 +31,7 @@ use super::security::Visibility;
 mod accounts;
 mod challenges;
 mod introductions;
+mod invitations;
 mod startups;
 
 pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};
@@ -39,6 +40,7 @@ pub use introductions::{
     reads_shared_notes, sees_procurement_contact, startup_access_in_introduction, CompanyAddresses,
     IntroductionBar,
 };
+pub use invitations::{invitation_vets, InvitationTarget};
 pub use startups::StartupAccess;
 
 /// The person asking, as far as the rules care.
@@ -191,6 +193,16 @@ pub enum Refusal {
     NoStartupFilterOnAnonymousCards,
     #[error("confirm your e-mail address first: open the link in the mail we sent you")]
     VerifyAddressFirst,
+    #[error("only admins and ROM officers invite people")]
+    InvitersOnly,
+    #[error("ROM officers invite start-ups only; staff are invited by an admin")]
+    RomInvitesStartupsOnly,
+    #[error("ROM officers invite only start-ups of their own provinces")]
+    InviteOwnProvincesOnly,
+    #[error("this start-up has an account already; its people invite their colleagues")]
+    StartupAlreadyClaimed,
+    #[error("only admins and the person who sent an invitation may resend or revoke it")]
+    OwnInvitationsOnly,
 }
 
 impl Member {

@@ -30,6 +30,7 @@ pub fn page(context: &PageContext, title: &str, content: Markup) -> Markup {
 /// [`page`] from a [`Frame`].
 pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
     let text = &frame.language.text().common;
+    let onboarding = &frame.language.text().onboarding;
     let role = frame.role;
     let links: Vec<(&str, &str)> = match role {
         None => vec![("/challenges", text.nav_challenges)],
@@ -58,6 +59,8 @@ pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
         Some(Role::Admin) => vec![
             ("/dashboard", text.nav_dashboard),
             ("/admin/users", text.nav_users),
+            ("/admin/organisations", onboarding.nav_organisations),
+            ("/admin/invitations", onboarding.nav_invitations),
             ("/admin/audit", text.nav_audit),
             ("/challenges", text.nav_challenges),
             ("/introductions", text.nav_introductions),

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod introductions;
+pub mod invitation;
 pub mod notifications;
 pub mod password;
 pub mod procurement;
@@ -24,6 +25,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(password::routes)
         .configure(verification::routes)
         .configure(single_sign_on::routes)
+        .configure(invitation::routes)
         .configure(startup::routes)
         .configure(procurement::routes)
         .configure(rom::routes)

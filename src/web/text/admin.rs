@@ -116,6 +116,10 @@ pub const ENGLISH: AdminText = AdminText {
         ("introduction_state_changed", "Introduction moved"),
         ("contact_revealed", "Contacts revealed"),
         ("export", "Export"),
+        ("invitation_sent", "Invitation sent"),
+        ("invitation_resent", "Invitation resent"),
+        ("invitation_revoked", "Invitation revoked"),
+        ("invitation_accepted", "Invitation accepted"),
     ],
 };
 
@@ -182,5 +186,9 @@ pub const DUTCH: AdminText = AdminText {
         ("introduction_state_changed", "Status van introductie gewijzigd"),
         ("contact_revealed", "Contactgegevens gedeeld"),
         ("export", "Export"),
+        ("invitation_sent", "Uitnodiging verstuurd"),
+        ("invitation_resent", "Uitnodiging opnieuw verstuurd"),
+        ("invitation_revoked", "Uitnodiging ingetrokken"),
+        ("invitation_accepted", "Uitnodiging aangenomen"),
     ],
 };

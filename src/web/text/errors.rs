@@ -117,6 +117,19 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::VerifyAddressFirst => {
             "Bevestig eerst je e-mailadres: open de link in de mail die we je stuurden."
         }
+        Refusal::InvitersOnly => "Alleen beheerders en ROM-medewerkers nodigen mensen uit.",
+        Refusal::RomInvitesStartupsOnly => {
+            "ROM-medewerkers nodigen alleen start-ups uit; medewerkers worden door een beheerder uitgenodigd."
+        }
+        Refusal::InviteOwnProvincesOnly => {
+            "ROM-medewerkers nodigen alleen start-ups uit hun eigen provincies uit."
+        }
+        Refusal::StartupAlreadyClaimed => {
+            "Deze start-up heeft al een account; haar mensen nodigen hun collega's uit."
+        }
+        Refusal::OwnInvitationsOnly => {
+            "Alleen beheerders en wie de uitnodiging stuurde mogen haar opnieuw sturen of intrekken."
+        }
     }
     .to_owned()
 }
@@ -159,6 +172,15 @@ fn conflict_message(conflict: &Conflict, language: Language) -> String {
         Conflict::QuestionsClosed => {
             "Vragen kunnen gesteld worden zolang de uitdaging in voorpublicatie of open is, tot de sluitingsdatum."
                 .to_owned()
+        }
+        Conflict::AccountExists => {
+            "Er is al een account met dit e-mailadres.".to_owned()
+        }
+        Conflict::InvitationPending => {
+            "Er staat al een uitnodiging voor dit adres open; stuur die opnieuw of trek haar in.".to_owned()
+        }
+        Conflict::InvitationNotPending => {
+            "Deze uitnodiging is al aangenomen of ingetrokken.".to_owned()
         }
         Conflict::TooManySavedSearches { max } => {
             format!("Je kunt hooguit {max} zoekopdrachten bewaren; verwijder er eerst een.")
@@ -353,6 +375,12 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         Rule::WrongCurrentPassword => "Het huidige wachtwoord klopt niet.".to_owned(),
         Rule::VerificationLinkInvalid => "Deze bevestigingslink werkt niet meer: hij is al gebruikt, verlopen of nooit verstuurd. Vraag een nieuwe aan.".to_owned(),
         Rule::EmailDomainInvalid => "Geef een domeinnaam zoals voorbeeld.nl, zonder @ of spaties.".to_owned(),
+        Rule::InvitationLinkInvalid => "Deze uitnodigingslink klopt niet; kopieer de hele link uit de mail.".to_owned(),
+        Rule::InvitationUsed => "Deze uitnodiging is al aangenomen; log in, of vraag een nieuw wachtwoord aan.".to_owned(),
+        Rule::InvitationExpired => "Deze uitnodiging is verlopen; vraag wie je uitnodigde om haar opnieuw te sturen.".to_owned(),
+        Rule::InvitationRevoked => "Deze uitnodiging is ingetrokken.".to_owned(),
+        Rule::InvitationRoleMismatch => "Deze rol past niet bij de gekozen organisatie: een start-up hoort bij een start-upbedrijf, een inkoper bij een defensieorganisatie, een ROM-medewerker bij een ROM en een beheerder bij geen.".to_owned(),
+        Rule::NoContactEmail => "Deze start-up heeft geen contactadres; vul het adres in om uit te nodigen.".to_owned(),
         Rule::FilterNotAllowed => "Op dit veld kun je hier niet filteren.".to_owned(),
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
         // ---- brokering (introductions, the pipeline, notifications)

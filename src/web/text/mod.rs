@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod common;
 pub mod errors;
+pub mod onboarding;
 pub mod procurement;
 pub mod rom;
 pub mod signin;
@@ -21,6 +22,7 @@ pub struct Text {
     pub rom: rom::RomText,
     pub admin: admin::AdminText,
     pub signin: signin::SigninText,
+    pub onboarding: onboarding::OnboardingText,
 }
 
 /// English, the first language of the site.
@@ -31,6 +33,7 @@ pub static ENGLISH: Text = Text {
     rom: rom::ENGLISH,
     admin: admin::ENGLISH,
     signin: signin::ENGLISH,
+    onboarding: onboarding::ENGLISH,
 };
 
 /// Dutch.
@@ -41,6 +44,7 @@ pub static DUTCH: Text = Text {
     rom: rom::DUTCH,
     admin: admin::DUTCH,
     signin: signin::DUTCH,
+    onboarding: onboarding::DUTCH,
 };
 
 /// A language the pages can be shown in.

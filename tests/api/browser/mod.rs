@@ -43,8 +43,10 @@
 // Helpers for the page tests, which do not all use every one.
 #![allow(dead_code)]
 
+mod accessibility;
 mod accounts;
 mod flows;
+mod onboarding;
 mod phone;
 mod smoke;
 

@@ -1,8 +1,12 @@
-//! The admin pages: the users (vet, unvet, disable, enable) and the audit
-//! trail. Every action is an operation of `app::accounts::users`,
-//! `app::accounts::organisations` or `app::audit`.
+//! The admin pages: the users (search, vet, unvet, disable, enable), the
+//! organisations (search, create), the invitations (invite, resend,
+//! revoke) and the audit trail. Every action is an operation of
+//! `app::accounts::users`, `app::accounts::organisations`,
+//! `app::accounts::invitations` or `app::audit`.
 
 mod audit;
+mod invitations;
+mod organisations;
 mod users;
 
 use actix_web::web;
@@ -21,6 +25,24 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/admin/users/{id}/enable").route(web::post().to(users::submit_enable)),
+        )
+        .service(
+            web::resource("/admin/organisations")
+                .route(web::get().to(organisations::organisations_page))
+                .route(web::post().to(organisations::submit_organisation)),
+        )
+        .service(
+            web::resource("/admin/invitations")
+                .route(web::get().to(invitations::invitations_page))
+                .route(web::post().to(invitations::submit_invitation)),
+        )
+        .service(
+            web::resource("/admin/invitations/{id}/resend")
+                .route(web::post().to(invitations::submit_resend)),
+        )
+        .service(
+            web::resource("/admin/invitations/{id}/revoke")
+                .route(web::post().to(invitations::submit_revoke)),
         )
         .service(web::resource("/admin/audit").route(web::get().to(audit::audit_page)));
 }

@@ -103,9 +103,11 @@ pub(super) async fn users_page(context: PageContext) -> Result<HttpResponse, Web
         .map(Role::from_str)
         .transpose()
         .map_err(|_| AppError::invalid("role", Rule::UnknownChoice))?;
+    let search = fields.get("q").unwrap_or_default().trim().to_owned();
     let filter = UserListFilter {
         role,
         organisation_id: None,
+        text: Some(search.clone()),
         page: Some(page_number(&fields)),
         per_page: Some(PER_PAGE),
     };
@@ -122,7 +124,11 @@ pub(super) async fn users_page(context: PageContext) -> Result<HttpResponse, Web
     let url = |page: i64| {
         list_url(
             "/admin/users",
-            &[("role", role_code.clone()), ("page", page.to_string())],
+            &[
+                ("role", role_code.clone()),
+                ("q", search.clone()),
+                ("page", page.to_string()),
+            ],
         )
     };
     let back = url(listed.page);
@@ -130,7 +136,12 @@ pub(super) async fn users_page(context: PageContext) -> Result<HttpResponse, Web
         (flash(done_message(&context)))
         h1 { (text.users_heading) }
         p { (text.users_intro) }
-        form.search-form method="get" action="/admin/users" {
+        form.search-form method="get" action="/admin/users" role="search" {
+            div.field {
+                label for="q" { (context.text.onboarding.search_users) }
+                p.hint id="hint-q" { (context.text.onboarding.search_users_hint) }
+                input type="search" id="q" name="q" value=(search) aria-describedby="hint-q";
+            }
             div.field {
                 label for="role" { (text.filter_role) }
                 select id="role" name="role" {
@@ -175,6 +186,7 @@ fn back_to_list(form: &FormFields, done: &str) -> HttpResponse {
     let back = form
         .get("back")
         .filter(|back| back.starts_with("/admin/users?") || *back == "/admin/users")
+        .filter(|back| !back.contains(['\r', '\n']))
         .unwrap_or("/admin/users");
     let separator = if back.contains('?') { '&' } else { '?' };
     HttpResponse::SeeOther()

@@ -4,6 +4,7 @@
 //! (`app::dashboard`, `app::introductions`).
 
 mod chart;
+mod claim;
 mod dashboard;
 mod propose;
 mod region_startups;
@@ -20,6 +21,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/region/startups")
                 .route(web::get().to(region_startups::region_startups)),
+        )
+        .service(
+            web::resource("/region/startups/{id}/claim-invitation")
+                .route(web::post().to(claim::submit_claim_invitation)),
         )
         .service(
             web::resource("/introductions/propose")

@@ -10,13 +10,14 @@ use maud::{html, Markup};
 use uuid::Uuid;
 
 use super::{propose_url, BROKERS};
+use crate::app::accounts::invitations;
 use crate::app::introductions;
 use crate::app::matching::{self, ChallengeMatchFilter};
 use crate::app::startups::{self, StartupListFilter, StartupView};
 use crate::domain::taxonomy::Technology;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
-use crate::web::layout::{page, technology_options};
+use crate::web::layout::{csrf_field, done_flash, page, technology_options};
 
 /// Start-ups per page of the region list; each is matched, so few.
 const STARTUPS_PER_PAGE: i64 = 10;
@@ -60,6 +61,7 @@ impl RegionFilter {
 async fn startup_with_matches(
     context: &PageContext,
     startup: &StartupView,
+    claimable: bool,
 ) -> Result<Markup, WebError> {
     let text = &context.text.rom;
     let filter = ChallengeMatchFilter {
@@ -121,8 +123,35 @@ async fn startup_with_matches(
                     }
                 }
             }
+            @if claimable { (claim_form(context, startup)) }
         }
     })
+}
+
+/// The form that invites an imported start-up (no account yet) to claim
+/// its profile, addressed to its contact e-mail unless the officer types
+/// another; shown only where the invitation rule allows it.
+fn claim_form(context: &PageContext, startup: &StartupView) -> Markup {
+    let text = &context.text.onboarding;
+    let field_id = format!("claim-email-{}", startup.id);
+    let hint_id = format!("claim-hint-{}", startup.id);
+    let contact = startup
+        .contact_email
+        .as_ref()
+        .map(|email| email.as_str())
+        .unwrap_or_default();
+    html! {
+        form.claim-invitation method="post" action=(format!("/region/startups/{}/claim-invitation", startup.id)) {
+            (csrf_field(context))
+            h3 { (text.claim_heading) }
+            p.hint id=(hint_id) { (text.claim_hint) }
+            div.field {
+                label for=(field_id) { (text.email) }
+                input type="email" id=(field_id) name="email" value=(contact) aria-describedby=(hint_id);
+            }
+            button.secondary type="submit" { (text.claim_button) }
+        }
+    }
 }
 
 pub(super) async fn region_startups(context: PageContext) -> Result<HttpResponse, WebError> {
@@ -138,9 +167,16 @@ pub(super) async fn region_startups(context: PageContext) -> Result<HttpResponse
         ..StartupListFilter::default()
     };
     let listed = startups::list(&context.state, &member, query).await?;
+    let listed_ids = listed
+        .items
+        .iter()
+        .filter_map(|startup| startup.id.id())
+        .collect();
+    let claimable = invitations::claimable(&context.state, &member, listed_ids).await?;
     let mut cards = Vec::with_capacity(listed.items.len());
     for startup in &listed.items {
-        cards.push(startup_with_matches(&context, startup).await?);
+        let may_claim = startup.id.id().is_some_and(|id| claimable.contains(&id));
+        cards.push(startup_with_matches(&context, startup, may_claim).await?);
     }
     let has_next = listed.page * listed.per_page < listed.total;
     let intro = if member.is_admin() {
@@ -149,6 +185,7 @@ pub(super) async fn region_startups(context: PageContext) -> Result<HttpResponse
         text.startups_intro
     };
     let content = html! {
+        (done_flash(&context, &[("claim_invited", context.text.onboarding.done_claim_invited)]))
         h1 { (text.startups_heading) }
         p { (intro) }
         form.search-form method="get" action="/region/startups" role="search" {
