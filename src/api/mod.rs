@@ -17,7 +17,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
     audit, auth as auth_routes, challenges, health, introductions, matches, notifications,
-    organisations, passwords, pipeline, questions, saved_searches, search, startups, taxonomy,
+    organisations, passwords, pipeline, privacy, questions, saved_searches, search, startups, taxonomy,
     users,
 };
 
@@ -48,6 +48,12 @@ pub fn routes(config: &mut ServiceConfig) {
                     .service(passwords::request_password_reset)
                     .service(passwords::confirm_password_reset)
                     .service(passwords::change_password)
+                    .service(privacy::get_language)
+                    .service(privacy::set_language)
+                    .service(privacy::export_my_data)
+                    .service(privacy::erase_me)
+                    .service(privacy::get_calendar)
+                    .service(privacy::rotate_calendar)
                     .service(users::create_user)
                     .service(users::list_users)
                     .service(users::get_user)

@@ -5,18 +5,22 @@
 
 pub mod attempt_counters;
 pub mod audit;
+pub mod calendar;
 pub mod challenges;
 pub mod dashboard;
+pub mod erasure;
 pub mod introductions;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;
 pub mod password_resets;
+pub mod personal_data;
 pub mod questions;
 pub mod saved_searches;
 pub mod schema;
 pub mod search_replicas;
 pub mod sessions;
+pub mod unsubscribe_tokens;
 pub mod startups;
 pub mod users;
 

@@ -28,6 +28,10 @@ diesel::table! {
         updated_at -> Timestamptz,
         version -> Int4,
         email_unsubscribed_at -> Nullable<Timestamptz>,
+        language -> Text,
+        privacy_accepted_at -> Nullable<Timestamptz>,
+        erased_at -> Nullable<Timestamptz>,
+        calendar_token_hash -> Nullable<Bytea>,
     }
 }
 
@@ -101,6 +105,7 @@ diesel::table! {
         version -> Int4,
         keywords_redacted -> Array<Text>,
         redaction_version -> Int4,
+        unlisted_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -253,6 +258,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamptz>,
         user_id -> Uuid,
         kind -> Text,
+        link_path -> Nullable<Text>,
     }
 }
 
@@ -294,6 +300,25 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        notify -> Text,
+        digest_ran_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    saved_search_seen (saved_search_id, challenge_id) {
+        saved_search_id -> Uuid,
+        challenge_id -> Uuid,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    unsubscribe_tokens (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        kind -> Text,
+        created_at -> Timestamptz,
     }
 }
 
@@ -321,6 +346,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     alert_runs,
     alert_digest_entries,
     saved_searches,
+    saved_search_seen,
+    unsubscribe_tokens,
 );
 
 diesel::table! {

@@ -26,6 +26,10 @@ text_enum! {
         PasswordReset => "password_reset",
         /// The account holder changed the password.
         PasswordChanged => "password_changed",
+        /// The account holder downloaded all of the account's data.
+        PersonalDataExported => "personal_data_exported",
+        /// The account holder erased the account.
+        AccountErased => "account_erased",
     }
 }
 

@@ -15,6 +15,8 @@ text_enum! {
         DeadlineReminder => "deadline_reminder",
         /// A question on a challenge was answered.
         QuestionAnswered => "question_answered",
+        /// A saved search that sends a daily digest found new challenges.
+        SavedSearchDigest => "saved_search_digest",
     }
 }
 

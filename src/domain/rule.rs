@@ -117,6 +117,10 @@ pub enum Rule {
     ResetLinkInvalid,
     /// The current password given to change it is wrong.
     WrongCurrentPassword,
+    /// The password that confirms erasing the account is wrong.
+    WrongPassword,
+    /// Registration without accepting the privacy notice.
+    PrivacyNotAccepted,
     /// A filter that the caller's kind of search does not have.
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
@@ -242,6 +246,10 @@ impl fmt::Display for Rule {
                 "this reset link is not valid: it was used already, has expired, or was never sent; ask for a new one",
             ),
             Rule::WrongCurrentPassword => formatter.write_str("the current password is wrong"),
+            Rule::WrongPassword => formatter.write_str("the password is wrong"),
+            Rule::PrivacyNotAccepted => {
+                formatter.write_str("accept the privacy notice (/privacy) to register")
+            }
             Rule::FilterNotAllowed => formatter.write_str("this search cannot be filtered by it"),
             Rule::Unstorable => {
                 formatter.write_str("the input contains characters that cannot be stored")

@@ -11,10 +11,11 @@ use crate::auth::password::hash_password;
 use crate::auth::rate_limit::{self, LimitedRequest};
 use crate::auth::sessions::{self, IssuedTokens, LoginFailure, SessionError};
 use crate::auth::tokens::TokenError;
-use crate::db::{organisations, startups, users};
+use crate::db::{organisations, personal_data, startups, users};
 use crate::domain::account::{EmailAddress, OrganisationKind, Role};
 use crate::domain::policy::{Member, Viewer};
 use crate::domain::text::bounded_text;
+use crate::domain::Rule;
 
 /// A logged-in member and the session their token belongs to.
 #[derive(Debug, Clone)]
@@ -82,6 +83,9 @@ pub async fn register(
     client_ip: String,
     request: RegisterRequest,
 ) -> Result<Registered, AppError> {
+    if !request.accept_privacy {
+        return Err(AppError::invalid("accept_privacy", Rule::PrivacyNotAccepted));
+    }
     let display_name = bounded_text("display_name", &request.display_name, 1, 200)?;
     let company_name = bounded_text("company_name", &request.company_name, 1, 200)?;
     let keys = state.token_keys.clone();
@@ -132,6 +136,7 @@ pub async fn register(
                         vetted_at: None,
                     },
                 )?;
+                personal_data::record_privacy_consent(connection, user.id, Utc::now())?;
                 Ok((user, organisation))
             })?;
             let tokens = sessions::log_in(

@@ -96,6 +96,9 @@ pub struct RegisterRequest {
     /// The company's name; the profile is created afterwards.
     #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f]", min_length = 1, max_length = 200)]
     pub company_name: String,
+    /// Must be true: the person accepts the privacy notice (`/privacy`);
+    /// when is recorded.
+    pub accept_privacy: bool,
 }
 
 /// Credentials.

@@ -31,6 +31,7 @@ use super::security::Visibility;
 mod accounts;
 mod challenges;
 mod introductions;
+mod privacy;
 mod startups;
 
 pub use accounts::{UserChangeRequest, UserRelation};
@@ -177,6 +178,8 @@ pub enum Refusal {
     OnlyAdminsChangeRights,
     #[error("only admins and procurement officers may vet users")]
     OnlyVettersVet,
+    #[error("the calendar of deadlines is for start-up accounts")]
+    CalendarForStartups,
     #[error("you may only rename yourself")]
     RenameYourselfOnly,
     #[error("admins cannot disable or demote themselves; ask another admin")]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod introductions;
 pub mod notifications;
 pub mod password;
+pub mod privacy;
 pub mod procurement;
 pub mod public;
 pub mod rom;
@@ -20,6 +21,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(public::routes)
         .configure(account::routes)
         .configure(password::routes)
+        .configure(privacy::routes)
         .configure(startup::routes)
         .configure(procurement::routes)
         .configure(rom::routes)

@@ -104,6 +104,7 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
             "Alleen beheerders wijzigen rollen of schakelen accounts uit."
         }
         Refusal::OnlyVettersVet => "Alleen beheerders en inkopers mogen gebruikers screenen.",
+        Refusal::CalendarForStartups => "De kalender met deadlines is er voor start-ups.",
         Refusal::RenameYourselfOnly => "Je mag alleen je eigen naam wijzigen.",
         Refusal::NoSelfDemotion => {
             "Beheerders kunnen zichzelf niet uitschakelen of degraderen; vraag een andere beheerder."
@@ -344,6 +345,10 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         Rule::PasswordTooLong { max } => format!("Een wachtwoord heeft hooguit {max} tekens."),
         Rule::ResetLinkInvalid => "Deze link werkt niet meer: hij is al gebruikt, verlopen of nooit verstuurd. Vraag een nieuwe aan.".to_owned(),
         Rule::WrongCurrentPassword => "Het huidige wachtwoord klopt niet.".to_owned(),
+        Rule::WrongPassword => "Het wachtwoord klopt niet.".to_owned(),
+        Rule::PrivacyNotAccepted => {
+            "Ga akkoord met de privacyverklaring om te registreren.".to_owned()
+        }
         Rule::FilterNotAllowed => "Op dit veld kun je hier niet filteren.".to_owned(),
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
         // ---- brokering (introductions, the pipeline, notifications)

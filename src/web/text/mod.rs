@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod common;
 pub mod errors;
+pub mod privacy;
 pub mod procurement;
 pub mod rom;
 pub mod startup;
@@ -19,6 +20,7 @@ pub struct Text {
     pub procurement: procurement::ProcurementText,
     pub rom: rom::RomText,
     pub admin: admin::AdminText,
+    pub privacy: privacy::PrivacyText,
 }
 
 /// English, the first language of the site.
@@ -28,6 +30,7 @@ pub static ENGLISH: Text = Text {
     procurement: procurement::ENGLISH,
     rom: rom::ENGLISH,
     admin: admin::ENGLISH,
+    privacy: privacy::ENGLISH,
 };
 
 /// Dutch.
@@ -37,6 +40,7 @@ pub static DUTCH: Text = Text {
     procurement: procurement::DUTCH,
     rom: rom::DUTCH,
     admin: admin::DUTCH,
+    privacy: privacy::DUTCH,
 };
 
 /// A language the pages can be shown in.
