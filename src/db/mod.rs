@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod password_resets;
 pub mod personal_data;
 pub mod questions;
+pub mod saved_search_digests;
 pub mod saved_searches;
 pub mod schema;
 pub mod search_replicas;

@@ -29,6 +29,18 @@ text_enum! {
 }
 
 text_enum! {
+    /// How often a saved search mails what it newly finds.
+    #[derive(Default)]
+    pub enum DigestFrequency {
+        /// Never: the search is run by hand only.
+        #[default]
+        Never => "never",
+        /// At most once a day, the challenges new since the last digest.
+        Daily => "daily",
+    }
+}
+
+text_enum! {
     /// What a saved search searches.
     pub enum SearchTarget {
         Challenges => "challenges",

@@ -121,6 +121,8 @@ pub enum Rule {
     WrongPassword,
     /// Registration without accepting the privacy notice.
     PrivacyNotAccepted,
+    /// A daily digest asked of a saved search of start-ups.
+    DigestOfChallengesOnly,
     /// A filter that the caller's kind of search does not have.
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
@@ -247,6 +249,9 @@ impl fmt::Display for Rule {
             ),
             Rule::WrongCurrentPassword => formatter.write_str("the current password is wrong"),
             Rule::WrongPassword => formatter.write_str("the password is wrong"),
+            Rule::DigestOfChallengesOnly => {
+                formatter.write_str("only searches of challenges can send a daily digest")
+            }
             Rule::PrivacyNotAccepted => {
                 formatter.write_str("accept the privacy notice (/privacy) to register")
             }

@@ -346,6 +346,9 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         Rule::ResetLinkInvalid => "Deze link werkt niet meer: hij is al gebruikt, verlopen of nooit verstuurd. Vraag een nieuwe aan.".to_owned(),
         Rule::WrongCurrentPassword => "Het huidige wachtwoord klopt niet.".to_owned(),
         Rule::WrongPassword => "Het wachtwoord klopt niet.".to_owned(),
+        Rule::DigestOfChallengesOnly => {
+            "Alleen zoekopdrachten naar uitdagingen sturen een dagelijkse samenvatting.".to_owned()
+        }
         Rule::PrivacyNotAccepted => {
             "Ga akkoord met de privacyverklaring om te registreren.".to_owned()
         }

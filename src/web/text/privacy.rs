@@ -34,6 +34,10 @@ pub struct PrivacyText {
     pub unsubscribe_button: &'static str,
     pub unsubscribed_text: &'static str,
     pub unsubscribe_more: &'static str,
+    /// The saved search form's opt-in to a daily digest.
+    pub digest_label: &'static str,
+    /// Beside a saved search that sends one.
+    pub digest_marker: &'static str,
 }
 
 pub const ENGLISH: PrivacyText = PrivacyText {
@@ -71,6 +75,8 @@ pub const ENGLISH: PrivacyText = PrivacyText {
     unsubscribe_button: "Unsubscribe",
     unsubscribed_text: "Done: you will get no more e-mail about this. The notifications in the app stay.",
     unsubscribe_more: "Choose what you get on the notifications page after signing in.",
+    digest_label: "Mail me new challenges this search finds (at most once a day)",
+    digest_marker: "daily digest by e-mail",
 };
 
 pub const DUTCH: PrivacyText = PrivacyText {
@@ -108,4 +114,6 @@ pub const DUTCH: PrivacyText = PrivacyText {
     unsubscribe_button: "Afmelden",
     unsubscribed_text: "Gedaan: je krijgt hierover geen e-mail meer. De meldingen in de app blijven.",
     unsubscribe_more: "Kies na het aanmelden op de meldingenpagina wat je krijgt.",
+    digest_label: "Mail me nieuwe uitdagingen die deze zoekopdracht vindt (hooguit één keer per dag)",
+    digest_marker: "dagelijkse samenvatting per e-mail",
 };
