@@ -206,7 +206,8 @@ async fn deadline_reminders_go_out_once_each_with_two_schedulers() {
     )
     .await;
 
-    // Two schedulers tick at once, twice: one 7-day reminder.
+    // Two schedulers tick at once, twice: one 7-day reminder (in Dutch,
+    // the language of an account that chose none).
     let now = Utc::now();
     let (first, second) = futures_util::join!(tick(&app, now), tick(&app, now));
     assert!(first.ran || second.ran);
@@ -220,7 +221,7 @@ async fn deadline_reminders_go_out_once_each_with_two_schedulers() {
     let sent = reminders(&notifications_of(&app, &radar).await);
     assert_eq!(
         sent,
-        vec!["Counter-drone radar for naval bases closes in 7 days"]
+        vec!["Counter-drone radar for naval bases sluit over 7 dagen"]
     );
 
     // Inside the last day: the 1-day reminder, once.
@@ -231,7 +232,7 @@ async fn deadline_reminders_go_out_once_each_with_two_schedulers() {
     assert_eq!(sent.len(), 2, "{sent:?}");
     assert_eq!(
         sent[0],
-        "Counter-drone radar for naval bases closes in 1 day"
+        "Counter-drone radar for naval bases sluit over 1 dag"
     );
 }
 
@@ -251,7 +252,7 @@ async fn preferences_decide_how_a_notification_arrives_and_read_marks_stick() {
         .expect(200);
     assert_eq!(
         preferences.body["kinds"].as_array().expect("kinds").len(),
-        5
+        6
     );
     assert_eq!(preferences.body["email_unsubscribed"], false);
     // Quiet wants challenge matches by e-mail only; Mailless unsubscribes.

@@ -730,7 +730,7 @@ impl TestApp {
             .post(
                 "/api/v1/auth/register",
                 None,
-                json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company}),
+                json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company, "accept_privacy": true}),
             )
             .await
             .expect(201);

@@ -24,6 +24,7 @@ mod login_limits;
 mod mail;
 mod mailbox;
 mod matching;
+mod notification_mail;
 mod operations;
 mod organisations;
 mod outbox;
