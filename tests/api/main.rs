@@ -31,6 +31,7 @@ mod outbox;
 mod passwords;
 mod pipeline;
 mod policy;
+mod privacy;
 mod questions;
 mod replicas;
 mod resilience;
