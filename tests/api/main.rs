@@ -35,6 +35,7 @@ mod privacy;
 mod questions;
 mod replicas;
 mod resilience;
+mod saved_search_digests;
 mod saved_searches;
 mod search;
 mod security_headers;
