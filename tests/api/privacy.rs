@@ -439,3 +439,50 @@ async fn a_start_up_gets_a_secret_calendar_of_the_deadlines_it_follows() {
     app.get(&new_path, None).await.expect(200);
     app.get("/calendar/not-a-token.ics", None).await.expect(404);
 }
+
+#[actix_web::test]
+async fn the_account_page_sets_the_mail_language_downloads_the_data_and_erases() {
+    let app = spawn_app().await;
+    let (founder, _) = app
+        .startup_with_profile(startup_profile("Account Page Radar BV"))
+        .await;
+    let mut visitor = WebVisitor::new(&app);
+    visitor.log_in(&founder.email).await.expect(303);
+    let account = visitor.get("/account").await.expect(200);
+    assert!(html(&account).contains("<option value=\"nl\" selected>"));
+    let saved = visitor
+        .post_form("/account/language", &[("language", "en")])
+        .await
+        .expect(303);
+    assert_eq!(
+        saved.header("location").as_deref(),
+        Some("/account?done=language")
+    );
+    let language = app
+        .get("/api/v1/me/language", founder.auth())
+        .await
+        .expect(200);
+    assert_eq!(language.body["language"], "en");
+
+    let download = visitor.get("/account/export").await.expect(200);
+    assert!(download
+        .header("content-disposition")
+        .is_some_and(|value| value.contains("defmatch-data.json")));
+    let exported: Value =
+        serde_json::from_str(html(&download)).expect("the download is JSON");
+    assert_eq!(exported["account"]["user"]["email"], founder.email);
+
+    let refused = visitor
+        .post_form("/account/erase", &[("password", "not the password")])
+        .await;
+    assert_eq!(refused.status, 400);
+    assert!(html(&refused).contains("id=\"error-password\""));
+    let erased = visitor
+        .post_form("/account/erase", &[("password", PASSWORD)])
+        .await
+        .expect(200);
+    assert!(html(&erased).contains("Your account is erased"));
+    assert!(!visitor.has_cookie("defmatch_session"));
+    visitor.get("/account").await.expect(303);
+    app.get("/api/v1/me", founder.auth()).await.expect(401);
+}
