@@ -17,10 +17,10 @@ use lettre::{Message, SmtpTransport, Transport};
 
 use crate::db::schema::{email_outbox, notifications};
 use crate::db::unsubscribe_tokens;
+use crate::db::DbPool;
 use crate::domain::language::Language;
 use crate::domain::notification::NotificationKind;
 use crate::domain::notification_text;
-use crate::db::DbPool;
 use crate::search::indexer::StopSignal;
 
 /// Attempts before a message is marked `failed`.
@@ -105,31 +105,39 @@ fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
     use crate::db::schema::users;
     connection.transaction(|connection| {
         let stale = Utc::now() - STALE_CLAIM;
-        let next: Option<QueuedRow> =
-            email_outbox::table
-                .filter(
-                    email_outbox::status.eq("queued").or(email_outbox::status
-                        .eq("sending")
-                        .and(email_outbox::claimed_at.lt(stale))),
-                )
-                .order(email_outbox::id)
-                .select((
-                    email_outbox::id,
-                    email_outbox::recipient,
-                    email_outbox::subject,
-                    email_outbox::body,
-                    email_outbox::attempts,
-                    email_outbox::user_id,
-                    email_outbox::kind,
-                    email_outbox::notification_id,
-                    email_outbox::link_path,
-                ))
-                .for_update()
-                .skip_locked()
-                .first(connection)
-                .optional()?;
-        let Some((id, recipient, subject, body, attempts, user_id, kind, notification_id, link_path)) =
-            next
+        let next: Option<QueuedRow> = email_outbox::table
+            .filter(
+                email_outbox::status.eq("queued").or(email_outbox::status
+                    .eq("sending")
+                    .and(email_outbox::claimed_at.lt(stale))),
+            )
+            .order(email_outbox::id)
+            .select((
+                email_outbox::id,
+                email_outbox::recipient,
+                email_outbox::subject,
+                email_outbox::body,
+                email_outbox::attempts,
+                email_outbox::user_id,
+                email_outbox::kind,
+                email_outbox::notification_id,
+                email_outbox::link_path,
+            ))
+            .for_update()
+            .skip_locked()
+            .first(connection)
+            .optional()?;
+        let Some((
+            id,
+            recipient,
+            subject,
+            body,
+            attempts,
+            user_id,
+            kind,
+            notification_id,
+            link_path,
+        )) = next
         else {
             return Ok(None);
         };

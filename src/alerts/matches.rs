@@ -280,7 +280,10 @@ pub(super) fn alert_startups(
                         startup.trl.map(|trl| trl.get()),
                     ),
                     link: format!("/my/challenges/{}/candidates", challenge.id),
-                    dedup_key: format!("startup-match:{}:{fingerprint}:{}", startup.id, challenge.id),
+                    dedup_key: format!(
+                        "startup-match:{}:{fingerprint}:{}",
+                        startup.id, challenge.id
+                    ),
                 },
             )?);
         }

@@ -60,10 +60,7 @@ fn digest_of(
         .with_context(|| format!("running saved search {}", search.id))?;
     let found_ids: Vec<Uuid> = found.iter().map(|(id, _)| *id).collect();
     let seen = saved_search_digests::seen_among(connection, search.id, &found_ids)?;
-    let new: Vec<&(Uuid, String)> = found
-        .iter()
-        .filter(|(id, _)| !seen.contains(id))
-        .collect();
+    let new: Vec<&(Uuid, String)> = found.iter().filter(|(id, _)| !seen.contains(id)).collect();
     let sent = connection.transaction::<_, anyhow::Error, _>(|connection| {
         let sent = match (last_run, new.first()) {
             (Some(_), Some((first_id, _))) => {
@@ -77,11 +74,7 @@ fn digest_of(
                         subject_id: *first_id,
                         text: notification_text::saved_search_digest(&search.name, &titles),
                         link: "/saved-searches".to_owned(),
-                        dedup_key: format!(
-                            "saved-search-digest:{}:{}",
-                            search.id,
-                            now.timestamp()
-                        ),
+                        dedup_key: format!("saved-search-digest:{}:{}", search.id, now.timestamp()),
                     },
                 )?
             }

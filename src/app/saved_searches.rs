@@ -112,7 +112,7 @@ pub async fn create(
             saved_searches::insert_within_limit(
                 connection, user_id, max, target, &name, &query, notify,
             )?
-                .ok_or_else(|| Conflict::TooManySavedSearches { max }.into())
+            .ok_or_else(|| Conflict::TooManySavedSearches { max }.into())
         })
         .await?;
     Ok(SavedSearchView::from(row))

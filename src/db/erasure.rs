@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::audit::{self, NewAuditEvent};
 use super::outbox::{record_change, SearchEntity};
 use super::schema::{
-    email_outbox, notification_preferences, notifications, password_reset_tokens,
-    saved_searches, startups, unsubscribe_tokens, users,
+    email_outbox, notification_preferences, notifications, password_reset_tokens, saved_searches,
+    startups, unsubscribe_tokens, users,
 };
 use super::sessions;
 use crate::domain::audit::{AuditAction, AuditSubject};
@@ -75,10 +75,8 @@ pub fn erase_account(
         .execute(connection)?;
     diesel::delete(unsubscribe_tokens::table.filter(unsubscribe_tokens::user_id.eq(user_id)))
         .execute(connection)?;
-    diesel::delete(
-        password_reset_tokens::table.filter(password_reset_tokens::user_id.eq(user_id)),
-    )
-    .execute(connection)?;
+    diesel::delete(password_reset_tokens::table.filter(password_reset_tokens::user_id.eq(user_id)))
+        .execute(connection)?;
     strip_audit_details(connection, user_id, email)?;
     let unlisted_startup = match organisation_id {
         Some(organisation_id) => unlist_if_last_member(connection, organisation_id, now)?,
@@ -110,7 +108,10 @@ fn strip_audit_details(
     user_id: Uuid,
     email: &str,
 ) -> QueryResult<usize> {
-    let keys: Vec<String> = PERSONAL_AUDIT_KEYS.iter().map(|key| (*key).to_owned()).collect();
+    let keys: Vec<String> = PERSONAL_AUDIT_KEYS
+        .iter()
+        .map(|key| (*key).to_owned())
+        .collect();
     diesel::sql_query(
         "UPDATE audit_events SET detail = detail - $1::text[]
           WHERE (actor_id = $2 OR subject_id = $2 OR detail->>'email' = $3)

@@ -21,8 +21,8 @@ pub mod saved_searches;
 pub mod schema;
 pub mod search_replicas;
 pub mod sessions;
-pub mod unsubscribe_tokens;
 pub mod startups;
+pub mod unsubscribe_tokens;
 pub mod users;
 
 use std::time::Duration;

@@ -83,7 +83,10 @@ pub fn deadline_feed(
             format!("LAST-MODIFIED:{}", utc_stamp(event.updated_at)),
             format!("DTSTART:{}", utc_stamp(event.closes_at)),
             format!("DTEND:{}", utc_stamp(event.closes_at)),
-            format!("SUMMARY:{}", escape_text(&format!("Deadline: {}", event.title))),
+            format!(
+                "SUMMARY:{}",
+                escape_text(&format!("Deadline: {}", event.title))
+            ),
             format!("URL:{}", event.url),
             "TRANSP:TRANSPARENT".to_owned(),
             "END:VEVENT".to_owned(),

@@ -48,8 +48,12 @@ pub fn region_match(count: usize, title: &str, summary: &str) -> NotificationTex
             format!("{count} start-up(s) of your region fit: {title}"),
         ),
         body: both(
-            format!("{summary}\n\nOpen de uitdaging in defmatch om een introductie voor te stellen."),
-            format!("{summary}\n\nOpen the challenge's matches in defmatch to propose an introduction."),
+            format!(
+                "{summary}\n\nOpen de uitdaging in defmatch om een introductie voor te stellen."
+            ),
+            format!(
+                "{summary}\n\nOpen the challenge's matches in defmatch to propose an introduction."
+            ),
         ),
     }
 }
@@ -166,10 +170,7 @@ pub fn import_digest(count: usize, list: &str, more: usize, for_region: bool) ->
 /// The daily digest of a saved search: `titles` are the new challenges.
 pub fn saved_search_digest(search_name: &str, titles: &[String]) -> NotificationText {
     let count = titles.len();
-    let list: String = titles
-        .iter()
-        .map(|title| format!("- {title}\n"))
-        .collect();
+    let list: String = titles.iter().map(|title| format!("- {title}\n")).collect();
     NotificationText {
         title: both(
             format!("{count} nieuwe uitdaging(en) voor uw zoekopdracht {search_name}"),

@@ -7,9 +7,7 @@ use defmatch::alerts::run_tick;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{
-    challenge_body, merge, spawn_app, startup_profile, Actor, Reply, TestApp,
-};
+use crate::helpers::{challenge_body, merge, spawn_app, startup_profile, Actor, Reply, TestApp};
 use crate::mailbox::{mail_to, ReceivedMail};
 use crate::web_pages::{html, WebVisitor};
 
@@ -46,9 +44,14 @@ async fn reminder_scene(app: &TestApp) -> (Uuid, Actor, Actor, Actor) {
     let (english, _) = app
         .startup_with_profile(startup_profile("Coastal Radar BV"))
         .await;
-    put_json(app, "/api/v1/me/language", &english, json!({"language": "en"}))
-        .await
-        .expect(200);
+    put_json(
+        app,
+        "/api/v1/me/language",
+        &english,
+        json!({"language": "en"}),
+    )
+    .await
+    .expect(200);
     let challenge_id = app
         .challenge_in_status(
             &officer,
@@ -109,7 +112,11 @@ async fn a_reminder_is_mailed_in_each_recipients_language_with_amsterdam_time_an
         "{}",
         reminder.text
     );
-    assert!(!reminder.text.contains("16:00"), "no UTC time: {}", reminder.text);
+    assert!(
+        !reminder.text.contains("16:00"),
+        "no UTC time: {}",
+        reminder.text
+    );
     assert!(reminder.text.contains("Openen in defmatch:"));
 
     let to_english = mail_to(&app, &english.email, 2).await;
@@ -122,13 +129,18 @@ async fn a_reminder_is_mailed_in_each_recipients_language_with_amsterdam_time_an
         "{}",
         reminder_en[0].text
     );
-    assert!(reminder_en[0].text.contains("No more mail about deadline reminders?"));
+    assert!(reminder_en[0]
+        .text
+        .contains("No more mail about deadline reminders?"));
 
     // The link opens the challenge's page.
     let page_link = reminder
         .link_starting_with(&format!("{}/challenges/", app.address))
         .expect("a link to the challenge");
-    assert_eq!(page_link, format!("{}/challenges/{challenge_id}", app.address));
+    assert_eq!(
+        page_link,
+        format!("{}/challenges/{challenge_id}", app.address)
+    );
     let path = page_link.trim_start_matches(&app.address);
     let mut visitor = WebVisitor::new(&app);
     let page = visitor.get(path).await.expect(200);

@@ -294,8 +294,8 @@ async fn erasing_an_account_removes_the_person_and_unlists_a_company_left_withou
         }
     }
     // Rows still cannot be rewritten otherwise.
-    let rewrite = diesel::sql_query("UPDATE audit_events SET action = 'export'")
-        .execute(&mut connection);
+    let rewrite =
+        diesel::sql_query("UPDATE audit_events SET action = 'export'").execute(&mut connection);
     assert!(rewrite.is_err(), "the audit trail stays append-only");
     // (A later attempt with the old address is an unknown account's.)
     app.log_in(&scene.founder.email).await.expect(401);
@@ -398,7 +398,10 @@ async fn a_start_up_gets_a_secret_calendar_of_the_deadlines_it_follows() {
         .await
         .expect(201);
     let url = made.body["url"].as_str().expect("url").to_owned();
-    assert!(url.starts_with(&format!("{}/calendar/", app.address)), "{url}");
+    assert!(
+        url.starts_with(&format!("{}/calendar/", app.address)),
+        "{url}"
+    );
     assert!(url.ends_with(".ics"));
     let after = app
         .get("/api/v1/me/calendar", founder.auth())
@@ -413,7 +416,10 @@ async fn a_start_up_gets_a_secret_calendar_of_the_deadlines_it_follows() {
         .header("content-type")
         .is_some_and(|value| value.starts_with("text/calendar")));
     let text = feed.body.as_str().expect("text").to_owned();
-    assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{text}");
+    assert!(
+        text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{text}"
+    );
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     assert!(!text.replace("\r\n", "").contains('\n'), "CRLF only");
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 1, "{text}");
@@ -468,8 +474,7 @@ async fn the_account_page_sets_the_mail_language_downloads_the_data_and_erases()
     assert!(download
         .header("content-disposition")
         .is_some_and(|value| value.contains("defmatch-data.json")));
-    let exported: Value =
-        serde_json::from_str(html(&download)).expect("the download is JSON");
+    let exported: Value = serde_json::from_str(html(&download)).expect("the download is JSON");
     assert_eq!(exported["account"]["user"]["email"], founder.email);
 
     let refused = visitor

@@ -99,7 +99,10 @@ async fn a_daily_saved_search_mails_only_new_visible_challenges_once_a_day() {
     open_challenge(&app, &officer, "Passive radar for harbours", "public").await;
     open_challenge(&app, &officer, "Vetted radar sonar", "vetted").await;
     tick(&app, opted_in + Duration::hours(1)).await;
-    assert!(digests_in_app(&app, &founder).await.is_empty(), "not a day yet");
+    assert!(
+        digests_in_app(&app, &founder).await.is_empty(),
+        "not a day yet"
+    );
 
     tick(&app, opted_in + Duration::hours(25)).await;
     let digests = digests_in_app(&app, &founder).await;
@@ -112,7 +115,10 @@ async fn a_daily_saved_search_mails_only_new_visible_challenges_once_a_day() {
     );
     assert!(first[0].text.contains("Passive radar for harbours"));
     assert!(!first[0].text.contains("Counter-drone radar for airbases"));
-    assert!(!first[0].text.contains("Vetted radar sonar"), "not visible to the founder");
+    assert!(
+        !first[0].text.contains("Vetted radar sonar"),
+        "not visible to the founder"
+    );
     assert!(first[0]
         .text
         .contains(&format!("{}/saved-searches", app.address)));

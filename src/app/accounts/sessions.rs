@@ -84,7 +84,10 @@ pub async fn register(
     request: RegisterRequest,
 ) -> Result<Registered, AppError> {
     if !request.accept_privacy {
-        return Err(AppError::invalid("accept_privacy", Rule::PrivacyNotAccepted));
+        return Err(AppError::invalid(
+            "accept_privacy",
+            Rule::PrivacyNotAccepted,
+        ));
     }
     let display_name = bounded_text("display_name", &request.display_name, 1, 200)?;
     let company_name = bounded_text("company_name", &request.company_name, 1, 200)?;

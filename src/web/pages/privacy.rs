@@ -62,11 +62,7 @@ fn mail_language_of(language: Language) -> MailLanguage {
     }
 }
 
-fn account_form(
-    context: &PageContext,
-    mail_language: MailLanguage,
-    errors: &FormErrors,
-) -> Markup {
+fn account_form(context: &PageContext, mail_language: MailLanguage, errors: &FormErrors) -> Markup {
     let text = &context.text.privacy;
     let options = html! {
         @for (language, label) in [(MailLanguage::Dutch, text.language_dutch), (MailLanguage::English, text.language_english)] {
