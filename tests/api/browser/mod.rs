@@ -46,6 +46,7 @@
 mod accounts;
 mod flows;
 mod phone;
+mod privacy;
 mod smoke;
 
 use std::io::{BufRead, BufReader, Read, Write};
