@@ -24,8 +24,7 @@ pub struct NewNotification {
     pub subject_id: Uuid,
     /// Its words in both languages; the recipient's language picks one.
     pub text: NotificationText,
-    /// The page it is about, a path under `DEFMATCH_PUBLIC_URL`
-    /// (`/challenges/{id}`); the mail links to it.
+    /// The page it is about, a path under `DEFMATCH_PUBLIC_URL` that the mail links to.
     pub link: String,
     /// The event; a user gets one notification per key.
     pub dedup_key: String,
@@ -174,12 +173,8 @@ fn shortened(text: &str, max: usize) -> String {
 }
 
 /// A user's address, language, and when they were disabled and unsubscribed.
-type Recipient = (
-    String,
-    Language,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-);
+type Recipient = (String, Language, Moment, Moment);
+type Moment = Option<DateTime<Utc>>;
 
 /// Delivers `notification` as the user's preferences say, once per event:
 /// in the app (a notification row) and, unless switched off or

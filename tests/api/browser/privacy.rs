@@ -55,7 +55,9 @@ async fn a_start_up_unsubscribes_from_a_mail_then_sets_its_language_and_erases_i
     browser.goto(&unsubscribe).await;
     browser.wait_for_text("Stop e-mail about:").await;
     browser.click_button("Unsubscribe").await;
-    browser.wait_for_text("you will get no more e-mail about this").await;
+    browser
+        .wait_for_text("you will get no more e-mail about this")
+        .await;
     browser.save_screenshot("unsubscribed").await;
 
     browser.goto(&format!("{}/login", app.address)).await;
