@@ -11,7 +11,7 @@ ALTER TABLE audit_events ADD CONSTRAINT audit_events_action_check CHECK (action 
     'introduction_state_changed', 'contact_revealed', 'export',
     'password_reset', 'password_changed'));
 DROP TABLE saved_search_seen;
-ALTER TABLE saved_searches DROP COLUMN digest_ran_at;
+DROP TABLE saved_search_digest_runs;
 ALTER TABLE saved_searches DROP COLUMN notify;
 DROP TABLE unsubscribe_tokens;
 DELETE FROM notification_preferences WHERE kind = 'saved_search_digest';

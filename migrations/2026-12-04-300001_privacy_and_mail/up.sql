@@ -49,7 +49,11 @@ ALTER TABLE saved_searches ADD COLUMN notify text NOT NULL DEFAULT 'never'
     CHECK (notify IN ('never', 'daily'));
 -- When the last digest was made (the first run only records what the
 -- search finds then, so that a digest holds what is new since opting in).
-ALTER TABLE saved_searches ADD COLUMN digest_ran_at timestamptz;
+-- A table apart, so that a run never bumps the search's version.
+CREATE TABLE saved_search_digest_runs (
+    saved_search_id uuid PRIMARY KEY REFERENCES saved_searches (id) ON DELETE CASCADE,
+    ran_at timestamptz NOT NULL
+);
 -- The challenges a search's digests have seen, so that each is mailed once.
 CREATE TABLE saved_search_seen (
     saved_search_id uuid NOT NULL REFERENCES saved_searches (id) ON DELETE CASCADE,

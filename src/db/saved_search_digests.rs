@@ -7,7 +7,7 @@ use diesel::upsert::on_constraint;
 use uuid::Uuid;
 
 use super::saved_searches::SavedSearchRow;
-use super::schema::{saved_search_seen, saved_searches};
+use super::schema::{saved_search_digest_runs, saved_search_seen, saved_searches};
 use crate::domain::notification::{DigestFrequency, SearchTarget};
 
 /// How long at least lies between two digests of one search.
@@ -21,19 +21,23 @@ pub fn due(
     limit: i64,
 ) -> QueryResult<Vec<(SavedSearchRow, Option<DateTime<Utc>>)>> {
     saved_searches::table
+        .left_join(saved_search_digest_runs::table)
         .filter(saved_searches::notify.eq(DigestFrequency::Daily))
         .filter(saved_searches::target.eq(SearchTarget::Challenges))
         .filter(
-            saved_searches::digest_ran_at
+            saved_search_digest_runs::ran_at
                 .is_null()
-                .or(saved_searches::digest_ran_at.le(now - DIGEST_PERIOD)),
+                .or(saved_search_digest_runs::ran_at.le(now - DIGEST_PERIOD)),
         )
         .order((
-            saved_searches::digest_ran_at.asc().nulls_first(),
+            saved_search_digest_runs::ran_at.asc().nulls_first(),
             saved_searches::id,
         ))
         .limit(limit)
-        .select((SavedSearchRow::as_select(), saved_searches::digest_ran_at))
+        .select((
+            SavedSearchRow::as_select(),
+            saved_search_digest_runs::ran_at.nullable(),
+        ))
         .load(connection)
 }
 
@@ -73,8 +77,14 @@ pub fn record_run(
             .do_nothing()
             .execute(connection)?;
     }
-    diesel::update(saved_searches::table.find(saved_search_id))
-        .set(saved_searches::digest_ran_at.eq(Some(now)))
+    diesel::insert_into(saved_search_digest_runs::table)
+        .values((
+            saved_search_digest_runs::saved_search_id.eq(saved_search_id),
+            saved_search_digest_runs::ran_at.eq(now),
+        ))
+        .on_conflict(saved_search_digest_runs::saved_search_id)
+        .do_update()
+        .set(saved_search_digest_runs::ran_at.eq(now))
         .execute(connection)?;
     Ok(())
 }

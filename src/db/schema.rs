@@ -301,7 +301,13 @@ diesel::table! {
         updated_at -> Timestamptz,
         version -> Int4,
         notify -> Text,
-        digest_ran_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    saved_search_digest_runs (saved_search_id) {
+        saved_search_id -> Uuid,
+        ran_at -> Timestamptz,
     }
 }
 
@@ -327,6 +333,7 @@ diesel::joinable!(challenge_questions -> challenges (challenge_id));
 diesel::joinable!(introductions -> startups (startup_id));
 diesel::joinable!(introductions -> challenges (challenge_id));
 diesel::joinable!(introduction_notes -> introductions (introduction_id));
+diesel::joinable!(saved_search_digest_runs -> saved_searches (saved_search_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -347,6 +354,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     alert_digest_entries,
     saved_searches,
     saved_search_seen,
+    saved_search_digest_runs,
     unsubscribe_tokens,
 );
 

@@ -76,13 +76,15 @@ async fn a_daily_saved_search_mails_only_new_visible_challenges_once_a_day() {
     let (founder, _) = app
         .startup_with_profile(startup_profile("Digest Radar BV"))
         .await;
-    app.post(
-        "/api/v1/saved-searches",
-        founder.auth(),
-        json!({"name": "Radar", "target": "challenges", "query": "q=radar", "notify": "daily"}),
-    )
-    .await
-    .expect(201);
+    let daily = app
+        .post(
+            "/api/v1/saved-searches",
+            founder.auth(),
+            json!({"name": "Radar", "target": "challenges", "query": "q=radar", "notify": "daily"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(daily.body["notify"], "daily");
     let quiet = app
         .post(
             "/api/v1/saved-searches",
@@ -133,6 +135,14 @@ async fn a_daily_saved_search_mails_only_new_visible_challenges_once_a_day() {
     let newest = digests[0]["body"].as_str().expect("body");
     assert!(newest.contains("Radar for border drones"), "{newest}");
     assert!(!newest.contains("Passive radar for harbours"), "{newest}");
+    // The runs never changed the search's version: its owner's ETag holds.
+    app.delete(
+        &format!("/api/v1/saved-searches/{}", daily.id()),
+        founder.auth(),
+        1,
+    )
+    .await
+    .expect(204);
 }
 
 #[actix_web::test]
