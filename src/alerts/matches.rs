@@ -271,8 +271,10 @@ pub(super) fn alert_startups(
                 &NewNotification {
                     user_id: owner,
                     kind: NotificationKind::StartupMatch,
-                    subject: NotificationSubject::Startup,
-                    subject_id: startup.id,
+                    // About the challenge: the start-up's id would name
+                    // the anonymous card to procurement.
+                    subject: NotificationSubject::Challenge,
+                    subject_id: challenge.id,
                     text: notification_text::startup_match(
                         &challenge.title,
                         &technologies,

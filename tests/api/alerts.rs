@@ -169,7 +169,8 @@ async fn a_new_profile_alerts_the_owner_of_a_matching_challenge_without_its_name
     )
     .await;
     tick(&app, Utc::now()).await;
-    app.startup_with_profile(startup_profile("Secretive Radar BV"))
+    let (_, secretive_id) = app
+        .startup_with_profile(startup_profile("Secretive Radar BV"))
         .await;
     let report = tick(&app, Utc::now()).await;
     assert_eq!(report.startups_alerted, 1);
@@ -184,6 +185,12 @@ async fn a_new_profile_alerts_the_owner_of_a_matching_challenge_without_its_name
     for secret in ["Secretive", "anna@startup.example", "Anna de Vries"] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
+    // Not even its id: the notification is about the challenge.
+    assert!(
+        !text.contains(&secretive_id.to_string()),
+        "the id leaked: {text}"
+    );
+    assert_eq!(matched[0]["subject_type"], "challenge");
     // An unchanged profile alerts nobody again.
     assert_eq!(tick(&app, Utc::now()).await.startups_alerted, 0);
 }
