@@ -17,6 +17,7 @@ use crate::db::notifications::{
 use crate::db::startups::StartupRow;
 use crate::db::users::may_see_challenge;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
+use crate::domain::notification_text::{self, NotificationText};
 
 /// Imported challenges matched per tick, after the new ones.
 pub(super) const IMPORT_BATCH: i64 = 200;
@@ -71,8 +72,8 @@ pub(super) fn collect_for_digests(
     Ok(())
 }
 
-/// The title and body of a digest.
-fn digest_text(digest: &PendingDigest) -> (String, String) {
+/// The words of a digest, and the page it leads to.
+fn digest_text(digest: &PendingDigest) -> (NotificationText, &'static str) {
     let count = digest.challenges.len();
     let named: Vec<&str> = digest
         .challenges
@@ -81,23 +82,12 @@ fn digest_text(digest: &PendingDigest) -> (String, String) {
         .map(|(_, title)| title.as_str())
         .collect();
     let more = count.saturating_sub(TITLES_NAMED);
-    let list = if more > 0 {
-        format!("{}; and {more} more", named.join("; "))
-    } else {
-        named.join("; ")
-    };
-    match digest.kind {
-        NotificationKind::RegionMatch => (
-            format!("{count} imported challenge(s) fit start-ups of your region"),
-            format!(
-                "{list}.\n\nOpen each challenge's matches in defmatch to propose an introduction."
-            ),
-        ),
-        _ => (
-            format!("{count} imported challenge(s) fit you"),
-            format!("{list}.\n\nSee how they match your profile in defmatch."),
-        ),
-    }
+    let for_region = digest.kind == NotificationKind::RegionMatch;
+    let link = if for_region { "/dashboard" } else { "/matches" };
+    (
+        notification_text::import_digest(count, &named.join("; "), more, for_region),
+        link,
+    )
 }
 
 /// Sends every waiting digest, one notification per recipient and kind,
@@ -108,7 +98,7 @@ pub(super) fn send_digests(
 ) -> anyhow::Result<()> {
     for digest in notifications::pending_digests(connection)? {
         let ids: Vec<Uuid> = digest.challenges.iter().map(|(id, _)| *id).collect();
-        let (title, body) = digest_text(&digest);
+        let (text, link) = digest_text(&digest);
         let sent = connection.transaction::<_, diesel::result::Error, _>(|connection| {
             let sent = notify(
                 connection,
@@ -117,8 +107,8 @@ pub(super) fn send_digests(
                     kind: digest.kind,
                     subject: NotificationSubject::Challenge,
                     subject_id: ids[0],
-                    title: title.clone(),
-                    body: body.clone(),
+                    text: text.clone(),
+                    link: link.to_owned(),
                     dedup_key: format!("challenge-digest:{}:{}", digest.kind, ids[0]),
                 },
             )?;

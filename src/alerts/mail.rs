@@ -12,11 +12,15 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Utc;
 use diesel::prelude::*;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{Message, SmtpTransport, Transport};
 
-use crate::db::schema::email_outbox;
+use crate::db::schema::{email_outbox, notifications};
+use crate::db::unsubscribe_tokens;
 use crate::db::DbPool;
+use crate::domain::language::Language;
+use crate::domain::notification::NotificationKind;
+use crate::domain::notification_text;
 use crate::search::indexer::StopSignal;
 
 /// Attempts before a message is marked `failed`.
@@ -34,11 +38,14 @@ pub struct MailSettings {
     pub smtp_url: String,
     /// The sender, such as `defmatch <no-reply@defmatch.example>`.
     pub from: String,
+    /// `DEFMATCH_PUBLIC_URL` without a trailing slash: the links in
+    /// notification mail (the page, the unsubscribe link) start with it.
+    pub public_url: String,
 }
 
 impl MailSettings {
     /// From `SMTP_URL` and `MAIL_FROM`; `None` when `SMTP_URL` is unset.
-    pub fn from_env() -> Option<Self> {
+    pub fn from_env(public_url: &str) -> Option<Self> {
         let smtp_url = std::env::var("SMTP_URL")
             .ok()
             .filter(|url| !url.trim().is_empty())?;
@@ -46,7 +53,11 @@ impl MailSettings {
             .ok()
             .filter(|from| !from.trim().is_empty())
             .unwrap_or_else(|| "defmatch <no-reply@defmatch.example>".to_owned());
-        Some(MailSettings { smtp_url, from })
+        Some(MailSettings {
+            smtp_url,
+            from,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        })
     }
 }
 
@@ -68,6 +79,17 @@ struct Claimed {
     withheld: Option<&'static str>,
     /// Account mail holds a single-use link: its text is erased once sent.
     is_account_mail: bool,
+    /// What notification mail needs for its links: the kind (for the
+    /// unsubscribe link), the page, and the recipient.
+    notification: Option<NotificationMail>,
+}
+
+/// The parts of a notification mail that the sender adds.
+struct NotificationMail {
+    user_id: uuid::Uuid,
+    kind: NotificationKind,
+    language: Language,
+    link_path: Option<String>,
 }
 
 /// The `kind` of outbox rows that are account mail rather than notifications.
@@ -76,9 +98,6 @@ pub const ACCOUNT_MAIL: &str = "account";
 /// A claim older than this is taken to have died with its sender.
 const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(10);
 
-/// A queued row: id, recipient, subject, body, attempts, the account it
-/// is for (none for an invitation's mail) and its kind.
-type QueuedRow = (i64, String, String, String, i32, Option<uuid::Uuid>, String);
 
 /// Claims the oldest queued message (or one whose claim went stale) in a
 /// short transaction of its own, so that the sending happens outside any
@@ -102,31 +121,71 @@ fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
                 email_outbox::attempts,
                 email_outbox::user_id,
                 email_outbox::kind,
+                email_outbox::notification_id,
+                email_outbox::link_path,
             ))
             .for_update()
             .skip_locked()
             .first(connection)
             .optional()?;
-        let Some((id, recipient, subject, body, attempts, user_id, kind)) = next else {
+        let Some((
+            id,
+            recipient,
+            subject,
+            body,
+            attempts,
+            user_id,
+            kind,
+            notification_id,
+            link_path,
+        )) = next
+        else {
             return Ok(None);
         };
         // Preferences can change while a message waits in the queue. An
         // invitation's mail has no account behind it yet.
-        let (disabled_at, unsubscribed_at): (
+        let (disabled_at, unsubscribed_at, language): (
             Option<chrono::DateTime<Utc>>,
             Option<chrono::DateTime<Utc>>,
+            Language,
         ) = match user_id {
             Some(user_id) => users::table
                 .find(user_id)
-                .select((users::disabled_at, users::email_unsubscribed_at))
+                .select((
+                    users::disabled_at,
+                    users::email_unsubscribed_at,
+                    users::language,
+                ))
                 .first(connection)?,
-            None => (None, None),
+            None => (None, None, Language::default()),
         };
+        let notification = match (notification_id, user_id) {
+            (Some(notification_id), Some(user_id)) => {
+                let kind: NotificationKind = notifications::table
+                    .find(notification_id)
+                    .select(notifications::kind)
+                    .first(connection)?;
+                let wanted = crate::db::notifications::delivery(connection, user_id, kind)?;
+                Some((
+                    NotificationMail {
+                        user_id,
+                        kind,
+                        language,
+                        link_path,
+                    },
+                    wanted.email,
+                ))
+            }
+            _ => None,
+        };
+        let kind_switched_off = notification.as_ref().is_some_and(|(_, email)| !email);
         let withheld = if disabled_at.is_some() {
             Some("the recipient's account is disabled")
         } else if unsubscribed_at.is_some() && kind != ACCOUNT_MAIL {
             // Account mail (a reset link) is what the person just asked for.
             Some("the recipient unsubscribed from e-mail")
+        } else if kind_switched_off {
+            Some("the recipient switched this kind of mail off")
         } else {
             None
         };
@@ -145,7 +204,54 @@ fn claim_next(connection: &mut PgConnection) -> QueryResult<Option<Claimed>> {
             attempts: attempts + 1,
             withheld,
             is_account_mail: kind == ACCOUNT_MAIL,
+            notification: notification.map(|(mail, _)| mail),
         }))
+    })
+}
+
+/// An outbox row as claimed: id, recipient, subject, body, attempts, the
+/// account it is for (none for an invitation's mail), kind of mail,
+/// notification and page.
+type QueuedRow = (
+    i64,
+    String,
+    String,
+    String,
+    i32,
+    Option<uuid::Uuid>,
+    String,
+    Option<uuid::Uuid>,
+    Option<String>,
+);
+
+/// The links a notification mail ends with.
+struct MailLinks {
+    unsubscribe: String,
+    footer: String,
+}
+
+/// A new unsubscribe link for the mail's kind, and the footer that holds
+/// it and the link to the page, in the recipient's language.
+fn links_of(
+    connection: &mut PgConnection,
+    settings: &MailSettings,
+    notification: &NotificationMail,
+) -> QueryResult<MailLinks> {
+    let token = unsubscribe_tokens::issue(connection, notification.user_id, notification.kind)?;
+    let unsubscribe = format!("{}/unsubscribe/{token}", settings.public_url);
+    let page = notification
+        .link_path
+        .as_ref()
+        .map(|path| format!("{}{path}", settings.public_url));
+    let footer = notification_text::mail_footer(
+        notification.kind,
+        notification.language,
+        page.as_deref(),
+        &unsubscribe,
+    );
+    Ok(MailLinks {
+        unsubscribe,
+        footer,
     })
 }
 
@@ -167,6 +273,10 @@ pub fn send_queued(
         let Some(claimed) = claim_next(connection)? else {
             break;
         };
+        let links = match (&claimed.withheld, &claimed.notification) {
+            (None, Some(notification)) => Some(links_of(connection, settings, notification)?),
+            _ => None,
+        };
         let delivered = match claimed.withheld {
             Some(why) => Err((why.to_owned(), true)),
             None => claimed
@@ -174,12 +284,21 @@ pub fn send_queued(
                 .parse()
                 .map_err(|error| (format!("bad recipient: {error}"), true))
                 .and_then(|to| {
-                    Message::builder()
+                    let mut builder = Message::builder()
                         .from(from.clone())
                         .to(to)
                         .subject(claimed.subject.clone())
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(claimed.body.clone())
+                        .header(ContentType::TEXT_PLAIN);
+                    let mut body = claimed.body.clone();
+                    if let Some(links) = &links {
+                        body.push_str(&links.footer);
+                        builder = builder.raw_header(HeaderValue::new(
+                            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                            format!("<{}>", links.unsubscribe),
+                        ));
+                    }
+                    builder
+                        .body(body)
                         .map_err(|error| (format!("bad message: {error}"), true))
                 })
                 .and_then(|message| {

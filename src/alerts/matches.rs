@@ -22,6 +22,7 @@ use crate::domain::notification::{
     NotificationKind, NotificationSubject, ALERT_MAX_MATCHES, ALERT_MIN_CONTENT_SCORE,
     ALERT_MIN_CONTENT_SCORE_WITH_MEANING,
 };
+use crate::domain::notification_text;
 use crate::domain::policy::{Member, Viewer};
 use crate::domain::region::Province;
 use crate::search::document::{ChallengeDocument, StartupDocument};
@@ -176,11 +177,8 @@ fn alert_challenge(
                 kind: NotificationKind::ChallengeMatch,
                 subject: NotificationSubject::Challenge,
                 subject_id: challenge.id,
-                title: format!("A new challenge fits you: {}", challenge.title),
-                body: format!(
-                    "{}\n\nIt is {}; see how it matches your profile in defmatch.",
-                    challenge.summary, challenge.status
-                ),
+                text: notification_text::challenge_match(&challenge.title, &challenge.summary),
+                link: format!("/challenges/{}", challenge.id),
                 dedup_key: format!("challenge-match:{}", challenge.id),
             },
         )?;
@@ -204,11 +202,12 @@ fn alert_challenge(
                     kind: NotificationKind::RegionMatch,
                     subject: NotificationSubject::Challenge,
                     subject_id: challenge.id,
-                    title: format!("{count} start-up(s) of your region fit: {}", challenge.title),
-                    body: format!(
-                        "{}\n\nOpen the challenge's matches in defmatch to propose an introduction.",
-                        challenge.summary
+                    text: notification_text::region_match(
+                        count,
+                        &challenge.title,
+                        &challenge.summary,
                     ),
+                    link: format!("/challenges/{}", challenge.id),
                     dedup_key: format!("region-match:{}", challenge.id),
                 },
             )?);
@@ -272,16 +271,21 @@ pub(super) fn alert_startups(
                 &NewNotification {
                     user_id: owner,
                     kind: NotificationKind::StartupMatch,
-                    subject: NotificationSubject::Startup,
-                    subject_id: startup.id,
-                    title: format!("A start-up fits your challenge: {}", challenge.title),
-                    body: format!(
-                        "An anonymous start-up ({}; {}; TRL {}) matches it. Its card is in the challenge's matches.",
-                        if technologies.is_empty() { "no technologies given".to_owned() } else { technologies.join(", ") },
-                        startup.province.map_or("abroad", |province| province.name()),
-                        startup.trl.map_or("not given".to_owned(), |trl| trl.get().to_string()),
+                    // About the challenge: the start-up's id would name
+                    // the anonymous card to procurement.
+                    subject: NotificationSubject::Challenge,
+                    subject_id: challenge.id,
+                    text: notification_text::startup_match(
+                        &challenge.title,
+                        &technologies,
+                        startup.province.map(|province| province.name()),
+                        startup.trl.map(|trl| trl.get()),
                     ),
-                    dedup_key: format!("startup-match:{}:{fingerprint}:{}", startup.id, challenge.id),
+                    link: format!("/my/challenges/{}/candidates", challenge.id),
+                    dedup_key: format!(
+                        "startup-match:{}:{fingerprint}:{}",
+                        startup.id, challenge.id
+                    ),
                 },
             )?);
         }

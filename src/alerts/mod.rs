@@ -20,12 +20,14 @@
 //!
 //! This module is the scheduler and its tick; the alerts on new matches
 //! are in `matches`, the digests of imports in `digests`, the deadline
-//! reminders in `reminders`.
+//! reminders in `reminders`, the daily digests of saved searches in
+//! `saved_searches`.
 
 mod digests;
 pub mod mail;
 mod matches;
 mod reminders;
+mod saved_searches;
 
 use std::time::Duration;
 
@@ -36,6 +38,7 @@ use crate::search::engine::SearchEngine;
 use crate::search::indexer::StopSignal;
 use matches::{alert_challenges, alert_startups};
 use reminders::remind_deadlines;
+use saved_searches::send_saved_search_digests;
 
 /// Key of the advisory lock that lets one scheduler work at a time.
 const SCHEDULER_LOCK_KEY: i64 = 0x6465_666d_616c; // "defmal"
@@ -77,7 +80,8 @@ pub fn run_tick(
     };
     let outcome = alert_challenges(connection, engine, &mut report)
         .and_then(|()| alert_startups(connection, engine, &mut report))
-        .and_then(|()| remind_deadlines(connection, engine, now, &mut report));
+        .and_then(|()| remind_deadlines(connection, engine, now, &mut report))
+        .and_then(|()| send_saved_search_digests(connection, engine, now, &mut report));
     diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
         "pg_advisory_unlock({SCHEDULER_LOCK_KEY})"
     )))

@@ -10,6 +10,7 @@ use super::TickReport;
 use crate::db::notifications::{self, record_alert_run, NewNotification};
 use crate::db::startups;
 use crate::domain::notification::{NotificationKind, NotificationSubject, REMINDER_DAYS};
+use crate::domain::notification_text;
 use crate::search::engine::SearchEngine;
 
 /// Sends the deadline reminders whose moment has come.
@@ -77,16 +78,12 @@ pub(super) fn remind_deadlines(
                     kind: NotificationKind::DeadlineReminder,
                     subject: NotificationSubject::Challenge,
                     subject_id: challenge.id,
-                    title: format!(
-                        "{} closes in {} day{}",
-                        challenge.title,
+                    text: notification_text::deadline_reminder(
+                        &challenge.title,
                         days_left,
-                        if days_left == 1 { "" } else { "s" }
+                        closes_at,
                     ),
-                    body: format!(
-                        "The challenge closes at {} (UTC).",
-                        closes_at.format("%Y-%m-%d %H:%M")
-                    ),
+                    link: format!("/challenges/{}", challenge.id),
                     dedup_key: format!("{event}:{}", challenge.id),
                 },
             )?;

@@ -17,8 +17,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
     audit, auth as auth_routes, challenges, email_verification, health, introductions, invitations,
-    matches,
-    notifications, organisations, passwords, pipeline, questions, saved_searches, search, startups,
+    matches, notifications, organisations, passwords, pipeline, privacy, questions, saved_searches,
+    search, startups,
     taxonomy, users,
 };
 
@@ -51,6 +51,12 @@ pub fn routes(config: &mut ServiceConfig) {
                     .service(passwords::change_password)
                     .service(email_verification::verify_email)
                     .service(email_verification::resend_verification_mail)
+                    .service(privacy::get_language)
+                    .service(privacy::set_language)
+                    .service(privacy::export_my_data)
+                    .service(privacy::erase_me)
+                    .service(privacy::get_calendar)
+                    .service(privacy::rotate_calendar)
                     .service(users::create_user)
                     .service(users::list_users)
                     .service(users::get_user)

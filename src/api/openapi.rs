@@ -43,6 +43,7 @@ use utoipa_actix_web::AppExt;
         (name = "matching", description = "Ranked matches in both directions, each with its explanation"),
         (name = "notifications", description = "Notifications, alerts, reminders and their preferences"),
         (name = "introductions", description = "Double opt-in introductions between a start-up and a challenge"),
+        (name = "privacy", description = "The caller's mail language, data export, erasure and calendar feed"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -18,6 +18,7 @@ pub mod introductions;
 pub mod notifications;
 pub mod operations;
 pub mod page;
+pub mod privacy;
 mod state;
 pub mod text_filter;
 // ---- start-ups, matching, search, saved searches, questions

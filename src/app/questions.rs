@@ -17,6 +17,7 @@ use crate::db::questions::{self, QuestionRow};
 use crate::db::{startups, users};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
+use crate::domain::notification_text;
 use crate::domain::policy::{Member, Viewer};
 use crate::domain::text::bounded_text;
 
@@ -208,12 +209,12 @@ fn notify_watchers(
                 kind: NotificationKind::QuestionAnswered,
                 subject: NotificationSubject::Challenge,
                 subject_id: challenge_id,
-                title: format!("A question on {challenge_title} was answered"),
-                body: format!(
-                    "Q: {}\n\nA: {}",
-                    answered.question,
-                    answered.answer.as_deref().unwrap_or_default()
+                text: notification_text::question_answered(
+                    challenge_title,
+                    &answered.question,
+                    answered.answer.as_deref().unwrap_or_default(),
                 ),
+                link: format!("/challenges/{challenge_id}"),
                 dedup_key: format!("answer:{}", answered.id),
             },
         )?;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::search::query_string;
 use super::{AppError, AppState, Conflict, Subject};
 use crate::db::saved_searches::{self, SavedSearchRow};
-use crate::domain::notification::SearchTarget;
+use crate::domain::notification::{DigestFrequency, SearchTarget};
 use crate::domain::policy::Member;
 use crate::domain::text::bounded_text;
 use crate::domain::{Rule, ValidationError};
@@ -39,6 +39,10 @@ pub struct NewSavedSearch {
     /// `q=radar&technology=autonomy-drones&sort=deadline`.
     #[schema(max_length = 2000, example = "q=radar&technology=autonomy-drones")]
     pub query: String,
+    /// `daily`: mail the challenges the search newly finds, at most once a
+    /// day (searches of challenges only); `never` (the default) otherwise.
+    #[serde(default)]
+    pub notify: DigestFrequency,
 }
 
 /// A saved search.
@@ -48,6 +52,8 @@ pub struct SavedSearchView {
     pub name: String,
     pub target: SearchTarget,
     pub query: String,
+    /// Whether it mails a daily digest of new challenges.
+    pub notify: DigestFrequency,
     /// Where to run it (with the caller's token).
     pub results_url: String,
     pub created_at: DateTime<Utc>,
@@ -62,6 +68,7 @@ impl From<SavedSearchRow> for SavedSearchView {
             name: row.name,
             target: row.target,
             query: row.query,
+            notify: row.notify,
             created_at: row.created_at,
         }
     }
@@ -93,13 +100,19 @@ pub async fn create(
         member.may_search_startups()?;
     }
     check_query(request.target, &query)?;
+    if request.notify == DigestFrequency::Daily && request.target != SearchTarget::Challenges {
+        return Err(AppError::invalid("notify", Rule::DigestOfChallengesOnly));
+    }
     let user_id = member.user_id;
     let target = request.target;
+    let notify = request.notify;
     let row = state
         .with_connection(move |connection| {
             let max = MAX_SAVED_SEARCHES as i64;
-            saved_searches::insert_within_limit(connection, user_id, max, target, &name, &query)?
-                .ok_or_else(|| Conflict::TooManySavedSearches { max }.into())
+            saved_searches::insert_within_limit(
+                connection, user_id, max, target, &name, &query, notify,
+            )?
+            .ok_or_else(|| Conflict::TooManySavedSearches { max }.into())
         })
         .await?;
     Ok(SavedSearchView::from(row))

@@ -5,22 +5,27 @@
 
 pub mod attempt_counters;
 pub mod audit;
+pub mod calendar;
 pub mod challenges;
 pub mod dashboard;
 pub mod email_verifications;
+pub mod erasure;
 pub mod introductions;
 pub mod invitations;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;
 pub mod password_resets;
+pub mod personal_data;
 pub mod questions;
+pub mod saved_search_digests;
 pub mod saved_searches;
 pub mod schema;
 pub mod search_replicas;
 pub mod sessions;
 pub mod sso_logins;
 pub mod startups;
+pub mod unsubscribe_tokens;
 pub mod users;
 
 use std::time::Duration;

@@ -11,7 +11,9 @@ use super::schema::{
     alert_digest_entries, alert_runs, email_outbox, notification_preferences, notifications, users,
 };
 use super::{Page, Paged};
+use crate::domain::language::Language;
 use crate::domain::notification::{NotificationKind, NotificationSubject};
+use crate::domain::notification_text::NotificationText;
 
 /// A notification to deliver.
 #[derive(Debug, Clone)]
@@ -20,8 +22,10 @@ pub struct NewNotification {
     pub kind: NotificationKind,
     pub subject: NotificationSubject,
     pub subject_id: Uuid,
-    pub title: String,
-    pub body: String,
+    /// Its words in both languages; the recipient's language picks one.
+    pub text: NotificationText,
+    /// The page it is about, a path under `DEFMATCH_PUBLIC_URL` that the mail links to.
+    pub link: String,
     /// The event; a user gets one notification per key.
     pub dedup_key: String,
 }
@@ -168,8 +172,9 @@ fn shortened(text: &str, max: usize) -> String {
     cut
 }
 
-/// A user's address, and when they were disabled and unsubscribed.
-type Recipient = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+/// A user's address, language, and when they were disabled and unsubscribed.
+type Recipient = (String, Language, Moment, Moment);
+type Moment = Option<DateTime<Utc>>;
 
 /// Delivers `notification` as the user's preferences say, once per event:
 /// in the app (a notification row) and, unless switched off or
@@ -184,19 +189,23 @@ pub fn notify(connection: &mut PgConnection, notification: &NewNotification) -> 
             .find(notification.user_id)
             .select((
                 users::email,
+                users::language,
                 users::disabled_at,
                 users::email_unsubscribed_at,
             ))
             .first(connection)
             .optional()?;
-        let Some((email, disabled_at, unsubscribed_at)) = recipient else {
+        let Some((email, language, disabled_at, unsubscribed_at)) = recipient else {
             return Ok(false);
         };
         if disabled_at.is_some() {
             return Ok(false);
         }
-        let title = shortened(&notification.title, MAX_TITLE_CHARS);
-        let body = shortened(&notification.body, MAX_BODY_CHARS);
+        let title = shortened(
+            notification.text.title.in_language(language),
+            MAX_TITLE_CHARS,
+        );
+        let body = shortened(notification.text.body.in_language(language), MAX_BODY_CHARS);
         // A notification the user wants by e-mail only is stored as read,
         // so that the event is still recorded once.
         let inserted: Option<Uuid> = diesel::insert_into(notifications::table)
@@ -225,6 +234,7 @@ pub fn notify(connection: &mut PgConnection, notification: &NewNotification) -> 
                     email_outbox::recipient.eq(email),
                     email_outbox::subject.eq(&title),
                     email_outbox::body.eq(&body),
+                    email_outbox::link_path.eq(&notification.link),
                 ))
                 .execute(connection)?;
         }

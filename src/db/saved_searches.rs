@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::schema::{saved_searches, users};
-use crate::domain::notification::SearchTarget;
+use crate::domain::notification::{DigestFrequency, SearchTarget};
 
 /// A stored saved search.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -19,6 +19,7 @@ pub struct SavedSearchRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    pub notify: DigestFrequency,
 }
 
 /// Inserts a saved search unless `user_id` already has `max`; `None` then.
@@ -31,6 +32,7 @@ pub fn insert_within_limit(
     target: SearchTarget,
     name: &str,
     query: &str,
+    notify: DigestFrequency,
 ) -> QueryResult<Option<SavedSearchRow>> {
     connection.transaction(|connection| {
         users::table
@@ -45,7 +47,7 @@ pub fn insert_within_limit(
         if count >= max {
             return Ok(None);
         }
-        insert(connection, user_id, target, name, query).map(Some)
+        insert(connection, user_id, target, name, query, notify).map(Some)
     })
 }
 
@@ -56,6 +58,7 @@ pub fn insert(
     target: SearchTarget,
     name: &str,
     query: &str,
+    notify: DigestFrequency,
 ) -> QueryResult<SavedSearchRow> {
     diesel::insert_into(saved_searches::table)
         .values((
@@ -63,6 +66,7 @@ pub fn insert(
             saved_searches::target.eq(target),
             saved_searches::name.eq(name),
             saved_searches::query.eq(query),
+            saved_searches::notify.eq(notify),
         ))
         .returning(SavedSearchRow::as_returning())
         .get_result(connection)

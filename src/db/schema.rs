@@ -30,6 +30,10 @@ diesel::table! {
         version -> Int4,
         email_unsubscribed_at -> Nullable<Timestamptz>,
         email_verified_at -> Nullable<Timestamptz>,
+        language -> Text,
+        privacy_accepted_at -> Nullable<Timestamptz>,
+        erased_at -> Nullable<Timestamptz>,
+        calendar_token_hash -> Nullable<Bytea>,
     }
 }
 
@@ -103,6 +107,7 @@ diesel::table! {
         version -> Int4,
         keywords_redacted -> Array<Text>,
         redaction_version -> Int4,
+        unlisted_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -256,6 +261,7 @@ diesel::table! {
         user_id -> Nullable<Uuid>,
         kind -> Text,
         invitation_id -> Nullable<Uuid>,
+        link_path -> Nullable<Text>,
     }
 }
 
@@ -297,6 +303,31 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        notify -> Text,
+    }
+}
+
+diesel::table! {
+    saved_search_digest_runs (saved_search_id) {
+        saved_search_id -> Uuid,
+        ran_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    saved_search_seen (saved_search_id, challenge_id) {
+        saved_search_id -> Uuid,
+        challenge_id -> Uuid,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    unsubscribe_tokens (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        kind -> Text,
+        created_at -> Timestamptz,
     }
 }
 
@@ -305,6 +336,7 @@ diesel::joinable!(challenge_questions -> challenges (challenge_id));
 diesel::joinable!(introductions -> startups (startup_id));
 diesel::joinable!(introductions -> challenges (challenge_id));
 diesel::joinable!(introduction_notes -> introductions (introduction_id));
+diesel::joinable!(saved_search_digest_runs -> saved_searches (saved_search_id));
 
 diesel::table! {
     invitations (id) {
@@ -345,6 +377,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     alert_runs,
     alert_digest_entries,
     saved_searches,
+    saved_search_seen,
+    saved_search_digest_runs,
+    unsubscribe_tokens,
 );
 
 diesel::table! {

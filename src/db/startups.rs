@@ -300,6 +300,16 @@ pub fn find_many(connection: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec
         .load(connection)
 }
 
+/// The ids among `ids` of profiles taken out of lists, search and matches
+/// (their company's last member erased the account).
+pub fn unlisted_among(connection: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    startups::table
+        .filter(startups::id.eq_any(ids))
+        .filter(startups::unlisted_at.is_not_null())
+        .select(startups::id)
+        .load(connection)
+}
+
 /// Up to `limit` profiles with ids after `after`, by id: for walking all of them.
 pub fn page_after(
     connection: &mut PgConnection,
@@ -385,7 +395,9 @@ pub fn list(
     page: Page,
 ) -> QueryResult<Paged<StartupRow>> {
     let filtered = || {
-        let mut query = startups::table.into_boxed();
+        let mut query = startups::table
+            .filter(startups::unlisted_at.is_null())
+            .into_boxed();
         query = match scope {
             StartupScope::All => query,
             StartupScope::Organisation(organisation_id) => {

@@ -34,6 +34,10 @@ text_enum! {
         InvitationRevoked => "invitation_revoked",
         /// An invitation was accepted and its account created.
         InvitationAccepted => "invitation_accepted",
+        /// The account holder downloaded all of the account's data.
+        PersonalDataExported => "personal_data_exported",
+        /// The account holder erased the account.
+        AccountErased => "account_erased",
     }
 }
 

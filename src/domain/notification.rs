@@ -15,6 +15,8 @@ text_enum! {
         DeadlineReminder => "deadline_reminder",
         /// A question on a challenge was answered.
         QuestionAnswered => "question_answered",
+        /// A saved search that sends a daily digest found new challenges.
+        SavedSearchDigest => "saved_search_digest",
     }
 }
 
@@ -23,6 +25,18 @@ text_enum! {
     pub enum NotificationSubject {
         Challenge => "challenge",
         Startup => "startup",
+    }
+}
+
+text_enum! {
+    /// How often a saved search mails what it newly finds.
+    #[derive(Default)]
+    pub enum DigestFrequency {
+        /// Never: the search is run by hand only.
+        #[default]
+        Never => "never",
+        /// At most once a day, the challenges new since the last digest.
+        Daily => "daily",
     }
 }
 

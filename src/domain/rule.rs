@@ -133,6 +133,12 @@ pub enum Rule {
     InvitationRoleMismatch,
     /// A claim of a start-up that has no contact e-mail to send it to.
     NoContactEmail,
+    /// The password that confirms erasing the account is wrong.
+    WrongPassword,
+    /// Registration without accepting the privacy notice.
+    PrivacyNotAccepted,
+    /// A daily digest asked of a saved search of start-ups.
+    DigestOfChallengesOnly,
     /// A filter that the caller's kind of search does not have.
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
@@ -277,6 +283,13 @@ impl fmt::Display for Rule {
             ),
             Rule::NoContactEmail => formatter
                 .write_str("this start-up has no contact e-mail address; give the address to invite"),
+            Rule::WrongPassword => formatter.write_str("the password is wrong"),
+            Rule::DigestOfChallengesOnly => {
+                formatter.write_str("only searches of challenges can send a daily digest")
+            }
+            Rule::PrivacyNotAccepted => {
+                formatter.write_str("accept the privacy notice (/privacy) to register")
+            }
             Rule::FilterNotAllowed => formatter.write_str("this search cannot be filtered by it"),
             Rule::Unstorable => {
                 formatter.write_str("the input contains characters that cannot be stored")

@@ -67,7 +67,8 @@ pub fn rebuild(
         let rows = startups::page_after(connection, after, BATCH_ROWS)?;
         let Some(last) = rows.last() else { break };
         after = last.id;
-        for row in &rows {
+        let unlisted = startups::unlisted_among(connection, &ids_of(&rows))?;
+        for row in rows.iter().filter(|row| !unlisted.contains(&row.id)) {
             index.replace(
                 row.id,
                 Some(StartupDocument::from_row(row).to_tantivy(&fields)),
@@ -101,6 +102,10 @@ pub fn rebuild(
     index.commit(position)?;
     record_position(index, connection, position)?;
     Ok(done)
+}
+
+fn ids_of(rows: &[crate::db::startups::StartupRow]) -> Vec<Uuid> {
+    rows.iter().map(|row| row.id).collect()
 }
 
 /// A rebuild with its progress in the log, every tenth.
@@ -167,8 +172,11 @@ pub fn stage_next_batch(
     let fields = index.fields().clone();
     let startup_ids: Vec<Uuid> = startup_ids.into_iter().collect();
     let challenge_ids: Vec<Uuid> = challenge_ids.into_iter().collect();
+    // An unlisted profile leaves the index like a deleted one.
+    let unlisted = startups::unlisted_among(connection, &startup_ids)?;
     let startup_rows: HashMap<Uuid, _> = startups::find_many(connection, &startup_ids)?
         .into_iter()
+        .filter(|row| !unlisted.contains(&row.id))
         .map(|row| (row.id, row))
         .collect();
     let challenge_rows: HashMap<Uuid, _> = challenges::find_many(connection, &challenge_ids)?

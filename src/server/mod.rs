@@ -94,7 +94,7 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     )
     .context("failed to start the alert scheduler")?;
     // Without SMTP_URL, mail stays queued in the outbox, visible to admins.
-    let sender = match crate::alerts::mail::MailSettings::from_env() {
+    let sender = match crate::alerts::mail::MailSettings::from_env(&settings.public_url) {
         Some(settings) => {
             tracing::info!("sending queued mail over SMTP");
             Some(

@@ -171,7 +171,10 @@ async fn an_import_reaches_each_start_up_and_rom_officer_as_one_digest() {
     let digests = notifications_of(&app, &radar, "challenge_match").await;
     assert_eq!(digests.len(), 1, "one digest, not {IMPORTED} alerts");
     let title = digests[0]["title"].as_str().expect("title");
-    assert!(title.contains(&format!("{IMPORTED} imported")), "{title}");
+    assert!(
+        title.contains(&format!("{IMPORTED} geïmporteerde")),
+        "{title}"
+    );
     assert!(
         digests[0]["body"]
             .as_str()

@@ -169,7 +169,8 @@ async fn a_new_profile_alerts_the_owner_of_a_matching_challenge_without_its_name
     )
     .await;
     tick(&app, Utc::now()).await;
-    app.startup_with_profile(startup_profile("Secretive Radar BV"))
+    let (_, secretive_id) = app
+        .startup_with_profile(startup_profile("Secretive Radar BV"))
         .await;
     let report = tick(&app, Utc::now()).await;
     assert_eq!(report.startups_alerted, 1);
@@ -184,6 +185,12 @@ async fn a_new_profile_alerts_the_owner_of_a_matching_challenge_without_its_name
     for secret in ["Secretive", "anna@startup.example", "Anna de Vries"] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
+    // Not even its id: the notification is about the challenge.
+    assert!(
+        !text.contains(&secretive_id.to_string()),
+        "the id leaked: {text}"
+    );
+    assert_eq!(matched[0]["subject_type"], "challenge");
     // An unchanged profile alerts nobody again.
     assert_eq!(tick(&app, Utc::now()).await.startups_alerted, 0);
 }
@@ -206,7 +213,8 @@ async fn deadline_reminders_go_out_once_each_with_two_schedulers() {
     )
     .await;
 
-    // Two schedulers tick at once, twice: one 7-day reminder.
+    // Two schedulers tick at once, twice: one 7-day reminder (in Dutch,
+    // the language of an account that chose none).
     let now = Utc::now();
     let (first, second) = futures_util::join!(tick(&app, now), tick(&app, now));
     assert!(first.ran || second.ran);
@@ -220,7 +228,7 @@ async fn deadline_reminders_go_out_once_each_with_two_schedulers() {
     let sent = reminders(&notifications_of(&app, &radar).await);
     assert_eq!(
         sent,
-        vec!["Counter-drone radar for naval bases closes in 7 days"]
+        vec!["Counter-drone radar for naval bases sluit over 7 dagen"]
     );
 
     // Inside the last day: the 1-day reminder, once.
@@ -231,7 +239,7 @@ async fn deadline_reminders_go_out_once_each_with_two_schedulers() {
     assert_eq!(sent.len(), 2, "{sent:?}");
     assert_eq!(
         sent[0],
-        "Counter-drone radar for naval bases closes in 1 day"
+        "Counter-drone radar for naval bases sluit over 1 dag"
     );
 }
 
@@ -251,7 +259,7 @@ async fn preferences_decide_how_a_notification_arrives_and_read_marks_stick() {
         .expect(200);
     assert_eq!(
         preferences.body["kinds"].as_array().expect("kinds").len(),
-        5
+        6
     );
     assert_eq!(preferences.body["email_unsubscribed"], false);
     // Quiet wants challenge matches by e-mail only; Mailless unsubscribes.

@@ -97,6 +97,7 @@ fn registration(email: &str, company: &str) -> Value {
         "password": PASSWORD,
         "display_name": "Founder",
         "company_name": company,
+        "accept_privacy": true,
     })
 }
 
@@ -151,6 +152,7 @@ async fn a_short_password_is_refused_with_400_on_password() {
         "password": "123456789",
         "display_name": "Anna",
         "company_name": "Radar Works",
+        "accept_privacy": true,
     });
     let reply = register(&app, body).await;
     reply.expect_error(400, "invalid_input");

@@ -146,7 +146,7 @@ async fn control_characters_are_replaced_not_a_server_error() {
     app.post(
         "/api/v1/auth/register",
         None,
-        json!({"email": "nul@startup.test", "password": crate::helpers::PASSWORD, "display_name": "x", "company_name": "a\u{0}b"}),
+        json!({"email": "nul@startup.test", "password": crate::helpers::PASSWORD, "display_name": "x", "company_name": "a\u{0}b", "accept_privacy": true}),
     )
     .await
     .expect(202);
@@ -161,7 +161,7 @@ async fn control_characters_are_replaced_not_a_server_error() {
         .post(
             "/api/v1/auth/register",
             None,
-            json!({"email": "blank@startup.test", "password": "0123456789", "display_name": "\u{85}", "company_name": "c"}),
+            json!({"email": "blank@startup.test", "password": "0123456789", "display_name": "\u{85}", "company_name": "c", "accept_privacy": true}),
         )
         .await;
     blank.expect_error(400, "invalid_input");

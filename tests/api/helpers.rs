@@ -468,7 +468,11 @@ impl TestApp {
     /// Sends the queued mail of this app's database to the test SMTP server
     /// (what the server's mail sender does every few seconds); the count sent.
     pub async fn deliver_mail(&self) -> usize {
-        let settings = crate::mailbox::Mailbox::shared().settings();
+        // Links in the mail lead back to this server.
+        let settings = defmatch::alerts::mail::MailSettings {
+            public_url: self.address.clone(),
+            ..crate::mailbox::Mailbox::shared().settings()
+        };
         let url = self.database.url.clone();
         actix_web::web::block(move || {
             let mut connection = PgConnection::establish(&url).expect("connect");
@@ -738,7 +742,7 @@ impl TestApp {
         self.post(
             "/api/v1/auth/register",
             None,
-            json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company}),
+            json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company, "accept_privacy": true}),
         )
         .await
         .expect(202);

@@ -67,7 +67,7 @@ async fn canary(app: &TestApp) -> Canary {
         "/api/v1/auth/register",
         None,
         json!({"email": email, "password": PASSWORD, "display_name": "Tamsin Quorwyck",
-               "company_name": "Qzorvex Dynamics B.V."}),
+               "company_name": "Qzorvex Dynamics B.V.", "accept_privacy": true}),
     )
     .await
     .expect(202);

@@ -263,6 +263,7 @@ async fn registrations_are_limited_per_address() {
                     "password": PASSWORD,
                     "display_name": "Founder",
                     "company_name": format!("Company {n} {}", uuid::Uuid::new_v4().simple()),
+                    "accept_privacy": true,
                 }),
             )
             .await

@@ -6,12 +6,28 @@ use std::net::TcpListener;
 
 use defmatch::alerts::mail::{send_queued, MailSettings};
 use defmatch::db::notifications::{notify, NewNotification};
+use defmatch::domain::language::Localized;
 use defmatch::domain::notification::{NotificationKind, NotificationSubject};
+use defmatch::domain::notification_text::NotificationText;
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::mailbox::Mailbox;
+
+/// A notification text that reads the same whatever the recipient's language.
+fn same_in_both_languages(title: &str, body: &str) -> NotificationText {
+    NotificationText {
+        title: Localized {
+            dutch: title.to_owned(),
+            english: title.to_owned(),
+        },
+        body: Localized {
+            dutch: body.to_owned(),
+            english: body.to_owned(),
+        },
+    }
+}
 
 fn queue_one(app: &TestApp, user_id: Uuid, title: &str) {
     let mut connection = app.database.connect();
@@ -22,8 +38,8 @@ fn queue_one(app: &TestApp, user_id: Uuid, title: &str) {
             kind: NotificationKind::DeadlineReminder,
             subject: NotificationSubject::Challenge,
             subject_id: Uuid::new_v4(),
-            title: title.to_owned(),
-            body: "The challenge closes at 2027-01-28 17:00 (UTC).".to_owned(),
+            text: same_in_both_languages(title, "The challenge closes at 2027-01-28 17:00 (UTC)."),
+            link: "/challenges".to_owned(),
             dedup_key: format!("test:{title}"),
         },
     )
@@ -99,6 +115,7 @@ async fn mail_that_cannot_be_sent_stays_queued_with_its_error() {
     let settings = MailSettings {
         smtp_url: format!("smtp://127.0.0.1:{port}"),
         from: "defmatch <no-reply@defmatch.example>".to_owned(),
+        public_url: app.address.clone(),
     };
     let url = app.database.url.clone();
     let report = actix_web::web::block(move || {

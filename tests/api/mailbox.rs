@@ -74,6 +74,7 @@ impl Mailbox {
         MailSettings {
             smtp_url: self.smtp_url.clone(),
             from: "defmatch <no-reply@defmatch.example>".to_owned(),
+            public_url: "http://127.0.0.1".to_owned(),
         }
     }
 

@@ -155,8 +155,17 @@ async fn metrics_show_the_search_outbox_lag_and_the_age_of_the_oldest_queued_mai
             kind: NotificationKind::DeadlineReminder,
             subject: NotificationSubject::Challenge,
             subject_id: uuid::Uuid::new_v4(),
-            title: "A deadline".to_owned(),
-            body: "The challenge closes soon.".to_owned(),
+            text: defmatch::domain::notification_text::NotificationText {
+                title: defmatch::domain::language::Localized {
+                    dutch: "A deadline".to_owned(),
+                    english: "A deadline".to_owned(),
+                },
+                body: defmatch::domain::language::Localized {
+                    dutch: "The challenge closes soon.".to_owned(),
+                    english: "The challenge closes soon.".to_owned(),
+                },
+            },
+            link: "/challenges".to_owned(),
             dedup_key: "test:metrics".to_owned(),
         },
     )

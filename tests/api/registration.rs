@@ -20,7 +20,7 @@ use crate::mailbox::{mail_to, Mailbox, ReceivedMail};
 use crate::web_pages::{html, WebVisitor};
 
 fn registration(email: &str, company: &str) -> Value {
-    json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company})
+    json!({"email": email, "password": PASSWORD, "display_name": "Founder", "company_name": company, "accept_privacy": true})
 }
 
 /// Registers and answers the reply's status and body.

@@ -400,6 +400,7 @@ async fn registering_through_the_form_says_to_check_the_mail_and_keeps_the_typed
                 ("company_name", "Polder Robotics"),
                 ("email", "eva@polder.example"),
                 ("password", PASSWORD),
+                ("accept_privacy", "true"),
             ],
         )
         .await;
@@ -904,7 +905,7 @@ async fn a_notification_is_listed_and_marked_read_on_its_page() {
 
     let mut visitor = signed_in(&app, &founder.email).await;
     let page = visitor.get("/notifications").await.expect(200);
-    assert!(html(&page).contains("A question on Secure radios was answered"));
+    assert!(html(&page).contains("Een vraag over Secure radios is beantwoord"));
     let listed = app
         .get("/api/v1/notifications?unread=true", founder.auth())
         .await

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod passwords;
 pub mod pipeline;
+pub mod privacy;
 pub mod questions;
 pub mod saved_searches;
 pub mod search;

@@ -27,7 +27,7 @@ use crate::auth::email_verification::{finish_verification, start_verification};
 use crate::auth::password::hash_password;
 use crate::auth::rate_limit::{self, LimitedRequest};
 use crate::db::password_resets::{queue_account_mail, AccountMail};
-use crate::db::{organisations, startups, users};
+use crate::db::{organisations, personal_data, startups, users};
 use crate::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
 use crate::domain::policy::Member;
 use crate::domain::startup::KvkNumber;
@@ -58,6 +58,12 @@ pub async fn register(
     client_ip: String,
     request: RegisterRequest,
 ) -> Result<(), AppError> {
+    if !request.accept_privacy {
+        return Err(AppError::invalid(
+            "accept_privacy",
+            Rule::PrivacyNotAccepted,
+        ));
+    }
     let display_name = bounded_text("display_name", &request.display_name, 1, 200)?;
     let company_name = bounded_text("company_name", &request.company_name, 1, 200)?;
     let limits = state.login_limits;
@@ -159,6 +165,7 @@ fn file(
             email_verified_at: None,
         },
     )?;
+    personal_data::record_privacy_consent(connection, user.id, now)?;
     let started = start_verification(connection, user.id, now)?;
     let (subject, body) = mail::verification(&user.display_name, &started.token, public_url);
     queue(connection, &user, &subject, &body)?;

@@ -109,6 +109,9 @@ pub struct RegisterRequest {
     /// already under it is not registered twice.
     #[serde(default)]
     pub kvk_number: Option<KvkNumber>,
+    /// Must be true: the person accepts the privacy notice (`/privacy`);
+    /// when is recorded.
+    pub accept_privacy: bool,
 }
 
 /// Credentials.

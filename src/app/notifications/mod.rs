@@ -3,6 +3,7 @@
 //! SMTP is configured. A member reaches only their own notifications:
 //! anyone else's is "not found".
 
+pub mod unsubscribe;
 mod view;
 
 use diesel::Connection;

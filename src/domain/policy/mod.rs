@@ -32,6 +32,7 @@ mod accounts;
 mod challenges;
 mod introductions;
 mod invitations;
+mod privacy;
 mod startups;
 
 pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};
@@ -183,6 +184,8 @@ pub enum Refusal {
     OnlyAdminsChangeRights,
     #[error("only admins and procurement officers may vet users")]
     OnlyVettersVet,
+    #[error("the calendar of deadlines is for start-up accounts")]
+    CalendarForStartups,
     #[error("you may only rename yourself")]
     RenameYourselfOnly,
     #[error("admins cannot disable or demote themselves; ask another admin")]

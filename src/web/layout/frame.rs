@@ -81,6 +81,8 @@ pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
             }
             div.account {
                 @if role.is_some() {
+                    a href="/account" { (frame.language.text().privacy.account_link) }
+                    " "
                     a href="/account/password" { (text.nav_password) }
                     " "
                     form method="post" action="/logout" {

@@ -119,6 +119,7 @@ struct RegistrationDraft {
     email: String,
     display_name: String,
     company_name: String,
+    accept_privacy: bool,
 }
 
 fn register_form(context: &PageContext, draft: &RegistrationDraft, errors: &FormErrors) -> Markup {
@@ -134,12 +135,34 @@ fn register_form(context: &PageContext, draft: &RegistrationDraft, errors: &Form
                 (text_input("company_name", text.company_name, &draft.company_name, None, errors, "text"))
                 (text_input("email", text.email, &draft.email, None, errors, "email"))
                 (text_input("password", text.password, "", Some(text.password_hint), errors, "password"))
+                (consent_checkbox(context, draft.accept_privacy, errors))
                 button type="submit" { (text.register) }
             }
             p { (text.have_account) " " a href="/login" { (text.log_in) } }
         }
     };
     page(context, text.register_heading, content)
+}
+
+/// The consent to the privacy notice, with a link to it; registration
+/// refuses an unticked box (`accept_privacy`).
+fn consent_checkbox(context: &PageContext, checked: bool, errors: &FormErrors) -> Markup {
+    let text = &context.text.privacy;
+    let error = errors.for_field("accept_privacy");
+    html! {
+        div.field.checkbox.has-error[error.is_some()] {
+            input type="checkbox" id="accept_privacy" name="accept_privacy" value="true"
+                checked[checked] aria-describedby="error-accept_privacy"
+                aria-invalid=[error.is_some().then_some("true")];
+            " "
+            label for="accept_privacy" {
+                (text.consent_label) " " a href="/privacy" target="_blank" { (text.consent_link) }
+            }
+            p.field-error id="error-accept_privacy" data-error-for="accept_privacy" aria-live="polite" {
+                @if let Some(error) = error { (error) }
+            }
+        }
+    }
 }
 
 async fn register_page(context: PageContext) -> Result<HttpResponse, WebError> {
@@ -163,6 +186,7 @@ fn registration_request(
             display_name: draft.display_name.clone(),
             company_name: draft.company_name.clone(),
             kvk_number: None,
+            accept_privacy: draft.accept_privacy,
         }),
         (email, password) => Err(AppError::Invalid(
             [email.err(), password.err()]
@@ -182,8 +206,15 @@ async fn submit_registration(
         email: form.get("email").unwrap_or_default().to_owned(),
         display_name: form.get("display_name").unwrap_or_default().to_owned(),
         company_name: form.get("company_name").unwrap_or_default().to_owned(),
+        accept_privacy: form.checked("accept_privacy"),
     };
-    let fields = ["email", "password", "display_name", "company_name"];
+    let fields = [
+        "email",
+        "password",
+        "display_name",
+        "company_name",
+        "accept_privacy",
+    ];
     let outcome = match registration_request(&draft, form.get("password").unwrap_or_default()) {
         Ok(request) => {
             let ip = context.client_address();

@@ -6,6 +6,7 @@ pub mod introductions;
 pub mod invitation;
 pub mod notifications;
 pub mod password;
+pub mod privacy;
 pub mod procurement;
 pub mod public;
 pub mod rom;
@@ -26,6 +27,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(verification::routes)
         .configure(single_sign_on::routes)
         .configure(invitation::routes)
+        .configure(privacy::routes)
         .configure(startup::routes)
         .configure(procurement::routes)
         .configure(rom::routes)

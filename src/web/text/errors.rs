@@ -104,6 +104,7 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
             "Alleen beheerders wijzigen rollen of schakelen accounts uit."
         }
         Refusal::OnlyVettersVet => "Alleen beheerders en inkopers mogen gebruikers screenen.",
+        Refusal::CalendarForStartups => "De kalender met deadlines is er voor start-ups.",
         Refusal::RenameYourselfOnly => "Je mag alleen je eigen naam wijzigen.",
         Refusal::NoSelfDemotion => {
             "Beheerders kunnen zichzelf niet uitschakelen of degraderen; vraag een andere beheerder."
@@ -381,6 +382,13 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         Rule::InvitationRevoked => "Deze uitnodiging is ingetrokken.".to_owned(),
         Rule::InvitationRoleMismatch => "Deze rol past niet bij de gekozen organisatie: een start-up hoort bij een start-upbedrijf, een inkoper bij een defensieorganisatie, een ROM-medewerker bij een ROM en een beheerder bij geen.".to_owned(),
         Rule::NoContactEmail => "Deze start-up heeft geen contactadres; vul het adres in om uit te nodigen.".to_owned(),
+        Rule::WrongPassword => "Het wachtwoord klopt niet.".to_owned(),
+        Rule::DigestOfChallengesOnly => {
+            "Alleen zoekopdrachten naar uitdagingen sturen een dagelijkse samenvatting.".to_owned()
+        }
+        Rule::PrivacyNotAccepted => {
+            "Ga akkoord met de privacyverklaring om te registreren.".to_owned()
+        }
         Rule::FilterNotAllowed => "Op dit veld kun je hier niet filteren.".to_owned(),
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
         // ---- brokering (introductions, the pipeline, notifications)

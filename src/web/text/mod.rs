@@ -9,6 +9,7 @@ pub mod admin;
 pub mod common;
 pub mod errors;
 pub mod onboarding;
+pub mod privacy;
 pub mod procurement;
 pub mod rom;
 pub mod signin;
@@ -23,6 +24,7 @@ pub struct Text {
     pub admin: admin::AdminText,
     pub signin: signin::SigninText,
     pub onboarding: onboarding::OnboardingText,
+    pub privacy: privacy::PrivacyText,
 }
 
 /// English, the first language of the site.
@@ -34,6 +36,7 @@ pub static ENGLISH: Text = Text {
     admin: admin::ENGLISH,
     signin: signin::ENGLISH,
     onboarding: onboarding::ENGLISH,
+    privacy: privacy::ENGLISH,
 };
 
 /// Dutch.
@@ -45,6 +48,7 @@ pub static DUTCH: Text = Text {
     admin: admin::DUTCH,
     signin: signin::DUTCH,
     onboarding: onboarding::DUTCH,
+    privacy: privacy::DUTCH,
 };
 
 /// A language the pages can be shown in.

@@ -188,6 +188,7 @@ async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explain
     browser.fill("#company_name", "SkyWatch Systems").await;
     browser.fill("#email", "eva@skywatch.example").await;
     browser.fill("#password", PASSWORD).await;
+    browser.click("#accept_privacy").await;
     browser
         .click("form[action='/register'] button[type=submit]")
         .await;

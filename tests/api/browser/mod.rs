@@ -48,6 +48,7 @@ mod accounts;
 mod flows;
 mod onboarding;
 mod phone;
+mod privacy;
 mod smoke;
 
 use std::io::{BufRead, BufReader, Read, Write};

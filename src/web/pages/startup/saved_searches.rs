@@ -7,7 +7,7 @@ use maud::{html, Markup};
 
 use crate::app::saved_searches::{self, NewSavedSearch, SavedSearchView};
 use crate::app::AppError;
-use crate::domain::notification::SearchTarget;
+use crate::domain::notification::{DigestFrequency, SearchTarget};
 use crate::domain::policy::Member;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
@@ -31,6 +31,8 @@ struct SearchDraft {
     q: String,
     technology: Option<Technology>,
     province: Option<Province>,
+    /// Mail a daily digest of new challenges.
+    daily: bool,
 }
 
 impl SearchDraft {
@@ -109,6 +111,7 @@ async fn render_saved_searches(
                     p.meta {
                         @if search.target == SearchTarget::Startups { (text.saved_startups_target) " · " }
                         (saved_search_summary(context, search))
+                        @if search.notify == DigestFrequency::Daily { " · " (context.text.privacy.digest_marker) }
                     }
                     div.actions {
                         @if let Some(link) = saved_search_link(search) {
@@ -134,6 +137,11 @@ async fn render_saved_searches(
                 (text_input("q", text.saved_query_label, &draft.q, Some(common.search_hint), errors, "search"))
                 (select_field("technology", common.filter_technology, None, errors, technology_options(draft.technology, common.any, context.language)))
                 (select_field("province", common.filter_province, None, errors, province_options(draft.province, common.any)))
+                div.field.checkbox {
+                    input type="checkbox" id="notify_daily" name="notify_daily" value="true" checked[draft.daily];
+                    " "
+                    label for="notify_daily" { (context.text.privacy.digest_label) }
+                }
                 button type="submit" { (text.saved_button) }
             }
         }
@@ -173,6 +181,7 @@ pub(super) async fn submit_saved_search(
         q: form.get("q").unwrap_or_default().to_owned(),
         technology: technology.flatten(),
         province: province.flatten(),
+        daily: form.checked("notify_daily"),
     };
     let outcome = match problems.into_result(Some(())) {
         Ok(()) => {
@@ -180,6 +189,11 @@ pub(super) async fn submit_saved_search(
                 name: draft.name.clone(),
                 target: SearchTarget::Challenges,
                 query: draft.query(),
+                notify: if draft.daily {
+                    DigestFrequency::Daily
+                } else {
+                    DigestFrequency::Never
+                },
             };
             saved_searches::create(&context.state, &member, request)
                 .await
