@@ -45,6 +45,7 @@
 
 mod accessibility;
 mod accounts;
+mod every_page;
 mod flows;
 mod onboarding;
 mod phone;
