@@ -51,6 +51,7 @@ mod onboarding;
 mod phone;
 mod privacy;
 mod smoke;
+mod walks;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
