@@ -28,7 +28,11 @@ async fn the_register_form_takes_an_optional_kvk_number_that_finds_a_known_compa
     let rom = app.rom_officer(Rom::RomInWest).await;
     let mut visitor = WebVisitor::new(&app);
     let form = visitor.get("/register").await.expect(200);
-    assert!(html(&form).contains("name=\"kvk_number\""), "{}", html(&form));
+    assert!(
+        html(&form).contains("name=\"kvk_number\""),
+        "{}",
+        html(&form)
+    );
 
     let email = new_address("newcomer");
     let mut fields = vec![
@@ -165,10 +169,7 @@ async fn a_rom_officer_resends_and_revokes_their_own_claim_invitations_on_a_page
     assert!(page.contains(&contact), "{page}");
     assert!(page.contains("Claim Dunes BV"), "{page}");
     assert!(page.contains("href=\"/region/invitations\""), "in the menu");
-    let pending = app
-        .get("/api/v1/invitations", rom.auth())
-        .await
-        .expect(200);
+    let pending = app.get("/api/v1/invitations", rom.auth()).await.expect(200);
     let id = pending.body["items"][0]["id"]
         .as_str()
         .expect("id")

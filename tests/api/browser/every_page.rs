@@ -47,12 +47,16 @@ async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
     browser.goto(&format!("{}/login", app.address)).await;
     browser.fill("#email", email).await;
     browser.fill("#password", PASSWORD).await;
-    browser.click("form[action='/login'] button[type=submit]").await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
     browser.wait_for("form[action='/logout']").await;
 }
 
 async fn log_out(browser: &Browser) {
-    browser.click("form[action='/logout'] button[type=submit]").await;
+    browser
+        .click("form[action='/logout'] button[type=submit]")
+        .await;
     browser.wait_for("a[href^='/login']").await;
 }
 
@@ -78,8 +82,7 @@ async fn sweep(browser: &Browser, app: &TestApp, role: &str, paths: &[String]) {
         for path in paths {
             browser.goto(&format!("{}{path}", app.address)).await;
             browser.wait_for("main").await;
-            assert_no_sideways_scrolling(browser, &format!("{role}: {path} in {language}"))
-                .await;
+            assert_no_sideways_scrolling(browser, &format!("{role}: {path} in {language}")).await;
         }
     }
     resize(browser, DESKTOP).await;
@@ -156,7 +159,9 @@ async fn every_page_of_every_role_passes_axe_in_both_languages_and_fits_a_phone(
     browser
         .goto(&format!("{}/challenges/{challenge}", app.address))
         .await;
-    browser.fill("#message", "We detect drones with passive radar.").await;
+    browser
+        .fill("#message", "We detect drones with passive radar.")
+        .await;
     browser
         .click(&format!(
             "form[action='/challenges/{challenge}/interest'] button[type=submit]"

@@ -137,13 +137,8 @@ async fn procurement_posts_and_invites(size: (u32, u32)) {
     browser.wait_for_text("The status is changed.").await;
     fits(&browser, size, "the challenge's edit page").await;
     app.wait_for_index().await;
-    let candidates = browser
-        .current_path()
-        .await
-        .replace("/edit", "/candidates");
-    browser
-        .goto(&format!("{}{candidates}", app.address))
-        .await;
+    let candidates = browser.current_path().await.replace("/edit", "/candidates");
+    browser.goto(&format!("{}{candidates}", app.address)).await;
     browser.wait_for(".score-bar").await;
     fits(&browser, size, "the candidates").await;
     browser
