@@ -36,14 +36,17 @@ pub fn account_settings(
         .first(connection)
 }
 
-/// Sets the language of `user_id`'s mail.
+/// Sets the language of `user_id`'s mail and pages, as chosen now.
 pub fn set_language(
     connection: &mut PgConnection,
     user_id: Uuid,
     language: Language,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
-        .set(users::language.eq(language))
+        .set((
+            users::language.eq(language),
+            users::language_chosen_at.eq(diesel::dsl::now),
+        ))
         .execute(connection)?;
     Ok(())
 }

@@ -34,6 +34,7 @@ diesel::table! {
         privacy_accepted_at -> Nullable<Timestamptz>,
         erased_at -> Nullable<Timestamptz>,
         calendar_token_hash -> Nullable<Bytea>,
+        language_chosen_at -> Nullable<Timestamptz>,
     }
 }
 

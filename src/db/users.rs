@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::schema::{organisations, sessions, users};
 use super::{Page, Paged};
 use crate::domain::account::{EmailAddress, Role};
+use crate::domain::language::Language;
 use crate::domain::region::Rom;
 
 /// A stored user.
@@ -107,8 +108,8 @@ pub fn find_active_in_session(
     user_id: Uuid,
     session_id: Uuid,
     now: DateTime<Utc>,
-) -> QueryResult<Option<(UserRow, Option<Rom>)>> {
-    users::table
+) -> QueryResult<Option<ActiveUser>> {
+    let found = users::table
         .inner_join(sessions::table)
         .left_join(organisations::table)
         .filter(users::id.eq(user_id))
@@ -116,9 +117,29 @@ pub fn find_active_in_session(
         .filter(sessions::id.eq(session_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
-        .select((UserRow::as_select(), organisations::rom.nullable()))
-        .first::<(UserRow, Option<Rom>)>(connection)
-        .optional()
+        .select((
+            UserRow::as_select(),
+            organisations::rom.nullable(),
+            users::language,
+            users::language_chosen_at.is_not_null(),
+        ))
+        .first::<(UserRow, Option<Rom>, Language, bool)>(connection)
+        .optional()?;
+    Ok(found.map(|(user, rom, language, chosen)| ActiveUser {
+        user,
+        rom,
+        chosen_language: chosen.then_some(language),
+    }))
+}
+
+/// The user of a live session, with what every request needs of it.
+#[derive(Debug, Clone)]
+pub struct ActiveUser {
+    pub user: UserRow,
+    /// The ROM of the user's organisation, for a ROM officer.
+    pub rom: Option<Rom>,
+    /// The account's language, once the person chose one.
+    pub chosen_language: Option<Language>,
 }
 
 /// Filters for listing users.

@@ -2,9 +2,10 @@
 //! cookies), the CSRF token for its forms, and the strings to show.
 //!
 //! The language of the strings is the visitor's own choice when they made
-//! one (the [`LANGUAGE_COOKIE`](super::session::LANGUAGE_COOKIE), set by `GET /language`), else the first
-//! language the browser asks for that the site has (`Accept-Language`),
-//! else English.
+//! one (the [`LANGUAGE_COOKIE`](super::session::LANGUAGE_COOKIE), set by `GET /language`), else the
+//! language the signed-in person chose for their account (`/account`),
+//! else the first language the browser asks for that the site has
+//! (`Accept-Language`), else English.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -284,10 +285,20 @@ fn return_path(request: &HttpRequest) -> String {
 /// explicit choice beats what the browser sends; then `Accept-Language`;
 /// then English.
 pub(crate) fn chosen_language(request: &HttpRequest) -> Language {
+    language_for(request, None)
+}
+
+/// The language to show `user`'s `request` in: the switch's cookie, then
+/// the account's own choice, then what the browser asks for, then English.
+fn language_for(request: &HttpRequest, user: Option<&SignedIn>) -> Language {
     let from_cookie = request
         .cookie(LANGUAGE_COOKIE)
         .and_then(|cookie| Language::from_code(cookie.value()));
+    let from_account = user
+        .and_then(|user| user.chosen_language)
+        .and_then(|language| Language::from_code(language.as_str()));
     from_cookie
+        .or(from_account)
         .or_else(|| {
             request
                 .headers()
@@ -352,7 +363,7 @@ impl FromRequest for PageContext {
                 }
             };
             let here = return_path(&request);
-            let language = chosen_language(&request);
+            let language = language_for(&request, user.as_ref());
             let context = PageContext {
                 state,
                 user,

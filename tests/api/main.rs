@@ -37,6 +37,7 @@ mod pipeline;
 mod policy;
 mod privacy;
 mod questions;
+mod reach_pages;
 mod registration;
 mod replicas;
 mod resilience;

@@ -11,6 +11,7 @@ use crate::auth::sessions::{self, IssuedTokens, LoginFailure, SessionError};
 use crate::auth::tokens::TokenError;
 use crate::db::{organisations, startups, users};
 use crate::domain::account::EmailAddress;
+use crate::domain::language::Language;
 use crate::domain::policy::{Member, Viewer};
 
 /// A logged-in member and the session their token belongs to.
@@ -18,6 +19,9 @@ use crate::domain::policy::{Member, Viewer};
 pub struct SignedIn {
     pub member: Member,
     pub session_id: Uuid,
+    /// The language the person chose for the account (mail and pages), if
+    /// they chose one; the pages fall back to the browser's otherwise.
+    pub chosen_language: Option<Language>,
 }
 
 impl SignedIn {
@@ -49,7 +53,12 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, A
             )?)
         })
         .await?;
-    let Some((user, rom)) = found else {
+    let Some(users::ActiveUser {
+        user,
+        rom,
+        chosen_language,
+    }) = found
+    else {
         return Err(AppError::InvalidToken);
     };
     Ok(SignedIn {
@@ -62,6 +71,7 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, A
             rom,
         },
         session_id,
+        chosen_language,
     })
 }
 

@@ -15,7 +15,7 @@ pub use self::export::{export, ExportField, ExportFilter, ExportRow, Introductio
 pub use self::view::{
     BestMatch, ConversionView, DashboardView, MedianDays, TechnologyCount, UnintroducedStartup,
 };
-use super::{AppError, AppState};
+use super::{introductions, AppError, AppState};
 use crate::db::challenges::{self, ChallengeRow};
 use crate::db::dashboard as pipeline;
 use crate::db::introductions::organisation_has_vetted_user;
@@ -94,9 +94,40 @@ pub async fn region(
         })
         .await?;
     let (companies, without_total) = candidates;
-    let startups_without_introduction =
+    let mut startups_without_introduction =
         ranked_without_introduction(state, member, companies, limit).await?;
+    mark_proposable(state, member, &mut startups_without_introduction).await?;
     Ok(counts.into_view(rom, provinces, startups_without_introduction, without_total))
+}
+
+/// Sets `may_propose` on each best match from the rule that proposing
+/// checks (`introductions::moves_for_pairs`), so that the dashboard offers
+/// Propose only where it would succeed.
+async fn mark_proposable(
+    state: &AppState,
+    broker: &Member,
+    startups: &mut [UnintroducedStartup],
+) -> Result<(), AppError> {
+    let pairs: Vec<(Uuid, Uuid)> = startups
+        .iter()
+        .filter_map(|startup| {
+            let best = startup.best_match.as_ref()?;
+            Some((startup.startup_id, best.challenge_id))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let moves = introductions::moves_for_pairs(state, broker, pairs).await?;
+    for startup in startups.iter_mut() {
+        let startup_id = startup.startup_id;
+        if let Some(best) = startup.best_match.as_mut() {
+            best.may_propose = moves
+                .get(&(startup_id, best.challenge_id))
+                .is_some_and(|pair| pair.may_introduce);
+        }
+    }
+    Ok(())
 }
 
 /// The aggregates of the region, as stored.
@@ -216,6 +247,7 @@ async fn ranked_without_introduction(
                         challenge_id: best.id,
                         title: challenge.title.clone(),
                         score: best.explanation.score,
+                        may_propose: false,
                     }
                 })
             });

@@ -44,6 +44,10 @@ pub struct BestMatch {
     pub challenge_id: Uuid,
     pub title: String,
     pub score: f32,
+    /// Whether the caller may propose the pair now (the rule of
+    /// `POST /introductions`: e.g. not while the start-up's address is
+    /// unconfirmed).
+    pub may_propose: bool,
 }
 
 /// A start-up of the region that never had an introduction.

@@ -52,6 +52,7 @@ pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
         Some(Role::RomOfficer) => vec![
             ("/dashboard", text.nav_dashboard),
             ("/region/startups", text.nav_region_startups),
+            ("/region/invitations", onboarding.nav_invitations),
             ("/challenges", text.nav_challenges),
             ("/introductions", text.nav_introductions),
             ("/notifications", text.nav_notifications),

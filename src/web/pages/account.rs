@@ -9,6 +9,7 @@ use crate::app::accounts::{registration, sessions};
 use crate::app::accounts::{LoginRequest, RegisterRequest};
 use crate::app::AppError;
 use crate::domain::account::{EmailAddress, NewPassword};
+use crate::domain::startup::KvkNumber;
 use crate::domain::ValidationError;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, status_of, WebError};
@@ -119,6 +120,8 @@ struct RegistrationDraft {
     email: String,
     display_name: String,
     company_name: String,
+    /// Optional: a company already known under it is not registered twice.
+    kvk_number: String,
     accept_privacy: bool,
 }
 
@@ -133,6 +136,7 @@ fn register_form(context: &PageContext, draft: &RegistrationDraft, errors: &Form
                 (csrf_field(context))
                 (text_input("display_name", text.your_name, &draft.display_name, None, errors, "text"))
                 (text_input("company_name", text.company_name, &draft.company_name, None, errors, "text"))
+                (text_input("kvk_number", context.text.startup.kvk_label, &draft.kvk_number, Some(context.text.signin.kvk_optional_hint), errors, "text"))
                 (text_input("email", text.email, &draft.email, None, errors, "email"))
                 (text_input("password", text.password, "", Some(text.password_hint), errors, "password"))
                 (consent_checkbox(context, draft.accept_privacy, errors))
@@ -179,17 +183,23 @@ fn registration_request(
         .map_err(|rule| ValidationError::new("email", rule));
     let password = NewPassword::try_from(password.to_owned())
         .map_err(|rule| ValidationError::new("password", rule));
-    match (email, password) {
-        (Ok(email), Ok(password)) => Ok(RegisterRequest {
+    let kvk_number = match draft.kvk_number.trim() {
+        "" => Ok(None),
+        typed => KvkNumber::try_from(typed.to_owned())
+            .map(Some)
+            .map_err(|rule| ValidationError::new("kvk_number", rule)),
+    };
+    match (email, password, kvk_number) {
+        (Ok(email), Ok(password), Ok(kvk_number)) => Ok(RegisterRequest {
             email,
             password,
             display_name: draft.display_name.clone(),
             company_name: draft.company_name.clone(),
-            kvk_number: None,
+            kvk_number,
             accept_privacy: draft.accept_privacy,
         }),
-        (email, password) => Err(AppError::Invalid(
-            [email.err(), password.err()]
+        (email, password, kvk_number) => Err(AppError::Invalid(
+            [email.err(), password.err(), kvk_number.err()]
                 .into_iter()
                 .flatten()
                 .collect(),
@@ -206,6 +216,7 @@ async fn submit_registration(
         email: form.get("email").unwrap_or_default().to_owned(),
         display_name: form.get("display_name").unwrap_or_default().to_owned(),
         company_name: form.get("company_name").unwrap_or_default().to_owned(),
+        kvk_number: form.get("kvk_number").unwrap_or_default().to_owned(),
         accept_privacy: form.checked("accept_privacy"),
     };
     let fields = [
@@ -213,6 +224,7 @@ async fn submit_registration(
         "password",
         "display_name",
         "company_name",
+        "kvk_number",
         "accept_privacy",
     ];
     let outcome = match registration_request(&draft, form.get("password").unwrap_or_default()) {

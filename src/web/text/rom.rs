@@ -75,6 +75,7 @@ pub struct RomText {
     pub send_proposal: &'static str,
     pub send_invitation: &'static str,
     pub cancel: &'static str,
+    pub invitations_intro: &'static str,
 }
 
 /// English.
@@ -157,6 +158,7 @@ pub const ENGLISH: RomText = RomText {
     send_proposal: "Send proposal",
     send_invitation: "Send invitation",
     cancel: "Cancel",
+    invitations_intro: "The invitations to claim a profile that you sent and that are not accepted yet. Resending sends a new link (the old one stops working) valid for 7 days; revoking stops the link.",
 };
 
 /// Dutch.
@@ -239,4 +241,5 @@ pub const DUTCH: RomText = RomText {
     send_proposal: "Voorstel versturen",
     send_invitation: "Uitnodiging versturen",
     cancel: "Annuleren",
+    invitations_intro: "De uitnodigingen om een profiel te claimen die je stuurde en die nog niet zijn aangenomen. Opnieuw sturen stuurt een nieuwe link (de oude werkt dan niet meer) die 7 dagen geldig is; intrekken maakt de link ongeldig.",
 };

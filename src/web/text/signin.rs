@@ -4,6 +4,7 @@
 pub struct SigninText {
     pub registered_heading: &'static str,
     pub registered_body: &'static str,
+    pub kvk_optional_hint: &'static str,
     pub verify_heading: &'static str,
     pub verified: &'static str,
     pub verified_next: &'static str,
@@ -26,6 +27,7 @@ pub struct SigninText {
 pub const ENGLISH: SigninText = SigninText {
     registered_heading: "Check your mail",
     registered_body: "We sent a mail to the address you gave. It tells you how to go on: a link that confirms your address (it works for 48 hours), or, if you have an account already, how to log in.",
+    kvk_optional_hint: "Optional: eight digits. With it, a company we know already is not registered twice.",
     verify_heading: "Confirm your e-mail address",
     verified: "Your e-mail address is confirmed.",
     verified_next: "You can now express interest in challenges and accept introductions.",
@@ -48,6 +50,7 @@ pub const ENGLISH: SigninText = SigninText {
 pub const DUTCH: SigninText = SigninText {
     registered_heading: "Kijk in je mail",
     registered_body: "We stuurden een mail naar het adres dat je opgaf. Daarin staat hoe je verder gaat: een link die je adres bevestigt (die werkt 48 uur), of, als je al een account hebt, hoe je inlogt.",
+    kvk_optional_hint: "Niet verplicht: acht cijfers. Daarmee wordt een bedrijf dat we al kennen niet twee keer geregistreerd.",
     verify_heading: "Bevestig je e-mailadres",
     verified: "Je e-mailadres is bevestigd.",
     verified_next: "Je kunt nu interesse tonen in uitdagingen en introducties accepteren.",

@@ -45,11 +45,13 @@
 
 mod accessibility;
 mod accounts;
+mod every_page;
 mod flows;
 mod onboarding;
 mod phone;
 mod privacy;
 mod smoke;
+mod walks;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};

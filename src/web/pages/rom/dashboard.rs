@@ -148,7 +148,7 @@ fn without_introduction_section(
                                             a href=(format!("/challenges/{}", best.challenge_id)) { (best.title) }
                                             " " span.meta { "(" (text.score) " " (format!("{:.2}", best.score)) ")" }
                                         }
-                                        td { a href=(propose_url(startup.startup_id, best.challenge_id)) { (text.propose_link) } }
+                                        td { @if best.may_propose { a href=(propose_url(startup.startup_id, best.challenge_id)) { (text.propose_link) } } }
                                     }
                                     None => { td { (text.no_match) } td {} }
                                 }

@@ -1,11 +1,13 @@
 //! The ROM officer's pages (admins see them too): the region dashboard
 //! with its charts drawn on the server, the start-ups of the region with
-//! their best matches, and proposing an introduction in two clicks
+//! their best matches, the officer's own pending invitations, and
+//! proposing an introduction in two clicks
 //! (`app::dashboard`, `app::introductions`).
 
 mod chart;
 mod claim;
 mod dashboard;
+mod invitations;
 mod propose;
 mod region_startups;
 
@@ -25,6 +27,18 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/region/startups/{id}/claim-invitation")
                 .route(web::post().to(claim::submit_claim_invitation)),
+        )
+        .service(
+            web::resource("/region/invitations")
+                .route(web::get().to(invitations::invitations_page)),
+        )
+        .service(
+            web::resource("/region/invitations/{id}/resend")
+                .route(web::post().to(invitations::submit_resend)),
+        )
+        .service(
+            web::resource("/region/invitations/{id}/revoke")
+                .route(web::post().to(invitations::submit_revoke)),
         )
         .service(
             web::resource("/introductions/propose")
