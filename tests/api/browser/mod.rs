@@ -49,6 +49,7 @@ mod flows;
 mod onboarding;
 mod phone;
 mod privacy;
+mod rom_dashboard;
 mod smoke;
 
 use std::io::{BufRead, BufReader, Read, Write};
