@@ -1,8 +1,9 @@
 //! Aggregates of the introductions pipeline for the ROM dashboard, over
 //! the start-ups of a set of provinces (or the whole country).
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Double, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Double, Nullable, Text, Timestamptz};
 
 use super::startups::StartupRow;
 use crate::domain::policy::RegionScope;
@@ -20,8 +21,19 @@ fn province_codes(scope: &RegionScope) -> Option<Vec<String>> {
     }
 }
 
-/// The scope filter on `s` (startups) shared by every query here.
-const IN_SCOPE: &str = "($1::text[] IS NULL OR s.province = ANY($1))";
+/// The scope filter on `s` (startups) and the period filter on `i`
+/// (introductions, by when they started) shared by the aggregates here.
+const IN_SCOPE: &str = "($1::text[] IS NULL OR s.province = ANY($1))
+    AND ($2::timestamptz IS NULL OR i.created_at >= $2)
+    AND ($3::timestamptz IS NULL OR i.created_at <= $3)";
+
+/// The introductions counted: those started within these instants
+/// (either end open when `None`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StartedBetween {
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
 
 #[derive(Debug, QueryableByName)]
 struct Count {
@@ -35,10 +47,13 @@ struct Count {
 fn counts(
     connection: &mut PgConnection,
     scope: &RegionScope,
+    period: StartedBetween,
     query: String,
 ) -> QueryResult<Vec<(String, i64)>> {
     let rows: Vec<Count> = diesel::sql_query(query)
         .bind::<Nullable<Array<Text>>, _>(province_codes(scope))
+        .bind::<Nullable<Timestamptz>, _>(period.from)
+        .bind::<Nullable<Timestamptz>, _>(period.until)
         .load(connection)?;
     Ok(rows.into_iter().map(|row| (row.key, row.count)).collect())
 }
@@ -47,10 +62,12 @@ fn counts(
 pub fn by_state(
     connection: &mut PgConnection,
     scope: &RegionScope,
+    period: StartedBetween,
 ) -> QueryResult<Vec<(String, i64)>> {
     counts(
         connection,
         scope,
+        period,
         format!(
             "SELECT i.state AS key, count(*) AS count
                FROM introductions i JOIN startups s ON s.id = i.startup_id
@@ -64,10 +81,12 @@ pub fn by_state(
 pub fn by_technology(
     connection: &mut PgConnection,
     scope: &RegionScope,
+    period: StartedBetween,
 ) -> QueryResult<Vec<(String, i64)>> {
     counts(
         connection,
         scope,
+        period,
         format!(
             "SELECT technology.code AS key, count(*) AS count
                FROM introductions i JOIN startups s ON s.id = i.startup_id
@@ -100,7 +119,11 @@ pub struct Conversion {
 }
 
 /// The conversion counts and the median days between steps.
-pub fn conversion(connection: &mut PgConnection, scope: &RegionScope) -> QueryResult<Conversion> {
+pub fn conversion(
+    connection: &mut PgConnection,
+    scope: &RegionScope,
+    period: StartedBetween,
+) -> QueryResult<Conversion> {
     // percentile_cont ignores nulls, so each median covers exactly the
     // introductions that took that step.
     diesel::sql_query(format!(
@@ -123,6 +146,8 @@ pub fn conversion(connection: &mut PgConnection, scope: &RegionScope) -> QueryRe
           WHERE {IN_SCOPE}"
     ))
     .bind::<Nullable<Array<Text>>, _>(province_codes(scope))
+    .bind::<Nullable<Timestamptz>, _>(period.from)
+    .bind::<Nullable<Timestamptz>, _>(period.until)
     .get_result(connection)
 }
 

@@ -41,6 +41,7 @@ mod reach_pages;
 mod registration;
 mod replicas;
 mod resilience;
+mod rom_dashboard_pages;
 mod saved_search_digests;
 mod saved_searches;
 mod search;

@@ -1,6 +1,5 @@
 //! The export of a region's introductions: which rows and columns a
-//! broker gets, audited per export. Writing them as a file is the
-//! adapter's business (the API writes CSV).
+//! broker gets, audited per export (`csv_file` writes them as CSV).
 
 use std::collections::BTreeMap;
 

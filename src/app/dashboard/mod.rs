@@ -2,13 +2,16 @@
 //! (counts, conversion, median days between steps, start-ups still
 //! without an introduction) and the export of the introductions. ROM
 //! officers read their provinces, admins the country or one ROM's
-//! provinces (`Member::may_read_pipeline`).
+//! provinces (`Member::may_read_pipeline`). The export's CSV file is
+//! written here so that the API and the pages hand out the same one.
 
+pub mod csv_file;
 mod export;
 mod view;
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 pub use self::export::{export, ExportField, ExportFilter, ExportRow, IntroductionExport};
@@ -17,9 +20,10 @@ pub use self::view::{
 };
 use super::{introductions, AppError, AppState};
 use crate::db::challenges::{self, ChallengeRow};
-use crate::db::dashboard as pipeline;
+use crate::db::dashboard::{self as pipeline, StartedBetween};
 use crate::db::introductions::organisation_has_vetted_user;
 use crate::db::startups::StartupRow;
+use crate::domain::amsterdam;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::IntroductionState;
 use crate::domain::policy::{Member, RegionScope, Viewer};
@@ -35,6 +39,31 @@ pub struct DashboardFilter {
     pub rom: Option<Rom>,
     /// Start-ups without an introduction to list (default 20).
     pub limit: Option<i64>,
+    /// The figures and charts count the introductions started on these
+    /// days (Europe/Amsterdam, both included); either end may be open.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl DashboardFilter {
+    /// The instants the days `from`..=`to` span in Amsterdam; a `to`
+    /// before `from` breaks [`Rule::EndBeforeStart`] on `to`.
+    fn period(&self) -> Result<StartedBetween, AppError> {
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if to < from {
+                return Err(AppError::invalid(
+                    "to",
+                    Rule::EndBeforeStart {
+                        start_field: "from",
+                    },
+                ));
+            }
+        }
+        Ok(StartedBetween {
+            from: self.from.map(amsterdam::start_of_day),
+            until: self.to.map(amsterdam::end_of_day),
+        })
+    }
 }
 
 /// Start-ups without an introduction listed when no limit is asked for.
@@ -65,6 +94,7 @@ pub async fn region(
             },
         ));
     }
+    let period = filter.period()?;
     let (rom, scope) = member.may_read_pipeline(filter.rom)?;
     let provinces = match &scope {
         RegionScope::Country => Province::ALL.to_vec(),
@@ -75,9 +105,9 @@ pub async fn region(
             let scope = scope.clone();
             move |connection| {
                 let counts = PipelineCounts {
-                    by_state: pipeline::by_state(connection, &scope)?,
-                    by_technology: pipeline::by_technology(connection, &scope)?,
-                    conversion: pipeline::conversion(connection, &scope)?,
+                    by_state: pipeline::by_state(connection, &scope, period)?,
+                    by_technology: pipeline::by_technology(connection, &scope, period)?,
+                    conversion: pipeline::conversion(connection, &scope, period)?,
                 };
                 let (rows, total) = pipeline::startups_without_introduction(
                     connection,

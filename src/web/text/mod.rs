@@ -12,6 +12,7 @@ pub mod onboarding;
 pub mod privacy;
 pub mod procurement;
 pub mod rom;
+pub mod rom_tools;
 pub mod signin;
 pub mod startup;
 
@@ -21,6 +22,7 @@ pub struct Text {
     pub startup: startup::StartupText,
     pub procurement: procurement::ProcurementText,
     pub rom: rom::RomText,
+    pub rom_tools: rom_tools::RomToolsText,
     pub admin: admin::AdminText,
     pub signin: signin::SigninText,
     pub onboarding: onboarding::OnboardingText,
@@ -33,6 +35,7 @@ pub static ENGLISH: Text = Text {
     startup: startup::ENGLISH,
     procurement: procurement::ENGLISH,
     rom: rom::ENGLISH,
+    rom_tools: rom_tools::ENGLISH,
     admin: admin::ENGLISH,
     signin: signin::ENGLISH,
     onboarding: onboarding::ENGLISH,
@@ -45,6 +48,7 @@ pub static DUTCH: Text = Text {
     startup: startup::DUTCH,
     procurement: procurement::DUTCH,
     rom: rom::DUTCH,
+    rom_tools: rom_tools::DUTCH,
     admin: admin::DUTCH,
     signin: signin::DUTCH,
     onboarding: onboarding::DUTCH,

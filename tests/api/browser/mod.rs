@@ -50,6 +50,7 @@ mod flows;
 mod onboarding;
 mod phone;
 mod privacy;
+mod rom_dashboard;
 mod smoke;
 mod walks;
 

@@ -4,8 +4,6 @@
 //! provinces, admins the country (or one ROM's provinces with `rom`)
 //! (`app::dashboard`).
 
-mod csv_file;
-
 use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -13,7 +11,9 @@ use utoipa::IntoParams;
 use crate::api::auth::AuthUser;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::QueryParams;
-use crate::app::dashboard::{self, DashboardFilter, DashboardView, ExportField, ExportFilter};
+use crate::app::dashboard::{
+    self, csv_file, DashboardFilter, DashboardView, ExportField, ExportFilter,
+};
 use crate::app::AppState;
 use crate::domain::region::Rom;
 
@@ -50,6 +50,7 @@ pub async fn region_dashboard(
     let filter = DashboardFilter {
         rom: query.0.rom,
         limit: query.0.limit,
+        ..DashboardFilter::default()
     };
     let view: DashboardView = dashboard::region(&state, &caller.member, filter).await?;
     Ok(HttpResponse::Ok().json(view))

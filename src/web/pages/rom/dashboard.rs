@@ -6,18 +6,21 @@ use std::str::FromStr;
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
+use chrono::{Datelike, NaiveDate};
 use maud::{html, Markup};
 
 use super::chart::bar_chart;
+use super::export::export_section;
 use super::{propose_url, BROKERS};
 use crate::app::dashboard::{self, DashboardFilter, DashboardView};
 use crate::app::AppError;
 use crate::domain::region::Rom;
 use crate::domain::taxonomy::Technology;
-use crate::domain::Rule;
+use crate::domain::{amsterdam, Rule, ValidationError};
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, WebError};
-use crate::web::layout::page;
+use crate::web::form::FieldProblems;
+use crate::web::layout::{form_error_summary, human_date, page, text_input, FormErrors};
 use crate::web::text::rom::RomText;
 use crate::web::text::Language;
 
@@ -42,6 +45,68 @@ fn asked_rom(context: &PageContext) -> Result<Option<Rom>, WebError> {
         Some(code) => Rom::from_str(code)
             .map(Some)
             .map_err(|_| AppError::invalid("rom", Rule::UnknownChoice).into()),
+    }
+}
+
+/// The fields of the period form.
+const PERIOD_FIELDS: [&str; 2] = ["from", "to"];
+
+/// The day typed in field `field` (`YYYY-MM-DD`, a day in Amsterdam);
+/// blank is no limit. Years far from now are refused as typing errors.
+fn asked_day(field: &str, raw: Option<&str>) -> Result<Option<NaiveDate>, ValidationError> {
+    let Some(raw) = raw else { return Ok(None) };
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|day| (1990..=2200).contains(&day.year()))
+        .map(Some)
+        .ok_or_else(|| ValidationError::new(field, Rule::NotADate))
+}
+
+/// The period form, with what was typed and the errors beside the fields.
+fn period_form(context: &PageContext, rom: Option<Rom>, errors: &FormErrors) -> Markup {
+    let text = &context.text.rom_tools;
+    let query = context.query();
+    // What was typed goes back into its field, cut to a date's length.
+    let typed = |name: &str| {
+        query
+            .get(name)
+            .unwrap_or_default()
+            .chars()
+            .take(10)
+            .collect::<String>()
+    };
+    html! {
+        (form_error_summary(errors, context.language))
+        form.search-form method="get" action="/dashboard" novalidate {
+            @if let Some(rom) = rom { input type="hidden" name="rom" value=(rom.as_str()); }
+            fieldset.field {
+                legend { (text.period_legend) }
+                div.grid {
+                    (text_input("from", text.from, &typed("from"), Some(text.day_hint), errors, "date"))
+                    (text_input("to", text.to, &typed("to"), Some(text.day_hint), errors, "date"))
+                }
+            }
+            button type="submit" { (text.period_button) }
+        }
+    }
+}
+
+/// The sentence that says which introductions the figures count.
+fn period_line(context: &PageContext, filter: &DashboardFilter) -> Markup {
+    let text = &context.text.rom_tools;
+    let day = |date: NaiveDate| human_date(amsterdam::start_of_day(date), context.language);
+    html! {
+        p.meta role="status" {
+            @match (filter.from, filter.to) {
+                (None, None) => { (text.period_none) }
+                (from, to) => {
+                    (text.period_shown)
+                    @if let Some(from) = from { " " (text.from.to_lowercase()) " " (day(from)) }
+                    @if let Some(to) = to { " " (text.to.to_lowercase()) " " (day(to)) }
+                    "."
+                }
+            }
+        }
     }
 }
 
@@ -170,8 +235,42 @@ pub(super) async fn dashboard_page(context: PageContext) -> Result<HttpResponse,
     } else {
         None
     };
-    let filter = DashboardFilter { rom, limit: None };
-    let dashboard = dashboard::region(&context.state, member, filter).await?;
+    let query = context.query();
+    let mut problems = FieldProblems::default();
+    let from = problems.check(asked_day("from", query.non_blank("from")));
+    let to = problems.check(asked_day("to", query.non_blank("to")));
+    let asked = problems
+        .into_result(from.zip(to))
+        .map(|(from, to)| DashboardFilter {
+            rom,
+            limit: None,
+            from,
+            to,
+        });
+    let shown = match asked {
+        Ok(filter) => dashboard::region(&context.state, member, filter)
+            .await
+            .map(|dashboard| (filter, dashboard)),
+        Err(error) => Err(error),
+    };
+    let (filter, dashboard) = match shown {
+        Ok(shown) => shown,
+        // A period that is not one: the form again, the errors beside its fields.
+        Err(error @ AppError::Invalid(_)) => {
+            let errors = FormErrors::from_app(&error, &PERIOD_FIELDS, context.language);
+            let content = html! {
+                h1 { (text.dashboard_heading) }
+                p { (text.dashboard_intro) }
+                @if member.is_admin() { (rom_picker(&context, rom)) }
+                (period_form(&context, rom, &errors))
+            };
+            return Ok(html_response(
+                StatusCode::BAD_REQUEST,
+                page(&context, text.dashboard_heading, content),
+            ));
+        }
+        Err(error) => return Err(error.into()),
+    };
     let by_state: Vec<(String, i64)> = dashboard
         .by_state
         .iter()
@@ -196,6 +295,8 @@ pub(super) async fn dashboard_page(context: PageContext) -> Result<HttpResponse,
         p { (text.dashboard_intro) }
         p.meta { (text.region_of) ": " strong { (region) } }
         @if member.is_admin() { (rom_picker(&context, dashboard.rom)) }
+        (period_form(&context, dashboard.rom, &FormErrors::none()))
+        (period_line(&context, &filter))
         (conversion_section(text, &dashboard))
         div.grid {
             section.card aria-labelledby="by-state-heading" {
@@ -212,6 +313,7 @@ pub(super) async fn dashboard_page(context: PageContext) -> Result<HttpResponse,
             }
         }
         (without_introduction_section(text, &dashboard, context.language))
+        (export_section(&context, dashboard.rom))
     };
     Ok(html_response(
         StatusCode::OK,

@@ -8,6 +8,7 @@ mod chart;
 mod claim;
 mod dashboard;
 mod invitations;
+mod export;
 mod propose;
 mod region_startups;
 
@@ -20,6 +21,7 @@ use crate::domain::account::Role;
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/dashboard").route(web::get().to(dashboard::dashboard_page)))
+        .service(web::resource(export::EXPORT_PATH).route(web::get().to(export::export_csv)))
         .service(
             web::resource("/region/startups")
                 .route(web::get().to(region_startups::region_startups)),

@@ -1,15 +1,16 @@
 //! The export as a CSV file: UTF-8 with a byte-order mark (so that Excel
 //! reads the accents), fields quoted where needed, and text people typed
-//! made inert so that a spreadsheet never runs it as a formula.
+//! made inert so that a spreadsheet never runs it as a formula. Both the
+//! API and the ROM pages hand out this same file.
 
 use chrono::{DateTime, Utc};
 
-use crate::api::error::ApiError;
-use crate::app::dashboard::{ExportField, ExportRow, IntroductionExport};
+use super::{ExportField, ExportRow, IntroductionExport};
+use crate::app::AppError;
 
 /// The bytes of the CSV file of `export`: a header of its columns, then one line per row.
-pub fn write(export: &IntroductionExport) -> Result<Vec<u8>, ApiError> {
-    let write_error = |error: csv::Error| ApiError::internal(format!("csv: {error}"));
+pub fn write(export: &IntroductionExport) -> Result<Vec<u8>, AppError> {
+    let write_error = |error: csv::Error| AppError::internal(format!("csv: {error}"));
     let mut out = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::from("\u{feff}".as_bytes()));
@@ -24,7 +25,7 @@ pub fn write(export: &IntroductionExport) -> Result<Vec<u8>, ApiError> {
         out.write_record(&record).map_err(write_error)?;
     }
     out.into_inner()
-        .map_err(|error| ApiError::internal(format!("csv: {error}")))
+        .map_err(|error| AppError::internal(format!("csv: {error}")))
 }
 
 /// The text of column `field` of `row`.
