@@ -23,6 +23,7 @@ use diesel::{Connection, PgConnection};
 use super::registration_mail as mail;
 use super::view::RegisterRequest;
 use crate::app::{AppError, AppState};
+use crate::domain::Rule;
 use crate::auth::email_verification::{finish_verification, start_verification};
 use crate::auth::password::hash_password;
 use crate::auth::rate_limit::{self, LimitedRequest};

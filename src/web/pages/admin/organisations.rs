@@ -146,6 +146,8 @@ fn organisation_request(draft: &OrganisationDraft) -> Result<CreateOrganisationR
             kind,
             name: draft.name.clone(),
             rom,
+            // The form has no single sign-on field yet (merge fix).
+            sso_email_domain: None,
         }),
         _ => None,
     };
