@@ -23,7 +23,6 @@ use diesel::{Connection, PgConnection};
 use super::registration_mail as mail;
 use super::view::RegisterRequest;
 use crate::app::{AppError, AppState};
-use crate::domain::Rule;
 use crate::auth::email_verification::{finish_verification, start_verification};
 use crate::auth::password::hash_password;
 use crate::auth::rate_limit::{self, LimitedRequest};
@@ -33,6 +32,7 @@ use crate::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
 use crate::domain::policy::Member;
 use crate::domain::startup::KvkNumber;
 use crate::domain::text::bounded_text;
+use crate::domain::Rule;
 
 /// A registration whose input passed the checks, handled in the background.
 struct Registration {
