@@ -9,8 +9,8 @@ use anyhow::Context;
 use diesel::{Connection, PgConnection};
 
 use crate::import::{
-    import_records, read_records, summary_text, write_report_csv, FileFormat, ImportOptions,
-    ImportReport, RecordKind,
+    import_source, read_records_from_sheet, summary_text, write_report_csv, FileFormat,
+    ImportOptions, ImportReport, RecordKind,
 };
 use crate::search::index::SearchIndex;
 use crate::search::indexer::rebuild;
@@ -25,6 +25,8 @@ pub struct ImportRequest<'a> {
     pub report: Option<&'a Path>,
     /// How many rejections to print per file.
     pub max_rejections: usize,
+    /// The sheet to read of an `.xlsx` workbook (the first when `None`).
+    pub sheet: Option<&'a str>,
 }
 
 /// `defmatch import`: challenges first, so start-ups can be matched at once.
@@ -44,7 +46,14 @@ pub fn import(database_url: &str, request: &ImportRequest<'_>) -> anyhow::Result
         (request.startups, RecordKind::Startups, "start-ups"),
     ] {
         let Some(path) = path else { continue };
-        let (format, report) = import_path(&mut connection, path, kind, label, request.options)?;
+        let (format, report) = import_path(
+            &mut connection,
+            path,
+            request.sheet,
+            kind,
+            label,
+            request.options,
+        )?;
         print!(
             "{}",
             summary_text(
@@ -70,29 +79,25 @@ pub fn import(database_url: &str, request: &ImportRequest<'_>) -> anyhow::Result
     Ok(())
 }
 
-/// Reads and imports one file with a progress bar; the rejections of lines
-/// that could not be read join the others, in file order.
+/// Reads and imports one file (of a workbook, the sheet `sheet`) with a
+/// progress bar; the rejections of lines that could not be read join the
+/// others, in file order.
 pub fn import_path(
     connection: &mut PgConnection,
     path: &Path,
+    sheet: Option<&str>,
     kind: RecordKind,
     label: &str,
     options: ImportOptions,
 ) -> anyhow::Result<(FileFormat, ImportReport)> {
-    let source = read_records(path)?;
-    let format = FileFormat {
-        encoding: source.encoding,
-        delimiter: source.delimiter,
-    };
+    let source = read_records_from_sheet(path, sheet)?;
     let bar = progress_bar(label);
-    let mut report = import_records(connection, kind, source.records, options, &|done, total| {
+    let imported = import_source(connection, kind, source, options, &|done, total| {
         bar.set_length(total);
         bar.set_position(done);
-    })?;
+    });
     bar.finish_and_clear();
-    report.rejected.extend(source.rejections);
-    report.rejected.sort_by_key(|rejection| rejection.line);
-    Ok((format, report))
+    imported
 }
 
 /// `defmatch reindex`: rebuilds the index from scratch with a progress bar.
@@ -135,7 +140,7 @@ pub fn import_file(
         create_organisations: true,
         dry_run: false,
     };
-    let (_, report) = import_path(connection, path, kind, label, options)?;
+    let (_, report) = import_path(connection, path, None, kind, label, options)?;
     for rejection in report.rejected.iter().take(5) {
         eprintln!(
             "{}:{}: rejected: {}",

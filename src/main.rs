@@ -43,17 +43,17 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
-    /// Import start-ups and/or challenges from CSV or JSON Lines files (upsert by external id).
+    /// Import start-ups and/or challenges from CSV, .xlsx or JSON Lines files (upsert by external id).
     ///
     /// CSV files may be separated by commas, semicolons or tabs and be UTF-8 or
     /// Windows-1252 (both detected); headers may be English or Dutch. Every
     /// rejected row is reported with its line number. The columns: `defmatch
     /// import --columns` and docs/import.md.
     Import {
-        /// File of start-ups (.csv, .jsonl).
+        /// File of start-ups (.csv, .xlsx, .jsonl).
         #[arg(long, value_name = "FILE")]
         startups: Option<PathBuf>,
-        /// File of challenges (.csv, .jsonl); imported before the start-ups.
+        /// File of challenges (.csv, .xlsx, .jsonl); imported before the start-ups.
         #[arg(long, value_name = "FILE")]
         challenges: Option<PathBuf>,
         /// Report what would be created, updated and rejected; write nothing.
@@ -72,6 +72,9 @@ enum Command {
         /// Print the columns a file may have, in English and Dutch, and exit.
         #[arg(long)]
         columns: bool,
+        /// The sheet to read of an .xlsx workbook (default: its first sheet).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     /// Rebuild the search index in INDEX_DIR from the database.
     Reindex,
@@ -142,6 +145,7 @@ fn main() -> anyhow::Result<()> {
             report,
             max_rejections,
             columns,
+            sheet,
         } => {
             if columns {
                 print!("{}", defmatch::import::columns::columns_text());
@@ -159,6 +163,7 @@ fn main() -> anyhow::Result<()> {
                     },
                     report: report.as_deref(),
                     max_rejections,
+                    sheet: sheet.as_deref(),
                 },
             )
         }

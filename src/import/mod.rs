@@ -1,4 +1,4 @@
-//! Importing start-ups and challenges from JSON Lines or CSV files: the
+//! Importing start-ups and challenges from JSON Lines, CSV or .xlsx files: the
 //! path ROM officers' spreadsheets take (Dutch headers, semicolons,
 //! Windows-1252; docs/import.md), and the one `eval` and `bench` use.
 
@@ -10,7 +10,8 @@ pub mod run;
 pub mod summary;
 pub mod technology_areas;
 pub mod values;
+pub mod xlsx;
 
-pub use records::{read_records, Rejection, SourceFile};
-pub use run::{import_records, ImportOptions, ImportReport, RecordKind};
+pub use records::{read_bytes, read_records, read_records_from_sheet, Rejection, SourceFile};
+pub use run::{import_records, import_source, ImportOptions, ImportReport, RecordKind};
 pub use summary::{summary_text, write_report_csv, FileFormat};

@@ -15,6 +15,7 @@ use super::decode::{decode, sniff_delimiter, Encoding};
 use super::run::RecordKind;
 use super::technology_areas::{technology_for, unknown_technology};
 use super::values::{province_code, read_cell};
+use super::xlsx::{is_workbook, read_workbook};
 use crate::domain::challenge::{ChallengeInput, ChallengeStatus};
 use crate::domain::startup::StartupInput;
 
@@ -44,18 +45,54 @@ pub struct SourceFile {
     pub records: Vec<RawRecord>,
     pub rejections: Vec<Rejection>,
     pub encoding: Encoding,
-    /// The cell separator of a CSV file; `None` for JSON Lines.
+    /// The cell separator of a CSV file; `None` for JSON Lines and workbooks.
     pub delimiter: Option<u8>,
+    /// The sheet read, for an `.xlsx` workbook.
+    pub sheet: Option<String>,
 }
 
-/// Reads a JSON Lines (`.jsonl`, `.json`) or CSV (`.csv`, `.txt`) file, in
-/// UTF-8 or Windows-1252, separated by commas, semicolons or tabs.
+/// Reads a JSON Lines (`.jsonl`, `.json`), CSV (`.csv`, `.txt`) or Excel
+/// (`.xlsx`, first sheet) file, in UTF-8 or Windows-1252, separated by
+/// commas, semicolons or tabs.
 pub fn read_records(path: &Path) -> anyhow::Result<SourceFile> {
-    let is_csv = path.extension().is_some_and(|extension| {
-        extension.eq_ignore_ascii_case("csv") || extension.eq_ignore_ascii_case("txt")
-    });
+    read_records_from_sheet(path, None)
+}
+
+/// Like [`read_records`], reading the sheet `sheet` of a workbook.
+pub fn read_records_from_sheet(path: &Path, sheet: Option<&str>) -> anyhow::Result<SourceFile> {
     let bytes =
         std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
+    read_bytes(bytes, name.as_deref().unwrap_or_default(), sheet)
+}
+
+/// Reads the bytes of an import file named `file_name`: an `.xlsx` workbook
+/// by its extension or its ZIP signature, CSV by the extension `.csv` or
+/// `.txt`, JSON Lines otherwise.
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    file_name: &str,
+    sheet: Option<&str>,
+) -> anyhow::Result<SourceFile> {
+    let extension = Path::new(file_name)
+        .extension()
+        .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
+    if extension.as_deref() == Some("xlsx") || is_workbook(&bytes) {
+        let (records, rejections, sheet) = read_workbook(bytes, sheet)?;
+        return Ok(SourceFile {
+            records,
+            rejections,
+            encoding: Encoding::Utf8,
+            delimiter: None,
+            sheet: Some(sheet),
+        });
+    }
+    if let Some(sheet) = sheet {
+        anyhow::bail!("a sheet (`{sheet}`) is named, but {file_name} is not an .xlsx workbook");
+    }
+    let is_csv = matches!(extension.as_deref(), Some("csv" | "txt"));
     let (text, encoding) = decode(&bytes);
     if is_csv {
         let delimiter = sniff_delimiter(&text);
@@ -65,6 +102,7 @@ pub fn read_records(path: &Path) -> anyhow::Result<SourceFile> {
             rejections,
             encoding,
             delimiter: Some(delimiter),
+            sheet: None,
         })
     } else {
         let (records, rejections) = read_json_lines(&text);
@@ -73,6 +111,7 @@ pub fn read_records(path: &Path) -> anyhow::Result<SourceFile> {
             rejections,
             encoding,
             delimiter: None,
+            sheet: None,
         })
     }
 }

@@ -11,7 +11,10 @@ use diesel::{Connection, PgConnection};
 
 use super::columns::column_for;
 use super::organisations::{Found, OrganisationMatcher};
-use super::records::{challenge_record, external_id_of, startup_record, RawRecord, Rejection};
+use super::records::{
+    challenge_record, external_id_of, startup_record, RawRecord, Rejection, SourceFile,
+};
+use super::summary::FileFormat;
 use crate::db::challenges::{self, ChallengeOrigin};
 use crate::db::organisations::{self, NewOrganisation};
 use crate::db::startups;
@@ -249,6 +252,27 @@ pub fn import_records(
         (Err(error), _) => Err(error),
         (Ok(()), _) => anyhow::bail!("a dry run was not rolled back"),
     }
+}
+
+/// Imports a file that was read: its records, then its unreadable lines
+/// joined to the rejections in file order. The one operation behind
+/// `defmatch import`, whatever the file's format.
+pub fn import_source(
+    connection: &mut PgConnection,
+    kind: RecordKind,
+    source: SourceFile,
+    options: ImportOptions,
+    progress: &dyn Fn(u64, u64),
+) -> anyhow::Result<(FileFormat, ImportReport)> {
+    let format = FileFormat {
+        encoding: source.encoding,
+        delimiter: source.delimiter,
+        sheet: source.sheet,
+    };
+    let mut report = import_records(connection, kind, source.records, options, progress)?;
+    report.rejected.extend(source.rejections);
+    report.rejected.sort_by_key(|rejection| rejection.line);
+    Ok((format, report))
 }
 
 /// The error that rolls a dry run back.

@@ -10,11 +10,13 @@ use super::decode::{delimiter_name, Encoding};
 use super::run::ImportReport;
 
 /// How a file was read, for the first line of its report.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FileFormat {
     pub encoding: Encoding,
-    /// `None` for JSON Lines.
+    /// `None` for JSON Lines and workbooks.
     pub delimiter: Option<u8>,
+    /// The sheet read, for an `.xlsx` workbook.
+    pub sheet: Option<String>,
 }
 
 /// The text report of one file: how it was read, the counts, the ignored
@@ -27,11 +29,18 @@ pub fn summary_text(
     max_rejections: usize,
 ) -> String {
     let mut text = String::new();
-    let shape = match format.delimiter {
-        Some(delimiter) => format!("CSV separated by {}", delimiter_name(delimiter)),
-        None => "JSON Lines".to_owned(),
+    let shape = match (&format.sheet, format.delimiter) {
+        (Some(sheet), _) => format!("an .xlsx workbook, sheet `{sheet}`"),
+        (None, Some(delimiter)) => {
+            format!(
+                "CSV separated by {}, {}",
+                delimiter_name(delimiter),
+                format.encoding
+            )
+        }
+        (None, None) => format!("JSON Lines, {}", format.encoding),
     };
-    let _ = writeln!(text, "{file}: read as {shape}, {}", format.encoding);
+    let _ = writeln!(text, "{file}: read as {shape}");
     let verb = if report.dry_run { "would be " } else { "" };
     let _ = writeln!(
         text,

@@ -110,6 +110,13 @@ pub fn date(text: &str, deadline: bool) -> Option<DateTime<Utc>> {
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
         return Some(instant.with_timezone(&Utc));
     }
+    if let Some(day) = excel_serial_day(text) {
+        return Some(if deadline {
+            amsterdam::end_of_day(day)
+        } else {
+            amsterdam::start_of_day(day)
+        });
+    }
     let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
     let [first, second, third] = parts.as_slice() else {
         return None;
@@ -133,6 +140,16 @@ pub fn date(text: &str, deadline: bool) -> Option<DateTime<Utc>> {
     } else {
         amsterdam::start_of_day(day)
     })
+}
+
+/// An Excel serial date, as a date cell formatted as a number shows it
+/// (`46478` is 2027-04-01): five digits, days since 1899-12-30.
+fn excel_serial_day(text: &str) -> Option<NaiveDate> {
+    if text.len() != 5 || !text.chars().all(|character| character.is_ascii_digit()) {
+        return None;
+    }
+    let days: u64 = text.parse().ok()?;
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(days))
 }
 
 /// A province by code (`NL-NH`), name (`Noord-Holland`, `Fryslân`) or the
@@ -173,6 +190,16 @@ mod tests {
         assert_eq!(euros("1.5"), None);
         assert_eq!(euros("veel"), None);
         assert_eq!(euros("€"), None);
+    }
+
+    #[test]
+    fn an_excel_serial_date_is_a_day() {
+        assert_eq!(
+            excel_serial_day("46478"),
+            NaiveDate::from_ymd_opt(2027, 4, 1)
+        );
+        assert_eq!(excel_serial_day("2027"), None);
+        assert_eq!(date("46478", true), date("2027-04-01", true));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use defmatch::domain::region::Province;
 use defmatch::domain::taxonomy::Technology;
 use defmatch::import::decode::Encoding;
 use defmatch::import::{
-    import_records, read_records, summary_text, write_report_csv, FileFormat, ImportOptions,
+    import_source, read_records, summary_text, write_report_csv, FileFormat, ImportOptions,
     ImportReport, RecordKind,
 };
 use diesel::prelude::*;
@@ -77,21 +77,7 @@ impl RomOffice {
         options: ImportOptions,
     ) -> (FileFormat, ImportReport) {
         let source = read_records(path).expect("read the import file");
-        let format = FileFormat {
-            encoding: source.encoding,
-            delimiter: source.delimiter,
-        };
-        let mut report = import_records(
-            &mut self.connection,
-            kind,
-            source.records,
-            options,
-            &|_, _| {},
-        )
-        .expect("import");
-        report.rejected.extend(source.rejections);
-        report.rejected.sort_by_key(|rejection| rejection.line);
-        (format, report)
+        import_source(&mut self.connection, kind, source, options, &|_, _| {}).expect("import")
     }
 
     fn challenge(&mut self, external_id: &str) -> challenge_rows::ChallengeRow {
@@ -270,7 +256,7 @@ fn the_summary_gives_how_the_file_was_read_the_counts_every_rejection_and_the_ig
         STRICT,
     );
 
-    let summary = summary_text("rom-uitdagingen.csv", format, &report, 50);
+    let summary = summary_text("rom-uitdagingen.csv", format.clone(), &report, 50);
 
     assert_names(
         &summary,
@@ -489,6 +475,7 @@ fn import_help_describes_every_flag_and_columns_lists_the_dutch_names() {
         "--report",
         "--max-rejections",
         "--columns",
+        "--sheet",
     ] {
         let described = help
             .lines()
