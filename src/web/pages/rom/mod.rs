@@ -7,8 +7,8 @@
 mod chart;
 mod claim;
 mod dashboard;
-mod invitations;
 mod export;
+mod invitations;
 mod propose;
 mod region_startups;
 
