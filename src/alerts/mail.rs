@@ -98,7 +98,6 @@ pub const ACCOUNT_MAIL: &str = "account";
 /// A claim older than this is taken to have died with its sender.
 const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(10);
 
-
 /// Claims the oldest queued message (or one whose claim went stale) in a
 /// short transaction of its own, so that the sending happens outside any
 /// transaction: a rollback can never put delivered mail back in the queue.

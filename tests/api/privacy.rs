@@ -62,7 +62,10 @@ async fn registration_without_consent_is_a_400_naming_accept_privacy_and_consent
     // The account is made after the answer, with its verification mail.
     crate::mailbox::mail_to(&app, "mira@consent.test", 1).await;
     let founder = app.logged_in("mira@consent.test").await;
-    let exported = app.get("/api/v1/me/export", founder.auth()).await.expect(200);
+    let exported = app
+        .get("/api/v1/me/export", founder.auth())
+        .await
+        .expect(200);
     assert!(exported.body["settings"]["privacy_accepted_at"].is_string());
     assert_eq!(exported.body["settings"]["language"], "nl");
 }

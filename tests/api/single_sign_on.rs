@@ -268,15 +268,7 @@ async fn sign_in_at_provider(browser: &mut Browser, app: &TestApp, login: &str) 
 
 /// A procurement officer of an organisation that allows `domain`.
 fn officer_at(app: &TestApp, domain: &str, email: &str) -> uuid::Uuid {
-    let organisation_id =
-        app.create_organisation(OrganisationKind::Defence, &format!("Org {domain}"), None);
-    let mut connection = app.database.connect();
-    use defmatch::db::schema::organisations;
-    use diesel::prelude::*;
-    diesel::update(organisations::table.find(organisation_id))
-        .set(organisations::sso_email_domain.eq(Some(domain)))
-        .execute(&mut connection)
-        .expect("allow the domain");
+    let organisation_id = organisation_allowing(app, domain);
     app.create_account(email, Role::Procurement, Some(organisation_id))
 }
 
@@ -516,4 +508,84 @@ async fn coming_back_from_the_provider_without_a_code_signs_nobody_in() {
     assert_eq!(cancelled.status, 400);
     assert!(html(&cancelled).contains("without signing you in"));
     assert!(browser.cookie(&app.address, "defmatch_session").is_none());
+}
+
+/// A defence organisation that allows `domain`, without any account yet.
+fn organisation_allowing(app: &TestApp, domain: &str) -> uuid::Uuid {
+    let organisation_id =
+        app.create_organisation(OrganisationKind::Defence, &format!("Org {domain}"), None);
+    let mut connection = app.database.connect();
+    use defmatch::db::schema::organisations;
+    use diesel::prelude::*;
+    diesel::update(organisations::table.find(organisation_id))
+        .set(organisations::sso_email_domain.eq(Some(domain)))
+        .execute(&mut connection)
+        .expect("allow the domain");
+    organisation_id
+}
+
+#[actix_web::test]
+async fn an_invited_officer_signs_in_by_single_sign_on_and_the_invitation_is_taken() {
+    let app = spawn_app_with_sso().await;
+    let admin = app.admin().await;
+    let organisation_id = organisation_allowing(&app, "invited-sso.example");
+    let email = format!(
+        "new-officer-{}@invited-sso.example",
+        uuid::Uuid::new_v4().simple()
+    );
+    app.post(
+        "/api/v1/invitations",
+        admin.auth(),
+        json!({"email": email, "role": "procurement", "organisation_id": organisation_id}),
+    )
+    .await
+    .expect(201);
+    // An invitation to an address outside the organisation's domain is not
+    // taken by single sign-on, although the provider vouches for the address.
+    let outsider = format!(
+        "outsider-{}@elsewhere-sso.example",
+        uuid::Uuid::new_v4().simple()
+    );
+    app.post(
+        "/api/v1/invitations",
+        admin.auth(),
+        json!({"email": outsider, "role": "procurement", "organisation_id": organisation_id}),
+    )
+    .await
+    .expect(201);
+
+    let mut browser = Browser::new();
+    let callback = sign_in_at_provider(&mut browser, &app, &email).await;
+    let landed = browser.send(Method::GET, &callback, None).await;
+    assert_eq!(landed.status, 303, "{}", landed.body);
+    assert_eq!(landed.header("location").as_deref(), Some("/my/challenges"));
+    let token = browser
+        .cookie(&app.address, "defmatch_session")
+        .expect("a session cookie")
+        .clone();
+    let me = app.get("/api/v1/me", Some(&token)).await.expect(200);
+    assert_eq!(me.body["user"]["email"], json!(email));
+    assert_eq!(me.body["user"]["role"], "procurement");
+    assert_eq!(me.body["user"]["organisation_id"], json!(organisation_id));
+    assert_eq!(me.body["user"]["email_verified"], true);
+    // The invitation was taken: only the outsider's is still pending.
+    let pending = app
+        .get("/api/v1/invitations", admin.auth())
+        .await
+        .expect(200);
+    assert_eq!(pending.body["total"], 1, "{}", pending.body);
+    assert_eq!(pending.body["items"][0]["email"], json!(outsider));
+
+    let mut other_browser = Browser::new();
+    let callback = sign_in_at_provider(&mut other_browser, &app, &outsider).await;
+    let refused = other_browser.send(Method::GET, &callback, None).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(other_browser
+        .cookie(&app.address, "defmatch_session")
+        .is_none());
+    let still_pending = app
+        .get("/api/v1/invitations", admin.auth())
+        .await
+        .expect(200);
+    assert_eq!(still_pending.body["total"], 1);
 }

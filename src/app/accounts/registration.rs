@@ -32,6 +32,7 @@ use crate::domain::account::{EmailAddress, NewPassword, OrganisationKind, Role};
 use crate::domain::policy::Member;
 use crate::domain::startup::KvkNumber;
 use crate::domain::text::bounded_text;
+use crate::domain::Rule;
 
 /// A registration whose input passed the checks, handled in the background.
 struct Registration {

@@ -180,8 +180,14 @@ pub fn account_for_address(
             })
         });
     };
-    Ok(domain_allows(connection, user.role, user.organisation_id, email, admin_domain)?
-        .then_some(user))
+    Ok(domain_allows(
+        connection,
+        user.role,
+        user.organisation_id,
+        email,
+        admin_domain,
+    )?
+    .then_some(user))
 }
 
 /// Whether `email` may sign in by single sign-on as `role` of
@@ -205,5 +211,9 @@ fn domain_allows(
         .rsplit_once('@')
         .map(|(_, domain)| domain)
         .unwrap_or_default();
-    Ok(may_sign_in_with_sso(role, allowed_domain.as_deref(), address_domain))
+    Ok(may_sign_in_with_sso(
+        role,
+        allowed_domain.as_deref(),
+        address_domain,
+    ))
 }

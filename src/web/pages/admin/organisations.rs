@@ -27,6 +27,7 @@ struct OrganisationDraft {
     name: String,
     kind: String,
     rom: String,
+    sso_email_domain: String,
 }
 
 fn create_form(context: &PageContext, draft: &OrganisationDraft, errors: &FormErrors) -> Markup {
@@ -51,6 +52,7 @@ fn create_form(context: &PageContext, draft: &OrganisationDraft, errors: &FormEr
                 (text_input("name", text.name, &draft.name, None, errors, "text"))
                 (select_field("kind", text.kind, None, errors, kind_options))
                 (select_field("rom", text.rom, Some(text.rom_hint), errors, rom_options))
+                (text_input("sso_email_domain", text.sso_email_domain, &draft.sso_email_domain, Some(text.sso_email_domain_hint), errors, "text"))
                 button type="submit" { (text.create_button) }
             }
         }
@@ -146,6 +148,8 @@ fn organisation_request(draft: &OrganisationDraft) -> Result<CreateOrganisationR
             kind,
             name: draft.name.clone(),
             rom,
+            sso_email_domain: Some(draft.sso_email_domain.trim().to_owned())
+                .filter(|domain| !domain.is_empty()),
         }),
         _ => None,
     };
@@ -163,6 +167,7 @@ pub(super) async fn submit_organisation(
         name: form.get("name").unwrap_or_default().to_owned(),
         kind: form.get("kind").unwrap_or_default().to_owned(),
         rom: form.get("rom").unwrap_or_default().to_owned(),
+        sso_email_domain: form.get("sso_email_domain").unwrap_or_default().to_owned(),
     };
     let outcome = match organisation_request(&draft) {
         Ok(request) => organisations::create(&context.state, &admin, request).await,
@@ -171,7 +176,11 @@ pub(super) async fn submit_organisation(
     match outcome {
         Ok(_) => Ok(see_other("/admin/organisations?done=created")),
         Err(error) if status_of(&error).is_client_error() => {
-            let errors = FormErrors::from_app(&error, &["name", "kind", "rom"], context.language);
+            let errors = FormErrors::from_app(
+                &error,
+                &["name", "kind", "rom", "sso_email_domain"],
+                context.language,
+            );
             organisations_page_with(&context, status_of(&error), &draft, &errors).await
         }
         Err(error) => Err(error.into()),
