@@ -17,8 +17,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
     audit, auth as auth_routes, challenges, email_verification, health, introductions, invitations,
-    marks, matches, notifications, organisations, passwords, pipeline, privacy, questions, saved_searches,
-    search, startups, taxonomy, users,
+    marks, matches, notifications, organisations, passwords, pipeline, privacy, questions,
+    saved_searches, search, startups, taxonomy, users,
 };
 
 /// Registers every route of the API, once: actix routes them, and the

@@ -23,8 +23,8 @@ use super::filters::{
 };
 use super::index::SearchIndex;
 use super::ranking::{
-    finish_pair, mark_effect, query_terms, Feedback, score_pair, weights, BestText, CorpusStatistics, MatchExplanation,
-    PairFacts, RankingWeights, TermVector, TermsView,
+    finish_pair, mark_effect, query_terms, score_pair, weights, BestText, CorpusStatistics,
+    Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector, TermsView,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::similarity;

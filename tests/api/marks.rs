@@ -23,7 +23,8 @@ async fn put_mark(app: &TestApp, path: &str, actor: &Actor, mark: &str) -> Reply
 }
 
 async fn delete_mark(app: &TestApp, path: &str, actor: &Actor) -> Reply {
-    app.send(Method::DELETE, path, actor.auth(), &[], None).await
+    app.send(Method::DELETE, path, actor.auth(), &[], None)
+        .await
 }
 
 fn items(reply: &Reply) -> Vec<Value> {
@@ -35,6 +36,20 @@ fn challenge_ids(reply: &Reply) -> Vec<Uuid> {
         .iter()
         .map(|item| item["challenge"]["id"].as_str().unwrap().parse().unwrap())
         .collect()
+}
+
+/// Titles and score parts, best first, for a failure message.
+fn summary(reply: &Reply) -> String {
+    items(reply)
+        .iter()
+        .map(|item| {
+            format!(
+                "{} {}",
+                item["challenge"]["title"], item["explanation"]["parts"]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn position(ids: &[Uuid], id: Uuid) -> usize {
@@ -87,7 +102,7 @@ async fn market(app: &TestApp) -> Market {
         app,
         &dmo,
         "Acoustic drone detection for camps",
-        "Detect small drones near camps with microphones and track each drone.",
+        "Detect small drones near airbases with passive radar and microphones and track each drone.",
     )
     .await;
     let logistics_forecast = open_challenge(
@@ -102,8 +117,7 @@ async fn market(app: &TestApp) -> Market {
         app,
         &dmo,
         "Convoy route planning",
-        "Plan convoy routes for logistics planners with machine learning, forecasting \
-         traffic and demand.",
+        "Plan the routes of supply convoys for logistics planners across Europe.",
     )
     .await;
     let (founder, startup_id) = app
@@ -111,8 +125,8 @@ async fn market(app: &TestApp) -> Market {
             startup_profile("Planradar B.V."),
             json!({
                 "description": "Planradar builds machine learning for logistics planners: it \
-                    forecasts demand for spare parts and plans convoy routes. It also tracks \
-                    small drones.",
+                    forecasts demand for spare parts and plans convoy routes. It also detects \
+                    and tracks small drones near airbases.",
                 "keywords": ["logistics", "forecasting", "route planning"],
                 "technologies": ["ai-data"],
             }),
@@ -135,11 +149,15 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
     let app = spawn_app().await;
     let market = market(&app).await;
     let matches_path = format!("/api/v1/startups/{}/matches", market.startup_id);
-    let before = app.get(&matches_path, market.founder.auth()).await.expect(200);
+    let before = app
+        .get(&matches_path, market.founder.auth())
+        .await
+        .expect(200);
     let unmarked = challenge_ids(&before);
     assert!(
         position(&unmarked, market.logistics_routes) < position(&unmarked, market.drone_acoustic),
-        "the profile is mostly about logistics: {unmarked:?}"
+        "the profile is mostly about logistics: {}",
+        summary(&before)
     );
 
     let mark_path = format!(
@@ -149,11 +167,15 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
     put_mark(&app, &mark_path, &market.founder, "interesting")
         .await
         .expect(204);
-    let after = app.get(&matches_path, market.founder.auth()).await.expect(200);
+    let after = app
+        .get(&matches_path, market.founder.auth())
+        .await
+        .expect(200);
     let marked = challenge_ids(&after);
     assert!(
         position(&marked, market.drone_acoustic) < position(&marked, market.logistics_routes),
-        "the drone challenge like the one marked interesting moves up: {marked:?}"
+        "the drone challenge like the one marked interesting moves up: {}",
+        summary(&after)
     );
     let acoustic = &items(&after)[position(&marked, market.drone_acoustic)];
     assert_eq!(
@@ -164,9 +186,17 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
     let radar = &items(&after)[position(&marked, market.drone_radar)];
     assert_eq!(radar["mark"], "interesting");
 
-    delete_mark(&app, &mark_path, &market.founder).await.expect(204);
-    let undone = app.get(&matches_path, market.founder.auth()).await.expect(200);
-    assert_eq!(undone.body, before.body, "without marks the ranking is the unmarked one");
+    delete_mark(&app, &mark_path, &market.founder)
+        .await
+        .expect(204);
+    let undone = app
+        .get(&matches_path, market.founder.auth())
+        .await
+        .expect(200);
+    assert_eq!(
+        undone.body, before.body,
+        "without marks the ranking is the unmarked one"
+    );
 }
 
 #[actix_web::test]
@@ -181,11 +211,19 @@ async fn a_challenge_marked_not_relevant_leaves_the_list_until_the_mark_is_taken
     put_mark(&app, &mark_path, &market.founder, "not_relevant")
         .await
         .expect(204);
-    let after = app.get(&matches_path, market.founder.auth()).await.expect(200);
+    let after = app
+        .get(&matches_path, market.founder.auth())
+        .await
+        .expect(200);
     assert!(!challenge_ids(&after).contains(&market.logistics_forecast));
 
-    delete_mark(&app, &mark_path, &market.founder).await.expect(204);
-    let restored = app.get(&matches_path, market.founder.auth()).await.expect(200);
+    delete_mark(&app, &mark_path, &market.founder)
+        .await
+        .expect(204);
+    let restored = app
+        .get(&matches_path, market.founder.auth())
+        .await
+        .expect(200);
     assert!(challenge_ids(&restored).contains(&market.logistics_forecast));
 
     let bad = put_mark(&app, &mark_path, &market.founder, "maybe").await;
@@ -262,13 +300,19 @@ async fn procurement_marks_a_card_by_its_handle_privately_and_never_sees_the_sta
     // A raw id is "not found" to procurement, and the answer names nothing.
     let by_id = put_mark(
         &app,
-        &format!("/api/v1/challenges/{}/matches/{}/mark", market.challenge, market.skyshield),
+        &format!(
+            "/api/v1/challenges/{}/matches/{}/mark",
+            market.challenge, market.skyshield
+        ),
         &market.dmo,
         "not_relevant",
     )
     .await;
     by_id.expect_error(404, "not_found");
-    assert!(!by_id.body.to_string().contains(&market.skyshield.to_string()));
+    assert!(!by_id
+        .body
+        .to_string()
+        .contains(&market.skyshield.to_string()));
 
     let listed = app.get(&matches_path, market.dmo.auth()).await.expect(200);
     let handle = items(&listed)
@@ -280,8 +324,9 @@ async fn procurement_marks_a_card_by_its_handle_privately_and_never_sees_the_sta
         "/api/v1/challenges/{}/matches/{handle}/mark",
         market.challenge
     );
-    let marked = put_mark(&app, &mark_path, &market.dmo, "not_relevant").await;
-    marked.expect(204);
+    let marked = put_mark(&app, &mark_path, &market.dmo, "not_relevant")
+        .await
+        .expect(204);
     assert_eq!(marked.body, Value::Null);
 
     let after = app.get(&matches_path, market.dmo.auth()).await.expect(200);
@@ -325,7 +370,10 @@ async fn only_the_parties_of_a_match_may_mark_it() {
     let inwest = app.rom_officer(Rom::RomInWest).await;
     let liof = app.rom_officer(Rom::Liof).await;
     let path = |startup: Uuid| {
-        format!("/api/v1/challenges/{}/matches/{startup}/mark", market.challenge)
+        format!(
+            "/api/v1/challenges/{}/matches/{startup}/mark",
+            market.challenge
+        )
     };
     // A broker marks the start-ups of its own provinces, not those of others.
     put_mark(&app, &path(market.skyshield), &inwest, "interesting")
@@ -340,9 +388,14 @@ async fn only_the_parties_of_a_match_may_mark_it() {
     // Another procurement organisation sees the card but does not mark it.
     let marine = app.procurement("Koninklijke Marine").await;
     let handle = app.card_handle_for(&marine, market.harbour).await;
-    put_mark(&app, &path_for_handle(market.challenge, &handle), &marine, "interesting")
-        .await
-        .expect_error(403, "forbidden");
+    put_mark(
+        &app,
+        &path_for_handle(market.challenge, &handle),
+        &marine,
+        "interesting",
+    )
+    .await
+    .expect_error(403, "forbidden");
     // The broker's mark does not touch procurement's ranking.
     let procurement_view = app
         .get(

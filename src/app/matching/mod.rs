@@ -140,13 +140,8 @@ pub async fn for_startup(
     let redacted_text = (access == StartupAccess::Anonymised)
         .then(|| startup_text(&row.description_anonymised, &row.keywords_redacted));
     let scope = viewer.challenge_scope();
-    let marks = marks::marks_of(
-        state,
-        viewer,
-        MarkDirection::StartupToChallenge,
-        startup_id,
-    )
-    .await?;
+    let marks =
+        marks::marks_of(state, viewer, MarkDirection::StartupToChallenge, startup_id).await?;
     let feedback = marks::feedback_of(&marks);
     let ranked = state
         .with_search(move |engine| {

@@ -59,7 +59,10 @@ mod tests {
     fn a_startup_marks_only_its_own_matches() {
         let company = Uuid::new_v4();
         let founder = member(Role::Startup, company, None);
-        assert_eq!(founder.may_mark_challenges_for_startup(company), Ok(company));
+        assert_eq!(
+            founder.may_mark_challenges_for_startup(company),
+            Ok(company)
+        );
         assert!(founder
             .may_mark_challenges_for_startup(Uuid::new_v4())
             .is_err());

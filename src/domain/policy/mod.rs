@@ -32,8 +32,8 @@ mod accounts;
 mod challenges;
 mod introductions;
 mod invitations;
-mod privacy;
 mod marks;
+mod privacy;
 mod startups;
 
 pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};

@@ -15,9 +15,9 @@ use super::terms::{CorpusStatistics, TermsView};
 use crate::search::analysis::TextLanguage;
 
 /// Weight of the pull toward items marked interesting (β).
-pub const TOWARD_INTERESTING: f32 = 0.4;
+pub const TOWARD_INTERESTING: f32 = 0.75;
 /// Weight of the push away from items marked not relevant (γ).
-pub const AWAY_FROM_REJECTED: f32 = 0.2;
+pub const AWAY_FROM_REJECTED: f32 = 0.25;
 /// Least similarity to an interesting item that the explanation names.
 pub const SHOWN_SIMILARITY: f32 = 0.15;
 
@@ -105,7 +105,10 @@ pub fn weighted_cosine(
         return 0.0;
     }
     let mut dot = 0.0;
-    let (mut lefts, mut rights) = (left.entries().iter().peekable(), right.entries().iter().peekable());
+    let (mut lefts, mut rights) = (
+        left.entries().iter().peekable(),
+        right.entries().iter().peekable(),
+    );
     while let (Some((left_term, left_frequency)), Some((right_term, right_frequency))) =
         (lefts.peek(), rights.peek())
     {
