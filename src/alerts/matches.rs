@@ -315,6 +315,7 @@ mod tests {
             technology: 0.1,
             region: 0.2,
             trl: 0.1,
+            marks: 0.0,
         };
         RankedMatch {
             id: Uuid::nil(),
@@ -333,6 +334,7 @@ mod tests {
                     value: 1.0,
                 },
                 trl_in_range: None,
+                marked_like: None,
             },
         }
     }

@@ -17,8 +17,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::handlers::{
     audit, auth as auth_routes, challenges, email_verification, health, introductions, invitations,
-    matches, notifications, organisations, passwords, pipeline, privacy, questions, saved_searches,
-    search, startups, taxonomy, users,
+    marks, matches, notifications, organisations, passwords, pipeline, privacy, questions,
+    saved_searches, search, startups, taxonomy, users,
 };
 
 /// Registers every route of the API, once: actix routes them, and the
@@ -98,6 +98,10 @@ pub fn routes(config: &mut ServiceConfig) {
                     .service(matches::matches_for_startup)
                     .service(matches::matches_for_challenge)
                     .service(matches::preview_matches)
+                    .service(marks::mark_challenge_match)
+                    .service(marks::unmark_challenge_match)
+                    .service(marks::mark_startup_match)
+                    .service(marks::unmark_startup_match)
                     .service(pipeline::region_dashboard)
                     .service(notifications::list_notifications)
                     .service(notifications::mark_all_notifications_read)

@@ -12,6 +12,7 @@ pub mod email_verifications;
 pub mod erasure;
 pub mod introductions;
 pub mod invitations;
+pub mod match_marks;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;

@@ -418,3 +418,16 @@ diesel::table! {
 
 diesel::joinable!(email_verification_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(email_verification_tokens, users);
+
+diesel::table! {
+    match_marks (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        direction -> Text,
+        query_id -> Uuid,
+        item_id -> Uuid,
+        mark -> Text,
+        created_at -> Timestamptz,
+    }
+}

@@ -38,6 +38,10 @@ text_enum! {
         PersonalDataExported => "personal_data_exported",
         /// The account holder erased the account.
         AccountErased => "account_erased",
+        /// A match was marked interesting or not relevant (private to the organisation).
+        MatchMarked => "match_marked",
+        /// A match's mark was taken back.
+        MatchUnmarked => "match_unmarked",
     }
 }
 

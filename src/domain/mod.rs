@@ -10,6 +10,7 @@ pub mod icalendar;
 pub mod instant;
 pub mod introduction;
 pub mod language;
+pub mod mark;
 pub mod notification;
 pub mod notification_text;
 pub mod number;

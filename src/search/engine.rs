@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument, Term};
 use uuid::Uuid;
@@ -22,8 +23,8 @@ use super::filters::{
 };
 use super::index::SearchIndex;
 use super::ranking::{
-    finish_pair, query_terms, score_pair, weights, BestText, CorpusStatistics, MatchExplanation,
-    PairFacts, RankingWeights, TermVector, TermsView,
+    finish_pair, mark_effect, query_terms, score_pair, weights, BestText, CorpusStatistics,
+    Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector, TermsView,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::similarity;
@@ -72,16 +73,43 @@ fn stored_u64(document: &TantivyDocument, field: tantivy::schema::Field) -> Opti
     document.get_first(field).and_then(|value| value.as_u64())
 }
 
-fn read_candidate<'d>(fields: &Fields, document: &'d TantivyDocument) -> Option<Candidate<'d>> {
-    let id = stored_texts(document, fields.id).next()?.parse().ok()?;
+/// The stored term vector of `document`.
+fn stored_terms<'d>(fields: &Fields, document: &'d TantivyDocument) -> TermsView<'d> {
     let language = match stored_texts(document, fields.language).next() {
         Some("nl") => TextLanguage::Dutch,
         _ => TextLanguage::English,
     };
-    let vector = TermsView::parse(
+    TermsView::parse(
         Some(language),
         stored_texts(document, fields.vector).next().unwrap_or(""),
-    );
+    )
+}
+
+/// The stored documents of the items `feedback` marks, those still indexed.
+fn marked_documents(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    feedback: &Feedback,
+) -> anyhow::Result<Vec<(Uuid, TantivyDocument)>> {
+    let mut documents = Vec::new();
+    for id in feedback.interesting.iter().chain(&feedback.rejected) {
+        let query = TermQuery::new(
+            Term::from_field_text(fields.id, &id.to_string()),
+            IndexRecordOption::Basic,
+        );
+        let found: Vec<(f32, DocAddress)> = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .context("marked item lookup failed")?;
+        if let Some((_, address)) = found.first() {
+            documents.push((*id, searcher.doc(*address)?));
+        }
+    }
+    Ok(documents)
+}
+
+fn read_candidate<'d>(fields: &Fields, document: &'d TantivyDocument) -> Option<Candidate<'d>> {
+    let id = stored_texts(document, fields.id).next()?.parse().ok()?;
+    let vector = stored_terms(fields, document);
     let technologies = stored_texts(document, fields.technology)
         .filter_map(|code| code.parse().ok())
         .collect();
@@ -145,6 +173,19 @@ impl SearchEngine {
         filters: &ChallengeFilters,
         limit: usize,
     ) -> anyhow::Result<Vec<RankedMatch>> {
+        self.match_challenges_with_feedback(startup, scope, filters, limit, &Feedback::default())
+    }
+
+    /// Like [`Self::match_challenges`], steered by the marks of the party
+    /// asking (see [`crate::search::ranking::Feedback`]).
+    pub fn match_challenges_with_feedback(
+        &self,
+        startup: &StartupDocument,
+        scope: &ChallengeScope,
+        filters: &ChallengeFilters,
+        limit: usize,
+        feedback: &Feedback,
+    ) -> anyhow::Result<Vec<RankedMatch>> {
         let fields = self.index.fields();
         let mut restrictions = Restrictions::default();
         restrictions.require(of_kind(fields, DocumentKind::Challenge));
@@ -158,7 +199,7 @@ impl SearchEngine {
             startup: Some(startup),
             challenge: None,
         };
-        let ranked = self.rank(&source, restrictions, limit)?;
+        let ranked = self.rank(&source, restrictions, limit, feedback)?;
         Ok(in_surface_form(
             ranked,
             &mut analyzers,
@@ -175,6 +216,18 @@ impl SearchEngine {
         filters: &StartupFilters,
         limit: usize,
     ) -> anyhow::Result<Vec<RankedMatch>> {
+        self.match_startups_with_feedback(challenge, filters, limit, &Feedback::default())
+    }
+
+    /// Like [`Self::match_startups`], steered by the marks of the party
+    /// asking (see [`crate::search::ranking::Feedback`]).
+    pub fn match_startups_with_feedback(
+        &self,
+        challenge: &ChallengeDocument,
+        filters: &StartupFilters,
+        limit: usize,
+        feedback: &Feedback,
+    ) -> anyhow::Result<Vec<RankedMatch>> {
         let fields = self.index.fields();
         let mut restrictions = Restrictions::default();
         restrictions.require(of_kind(fields, DocumentKind::Startup));
@@ -187,7 +240,7 @@ impl SearchEngine {
             startup: None,
             challenge: Some(challenge),
         };
-        let ranked = self.rank(&source, restrictions, limit)?;
+        let ranked = self.rank(&source, restrictions, limit, feedback)?;
         Ok(in_surface_form(
             ranked,
             &mut analyzers,
@@ -201,6 +254,7 @@ impl SearchEngine {
         source: &MatchSource<'_>,
         restrictions: Restrictions,
         limit: usize,
+        feedback: &Feedback,
     ) -> anyhow::Result<Vec<RankedMatch>> {
         let fields = self.index.fields();
         let searcher = self.index.searcher();
@@ -254,7 +308,8 @@ impl SearchEngine {
             (Occur::Must, restrictions.into_query()),
             (Occur::Must, Box::new(BooleanQuery::new(text_clauses))),
         ]);
-        let candidate_count = weights.candidates.max(limit);
+        // Rejected items leave the list, so as many more are fetched.
+        let candidate_count = weights.candidates.max(limit + feedback.rejected.len());
         let top: Vec<(f32, DocAddress)> = searcher
             .search(
                 &query,
@@ -273,6 +328,17 @@ impl SearchEngine {
         let source_meaning = semantic
             .as_ref()
             .and_then(|model| model.embed(&source_vector));
+        let marked_documents = marked_documents(&searcher, fields, feedback)?;
+        let marked_views = |ids: &[Uuid]| -> Vec<(Uuid, TermsView<'_>)> {
+            marked_documents
+                .iter()
+                .filter(|(id, _)| ids.contains(id))
+                .map(|(id, document)| (*id, stored_terms(fields, document)))
+                .collect()
+        };
+        let interesting = marked_views(&feedback.interesting);
+        let rejected = marked_views(&feedback.rejected);
+        let mut mark_effects = Vec::with_capacity(top.len());
         let mut scored = Vec::with_capacity(top.len());
         for (_, address) in top {
             let document: TantivyDocument = searcher.doc(address)?;
@@ -324,6 +390,15 @@ impl SearchEngine {
                         .map_or(0.0, |meaning| similarity(source_meaning, &meaning)),
                 );
             }
+            mark_effects.push((!feedback.is_empty()).then(|| {
+                mark_effect(
+                    candidate.id,
+                    &candidate.vector,
+                    &interesting,
+                    &rejected,
+                    &target_corpus,
+                )
+            }));
             scored.push((candidate.id, raw));
         }
         let best = scored
@@ -340,6 +415,14 @@ impl SearchEngine {
                 explanation: finish_pair(raw, &best, direction),
             })
             .collect();
+        for (entry, effect) in ranked.iter_mut().zip(mark_effects) {
+            if let Some((part, marked_like)) = effect {
+                entry.explanation.apply_marks(part, marked_like);
+            }
+        }
+        // Rejected items still count in the normalisation above, so that a
+        // rejection moves the others only through the `marks` part.
+        ranked.retain(|entry| !feedback.rejected.contains(&entry.id));
         ranked.sort_by(|left, right| {
             right
                 .explanation

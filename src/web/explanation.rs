@@ -84,6 +84,10 @@ pub fn explanation_breakdown(
                     @if index > 0 { " + " }
                     span class=(format!("score-part-{class}")) { (label) " " (format!("{value:.2}")) }
                 }
+                @if parts.marks != 0.0 {
+                    @if parts.marks > 0.0 { " + " } @else { " − " }
+                    span.score-part-marks { (text.part_marks) " " (format!("{:.2}", parts.marks.abs())) }
+                }
             }
             // SVG, not spans with a `style` width: the Content-Security-Policy
             // refuses style attributes (docs/web.md, "Security headers").
@@ -115,6 +119,15 @@ pub fn explanation_breakdown(
                 @if !explanation.shared_technologies.is_empty() {
                     dt { (text.shared_technologies) }
                     dd { ul.tags { @for technology in &explanation.shared_technologies { li { (technology_label(*technology)) } } } }
+                }
+                @if let Some(like) = &explanation.marked_like {
+                    dt { (text.marked_like) }
+                    dd {
+                        @match &like.title {
+                            Some(title) => { em { (title) } (text.marked_like_named_suffix) }
+                            None => { (text.marked_like_unnamed) }
+                        }
+                    }
                 }
                 dt { (text.region) } dd { (region_phrase(text, explanation)) }
                 dt { (text.trl) } dd { (trl) }

@@ -27,6 +27,7 @@ mod leak_matrix;
 mod login_limits;
 mod mail;
 mod mailbox;
+mod marks;
 mod matching;
 mod notification_mail;
 mod onboarding_pages;

@@ -8,6 +8,7 @@ pub mod email_verification;
 pub mod health;
 pub mod introductions;
 pub mod invitations;
+pub mod marks;
 pub mod matches;
 pub mod notifications;
 pub mod organisations;

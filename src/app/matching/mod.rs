@@ -4,6 +4,7 @@
 //! profile that is still being written ([`preview`]). The index ranks; the
 //! database, the truth, decides what each result shows to the caller.
 
+mod marks;
 mod view;
 
 use std::collections::HashSet;
@@ -13,12 +14,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use self::marks::{mark_challenge_for_startup, mark_startup_for_challenge};
 pub use self::view::{
     ChallengeMatch, ChallengeMatches, MatchPreview, StartupMatch, StartupMatches,
 };
 use super::search::in_hit_order;
 use super::{challenges, introductions, startups, AppError, AppState};
 use crate::domain::challenge::ChallengeStatus;
+use crate::domain::mark::MarkDirection;
 use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::readiness::Trl;
 use crate::domain::region::{CountryCode, Province};
@@ -137,14 +140,21 @@ pub async fn for_startup(
     let redacted_text = (access == StartupAccess::Anonymised)
         .then(|| startup_text(&row.description_anonymised, &row.keywords_redacted));
     let scope = viewer.challenge_scope();
+    let marks =
+        marks::marks_of(state, viewer, MarkDirection::StartupToChallenge, startup_id).await?;
+    let feedback = marks::feedback_of(&marks);
     let ranked = state
         .with_search(move |engine| {
             engine
-                .match_challenges(&document, &scope, &filters, limit)
+                .match_challenges_with_feedback(&document, &scope, &filters, limit, &feedback)
                 .map_err(matching_failed)
         })
         .await?;
     let mut items = challenge_matches(state, viewer, ranked).await?;
+    name_marked_challenges(state, viewer, &mut items).await?;
+    for item in &mut items {
+        item.mark = marks.get(&item.challenge.id).copied();
+    }
     if let Some(redacted_text) = redacted_text {
         let shown = ShownTerms::of(&redacted_text);
         for item in &mut items {
@@ -182,13 +192,27 @@ pub async fn for_challenge(
         trl_max: filter.trl_max,
     };
     let document = ChallengeDocument::from_row(&row);
+    let marks = marks::marks_of(
+        state,
+        &viewer,
+        MarkDirection::ChallengeToStartup,
+        challenge_id,
+    )
+    .await?;
+    let feedback = marks::feedback_of(&marks);
     let ranked = state
         .with_search(move |engine| {
             engine
-                .match_startups(&document, &filters, limit)
+                .match_startups_with_feedback(&document, &filters, limit, &feedback)
                 .map_err(matching_failed)
         })
         .await?;
+    let marked_like_ids: Vec<Uuid> = ranked
+        .iter()
+        .filter_map(|entry| entry.explanation.marked_like.as_ref())
+        .map(|like| like.item_id)
+        .collect();
+    let marked_like_names = startups::views_by_id(state, &viewer, marked_like_ids).await?;
     let ids: Vec<Uuid> = ranked.iter().map(|entry| entry.id).collect();
     let pairs = ids.iter().map(|id| (*id, challenge_id)).collect();
     let moves = introductions::moves_for_pairs(state, member, pairs).await?;
@@ -198,13 +222,24 @@ pub async fn for_challenge(
             .get(&(entry.id, challenge_id))
             .copied()
             .unwrap_or_default();
-        (entry.id, (entry.explanation, pair))
+        let mark = marks.get(&entry.id).copied();
+        let mut explanation = entry.explanation;
+        if let Some(like) = explanation.marked_like.as_mut() {
+            // A card's start-up stays unnamed: its name is not the reader's to know.
+            like.title = marked_like_names
+                .get(&like.item_id)
+                .and_then(|view| view.name.clone());
+        }
+        (entry.id, (explanation, pair, mark))
     });
-    let mut items = in_hit_order(ranked, views, |startup, (explanation, pair)| StartupMatch {
-        startup,
-        explanation,
-        live_introduction_id: pair.live_introduction_id,
-        may_introduce: pair.may_introduce,
+    let mut items = in_hit_order(ranked, views, |startup, (explanation, pair, mark)| {
+        StartupMatch {
+            startup,
+            explanation,
+            live_introduction_id: pair.live_introduction_id,
+            may_introduce: pair.may_introduce,
+            mark,
+        }
     });
     for item in items.iter_mut().filter(|item| item.startup.anonymised) {
         let redacted_text = startup_text(&item.startup.description, &item.startup.keywords);
@@ -340,8 +375,33 @@ async fn challenge_matches(
         ChallengeMatch {
             challenge,
             explanation,
+            mark: None,
         }
     }))
+}
+
+/// Names the challenges marked interesting that the explanations point to.
+async fn name_marked_challenges(
+    state: &AppState,
+    viewer: &Viewer,
+    items: &mut [ChallengeMatch],
+) -> Result<(), AppError> {
+    let ids: Vec<Uuid> = items
+        .iter()
+        .filter_map(|item| item.explanation.marked_like.as_ref())
+        .map(|like| like.item_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let views = challenges::views_by_id(state, viewer, ids).await?;
+    for like in items
+        .iter_mut()
+        .filter_map(|item| item.explanation.marked_like.as_mut())
+    {
+        like.title = views.get(&like.item_id).map(|view| view.title.clone());
+    }
+    Ok(())
 }
 
 fn matching_failed(error: anyhow::Error) -> AppError {

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::app::challenges::ChallengeView;
 use crate::app::startups::StartupView;
+use crate::domain::mark::Mark;
 use crate::domain::taxonomy::Technology;
 use crate::search::ranking::MatchExplanation;
 
@@ -14,6 +15,8 @@ use crate::search::ranking::MatchExplanation;
 pub struct ChallengeMatch {
     pub challenge: ChallengeView,
     pub explanation: MatchExplanation,
+    /// The caller's organisation's mark on this match; null when unmarked.
+    pub mark: Option<Mark>,
 }
 
 /// Challenges that fit, best first.
@@ -35,6 +38,8 @@ pub struct StartupMatch {
     /// the rules `app::introductions::start` checks, so that a page offers
     /// only a move that succeeds.
     pub may_introduce: bool,
+    /// The caller's organisation's mark on this match; null when unmarked.
+    pub mark: Option<Mark>,
 }
 
 /// Start-ups that could solve a challenge, best first.

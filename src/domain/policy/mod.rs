@@ -32,6 +32,7 @@ mod accounts;
 mod challenges;
 mod introductions;
 mod invitations;
+mod marks;
 mod privacy;
 mod startups;
 
@@ -154,6 +155,8 @@ pub struct StartupSearchScope {
 /// Why a rule said no, to someone who may know that the thing exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
+    #[error("only the party whose matches they are marks them: the start-up, the challenge's organisation or a ROM officer of the start-up's province")]
+    OnlyPartiesMarkMatches,
     #[error("only procurement officers post challenges, for their own organisation")]
     OnlyProcurementPostsChallenges,
     #[error("only procurement officers of the owning organisation may change this challenge")]

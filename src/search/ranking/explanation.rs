@@ -3,6 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::feedback::MarkedLike;
 use super::fit::{region_fit, technology_overlap, trl_fit, RegionFit};
 use super::terms::{directional_score, CorpusStatistics, TermsView};
 use super::weights::DirectionWeights;
@@ -18,6 +19,9 @@ pub struct ScoreParts {
     pub technology: f32,
     pub region: f32,
     pub trl: f32,
+    /// What the caller's marks add (toward items marked interesting) or
+    /// take away (toward items marked not relevant); 0 without marks.
+    pub marks: f32,
 }
 
 /// Terms that matched, in each direction, in the form the asking side's
@@ -45,6 +49,18 @@ pub struct MatchExplanation {
     pub region: RegionFit,
     /// Whether the start-up's TRL is in the wanted range; null when unknown.
     pub trl_in_range: Option<bool>,
+    /// The item the caller marked interesting that this result is most
+    /// like, when a mark moved it; null otherwise.
+    pub marked_like: Option<MarkedLike>,
+}
+
+impl MatchExplanation {
+    /// Adds the `marks` part of the caller's marks to the score.
+    pub fn apply_marks(&mut self, part: f32, marked_like: Option<MarkedLike>) {
+        self.parts.marks = part;
+        self.score += part;
+        self.marked_like = marked_like;
+    }
 }
 
 /// Number of matched terms shown per direction: the most telling few.
@@ -180,6 +196,7 @@ pub fn finish_pair(
         technology: direction.technology * raw.technology,
         region: direction.region * raw.region.value,
         trl: direction.trl * raw.trl,
+        marks: 0.0,
     };
     MatchExplanation {
         score: parts.text + parts.technology + parts.region + parts.trl,
@@ -192,6 +209,7 @@ pub fn finish_pair(
         shared_technologies: raw.shared_technologies,
         region: raw.region,
         trl_in_range: raw.trl_in_range,
+        marked_like: None,
     }
 }
 

@@ -18,6 +18,7 @@
 //! explaining the score).
 
 mod explanation;
+mod feedback;
 mod fit;
 mod terms;
 mod weights;
@@ -27,6 +28,7 @@ pub use explanation::{
     finish_pair, score_pair, BestText, MatchExplanation, MatchedTerms, PairFacts, RawPair,
     ScoreParts,
 };
+pub use feedback::{mark_effect, weighted_cosine, Feedback, MarkedLike};
 pub use fit::{region_fit, technology_overlap, trl_fit, RegionFit};
 pub use terms::{
     directional_score, inverse_document_frequency, query_term_weight, query_terms,

@@ -142,6 +142,14 @@ pub struct CommonText {
     pub part_technology: &'static str,
     pub part_region: &'static str,
     pub part_trl: &'static str,
+    /// Label of what the reader's marks add to or take from a score.
+    pub part_marks: &'static str,
+    /// Label of the item marked interesting that a result is like.
+    pub marked_like: &'static str,
+    /// After that item's title.
+    pub marked_like_named_suffix: &'static str,
+    /// Instead of the title of an anonymous start-up.
+    pub marked_like_unnamed: &'static str,
     pub matched_terms: &'static str,
     pub matched_other_way: &'static str,
     /// Label of the semantic similarity (how close the texts are in meaning).
@@ -321,6 +329,10 @@ pub const ENGLISH: CommonText = CommonText {
     part_technology: "Technology overlap",
     part_region: "Region",
     part_trl: "TRL fit",
+    part_marks: "Your marks",
+    marked_like: "Similar to",
+    marked_like_named_suffix: ", which you marked interesting",
+    marked_like_unnamed: "a start-up you marked interesting",
     matched_terms: "Your words in this text",
     matched_other_way: "Its key words in your text",
     similar_in_meaning: "Close in meaning",
@@ -518,6 +530,10 @@ pub const DUTCH: CommonText = CommonText {
     part_technology: "Overlap in technologie",
     part_region: "Regio",
     part_trl: "Aansluiting TRL",
+    part_marks: "Uw markeringen",
+    marked_like: "Lijkt op",
+    marked_like_named_suffix: ", dat u interessant vond",
+    marked_like_unnamed: "een start-up die u interessant vond",
     matched_terms: "Uw woorden in deze tekst",
     matched_other_way: "Kernwoorden hiervan in uw tekst",
     similar_in_meaning: "Verwant in betekenis",

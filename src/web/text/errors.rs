@@ -84,6 +84,9 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::StartupsSearchChallenges => {
             "Start-ups zoeken uitdagingen, geen andere start-ups."
         }
+        Refusal::OnlyPartiesMarkMatches => {
+            "Alleen wie de matches krijgt markeert ze: de start-up, de organisatie van de uitdaging of een ROM-medewerker van de provincie van de start-up."
+        }
         Refusal::CandidatesForOwnerAndBrokers => {
             "Alleen de organisatie van de uitdaging, ROM-medewerkers en beheerders zien de kandidaten."
         }
