@@ -2,23 +2,25 @@
 //! what matched highlighted and why it fits.
 
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use maud::{html, Markup};
 
 use crate::app::matching::{self, ChallengeMatch, ChallengeMatchFilter};
 use crate::app::{startups, AppError};
 use crate::domain::account::Role;
+use crate::domain::mark::Mark;
 use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, status_of, WebError};
 use crate::web::explanation::{explanation_breakdown, matched_terms};
-use crate::web::form::{optional_choice, FieldProblems, FormFields};
+use crate::web::form::{optional_choice, parse_id, FieldProblems, FormFields};
 use crate::web::layout::{
-    deadline_text, form_error_summary, highlighted, page, province_options, select_field,
-    technology_options, FormErrors,
+    csrf_field, deadline_text, flash, form_error_summary, highlighted, page, province_options,
+    select_field, technology_options, FormErrors,
 };
+use crate::web::see_other;
 
 /// The filters of the matches page, as chosen.
 #[derive(Debug, Default, Clone, Copy)]
@@ -86,9 +88,19 @@ pub(super) async fn matches_page(context: PageContext) -> Result<HttpResponse, W
         Err(error) => return Err(error.into()),
     };
     let common = &context.text.common;
+    // A challenge just marked not relevant has left the list; its mark can
+    // still be taken back from here.
+    let rejected = context
+        .query()
+        .get("not_relevant")
+        .and_then(|raw| uuid::Uuid::parse_str(raw).ok());
     let content = html! {
         h1 { (text.matches_heading) }
         p.lead { (text.matches_intro) }
+        @if let Some(challenge_id) = rejected {
+            (flash(Some(text.marked_not_relevant_done)))
+            (mark_form(&context, challenge_id, "none", text.mark_undo))
+        }
         (form_error_summary(&errors, context.language))
         form.search-form.card method="get" action="/matches" aria-label=(text.filters_label) {
             (select_field("technology", common.filter_technology, None, &errors, technology_options(filters.technology, common.any, context.language)))
@@ -128,6 +140,67 @@ fn match_card(context: &PageContext, item: &ChallengeMatch) -> Markup {
             }
             h3.visually-hidden { (context.text.startup.why_heading) }
             (explanation_breakdown(&challenge.id.to_string(), &item.explanation, context.language))
+            (mark_buttons(context, item))
         }
     }
+}
+
+/// The start-up's mark on a match: the buttons that set one, or the mark
+/// and the button that takes it back.
+fn mark_buttons(context: &PageContext, item: &ChallengeMatch) -> Markup {
+    let text = &context.text.startup;
+    let challenge_id = item.challenge.id;
+    html! {
+        div.mark-actions role="group" aria-label=(text.mark_label) {
+            @if item.mark == Some(Mark::Interesting) {
+                p.flash role="status" { (text.marked_interesting) }
+                (mark_form(context, challenge_id, "none", text.mark_undo))
+            } @else {
+                (mark_form(context, challenge_id, Mark::Interesting.as_str(), text.mark_interesting))
+                (mark_form(context, challenge_id, Mark::NotRelevant.as_str(), text.mark_not_relevant))
+            }
+        }
+    }
+}
+
+/// A one-button form that sets `mark` (`none`: takes the mark back).
+fn mark_form(context: &PageContext, challenge_id: uuid::Uuid, mark: &str, label: &str) -> Markup {
+    html! {
+        form.inline method="post" action=(format!("/matches/{challenge_id}/mark")) {
+            (csrf_field(context))
+            input type="hidden" name="mark" value=(mark);
+            button type="submit" { (label) }
+        }
+    }
+}
+
+/// `POST /matches/{challenge_id}/mark`: marks a match (`app::matching`'s
+/// marks, the API's rule), then shows the matches as they now rank.
+pub(super) async fn submit_mark(
+    context: PageContext,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let form = context.verified_form(&body)?;
+    let member = context.member_in(&[Role::Startup])?.clone();
+    let challenge_id = parse_id(&path.into_inner())?;
+    let mark = match form.get("mark").unwrap_or_default() {
+        "none" => None,
+        raw => Some(raw.parse::<Mark>().map_err(|_| WebError::not_found())?),
+    };
+    let Some(startup) = startups::get_own(&context.state, &member).await? else {
+        return Ok(see_other("/profile"));
+    };
+    matching::mark_challenge_for_startup(
+        &context.state,
+        &member,
+        &startup.id,
+        challenge_id,
+        mark,
+    )
+    .await?;
+    Ok(match mark {
+        Some(Mark::NotRelevant) => see_other(format!("/matches?not_relevant={challenge_id}")),
+        _ => see_other(format!("/matches#match-{challenge_id}")),
+    })
 }

@@ -26,6 +26,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(web::resource("/profile/preview").route(web::post().to(profile::profile_preview)))
         .service(web::resource("/matches").route(web::get().to(matches::matches_page)))
         .service(
+            web::resource("/matches/{challenge_id}/mark")
+                .route(web::post().to(matches::submit_mark)),
+        )
+        .service(
             web::resource("/saved-searches")
                 .route(web::get().to(saved_searches::saved_searches_page))
                 .route(web::post().to(saved_searches::submit_saved_search)),
