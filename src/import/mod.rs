@@ -13,5 +13,7 @@ pub mod values;
 pub mod xlsx;
 
 pub use records::{read_bytes, read_records, read_records_from_sheet, Rejection, SourceFile};
-pub use run::{import_records, import_source, ImportOptions, ImportReport, RecordKind};
+pub use run::{
+    import_records, import_source, ImportOptions, ImportReport, RecordKind, Written, WrittenRow,
+};
 pub use summary::{summary_text, write_report_csv, FileFormat};

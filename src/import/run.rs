@@ -36,6 +36,9 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Every rejected record, in file order once the import is done.
     pub rejected: Vec<Rejection>,
+    /// What became of every record that was not rejected, in file order: the
+    /// per-row verdicts of a preview.
+    pub written: Vec<WrittenRow>,
     /// Columns the file had that defmatch ignored, as the file names them.
     pub ignored_fields: BTreeSet<String>,
     /// Organisations the import created (with `create_organisations`).
@@ -61,10 +64,20 @@ impl ImportReport {
     }
 }
 
-enum Written {
+/// What an import did with one valid record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
     Inserted,
     Updated,
     Unchanged,
+}
+
+/// One record that was written (or, unchanged, left as stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenRow {
+    pub line: usize,
+    pub external_id: Option<String>,
+    pub verdict: Written,
 }
 
 /// Why a valid record could not be written.
@@ -305,7 +318,9 @@ fn write_all(
         let batch_len = batch.len() as u64;
         connection.transaction::<_, anyhow::Error, _>(|connection| {
             for raw in batch {
-                if let Some(external_id) = external_id_of(kind, &raw) {
+                let line = raw.line;
+                let external_id = external_id_of(kind, &raw);
+                if let Some(external_id) = external_id.clone() {
                     if let Some(first_line) = first_line_of.get(&external_id) {
                         report.rejected.push(Rejection {
                             line: raw.line,
@@ -329,9 +344,18 @@ fn write_all(
                     ),
                 };
                 match written {
-                    Ok(Written::Inserted) => report.inserted += 1,
-                    Ok(Written::Updated) => report.updated += 1,
-                    Ok(Written::Unchanged) => report.unchanged += 1,
+                    Ok(verdict) => {
+                        match verdict {
+                            Written::Inserted => report.inserted += 1,
+                            Written::Updated => report.updated += 1,
+                            Written::Unchanged => report.unchanged += 1,
+                        }
+                        report.written.push(WrittenRow {
+                            line,
+                            external_id,
+                            verdict,
+                        });
+                    }
                     Err(rejection) => report.rejected.push(rejection),
                 }
             }

@@ -191,14 +191,8 @@ pub(super) async fn submit_mark(
     let Some(startup) = startups::get_own(&context.state, &member).await? else {
         return Ok(see_other("/profile"));
     };
-    matching::mark_challenge_for_startup(
-        &context.state,
-        &member,
-        &startup.id,
-        challenge_id,
-        mark,
-    )
-    .await?;
+    matching::mark_challenge_for_startup(&context.state, &member, &startup.id, challenge_id, mark)
+        .await?;
     Ok(match mark {
         Some(Mark::NotRelevant) => see_other(format!("/matches?not_relevant={challenge_id}")),
         _ => see_other(format!("/matches#match-{challenge_id}")),
