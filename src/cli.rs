@@ -139,6 +139,7 @@ pub fn import_file(
     let options = ImportOptions {
         create_organisations: true,
         dry_run: false,
+        reach: crate::domain::policy::ImportReach::Everywhere,
     };
     let (_, report) = import_path(connection, path, None, kind, label, options)?;
     for rejection in report.rejected.iter().take(5) {

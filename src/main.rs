@@ -160,6 +160,7 @@ fn main() -> anyhow::Result<()> {
                     options: defmatch::import::ImportOptions {
                         create_organisations,
                         dry_run,
+                        reach: defmatch::domain::policy::ImportReach::Everywhere,
                     },
                     report: report.as_deref(),
                     max_rejections,

@@ -124,6 +124,9 @@ pub enum Conflict {
     InvitationPending,
     #[error("this invitation was accepted or revoked already")]
     InvitationNotPending,
+    /// An upload of the import page that was imported already or expired.
+    #[error("this file was imported already, or its upload expired (after an hour); upload it again to import it again")]
+    UploadSpent,
 }
 
 impl Conflict {

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod challenges;
 pub mod dashboard;
 mod error;
+pub mod imports;
 pub mod introductions;
 pub mod notifications;
 pub mod operations;

@@ -10,6 +10,7 @@ pub mod challenges;
 pub mod dashboard;
 pub mod email_verifications;
 pub mod erasure;
+pub mod import_uploads;
 pub mod introductions;
 pub mod invitations;
 pub mod match_marks;

@@ -431,3 +431,21 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+// Files uploaded on the import page (migration 2026-12-06-100001).
+diesel::table! {
+    import_uploads (id) {
+        id -> Uuid,
+        uploaded_by -> Uuid,
+        kind -> Text,
+        file_name -> Text,
+        sheet -> Nullable<Text>,
+        create_organisations -> Bool,
+        content -> Bytea,
+        sha256 -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        confirmed_at -> Nullable<Timestamptz>,
+        report_csv -> Nullable<Bytea>,
+    }
+}

@@ -42,6 +42,8 @@ text_enum! {
         MatchMarked => "match_marked",
         /// A match's mark was taken back.
         MatchUnmarked => "match_unmarked",
+        /// A file was imported from the import page (counts, kind, file name).
+        Import => "import",
     }
 }
 
@@ -53,6 +55,8 @@ text_enum! {
         Introduction => "introduction",
         Export => "export",
         Invitation => "invitation",
+        /// A file uploaded on the import page.
+        Import => "import",
     }
 }
 

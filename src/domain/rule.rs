@@ -143,6 +143,14 @@ pub enum Rule {
     FilterNotAllowed,
     /// Text with characters PostgreSQL cannot store.
     Unstorable,
+    // ---- imports (the import page)
+    /// An uploaded file larger than `max_megabytes` MB.
+    FileTooLarge { max_megabytes: usize },
+    /// An uploaded file of a kind the import does not read.
+    FileType,
+    /// An uploaded file that cannot be read as what it claims to be;
+    /// `detail` says why, in English, without the content.
+    FileUnreadable { detail: String },
     // ---- brokering (introductions, the pipeline, notifications)
     /// An introduction started by a broker or procurement without naming the start-up.
     StartupToIntroduceMissing,
@@ -293,6 +301,15 @@ impl fmt::Display for Rule {
             Rule::FilterNotAllowed => formatter.write_str("this search cannot be filtered by it"),
             Rule::Unstorable => {
                 formatter.write_str("the input contains characters that cannot be stored")
+            }
+            Rule::FileTooLarge { max_megabytes } => write!(
+                formatter,
+                "the file is larger than {max_megabytes} MB; split it, or import it with `defmatch import`"
+            ),
+            Rule::FileType => formatter
+                .write_str("choose a .csv or .xlsx file (or JSON Lines, .jsonl)"),
+            Rule::FileUnreadable { detail } => {
+                write!(formatter, "the file cannot be read: {detail}")
             }
             // ---- brokering (introductions, the pipeline, notifications)
             Rule::StartupToIntroduceMissing => formatter.write_str("name the start-up to introduce"),

@@ -16,4 +16,4 @@ pub use records::{read_bytes, read_records, read_records_from_sheet, Rejection, 
 pub use run::{
     import_records, import_source, ImportOptions, ImportReport, RecordKind, Written, WrittenRow,
 };
-pub use summary::{summary_text, write_report_csv, FileFormat};
+pub use summary::{summary_text, write_report_csv, write_report_csv_to, FileFormat};

@@ -19,6 +19,7 @@ use crate::db::challenges::{self, ChallengeOrigin};
 use crate::db::organisations::{self, NewOrganisation};
 use crate::db::startups;
 use crate::domain::account::OrganisationKind;
+use crate::domain::policy::ImportReach;
 
 /// Records per transaction.
 pub const BATCH_RECORDS: usize = 250;
@@ -55,6 +56,9 @@ pub struct ImportOptions {
     pub create_organisations: bool,
     /// Report what would happen and write nothing.
     pub dry_run: bool,
+    /// Which start-ups may be written: a ROM officer's import rejects the
+    /// rows outside their provinces (`domain::policy::ImportReach`).
+    pub reach: ImportReach,
 }
 
 impl ImportReport {
@@ -83,7 +87,11 @@ pub struct WrittenRow {
 /// Why a valid record could not be written.
 type WriteError = String;
 
-fn write_startup(connection: &mut PgConnection, raw: RawRecord) -> Result<Written, Rejection> {
+fn write_startup(
+    connection: &mut PgConnection,
+    raw: RawRecord,
+    reach: ImportReach,
+) -> Result<Written, Rejection> {
     let line = raw.line;
     let record = startup_record(raw)?;
     let profile = record
@@ -93,10 +101,18 @@ fn write_startup(connection: &mut PgConnection, raw: RawRecord) -> Result<Writte
             line,
             reason: error.to_string(),
         })?;
+    let outside = |outside: crate::domain::policy::OutsideReach| Rejection {
+        line,
+        reason: outside.to_string(),
+    };
+    reach.admits_startup_in(profile.province).map_err(outside)?;
     let outcome: Result<Written, WriteError> = connection
         .transaction(|connection| {
             if let Some(existing) = startups::find_by_external_id(connection, &record.external_id)?
             {
+                if let Err(elsewhere) = reach.admits_stored_startup_in(existing.province) {
+                    return Ok(Err(elsewhere.to_string()));
+                }
                 // Not written again: no new version, no search change.
                 if existing.profile() == profile {
                     return Ok(Ok(Written::Unchanged));
@@ -334,7 +350,7 @@ fn write_all(
                     first_line_of.insert(external_id, raw.line);
                 }
                 let written = match kind {
-                    RecordKind::Startups => write_startup(connection, raw),
+                    RecordKind::Startups => write_startup(connection, raw, options.reach),
                     RecordKind::Challenges => write_challenge(
                         connection,
                         raw,

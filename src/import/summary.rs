@@ -88,10 +88,20 @@ pub fn summary_text(
     text
 }
 
-/// Writes every rejection of every file as CSV: `file,line,reason`.
+/// Writes every rejection of every file as CSV: `file,line,outcome,reason`.
 pub fn write_report_csv(path: &Path, files: &[(String, &ImportReport)]) -> anyhow::Result<()> {
-    let mut writer = csv::Writer::from_path(path)
+    let file = std::fs::File::create(path)
         .with_context(|| format!("failed to create {}", path.display()))?;
+    write_report_csv_to(file, files).with_context(|| format!("failed to write {}", path.display()))
+}
+
+/// Writes the report CSV of [`write_report_csv`] to `output` (the import
+/// page offers it as a download).
+pub fn write_report_csv_to(
+    output: impl std::io::Write,
+    files: &[(String, &ImportReport)],
+) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(output);
     writer.write_record(["file", "line", "outcome", "reason"])?;
     for (file, report) in files {
         for rejection in &report.rejected {
@@ -106,8 +116,6 @@ pub fn write_report_csv(path: &Path, files: &[(String, &ImportReport)]) -> anyho
             writer.write_record([file.as_str(), "1", "ignored column", column.as_str()])?;
         }
     }
-    writer
-        .flush()
-        .with_context(|| format!("failed to write {}", path.display()))?;
+    writer.flush()?;
     Ok(())
 }

@@ -62,6 +62,7 @@ impl ImportFixture {
         let options = ImportOptions {
             create_organisations: true,
             dry_run: false,
+            reach: defmatch::domain::policy::ImportReach::Everywhere,
         };
         self.import_with(path, kind, options)
     }

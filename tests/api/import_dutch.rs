@@ -147,6 +147,7 @@ fn instant(text: &str) -> DateTime<Utc> {
 const STRICT: ImportOptions = ImportOptions {
     create_organisations: false,
     dry_run: false,
+    reach: defmatch::domain::policy::ImportReach::Everywhere,
 };
 
 #[test]
@@ -319,6 +320,7 @@ fn an_unknown_organisation_is_created_only_when_asked() {
     let options = ImportOptions {
         create_organisations: true,
         dry_run: false,
+        reach: defmatch::domain::policy::ImportReach::Everywhere,
     };
 
     let (_, report) = office.import(
@@ -346,6 +348,7 @@ fn a_dry_run_reports_what_would_happen_and_writes_nothing() {
     let options = ImportOptions {
         create_organisations: true,
         dry_run: true,
+        reach: defmatch::domain::policy::ImportReach::Everywhere,
     };
 
     let (format, report) = office.import(

@@ -21,6 +21,7 @@ use crate::helpers::{TempDirectory, TestDatabase};
 const STRICT: ImportOptions = ImportOptions {
     create_organisations: false,
     dry_run: false,
+    reach: defmatch::domain::policy::ImportReach::Everywhere,
 };
 
 fn write_row(sheet: &mut Worksheet, row: u32, cells: &[&str]) {

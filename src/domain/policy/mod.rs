@@ -30,6 +30,7 @@ use super::security::Visibility;
 
 mod accounts;
 mod challenges;
+mod imports;
 mod introductions;
 mod invitations;
 mod marks;
@@ -37,6 +38,7 @@ mod privacy;
 mod startups;
 
 pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};
+pub use imports::{ImportReach, OutsideReach};
 pub use introductions::{
     may_learn_vetting_status, may_take_part_in_introductions, notes_readable_by,
     reads_shared_notes, sees_procurement_contact, startup_access_in_introduction, CompanyAddresses,
@@ -209,6 +211,10 @@ pub enum Refusal {
     StartupAlreadyClaimed,
     #[error("only admins and the person who sent an invitation may resend or revoke it")]
     OwnInvitationsOnly,
+    #[error("only admins and ROM officers import files")]
+    ImportersOnly,
+    #[error("ROM officers import start-ups; challenges are imported by an admin")]
+    RomImportsStartupsOnly,
 }
 
 impl Member {

@@ -134,6 +134,10 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::OwnInvitationsOnly => {
             "Alleen beheerders en wie de uitnodiging stuurde mogen haar opnieuw sturen of intrekken."
         }
+        Refusal::ImportersOnly => "Alleen beheerders en ROM-medewerkers importeren bestanden.",
+        Refusal::RomImportsStartupsOnly => {
+            "ROM-medewerkers importeren start-ups; uitdagingen importeert een beheerder."
+        }
     }
     .to_owned()
 }
@@ -185,6 +189,9 @@ fn conflict_message(conflict: &Conflict, language: Language) -> String {
         }
         Conflict::InvitationNotPending => {
             "Deze uitnodiging is al aangenomen of ingetrokken.".to_owned()
+        }
+        Conflict::UploadSpent => {
+            "Dit bestand is al geïmporteerd, of de upload is verlopen (na een uur); upload het opnieuw om het nog eens te importeren.".to_owned()
         }
         Conflict::TooManySavedSearches { max } => {
             format!("Je kunt hooguit {max} zoekopdrachten bewaren; verwijder er eerst een.")
@@ -394,6 +401,15 @@ pub fn rule_message(rule: &Rule, language: Language) -> String {
         }
         Rule::FilterNotAllowed => "Op dit veld kun je hier niet filteren.".to_owned(),
         Rule::Unstorable => "De invoer bevat tekens die niet opgeslagen kunnen worden.".to_owned(),
+        Rule::FileTooLarge { max_megabytes } => format!(
+            "Het bestand is groter dan {max_megabytes} MB; splits het, of importeer het met `defmatch import`."
+        ),
+        Rule::FileType => {
+            "Kies een .csv- of .xlsx-bestand (of JSON Lines, .jsonl).".to_owned()
+        }
+        Rule::FileUnreadable { detail } => {
+            format!("Dit bestand kan niet worden gelezen ({detail}).")
+        }
         // ---- brokering (introductions, the pipeline, notifications)
         Rule::StartupToIntroduceMissing => "Kies de start-up die je wilt voorstellen.".to_owned(),
         // ---- users, organisations and audit
