@@ -100,7 +100,13 @@ impl PageContext {
     /// The fields of a submitted form, once its CSRF token checks out.
     pub fn verified_form(&self, body: &[u8]) -> Result<FormFields, WebError> {
         let form = FormFields::parse(body);
-        let sent = form.get(CSRF_FIELD).unwrap_or_default();
+        self.verify_csrf(form.get(CSRF_FIELD).unwrap_or_default())?;
+        Ok(form)
+    }
+
+    /// Checks the CSRF token `sent` with a form that is not URL-encoded
+    /// (an upload's `multipart/form-data`).
+    pub fn verify_csrf(&self, sent: &str) -> Result<(), WebError> {
         let expected = self
             .request
             .cookie(CSRF_COOKIE)
@@ -109,7 +115,7 @@ impl PageContext {
         if expected.is_empty() || !constant_time_equal(sent.as_bytes(), expected.as_bytes()) {
             return Err(WebError::ExpiredForm);
         }
-        Ok(form)
+        Ok(())
     }
 
     /// Starts the browser session of freshly issued tokens.

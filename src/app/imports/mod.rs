@@ -20,11 +20,13 @@ use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::policy::{ImportReach, Member};
 use crate::domain::Rule;
 use crate::import::records::external_id_of;
-use crate::import::{
-    import_source, read_bytes, write_report_csv_to, ImportOptions, RecordKind, SourceFile,
-};
+pub use crate::import::RecordKind;
+use crate::import::{import_source, read_bytes, write_report_csv_to, ImportOptions, SourceFile};
 
 pub use view::{kind_code, kind_from_code, ImportResult, RowOutcome, RowVerdict};
+// What the pages need to show a result, without reaching behind the use cases.
+pub use crate::import::decode::Encoding;
+pub use crate::import::{FileFormat, Written};
 
 /// The largest file the page takes; bigger ones go through `defmatch import`.
 pub const MAX_FILE_MEGABYTES: usize = 10;

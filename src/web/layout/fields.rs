@@ -78,6 +78,14 @@ impl FormErrors {
         FormErrors::default()
     }
 
+    /// One error of the whole form, `message`.
+    pub fn general_message(message: &str) -> Self {
+        FormErrors {
+            by_field: Vec::new(),
+            general: Some(message.to_owned()),
+        }
+    }
+
     /// The errors of `error` in `language`; `fields` are the names the
     /// form has inputs for.
     pub fn from_app(error: &AppError, fields: &[&str], language: Language) -> Self {

@@ -31,6 +31,7 @@ pub fn page(context: &PageContext, title: &str, content: Markup) -> Markup {
 pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
     let text = &frame.language.text().common;
     let onboarding = &frame.language.text().onboarding;
+    let imports = &frame.language.text().imports;
     let role = frame.role;
     let links: Vec<(&str, &str)> = match role {
         None => vec![("/challenges", text.nav_challenges)],
@@ -53,6 +54,7 @@ pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
             ("/dashboard", text.nav_dashboard),
             ("/region/startups", text.nav_region_startups),
             ("/region/invitations", onboarding.nav_invitations),
+            ("/import", imports.nav_import),
             ("/challenges", text.nav_challenges),
             ("/introductions", text.nav_introductions),
             ("/notifications", text.nav_notifications),
@@ -62,6 +64,7 @@ pub fn framed_page(frame: &Frame, title: &str, content: Markup) -> Markup {
             ("/admin/users", text.nav_users),
             ("/admin/organisations", onboarding.nav_organisations),
             ("/admin/invitations", onboarding.nav_invitations),
+            ("/import", imports.nav_import),
             ("/admin/audit", text.nav_audit),
             ("/challenges", text.nav_challenges),
             ("/introductions", text.nav_introductions),

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod imports;
 pub mod introductions;
 pub mod invitation;
 pub mod notifications;
@@ -33,5 +34,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(rom::routes)
         .configure(introductions::routes)
         .configure(notifications::routes)
+        .configure(imports::routes)
         .configure(admin::routes);
 }

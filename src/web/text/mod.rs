@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod common;
 pub mod errors;
+pub mod imports;
 pub mod onboarding;
 pub mod privacy;
 pub mod procurement;
@@ -27,6 +28,7 @@ pub struct Text {
     pub signin: signin::SigninText,
     pub onboarding: onboarding::OnboardingText,
     pub privacy: privacy::PrivacyText,
+    pub imports: imports::ImportsText,
 }
 
 /// English, the first language of the site.
@@ -40,6 +42,7 @@ pub static ENGLISH: Text = Text {
     signin: signin::ENGLISH,
     onboarding: onboarding::ENGLISH,
     privacy: privacy::ENGLISH,
+    imports: imports::ENGLISH,
 };
 
 /// Dutch.
@@ -53,6 +56,7 @@ pub static DUTCH: Text = Text {
     signin: signin::DUTCH,
     onboarding: onboarding::DUTCH,
     privacy: privacy::DUTCH,
+    imports: imports::DUTCH,
 };
 
 /// A language the pages can be shown in.
