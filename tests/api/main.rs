@@ -18,6 +18,7 @@ mod demo;
 mod errors;
 mod import;
 mod import_dutch;
+mod import_page;
 mod import_xlsx;
 mod index_files;
 mod indexing;
