@@ -161,8 +161,7 @@ fn import_audit_details(app: &TestApp) -> Vec<Value> {
 }
 
 #[actix_web::test]
-async fn an_admin_previews_the_rom_spreadsheet_row_by_row_and_confirm_imports_the_good_rows_once()
-{
+async fn an_admin_previews_the_rom_spreadsheet_row_by_row_and_confirm_imports_the_good_rows_once() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let mut visitor = signed_in(&app, &admin.email).await;
@@ -171,9 +170,13 @@ async fn an_admin_previews_the_rom_spreadsheet_row_by_row_and_confirm_imports_th
     assert!(html(&form).contains("name=\"create_organisations\""));
 
     let spreadsheet = fixture("rom-startups.csv");
-    let uploaded = upload_file(&app, &visitor, &Upload::startups("rom-startups.csv", &spreadsheet))
-        .await
-        .expect(303);
+    let uploaded = upload_file(
+        &app,
+        &visitor,
+        &Upload::startups("rom-startups.csv", &spreadsheet),
+    )
+    .await
+    .expect(303);
     let preview_at = preview_path(&uploaded);
     let preview = visitor.get(&preview_at).await.expect(200);
     let page = html(&preview);
@@ -185,7 +188,11 @@ async fn an_admin_previews_the_rom_spreadsheet_row_by_row_and_confirm_imports_th
     assert!(row_of_line(page, 2).contains("Would be created"));
     assert!(row_of_line(page, 3).contains("Would be created"));
     assert!(row_of_line(page, 4).contains("S-03"));
-    assert!(row_of_line(page, 4).contains("KvK"), "{}", row_of_line(page, 4));
+    assert!(
+        row_of_line(page, 4).contains("KvK"),
+        "{}",
+        row_of_line(page, 4)
+    );
     assert!(row_of_line(page, 5).contains("Warpaandrijving"));
     assert!(row_of_line(page, 6).contains("Would be created"));
     assert!(page.contains("<code>Sector</code>"), "the ignored column");
@@ -219,7 +226,11 @@ async fn an_admin_previews_the_rom_spreadsheet_row_by_row_and_confirm_imports_th
     assert!(csv.contains("ignored column,Sector"), "{csv}");
 
     let again = visitor.post_form(&confirm_at, &[]).await.expect(409);
-    assert!(html(&again).contains("imported already"), "{}", html(&again));
+    assert!(
+        html(&again).contains("imported already"),
+        "{}",
+        html(&again)
+    );
     assert!(visitor.get(&preview_at).await.expect(409).status == 409);
     assert_eq!(import_audit_details(&app).len(), 1, "one import, once");
 }
@@ -231,9 +242,13 @@ async fn a_rom_officer_imports_start_ups_of_their_provinces_only_also_on_confirm
     let admin = app.admin().await;
     let mut admin_visitor = signed_in(&app, &admin.email).await;
     let utrecht = "Kenmerk;Naam;KvK-nummer;Plaats;Provincie;Omschrijving\r\nU-01;Stichtse Sensoren B.V.;81230001;Utrecht;Utrecht;Sensoren voor drones.\r\n".as_bytes();
-    let uploaded = upload_file(&app, &admin_visitor, &Upload::startups("utrecht.csv", utrecht))
-        .await
-        .expect(303);
+    let uploaded = upload_file(
+        &app,
+        &admin_visitor,
+        &Upload::startups("utrecht.csv", utrecht),
+    )
+    .await
+    .expect(303);
     admin_visitor
         .post_form(&format!("{}/confirm", preview_path(&uploaded)), &[])
         .await
@@ -246,9 +261,13 @@ async fn a_rom_officer_imports_start_ups_of_their_provinces_only_also_on_confirm
     assert!(!html(&form).contains("create_organisations"));
 
     let spreadsheet = fixture("rom-startups.csv");
-    let uploaded = upload_file(&app, &officer, &Upload::startups("rom-startups.csv", &spreadsheet))
-        .await
-        .expect(303);
+    let uploaded = upload_file(
+        &app,
+        &officer,
+        &Upload::startups("rom-startups.csv", &spreadsheet),
+    )
+    .await
+    .expect(303);
     let preview_at = preview_path(&uploaded);
     let preview = officer.get(&preview_at).await.expect(200);
     let page = html(&preview);
@@ -344,9 +363,13 @@ async fn procurement_and_start_ups_are_refused_and_visitors_must_log_in() {
     let mut officer = signed_in(&app, &procurement.email).await;
     officer.get("/import").await.expect(403);
     let spreadsheet = fixture("rom-startups.csv");
-    upload_file(&app, &officer, &Upload::startups("rom-startups.csv", &spreadsheet))
-        .await
-        .expect(403);
+    upload_file(
+        &app,
+        &officer,
+        &Upload::startups("rom-startups.csv", &spreadsheet),
+    )
+    .await
+    .expect(403);
     let founder = app.startup_account("Radarwerk").await;
     let mut founder = signed_in(&app, &founder.email).await;
     founder.get("/import").await.expect(403);
@@ -378,14 +401,22 @@ async fn upload_errors_stand_beside_the_file_field_in_dutch() {
         html(&nothing)
     );
 
-    let pdf = upload_file(&app, &officer, &Upload::startups("startups.pdf", b"%PDF-1.7"))
-        .await
-        .expect(400);
+    let pdf = upload_file(
+        &app,
+        &officer,
+        &Upload::startups("startups.pdf", b"%PDF-1.7"),
+    )
+    .await
+    .expect(400);
     assert!(file_error(&pdf).contains("Kies een .csv- of .xlsx-bestand"));
 
-    let broken = upload_file(&app, &officer, &Upload::startups("startups.xlsx", b"PK\x03\x04 not a zip"))
-        .await
-        .expect(400);
+    let broken = upload_file(
+        &app,
+        &officer,
+        &Upload::startups("startups.xlsx", b"PK\x03\x04 not a zip"),
+    )
+    .await
+    .expect(400);
     assert!(file_error(&broken).contains("Dit bestand kan niet worden gelezen"));
 
     // Just over the limit is read and refused; far over it is not even read whole.
@@ -403,7 +434,10 @@ async fn upload_errors_stand_beside_the_file_field_in_dutch() {
     let forged = post_multipart(
         &app,
         &officer,
-        multipart_body("forged", &Upload::startups("rom-startups.csv", b"Kenmerk\r\nS-01\r\n")),
+        multipart_body(
+            "forged",
+            &Upload::startups("rom-startups.csv", b"Kenmerk\r\nS-01\r\n"),
+        ),
     )
     .await
     .expect(403);

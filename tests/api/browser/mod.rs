@@ -47,6 +47,7 @@ mod accessibility;
 mod accounts;
 mod every_page;
 mod flows;
+mod import_page;
 mod onboarding;
 mod phone;
 mod privacy;
