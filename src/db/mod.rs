@@ -25,6 +25,7 @@ pub mod schema;
 pub mod search_replicas;
 pub mod sessions;
 pub mod sso_logins;
+pub mod startup_notes;
 pub mod startups;
 pub mod unsubscribe_tokens;
 pub mod users;

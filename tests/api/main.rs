@@ -44,6 +44,7 @@ mod registration;
 mod replicas;
 mod resilience;
 mod rom_dashboard_pages;
+mod rom_startup_page;
 mod saved_search_digests;
 mod saved_searches;
 mod search;

@@ -34,6 +34,7 @@ mod introductions;
 mod invitations;
 mod marks;
 mod privacy;
+mod startup_notes;
 mod startups;
 
 pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};
@@ -43,6 +44,7 @@ pub use introductions::{
     IntroductionBar,
 };
 pub use invitations::{invitation_vets, InvitationTarget};
+pub use startup_notes::StartupNotesReach;
 pub use startups::StartupAccess;
 
 /// The person asking, as far as the rules care.
@@ -209,6 +211,8 @@ pub enum Refusal {
     StartupAlreadyClaimed,
     #[error("only admins and the person who sent an invitation may resend or revoke it")]
     OwnInvitationsOnly,
+    #[error("only ROM officers of the start-up's provinces write notes on it")]
+    OnlyRomOfficersWriteStartupNotes,
 }
 
 impl Member {

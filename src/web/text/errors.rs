@@ -134,6 +134,9 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::OwnInvitationsOnly => {
             "Alleen beheerders en wie de uitnodiging stuurde mogen haar opnieuw sturen of intrekken."
         }
+        Refusal::OnlyRomOfficersWriteStartupNotes => {
+            "Alleen ROM-medewerkers van de provincies van de start-up schrijven notities over haar."
+        }
     }
     .to_owned()
 }

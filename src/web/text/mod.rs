@@ -12,6 +12,7 @@ pub mod onboarding;
 pub mod privacy;
 pub mod procurement;
 pub mod rom;
+pub mod rom_startup;
 pub mod rom_tools;
 pub mod signin;
 pub mod startup;
@@ -23,6 +24,7 @@ pub struct Text {
     pub procurement: procurement::ProcurementText,
     pub rom: rom::RomText,
     pub rom_tools: rom_tools::RomToolsText,
+    pub rom_startup: rom_startup::RomStartupText,
     pub admin: admin::AdminText,
     pub signin: signin::SigninText,
     pub onboarding: onboarding::OnboardingText,
@@ -36,6 +38,7 @@ pub static ENGLISH: Text = Text {
     procurement: procurement::ENGLISH,
     rom: rom::ENGLISH,
     rom_tools: rom_tools::ENGLISH,
+    rom_startup: rom_startup::ENGLISH,
     admin: admin::ENGLISH,
     signin: signin::ENGLISH,
     onboarding: onboarding::ENGLISH,
@@ -49,6 +52,7 @@ pub static DUTCH: Text = Text {
     procurement: procurement::DUTCH,
     rom: rom::DUTCH,
     rom_tools: rom_tools::DUTCH,
+    rom_startup: rom_startup::DUTCH,
     admin: admin::DUTCH,
     signin: signin::DUTCH,
     onboarding: onboarding::DUTCH,
