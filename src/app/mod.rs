@@ -34,3 +34,4 @@ pub use state::AppState;
 
 // ---- users, organisations and audit
 pub mod audit;
+pub mod audit_names;

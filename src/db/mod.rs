@@ -5,6 +5,7 @@
 
 pub mod attempt_counters;
 pub mod audit;
+pub mod audit_names;
 pub mod calendar;
 pub mod challenges;
 pub mod dashboard;

@@ -7,6 +7,7 @@ mod admin_search;
 mod alert_backlog;
 mod alerts;
 mod audit;
+mod audit_page;
 pub mod auth;
 mod bounded_echo;
 mod browser;

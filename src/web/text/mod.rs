@@ -6,6 +6,7 @@
 //! one a request is shown in (see `web::context` for how it is chosen).
 
 pub mod admin;
+pub mod audit;
 pub mod common;
 pub mod errors;
 pub mod onboarding;
@@ -26,6 +27,7 @@ pub struct Text {
     pub rom_tools: rom_tools::RomToolsText,
     pub rom_startup: rom_startup::RomStartupText,
     pub admin: admin::AdminText,
+    pub audit: audit::AuditText,
     pub signin: signin::SigninText,
     pub onboarding: onboarding::OnboardingText,
     pub privacy: privacy::PrivacyText,
@@ -40,6 +42,7 @@ pub static ENGLISH: Text = Text {
     rom_tools: rom_tools::ENGLISH,
     rom_startup: rom_startup::ENGLISH,
     admin: admin::ENGLISH,
+    audit: audit::ENGLISH,
     signin: signin::ENGLISH,
     onboarding: onboarding::ENGLISH,
     privacy: privacy::ENGLISH,
@@ -54,6 +57,7 @@ pub static DUTCH: Text = Text {
     rom_tools: rom_tools::DUTCH,
     rom_startup: rom_startup::DUTCH,
     admin: admin::DUTCH,
+    audit: audit::DUTCH,
     signin: signin::DUTCH,
     onboarding: onboarding::DUTCH,
     privacy: privacy::DUTCH,
