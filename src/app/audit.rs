@@ -68,6 +68,17 @@ pub async fn list(
     admin: &Member,
     filter: AuditListFilter,
 ) -> Result<Paginated<AuditEventView>, AppError> {
+    list_among(state, admin, filter, None).await
+}
+
+/// Like [`list`], and only the events by the users `actor_among` (when
+/// given; an empty list matches nothing).
+pub(crate) async fn list_among(
+    state: &AppState,
+    admin: &Member,
+    filter: AuditListFilter,
+    actor_among: Option<Vec<Uuid>>,
+) -> Result<Paginated<AuditEventView>, AppError> {
     admin.may_administer()?;
     let page = checked_page(filter.page, filter.per_page)?;
     if let (Some(from), Some(until)) = (filter.from, filter.until) {
@@ -82,6 +93,7 @@ pub async fn list(
     }
     let query = AuditFilter {
         actor_id: filter.actor,
+        actor_among,
         subject_id: filter.subject,
         action: filter.action,
         from: filter.from,

@@ -35,3 +35,4 @@ pub use state::AppState;
 
 // ---- users, organisations and audit
 pub mod audit;
+pub mod audit_names;

@@ -75,6 +75,8 @@ pub fn record(connection: &mut PgConnection, event: &NewAuditEvent) -> QueryResu
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub actor_id: Option<Uuid>,
+    /// Only events by one of these users (an empty list matches nothing).
+    pub actor_among: Option<Vec<Uuid>>,
     pub subject_id: Option<Uuid>,
     pub action: Option<AuditAction>,
     pub from: Option<DateTime<Utc>>,
@@ -92,6 +94,9 @@ pub fn list(
         let mut query = audit_events::table.into_boxed();
         if let Some(actor_id) = filter.actor_id {
             query = query.filter(audit_events::actor_id.eq(actor_id));
+        }
+        if let Some(actor_ids) = &filter.actor_among {
+            query = query.filter(audit_events::actor_id.eq_any(actor_ids.clone()));
         }
         if let Some(subject_id) = filter.subject_id {
             query = query.filter(audit_events::subject_id.eq(subject_id));

@@ -5,6 +5,7 @@
 
 pub mod attempt_counters;
 pub mod audit;
+pub mod audit_names;
 pub mod calendar;
 pub mod challenges;
 pub mod dashboard;
@@ -26,6 +27,7 @@ pub mod schema;
 pub mod search_replicas;
 pub mod sessions;
 pub mod sso_logins;
+pub mod startup_notes;
 pub mod startups;
 pub mod unsubscribe_tokens;
 pub mod users;

@@ -449,3 +449,16 @@ diesel::table! {
         report_csv -> Nullable<Bytea>,
     }
 }
+diesel::table! {
+    startup_notes (id) {
+        id -> Uuid,
+        startup_id -> Uuid,
+        rom -> Text,
+        author_id -> Nullable<Uuid>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(startup_notes -> startups (startup_id));
+diesel::allow_tables_to_appear_in_same_query!(startup_notes, users);

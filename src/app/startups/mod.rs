@@ -4,6 +4,7 @@
 //! found", exactly like a missing one.
 
 mod cards;
+pub mod notes;
 mod view;
 
 use std::collections::HashMap;

@@ -35,6 +35,7 @@ mod introductions;
 mod invitations;
 mod marks;
 mod privacy;
+mod startup_notes;
 mod startups;
 
 pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};
@@ -45,6 +46,7 @@ pub use introductions::{
     IntroductionBar,
 };
 pub use invitations::{invitation_vets, InvitationTarget};
+pub use startup_notes::StartupNotesReach;
 pub use startups::StartupAccess;
 
 /// The person asking, as far as the rules care.
@@ -215,6 +217,8 @@ pub enum Refusal {
     ImportersOnly,
     #[error("ROM officers import start-ups; challenges are imported by an admin")]
     RomImportsStartupsOnly,
+    #[error("only ROM officers of the start-up's provinces write notes on it")]
+    OnlyRomOfficersWriteStartupNotes,
 }
 
 impl Member {

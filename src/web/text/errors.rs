@@ -138,6 +138,9 @@ pub fn refusal_message(refusal: Refusal, language: Language) -> String {
         Refusal::RomImportsStartupsOnly => {
             "ROM-medewerkers importeren start-ups; uitdagingen importeert een beheerder."
         }
+        Refusal::OnlyRomOfficersWriteStartupNotes => {
+            "Alleen ROM-medewerkers van de provincies van de start-up schrijven notities over haar."
+        }
     }
     .to_owned()
 }

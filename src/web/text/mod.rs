@@ -6,6 +6,7 @@
 //! one a request is shown in (see `web::context` for how it is chosen).
 
 pub mod admin;
+pub mod audit;
 pub mod common;
 pub mod errors;
 pub mod imports;
@@ -13,6 +14,7 @@ pub mod onboarding;
 pub mod privacy;
 pub mod procurement;
 pub mod rom;
+pub mod rom_startup;
 pub mod rom_tools;
 pub mod signin;
 pub mod startup;
@@ -24,7 +26,9 @@ pub struct Text {
     pub procurement: procurement::ProcurementText,
     pub rom: rom::RomText,
     pub rom_tools: rom_tools::RomToolsText,
+    pub rom_startup: rom_startup::RomStartupText,
     pub admin: admin::AdminText,
+    pub audit: audit::AuditText,
     pub signin: signin::SigninText,
     pub onboarding: onboarding::OnboardingText,
     pub privacy: privacy::PrivacyText,
@@ -38,7 +42,9 @@ pub static ENGLISH: Text = Text {
     procurement: procurement::ENGLISH,
     rom: rom::ENGLISH,
     rom_tools: rom_tools::ENGLISH,
+    rom_startup: rom_startup::ENGLISH,
     admin: admin::ENGLISH,
+    audit: audit::ENGLISH,
     signin: signin::ENGLISH,
     onboarding: onboarding::ENGLISH,
     privacy: privacy::ENGLISH,
@@ -52,7 +58,9 @@ pub static DUTCH: Text = Text {
     procurement: procurement::DUTCH,
     rom: rom::DUTCH,
     rom_tools: rom_tools::DUTCH,
+    rom_startup: rom_startup::DUTCH,
     admin: admin::DUTCH,
+    audit: audit::DUTCH,
     signin: signin::DUTCH,
     onboarding: onboarding::DUTCH,
     privacy: privacy::DUTCH,

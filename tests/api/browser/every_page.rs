@@ -119,6 +119,15 @@ async fn every_page_of_every_role_passes_axe_in_both_languages_and_fits_a_phone(
     let rom = app
         .rom_officer(defmatch::domain::region::Rom::RomInWest)
         .await;
+    // A note, so the start-up's page shows its list of notes.
+    defmatch::db::startup_notes::insert(
+        &mut app.database.connect(),
+        startup,
+        defmatch::domain::region::Rom::RomInWest,
+        rom.user_id,
+        "Met them at the fair; wants a radar pilot.",
+    )
+    .expect("a note");
     app.wait_for_index().await;
 
     // The visitor's pages, with the answer to a registration.
@@ -210,6 +219,7 @@ async fn every_page_of_every_role_passes_axe_in_both_languages_and_fits_a_phone(
     let rom_pages: Vec<String> = vec![
         "/dashboard".to_owned(),
         "/region/startups".to_owned(),
+        format!("/region/startups/{startup}"),
         "/region/invitations".to_owned(),
         "/import".to_owned(),
         format!("/introductions/propose?startup={startup}&challenge={challenge}"),
@@ -226,8 +236,11 @@ async fn every_page_of_every_role_passes_axe_in_both_languages_and_fits_a_phone(
         "/admin/invitations",
         "/import",
         "/admin/audit",
+        "/admin/audit?actor=test&from=2020-01-01",
+        "/admin/audit?from=not-a-day",
         "/dashboard",
         "/region/startups",
+        &format!("/region/startups/{startup}"),
         "/account",
     ]
     .iter()

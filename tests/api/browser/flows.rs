@@ -436,6 +436,25 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
     browser.goto(&format!("{}/dashboard", app.address)).await;
     browser.wait_for("svg").await;
     browser.save_screenshot("rom-dashboard").await;
+
+    // The start-up's own page: its introduction, its matches, a note kept.
+    browser
+        .goto(&format!("{}/region/startups", app.address))
+        .await;
+    browser.click("article.region-startup h2 a").await;
+    browser.wait_for("#notes-heading").await;
+    browser
+        .fill("#body", "Met them at the fair; they want a radar pilot.")
+        .await;
+    browser.click_button("Save note").await;
+    browser.wait_for_text("The note is saved.").await;
+    let page = browser.page_text().await;
+    assert!(page.contains("Met them at the fair"), "{page}");
+    assert!(
+        page.contains("Introduced"),
+        "the introduction's state: {page}"
+    );
+    browser.save_screenshot("rom-startup").await;
     browser.close().await;
 }
 

@@ -5,6 +5,7 @@
 //! `app::accounts::invitations` or `app::audit`.
 
 mod audit;
+mod audit_summary;
 mod invitations;
 mod organisations;
 mod users;

@@ -11,6 +11,7 @@ use maud::{html, Markup};
 
 use super::chart::bar_chart;
 use super::export::export_section;
+use super::startup_page::startup_page_url;
 use super::{propose_url, BROKERS};
 use crate::app::dashboard::{self, DashboardFilter, DashboardView};
 use crate::app::AppError;
@@ -204,7 +205,7 @@ fn without_introduction_section(
                     tbody {
                         @for startup in &dashboard.startups_without_introduction {
                             tr {
-                                th scope="row" { (startup.name) }
+                                th scope="row" { a href=(startup_page_url(startup.startup_id)) { (startup.name) } }
                                 td { (startup.province.map(|p| p.name()).unwrap_or(text.unknown)) }
                                 td { ul.tags { @for technology in &startup.technologies { li { (language.technology_name(*technology)) } } } }
                                 @match &startup.best_match {

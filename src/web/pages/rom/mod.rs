@@ -1,6 +1,7 @@
 //! The ROM officer's pages (admins see them too): the region dashboard
 //! with its charts drawn on the server, the start-ups of the region with
-//! their best matches, the officer's own pending invitations, and
+//! their best matches, one start-up's page (profile, introductions,
+//! matches, the ROM's notes), the officer's own pending invitations, and
 //! proposing an introduction in two clicks
 //! (`app::dashboard`, `app::introductions`).
 
@@ -11,6 +12,7 @@ mod export;
 mod invitations;
 mod propose;
 mod region_startups;
+mod startup_page;
 
 use actix_web::web;
 use uuid::Uuid;
@@ -25,6 +27,13 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/region/startups")
                 .route(web::get().to(region_startups::region_startups)),
+        )
+        .service(
+            web::resource("/region/startups/{id}").route(web::get().to(startup_page::startup_page)),
+        )
+        .service(
+            web::resource("/region/startups/{id}/notes")
+                .route(web::post().to(startup_page::submit_note)),
         )
         .service(
             web::resource("/region/startups/{id}/claim-invitation")

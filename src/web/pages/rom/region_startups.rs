@@ -9,6 +9,7 @@ use actix_web::HttpResponse;
 use maud::{html, Markup};
 use uuid::Uuid;
 
+use super::startup_page::startup_page_url;
 use super::{propose_url, BROKERS};
 use crate::app::accounts::invitations;
 use crate::app::introductions;
@@ -94,7 +95,7 @@ async fn startup_with_matches(
     let heading_id = format!("startup-{}", startup.id);
     Ok(html! {
         article.card.region-startup aria-labelledby=(heading_id) {
-            h2 id=(heading_id) { (name) }
+            h2 id=(heading_id) { a href=(startup_page_url(&startup.id)) { (name) } }
             p.meta {
                 (startup.province.map(|p| p.name()).unwrap_or(text.unknown))
                 @if let Some(city) = &startup.city { " · " (city) }
@@ -131,7 +132,7 @@ async fn startup_with_matches(
 /// The form that invites an imported start-up (no account yet) to claim
 /// its profile, addressed to its contact e-mail unless the officer types
 /// another; shown only where the invitation rule allows it.
-fn claim_form(context: &PageContext, startup: &StartupView) -> Markup {
+pub(super) fn claim_form(context: &PageContext, startup: &StartupView) -> Markup {
     let text = &context.text.onboarding;
     let field_id = format!("claim-email-{}", startup.id);
     let hint_id = format!("claim-hint-{}", startup.id);
