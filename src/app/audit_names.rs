@@ -140,7 +140,7 @@ impl Names {
                         role: role.clone(),
                     })
             }
-            AuditSubject::Export => None,
+            AuditSubject::Export | AuditSubject::Import => None,
         }
     }
 }

@@ -74,6 +74,10 @@ pub const ENGLISH: AuditText = AuditText {
             "Revealed the contacts of the introduction of {subject} to both sides",
         ),
         ("export", "Exported {rows} introductions"),
+        (
+            "import",
+            "Imported {file}: {created} created, {updated} updated, {rejected} rejected",
+        ),
         ("password_reset", "Set a new password with an e-mailed link"),
         ("password_changed", "Changed their password"),
         ("invitation_sent", "Invited {email} as {role}"),
@@ -147,6 +151,10 @@ pub const DUTCH: AuditText = AuditText {
             "Contactgegevens van de introductie van {subject} met beide kanten gedeeld",
         ),
         ("export", "{rows} introducties geëxporteerd"),
+        (
+            "import",
+            "{file} geïmporteerd: {created} nieuw, {updated} bijgewerkt, {rejected} geweigerd",
+        ),
         (
             "password_reset",
             "Nieuw wachtwoord ingesteld met een gemailde link",

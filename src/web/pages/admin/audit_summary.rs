@@ -106,6 +106,25 @@ fn template_and_values(
             values.push(("role", label_of(roles, &role)));
             action.as_str().to_owned()
         }
+        AuditAction::Import => {
+            let count = |key: &str| {
+                event
+                    .event
+                    .detail
+                    .get(key)
+                    .and_then(Value::as_u64)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let file = detail_text(event, "file").unwrap_or_default().to_owned();
+            values = vec![
+                ("file", file),
+                ("created", count("created")),
+                ("updated", count("updated")),
+                ("rejected", count("rejected")),
+            ];
+            "import".to_owned()
+        }
         AuditAction::MatchMarked => {
             let mark = detail_text(event, "mark").unwrap_or_default();
             values.push(("mark", label_of(text.audit.marks, mark)));
