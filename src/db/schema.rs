@@ -429,5 +429,6 @@ diesel::table! {
         item_id -> Uuid,
         mark -> Text,
         created_at -> Timestamptz,
+        implied -> Bool,
     }
 }
