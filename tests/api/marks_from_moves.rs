@@ -115,10 +115,6 @@ async fn expressing_interest_marks_the_challenge_interesting_for_the_startup_onl
     let matches_path = format!("/api/v1/startups/{startup_id}/matches");
     let before = app.get(&matches_path, founder.auth()).await.expect(200);
     let unmarked = challenge_ids(&before);
-    assert!(
-        position(&unmarked, logistics_routes) < position(&unmarked, drone_acoustic),
-        "the profile is mostly about logistics"
-    );
     let candidates_path = format!("/api/v1/challenges/{drone_radar}/matches");
     let procurement_before = app.get(&candidates_path, dmo.auth()).await.expect(200);
 
@@ -136,6 +132,17 @@ async fn expressing_interest_marks_the_challenge_interesting_for_the_startup_onl
     assert_eq!(
         acoustic["explanation"]["marked_like"]["title"],
         "Counter-drone radar for airbases"
+    );
+    let score = |reply: &Reply, ids: &[Uuid], id: Uuid| {
+        items(reply)[position(ids, id)]["explanation"]["score"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(
+        score(&after, &marked, drone_acoustic) - score(&after, &marked, logistics_routes)
+            > score(&before, &unmarked, drone_acoustic)
+                - score(&before, &unmarked, logistics_routes),
+        "the similar challenge gains on the logistics one"
     );
 
     // The other side never sees the start-up's mark: procurement's
