@@ -1,5 +1,6 @@
 //! Marks on matches, one per (organisation, direction, query, item): the
-//! latest mark wins.
+//! latest mark wins, except that a mark implied by an introduction move
+//! never replaces one the user set.
 
 use diesel::prelude::*;
 use diesel::upsert::on_constraint;
@@ -17,7 +18,8 @@ pub struct MarkKey {
     pub query_id: Uuid,
 }
 
-/// Sets the mark of `item_id` among the matches of `key`, by `user_id`.
+/// Sets the mark of `item_id` among the matches of `key`, by `user_id`;
+/// it replaces any mark, implied or not.
 pub fn set(
     connection: &mut PgConnection,
     key: MarkKey,
@@ -39,10 +41,50 @@ pub fn set(
         .set((
             match_marks::user_id.eq(user_id),
             match_marks::mark.eq(mark),
+            match_marks::implied.eq(false),
             match_marks::created_at.eq(diesel::dsl::now),
         ))
         .execute(connection)?;
     Ok(())
+}
+
+/// Sets the mark an introduction move by `user_id` implies on `item_id`
+/// among the matches of `key`, unless the user set one there themselves;
+/// whether a mark was written (false when the user's own mark stays, or
+/// the same implied mark was there already).
+pub fn imply(
+    connection: &mut PgConnection,
+    key: MarkKey,
+    item_id: Uuid,
+    user_id: Uuid,
+    mark: Mark,
+) -> QueryResult<bool> {
+    let upsert = diesel::insert_into(match_marks::table)
+        .values((
+            match_marks::organisation_id.eq(key.organisation_id),
+            match_marks::user_id.eq(user_id),
+            match_marks::direction.eq(key.direction),
+            match_marks::query_id.eq(key.query_id),
+            match_marks::item_id.eq(item_id),
+            match_marks::mark.eq(mark),
+            match_marks::implied.eq(true),
+        ))
+        .on_conflict(on_constraint("match_marks_one_per_item"))
+        .do_update()
+        .set((
+            match_marks::user_id.eq(user_id),
+            match_marks::mark.eq(mark),
+            match_marks::created_at.eq(diesel::dsl::now),
+        ));
+    // ON CONFLICT … DO UPDATE … WHERE: only an implied mark that differs is replaced.
+    let written = diesel::query_dsl::methods::FilterDsl::filter(
+        upsert,
+        match_marks::implied
+            .eq(true)
+            .and(match_marks::mark.ne(mark)),
+    )
+    .execute(connection)?;
+    Ok(written > 0)
 }
 
 /// Removes the mark of `item_id` among the matches of `key`; whether there was one.

@@ -429,6 +429,7 @@ diesel::table! {
         item_id -> Uuid,
         mark -> Text,
         created_at -> Timestamptz,
+        implied -> Bool,
     }
 }
 

@@ -23,8 +23,9 @@ use super::filters::{
 };
 use super::index::SearchIndex;
 use super::ranking::{
-    finish_pair, mark_effect, query_terms, score_pair, weights, BestText, CorpusStatistics,
-    Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector, TermsView,
+    feedback_weights, finish_pair, mark_effect, moved_query, query_terms, score_pair, weights,
+    BestText, CorpusStatistics, Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector,
+    TermsView,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::similarity;
@@ -283,10 +284,41 @@ impl SearchEngine {
         if forward_terms.is_empty() {
             return Ok(Vec::new());
         }
+        let marked_documents = marked_documents(&searcher, fields, feedback)?;
+        let marked_views = |ids: &[Uuid]| -> Vec<(Uuid, TermsView<'_>)> {
+            marked_documents
+                .iter()
+                .filter(|(id, _)| ids.contains(id))
+                .map(|(id, document)| (*id, stored_terms(fields, document)))
+                .collect()
+        };
+        let interesting = marked_views(&feedback.interesting);
+        let rejected = marked_views(&feedback.rejected);
+        let steering = feedback_weights();
+        // Without marks, or with the move switched off, candidates come
+        // from the unmoved query, exactly as an unmarked ranking.
+        let candidate_terms: Vec<(String, f32)> =
+            if steering.move_candidate_query && !interesting.is_empty() {
+                let items: Vec<Vec<(&str, f32)>> = interesting
+                    .iter()
+                    .map(|(_, item)| query_terms(item, &target_corpus, source_shape))
+                    .collect();
+                moved_query(
+                    &forward_terms,
+                    &items,
+                    steering.toward_interesting,
+                    weights.max_query_terms,
+                )
+            } else {
+                forward_terms
+                    .iter()
+                    .map(|(term, weight)| ((*term).to_owned(), *weight))
+                    .collect()
+            };
         let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for language in LANGUAGES {
             let field = fields.text(target_kind, language);
-            let terms = forward_terms
+            let terms = candidate_terms
                 .iter()
                 .map(|(term, weight)| WeightedTerm {
                     term: Term::from_field_text(field, term),
@@ -328,16 +360,6 @@ impl SearchEngine {
         let source_meaning = semantic
             .as_ref()
             .and_then(|model| model.embed(&source_vector));
-        let marked_documents = marked_documents(&searcher, fields, feedback)?;
-        let marked_views = |ids: &[Uuid]| -> Vec<(Uuid, TermsView<'_>)> {
-            marked_documents
-                .iter()
-                .filter(|(id, _)| ids.contains(id))
-                .map(|(id, document)| (*id, stored_terms(fields, document)))
-                .collect()
-        };
-        let interesting = marked_views(&feedback.interesting);
-        let rejected = marked_views(&feedback.rejected);
         let mut mark_effects = Vec::with_capacity(top.len());
         let mut scored = Vec::with_capacity(top.len());
         for (_, address) in top {

@@ -30,6 +30,7 @@ mod login_limits;
 mod mail;
 mod mailbox;
 mod marks;
+mod marks_from_moves;
 mod matching;
 mod notification_mail;
 mod onboarding_pages;

@@ -24,6 +24,25 @@ pub fn eval_folds(
     Ok(())
 }
 
+/// `defmatch-tools eval --feedback-positive N`: prints the marked and
+/// unmarked rankings side by side, per task.
+pub fn eval_feedback(
+    database_url: &str,
+    data: &Path,
+    run_out: &Path,
+    options: crate::eval::feedback::FeedbackOptions,
+    json: bool,
+) -> anyhow::Result<()> {
+    let report = crate::eval::feedback::run(database_url, data, run_out, options)?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(());
+    }
+    crate::eval::feedback::print(&report);
+    println!("marked run written to {}", run_out.display());
+    Ok(())
+}
+
 /// `defmatch-tools eval`: prints the metrics, as text or one JSON object.
 pub fn eval(database_url: &str, data: &Path, run_out: &Path, json: bool) -> anyhow::Result<()> {
     let report = crate::eval::run(database_url, data, run_out)?;

@@ -32,6 +32,20 @@ enum Command {
         /// folds, and the setting the training folds choose.
         #[arg(long, num_args = 0..=1, default_missing_value = "5", value_parser = clap::value_parser!(u64).range(2..=20))]
         folds: Option<u64>,
+        /// Simulate marks: for each query with more relevant items than this,
+        /// mark that many relevant items (smallest ids first) interesting,
+        /// through the API's own functions, and compare with the unmarked
+        /// ranking, cross-validated by firm (5 folds unless `--folds` says).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=20))]
+        feedback_positive: Option<u64>,
+        /// With `--feedback-positive`: mark the highest-ranked non-relevant
+        /// items of the unmarked ranking not relevant, this many per query.
+        #[arg(long, default_value_t = 0, requires = "feedback_positive", value_parser = clap::value_parser!(u64).range(0..=20))]
+        feedback_negative: u64,
+        /// With `--feedback-positive`: results per query in the run, marked and
+        /// unmarked alike.
+        #[arg(long, default_value_t = 10, requires = "feedback_positive", value_parser = clap::value_parser!(u64).range(1..=50))]
+        depth: u64,
     },
     /// Measure speed on generated data: import, matching and search in-process and over
     /// HTTP, a PostgreSQL full-text baseline, write to searchable, memory.
@@ -96,15 +110,32 @@ fn main() -> anyhow::Result<()> {
             run_out,
             json,
             folds,
-        } => match folds {
-            Some(folds) => defmatch_tools::cli::eval_folds(
+            feedback_positive,
+            feedback_negative,
+            depth,
+        } => match (feedback_positive, folds) {
+            (Some(positive), folds) => defmatch_tools::cli::eval_feedback(
+                url.expose_secret(),
+                &data,
+                &run_out,
+                defmatch_tools::eval::feedback::FeedbackOptions {
+                    positive: positive as usize,
+                    negative: feedback_negative as usize,
+                    depth: depth as usize,
+                    folds: folds.map_or(defmatch_tools::eval::folds::DEFAULT_FOLDS, |folds| {
+                        folds as usize
+                    }),
+                },
+                json,
+            ),
+            (None, Some(folds)) => defmatch_tools::cli::eval_folds(
                 url.expose_secret(),
                 &data,
                 &run_out,
                 folds as usize,
                 json,
             ),
-            None => defmatch_tools::cli::eval(url.expose_secret(), &data, &run_out, json),
+            (None, None) => defmatch_tools::cli::eval(url.expose_secret(), &data, &run_out, json),
         },
         Command::Bench {
             startups,

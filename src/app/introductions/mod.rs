@@ -11,7 +11,7 @@ mod moves;
 mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel::{OptionalExtension, PgConnection};
+use diesel::{Connection, OptionalExtension, PgConnection};
 use uuid::Uuid;
 
 pub use self::input::{NewIntroductionRequest, NewNoteRequest, TransitionRequest};
@@ -19,6 +19,7 @@ pub use self::moves::{moves_for_pairs, PairMove};
 pub use self::view::{ContactView, IntroducedChallenge, IntroductionView, NoteView};
 use super::page::{checked_page, Paginated};
 use super::{AppError, AppState, Conflict, InvalidTransition, Subject};
+use crate::app::matching::imply_from_move;
 use crate::app::startups::{resolve_for_card_reader, CardIssuer, StartupView};
 use crate::auth::card_handles::CardHandleKeys;
 use crate::db::challenges::{self, ChallengeRow};
@@ -31,6 +32,7 @@ use crate::domain::challenge::ChallengeStatus;
 use crate::domain::introduction::{
     IntroductionAction, IntroductionState, Side, Transition, MAX_MESSAGE_CHARS,
 };
+use crate::domain::mark::Mark;
 use crate::domain::policy::{
     may_learn_vetting_status, notes_readable_by, reads_shared_notes, sees_procurement_contact,
     startup_access_in_introduction, IntroductionBar, Member, StartupAccess, Viewer,
@@ -99,7 +101,20 @@ pub async fn start(
                 broker_rom,
                 message,
             };
-            let row = introductions::insert(connection, &new).map_err(insert_error)?;
+            let row = connection.transaction::<_, AppError, _>(|connection| {
+                let row = introductions::insert(connection, &new).map_err(insert_error)?;
+                // Expressing interest, inviting and proposing count as a
+                // mark "interesting" on the starter's own matches.
+                imply_from_move(
+                    connection,
+                    &starter,
+                    starter.introducing_side(),
+                    (startup.id, challenge.id),
+                    Mark::Interesting,
+                    origin.as_str(),
+                )?;
+                Ok(row)
+            })?;
             let loaded = load_involved(connection, &starter, row)?;
             view_of(connection, &keys, &starter, loaded)
         })
@@ -172,6 +187,7 @@ pub async fn transition(
     expected_version: i32,
     input: TransitionRequest,
 ) -> Result<IntroductionView, AppError> {
+    let input_action = input.action;
     let transition = Transition::new(input.action, input.outcome, input.reason)?;
     let mover = member.clone();
     let keys = state.card_handles.clone();
@@ -217,13 +233,34 @@ pub async fn transition(
                 to: next,
                 reason,
             };
-            let row = introductions::change_state_if_version(
-                connection,
-                introduction_id,
-                expected_version,
-                &change,
-            )?
-            .ok_or_else(|| stale(connection, introduction_id, expected_version))?;
+            let implied_mark = match &transition {
+                Transition::Accept => Some(Mark::Interesting),
+                Transition::Decline { .. } => Some(Mark::NotRelevant),
+                _ => None,
+            };
+            let pair = (loaded.startup.id, loaded.challenge.id);
+            let row = connection.transaction::<_, AppError, _>(|connection| {
+                let row = introductions::change_state_if_version(
+                    connection,
+                    introduction_id,
+                    expected_version,
+                    &change,
+                )?
+                .ok_or_else(|| stale(connection, introduction_id, expected_version))?;
+                // Accepting counts as a mark "interesting" on the mover's
+                // own matches, declining as "not relevant".
+                if let Some(mark) = implied_mark {
+                    imply_from_move(
+                        connection,
+                        &mover,
+                        loaded.side,
+                        pair,
+                        mark,
+                        input_action.as_str(),
+                    )?;
+                }
+                Ok(row)
+            })?;
             let loaded = Loaded { row, ..loaded };
             view_of(connection, &keys, &mover, loaded)
         })

@@ -13,6 +13,7 @@ use super::super::{challenges, startups, AppError, AppState};
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::match_marks::{self, MarkKey};
 use crate::domain::audit::{AuditAction, AuditSubject};
+use crate::domain::introduction::Side;
 use crate::domain::mark::{Mark, MarkDirection};
 use crate::domain::policy::{Member, Viewer};
 use crate::domain::startup::StartupRef;
@@ -117,6 +118,55 @@ fn store(
         audit::record(connection, &event)?;
         Ok(())
     })
+}
+
+/// Writes the mark that `member`'s introduction move (`by_move`: which one,
+/// for the audit trail) implies on the pair, on `side`'s matches: the
+/// start-up's challenges, or the challenge's start-ups. A mark the member's
+/// organisation set itself on the pair stays (see `match_marks::imply`).
+/// Runs inside the move's transaction and is audited like a mark.
+pub(crate) fn imply_from_move(
+    connection: &mut PgConnection,
+    member: &Member,
+    side: Side,
+    pair: (Uuid, Uuid),
+    mark: Mark,
+    by_move: &str,
+) -> Result<(), AppError> {
+    let Some(organisation_id) = member.organisation_marked_by_moves() else {
+        return Ok(());
+    };
+    let (startup_id, challenge_id) = pair;
+    let (direction, query_id, item_id) = match side {
+        Side::Startup => (MarkDirection::StartupToChallenge, startup_id, challenge_id),
+        Side::Procurement | Side::Broker => {
+            (MarkDirection::ChallengeToStartup, challenge_id, startup_id)
+        }
+    };
+    let key = MarkKey {
+        organisation_id,
+        direction,
+        query_id,
+    };
+    if !match_marks::imply(connection, key, item_id, member.user_id, mark)? {
+        return Ok(());
+    }
+    let event = NewAuditEvent::new(
+        Some(member.user_id),
+        AuditAction::MatchMarked,
+        AuditSubject::Challenge,
+        Some(challenge_id),
+    )
+    .with_detail(serde_json::json!({
+        "direction": direction.as_str(),
+        "query_id": query_id,
+        "item_id": item_id,
+        "organisation_id": organisation_id,
+        "mark": mark.as_str(),
+        "implied_by": by_move,
+    }));
+    audit::record(connection, &event)?;
+    Ok(())
 }
 
 /// The marks of `viewer`'s organisation on the matches of `query_id`, by

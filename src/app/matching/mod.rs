@@ -14,6 +14,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub(crate) use self::marks::imply_from_move;
 pub use self::marks::{mark_challenge_for_startup, mark_startup_for_challenge};
 pub use self::view::{
     ChallengeMatch, ChallengeMatches, MatchPreview, StartupMatch, StartupMatches,

@@ -37,6 +37,17 @@ impl Member {
             _ => Err(Refusal::OnlyPartiesMarkMatches),
         }
     }
+
+    /// The organisation whose matches this member's introduction moves
+    /// mark (expressing interest, inviting, proposing, accepting,
+    /// declining): the member's own, as an explicit mark would; none for an
+    /// admin, who brokers without matches of its own.
+    pub fn organisation_marked_by_moves(&self) -> Option<Uuid> {
+        match self.role {
+            Role::Admin => None,
+            Role::Startup | Role::Procurement | Role::RomOfficer => self.organisation_id,
+        }
+    }
 }
 
 #[cfg(test)]

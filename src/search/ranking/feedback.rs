@@ -14,10 +14,49 @@ use uuid::Uuid;
 use super::terms::{CorpusStatistics, TermsView};
 use crate::search::analysis::TextLanguage;
 
-/// Weight of the pull toward items marked interesting (β).
-pub const TOWARD_INTERESTING: f32 = 0.75;
-/// Weight of the push away from items marked not relevant (γ).
-pub const AWAY_FROM_REJECTED: f32 = 0.25;
+/// How marks steer a ranking.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+pub struct FeedbackWeights {
+    /// Weight of the pull toward items marked interesting (β).
+    pub toward_interesting: f32,
+    /// Weight of the push away from items marked not relevant (γ).
+    pub away_from_rejected: f32,
+    /// Whether the candidates are also fetched with the moved query
+    /// (q + β·mean(interesting), term vectors of unit length), so that
+    /// items like an interesting one that the unmoved query ranks too low
+    /// to fetch can be found at all.
+    #[serde(default)]
+    pub move_candidate_query: bool,
+}
+
+/// The feedback weights in production.
+pub const FEEDBACK_WEIGHTS: FeedbackWeights = FeedbackWeights {
+    toward_interesting: 0.75,
+    away_from_rejected: 0.25,
+    move_candidate_query: false,
+};
+
+/// The feedback weights in use: [`FEEDBACK_WEIGHTS`], unless an experiment
+/// overrides them with `DEFMATCH_FEEDBACK_WEIGHTS` (a JSON object of the
+/// same fields, for `defmatch-tools eval` runs only).
+pub fn feedback_weights() -> &'static FeedbackWeights {
+    static WEIGHTS: std::sync::OnceLock<FeedbackWeights> = std::sync::OnceLock::new();
+    WEIGHTS.get_or_init(|| {
+        let Ok(json) = std::env::var("DEFMATCH_FEEDBACK_WEIGHTS") else {
+            return FEEDBACK_WEIGHTS;
+        };
+        match serde_json::from_str(&json) {
+            Ok(weights) => {
+                tracing::warn!(%json, "feedback weights overridden for an experiment");
+                weights
+            }
+            Err(error) => {
+                tracing::error!(%error, "DEFMATCH_FEEDBACK_WEIGHTS is not valid; using the production ones");
+                FEEDBACK_WEIGHTS
+            }
+        }
+    })
+}
 /// Least similarity to an interesting item that the explanation names.
 pub const SHOWN_SIMILARITY: f32 = 0.15;
 
@@ -68,7 +107,9 @@ pub fn mark_effect(
             .sum();
         sum / items.len() as f32
     };
-    let part = TOWARD_INTERESTING * mean(interesting) - AWAY_FROM_REJECTED * mean(rejected);
+    let weights = feedback_weights();
+    let part = weights.toward_interesting * mean(interesting)
+        - weights.away_from_rejected * mean(rejected);
     let closest = interesting
         .iter()
         .filter(|(id, _)| *id != candidate_id)
@@ -81,6 +122,47 @@ pub fn mark_effect(
         item_id,
     });
     (part, marked_like)
+}
+
+/// The query moved toward the items marked interesting, for fetching
+/// candidates: q/|q| + β·mean(i/|i|) over the weighted query terms of
+/// each item, the strongest `max_terms` kept.
+pub fn moved_query(
+    query: &[(&str, f32)],
+    interesting: &[Vec<(&str, f32)>],
+    toward_interesting: f32,
+    max_terms: usize,
+) -> Vec<(String, f32)> {
+    let unit = |terms: &[(&str, f32)]| {
+        let norm = terms
+            .iter()
+            .map(|(_, weight)| weight * weight)
+            .sum::<f32>()
+            .sqrt();
+        (norm > 0.0).then_some(norm)
+    };
+    let mut moved: std::collections::BTreeMap<String, f32> = std::collections::BTreeMap::new();
+    if let Some(norm) = unit(query) {
+        for (term, weight) in query {
+            *moved.entry((*term).to_owned()).or_default() += weight / norm;
+        }
+    }
+    let share = toward_interesting / interesting.len().max(1) as f32;
+    for item in interesting {
+        let Some(norm) = unit(item) else { continue };
+        for (term, weight) in item {
+            *moved.entry((*term).to_owned()).or_default() += share * weight / norm;
+        }
+    }
+    let mut ranked: Vec<(String, f32)> = moved.into_iter().collect();
+    ranked.sort_by(|left, right| {
+        right
+            .1
+            .total_cmp(&left.1)
+            .then_with(|| left.0.cmp(&right.0))
+    });
+    ranked.truncate(max_terms);
+    ranked
 }
 
 /// Cosine of two texts' term vectors weighted by (1 + ln tf)·idf in `corpus`.
@@ -162,6 +244,18 @@ mod tests {
         assert!(loss < 0.0, "{loss}");
         assert_eq!(marked_like.map(|like| like.item_id), Some(liked_id));
         assert!(none.is_none());
+    }
+
+    #[test]
+    fn the_moved_query_keeps_the_query_first_and_adds_the_interesting_items_terms() {
+        let query = [("radar", 2.0), ("logist", 1.0)];
+        let liked = vec![("acoust", 3.0), ("radar", 1.0)];
+        let moved = moved_query(&query, &[liked], 0.75, 3);
+        let terms: Vec<&str> = moved.iter().map(|(term, _)| term.as_str()).collect();
+        assert_eq!(terms, ["radar", "acoust", "logist"]);
+        let unmoved = moved_query(&query, &[], 0.75, 1);
+        assert_eq!(unmoved.len(), 1);
+        assert_eq!(unmoved[0].0, "radar");
     }
 
     #[test]

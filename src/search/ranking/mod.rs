@@ -28,7 +28,10 @@ pub use explanation::{
     finish_pair, score_pair, BestText, MatchExplanation, MatchedTerms, PairFacts, RawPair,
     ScoreParts,
 };
-pub use feedback::{mark_effect, weighted_cosine, Feedback, MarkedLike};
+pub use feedback::{
+    feedback_weights, mark_effect, moved_query, weighted_cosine, Feedback, FeedbackWeights,
+    MarkedLike, FEEDBACK_WEIGHTS,
+};
 pub use fit::{region_fit, technology_overlap, trl_fit, RegionFit};
 pub use terms::{
     directional_score, inverse_document_frequency, query_term_weight, query_terms,

@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod cross_validation;
+pub mod feedback;
 pub mod folds;
 pub mod grid;
 pub mod metrics;
@@ -61,13 +62,16 @@ fn everyone() -> Viewer {
 /// The benchmark loaded through the production path: a scratch database,
 /// a temporary index with its semantic model, and the documents to rank.
 pub struct LoadedBenchmark {
-    _scratch: ScratchDatabase,
+    scratch: ScratchDatabase,
     index: Arc<SearchIndex>,
     index_directory: std::path::PathBuf,
     startup_documents: Vec<StartupDocument>,
     challenge_documents: Vec<ChallengeDocument>,
     startup_external: HashMap<Uuid, String>,
     challenge_external: HashMap<Uuid, String>,
+    /// The organisation of every start-up and challenge: marks are theirs.
+    startup_organisations: HashMap<Uuid, Uuid>,
+    challenge_organisations: HashMap<Uuid, Uuid>,
     pub rejected_records: usize,
     pub import_seconds: f64,
 }
@@ -125,8 +129,16 @@ impl LoadedBenchmark {
             .iter()
             .filter_map(|row| Some((row.id, row.external_id.clone()?)))
             .collect();
+        let startup_organisations = startup_rows
+            .iter()
+            .map(|row| (row.id, row.organisation_id))
+            .collect();
+        let challenge_organisations = challenge_rows
+            .iter()
+            .map(|row| (row.id, row.organisation_id))
+            .collect();
         Ok(LoadedBenchmark {
-            _scratch: scratch,
+            scratch,
             index: Arc::new(index),
             index_directory,
             startup_documents: startup_rows.iter().map(StartupDocument::from_row).collect(),
@@ -136,9 +148,30 @@ impl LoadedBenchmark {
                 .collect(),
             startup_external,
             challenge_external,
+            startup_organisations,
+            challenge_organisations,
             rejected_records: rejected,
             import_seconds,
         })
+    }
+
+    /// The scratch database the benchmark was imported into.
+    pub fn database_url(&self) -> &str {
+        &self.scratch.url
+    }
+
+    /// The challenge with benchmark id `external`.
+    pub fn challenge_id(&self, external: &str) -> Option<Uuid> {
+        self.challenge_external
+            .iter()
+            .find_map(|(id, name)| (name == external).then_some(*id))
+    }
+
+    /// The start-up with benchmark id `external`.
+    pub fn startup_id(&self, external: &str) -> Option<Uuid> {
+        self.startup_external
+            .iter()
+            .find_map(|(id, name)| (name == external).then_some(*id))
     }
 
     /// Number of start-ups and challenges loaded.

@@ -1,0 +1,1 @@
+ALTER TABLE match_marks DROP COLUMN implied;
