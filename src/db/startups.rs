@@ -312,8 +312,8 @@ pub struct NewImportedStartup<'a> {
     pub profile: &'a StartupProfile,
 }
 
-/// The redactors of profiles of `organisation_ids`, their people read in one
-/// query; a redactor per profile, in order.
+/// A redactor per `(organisation, profile)`, in order; the organisations'
+/// people are read in one query.
 fn redactors(
     connection: &mut PgConnection,
     profiles: &[(Uuid, &StartupProfile)],
@@ -321,7 +321,10 @@ fn redactors(
     let organisation_ids: Vec<Uuid> = profiles.iter().map(|(id, _)| *id).collect();
     let members: Vec<(Uuid, String)> = users::table
         .filter(users::organisation_id.eq_any(&organisation_ids))
-        .select((users::organisation_id.assume_not_null(), users::display_name))
+        .select((
+            users::organisation_id.assume_not_null(),
+            users::display_name,
+        ))
         .load(connection)?;
     let mut people_of: std::collections::HashMap<Uuid, Vec<String>> =
         std::collections::HashMap::new();
