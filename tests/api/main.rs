@@ -17,6 +17,7 @@ mod dates;
 mod demo;
 mod errors;
 mod import;
+mod import_bulk;
 mod import_dutch;
 mod import_xlsx;
 mod index_files;
