@@ -219,16 +219,7 @@ pub fn stage_next_batch(
     index: &SearchIndex,
     connection: &mut PgConnection,
 ) -> anyhow::Result<Staged> {
-    stage_batch_after(index, connection, index.committed_position().unwrap_or(0))
-}
-
-/// Like [`stage_next_batch`], after `position` (what is committed plus
-/// what was staged since).
-fn stage_batch_after(
-    index: &SearchIndex,
-    connection: &mut PgConnection,
-    position: i64,
-) -> anyhow::Result<Staged> {
+    let position = index.committed_position().unwrap_or(0);
     let (deleted_through, changes) = connection
         .build_transaction()
         .repeatable_read()
@@ -288,9 +279,8 @@ fn stage_batch_after(
 
 /// Applies and commits outbox changes until the index is up to date, and
 /// records the position reached; an index that retention left behind is
-/// rebuilt from the tables instead (progress in the log). While a backlog
-/// lasts, up to `BATCHES_PER_COMMIT` batches share one commit. Returns how
-/// many batches it applied.
+/// rebuilt from the tables instead (progress in the log). Returns how many
+/// batches it committed.
 pub fn catch_up(index: &SearchIndex, connection: &mut PgConnection) -> anyhow::Result<usize> {
     catch_up_while(index, connection, |_| true)
 }
@@ -304,7 +294,9 @@ pub fn catch_up_to(
     connection: &mut PgConnection,
     target: i64,
 ) -> anyhow::Result<usize> {
-    catch_up_while(index, connection, |reached| reached < target)
+    catch_up_while(index, connection, |index| {
+        index.committed_position().unwrap_or(0) < target
+    })
 }
 
 /// Like [`catch_up`], but ends after the batch in hand once `stop` is
@@ -318,60 +310,24 @@ pub fn catch_up_unless_stopped(
     catch_up_while(index, connection, |_| !stop.is_stopped())
 }
 
-/// Batches staged before one commit while a backlog lasts (a large import):
-/// every commit flushes a segment, reloads the reader and rebuilds the
-/// corpus statistics, which cost more than staging the batch itself.
-const BATCHES_PER_COMMIT: usize = 40;
-/// The longest a staged batch waits for its commit, so that other writes
-/// made during a large import still become searchable within seconds.
-const LONGEST_UNCOMMITTED: Duration = Duration::from_secs(2);
-
-/// Batches staged since the last commit.
-struct Uncommitted {
-    position: i64,
-    batches: usize,
-    since: std::time::Instant,
-}
-
 fn catch_up_while(
     index: &SearchIndex,
     connection: &mut PgConnection,
-    go_on: impl Fn(i64) -> bool,
+    go_on: impl Fn(&SearchIndex) -> bool,
 ) -> anyhow::Result<usize> {
     let mut batches = 0;
-    let mut uncommitted: Option<Uncommitted> = None;
-    loop {
-        let reached = match &uncommitted {
-            Some(staged) => staged.position,
-            None => index.committed_position().unwrap_or(0),
-        };
-        if !go_on(reached) {
-            break;
-        }
-        match stage_batch_after(index, connection, reached)? {
+    while go_on(index) {
+        match stage_next_batch(index, connection)? {
             Staged::UpToDate => break,
             Staged::Batch(position) => {
+                index.commit(position)?;
                 batches += 1;
-                let staged = uncommitted.get_or_insert(Uncommitted {
-                    position,
-                    batches: 0,
-                    since: std::time::Instant::now(),
-                });
-                staged.position = position;
-                staged.batches += 1;
-                if staged.batches >= BATCHES_PER_COMMIT
-                    || staged.since.elapsed() >= LONGEST_UNCOMMITTED
-                {
-                    index.commit(position)?;
-                    uncommitted = None;
-                }
             }
             Staged::BehindRetention {
                 position,
                 deleted_through,
             } => {
                 index.rollback()?;
-                uncommitted = None;
                 tracing::warn!(
                     position,
                     deleted_through,
@@ -381,9 +337,6 @@ fn catch_up_while(
                 batches += 1;
             }
         }
-    }
-    if let Some(staged) = uncommitted {
-        index.commit(staged.position)?;
     }
     if batches > 0 {
         record_position(index, connection, index.committed_position().unwrap_or(0))?;
