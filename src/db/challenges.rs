@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::outbox::{record_change, SearchEntity};
+use super::outbox::{record_change, record_changes, SearchEntity};
 use super::schema::challenges;
 use super::{like_pattern, Page, Paged};
 use crate::domain::challenge::{BudgetRange, ChallengeContent, ChallengeStatus, Schedule};
@@ -198,6 +198,68 @@ pub fn replace_imported(
         record_change(connection, SearchEntity::Challenge, id)?;
         Ok(row)
     })
+}
+
+/// The challenges imported under any of `external_ids`.
+pub fn find_by_external_ids(
+    connection: &mut PgConnection,
+    external_ids: &[&str],
+) -> QueryResult<Vec<ChallengeRow>> {
+    challenges::table
+        .filter(challenges::external_id.eq_any(external_ids))
+        .select(ChallengeRow::as_select())
+        .load(connection)
+}
+
+/// Inserts challenges with the given ids in one statement and records them
+/// for the search index: the bulk form of [`insert`] for imports.
+pub fn insert_many(
+    connection: &mut PgConnection,
+    new_challenges: &[(Uuid, ChallengeOrigin<'_>, &ChallengeContent)],
+) -> QueryResult<()> {
+    if new_challenges.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = new_challenges
+        .iter()
+        .map(|(id, origin, content)| {
+            (
+                challenges::id.eq(*id),
+                challenges::organisation_id.eq(origin.organisation_id),
+                challenges::created_by.eq(origin.created_by),
+                challenges::external_id.eq(origin.external_id),
+                challenges::status.eq(origin.status),
+                ContentColumns::from(*content),
+            )
+        })
+        .collect();
+    diesel::insert_into(challenges::table)
+        .values(&rows)
+        .execute(connection)?;
+    let ids: Vec<Uuid> = new_challenges.iter().map(|(id, _, _)| *id).collect();
+    record_changes(connection, SearchEntity::Challenge, &ids)
+}
+
+/// Replaces content and status of challenges whatever their versions, and
+/// records them for the search index: the bulk form of [`replace_imported`].
+/// Fails with `NotFound` when one of them is gone.
+pub fn replace_imported_many(
+    connection: &mut PgConnection,
+    replacements: &[(Uuid, ChallengeStatus, &ChallengeContent)],
+) -> QueryResult<()> {
+    for (id, status, content) in replacements {
+        let updated = diesel::update(challenges::table.find(*id))
+            .set((
+                ContentColumns::from(*content),
+                challenges::status.eq(*status),
+            ))
+            .execute(connection)?;
+        if updated == 0 {
+            return Err(diesel::result::Error::NotFound);
+        }
+    }
+    let ids: Vec<Uuid> = replacements.iter().map(|(id, _, _)| *id).collect();
+    record_changes(connection, SearchEntity::Challenge, &ids)
 }
 
 /// The challenges with these ids (missing ids are skipped).

@@ -44,6 +44,61 @@ pub fn insert(
         .get_result(connection)
 }
 
+/// Inserts organisations of `kind` with the given ids and names, in one
+/// statement (imports: a company per new start-up).
+pub fn insert_many(
+    connection: &mut PgConnection,
+    kind: OrganisationKind,
+    organisations_to_add: &[(Uuid, &str)],
+) -> QueryResult<()> {
+    if organisations_to_add.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = organisations_to_add
+        .iter()
+        .map(|(id, name)| {
+            (
+                organisations::id.eq(*id),
+                organisations::kind.eq(kind),
+                organisations::name.eq(*name),
+            )
+        })
+        .collect();
+    diesel::insert_into(organisations::table)
+        .values(&rows)
+        .execute(connection)?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct NameKey {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    key: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    taken: bool,
+}
+
+/// For each of `names`, in order: the key the uniqueness of names compares
+/// (PostgreSQL's `lower(name)`, which [`find_by_name`] matches) and whether an
+/// organisation of `kind` already has it.
+pub fn name_keys(
+    connection: &mut PgConnection,
+    kind: OrganisationKind,
+    names: &[&str],
+) -> QueryResult<Vec<(String, bool)>> {
+    let keys: Vec<NameKey> = diesel::sql_query(
+        "SELECT lower(candidate.name) AS key,
+                EXISTS (SELECT 1 FROM organisations
+                         WHERE kind = $2 AND lower(organisations.name) = lower(candidate.name)) AS taken
+           FROM unnest($1::text[]) WITH ORDINALITY AS candidate(name, position)
+          ORDER BY candidate.position",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(names)
+    .bind::<diesel::sql_types::Text, _>(kind.as_str())
+    .load(connection)?;
+    Ok(keys.into_iter().map(|key| (key.key, key.taken)).collect())
+}
+
 /// Sets the single sign-on domain of `id` if it is still at
 /// `expected_version` (`None` when stale); the touch trigger bumps the version.
 pub fn set_sso_email_domain(

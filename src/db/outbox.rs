@@ -48,6 +48,31 @@ pub fn record_change(
     Ok(())
 }
 
+/// Records that each of `entity_ids` changed, in one statement: the bulk
+/// form of [`record_change`] for imports, with the same guarantees.
+pub fn record_changes(
+    connection: &mut PgConnection,
+    entity: SearchEntity,
+    entity_ids: &[Uuid],
+) -> QueryResult<()> {
+    if entity_ids.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = entity_ids
+        .iter()
+        .map(|entity_id| {
+            (
+                search_outbox::entity.eq(entity),
+                search_outbox::entity_id.eq(*entity_id),
+            )
+        })
+        .collect();
+    diesel::insert_into(search_outbox::table)
+        .values(&rows)
+        .execute(connection)?;
+    Ok(())
+}
+
 /// The horizon of the statement's snapshot: the lowest transaction id that
 /// may still add outbox rows. That is the oldest transaction running when
 /// the snapshot was taken, unless `pg_stat_activity` (read after the

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::outbox::{record_change, SearchEntity};
+use super::outbox::{record_change, record_changes, SearchEntity};
 use super::schema::{startups, users};
 use super::{like_pattern, Page, Paged};
 use crate::domain::account::EmailAddress;
@@ -290,6 +290,116 @@ pub fn replace_profile(
         record_change(connection, SearchEntity::Startup, id)?;
         Ok(row)
     })
+}
+
+/// The profiles imported under any of `external_ids`.
+pub fn find_by_external_ids(
+    connection: &mut PgConnection,
+    external_ids: &[&str],
+) -> QueryResult<Vec<StartupRow>> {
+    startups::table
+        .filter(startups::external_id.eq_any(external_ids))
+        .select(StartupRow::as_select())
+        .load(connection)
+}
+
+/// A profile to insert in bulk; its organisation exists already.
+#[derive(Debug, Clone, Copy)]
+pub struct NewImportedStartup<'a> {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub external_id: &'a str,
+    pub profile: &'a StartupProfile,
+}
+
+/// A redactor per `(organisation, profile)`, in order; the organisations'
+/// people are read in one query.
+fn redactors(
+    connection: &mut PgConnection,
+    profiles: &[(Uuid, &StartupProfile)],
+) -> QueryResult<Vec<Redactor>> {
+    let organisation_ids: Vec<Uuid> = profiles.iter().map(|(id, _)| *id).collect();
+    let members: Vec<(Uuid, String)> = users::table
+        .filter(users::organisation_id.eq_any(&organisation_ids))
+        .select((
+            users::organisation_id.assume_not_null(),
+            users::display_name,
+        ))
+        .load(connection)?;
+    let mut people_of: std::collections::HashMap<Uuid, Vec<String>> =
+        std::collections::HashMap::new();
+    for (organisation_id, display_name) in members {
+        people_of
+            .entry(organisation_id)
+            .or_default()
+            .push(display_name);
+    }
+    Ok(profiles
+        .iter()
+        .map(|(organisation_id, profile)| {
+            profile.redactor(people_of.get(organisation_id).cloned().unwrap_or_default())
+        })
+        .collect())
+}
+
+/// Inserts profiles in one statement and records them for the search index:
+/// the bulk form of [`insert`] for imports.
+pub fn insert_many(
+    connection: &mut PgConnection,
+    new_startups: &[NewImportedStartup<'_>],
+) -> QueryResult<()> {
+    if new_startups.is_empty() {
+        return Ok(());
+    }
+    let owners: Vec<(Uuid, &StartupProfile)> = new_startups
+        .iter()
+        .map(|new| (new.organisation_id, new.profile))
+        .collect();
+    let redactors = redactors(connection, &owners)?;
+    let rows: Vec<_> = new_startups
+        .iter()
+        .zip(&redactors)
+        .map(|(new, redactor)| {
+            (
+                startups::id.eq(new.id),
+                startups::organisation_id.eq(new.organisation_id),
+                startups::external_id.eq(new.external_id),
+                ProfileColumns::new(new.profile, redactor),
+            )
+        })
+        .collect();
+    diesel::insert_into(startups::table)
+        .values(&rows)
+        .execute(connection)?;
+    let ids: Vec<Uuid> = new_startups.iter().map(|new| new.id).collect();
+    record_changes(connection, SearchEntity::Startup, &ids)
+}
+
+/// Replaces the profiles of the stored `rows` whatever their versions, and
+/// records them for the search index: the bulk form of [`replace_profile`].
+/// Fails with `NotFound` when one of them is gone.
+pub fn replace_profiles(
+    connection: &mut PgConnection,
+    replacements: &[(&StartupRow, &StartupProfile)],
+) -> QueryResult<()> {
+    if replacements.is_empty() {
+        return Ok(());
+    }
+    let owners: Vec<(Uuid, &StartupProfile)> = replacements
+        .iter()
+        .map(|(row, profile)| (row.organisation_id, *profile))
+        .collect();
+    let redactors = redactors(connection, &owners)?;
+    for ((row, profile), redactor) in replacements.iter().zip(&redactors) {
+        let updated = diesel::update(startups::table.find(row.id))
+            .set(ProfileColumns::new(profile, redactor))
+            .execute(connection)?;
+        if updated == 0 {
+            return Err(diesel::result::Error::NotFound);
+        }
+    }
+    let ids: Vec<Uuid> = replacements.iter().map(|(row, _)| row.id).collect();
+    record_changes(connection, SearchEntity::Startup, &ids)
 }
 
 /// The profiles with these ids (missing ids are skipped).

@@ -10,6 +10,8 @@ pub mod run;
 pub mod summary;
 pub mod technology_areas;
 pub mod values;
+pub mod write_challenges;
+pub mod write_startups;
 pub mod xlsx;
 
 pub use records::{read_bytes, read_records, read_records_from_sheet, Rejection, SourceFile};

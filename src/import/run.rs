@@ -1,24 +1,21 @@
-//! Writing validated import records: in batches of one transaction each,
-//! every record in a savepoint of its own so that one bad record (a
-//! duplicate KvK number, say) is reported and the rest of the batch kept.
+//! Importing records: in batches of one transaction each, every batch
+//! validated row by row and then written in bulk (`write_startups`,
+//! `write_challenges`); a batch that breaks a database rule in bulk (a
+//! duplicate KvK number, say) is written row by row in savepoints instead,
+//! so that the bad record is reported and the rest of the batch kept.
 //! A dry run does all of it inside one transaction that is rolled back, so
 //! its report is the one the real import would give.
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{Datelike, Utc};
 use diesel::{Connection, PgConnection};
 
 use super::columns::column_for;
-use super::organisations::{Found, OrganisationMatcher};
-use super::records::{
-    challenge_record, external_id_of, startup_record, RawRecord, Rejection, SourceFile,
-};
+use super::organisations::OrganisationMatcher;
+use super::records::{external_id_of, RawRecord, Rejection, SourceFile};
 use super::summary::FileFormat;
-use crate::db::challenges::{self, ChallengeOrigin};
-use crate::db::organisations::{self, NewOrganisation};
-use crate::db::startups;
-use crate::domain::account::OrganisationKind;
+use super::write_challenges::{validate_challenge, write_challenges};
+use super::write_startups::{validate_startup, write_startups};
 use crate::domain::policy::ImportReach;
 
 /// Records per transaction.
@@ -84,161 +81,8 @@ pub struct WrittenRow {
     pub verdict: Written,
 }
 
-/// Why a valid record could not be written.
-type WriteError = String;
-
-fn write_startup(
-    connection: &mut PgConnection,
-    raw: RawRecord,
-    reach: ImportReach,
-) -> Result<Written, Rejection> {
-    let line = raw.line;
-    let record = startup_record(raw)?;
-    let profile = record
-        .input
-        .validate(Utc::now().year())
-        .map_err(|error| Rejection {
-            line,
-            reason: error.to_string(),
-        })?;
-    let outside = |outside: crate::domain::policy::OutsideReach| Rejection {
-        line,
-        reason: outside.to_string(),
-    };
-    reach.admits_startup_in(profile.province).map_err(outside)?;
-    let outcome: Result<Written, WriteError> = connection
-        .transaction(|connection| {
-            if let Some(existing) = startups::find_by_external_id(connection, &record.external_id)?
-            {
-                if let Err(elsewhere) = reach.admits_stored_startup_in(existing.province) {
-                    return Ok(Err(elsewhere.to_string()));
-                }
-                // Not written again: no new version, no search change.
-                if existing.profile() == profile {
-                    return Ok(Ok(Written::Unchanged));
-                }
-                startups::replace_profile(connection, existing.id, &profile)?;
-                return Ok(Ok(Written::Updated));
-            }
-            // Two companies may share a name (the KvK number tells them
-            // apart); the organisation of the second then carries its
-            // external id in its name, the profile keeps the real name.
-            let organisation_name = match organisations::find_by_name(
-                connection,
-                OrganisationKind::StartupCompany,
-                &profile.name,
-            )? {
-                None => profile.name.clone(),
-                Some(_) => format!("{} [{}]", profile.name, record.external_id),
-            };
-            let organisation = organisations::insert(
-                connection,
-                &NewOrganisation {
-                    kind: OrganisationKind::StartupCompany,
-                    name: &organisation_name,
-                    rom: None,
-                },
-            )?;
-            startups::insert(
-                connection,
-                organisation.id,
-                Some(&record.external_id),
-                &profile,
-            )?;
-            Ok(Ok(Written::Inserted))
-        })
-        .unwrap_or_else(|error: diesel::result::Error| Err(database_reason(&error)));
-    outcome.map_err(|reason| Rejection { line, reason })
-}
-
-fn write_challenge(
-    connection: &mut PgConnection,
-    raw: RawRecord,
-    organisations: &mut OrganisationMatcher,
-    options: ImportOptions,
-    report: &mut ImportReport,
-) -> Result<Written, Rejection> {
-    let line = raw.line;
-    let record = challenge_record(raw)?;
-    let content = record.input.validate().map_err(|error| Rejection {
-        line,
-        reason: error.to_string(),
-    })?;
-    // In a savepoint of its own: an organisation created for this row stays
-    // known to the rows after it even when this row's write fails.
-    let organisation_id = connection
-        .transaction(|connection| {
-            organisation_of(
-                connection,
-                organisations,
-                options,
-                record.organisation.as_deref(),
-                report,
-            )
-        })
-        .unwrap_or_else(|error: diesel::result::Error| Err(database_reason(&error)))
-        .map_err(|reason| Rejection { line, reason })?;
-    let outcome: Result<Written, WriteError> = connection
-        .transaction(|connection| {
-            if let Some(existing) =
-                challenges::find_by_external_id(connection, &record.external_id)?
-            {
-                if existing.content() == content && existing.status == record.status {
-                    return Ok(Ok(Written::Unchanged));
-                }
-                challenges::replace_imported(connection, existing.id, record.status, &content)?;
-                return Ok(Ok(Written::Updated));
-            }
-            let origin = ChallengeOrigin {
-                organisation_id,
-                created_by: None,
-                external_id: Some(&record.external_id),
-                status: record.status,
-            };
-            challenges::insert(connection, &origin, &content)?;
-            Ok(Ok(Written::Inserted))
-        })
-        .unwrap_or_else(|error: diesel::result::Error| Err(database_reason(&error)));
-    outcome.map_err(|reason| Rejection { line, reason })
-}
-
-/// The organisation a challenge row names, found or (when allowed) created;
-/// `Err` is the reason the row is rejected.
-fn organisation_of(
-    connection: &mut PgConnection,
-    organisations: &mut OrganisationMatcher,
-    options: ImportOptions,
-    written: Option<&str>,
-    report: &mut ImportReport,
-) -> diesel::QueryResult<Result<uuid::Uuid, WriteError>> {
-    let Some(written) = written else {
-        // Rows without an organisation share one, created the first time.
-        return Ok(Ok(match organisations.find(DEFAULT_ORGANISATION) {
-            Found::Existing(id) => id,
-            Found::Unknown(_) => organisations.create(connection, DEFAULT_ORGANISATION)?,
-        }));
-    };
-    match organisations.find(written) {
-        Found::Existing(id) => Ok(Ok(id)),
-        Found::Unknown(_) if options.create_organisations => {
-            let id = organisations.create(connection, written)?;
-            report.created_organisations.push(written.to_owned());
-            Ok(Ok(id))
-        }
-        Found::Unknown(near) if near.is_empty() => Ok(Err(format!(
-            "organisation: no defence organisation is called `{written}` (create it with --create-organisations)"
-        ))),
-        Found::Unknown(near) => Ok(Err(format!(
-            "organisation: no defence organisation is called `{written}`; did you mean {}? (or create it with --create-organisations)",
-            near.iter()
-                .map(|name| format!("`{name}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ))),
-    }
-}
-
-fn database_reason(error: &diesel::result::Error) -> String {
+/// The reason a record is rejected when the database refused to write it.
+pub(super) fn database_reason(error: &diesel::result::Error) -> String {
     match error {
         diesel::result::Error::DatabaseError(_, info) => match info.constraint_name() {
             Some(constraint) => format!("breaks database rule {constraint}"),
@@ -333,6 +177,12 @@ fn write_all(
         let batch: Vec<RawRecord> = records.by_ref().take(BATCH_RECORDS).collect();
         let batch_len = batch.len() as u64;
         connection.transaction::<_, anyhow::Error, _>(|connection| {
+            // Validation first, row by row in file order (a challenge's
+            // organisation may be created here); then the valid rows are
+            // written together.
+            let mut valid_startups = Vec::new();
+            let mut valid_challenges = Vec::new();
+            let mut written_ids = Vec::new();
             for raw in batch {
                 let line = raw.line;
                 let external_id = external_id_of(kind, &raw);
@@ -347,19 +197,30 @@ fn write_all(
                         });
                         continue;
                     }
-                    first_line_of.insert(external_id, raw.line);
+                    first_line_of.insert(external_id.clone(), raw.line);
                 }
-                let written = match kind {
-                    RecordKind::Startups => write_startup(connection, raw, options.reach),
-                    RecordKind::Challenges => write_challenge(
+                let validated = match kind {
+                    RecordKind::Startups => validate_startup(raw, options.reach).map(|valid| valid_startups.push(valid)),
+                    RecordKind::Challenges => validate_challenge(
                         connection,
                         raw,
                         &mut organisations,
                         options,
                         &mut report,
-                    ),
+                    )
+                    .map(|valid| valid_challenges.push(valid)),
                 };
-                match written {
+                match validated {
+                    Ok(()) => written_ids.push((line, external_id)),
+                    Err(rejection) => report.rejected.push(rejection),
+                }
+            }
+            let outcomes = match kind {
+                RecordKind::Startups => write_startups(connection, &valid_startups, options.reach),
+                RecordKind::Challenges => write_challenges(connection, &valid_challenges),
+            };
+            for ((line, external_id), outcome) in written_ids.into_iter().zip(outcomes) {
+                match outcome {
                     Ok(verdict) => {
                         match verdict {
                             Written::Inserted => report.inserted += 1,

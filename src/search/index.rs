@@ -369,6 +369,13 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Adds a document that the index does not hold (a rebuild after
+    /// [`Self::clear`]): no delete to queue and apply at the commit.
+    pub fn add(&self, document: TantivyDocument) -> anyhow::Result<()> {
+        self.writer().add_document(document)?;
+        Ok(())
+    }
+
     /// Removes every document (before a rebuild).
     pub fn clear(&self) -> anyhow::Result<()> {
         self.writer().delete_all_documents()?;

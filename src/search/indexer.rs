@@ -44,11 +44,27 @@ pub fn record_position(
     .context("failed to record the search replica's position")
 }
 
+/// A page of rows read for a rebuild.
+enum RebuildPage {
+    /// Start-ups, without the unlisted ones, and how many rows were read.
+    Startups(Vec<startups::StartupRow>, u64),
+    Challenges(Vec<challenges::ChallengeRow>),
+}
+
+/// Pages read ahead of the document building: enough to keep the builders
+/// busy while the next page is read, few enough to bound the memory.
+const PAGES_READ_AHEAD: usize = 4;
+
 /// Rebuilds the whole index from the database; returns the number of
 /// documents. The outbox position is read first, so changes made during
 /// the rebuild are applied again by the follower, never lost; the replica
 /// records it (and keeps saying it is alive) meanwhile, so that retention
 /// keeps those changes.
+///
+/// One thread reads the tables page by page while the others turn the rows
+/// into documents (language detection and term vectors, the costly part) on
+/// every core, and the index writer's thread indexes them; the whole build
+/// is one commit.
 pub fn rebuild(
     index: &SearchIndex,
     connection: &mut PgConnection,
@@ -57,25 +73,69 @@ pub fn rebuild(
     let position =
         outbox::settled_position(connection).context("failed to read the outbox position")?;
     record_position(index, connection, position)?;
-    let mut heartbeat = std::time::Instant::now();
     let total = (startups::count(connection)? + challenges::count(connection)?) as u64;
     index.clear()?;
     let fields = index.fields().clone();
-    let mut done = 0_u64;
+    let builders = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let (pages, received) = std::sync::mpsc::sync_channel::<RebuildPage>(PAGES_READ_AHEAD);
+    let done = std::thread::scope(|scope| -> anyhow::Result<u64> {
+        let reader = scope.spawn(|| read_pages(index, connection, position, pages));
+        let mut done = 0_u64;
+        for page in received {
+            let (documents, rows) = match page {
+                RebuildPage::Startups(rows, read) => (
+                    build_in_parallel(&rows, builders, |row| {
+                        StartupDocument::from_row(row).to_tantivy(&fields)
+                    }),
+                    read,
+                ),
+                RebuildPage::Challenges(rows) => (
+                    build_in_parallel(&rows, builders, |row| {
+                        ChallengeDocument::from_row(row).to_tantivy(&fields)
+                    }),
+                    rows.len() as u64,
+                ),
+            };
+            for document in documents {
+                index.add(document)?;
+            }
+            done += rows;
+            progress(done, total);
+        }
+        reader.join().map_err(|_| {
+            anyhow::anyhow!("the thread reading the tables for the rebuild panicked")
+        })??;
+        Ok(done)
+    })?;
+    index.commit(position)?;
+    record_position(index, connection, position)?;
+    Ok(done)
+}
+
+/// Reads every start-up, then every challenge, by id, and sends them page by
+/// page; records the replica's position now and then, since the rebuild may
+/// take a while. Stops early when the builder stopped listening.
+fn read_pages(
+    index: &SearchIndex,
+    connection: &mut PgConnection,
+    position: i64,
+    pages: std::sync::mpsc::SyncSender<RebuildPage>,
+) -> anyhow::Result<()> {
+    let mut heartbeat = std::time::Instant::now();
     let mut after = Uuid::nil();
     loop {
         let rows = startups::page_after(connection, after, BATCH_ROWS)?;
         let Some(last) = rows.last() else { break };
         after = last.id;
+        let read = rows.len() as u64;
         let unlisted = startups::unlisted_among(connection, &ids_of(&rows))?;
-        for row in rows.iter().filter(|row| !unlisted.contains(&row.id)) {
-            index.replace(
-                row.id,
-                Some(StartupDocument::from_row(row).to_tantivy(&fields)),
-            )?;
+        let listed = rows
+            .into_iter()
+            .filter(|row| !unlisted.contains(&row.id))
+            .collect();
+        if pages.send(RebuildPage::Startups(listed, read)).is_err() {
+            return Ok(());
         }
-        done += rows.len() as u64;
-        progress(done, total);
         if heartbeat.elapsed() >= HEARTBEAT_EVERY {
             record_position(index, connection, position)?;
             heartbeat = std::time::Instant::now();
@@ -86,22 +146,40 @@ pub fn rebuild(
         let rows = challenges::page_after(connection, after, BATCH_ROWS)?;
         let Some(last) = rows.last() else { break };
         after = last.id;
-        for row in &rows {
-            index.replace(
-                row.id,
-                Some(ChallengeDocument::from_row(row).to_tantivy(&fields)),
-            )?;
+        if pages.send(RebuildPage::Challenges(rows)).is_err() {
+            return Ok(());
         }
-        done += rows.len() as u64;
-        progress(done, total);
         if heartbeat.elapsed() >= HEARTBEAT_EVERY {
             record_position(index, connection, position)?;
             heartbeat = std::time::Instant::now();
         }
     }
-    index.commit(position)?;
-    record_position(index, connection, position)?;
-    Ok(done)
+    Ok(())
+}
+
+/// `build` applied to every row, on up to `threads` threads, in row order.
+fn build_in_parallel<Row: Sync, Document: Send>(
+    rows: &[Row],
+    threads: usize,
+    build: impl Fn(&Row) -> Document + Sync,
+) -> Vec<Document> {
+    if threads <= 1 || rows.len() < 2 {
+        return rows.iter().map(&build).collect();
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&build).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 fn ids_of(rows: &[crate::db::startups::StartupRow]) -> Vec<Uuid> {

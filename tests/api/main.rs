@@ -18,6 +18,7 @@ mod dates;
 mod demo;
 mod errors;
 mod import;
+mod import_bulk;
 mod import_dutch;
 mod import_page;
 mod import_xlsx;

@@ -1,0 +1,213 @@
+//! The bulk write of an import: a batch that breaks a database rule still
+//! rejects only the row that breaks it, companies that share a name are
+//! told apart, and a file imported again gets a verdict per row with an
+//! outbox entry for exactly the rows written.
+
+use std::path::PathBuf;
+
+use defmatch::db::schema::{organisations, search_outbox, startups};
+use defmatch::domain::account::OrganisationKind;
+use defmatch::import::{
+    import_records, read_records, ImportOptions, ImportReport, RecordKind, Written,
+};
+use diesel::prelude::*;
+use diesel::PgConnection;
+
+use crate::helpers::{TempDirectory, TestDatabase};
+
+struct BulkFixture {
+    _database: TestDatabase,
+    files: TempDirectory,
+    connection: PgConnection,
+}
+
+impl BulkFixture {
+    fn new() -> Self {
+        let database = TestDatabase::create();
+        let connection = database.connect();
+        BulkFixture {
+            _database: database,
+            files: TempDirectory::new("defmatch-import-bulk"),
+            connection,
+        }
+    }
+
+    fn import_startups(&mut self, name: &str, lines: &[String]) -> ImportReport {
+        let path: PathBuf = self.files.path.join(name);
+        std::fs::write(&path, lines.join("\n") + "\n").expect("write import file");
+        let source = read_records(&path).expect("read import file");
+        import_records(
+            &mut self.connection,
+            RecordKind::Startups,
+            source.records,
+            ImportOptions {
+                create_organisations: true,
+                dry_run: false,
+            },
+            &|_, _| {},
+        )
+        .expect("import")
+    }
+
+    fn startup_count(&mut self) -> i64 {
+        startups::table
+            .count()
+            .get_result(&mut self.connection)
+            .expect("count start-ups")
+    }
+
+    fn outbox_count(&mut self) -> i64 {
+        search_outbox::table
+            .count()
+            .get_result(&mut self.connection)
+            .expect("count outbox rows")
+    }
+
+    fn company_names(&mut self) -> Vec<String> {
+        organisations::table
+            .filter(organisations::kind.eq(OrganisationKind::StartupCompany))
+            .select(organisations::name)
+            .load::<String>(&mut self.connection)
+            .map(|mut names| {
+                names.sort();
+                names
+            })
+            .expect("company names")
+    }
+}
+
+/// A Dutch start-up record as a JSON line.
+fn startup(external_id: &str, name: &str, kvk: &str, description: &str) -> String {
+    format!(
+        r#"{{"id":"{external_id}","name":"{name}","kvk_number":"{kvk}","description":"{description}","technologies":["imaging-sensing"],"keywords":["radar"],"province":"NL-NH"}}"#
+    )
+}
+
+fn verdicts(report: &ImportReport) -> Vec<(usize, Written)> {
+    report
+        .written
+        .iter()
+        .map(|row| (row.line, row.verdict))
+        .collect()
+}
+
+#[test]
+fn a_start_up_whose_kvk_number_another_has_is_rejected_and_the_rest_of_its_batch_kept() {
+    let mut fixture = BulkFixture::new();
+
+    let report = fixture.import_startups(
+        "kvk.jsonl",
+        &[
+            startup("s-1", "Radar Works", "81234567", "Passive radar."),
+            startup("s-2", "Copy Cat", "81234567", "The same KvK number."),
+            startup("s-3", "Sonar Works", "81234568", "Active sonar."),
+        ],
+    );
+
+    assert_eq!(
+        verdicts(&report),
+        vec![(1, Written::Inserted), (3, Written::Inserted)]
+    );
+    assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
+    assert_eq!(report.rejected[0].line, 2);
+    assert_eq!(
+        report.rejected[0].reason,
+        "breaks database rule startups_kvk_number_key"
+    );
+    assert_eq!(fixture.startup_count(), 2);
+    assert_eq!(
+        fixture.outbox_count(),
+        2,
+        "one outbox entry per stored start-up"
+    );
+    assert_eq!(
+        fixture.company_names(),
+        vec!["Radar Works".to_owned(), "Sonar Works".to_owned()],
+        "the rejected row left no company behind"
+    );
+}
+
+#[test]
+fn companies_that_share_a_name_are_told_apart_by_external_id_within_a_file_and_across_files() {
+    let mut fixture = BulkFixture::new();
+
+    let first = fixture.import_startups(
+        "first.jsonl",
+        &[
+            startup("s-1", "Radar Works", "81234567", "Passive radar."),
+            startup(
+                "s-2",
+                "radar works",
+                "81234568",
+                "Another firm of that name.",
+            ),
+        ],
+    );
+    let second = fixture.import_startups(
+        "second.jsonl",
+        &[startup("s-3", "Radar Works", "81234569", "A third one.")],
+    );
+
+    assert_eq!(first.inserted, 2, "{:?}", first.rejected);
+    assert_eq!(second.inserted, 1, "{:?}", second.rejected);
+    assert_eq!(
+        fixture.company_names(),
+        vec![
+            "Radar Works".to_owned(),
+            "Radar Works [s-3]".to_owned(),
+            "radar works [s-2]".to_owned(),
+        ]
+    );
+}
+
+#[test]
+fn a_file_imported_again_gets_a_verdict_per_row_and_outbox_entries_for_the_rows_written() {
+    let mut fixture = BulkFixture::new();
+    fixture.import_startups(
+        "first.jsonl",
+        &[
+            startup("s-1", "Radar Works", "81234567", "Passive radar."),
+            startup("s-2", "Sonar Works", "81234568", "Active sonar."),
+        ],
+    );
+    let outbox_before = fixture.outbox_count();
+
+    let report = fixture.import_startups(
+        "again.jsonl",
+        &[
+            startup("s-1", "Radar Works", "81234567", "Passive radar."),
+            startup(
+                "s-2",
+                "Sonar Works",
+                "81234568",
+                "Active and passive sonar.",
+            ),
+            startup("s-3", "Lidar Works", "81234569", "Lidar."),
+        ],
+    );
+
+    assert_eq!(
+        verdicts(&report),
+        vec![
+            (1, Written::Unchanged),
+            (2, Written::Updated),
+            (3, Written::Inserted)
+        ]
+    );
+    assert_eq!(
+        (report.inserted, report.updated, report.unchanged),
+        (1, 1, 1)
+    );
+    assert_eq!(fixture.startup_count(), 3);
+    assert_eq!(
+        fixture.outbox_count() - outbox_before,
+        2,
+        "the changed and the new start-up, not the unchanged one"
+    );
+    let description: String = startups::table
+        .filter(startups::external_id.eq("s-2"))
+        .select(startups::description)
+        .first(&mut fixture.connection)
+        .expect("s-2");
+    assert_eq!(description, "Active and passive sonar.");
+}
