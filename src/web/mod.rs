@@ -15,6 +15,7 @@ pub mod error;
 pub mod explanation;
 pub mod form;
 pub mod layout;
+pub mod marks;
 pub mod pages;
 pub mod session;
 pub mod text;

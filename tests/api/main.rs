@@ -16,6 +16,7 @@ mod claiming;
 mod dates;
 mod demo;
 mod errors;
+mod fit;
 mod import;
 mod import_dutch;
 mod import_xlsx;
