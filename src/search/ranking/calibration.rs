@@ -16,22 +16,68 @@ use utoipa::ToSchema;
 use super::explanation::MatchExplanation;
 
 /// A monotone map from raw score to fit, as knots `(score, fit)` in
-/// increasing order of both; linear between knots, 0 at a score of 0, 100
-/// above the last knot.
+/// increasing order of both; linear between knots (and from a score of 0
+/// to the first knot), 100 above the last knot.
 #[derive(Debug, Clone, Copy)]
 pub struct FitScale {
     knots: &'static [(f32, f32)],
 }
 
 /// A start-up looking for challenges (task A of `sbir-dev`): the scores of
-/// 0, 5, 10, …, 100 % of the relevant pairs ranked among the 50 candidates.
+/// 0, 5, 10, …, 100 % of the relevant pairs ranked among the 50 candidates
+/// (133 of the 438 pairs), as `defmatch-tools calibrate` printed them.
 pub const CHALLENGES_FOR_STARTUP_FIT: FitScale = FitScale {
-    knots: &[(0.0, 0.0), (1.0, 100.0)],
+    knots: &[
+        (0.5149, 0.0),
+        (0.5807, 5.0),
+        (0.6123, 10.0),
+        (0.6381, 15.0),
+        (0.6563, 20.0),
+        (0.6929, 25.0),
+        (0.7221, 30.0),
+        (0.7416, 35.0),
+        (0.7595, 40.0),
+        (0.7767, 45.0),
+        (0.8028, 50.0),
+        (0.8318, 55.0),
+        (0.8480, 60.0),
+        (0.8850, 65.0),
+        (0.9178, 70.0),
+        (0.9439, 75.0),
+        (0.9964, 80.0),
+        (1.0160, 85.0),
+        (1.0574, 90.0),
+        (1.0997, 95.0),
+        (1.1500, 100.0),
+    ],
 };
 
-/// A challenge looking for start-ups (task B of `sbir-dev`), as above.
+/// A challenge looking for start-ups (task B of `sbir-dev`), as above (355
+/// of the 438 pairs are among the candidates).
 pub const STARTUPS_FOR_CHALLENGE_FIT: FitScale = FitScale {
-    knots: &[(0.0, 0.0), (1.0, 100.0)],
+    knots: &[
+        (0.3533, 0.0),
+        (0.6952, 5.0),
+        (0.7370, 10.0),
+        (0.7792, 15.0),
+        (0.8138, 20.0),
+        (0.8382, 25.0),
+        (0.8706, 30.0),
+        (0.8908, 35.0),
+        (0.9125, 40.0),
+        (0.9263, 45.0),
+        (0.9385, 50.0),
+        (0.9571, 55.0),
+        (0.9660, 60.0),
+        (0.9881, 65.0),
+        (1.0116, 70.0),
+        (1.0357, 75.0),
+        (1.0500, 80.0),
+        (1.0578, 85.0),
+        (1.0749, 90.0),
+        (1.0900, 95.0),
+        (1.1500, 100.0),
+    ],
 };
 
 impl FitScale {
