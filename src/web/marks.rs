@@ -6,6 +6,7 @@
 use maud::{html, Markup};
 
 use super::context::PageContext;
+use super::error::WebError;
 use super::layout::csrf_field;
 use crate::domain::mark::Mark;
 
@@ -55,11 +56,14 @@ pub fn mark_form(context: &PageContext, action: &str, mark: Option<Mark>, label:
 /// The form value that takes a mark back.
 const NO_MARK: &str = "none";
 
-/// The mark a form posted: `Ok(None)` to take it back, `Err` for a value
-/// no button sends.
-pub fn posted_mark(value: &str) -> Result<Option<Mark>, ()> {
+/// The mark a form posted: `Ok(None)` to take it back; a value no button
+/// sends is "not found", like a hand-made URL.
+pub fn posted_mark(value: &str) -> Result<Option<Mark>, WebError> {
     match value {
         NO_MARK => Ok(None),
-        raw => raw.parse::<Mark>().map(Some).map_err(|_| ()),
+        raw => raw
+            .parse::<Mark>()
+            .map(Some)
+            .map_err(|_| WebError::not_found()),
     }
 }

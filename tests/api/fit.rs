@@ -439,3 +439,36 @@ async fn the_candidates_page_shows_fits_filters_on_a_minimum_and_marks_by_handle
         html(&reply)
     );
 }
+
+#[actix_web::test]
+async fn the_openapi_document_describes_the_fit_and_min_fit() {
+    let app = spawn_app().await;
+    let spec = app.get("/api/v1/openapi.json", None).await.expect(200).body;
+    let explanation = &spec["components"]["schemas"]["MatchExplanation"]["properties"];
+    assert!(explanation["fit"].is_object(), "{explanation}");
+    assert!(explanation["fit_parts"].is_object(), "{explanation}");
+    for path in [
+        "/api/v1/startups/{id}/matches",
+        "/api/v1/challenges/{id}/matches",
+        "/api/v1/matches/preview",
+    ] {
+        let operation = spec["paths"][path]
+            .as_object()
+            .and_then(|methods| methods.values().next())
+            .unwrap_or_else(|| panic!("{path} is missing"));
+        let parameters = operation["parameters"].as_array().expect("parameters");
+        assert!(
+            parameters
+                .iter()
+                .any(|parameter| parameter["name"] == "min_fit"),
+            "{path}: {operation}"
+        );
+    }
+    for answer in ["ChallengeMatches", "StartupMatches", "MatchPreview"] {
+        let properties = &spec["components"]["schemas"][answer]["properties"];
+        assert!(
+            properties["below_min_fit"].is_object(),
+            "{answer}: {properties}"
+        );
+    }
+}

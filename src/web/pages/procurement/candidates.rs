@@ -311,8 +311,7 @@ pub(super) async fn submit_mark(
     let startup = startup
         .parse::<StartupRef>()
         .map_err(|_| WebError::not_found())?;
-    let mark =
-        posted_mark(form.get("mark").unwrap_or_default()).map_err(|()| WebError::not_found())?;
+    let mark = posted_mark(form.get("mark").unwrap_or_default())?;
     matching::mark_startup_for_challenge(&context.state, &member, challenge_id, &startup, mark)
         .await?;
     let candidates = format!("/my/challenges/{challenge_id}/candidates");

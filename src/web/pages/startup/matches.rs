@@ -214,8 +214,7 @@ pub(super) async fn submit_mark(
     let form = context.verified_form(&body)?;
     let member = context.member_in(&[Role::Startup])?.clone();
     let challenge_id = parse_id(&path.into_inner())?;
-    let mark =
-        posted_mark(form.get("mark").unwrap_or_default()).map_err(|()| WebError::not_found())?;
+    let mark = posted_mark(form.get("mark").unwrap_or_default())?;
     let Some(startup) = startups::get_own(&context.state, &member).await? else {
         return Ok(see_other("/profile"));
     };
