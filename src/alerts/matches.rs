@@ -306,7 +306,7 @@ pub(super) fn alert_startups(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::ranking::{MatchExplanation, MatchedTerms, RegionFit, ScoreParts};
+    use crate::search::ranking::{FitParts, MatchExplanation, MatchedTerms, RegionFit, ScoreParts};
 
     /// A match whose text and technology parts add up to `content`.
     fn ranked(content: f32, semantic_similarity: Option<f32>) -> RankedMatch {
@@ -320,6 +320,8 @@ mod tests {
         RankedMatch {
             id: Uuid::nil(),
             explanation: MatchExplanation {
+                fit: 0,
+                fit_parts: FitParts::default(),
                 score: content + 0.3,
                 parts,
                 matched_terms: MatchedTerms {

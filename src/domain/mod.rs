@@ -6,6 +6,7 @@ pub mod amsterdam;
 pub mod audit;
 pub mod challenge;
 pub mod echo;
+pub mod fit;
 pub mod icalendar;
 pub mod instant;
 pub mod introduction;

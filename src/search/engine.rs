@@ -25,7 +25,7 @@ use super::index::SearchIndex;
 use super::ranking::{
     feedback_weights, finish_pair, mark_effect, moved_query, query_terms, score_pair, weights,
     BestText, CorpusStatistics, Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector,
-    TermsView,
+    TermsView, CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::similarity;
@@ -437,10 +437,15 @@ impl SearchEngine {
                 explanation: finish_pair(raw, &best, direction),
             })
             .collect();
+        let fit_scale = match source.kind {
+            DocumentKind::Startup => &CHALLENGES_FOR_STARTUP_FIT,
+            DocumentKind::Challenge => &STARTUPS_FOR_CHALLENGE_FIT,
+        };
         for (entry, effect) in ranked.iter_mut().zip(mark_effects) {
             if let Some((part, marked_like)) = effect {
                 entry.explanation.apply_marks(part, marked_like);
             }
+            entry.explanation.calibrate(fit_scale);
         }
         // Rejected items still count in the normalisation above, so that a
         // rejection moves the others only through the `marks` part.

@@ -1,31 +1,26 @@
-//! A match's explanation drawn for people: one bar split into the parts of
-//! the score (text, technology, region, TRL), the numbers beside them, the
+//! A match's explanation drawn for people: its fit out of 100 as one bar
+//! split into the parts (text, technology, region, TRL, marks), the whole
+//! points beside them, the
 //! terms that matched in each direction, how close the texts are in
 //! meaning, the shared technology codes, the region relation and the TRL fit. Used wherever a match is shown.
 
 use maud::{html, Markup};
 
+use super::context::PageContext;
 use super::text::common::CommonText;
 use super::text::Language;
 use crate::domain::region::RegionRelation;
 use crate::domain::taxonomy::Technology;
 use crate::search::ranking::MatchExplanation;
 
-/// Width of a part in the bar, as a percentage of the whole score.
-fn share(part: f32, score: f32) -> f32 {
-    if score > 0.0 {
-        (part / score * 100.0).clamp(0.0, 100.0)
-    } else {
-        0.0
-    }
-}
-
-/// Each part of the bar with its start and width, in percent of the bar.
-fn bar_segments<'a>(rows: &[(&'a str, &str, f32)], score: f32) -> Vec<(&'a str, f32, f32)> {
-    let mut offset = 0.0;
+/// Each part of the bar with its start and width, in points of the bar's
+/// 100: the positive parts, up to the fit (a negative marks part shortens
+/// the bar rather than drawing a segment).
+fn bar_segments<'a>(rows: &[(&'a str, &str, i16)], fit: u8) -> Vec<(&'a str, i16, i16)> {
+    let mut offset: i16 = 0;
     rows.iter()
         .map(|(class, _, value)| {
-            let width = share(*value, score).min(100.0 - offset);
+            let width = (*value).clamp(0, (i16::from(fit) - offset).max(0));
             let segment = (*class, offset, width);
             offset += width;
             segment
@@ -57,8 +52,8 @@ pub fn explanation_breakdown(
 ) -> Markup {
     let text = &language.text().common;
     let technology_label = |technology: Technology| language.technology_name(technology);
-    let parts = &explanation.parts;
-    let score = explanation.score;
+    let parts = &explanation.fit_parts;
+    let fit = explanation.fit;
     let rows = [
         ("text", text.part_text, parts.text),
         ("technology", text.part_technology, parts.technology),
@@ -72,30 +67,30 @@ pub fn explanation_breakdown(
     };
     let spoken = rows
         .iter()
-        .map(|(_, label, value)| format!("{label} {value:.2}"))
+        .map(|(_, label, value)| format!("{label} {value}"))
         .collect::<Vec<_>>()
         .join(", ");
     html! {
         div.explanation id=(format!("explanation-{id}")) {
             p.score-sum {
-                strong { (text.score) " " (format!("{score:.2}")) }
+                strong.fit { (text.fit) " " (fit) " / 100" }
                 " = "
                 @for (index, (class, label, value)) in rows.iter().enumerate() {
                     @if index > 0 { " + " }
-                    span class=(format!("score-part-{class}")) { (label) " " (format!("{value:.2}")) }
+                    span class=(format!("score-part-{class}")) { (label) " " (value) }
                 }
-                @if parts.marks != 0.0 {
-                    @if parts.marks > 0.0 { " + " } @else { " − " }
-                    span.score-part-marks { (text.part_marks) " " (format!("{:.2}", parts.marks.abs())) }
+                @if parts.marks != 0 {
+                    @if parts.marks > 0 { " + " } @else { " − " }
+                    span.score-part-marks { (text.part_marks) " " (parts.marks.abs()) }
                 }
             }
             // SVG, not spans with a `style` width: the Content-Security-Policy
             // refuses style attributes (docs/web.md, "Security headers").
-            svg.score-bar role="img" aria-label=(format!("{} {score:.2}: {spoken}", text.score))
+            svg.score-bar role="img" aria-label=(format!("{} {fit} / 100: {spoken}", text.fit))
                 viewBox="0 0 100 10" preserveAspectRatio="none" {
-                @for (class, offset, width) in bar_segments(&rows, score) {
-                    rect class=(format!("part-{class}")) x=(format!("{offset:.1}")) y="0"
-                        width=(format!("{width:.1}")) height="10" {}
+                @for (class, offset, width) in bar_segments(&rows, fit) {
+                    rect class=(format!("part-{class}")) x=(offset) y="0"
+                        width=(width) height="10" {}
                 }
             }
             ul.legend aria-hidden="true" {
@@ -132,6 +127,30 @@ pub fn explanation_breakdown(
                 dt { (text.region) } dd { (region_phrase(text, explanation)) }
                 dt { (text.trl) } dd { (trl) }
             }
+        }
+    }
+}
+
+/// "N matches below fit X left out", with a link that shows them, after a
+/// list of matches; nothing when none was left out. `left_out` is the
+/// number left out and the minimum fit applied.
+pub fn left_out_note(context: &PageContext, left_out: (usize, u8), show_url: &str) -> Markup {
+    let text = &context.text.common;
+    let (count, min_fit) = left_out;
+    if count == 0 {
+        return html! {};
+    }
+    let template = if count == 1 {
+        text.below_min_fit_one
+    } else {
+        text.below_min_fit_many
+    };
+    let sentence = template
+        .replace("{count}", &count.to_string())
+        .replace("{min}", &min_fit.to_string());
+    html! {
+        p.left-out role="status" {
+            (sentence) " " a href=(show_url) { (text.show_left_out) }
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod explanation;
 pub mod form;
 pub mod layout;
 pub mod multipart;
+pub mod marks;
 pub mod pages;
 pub mod session;
 pub mod text;

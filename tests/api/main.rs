@@ -17,6 +17,7 @@ mod claiming;
 mod dates;
 mod demo;
 mod errors;
+mod fit;
 mod import;
 mod import_bulk;
 mod import_dutch;

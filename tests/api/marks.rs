@@ -148,7 +148,7 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
 ) {
     let app = spawn_app().await;
     let market = market(&app).await;
-    let matches_path = format!("/api/v1/startups/{}/matches", market.startup_id);
+    let matches_path = format!("/api/v1/startups/{}/matches?min_fit=0", market.startup_id);
     let before = app
         .get(&matches_path, market.founder.auth())
         .await
@@ -203,7 +203,7 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
 async fn a_challenge_marked_not_relevant_leaves_the_list_until_the_mark_is_taken_back() {
     let app = spawn_app().await;
     let market = market(&app).await;
-    let matches_path = format!("/api/v1/startups/{}/matches", market.startup_id);
+    let matches_path = format!("/api/v1/startups/{}/matches?min_fit=0", market.startup_id);
     let mark_path = format!(
         "/api/v1/startups/{}/matches/{}/mark",
         market.startup_id, market.logistics_forecast
@@ -294,7 +294,7 @@ async fn procurement_marks_a_card_by_its_handle_privately_and_never_sees_the_sta
     let app = spawn_app().await;
     let market = candidates(&app).await;
     let inwest = app.rom_officer(Rom::RomInWest).await;
-    let matches_path = format!("/api/v1/challenges/{}/matches", market.challenge);
+    let matches_path = format!("/api/v1/challenges/{}/matches?min_fit=0", market.challenge);
     let broker_before = app.get(&matches_path, inwest.auth()).await.expect(200);
 
     // A raw id is "not found" to procurement, and the answer names nothing.

@@ -12,12 +12,14 @@ use crate::helpers::{challenge_body, merge, spawn_app, startup_profile, Actor, R
 const DMO: &str = "Defensie Materieel en IT";
 const MARINE: &str = "Koninklijke Marine";
 
+/// Every match, however weak (`min_fit=0`): these tests are about who is
+/// listed and why, not about the minimum fit (tests/api/fit.rs).
 fn challenge_matches_path(id: Uuid) -> String {
-    format!("/api/v1/challenges/{id}/matches")
+    format!("/api/v1/challenges/{id}/matches?min_fit=0")
 }
 
 fn startup_matches_path(id: Uuid) -> String {
-    format!("/api/v1/startups/{id}/matches")
+    format!("/api/v1/startups/{id}/matches?min_fit=0")
 }
 
 const PREVIEW: &str = "/api/v1/matches/preview";
@@ -558,14 +560,14 @@ async fn drafts_and_closed_challenges_are_left_out_unless_asked_for() {
     }
 
     let asked = app
-        .get(&format!("{path}?status=closed"), m.skyshield.founder.auth())
+        .get(&format!("{path}&status=closed"), m.skyshield.founder.auth())
         .await
         .expect(200);
     assert_eq!(challenge_ids(&asked), [closed]);
     assert_explanations_add_up(&asked);
 
     let drafts = app
-        .get(&format!("{path}?status=draft"), m.skyshield.founder.auth())
+        .get(&format!("{path}&status=draft"), m.skyshield.founder.auth())
         .await
         .expect(200);
     assert_eq!(
@@ -574,7 +576,7 @@ async fn drafts_and_closed_challenges_are_left_out_unless_asked_for() {
         "another organisation's draft stays hidden"
     );
     let admin_drafts = app
-        .get(&format!("{path}?status=draft"), admin.auth())
+        .get(&format!("{path}&status=draft"), admin.auth())
         .await
         .expect(200);
     assert_eq!(challenge_ids(&admin_drafts), [draft]);
@@ -602,7 +604,7 @@ async fn a_rom_officer_sees_their_own_provinces_unless_they_widen_the_scope() {
     assert_explanations_add_up(&regional);
 
     let everywhere = app
-        .get(&format!("{path}?scope=all"), rom.auth())
+        .get(&format!("{path}&scope=all"), rom.auth())
         .await
         .expect(200);
     let ids = startup_ids(&app, &everywhere);
@@ -944,7 +946,7 @@ async fn the_semantic_view_ranks_the_start_up_of_the_challenges_theme_first() {
 
     let reply = app
         .get(
-            &format!("{}?province=NL-UT", challenge_matches_path(challenge)),
+            &format!("{}&province=NL-UT", challenge_matches_path(challenge)),
             dmo.auth(),
         )
         .await

@@ -47,6 +47,12 @@ enum Command {
         #[arg(long, default_value_t = 10, requires = "feedback_positive", value_parser = clap::value_parser!(u64).range(1..=50))]
         depth: u64,
     },
+    /// Measure the fit scale (score to fit 0-100) on a benchmark directory: the scores of the
+    /// relevant pairs per direction, and what each minimum fit would leave out.
+    Calibrate {
+        #[arg(long)]
+        data: PathBuf,
+    },
     /// Measure speed on generated data: import, matching and search in-process and over
     /// HTTP, a PostgreSQL full-text baseline, write to searchable, memory.
     Bench {
@@ -137,6 +143,7 @@ fn main() -> anyhow::Result<()> {
             ),
             (None, None) => defmatch_tools::cli::eval(url.expose_secret(), &data, &run_out, json),
         },
+        Command::Calibrate { data } => defmatch_tools::calibrate::run(url.expose_secret(), &data),
         Command::Bench {
             startups,
             challenges,

@@ -53,6 +53,9 @@ pub struct ChallengeMatchQuery {
     /// Results to return, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// The lowest fit listed, 0 to 100 (default 10); 0 lists every match.
+    #[param(minimum = 0, maximum = 100)]
+    pub min_fit: Option<i64>,
 }
 
 impl ChallengeMatchQuery {
@@ -66,6 +69,7 @@ impl ChallengeMatchQuery {
             closes_after: self.closes_after,
             statuses: parse_statuses(self.status.as_deref())?,
             limit: self.limit,
+            min_fit: self.min_fit,
         })
     }
 }
@@ -108,6 +112,9 @@ pub struct StartupMatchQuery {
     /// Results to return, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// The lowest fit listed, 0 to 100 (default 10); 0 lists every match.
+    #[param(minimum = 0, maximum = 100)]
+    pub min_fit: Option<i64>,
 }
 
 impl From<StartupMatchQuery> for StartupMatchFilter {
@@ -119,6 +126,7 @@ impl From<StartupMatchQuery> for StartupMatchFilter {
             trl_max: query.trl_max,
             scope: query.scope.unwrap_or_default(),
             limit: query.limit,
+            min_fit: query.min_fit,
         }
     }
 }
@@ -153,7 +161,10 @@ pub async fn matches_for_challenge(
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
-    params(("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Results, default 20")),
+    params(
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Results, default 20"),
+        ("min_fit" = Option<i64>, Query, minimum = 0, maximum = 100, description = "The lowest fit listed, default 10; 0 lists every match"),
+    ),
     request_body = MatchPreviewRequest,
     responses((status = 200, description = "Ranked challenges with explanations", body = MatchPreview))
 )]
@@ -164,7 +175,14 @@ pub async fn preview_matches(
     query: QueryParams<PreviewLimit>,
     body: JsonBody<MatchPreviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let preview = matching::preview(&state, &caller.viewer(), query.0.limit, body.0).await?;
+    let preview = matching::preview(
+        &state,
+        &caller.viewer(),
+        query.0.limit,
+        query.0.min_fit,
+        body.0,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(preview))
 }
 
@@ -173,4 +191,5 @@ pub async fn preview_matches(
 #[serde(deny_unknown_fields)]
 pub struct PreviewLimit {
     pub limit: Option<i64>,
+    pub min_fit: Option<i64>,
 }

@@ -276,6 +276,7 @@ async fn ranked_without_introduction(
                     BestMatch {
                         challenge_id: best.id,
                         title: challenge.title.clone(),
+                        fit: best.explanation.fit,
                         score: best.explanation.score,
                         may_propose: false,
                     }

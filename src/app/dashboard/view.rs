@@ -43,6 +43,9 @@ pub struct TechnologyCount {
 pub struct BestMatch {
     pub challenge_id: Uuid,
     pub title: String,
+    /// The match's fit, 0 to 100 (docs/matching.md, "The fit").
+    pub fit: u8,
+    /// The raw score the best match was chosen by.
     pub score: f32,
     /// Whether the caller may propose the pair now (the rule of
     /// `POST /introductions`: e.g. not while the start-up's address is

@@ -22,6 +22,7 @@ pub use self::view::{
 use super::search::in_hit_order;
 use super::{challenges, introductions, startups, AppError, AppState};
 use crate::domain::challenge::ChallengeStatus;
+use crate::domain::fit::MinimumFit;
 use crate::domain::mark::MarkDirection;
 use crate::domain::policy::{Member, StartupAccess, Viewer};
 use crate::domain::readiness::Trl;
@@ -56,6 +57,8 @@ pub struct ChallengeMatchFilter {
     pub statuses: Vec<ChallengeStatus>,
     /// Results to return, 1 to 100 (default 20).
     pub limit: Option<i64>,
+    /// The lowest fit listed, 0 to 100 (default [`MinimumFit::DEFAULT`]).
+    pub min_fit: Option<i64>,
 }
 
 /// Which start-ups a challenge's matches may come from.
@@ -80,6 +83,8 @@ pub struct StartupMatchFilter {
     pub scope: MatchScope,
     /// Results to return, 1 to 100 (default 20).
     pub limit: Option<i64>,
+    /// The lowest fit listed, 0 to 100 (default [`MinimumFit::DEFAULT`]).
+    pub min_fit: Option<i64>,
 }
 
 /// A profile being written, not saved yet.
@@ -118,6 +123,7 @@ pub async fn for_startup(
     filter: ChallengeMatchFilter,
 ) -> Result<ChallengeMatches, AppError> {
     let limit = checked_limit(filter.limit)?;
+    let min_fit = checked_min_fit(filter.min_fit)?;
     let startup_id = startups::resolve_for_card_reader(&state.card_handles, viewer, startup)?;
     let statuses = if filter.statuses.is_empty() {
         vec![ChallengeStatus::Open, ChallengeStatus::Published]
@@ -151,6 +157,7 @@ pub async fn for_startup(
                 .map_err(matching_failed)
         })
         .await?;
+    let (ranked, below_min_fit) = fitting(ranked, min_fit);
     let mut items = challenge_matches(state, viewer, ranked).await?;
     name_marked_challenges(state, viewer, &mut items).await?;
     for item in &mut items {
@@ -162,7 +169,11 @@ pub async fn for_startup(
             shown.filter(&mut item.explanation);
         }
     }
-    Ok(ChallengeMatches { items })
+    Ok(ChallengeMatches {
+        items,
+        min_fit: min_fit.get(),
+        below_min_fit,
+    })
 }
 
 /// The start-ups that could solve challenge `challenge_id`, best first, as
@@ -176,6 +187,7 @@ pub async fn for_challenge(
     filter: StartupMatchFilter,
 ) -> Result<StartupMatches, AppError> {
     let limit = checked_limit(filter.limit)?;
+    let min_fit = checked_min_fit(filter.min_fit)?;
     let viewer = Viewer::Member(member.clone());
     let reader = viewer.clone();
     let (row, _) = state
@@ -208,6 +220,7 @@ pub async fn for_challenge(
                 .map_err(matching_failed)
         })
         .await?;
+    let (ranked, below_min_fit) = fitting(ranked, min_fit);
     let marked_like_ids: Vec<Uuid> = ranked
         .iter()
         .filter_map(|entry| entry.explanation.marked_like.as_ref())
@@ -246,7 +259,11 @@ pub async fn for_challenge(
         let redacted_text = startup_text(&item.startup.description, &item.startup.keywords);
         ShownTerms::of(&redacted_text).filter(&mut item.explanation);
     }
-    Ok(StartupMatches { items })
+    Ok(StartupMatches {
+        items,
+        min_fit: min_fit.get(),
+        below_min_fit,
+    })
 }
 
 /// What the profile `draft` would match among the open and published
@@ -256,9 +273,11 @@ pub async fn preview(
     state: &AppState,
     viewer: &Viewer,
     limit: Option<i64>,
+    min_fit: Option<i64>,
     draft: MatchPreviewRequest,
 ) -> Result<MatchPreview, AppError> {
     let limit = checked_limit(limit)?;
+    let min_fit = checked_min_fit(min_fit)?;
     let description = bounded_text(
         "description",
         &draft.description,
@@ -304,10 +323,13 @@ pub async fn preview(
                 .map_err(matching_failed)
         })
         .await?;
+    let (ranked, below_min_fit) = fitting(ranked, min_fit);
     let items = challenge_matches(state, viewer, ranked).await?;
     Ok(MatchPreview {
         suggested_technologies,
         items,
+        min_fit: min_fit.get(),
+        below_min_fit,
     })
 }
 
@@ -359,6 +381,24 @@ fn checked_limit(limit: Option<i64>) -> Result<usize, AppError> {
                 )
             }),
     }
+}
+
+/// The minimum fit asked for, checked; the default when none is.
+fn checked_min_fit(min_fit: Option<i64>) -> Result<MinimumFit, AppError> {
+    match min_fit {
+        None => Ok(MinimumFit::DEFAULT),
+        Some(min_fit) => {
+            MinimumFit::try_from(min_fit).map_err(|rule| AppError::invalid("min_fit", rule))
+        }
+    }
+}
+
+/// The matches that reach `min_fit`, in rank order, and how many did not.
+fn fitting(ranked: Vec<RankedMatch>, min_fit: MinimumFit) -> (Vec<RankedMatch>, usize) {
+    let (kept, left_out): (Vec<_>, Vec<_>) = ranked
+        .into_iter()
+        .partition(|entry| min_fit.admits(entry.explanation.fit));
+    (kept, left_out.len())
 }
 
 /// Ranked challenges with the views `viewer` may see, in rank order.

@@ -23,6 +23,10 @@ pub struct ChallengeMatch {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChallengeMatches {
     pub items: Vec<ChallengeMatch>,
+    /// The lowest fit listed (0 to 100): `min_fit`, or the default.
+    pub min_fit: u8,
+    /// Matches among the `limit` best left out for a fit below `min_fit`.
+    pub below_min_fit: usize,
 }
 
 /// A start-up that could solve the challenge, and why.
@@ -46,6 +50,10 @@ pub struct StartupMatch {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StartupMatches {
     pub items: Vec<StartupMatch>,
+    /// The lowest fit listed (0 to 100): `min_fit`, or the default.
+    pub min_fit: u8,
+    /// Matches among the `limit` best left out for a fit below `min_fit`.
+    pub below_min_fit: usize,
 }
 
 /// What a draft profile would match.
@@ -54,4 +62,8 @@ pub struct MatchPreview {
     /// Codes the text suggests, when the draft names none.
     pub suggested_technologies: Vec<Technology>,
     pub items: Vec<ChallengeMatch>,
+    /// The lowest fit listed (0 to 100): `min_fit`, or the default.
+    pub min_fit: u8,
+    /// Matches among the `limit` best left out for a fit below `min_fit`.
+    pub below_min_fit: usize,
 }

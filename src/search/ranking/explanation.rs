@@ -3,6 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::calibration::FitParts;
 use super::feedback::MarkedLike;
 use super::fit::{region_fit, technology_overlap, trl_fit, RegionFit};
 use super::terms::{directional_score, CorpusStatistics, TermsView};
@@ -37,7 +38,13 @@ pub struct MatchedTerms {
 /// Why a result was ranked where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct MatchExplanation {
-    /// The score, 0 to the sum of the weights.
+    /// How well the pair fits, 0 to 100, on a scale that reads the same in
+    /// every list (`ranking::calibration`; docs/matching.md, "The fit").
+    pub fit: u8,
+    /// The parts of the fit in whole points; they add up to `fit`.
+    pub fit_parts: FitParts,
+    /// The raw score the results are ordered by, 0 to the sum of the
+    /// weights (plus the marks part); kept for clients that read it.
     pub score: f32,
     /// The parts of the score; they add up to `score`.
     pub parts: ScoreParts,
@@ -199,6 +206,9 @@ pub fn finish_pair(
         marks: 0.0,
     };
     MatchExplanation {
+        // Set by `calibrate` once the marks are in.
+        fit: 0,
+        fit_parts: FitParts::default(),
         score: parts.text + parts.technology + parts.region + parts.trl,
         parts,
         matched_terms: MatchedTerms {

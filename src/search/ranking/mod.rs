@@ -14,9 +14,10 @@
 //!
 //! The parts, one file each: `weights` (every tunable number), `terms`
 //! (term vectors and the directional BM25 of the text part), `fit`
-//! (technology, region and TRL) and `explanation` (scoring a pair and
-//! explaining the score).
+//! (technology, region and TRL), `explanation` (scoring a pair and
+//! explaining the score) and `calibration` (the score as a fit of 0 to 100).
 
+mod calibration;
 mod explanation;
 mod feedback;
 mod fit;
@@ -24,6 +25,7 @@ mod terms;
 mod weights;
 mod words;
 
+pub use calibration::{FitParts, FitScale, CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT};
 pub use explanation::{
     finish_pair, score_pair, BestText, MatchExplanation, MatchedTerms, PairFacts, RawPair,
     ScoreParts,

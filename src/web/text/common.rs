@@ -138,6 +138,16 @@ pub struct CommonText {
 
     // The explanation of a match.
     pub score: &'static str,
+    /// Before the fit out of 100.
+    pub fit: &'static str,
+    /// "{count} matches below fit {min} left out."; `_one` for one.
+    pub below_min_fit_one: &'static str,
+    pub below_min_fit_many: &'static str,
+    /// The link that lists the matches left out.
+    pub show_left_out: &'static str,
+    /// Label and hint of the minimum fit filter.
+    pub min_fit: &'static str,
+    pub min_fit_hint: &'static str,
     pub part_text: &'static str,
     pub part_technology: &'static str,
     pub part_region: &'static str,
@@ -231,7 +241,7 @@ pub const ENGLISH: CommonText = CommonText {
     landing_for_roms_heading: "For regional development agencies",
     landing_for_roms: "Follow the start-ups of your region, see their best matches, and propose introductions in two clicks.",
     landing_how_heading: "How matching works",
-    landing_how: "The ranking reads the text of both sides in Dutch and English, and adds technology overlap, region and technology readiness (TRL). The parts add up to the score shown with every match.",
+    landing_how: "The ranking reads the text of both sides in Dutch and English, and adds technology overlap, region and technology readiness (TRL). The parts add up to the fit, out of 100, shown with every match.",
     landing_browse: "Browse the open challenges",
 
     login_heading: "Log in",
@@ -325,6 +335,12 @@ pub const ENGLISH: CommonText = CommonText {
     interest_follow: "Follow the introduction",
 
     score: "Score",
+    fit: "Fit",
+    below_min_fit_one: "1 match below fit {min} left out.",
+    below_min_fit_many: "{count} matches below fit {min} left out.",
+    show_left_out: "Show them",
+    min_fit: "Minimum fit (0 to 100)",
+    min_fit_hint: "Matches with a lower fit are left out; 0 shows them all.",
     part_text: "Text",
     part_technology: "Technology overlap",
     part_region: "Region",
@@ -432,7 +448,7 @@ pub const DUTCH: CommonText = CommonText {
     landing_for_roms_heading: "Voor regionale ontwikkelingsmaatschappijen",
     landing_for_roms: "Volg de start-ups in je regio, bekijk hun beste matches en stel in twee klikken een introductie voor.",
     landing_how_heading: "Zo werkt het matchen",
-    landing_how: "De rangschikking leest de tekst van beide kanten, in het Nederlands en in het Engels, en telt daar de overlap in technologie, de regio en de technologische volwassenheid (TRL) bij op. Samen vormen die delen de score die bij elke match staat.",
+    landing_how: "De rangschikking leest de tekst van beide kanten, in het Nederlands en in het Engels, en telt daar de overlap in technologie, de regio en de technologische volwassenheid (TRL) bij op. Samen vormen die delen de aansluiting (van de 100) die bij elke match staat.",
     landing_browse: "Bekijk de openstaande uitdagingen",
 
     login_heading: "Inloggen",
@@ -526,6 +542,12 @@ pub const DUTCH: CommonText = CommonText {
     interest_follow: "Volg de introductie",
 
     score: "Score",
+    fit: "Aansluiting",
+    below_min_fit_one: "1 match met een aansluiting onder {min} weggelaten.",
+    below_min_fit_many: "{count} matches met een aansluiting onder {min} weggelaten.",
+    show_left_out: "Toon ze",
+    min_fit: "Minimale aansluiting (0 tot 100)",
+    min_fit_hint: "Matches met een lagere aansluiting worden weggelaten; 0 toont ze allemaal.",
     part_text: "Tekst",
     part_technology: "Overlap in technologie",
     part_region: "Regio",

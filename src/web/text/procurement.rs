@@ -85,6 +85,13 @@ pub struct ProcurementText {
     pub trl_at_least: &'static str,
     pub filter_candidates: &'static str,
     pub back_to_challenge: &'static str,
+    /// The mark buttons on a candidate.
+    pub mark_label: &'static str,
+    pub mark_interesting: &'static str,
+    pub mark_not_relevant: &'static str,
+    pub mark_undo: &'static str,
+    pub marked_interesting: &'static str,
+    pub marked_not_relevant_done: &'static str,
 }
 
 /// English.
@@ -167,6 +174,12 @@ pub const ENGLISH: ProcurementText = ProcurementText {
     trl_at_least: "TRL at least",
     filter_candidates: "Filter candidates",
     back_to_challenge: "Back to the challenge",
+    mark_label: "Your mark on this candidate",
+    mark_interesting: "Interesting",
+    mark_not_relevant: "Not relevant",
+    mark_undo: "Take the mark back",
+    marked_interesting: "You marked this interesting: start-ups like it rank higher.",
+    marked_not_relevant_done: "Marked not relevant: it has left the candidates.",
 };
 
 /// Dutch.
@@ -249,4 +262,10 @@ pub const DUTCH: ProcurementText = ProcurementText {
     trl_at_least: "TRL ten minste",
     filter_candidates: "Kandidaten filteren",
     back_to_challenge: "Terug naar de uitdaging",
+    mark_label: "Jouw markering van deze kandidaat",
+    mark_interesting: "Interessant",
+    mark_not_relevant: "Niet relevant",
+    mark_undo: "Markering intrekken",
+    marked_interesting: "Je vond dit interessant: vergelijkbare start-ups komen hoger.",
+    marked_not_relevant_done: "Gemarkeerd als niet relevant: deze staat niet meer bij de kandidaten.",
 };

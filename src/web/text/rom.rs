@@ -35,7 +35,7 @@ pub struct RomText {
     pub column_technologies: &'static str,
     pub column_best_match: &'static str,
     pub column_action: &'static str,
-    pub score: &'static str,
+    pub fit: &'static str,
     pub no_match: &'static str,
     pub unknown: &'static str,
     /// Names of the introduction states, by their code.
@@ -111,7 +111,7 @@ pub const ENGLISH: RomText = RomText {
     column_technologies: "Technologies",
     column_best_match: "Best open match",
     column_action: "Next step",
-    score: "score",
+    fit: "fit",
     no_match: "no open challenge fits yet",
     unknown: "unknown",
     states: &[
@@ -194,7 +194,7 @@ pub const DUTCH: RomText = RomText {
     column_technologies: "Technologieën",
     column_best_match: "Beste openstaande match",
     column_action: "Volgende stap",
-    score: "score",
+    fit: "aansluiting",
     no_match: "er past nog geen openstaande uitdaging",
     unknown: "onbekend",
     states: &[

@@ -233,7 +233,7 @@ async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explain
         first_text.contains("Counter-drone radar for Noord-Holland airbases"),
         "the drone challenge ranks first: {first_text}"
     );
-    assert!(first_text.contains("Score"), "{first_text}");
+    assert!(first_text.contains("Fit "), "{first_text}");
     assert!(first_text.contains("same province"), "{first_text}");
     browser
         .wait_for("article.match .score-bar rect.part-text")
@@ -327,7 +327,7 @@ async fn procurement_posts_a_challenge_that_then_appears_in_the_start_ups_matche
         .await;
     browser.wait_for(".score-bar").await;
     let page = browser.page_text().await;
-    assert!(page.contains("Score"), "{page}");
+    assert!(page.contains("Fit "), "{page}");
     assert!(
         !page.contains("SkyWatch"),
         "candidates are anonymous: {page}"

@@ -43,6 +43,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/my/challenges/{id}/candidates")
                 .route(web::get().to(candidates::candidates_page)),
+        )
+        .service(
+            web::resource("/my/challenges/{id}/candidates/{startup}/mark")
+                .route(web::post().to(candidates::submit_mark)),
         );
 }
 

@@ -212,7 +212,7 @@ fn without_introduction_section(
                                     Some(best) => {
                                         td {
                                             a href=(format!("/challenges/{}", best.challenge_id)) { (best.title) }
-                                            " " span.meta { "(" (text.score) " " (format!("{:.2}", best.score)) ")" }
+                                            " " span.meta { "(" (text.fit) " " (best.fit) " / 100)" }
                                         }
                                         td { @if best.may_propose { a href=(propose_url(startup.startup_id, best.challenge_id)) { (text.propose_link) } } }
                                     }

@@ -112,7 +112,7 @@ async fn startup_with_matches(
                     @for found in &matches.items {
                         li {
                             a href=(format!("/challenges/{}", found.challenge.id)) { (found.challenge.title) }
-                            " " span.meta { (found.challenge.organisation_name) " · " (text.score) " " (format!("{:.2}", found.explanation.score)) }
+                            " " span.meta { (found.challenge.organisation_name) " · " (text.fit) " " (found.explanation.fit) " / 100" }
                             " "
                             @let pair = move_for(found.challenge.id);
                             @if let Some(introduction_id) = pair.live_introduction_id {

@@ -14,12 +14,16 @@ use crate::domain::region::Province;
 use crate::domain::taxonomy::Technology;
 use crate::web::context::PageContext;
 use crate::web::error::{html_response, status_of, WebError};
+use crate::web::explanation::left_out_note;
 use crate::web::explanation::{explanation_breakdown, matched_terms};
-use crate::web::form::{optional_choice, parse_id, FieldProblems, FormFields};
+use crate::web::form::{
+    optional_choice, optional_whole_number, parse_id, FieldProblems, FormFields,
+};
 use crate::web::layout::{
-    csrf_field, deadline_text, flash, form_error_summary, highlighted, page, province_options,
+    deadline_text, flash, form_error_summary, highlighted, list_url, page, province_options,
     select_field, technology_options, FormErrors,
 };
+use crate::web::marks::{mark_buttons, mark_form, posted_mark, MarkWords};
 use crate::web::see_other;
 
 /// The filters of the matches page, as chosen.
@@ -27,6 +31,8 @@ use crate::web::see_other;
 struct MatchFilters {
     technology: Option<Technology>,
     province: Option<Province>,
+    /// The lowest fit listed; the app's default when absent ("Show them" sets 0).
+    min_fit: Option<i64>,
 }
 
 impl MatchFilters {
@@ -42,11 +48,38 @@ impl MatchFilters {
             "province",
             query.get("province").unwrap_or_default(),
         ));
+        let min_fit = problems.check(optional_whole_number::<i64>(
+            "min_fit",
+            query.get("min_fit").unwrap_or_default(),
+        ));
         let filters = MatchFilters {
             technology: technology.flatten(),
             province: province.flatten(),
+            min_fit: min_fit.flatten(),
         };
         (filters, problems.into_result(Some(())))
+    }
+
+    /// The matches page with these filters and every match listed.
+    fn show_all_url(&self) -> String {
+        list_url(
+            "/matches",
+            &[
+                (
+                    "technology",
+                    self.technology
+                        .map(|t| t.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "province",
+                    self.province
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
+                ("min_fit", "0".to_owned()),
+            ],
+        )
     }
 }
 
@@ -72,18 +105,24 @@ pub(super) async fn matches_page(context: PageContext) -> Result<HttpResponse, W
             let filter = ChallengeMatchFilter {
                 technology: filters.technology,
                 province: filters.province,
+                min_fit: filters.min_fit,
                 ..ChallengeMatchFilter::default()
             };
             matching::for_startup(&context.state, &context.viewer(), &startup.id, filter).await
         }
         Err(error) => Err(error),
     };
-    let (items, errors, status) = match outcome {
-        Ok(matches) => (matches.items, FormErrors::none(), StatusCode::OK),
+    let (items, left_out, errors, status) = match outcome {
+        Ok(matches) => (
+            matches.items,
+            (matches.below_min_fit, matches.min_fit),
+            FormErrors::none(),
+            StatusCode::OK,
+        ),
         Err(error) if status_of(&error).is_client_error() => {
             let errors =
                 FormErrors::from_app(&error, &["technology", "province"], context.language);
-            (Vec::new(), errors, status_of(&error))
+            (Vec::new(), (0, 0), errors, status_of(&error))
         }
         Err(error) => return Err(error.into()),
     };
@@ -99,7 +138,7 @@ pub(super) async fn matches_page(context: PageContext) -> Result<HttpResponse, W
         p.lead { (text.matches_intro) }
         @if let Some(challenge_id) = rejected {
             (flash(Some(text.marked_not_relevant_done)))
-            (mark_form(&context, challenge_id, "none", text.mark_undo))
+            (mark_form(&context, &mark_action(challenge_id), None, text.mark_undo))
         }
         (form_error_summary(&errors, context.language))
         form.search-form.card method="get" action="/matches" aria-label=(text.filters_label) {
@@ -109,6 +148,7 @@ pub(super) async fn matches_page(context: PageContext) -> Result<HttpResponse, W
         }
         @if items.is_empty() && !errors.any() { p { (text.matches_none) } }
         @for item in &items { (match_card(&context, item)) }
+        (left_out_note(&context, left_out, &filters.show_all_url()))
     };
     Ok(html_response(
         status,
@@ -140,38 +180,28 @@ fn match_card(context: &PageContext, item: &ChallengeMatch) -> Markup {
             }
             h3.visually-hidden { (context.text.startup.why_heading) }
             (explanation_breakdown(&challenge.id.to_string(), &item.explanation, context.language))
-            (mark_buttons(context, item))
+            (mark_buttons_of(context, item))
         }
     }
 }
 
 /// The start-up's mark on a match: the buttons that set one, or the mark
 /// and the button that takes it back.
-fn mark_buttons(context: &PageContext, item: &ChallengeMatch) -> Markup {
+fn mark_buttons_of(context: &PageContext, item: &ChallengeMatch) -> Markup {
     let text = &context.text.startup;
-    let challenge_id = item.challenge.id;
-    html! {
-        div.mark-actions role="group" aria-label=(text.mark_label) {
-            @if item.mark == Some(Mark::Interesting) {
-                p.flash role="status" { (text.marked_interesting) }
-                (mark_form(context, challenge_id, "none", text.mark_undo))
-            } @else {
-                (mark_form(context, challenge_id, Mark::Interesting.as_str(), text.mark_interesting))
-                (mark_form(context, challenge_id, Mark::NotRelevant.as_str(), text.mark_not_relevant))
-            }
-        }
-    }
+    let words = MarkWords {
+        label: text.mark_label,
+        interesting: text.mark_interesting,
+        not_relevant: text.mark_not_relevant,
+        undo: text.mark_undo,
+        marked_interesting: text.marked_interesting,
+    };
+    mark_buttons(context, &mark_action(item.challenge.id), item.mark, &words)
 }
 
-/// A one-button form that sets `mark` (`none`: takes the mark back).
-fn mark_form(context: &PageContext, challenge_id: uuid::Uuid, mark: &str, label: &str) -> Markup {
-    html! {
-        form.inline method="post" action=(format!("/matches/{challenge_id}/mark")) {
-            (csrf_field(context))
-            input type="hidden" name="mark" value=(mark);
-            button type="submit" { (label) }
-        }
-    }
+/// Where a mark on the match with challenge `challenge_id` is posted.
+fn mark_action(challenge_id: uuid::Uuid) -> String {
+    format!("/matches/{challenge_id}/mark")
 }
 
 /// `POST /matches/{challenge_id}/mark`: marks a match (`app::matching`'s
@@ -184,10 +214,7 @@ pub(super) async fn submit_mark(
     let form = context.verified_form(&body)?;
     let member = context.member_in(&[Role::Startup])?.clone();
     let challenge_id = parse_id(&path.into_inner())?;
-    let mark = match form.get("mark").unwrap_or_default() {
-        "none" => None,
-        raw => Some(raw.parse::<Mark>().map_err(|_| WebError::not_found())?),
-    };
+    let mark = posted_mark(form.get("mark").unwrap_or_default())?;
     let Some(startup) = startups::get_own(&context.state, &member).await? else {
         return Ok(see_other("/profile"));
     };

@@ -122,6 +122,7 @@ async fn preview_of(
                 &context.state,
                 &context.viewer(),
                 Some(PREVIEW_RESULTS),
+                None,
                 request,
             )
             .await
