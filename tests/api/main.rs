@@ -37,6 +37,7 @@ mod outbox;
 mod passwords;
 mod pipeline;
 mod policy;
+mod principal_cache;
 mod privacy;
 mod questions;
 mod reach_pages;
