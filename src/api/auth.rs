@@ -1,11 +1,8 @@
 //! Authentication as extractors: a handler that takes [`AuthUser`] can only
 //! be reached with a valid bearer token of a live session and an enabled
 //! account; [`MaybeUser`] also admits anonymous callers; [`AdminUser`] only
-//! admins. A write loads the user from the database; a read may reuse a
-//! check of the session made a moment ago on this server, which every write
-//! ends (`super::principals`), so a revoked session, a disabled account or a
-//! changed role through this server takes effect at once, and one made
-//! elsewhere within `auth::principal_cache::PRINCIPAL_TTL`.
+//! admins. The user is loaded from the database on each request, so a
+//! revoked session, a disabled account or a changed role takes effect at once.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,7 +13,6 @@ use actix_web::{web, FromRequest, HttpRequest};
 use uuid::Uuid;
 
 use super::error::{ApiError, ErrorCode};
-use super::principals::is_api_read;
 use crate::app::accounts::sessions;
 use crate::app::{AppError, AppState};
 use crate::domain::policy::{Member, Viewer};
@@ -65,18 +61,9 @@ fn bearer_token(request: &HttpRequest) -> Result<Option<String>, ApiError> {
     Ok(Some(token.to_owned()))
 }
 
-/// The user of a live session that `token` (an access token) belongs to;
-/// for a read, a check made a moment ago will do (see `super::principals`).
-async fn authenticate(
-    state: web::Data<AppState>,
-    token: String,
-    read_only: bool,
-) -> Result<AuthUser, ApiError> {
-    let signed_in = if read_only {
-        sessions::authenticate_for_read(&state, token).await?
-    } else {
-        sessions::authenticate(&state, token).await?
-    };
+/// The user of a live session that `token` (an access token) belongs to.
+async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, ApiError> {
+    let signed_in = sessions::authenticate(&state, token).await?;
     Ok(AuthUser {
         member: signed_in.member,
         session_id: signed_in.session_id,
@@ -97,7 +84,6 @@ impl FromRequest for AuthUser {
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let token = bearer_token(request);
         let state = app_state(request);
-        let read_only = is_api_read(request.method(), request.path());
         Box::pin(async move {
             let Some(token) = token? else {
                 return Err(ApiError::new(
@@ -105,7 +91,7 @@ impl FromRequest for AuthUser {
                     "log in and send Authorization: Bearer <access token>",
                 ));
             };
-            authenticate(state?, token, read_only).await
+            authenticate(state?, token).await
         })
     }
 }
@@ -117,12 +103,11 @@ impl FromRequest for MaybeUser {
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let token = bearer_token(request);
         let state = app_state(request);
-        let read_only = is_api_read(request.method(), request.path());
         Box::pin(async move {
             match token? {
                 None => Ok(MaybeUser(Viewer::Anonymous)),
                 Some(token) => {
-                    let user = authenticate(state?, token, read_only).await?;
+                    let user = authenticate(state?, token).await?;
                     Ok(MaybeUser(Viewer::Member(user.member)))
                 }
             }

@@ -10,7 +10,6 @@ pub mod extract;
 pub mod handlers;
 pub mod metrics;
 pub mod openapi;
-pub mod principals;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};

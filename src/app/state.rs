@@ -5,11 +5,9 @@ use std::sync::Arc;
 
 use diesel::PgConnection;
 
-use super::accounts::sessions::SignedIn;
 use super::AppError;
 use crate::auth::card_handles::CardHandleKeys;
 use crate::auth::oidc::OidcClient;
-use crate::auth::principal_cache::PrincipalCache;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{AuthSettings, LoginLimits, OidcSettings};
 use crate::db::DbPool;
@@ -36,9 +34,6 @@ pub struct AppState {
     /// The OpenID Connect provider staff may sign in with; `None` when
     /// single sign-on is not configured (passwords only).
     pub single_sign_on: Option<Arc<OidcClient>>,
-    /// Recent checks of sessions, reused by API reads (see
-    /// `auth::principal_cache`); every other request ends by forgetting them.
-    pub principals: Arc<PrincipalCache<SignedIn>>,
 }
 
 /// The public address when none is configured: the demo's.
@@ -70,7 +65,6 @@ impl AppState {
             search,
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
             single_sign_on: None,
-            principals: Arc::new(PrincipalCache::default()),
         }
     }
 

@@ -7,7 +7,6 @@ pub mod email_verification;
 pub mod oidc;
 pub mod password;
 pub mod passwords;
-pub mod principal_cache;
 pub mod rate_limit;
 pub mod sessions;
 pub mod tokens;

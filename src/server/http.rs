@@ -73,7 +73,6 @@ pub fn build_server_with(
             .wrap(from_fn(only_metrics_on_the_metrics_listener))
             .wrap(from_fn(headers::security_headers))
             .wrap(from_fn(api::metrics::record_request_metrics))
-            .wrap(from_fn(api::principals::forget_principals_after_writes))
             .wrap(tracing_actix_web::TracingLogger::<
                 request_log::BoundedRequestSpan,
             >::new())

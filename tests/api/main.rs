@@ -37,7 +37,6 @@ mod outbox;
 mod passwords;
 mod pipeline;
 mod policy;
-mod principal_cache;
 mod privacy;
 mod questions;
 mod reach_pages;

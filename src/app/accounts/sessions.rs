@@ -35,46 +35,14 @@ impl SignedIn {
 /// to. The account is read on every call, so a revoked session, a disabled
 /// account or a changed role takes effect at once.
 pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, AppError> {
-    let (user_id, session_id) = token_holder(state, &token)?;
-    check_session(state, user_id, session_id).await
-}
-
-/// Like [`authenticate`], for a request that only reads: a check of the
-/// same session made a moment ago on this server is reused, unless a write
-/// ended since (`auth::principal_cache` says how long "a moment" is).
-pub async fn authenticate_for_read(state: &AppState, token: String) -> Result<SignedIn, AppError> {
-    let (user_id, session_id) = token_holder(state, &token)?;
-    if let Some(signed_in) = state.principals.get(session_id, user_id) {
-        return Ok(signed_in);
-    }
-    let ticket = state.principals.ticket();
-    let signed_in = check_session(state, user_id, session_id).await?;
-    state
-        .principals
-        .remember(ticket, session_id, user_id, signed_in.clone());
-    Ok(signed_in)
-}
-
-/// The user and session an access token names, if its signature holds and
-/// it has not expired.
-fn token_holder(state: &AppState, token: &str) -> Result<(Uuid, Uuid), AppError> {
     let claims = state
         .token_keys
-        .verify_access_token(token)
+        .verify_access_token(&token)
         .map_err(|error| match error {
             TokenError::Expired => AppError::TokenExpired,
             TokenError::Invalid => AppError::InvalidToken,
         })?;
-    Ok((claims.sub, claims.sid))
-}
-
-/// The member of session `session_id` of user `user_id`, read from the
-/// database: the session live, the account enabled.
-async fn check_session(
-    state: &AppState,
-    user_id: Uuid,
-    session_id: Uuid,
-) -> Result<SignedIn, AppError> {
+    let (user_id, session_id) = (claims.sub, claims.sid);
     let found = state
         .with_connection(move |connection| {
             Ok(users::find_active_in_session(
