@@ -216,7 +216,8 @@ impl UnionScorer {
 
 impl DocSet for UnionScorer {
     fn advance(&mut self) -> DocId {
-        if !self.next_in_window() && !(self.fill() && self.next_in_window()) {
+        let found = self.next_in_window() || (self.fill() && self.next_in_window());
+        if !found {
             self.current = TERMINATED;
         }
         self.current
