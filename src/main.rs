@@ -102,6 +102,7 @@ enum UserCommand {
 }
 
 fn main() -> anyhow::Result<()> {
+    defmatch::server::memory::limit_allocator_arenas();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     defmatch::telemetry::init(

@@ -74,20 +74,19 @@ impl Weight for WeightedBm25Query {
             };
             let postings =
                 inverted_index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-            cursors.push(TermCursor {
-                postings,
-                weight: weighted.weight * boost,
-            });
+            if postings.doc() != TERMINATED {
+                cursors.push(TermCursor {
+                    postings,
+                    weight: weighted.weight * boost,
+                });
+            }
         }
-        let mut scorer = UnionScorer {
+        Ok(Box::new(UnionScorer::new(
             cursors,
             fieldnorms,
-            params: self.params,
-            average_length: self.average_length,
-            current: TERMINATED,
-        };
-        scorer.current = scorer.smallest_doc();
-        Ok(Box::new(scorer))
+            self.params,
+            self.average_length,
+        )))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -106,40 +105,121 @@ struct TermCursor {
     weight: f32,
 }
 
-/// Walks the postings of all terms in doc order and sums their BM25 parts.
-/// Profiles have a few hundred terms and the index a few hundred thousand
-/// documents, so a linear pick of the smallest cursor is fast enough and
-/// keeps the code obvious.
+/// Documents scored together: the postings of every term are drained one
+/// term after the other into a window of this many documents, so a document
+/// costs the terms it contains rather than every term of the query (a
+/// challenge's query has up to a few hundred terms, and most start-ups hold
+/// only a few of them).
+const WINDOW: u32 = 4096;
+const WINDOW_WORDS: usize = WINDOW as usize / 64;
+
+/// The union of the terms' postings with the sum of their BM25 parts.
+///
+/// Each document's parts are added in the order of the terms, as a sum
+/// over the terms per document would, so the scores are the same to the bit.
 struct UnionScorer {
+    /// Cursors not yet exhausted, all at or past the end of the window.
     cursors: Vec<TermCursor>,
     fieldnorms: tantivy::fieldnorm::FieldNormReader,
-    params: Bm25Params,
-    average_length: f32,
+    /// BM25's length normalisation for each of the 256 field-norm codes.
+    norms: Box<[f32; 256]>,
+    k1: f32,
+    /// First document of the window.
+    window_start: DocId,
+    /// The window's documents that some term holds, not yet visited.
+    present: Box<[u64; WINDOW_WORDS]>,
+    /// Their summed scores (0 for every document not present).
+    scores: Box<[f32; WINDOW as usize]>,
+    /// The word of `present` the next document is looked for in.
+    word: usize,
     current: DocId,
+    current_score: Score,
 }
 
 impl UnionScorer {
-    fn smallest_doc(&self) -> DocId {
+    fn new(
+        cursors: Vec<TermCursor>,
+        fieldnorms: tantivy::fieldnorm::FieldNormReader,
+        params: Bm25Params,
+        average_length: f32,
+    ) -> Self {
+        let Bm25Params { k1, b } = params;
+        let mut norms = Box::new([0.0_f32; 256]);
+        for (code, norm) in norms.iter_mut().enumerate() {
+            let length = tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(code as u8) as f32;
+            *norm = k1 * (1.0 - b + b * length / average_length);
+        }
+        let mut scorer = UnionScorer {
+            cursors,
+            fieldnorms,
+            norms,
+            k1,
+            window_start: 0,
+            present: Box::new([0; WINDOW_WORDS]),
+            scores: Box::new([0.0; WINDOW as usize]),
+            word: WINDOW_WORDS,
+            current: TERMINATED,
+            current_score: 0.0,
+        };
+        scorer.advance();
+        scorer
+    }
+
+    /// Starts a new window at the smallest document of the cursors and
+    /// drains every cursor's postings within it; false when none is left.
+    fn fill(&mut self) -> bool {
+        let Some(start) = self.cursors.iter().map(|c| c.postings.doc()).min() else {
+            return false;
+        };
+        let end = start.saturating_add(WINDOW);
+        for cursor in &mut self.cursors {
+            let mut doc = cursor.postings.doc();
+            while doc < end {
+                let delta = (doc - start) as usize;
+                self.present[delta / 64] |= 1 << (delta % 64);
+                let frequency = cursor.postings.term_freq() as f32;
+                let norm = self.norms[self.fieldnorms.fieldnorm_id(doc) as usize];
+                self.scores[delta] +=
+                    cursor.weight * frequency * (self.k1 + 1.0) / (frequency + norm);
+                doc = cursor.postings.advance();
+            }
+        }
         self.cursors
-            .iter()
-            .map(|cursor| cursor.postings.doc())
-            .min()
-            .unwrap_or(TERMINATED)
+            .retain(|cursor| cursor.postings.doc() != TERMINATED);
+        self.window_start = start;
+        self.word = 0;
+        true
+    }
+
+    /// Moves to the window's next present document; false at its end.
+    fn next_in_window(&mut self) -> bool {
+        while self.word < WINDOW_WORDS {
+            let bits = self.present[self.word];
+            if bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                self.present[self.word] = bits & (bits - 1);
+                let delta = self.word * 64 + bit;
+                self.current = self.window_start + delta as DocId;
+                self.current_score = std::mem::take(&mut self.scores[delta]);
+                return true;
+            }
+            self.word += 1;
+        }
+        false
+    }
+
+    /// Forgets the rest of the window, leaving every score at 0.
+    fn clear_window(&mut self) {
+        while self.next_in_window() {}
     }
 }
 
 impl DocSet for UnionScorer {
     fn advance(&mut self) -> DocId {
-        let current = self.current;
-        if current == TERMINATED {
-            return TERMINATED;
+        let found = self.next_in_window() || (self.fill() && self.next_in_window());
+        if !found {
+            self.current = TERMINATED;
         }
-        for cursor in &mut self.cursors {
-            if cursor.postings.doc() == current {
-                cursor.postings.advance();
-            }
-        }
-        self.current = self.smallest_doc();
         self.current
     }
 
@@ -147,12 +227,22 @@ impl DocSet for UnionScorer {
         if self.current >= target {
             return self.current;
         }
-        for cursor in &mut self.cursors {
-            if cursor.postings.doc() < target {
-                cursor.postings.seek(target);
+        if target >= self.window_start.saturating_add(WINDOW) {
+            self.clear_window();
+            for cursor in &mut self.cursors {
+                if cursor.postings.doc() < target {
+                    cursor.postings.seek(target);
+                }
+            }
+            self.cursors
+                .retain(|cursor| cursor.postings.doc() != TERMINATED);
+            self.word = WINDOW_WORDS;
+        }
+        while self.current < target {
+            if self.advance() == TERMINATED {
+                break;
             }
         }
-        self.current = self.smallest_doc();
         self.current
     }
 
@@ -171,18 +261,7 @@ impl DocSet for UnionScorer {
 
 impl Scorer for UnionScorer {
     fn score(&mut self) -> Score {
-        let doc = self.current;
-        let length = self.fieldnorms.fieldnorm(doc) as f32;
-        let Bm25Params { k1, b } = self.params;
-        let norm = k1 * (1.0 - b + b * length / self.average_length);
-        self.cursors
-            .iter()
-            .filter(|cursor| cursor.postings.doc() == doc)
-            .map(|cursor| {
-                let frequency = cursor.postings.term_freq() as f32;
-                cursor.weight * frequency * (k1 + 1.0) / (frequency + norm)
-            })
-            .sum()
+        self.current_score
     }
 }
 
@@ -191,4 +270,139 @@ pub fn idf(document_frequency: u64, document_count: u64) -> f32 {
     let df = document_frequency as f32;
     let n = document_count as f32;
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::fieldnorm::FieldNormReader;
+    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::schema::{Schema, STRING, TEXT};
+    use tantivy::{doc, DocAddress, Index};
+
+    use super::*;
+
+    /// Term `t{k}` occurs `k` times in every document whose number `k`
+    /// divides, and `t2` once more in every 5th; so documents hold different
+    /// terms, frequencies and lengths across many scoring windows.
+    fn frequency(document: u32, term: u32) -> u32 {
+        u32::from(document % term == 0) * term + u32::from(term == 2 && document % 5 == 0)
+    }
+
+    const TERMS: [u32; 4] = [2, 3, 7, 1000];
+    const DOCUMENTS: u32 = 3 * WINDOW + 100;
+
+    #[test]
+    fn windowed_union_scores_every_document_as_a_sum_over_its_terms() {
+        let mut builder = Schema::builder();
+        let text = builder.add_text_field("text", TEXT);
+        let every_third = builder.add_text_field("third", STRING);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 30_000_000).unwrap();
+        for document in 0..DOCUMENTS {
+            let words: Vec<String> = TERMS
+                .iter()
+                .flat_map(|term| {
+                    std::iter::repeat_n(format!("t{term}"), frequency(document, *term) as usize)
+                })
+                .chain(std::iter::once("filler".to_owned()))
+                .collect();
+            let third = if document % 3 == 0 { "yes" } else { "no" };
+            writer
+                .add_document(doc!(text => words.join(" "), every_third => third))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        let params = Bm25Params { k1: 0.9, b: 0.4 };
+        let average = 3.5;
+        let weights = [0.5_f32, 1.25, 2.0, 4.0];
+        let weighted = WeightedBm25Query::new(
+            text,
+            TERMS
+                .iter()
+                .zip(weights)
+                .map(|(term, weight)| WeightedTerm {
+                    term: Term::from_field_text(text, &format!("t{term}")),
+                    weight,
+                })
+                .collect(),
+            params,
+            average,
+        );
+        let expected = |document: u32| -> Option<f32> {
+            let tokens: u32 = TERMS
+                .iter()
+                .map(|term| frequency(document, *term))
+                .sum::<u32>()
+                + 1;
+            // As the index stores it: exact for short texts, coarser for long ones.
+            let length = FieldNormReader::id_to_fieldnorm(FieldNormReader::fieldnorm_to_id(tokens));
+            let norm = params.k1 * (1.0 - params.b + params.b * length as f32 / average);
+            let parts: Vec<f32> = TERMS
+                .iter()
+                .zip(weights)
+                .filter(|(term, _)| frequency(document, **term) > 0)
+                .map(|(term, weight)| {
+                    let frequency = frequency(document, *term) as f32;
+                    weight * frequency * (params.k1 + 1.0) / (frequency + norm)
+                })
+                .collect();
+            (!parts.is_empty()).then(|| parts.iter().sum())
+        };
+        let everything = TopDocs::with_limit(DOCUMENTS as usize).order_by_score();
+
+        // Alone: every matching document, each with its exact score.
+        let found: Vec<(f32, DocAddress)> = searcher.search(&weighted, &everything).unwrap();
+        let wanted: Vec<u32> = (0..DOCUMENTS).filter(|d| expected(*d).is_some()).collect();
+        assert_eq!(found.len(), wanted.len());
+        for (score, address) in &found {
+            assert_eq!(
+                Some(*score),
+                expected(address.doc_id),
+                "doc {}",
+                address.doc_id
+            );
+        }
+
+        // Behind a filter, which seeks the union within and across windows.
+        let filtered = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(every_third, "yes"),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            (Occur::Must, Box::new(weighted.clone())),
+        ]);
+        let found: Vec<(f32, DocAddress)> = searcher.search(&filtered, &everything).unwrap();
+        let wanted = (0..DOCUMENTS)
+            .filter(|d| d % 3 == 0 && expected(*d).is_some())
+            .count();
+        assert_eq!(found.len(), wanted);
+        for (score, address) in &found {
+            assert_eq!(address.doc_id % 3, 0);
+            // The filter's own score is constant; the order is the union's.
+            assert!(expected(address.doc_id).is_some());
+            assert!(*score > 0.0);
+        }
+
+        // A seek far ahead lands on the next matching document.
+        let segment = &searcher.segment_readers()[0];
+        let mut scorer = weighted.scorer(segment, 1.0).unwrap();
+        let target = 2 * WINDOW + 1;
+        let next = (target..DOCUMENTS)
+            .find(|d| expected(*d).is_some())
+            .unwrap();
+        assert_eq!(scorer.seek(target), next);
+        assert_eq!(Some(scorer.score()), expected(next));
+        let after = (next + 1..DOCUMENTS)
+            .find(|d| expected(*d).is_some())
+            .unwrap();
+        assert_eq!(scorer.advance(), after);
+        assert_eq!(Some(scorer.score()), expected(after));
+        assert_eq!(scorer.seek(TERMINATED), TERMINATED);
+    }
 }

@@ -7,6 +7,7 @@
 mod database;
 mod headers;
 mod http;
+pub mod memory;
 mod request_log;
 mod search;
 

@@ -104,6 +104,7 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
+    defmatch::server::memory::limit_allocator_arenas();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     defmatch::telemetry::init(
