@@ -42,7 +42,7 @@ impl BulkFixture {
             source.records,
             ImportOptions {
                 create_organisations: true,
-                dry_run: false,
+                ..ImportOptions::default()
             },
             &|_, _| {},
         )
