@@ -7,7 +7,7 @@
 use maud::{html, Markup};
 
 use super::context::PageContext;
-use super::text::common::CommonText;
+use super::text::explanation::ExplanationText;
 use super::text::Language;
 use crate::domain::region::RegionRelation;
 use crate::domain::taxonomy::Technology;
@@ -29,7 +29,7 @@ fn bar_segments<'a>(rows: &[(&'a str, &str, i16)], fit: u8) -> Vec<(&'a str, i16
 }
 
 /// The region relation in words.
-fn region_phrase(text: &CommonText, explanation: &MatchExplanation) -> &'static str {
+fn region_phrase(text: &ExplanationText, explanation: &MatchExplanation) -> &'static str {
     if explanation.region.national {
         return text.region_national;
     }
@@ -50,7 +50,7 @@ pub fn explanation_breakdown(
     explanation: &MatchExplanation,
     language: Language,
 ) -> Markup {
-    let text = &language.text().common;
+    let text = &language.text().explanation;
     let technology_label = |technology: Technology| language.technology_name(technology);
     let parts = &explanation.fit_parts;
     let fit = explanation.fit;
@@ -135,7 +135,7 @@ pub fn explanation_breakdown(
 /// list of matches; nothing when none was left out. `left_out` is the
 /// number left out and the minimum fit applied.
 pub fn left_out_note(context: &PageContext, left_out: (usize, u8), show_url: &str) -> Markup {
-    let text = &context.text.common;
+    let text = &context.text.explanation;
     let (count, min_fit) = left_out;
     if count == 0 {
         return html! {};

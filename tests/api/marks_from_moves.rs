@@ -231,7 +231,8 @@ fn candidates(app: &TestApp, reply: &Reply) -> Vec<Uuid> {
 async fn a_startup_procurement_declines_leaves_the_challenges_candidates_and_never_learns_of_it() {
     let app = spawn_app().await;
     let pair = pair(&app).await;
-    let candidates_path = format!("/api/v1/challenges/{}/matches", pair.challenge);
+    // Every candidate, however weak: these tests are about who is listed.
+    let candidates_path = format!("/api/v1/challenges/{}/matches?min_fit=0", pair.challenge);
     let before = app.get(&candidates_path, pair.dmo.auth()).await.expect(200);
     assert!(candidates(&app, &before).contains(&pair.skyshield));
 
@@ -256,7 +257,7 @@ async fn a_startup_procurement_declines_leaves_the_challenges_candidates_and_nev
     // The start-up's own matches keep its own mark, never procurement's.
     let own = app
         .get(
-            &format!("/api/v1/startups/{}/matches", pair.skyshield),
+            &format!("/api/v1/startups/{}/matches?min_fit=0", pair.skyshield),
             pair.skyshield_founder.auth(),
         )
         .await
@@ -271,7 +272,8 @@ async fn a_startup_procurement_declines_leaves_the_challenges_candidates_and_nev
 async fn a_mark_the_user_set_wins_over_the_one_a_move_implies() {
     let app = spawn_app().await;
     let pair = pair(&app).await;
-    let candidates_path = format!("/api/v1/challenges/{}/matches", pair.challenge);
+    // Every candidate, however weak: these tests are about who is listed.
+    let candidates_path = format!("/api/v1/challenges/{}/matches?min_fit=0", pair.challenge);
     // Procurement marks SkyShield interesting itself, then declines its request.
     let handle = app.card_handle_for(&pair.dmo, pair.skyshield).await;
     app.send(

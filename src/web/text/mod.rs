@@ -9,6 +9,7 @@ pub mod admin;
 pub mod audit;
 pub mod common;
 pub mod errors;
+pub mod explanation;
 pub mod imports;
 pub mod onboarding;
 pub mod privacy;
@@ -22,6 +23,7 @@ pub mod startup;
 /// All the strings of the site in one language.
 pub struct Text {
     pub common: common::CommonText,
+    pub explanation: explanation::ExplanationText,
     pub startup: startup::StartupText,
     pub procurement: procurement::ProcurementText,
     pub rom: rom::RomText,
@@ -38,6 +40,7 @@ pub struct Text {
 /// English, the first language of the site.
 pub static ENGLISH: Text = Text {
     common: common::ENGLISH,
+    explanation: explanation::ENGLISH,
     startup: startup::ENGLISH,
     procurement: procurement::ENGLISH,
     rom: rom::ENGLISH,
@@ -54,6 +57,7 @@ pub static ENGLISH: Text = Text {
 /// Dutch.
 pub static DUTCH: Text = Text {
     common: common::DUTCH,
+    explanation: explanation::DUTCH,
     startup: startup::DUTCH,
     procurement: procurement::DUTCH,
     rom: rom::DUTCH,

@@ -129,7 +129,7 @@ fn candidate_card(
                 span.rank { (text.rank) " " (rank) } " · " (name)
             }
             p.meta {
-                strong.fit { (context.text.common.fit) " " (candidate.explanation.fit) " / 100" } " · "
+                strong.fit { (context.text.explanation.fit) " " (candidate.explanation.fit) " / 100" } " · "
                 (text.province) ": " (startup.province.map(|p| p.name()).unwrap_or(text.unknown))
                 " · " (text.trl) " " (startup.trl.map(|t| t.get().to_string()).unwrap_or_else(|| text.unknown.to_owned()))
             }
@@ -193,7 +193,7 @@ fn filter_form(
                     option value=(level.get()) selected[filters.trl_min == Some(level)] { (level.get()) }
                 }
             }))
-            (text_input("min_fit", common.min_fit, min_fit_typed, Some(common.min_fit_hint), errors, "number"))
+            (text_input("min_fit", context.text.explanation.min_fit, min_fit_typed, Some(context.text.explanation.min_fit_hint), errors, "number"))
             button type="submit" { (text.filter_candidates) }
         }
     }
