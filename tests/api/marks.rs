@@ -27,11 +27,11 @@ async fn delete_mark(app: &TestApp, path: &str, actor: &Actor) -> Reply {
         .await
 }
 
-fn items(reply: &Reply) -> Vec<Value> {
+pub(crate) fn items(reply: &Reply) -> Vec<Value> {
     reply.body["items"].as_array().expect("items").clone()
 }
 
-fn challenge_ids(reply: &Reply) -> Vec<Uuid> {
+pub(crate) fn challenge_ids(reply: &Reply) -> Vec<Uuid> {
     items(reply)
         .iter()
         .map(|item| item["challenge"]["id"].as_str().unwrap().parse().unwrap())
@@ -52,13 +52,18 @@ fn summary(reply: &Reply) -> String {
         .join("\n")
 }
 
-fn position(ids: &[Uuid], id: Uuid) -> usize {
+pub(crate) fn position(ids: &[Uuid], id: Uuid) -> usize {
     ids.iter()
         .position(|candidate| *candidate == id)
         .unwrap_or_else(|| panic!("{id} is not among {ids:?}"))
 }
 
-async fn open_challenge(app: &TestApp, officer: &Actor, title: &str, text: &str) -> Uuid {
+pub(crate) async fn open_challenge(
+    app: &TestApp,
+    officer: &Actor,
+    title: &str,
+    text: &str,
+) -> Uuid {
     app.challenge_in_status(
         officer,
         merge(
