@@ -86,6 +86,34 @@ struct QueryOutcome {
     marked: Vec<(String, f32)>,
 }
 
+impl QueryOutcome {
+    /// A query with too few relevant items to mark: ranked once, unmarked.
+    fn without_marks(query: &str, ranking: Vec<(String, f32)>) -> Self {
+        QueryOutcome {
+            query: query.to_owned(),
+            marked_items: HashSet::new(),
+            marked: ranking.clone(),
+            unmarked: ranking,
+        }
+    }
+
+    /// A marked query: both rankings without the items that were marked.
+    fn with_marks(
+        query: &str,
+        marks: Vec<(String, Mark)>,
+        unmarked: Vec<(String, f32)>,
+        marked: Vec<(String, f32)>,
+    ) -> Self {
+        let marked_items: HashSet<String> = marks.into_iter().map(|(id, _)| id).collect();
+        QueryOutcome {
+            query: query.to_owned(),
+            unmarked: without(unmarked, &marked_items),
+            marked: without(marked, &marked_items),
+            marked_items,
+        }
+    }
+}
+
 /// Runs the simulation on `data_dir` and writes the marked run to `run_out`.
 pub fn run(
     server_url: &str,
@@ -279,12 +307,7 @@ impl Simulation<'_> {
             let unmarked = self.challenges_for(member, *startup_id).await?;
             let query_relevant = relevant.get(external).cloned().unwrap_or_default();
             if query_relevant.len() <= self.options.positive {
-                outcomes.push(QueryOutcome {
-                    query: external.clone(),
-                    marked_items: HashSet::new(),
-                    marked: unmarked.clone(),
-                    unmarked,
-                });
+                outcomes.push(QueryOutcome::without_marks(external, unmarked));
                 continue;
             }
             let marks = choose_marks(&query_relevant, &unmarked, self.options);
@@ -303,13 +326,7 @@ impl Simulation<'_> {
                 .map_err(app_failed)?;
             }
             let marked = self.challenges_for(member, *startup_id).await?;
-            let marked_items: HashSet<String> = marks.into_iter().map(|(id, _)| id).collect();
-            outcomes.push(QueryOutcome {
-                query: external.clone(),
-                unmarked: without(unmarked, &marked_items),
-                marked: without(marked, &marked_items),
-                marked_items,
-            });
+            outcomes.push(QueryOutcome::with_marks(external, marks, unmarked, marked));
         }
         bar.finish_and_clear();
         Ok(outcomes)
@@ -331,12 +348,7 @@ impl Simulation<'_> {
             let (unmarked, unmarked_handles) = self.startups_for(member, *challenge_id).await?;
             let query_relevant = relevant.get(external).cloned().unwrap_or_default();
             if query_relevant.len() <= self.options.positive {
-                outcomes.push(QueryOutcome {
-                    query: external.clone(),
-                    marked_items: HashSet::new(),
-                    marked: unmarked.clone(),
-                    unmarked,
-                });
+                outcomes.push(QueryOutcome::without_marks(external, unmarked));
                 continue;
             }
             let marks = choose_marks(&query_relevant, &unmarked, self.options);
@@ -368,13 +380,7 @@ impl Simulation<'_> {
                 .map_err(app_failed)?;
             }
             let (marked, _) = self.startups_for(member, *challenge_id).await?;
-            let marked_items: HashSet<String> = marks.into_iter().map(|(id, _)| id).collect();
-            outcomes.push(QueryOutcome {
-                query: external.clone(),
-                unmarked: without(unmarked, &marked_items),
-                marked: without(marked, &marked_items),
-                marked_items,
-            });
+            outcomes.push(QueryOutcome::with_marks(external, marks, unmarked, marked));
         }
         bar.finish_and_clear();
         Ok(outcomes)
