@@ -4,9 +4,11 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::audit::{self, NewAuditEvent};
 use super::outbox::{record_change, record_changes, SearchEntity};
 use super::schema::challenges;
 use super::{like_pattern, Page, Paged};
+use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::challenge::{BudgetRange, ChallengeContent, ChallengeStatus, Schedule};
 use crate::domain::policy::{ChallengeExposure, ChallengeScope};
 use crate::domain::readiness::{Trl, TrlRange};
@@ -311,23 +313,45 @@ pub fn update_content_if_version(
     })
 }
 
-/// Moves the challenge to `status` if it is still at `expected_version`.
+/// A status move of one challenge, by whom, for the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusMove {
+    pub from: ChallengeStatus,
+    pub to: ChallengeStatus,
+    pub moved_by: Uuid,
+}
+
+/// Makes `status_move` on the challenge if it is still at `expected_version`,
+/// audited in the same transaction.
 pub fn set_status_if_version(
     connection: &mut PgConnection,
     id: Uuid,
     expected_version: i32,
-    status: ChallengeStatus,
+    status_move: StatusMove,
 ) -> QueryResult<Option<ChallengeRow>> {
     connection.transaction(|connection| {
         let updated = diesel::update(challenges::table)
             .filter(challenges::id.eq(id))
             .filter(challenges::version.eq(expected_version))
-            .set(challenges::status.eq(status))
+            .set(challenges::status.eq(status_move.to))
             .returning(ChallengeRow::as_returning())
             .get_result(connection)
             .optional()?;
         if updated.is_some() {
             record_change(connection, SearchEntity::Challenge, id)?;
+            audit::record(
+                connection,
+                &NewAuditEvent::new(
+                    Some(status_move.moved_by),
+                    AuditAction::ChallengeStatusChanged,
+                    AuditSubject::Challenge,
+                    Some(id),
+                )
+                .with_detail(serde_json::json!({
+                    "from": status_move.from,
+                    "to": status_move.to,
+                })),
+            )?;
         }
         Ok(updated)
     })

@@ -44,6 +44,8 @@ text_enum! {
         MatchUnmarked => "match_unmarked",
         /// A file was imported from the import page (counts, kind, file name).
         Import => "import",
+        /// A challenge was moved through its lifecycle (from, to).
+        ChallengeStatusChanged => "challenge_status_changed",
     }
 }
 

@@ -96,6 +96,12 @@ async fn the_audit_page_names_people_and_things_and_says_what_happened_in_both_l
         "Started the introduction of <em>Zeeuwse Drönes BV for Counter-drone radar</em> as <em>Proposed</em>"
     ));
     assert!(page.contains("Invited <em>anna@navy.example</em> as <em>Procurement officer</em>"));
+    assert!(
+        page.contains(
+            "Changed the status of <em>Counter-drone radar</em> from <em>draft</em> to <em>open</em>"
+        ),
+        "{page}"
+    );
     // The recorded detail is still there, folded away.
     assert!(page.contains("<details><summary>Recorded detail</summary>"));
     assert!(
@@ -114,6 +120,9 @@ async fn the_audit_page_names_people_and_things_and_says_what_happened_in_both_l
         "Introductie van <em>Zeeuwse Drönes BV voor Counter-drone radar</em> gestart als <em>Voorgesteld</em>"
     ));
     assert!(page.contains("<em>Fleur Founder &lt;"));
+    assert!(page.contains(
+        "Status van <em>Counter-drone radar</em> gewijzigd van <em>concept</em> naar <em>open</em>"
+    ));
 }
 
 #[actix_web::test]
@@ -152,6 +161,13 @@ async fn the_audit_page_filters_by_actor_kind_and_days_and_explains_bad_days_bes
     let found = rows(html(&invitations));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("anna@navy.example"));
+    let status_changes = visitor
+        .get("/admin/audit?action=challenge_status_changed")
+        .await
+        .expect(200);
+    let found = rows(html(&status_changes));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("Counter-drone radar"), "{found:?}");
 
     // By days in Amsterdam, both included.
     let today = amsterdam::date_of(Utc::now());

@@ -15,7 +15,9 @@ use super::page::{checked_page, Paginated};
 use super::text_filter::{check_indexable, checked_text_filter};
 use super::{AppError, AppState, InvalidTransition, NotEditable, Subject};
 use crate::db::audit::{self, NewAuditEvent};
-use crate::db::challenges::{self, ChallengeFilter, ChallengeOrder, ChallengeOrigin, ChallengeRow};
+use crate::db::challenges::{
+    self, ChallengeFilter, ChallengeOrder, ChallengeOrigin, ChallengeRow, StatusMove,
+};
 use crate::db::organisations;
 use crate::domain::audit::{is_audited_challenge_read, AuditAction, AuditSubject};
 use crate::domain::challenge::{ChallengeInput, ChallengePatch, ChallengeStatus};
@@ -233,10 +235,20 @@ pub async fn change_status(
         .into());
     }
     current.content().check_schedule_allows(next, Utc::now())?;
+    let status_move = StatusMove {
+        from: current.status,
+        to: next,
+        moved_by: member.user_id,
+    };
     let updated = state
         .with_connection(move |connection| {
-            challenges::set_status_if_version(connection, challenge_id, expected_version, next)?
-                .ok_or_else(|| stale(connection, challenge_id))
+            challenges::set_status_if_version(
+                connection,
+                challenge_id,
+                expected_version,
+                status_move,
+            )?
+            .ok_or_else(|| stale(connection, challenge_id))
         })
         .await?;
     tracing::info!(%challenge_id, from = %current.status, to = %next, "challenge status changed");

@@ -127,6 +127,7 @@ pub const ENGLISH: AdminText = AdminText {
         ("account_erased", "Account erased"),
         ("match_marked", "Match marked"),
         ("match_unmarked", "Match mark taken back"),
+        ("challenge_status_changed", "Challenge status changed"),
     ],
 };
 
@@ -204,5 +205,6 @@ pub const DUTCH: AdminText = AdminText {
         ("account_erased", "Account gewist"),
         ("match_marked", "Match gemarkeerd"),
         ("match_unmarked", "Markering ingetrokken"),
+        ("challenge_status_changed", "Status van uitdaging gewijzigd"),
     ],
 };

@@ -91,6 +91,10 @@ pub const ENGLISH: AuditText = AuditText {
             "match_unmarked",
             "Took back the mark on the match with {subject}",
         ),
+        (
+            "challenge_status_changed",
+            "Changed the status of {subject} from {from} to {to}",
+        ),
     ],
 };
 
@@ -176,6 +180,10 @@ pub const DUTCH: AuditText = AuditText {
         (
             "match_unmarked",
             "Markering van de match met {subject} ingetrokken",
+        ),
+        (
+            "challenge_status_changed",
+            "Status van {subject} gewijzigd van {from} naar {to}",
         ),
     ],
 };

@@ -125,6 +125,14 @@ fn template_and_values(
             ];
             "import".to_owned()
         }
+        AuditAction::ChallengeStatusChanged => {
+            let statuses = text.common.challenge_statuses;
+            for placeholder in ["from", "to"] {
+                let status = detail_text(event, placeholder).unwrap_or_default();
+                values.push((placeholder, label_of(statuses, status)));
+            }
+            action.as_str().to_owned()
+        }
         AuditAction::MatchMarked => {
             let mark = detail_text(event, "mark").unwrap_or_default();
             values.push(("mark", label_of(text.audit.marks, mark)));
