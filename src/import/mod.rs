@@ -6,7 +6,9 @@ pub mod columns;
 pub mod decode;
 pub mod organisations;
 pub mod records;
+pub mod rejection;
 pub mod run;
+mod serde_messages;
 pub mod summary;
 pub mod technology_areas;
 pub mod values;
@@ -14,7 +16,8 @@ pub mod write_challenges;
 pub mod write_startups;
 pub mod xlsx;
 
-pub use records::{read_bytes, read_records, read_records_from_sheet, Rejection, SourceFile};
+pub use records::{read_bytes, read_records, read_records_from_sheet, SourceFile};
+pub use rejection::{Rejection, RejectionReason, ValueProblem};
 pub use run::{
     import_records, import_source, ImportOptions, ImportReport, RecordKind, Written, WrittenRow,
 };

@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 
 use super::columns::{canonical_fields, columns, CellKind};
 use super::decode::{decode, sniff_delimiter, Encoding};
+use super::rejection::{bounded_detail, Rejection, RejectionReason};
 use super::run::RecordKind;
+use super::serde_messages::deserialise_reason;
 use super::technology_areas::{technology_for, unknown_technology};
 use super::values::{province_code, read_cell};
 use super::xlsx::{is_workbook, read_workbook};
@@ -29,13 +31,6 @@ pub struct RawRecord {
     /// The separator of the file's cells (`,` for JSON Lines): list cells
     /// are split on the others.
     pub delimiter: u8,
-}
-
-/// A line that could not be read or validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub line: usize,
-    pub reason: String,
 }
 
 /// An import file, read: its records, the lines that could not be read, and
@@ -132,11 +127,14 @@ fn read_json_lines(text: &str) -> (Vec<RawRecord>, Vec<Rejection>) {
             }),
             Ok(_) => rejections.push(Rejection {
                 line: line_number,
-                reason: "a line must hold one JSON object".to_owned(),
+                reason: RejectionReason::NotAJsonObject,
             }),
             Err(error) => rejections.push(Rejection {
                 line: line_number,
-                reason: format!("malformed JSON: {error}"),
+                reason: RejectionReason::MalformedJson {
+                    detail: bounded_detail(&error.to_string()),
+                    column: error.column(),
+                },
             }),
         }
     }
@@ -167,7 +165,7 @@ fn read_csv(text: &str, delimiter: u8) -> anyhow::Result<(Vec<RawRecord>, Vec<Re
                 let start = error.position().map_or(next_start, csv::Position::byte);
                 rejections.push(Rejection {
                     line: lines.line_of(start),
-                    reason: format!("malformed CSV: {error}"),
+                    reason: csv_reason(&error),
                 });
                 continue;
             }
@@ -200,6 +198,22 @@ fn read_csv(text: &str, delimiter: u8) -> anyhow::Result<(Vec<RawRecord>, Vec<Re
         });
     }
     Ok((records, rejections))
+}
+
+/// The reason a CSV row cannot be read: most often a row with more or
+/// fewer cells than the header, which a page can say in words.
+fn csv_reason(error: &csv::Error) -> RejectionReason {
+    let detail = bounded_detail(&error.to_string());
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => RejectionReason::UnevenCsvRow {
+            detail,
+            expected_cells: *expected_len,
+            found_cells: *len,
+        },
+        _ => RejectionReason::MalformedCsv { detail },
+    }
 }
 
 /// Physical line numbers of byte offsets. The CSV reader counts lines
@@ -238,7 +252,7 @@ impl<'text> LineIndex<'text> {
 
 /// The fields of `raw` under their English names, each cell read as its
 /// column's kind; empty cells dropped.
-fn fields_of(kind: RecordKind, raw: RawRecord) -> Result<Map<String, Value>, String> {
+fn fields_of(kind: RecordKind, raw: RawRecord) -> Result<Map<String, Value>, RejectionReason> {
     let mut fields = Map::new();
     for (name, value) in canonical_fields(kind, raw.fields) {
         if value.is_null() && columns(kind).iter().any(|column| column.field == name) {
@@ -262,20 +276,20 @@ pub fn external_id_of(kind: RecordKind, raw: &RawRecord) -> Option<String> {
 }
 
 /// Takes the external id out of a record.
-fn take_external_id(fields: &mut Map<String, Value>) -> Result<String, String> {
+fn take_external_id(fields: &mut Map<String, Value>) -> Result<String, RejectionReason> {
     match fields.remove("external_id") {
         Some(Value::String(id)) if !id.trim().is_empty() && id.trim().len() <= 200 => {
             Ok(id.trim().to_owned())
         }
         Some(Value::Number(number)) => Ok(number.to_string()),
-        _ => Err("needs an `external_id` (or `id`, `kenmerk`) of 1 to 200 characters".to_owned()),
+        _ => Err(RejectionReason::MissingExternalId),
     }
 }
 
 /// Rewrites `technologies` into defmatch codes; an unknown name is an
 /// error that names the closest choices. A label with a comma in it
 /// ("Imaging, sensors and radar") that a list cell split is joined again.
-fn map_technologies(fields: &mut Map<String, Value>) -> Result<(), String> {
+fn map_technologies(fields: &mut Map<String, Value>) -> Result<(), RejectionReason> {
     let Some(value) = fields.get("technologies") else {
         return Ok(());
     };
@@ -284,9 +298,9 @@ fn map_technologies(fields: &mut Map<String, Value>) -> Result<(), String> {
             .iter()
             .map(|item| item.as_str().map(str::to_owned))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| "technologies must be a list of names".to_owned())?,
+            .ok_or(RejectionReason::TechnologiesNotNames)?,
         Value::String(text) => vec![text.clone()],
-        _ => return Err("technologies must be a list of names".to_owned()),
+        _ => return Err(RejectionReason::TechnologiesNotNames),
     };
     let mut codes: Vec<Value> = Vec::new();
     let mut index = 0;
@@ -300,7 +314,7 @@ fn map_technologies(fields: &mut Map<String, Value>) -> Result<(), String> {
                     .and_then(|next| technology_for(&format!("{name}, {next}")));
                 match joined {
                     Some(technology) => (technology, 2),
-                    None => return Err(format!("technologies: {}", unknown_technology(name))),
+                    None => return Err(unknown_technology(name)),
                 }
             }
         };
@@ -357,7 +371,7 @@ pub struct StartupRecord {
 /// Turns a raw record into a start-up input.
 pub fn startup_record(raw: RawRecord) -> Result<StartupRecord, Rejection> {
     let line = raw.line;
-    let reject = |reason: String| Rejection { line, reason };
+    let reject = |reason: RejectionReason| Rejection { line, reason };
     let mut fields = fields_of(RecordKind::Startups, raw).map_err(reject)?;
     let external_id = take_external_id(&mut fields).map_err(reject)?;
     map_technologies(&mut fields).map_err(reject)?;
@@ -392,7 +406,7 @@ const DERIVED_SUMMARY_CHARS: usize = 400;
 /// deadline, and a summary cut from the description.
 pub fn challenge_record(raw: RawRecord) -> Result<ChallengeRecord, Rejection> {
     let line = raw.line;
-    let reject = |reason: String| Rejection { line, reason };
+    let reject = |reason: RejectionReason| Rejection { line, reason };
     let mut fields = fields_of(RecordKind::Challenges, raw).map_err(reject)?;
     let external_id = take_external_id(&mut fields).map_err(reject)?;
     // One amount for the budget is both ends of its range.
@@ -405,14 +419,16 @@ pub fn challenge_record(raw: RawRecord) -> Result<ChallengeRecord, Rejection> {
             Some(name.trim().chars().take(200).collect())
         }
         None => None,
-        _ => return Err(reject("`organisation` must be a name".to_owned())),
+        _ => return Err(reject(RejectionReason::OrganisationNotAName)),
     };
     let status = match fields.remove("status") {
         None => ChallengeStatus::Open,
         Some(Value::String(status)) => status.trim().to_lowercase().parse().map_err(
-            |error: crate::domain::text_enum::UnknownValue| reject(format!("status: {error}")),
+            |error: crate::domain::text_enum::UnknownValue| {
+                reject(RejectionReason::unknown_status(&error.value))
+            },
         )?,
-        Some(_) => return Err(reject("`status` must be text".to_owned())),
+        Some(_) => return Err(reject(RejectionReason::StatusNotText)),
     };
     map_technologies(&mut fields).map_err(reject)?;
     map_provinces(&mut fields, "preferred_provinces");
@@ -451,13 +467,7 @@ pub fn challenge_record(raw: RawRecord) -> Result<ChallengeRecord, Rejection> {
 }
 
 /// Deserialises a record into an input type, naming the field at fault.
-fn parse_input<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        if path.is_empty() || path == "." {
-            error.inner().to_string()
-        } else {
-            format!("{path}: {}", error.inner())
-        }
-    })
+fn parse_input<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, RejectionReason> {
+    serde_path_to_error::deserialize(value)
+        .map_err(|error| deserialise_reason(&error.path().to_string(), &error.inner().to_string()))
 }

@@ -12,7 +12,8 @@ use diesel::{Connection, PgConnection};
 
 use super::columns::column_for;
 use super::organisations::OrganisationMatcher;
-use super::records::{external_id_of, RawRecord, Rejection, SourceFile};
+use super::records::{external_id_of, RawRecord, SourceFile};
+use super::rejection::{bounded_detail, Rejection, RejectionReason};
 use super::summary::FileFormat;
 use super::write_challenges::{validate_challenge, write_challenges};
 use super::write_startups::{validate_startup, write_startups};
@@ -82,13 +83,20 @@ pub struct WrittenRow {
 }
 
 /// The reason a record is rejected when the database refused to write it.
-pub(super) fn database_reason(error: &diesel::result::Error) -> String {
+pub(super) fn database_reason(error: &diesel::result::Error) -> RejectionReason {
     match error {
         diesel::result::Error::DatabaseError(_, info) => match info.constraint_name() {
-            Some(constraint) => format!("breaks database rule {constraint}"),
-            None => info.message().to_owned(),
+            Some(constraint) => RejectionReason::DatabaseRule {
+                constraint: constraint.to_owned(),
+            },
+            // PostgreSQL's message may quote the row's values.
+            None => RejectionReason::DatabaseRefused {
+                detail: bounded_detail(info.message()),
+            },
         },
-        other => other.to_string(),
+        other => RejectionReason::DatabaseRefused {
+            detail: bounded_detail(&other.to_string()),
+        },
     }
 }
 
@@ -190,9 +198,10 @@ fn write_all(
                     if let Some(first_line) = first_line_of.get(&external_id) {
                         report.rejected.push(Rejection {
                             line: raw.line,
-                            reason: format!(
-                                "external_id `{external_id}` appears twice in the file: on line {first_line} and on line {} (only line {first_line} is imported)",
-                                raw.line
+                            reason: RejectionReason::duplicate_external_id(
+                                &external_id,
+                                *first_line,
+                                raw.line,
                             ),
                         });
                         continue;
@@ -200,7 +209,9 @@ fn write_all(
                     first_line_of.insert(external_id.clone(), raw.line);
                 }
                 let validated = match kind {
-                    RecordKind::Startups => validate_startup(raw, options.reach).map(|valid| valid_startups.push(valid)),
+                    RecordKind::Startups => {
+                        validate_startup(raw, options.reach).map(|valid| valid_startups.push(valid))
+                    }
                     RecordKind::Challenges => validate_challenge(
                         connection,
                         raw,

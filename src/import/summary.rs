@@ -109,7 +109,7 @@ pub fn write_report_csv_to(
                 file.as_str(),
                 &rejection.line.to_string(),
                 "rejected",
-                &rejection.reason,
+                &rejection.reason.to_string(),
             ])?;
         }
         for column in &report.ignored_fields {

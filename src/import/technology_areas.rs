@@ -22,6 +22,7 @@
 //! Human Systems shares `biotech-health` (human performance) with
 //! Biomedical; Weapons goes to `hypersonics`, the weapons-related NATO area.
 
+use super::rejection::RejectionReason;
 use crate::domain::taxonomy::Technology;
 
 /// The defmatch technology a name in an import file stands for: a defmatch
@@ -63,23 +64,10 @@ pub fn closest(name: &str) -> Vec<Technology> {
         .collect()
 }
 
-/// The reason an unknown technology is rejected: the closest choices, then
-/// every valid code.
-pub fn unknown_technology(name: &str) -> String {
-    let suggestions: Vec<String> = closest(name)
-        .into_iter()
-        .map(|technology| format!("{} ({})", technology.as_str(), technology.label_en()))
-        .collect();
-    let codes: Vec<&str> = Technology::ALL
-        .iter()
-        .map(|technology| technology.as_str())
-        .collect();
-    format!(
-        "unknown technology `{}`; closest: {}; valid codes: {} (English and Dutch labels and synonyms such as drones, AI, cyber work too)",
-        name.trim(),
-        suggestions.join(", "),
-        codes.join(", ")
-    )
+/// The reason an unknown technology is rejected: its closest choices (its
+/// wording lists every valid code too).
+pub fn unknown_technology(name: &str) -> RejectionReason {
+    RejectionReason::unknown_technology(name, closest(name))
 }
 
 fn names_of(technology: Technology) -> impl Iterator<Item = &'static str> {
@@ -169,7 +157,7 @@ mod tests {
 
     #[test]
     fn an_unknown_technology_is_answered_with_the_closest_and_every_code() {
-        let reason = unknown_technology("quantm");
+        let reason = unknown_technology("quantm").to_string();
         assert!(reason.contains("closest: quantum"), "{reason}");
         assert!(
             reason.contains("ai-data") && reason.contains("process-tech"),

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
 use super::columns::CellKind;
+use super::rejection::RejectionReason;
 use crate::domain::amsterdam;
 use crate::domain::region::Province;
 
@@ -16,7 +17,7 @@ pub fn read_cell(
     kind: CellKind,
     value: Value,
     delimiter: u8,
-) -> Result<Value, String> {
+) -> Result<Value, RejectionReason> {
     let Value::String(text) = value else {
         return Ok(value);
     };
@@ -32,20 +33,14 @@ pub fn read_cell(
         CellKind::Boolean => match text.to_lowercase().as_str() {
             "true" | "yes" | "ja" | "j" | "y" | "1" | "x" => Value::Bool(true),
             "false" | "no" | "nee" | "n" | "0" => Value::Bool(false),
-            _ => {
-                return Err(format!(
-                "{field}: `{text}` is neither yes nor no (write ja/nee, yes/no, true/false or 1/0)"
-            ))
-            }
+            _ => return Err(RejectionReason::not_yes_or_no(field, text)),
         },
-        CellKind::Euros => Value::from(euros(text).ok_or_else(|| {
-            format!("{field}: `{text}` is not an amount in euros (write 100000 or 100.000)")
-        })?),
+        CellKind::Euros => {
+            Value::from(euros(text).ok_or_else(|| RejectionReason::not_an_amount(field, text))?)
+        }
         CellKind::Date { deadline } => Value::String(
             date(text, deadline)
-                .ok_or_else(|| {
-                    format!("{field}: `{text}` is not a date (write YYYY-MM-DD or DD-MM-YYYY)")
-                })?
+                .ok_or_else(|| RejectionReason::not_a_date(field, text))?
                 .to_rfc3339(),
         ),
     })

@@ -9,7 +9,8 @@ use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
 use super::organisations::{Found, OrganisationMatcher};
-use super::records::{challenge_record, RawRecord, Rejection};
+use super::records::{challenge_record, RawRecord};
+use super::rejection::{Rejection, RejectionReason};
 use super::run::{database_reason, ImportOptions, ImportReport, Written, DEFAULT_ORGANISATION};
 use crate::db::challenges::{self, ChallengeOrigin};
 use crate::domain::challenge::{ChallengeContent, ChallengeStatus};
@@ -38,7 +39,7 @@ pub fn validate_challenge(
     let record = challenge_record(raw)?;
     let content = record.input.validate().map_err(|error| Rejection {
         line,
-        reason: error.to_string(),
+        reason: RejectionReason::Invalid(error),
     })?;
     // In a savepoint of its own: an organisation created for this row stays
     // known to the rows after it even when this row's write fails.
@@ -71,7 +72,7 @@ fn organisation_of(
     options: ImportOptions,
     written: Option<&str>,
     report: &mut ImportReport,
-) -> diesel::QueryResult<Result<Uuid, String>> {
+) -> diesel::QueryResult<Result<Uuid, RejectionReason>> {
     let Some(written) = written else {
         // Rows without an organisation share one, created the first time.
         return Ok(Ok(match organisations.find(DEFAULT_ORGANISATION) {
@@ -86,16 +87,7 @@ fn organisation_of(
             report.created_organisations.push(written.to_owned());
             Ok(Ok(id))
         }
-        Found::Unknown(near) if near.is_empty() => Ok(Err(format!(
-            "organisation: no defence organisation is called `{written}` (create it with --create-organisations)"
-        ))),
-        Found::Unknown(near) => Ok(Err(format!(
-            "organisation: no defence organisation is called `{written}`; did you mean {}? (or create it with --create-organisations)",
-            near.iter()
-                .map(|name| format!("`{name}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ))),
+        Found::Unknown(near) => Ok(Err(RejectionReason::unknown_organisation(written, near))),
     }
 }
 

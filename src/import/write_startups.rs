@@ -9,12 +9,13 @@ use chrono::{Datelike, Utc};
 use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
-use super::records::{startup_record, RawRecord, Rejection};
+use super::records::{startup_record, RawRecord};
+use super::rejection::{Rejection, RejectionReason};
 use super::run::{database_reason, Written};
 use crate::db::organisations::{self, NewOrganisation};
 use crate::db::startups::{self, NewImportedStartup};
 use crate::domain::account::OrganisationKind;
-use crate::domain::policy::ImportReach;
+use crate::domain::policy::{ImportReach, OutsideReach};
 use crate::domain::startup::StartupProfile;
 
 /// A start-up record that passed validation, not yet written.
@@ -34,13 +35,13 @@ pub fn validate_startup(raw: RawRecord, reach: ImportReach) -> Result<ValidStart
         .validate(Utc::now().year())
         .map_err(|error| Rejection {
             line,
-            reason: error.to_string(),
+            reason: RejectionReason::Invalid(error),
         })?;
     reach
         .admits_startup_in(profile.province)
         .map_err(|outside| Rejection {
             line,
-            reason: outside.to_string(),
+            reason: RejectionReason::OutsideReach(outside),
         })?;
     Ok(ValidStartup {
         line,
@@ -88,21 +89,20 @@ fn write_in_bulk(
     let mut replacements = Vec::new();
     let mut additions: Vec<&ValidStartup> = Vec::new();
     for record in records {
-        match stored.get(&record.external_id) {
-            // A start-up stored in another region is not the importer's to change.
-            Some(row) if reach.admits_stored_startup_in(row.province).is_err() => {
-                verdicts.push(Err(outside_reach(record, row.province, reach)));
-            }
+        let Some(row) = stored.get(&record.external_id) else {
+            additions.push(record);
+            verdicts.push(Ok(Written::Inserted));
+            continue;
+        };
+        // A start-up stored in another region is not the importer's to change.
+        if let Err(outside) = reach.admits_stored_startup_in(row.province) {
+            verdicts.push(Err(outside_reach(record, outside)));
+        } else if row.profile() == record.profile {
             // Not written again: no new version, no search change.
-            Some(row) if row.profile() == record.profile => verdicts.push(Ok(Written::Unchanged)),
-            Some(row) => {
-                replacements.push((row, &record.profile));
-                verdicts.push(Ok(Written::Updated));
-            }
-            None => {
-                additions.push(record);
-                verdicts.push(Ok(Written::Inserted));
-            }
+            verdicts.push(Ok(Written::Unchanged));
+        } else {
+            replacements.push((row, &record.profile));
+            verdicts.push(Ok(Written::Updated));
         }
     }
     startups::replace_profiles(connection, &replacements)?;
@@ -172,8 +172,8 @@ fn write_one(
         .transaction(|connection| {
             if let Some(existing) = startups::find_by_external_id(connection, &record.external_id)?
             {
-                if reach.admits_stored_startup_in(existing.province).is_err() {
-                    return Ok(Err(outside_reach(record, existing.province, reach)));
+                if let Err(outside) = reach.admits_stored_startup_in(existing.province) {
+                    return Ok(Err(outside_reach(record, outside)));
                 }
                 if existing.profile() == *profile {
                     return Ok(Ok(Written::Unchanged));
@@ -217,18 +217,10 @@ fn write_one(
 }
 
 /// The rejection of a record whose stored start-up lies outside the
-/// importer's reach (`stored_province`).
-fn outside_reach(
-    record: &ValidStartup,
-    stored_province: Option<crate::domain::region::Province>,
-    reach: ImportReach,
-) -> Rejection {
+/// importer's reach.
+fn outside_reach(record: &ValidStartup, outside: OutsideReach) -> Rejection {
     Rejection {
         line: record.line,
-        reason: reach
-            .admits_stored_startup_in(stored_province)
-            .err()
-            .map(|outside| outside.to_string())
-            .unwrap_or_default(),
+        reason: RejectionReason::OutsideReach(outside),
     }
 }

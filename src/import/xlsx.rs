@@ -9,7 +9,8 @@ use anyhow::Context;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use serde_json::{Map, Value};
 
-use super::records::{RawRecord, Rejection};
+use super::records::RawRecord;
+use super::rejection::{Rejection, RejectionReason};
 
 /// The first bytes of a ZIP archive, which an `.xlsx` file is.
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -69,7 +70,7 @@ pub fn read_workbook(
             if let Data::Error(error) = cell {
                 rejections.push(Rejection {
                     line,
-                    reason: format!("{header}: the cell holds the Excel error {error}"),
+                    reason: RejectionReason::excel_error(header, &error.to_string()),
                 });
                 continue;
             }

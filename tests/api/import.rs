@@ -144,7 +144,7 @@ fn rejected_lines(report: &ImportReport) -> Vec<usize> {
 fn assert_reason_names(rejection: &Rejection, words: &[&str]) {
     for word in words {
         assert!(
-            rejection.reason.contains(word),
+            rejection.reason.to_string().contains(word),
             "the reason for line {} should name `{word}`: {}",
             rejection.line,
             rejection.reason

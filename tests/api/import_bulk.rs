@@ -111,7 +111,7 @@ fn a_start_up_whose_kvk_number_another_has_is_rejected_and_the_rest_of_its_batch
     assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
     assert_eq!(report.rejected[0].line, 2);
     assert_eq!(
-        report.rejected[0].reason,
+        report.rejected[0].reason.to_string(),
         "breaks database rule startups_kvk_number_key"
     );
     assert_eq!(fixture.startup_count(), 2);

@@ -117,15 +117,15 @@ fn rejected_lines(report: &ImportReport) -> Vec<usize> {
 }
 
 #[track_caller]
-fn reason_of(report: &ImportReport, line: usize) -> &str {
-    let found: Vec<&str> = report
+fn reason_of(report: &ImportReport, line: usize) -> String {
+    let found: Vec<String> = report
         .rejected
         .iter()
         .filter(|rejection| rejection.line == line)
-        .map(|rejection| rejection.reason.as_str())
+        .map(|rejection| rejection.reason.to_string())
         .collect();
     match found.as_slice() {
-        [reason] => reason,
+        [reason] => reason.clone(),
         _ => panic!(
             "expected one rejection of line {line}: {:?}",
             report.rejected
@@ -172,23 +172,23 @@ fn a_dutch_excel_export_of_challenges_keeps_every_good_row_and_explains_every_ba
     // physical line numbers, and the rejections come in file order.
     assert_eq!(rejected_lines(&report), vec![6, 7, 8, 9, 11]);
     assert_names(
-        reason_of(&report, 6),
+        &reason_of(&report, 6),
         &["Warpaandrijving", "closest:", "valid codes:", "ai-data"],
     );
     assert_names(
-        reason_of(&report, 7),
+        &reason_of(&report, 7),
         &["closes_at", "31-02-2027", "DD-MM-YYYY"],
     );
-    assert_names(reason_of(&report, 8), &["ROM-001", "line 2", "line 8"]);
+    assert_names(&reason_of(&report, 8), &["ROM-001", "line 2", "line 8"]);
     assert_names(
-        reason_of(&report, 9),
+        &reason_of(&report, 9),
         &[
             "Koninklijke Marechausee",
             "Koninklijke Marine",
             "--create-organisations",
         ],
     );
-    assert_names(reason_of(&report, 11), &["trl"]);
+    assert_names(&reason_of(&report, 11), &["trl"]);
     assert_eq!(
         report.ignored_fields,
         BTreeSet::from(["Notities".to_owned(), "Sector".to_owned()])
@@ -407,8 +407,8 @@ fn a_dutch_excel_export_of_start_ups_imports_with_labels_names_and_accents() {
     assert_eq!(format.encoding, Encoding::Windows1252);
     assert_eq!(report.inserted, 3, "{:?}", report.rejected);
     assert_eq!(rejected_lines(&report), vec![4, 5]);
-    assert_names(reason_of(&report, 4), &["kvk_number"]);
-    assert_names(reason_of(&report, 5), &["Warpaandrijving", "valid codes:"]);
+    assert_names(&reason_of(&report, 4), &["kvk_number"]);
+    assert_names(&reason_of(&report, 5), &["Warpaandrijving", "valid codes:"]);
     assert_eq!(report.ignored_fields, BTreeSet::from(["Sector".to_owned()]));
     let radar = office.startup("S-01");
     assert_eq!(radar.name, "Radarwerk B.V.");
@@ -451,7 +451,7 @@ fn a_comma_separated_utf8_file_with_a_multi_line_cell_reports_physical_lines() {
     assert_eq!(format.delimiter, Some(b','));
     assert_eq!(report.inserted, 1);
     assert_eq!(rejected_lines(&report), vec![5, 6]);
-    assert_names(reason_of(&report, 5), &["closes_at", "tomorrow"]);
+    assert_names(&reason_of(&report, 5), &["closes_at", "tomorrow"]);
     assert_eq!(
         office.challenge("a").closes_at,
         Some(instant("2027-04-01T21:59:59Z"))

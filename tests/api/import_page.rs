@@ -317,7 +317,7 @@ async fn a_rom_officer_imports_start_ups_of_their_provinces_only_also_on_confirm
 }
 
 #[actix_web::test]
-async fn an_admin_previews_dutch_challenges_in_dutch() {
+async fn an_admin_previews_dutch_challenges_with_every_reason_in_dutch_and_in_english() {
     let app = spawn_app().await;
     for name in [
         "Defensie Materieel Organisatie (DMO)",
@@ -347,13 +347,70 @@ async fn an_admin_previews_dutch_challenges_in_dutch() {
     assert!(page.contains("Voorbeeld van rom-uitdagingen.csv"), "{page}");
     assert!(page.contains("CSV gescheiden door puntkomma's, Windows-1252"));
     assert!(row_of_line(page, 2).contains("Zou worden aangemaakt"));
-    assert!(row_of_line(page, 7).contains("31-02-2027"));
-    assert!(row_of_line(page, 8).contains("appears twice"));
     assert!(page.contains("<code>Notities</code>") && page.contains("<code>Sector</code>"));
     // CLAS is the abbreviation of an organisation that exists here.
     assert!(row_of_line(page, 10).contains("Zou worden aangemaakt"));
     let rejected = page.matches("class=\"rejected-row\"").count();
     assert_eq!(rejected, 5, "{page}");
+
+    // Every reason in Dutch, with the closest valid choices.
+    let dutch_reasons = [
+        (
+            6,
+            "technologies: onbekende technologie `Warpaandrijving`; het meest lijken erop: ",
+        ),
+        (
+            7,
+            "closes_at: `31-02-2027` is geen datum (schrijf JJJJ-MM-DD of DD-MM-JJJJ)",
+        ),
+        (
+            8,
+            "external_id `ROM-001` staat twee keer in het bestand: op regel 2 en op regel 8",
+        ),
+        (
+            9,
+            "organisation: er is geen defensieorganisatie met de naam `Koninklijke Marechausee`; bedoel je `",
+        ),
+        (11, "De laagste TRL mag niet hoger zijn dan de hoogste."),
+    ];
+    for (line, reason) in dutch_reasons {
+        let row = row_of_line(page, line);
+        assert!(row.contains(reason), "line {line}: {row}");
+        assert!(!row.contains("lang=\"en\""), "line {line}: {row}");
+    }
+    assert!(row_of_line(page, 6).contains("geldige codes: ai-data, "));
+    assert!(row_of_line(page, 9).contains("`Koninklijke Marine`"));
+    assert!(!page.contains("in het Engels"), "{page}");
+
+    // The same preview for an English visitor keeps the English reasons.
+    visitor
+        .cookies
+        .insert("defmatch_lang".to_owned(), "en".to_owned());
+    let preview = visitor.get(&preview_path(&uploaded)).await.expect(200);
+    let page = html(&preview);
+    let english_reasons = [
+        (
+            6,
+            "technologies: unknown technology `Warpaandrijving`; closest: ",
+        ),
+        (
+            7,
+            "closes_at: `31-02-2027` is not a date (write YYYY-MM-DD or DD-MM-YYYY)",
+        ),
+        (
+            8,
+            "external_id `ROM-001` appears twice in the file: on line 2 and on line 8",
+        ),
+        (
+            9,
+            "organisation: no defence organisation is called `Koninklijke Marechausee`; did you mean `",
+        ),
+        (11, "trl_min must not be greater than trl_max"),
+    ];
+    for (line, reason) in english_reasons {
+        let row = row_of_line(page, line);
+        assert!(row.contains(reason), "line {line}: {row}");
+    }
 }
 
 #[actix_web::test]

@@ -157,12 +157,15 @@ fn a_named_sheet_of_start_ups_imports_like_its_csv_with_excels_row_numbers() {
     assert_eq!(report.inserted, 2, "{:?}", report.rejected);
     assert_eq!(rejected_lines(&report), vec![4, 5]);
     assert!(
-        report.rejected[0].reason.contains("kvk_number"),
+        report.rejected[0].reason.to_string().contains("kvk_number"),
         "{:?}",
         report.rejected
     );
     assert!(
-        report.rejected[1].reason.contains("Warpaandrijving"),
+        report.rejected[1]
+            .reason
+            .to_string()
+            .contains("Warpaandrijving"),
         "{:?}",
         report.rejected
     );

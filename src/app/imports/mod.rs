@@ -26,7 +26,8 @@ use crate::import::{import_source, read_bytes, write_report_csv_to, ImportOption
 pub use view::{kind_code, kind_from_code, ImportResult, RowOutcome, RowVerdict};
 // What the pages need to show a result, without reaching behind the use cases.
 pub use crate::import::decode::Encoding;
-pub use crate::import::{FileFormat, Written};
+pub use crate::import::rejection::{status_codes, technology_codes};
+pub use crate::import::{FileFormat, RejectionReason, ValueProblem, Written};
 
 /// The largest file the page takes; bigger ones go through `defmatch import`.
 pub const MAX_FILE_MEGABYTES: usize = 10;

@@ -4,15 +4,16 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use crate::import::{FileFormat, ImportReport, RecordKind, Written};
+use crate::import::{FileFormat, ImportReport, RecordKind, RejectionReason, Written};
 
 /// What became of one row of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowOutcome {
     /// Created, updated or left unchanged (or, in a preview, would be).
     Written(Written),
-    /// Rejected, and why (the reason as `defmatch import` words it).
-    Rejected(String),
+    /// Rejected, and why: facts a page words in the visitor's language
+    /// (their English is what `defmatch import` prints).
+    Rejected(RejectionReason),
 }
 
 /// One row of the file, by its line.

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod common;
 pub mod errors;
 pub mod explanation;
+pub mod import_reasons;
 pub mod imports;
 pub mod onboarding;
 pub mod privacy;

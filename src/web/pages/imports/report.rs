@@ -7,6 +7,7 @@ use maud::{html, Markup};
 
 use crate::app::imports::{Encoding, FileFormat, ImportResult, RowOutcome, RowVerdict, Written};
 use crate::web::context::PageContext;
+use crate::web::text::import_reasons::rejection_reason_text;
 use crate::web::text::imports::ImportsText;
 
 /// Rejected rows shown at most; the CSV download holds every one.
@@ -58,7 +59,7 @@ pub(super) fn result_content(context: &PageContext, result: &ImportResult) -> Ma
         @if rejected.is_empty() {
             p { (text.no_rejections) }
         } @else {
-            p.hint { (text.reasons_in_english) }
+            p.hint { (text.rejections_hint) }
             div.table-scroll { table.officer-table.import-rows aria-labelledby="rejections-heading" {
                 thead { tr {
                     th scope="col" { (text.column_line) }
@@ -70,7 +71,7 @@ pub(super) fn result_content(context: &PageContext, result: &ImportResult) -> Ma
                         tr.rejected-row {
                             td { (row.line) }
                             td { (row.external_id.as_deref().unwrap_or("")) }
-                            td lang="en" { @if let RowOutcome::Rejected(reason) = &row.outcome { (reason) } }
+                            td { @if let RowOutcome::Rejected(reason) = &row.outcome { (rejection_reason_text(reason, context.language)) } }
                         }
                     }
                 }
