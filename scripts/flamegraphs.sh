@@ -33,10 +33,11 @@ bench=$!
 # then samples the process for most of the counted window.
 sample() {
     local label=$1 name=$2
-    until grep -q "^$label: 8 client" "$work/progress.txt"; do
+    until tr '\r' '\n' <"$work/progress.txt" | grep -c "^$label: 8 client" >/dev/null; do
         kill -0 "$bench" 2>/dev/null || { echo "flamegraphs: the bench ended early" >&2; cat "$work/progress.txt" >&2; exit 1; }
         sleep 0.5
     done
+    echo "flamegraphs: sampling $label"
     sleep 2
     perf record --quiet -F 199 --call-graph dwarf,32768 -p "$bench" -o "$work/$name.data" -- sleep 15
     # Client threads of the load generator are unnamed, so they carry the
