@@ -13,7 +13,7 @@ use tantivy::{Searcher, Term};
 use super::analysis::TextLanguage;
 use super::bm25::{idf, Bm25Params};
 use super::document::kind_in_language;
-use super::ranking::{weights, CorpusStatistics};
+use super::ranking::CorpusStatistics;
 use super::schema::{DocumentKind, Fields};
 
 /// The statistics of every corpus, for one searcher generation.
@@ -55,17 +55,15 @@ impl CorpusTables {
         self.generation
     }
 
-    /// The corpus of the documents of `kind`.
-    pub fn corpus(&self, kind: DocumentKind) -> IndexCorpus<'_> {
+    /// The corpus of the documents of `kind`, scored with `bm25` (each
+    /// direction of matching has its own, see `RankingWeights`).
+    pub fn corpus(&self, kind: DocumentKind, bm25: Bm25Params) -> IndexCorpus<'_> {
         IndexCorpus {
             tables: match kind {
                 DocumentKind::Startup => &self.startups,
                 DocumentKind::Challenge => &self.challenges,
             },
-            bm25: match kind {
-                DocumentKind::Startup => weights().startup_documents,
-                DocumentKind::Challenge => weights().challenge_documents,
-            },
+            bm25,
         }
     }
 }
@@ -126,12 +124,6 @@ pub struct IndexCorpus<'a> {
 }
 
 impl IndexCorpus<'_> {
-    /// The same statistics, scored with other BM25 parameters (an engine
-    /// with weights of its own, as `defmatch-tools eval` compares them).
-    pub fn with_bm25(self, bm25: Bm25Params) -> Self {
-        IndexCorpus { bm25, ..self }
-    }
-
     fn table(&self, language: TextLanguage) -> &LanguageTable {
         match language {
             TextLanguage::English => &self.tables.english,

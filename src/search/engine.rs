@@ -23,9 +23,9 @@ use super::filters::{
 };
 use super::index::SearchIndex;
 use super::ranking::{
-    feedback_weights, finish_pair, mark_effect, moved_query, query_terms, score_pair, weights,
-    BestText, CorpusStatistics, Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector,
-    TermsView, CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
+    feedback_weights, finish_pair, likeness, mark_effect, moved_query, query_terms, score_pair,
+    weighted_cosine, weights, BestText, CorpusStatistics, Feedback, MatchExplanation, PairFacts,
+    RankingWeights, TermVector, TermsView, CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::similarity;
@@ -265,21 +265,14 @@ impl SearchEngine {
         };
         let tables = self.index.corpus_tables(&searcher)?;
         let weights = &self.weights;
-        let documents_bm25 = |kind| match kind {
-            DocumentKind::Startup => weights.startup_documents,
-            DocumentKind::Challenge => weights.challenge_documents,
+        let direction = match source.kind {
+            DocumentKind::Startup => &weights.challenges_for_startup,
+            DocumentKind::Challenge => &weights.startups_for_challenge,
         };
-        let target_corpus = tables
-            .corpus(target_kind)
-            .with_bm25(documents_bm25(target_kind));
-        let source_corpus = tables
-            .corpus(source.kind)
-            .with_bm25(documents_bm25(source.kind));
+        let target_corpus = tables.corpus(target_kind, direction.documents);
+        let source_corpus = tables.corpus(source.kind, direction.reverse_documents);
         let source_vector = source.vector.view();
-        let (source_shape, target_shape) = match source.kind {
-            DocumentKind::Startup => (weights.startup_query, weights.challenge_query),
-            DocumentKind::Challenge => (weights.challenge_query, weights.startup_query),
-        };
+        let (source_shape, target_shape) = (direction.query, direction.reverse_query);
         let forward_terms = query_terms(&source_vector, &target_corpus, source_shape);
         if forward_terms.is_empty() {
             return Ok(Vec::new());
@@ -348,18 +341,22 @@ impl SearchEngine {
                 &TopDocs::with_limit(candidate_count).order_by_score(),
             )
             .context("candidate search failed")?;
-        let direction = match source.kind {
-            DocumentKind::Startup => &weights.challenges_for_startup,
-            DocumentKind::Challenge => &weights.startups_for_challenge,
-        };
-        // The semantic view, when a model is trained and this direction uses it.
-        let semantic = self
-            .index
-            .semantic_model()
-            .filter(|_| direction.semantic_share > 0.0);
+        // The semantic view, when a model is trained and this direction
+        // uses it, or the marks weigh meanings.
+        let model = self.index.semantic_model();
+        let semantic = model.clone().filter(|_| direction.semantic_share > 0.0);
         let source_meaning = semantic
             .as_ref()
             .and_then(|model| model.embed(&source_vector));
+        let mark_model = model.filter(|_| !feedback.is_empty() && steering.meaning_share > 0.0);
+        let meanings = |items: &[(Uuid, TermsView<'_>)]| -> Vec<Option<Vec<f32>>> {
+            items
+                .iter()
+                .map(|(_, item)| mark_model.as_ref().and_then(|model| model.embed(item)))
+                .collect()
+        };
+        let (interesting_meanings, rejected_meanings) =
+            (meanings(&interesting), meanings(&rejected));
         let mut mark_effects = Vec::with_capacity(top.len());
         let mut scored = Vec::with_capacity(top.len());
         for (_, address) in top {
@@ -405,20 +402,37 @@ impl SearchEngine {
                 (None, None) => continue,
             };
             let mut raw = score_pair(&facts);
-            if let (Some(model), Some(source_meaning)) = (&semantic, &source_meaning) {
+            let candidate_meaning = semantic
+                .as_ref()
+                .or(mark_model.as_ref())
+                .and_then(|model| model.embed(&candidate.vector));
+            if let Some(source_meaning) = &source_meaning {
                 raw.semantic = Some(
-                    model
-                        .embed(&candidate.vector)
-                        .map_or(0.0, |meaning| similarity(source_meaning, &meaning)),
+                    candidate_meaning
+                        .as_ref()
+                        .map_or(0.0, |meaning| similarity(source_meaning, meaning)),
                 );
             }
             mark_effects.push((!feedback.is_empty()).then(|| {
+                let alike = |items: &[(Uuid, TermsView<'_>)], meanings: &[Option<Vec<f32>>]| {
+                    items
+                        .iter()
+                        .zip(meanings)
+                        .map(|((id, item), meaning)| {
+                            let terms = weighted_cosine(&candidate.vector, item, &target_corpus);
+                            let meaning = candidate_meaning
+                                .as_ref()
+                                .zip(meaning.as_ref())
+                                .map(|(candidate, item)| similarity(candidate, item));
+                            (*id, likeness(terms, meaning, steering.meaning_share))
+                        })
+                        .collect::<Vec<_>>()
+                };
                 mark_effect(
                     candidate.id,
-                    &candidate.vector,
-                    &interesting,
-                    &rejected,
-                    &target_corpus,
+                    &alike(&interesting, &interesting_meanings),
+                    &alike(&rejected, &rejected_meanings),
+                    steering,
                 )
             }));
             scored.push((candidate.id, raw));

@@ -236,8 +236,16 @@ mod tests {
         let startup = vector("passive radar drone detection");
         let challenge = vector("counter drone detection at airbases with radar");
         let (startup, challenge) = (startup.view(), challenge.view());
-        let forward_terms = query_terms(&startup, &FlatCorpus, TUNED_WEIGHTS.startup_query);
-        let reverse_terms = query_terms(&challenge, &FlatCorpus, TUNED_WEIGHTS.challenge_query);
+        let forward_terms = query_terms(
+            &startup,
+            &FlatCorpus,
+            TUNED_WEIGHTS.challenges_for_startup.query,
+        );
+        let reverse_terms = query_terms(
+            &challenge,
+            &FlatCorpus,
+            TUNED_WEIGHTS.challenges_for_startup.reverse_query,
+        );
         let range = TrlRange::new(Trl::try_from(4).unwrap(), Trl::try_from(7).unwrap()).unwrap();
         let raw = score_pair(&PairFacts {
             forward_terms: &forward_terms,

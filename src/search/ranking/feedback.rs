@@ -27,13 +27,24 @@ pub struct FeedbackWeights {
     /// to fetch can be found at all.
     #[serde(default)]
     pub move_candidate_query: bool,
+    /// Share of an item's likeness that comes from the semantic view (the
+    /// cosine of the two texts' meanings); the rest is the cosine of their
+    /// weighted term vectors. With no semantic model trained, the terms
+    /// alone.
+    #[serde(default)]
+    pub meaning_share: f32,
 }
 
-/// The feedback weights in production.
+/// The feedback weights in production, chosen on `sbir-dev` with
+/// `eval --feedback-positive 1 --feedback-negative 3`, cross-validated by
+/// firm (docs/matching.md): the push away from rejected items, the moved
+/// candidate query and the meaning's share each cost more than they gained,
+/// so a rejected item only leaves the list.
 pub const FEEDBACK_WEIGHTS: FeedbackWeights = FeedbackWeights {
-    toward_interesting: 0.75,
-    away_from_rejected: 0.25,
+    toward_interesting: 0.4,
+    away_from_rejected: 0.0,
     move_candidate_query: false,
+    meaning_share: 0.0,
 };
 
 /// The feedback weights in use: [`FEEDBACK_WEIGHTS`], unless an experiment
@@ -88,38 +99,42 @@ pub struct MarkedLike {
     pub item_id: Uuid,
 }
 
-/// What the marks do to one candidate: the `marks` part of its score and
-/// the interesting item it is most like, when it is like one enough.
+/// How alike a candidate and a marked item are, 0 to 1: the cosine of
+/// their weighted term vectors, blended with the cosine of their meanings
+/// (when both have one) by `meaning_share`.
+pub fn likeness(term_cosine: f32, meaning_cosine: Option<f32>, meaning_share: f32) -> f32 {
+    match meaning_cosine {
+        Some(meaning) => (1.0 - meaning_share) * term_cosine + meaning_share * meaning.max(0.0),
+        None => term_cosine,
+    }
+}
+
+/// What the marks do to one candidate, from its likeness to each item
+/// marked interesting and each marked not relevant: the `marks` part of its
+/// score and the interesting item it is most like, when it is like one
+/// enough.
 pub fn mark_effect(
     candidate_id: Uuid,
-    candidate: &TermsView<'_>,
-    interesting: &[(Uuid, TermsView<'_>)],
-    rejected: &[(Uuid, TermsView<'_>)],
-    corpus: &dyn CorpusStatistics,
+    interesting: &[(Uuid, f32)],
+    rejected: &[(Uuid, f32)],
+    weights: &FeedbackWeights,
 ) -> (f32, Option<MarkedLike>) {
-    let mean = |items: &[(Uuid, TermsView<'_>)]| {
+    let mean = |items: &[(Uuid, f32)]| {
         if items.is_empty() {
             return 0.0;
         }
-        let sum: f32 = items
-            .iter()
-            .map(|(_, item)| weighted_cosine(candidate, item, corpus))
-            .sum();
-        sum / items.len() as f32
+        items.iter().map(|(_, alike)| alike).sum::<f32>() / items.len() as f32
     };
-    let weights = feedback_weights();
     let part = weights.toward_interesting * mean(interesting)
         - weights.away_from_rejected * mean(rejected);
     let closest = interesting
         .iter()
-        .filter(|(id, _)| *id != candidate_id)
-        .map(|(id, item)| (*id, weighted_cosine(candidate, item, corpus)))
-        .filter(|(_, similarity)| *similarity >= SHOWN_SIMILARITY)
+        .filter(|(id, alike)| *id != candidate_id && *alike >= SHOWN_SIMILARITY)
         .max_by(|left, right| left.1.total_cmp(&right.1));
     let marked_like = closest.map(|(item_id, similarity)| MarkedLike {
         title: None,
-        similarity,
-        item_id,
+        similarity: *similarity,
+        item_id: *item_id,
     });
     (part, marked_like)
 }
@@ -224,26 +239,36 @@ mod tests {
         let like_liked = vector("radar that detects small drones");
         let like_rejected = vector("software that plans canteen catering");
         let (liked_id, rejected_id) = (Uuid::new_v4(), Uuid::new_v4());
-        let interesting = [(liked_id, liked.view())];
-        let rejections = [(rejected_id, rejected.view())];
+        let weights = FeedbackWeights {
+            away_from_rejected: 0.25,
+            ..FEEDBACK_WEIGHTS
+        };
+        let alike = |candidate: &TermsView<'_>, id: Uuid, item: &TermsView<'_>| {
+            vec![(id, weighted_cosine(candidate, item, &FlatCorpus))]
+        };
         let (gain, marked_like) = mark_effect(
             Uuid::new_v4(),
-            &like_liked.view(),
-            &interesting,
-            &rejections,
-            &FlatCorpus,
+            &alike(&like_liked.view(), liked_id, &liked.view()),
+            &alike(&like_liked.view(), rejected_id, &rejected.view()),
+            &weights,
         );
         let (loss, none) = mark_effect(
             Uuid::new_v4(),
-            &like_rejected.view(),
-            &interesting,
-            &rejections,
-            &FlatCorpus,
+            &alike(&like_rejected.view(), liked_id, &liked.view()),
+            &alike(&like_rejected.view(), rejected_id, &rejected.view()),
+            &weights,
         );
         assert!(gain > 0.0, "{gain}");
         assert!(loss < 0.0, "{loss}");
         assert_eq!(marked_like.map(|like| like.item_id), Some(liked_id));
         assert!(none.is_none());
+    }
+
+    #[test]
+    fn likeness_blends_terms_and_meaning_by_the_share_and_falls_back_to_terms() {
+        assert_eq!(likeness(0.2, None, 0.5), 0.2);
+        assert!((likeness(0.2, Some(0.6), 0.5) - 0.4).abs() < 1e-6);
+        assert_eq!(likeness(0.2, Some(-0.3), 1.0), 0.0);
     }
 
     #[test]

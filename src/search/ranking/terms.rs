@@ -254,7 +254,11 @@ mod tests {
                 .join(" ")
         );
         let view = TermsView::parse(Some(TextLanguage::English), &stored);
-        let terms = query_terms(&view, &RarerLater, TUNED_WEIGHTS.startup_query);
+        let terms = query_terms(
+            &view,
+            &RarerLater,
+            TUNED_WEIGHTS.challenges_for_startup.query,
+        );
         assert_eq!(terms.len(), weights().max_query_terms);
         assert!(
             terms.iter().all(|(term, _)| term.len() > 5),
@@ -266,7 +270,11 @@ mod tests {
     #[test]
     fn a_text_scores_highest_against_itself() {
         let query = vector("drone detection radar");
-        let terms = query_terms(&query.view(), &FlatCorpus, TUNED_WEIGHTS.startup_query);
+        let terms = query_terms(
+            &query.view(),
+            &FlatCorpus,
+            TUNED_WEIGHTS.challenges_for_startup.query,
+        );
         let (itself, _) = directional_score(&terms, &query.view(), &FlatCorpus);
         let other_text = vector("radar for ships");
         let (other, matched) = directional_score(&terms, &other_text.view(), &FlatCorpus);

@@ -394,6 +394,9 @@ impl Simulation<'_> {
     ) -> anyhow::Result<Vec<(String, f32)>> {
         let filter = matching::ChallengeMatchFilter {
             limit: Some(self.limit as i64),
+            // Every match, as the page's "Show them" lists them: the
+            // minimum fit would cut lists short of the depth scored.
+            min_fit: Some(0),
             ..Default::default()
         };
         let matches = matching::for_startup(
@@ -424,6 +427,9 @@ impl Simulation<'_> {
     ) -> anyhow::Result<(Vec<(String, f32)>, HashMap<String, StartupRef>)> {
         let filter = matching::StartupMatchFilter {
             limit: Some(self.limit as i64),
+            // Every match, as the page's "Show them" lists them: the
+            // minimum fit would cut lists short of the depth scored.
+            min_fit: Some(0),
             ..Default::default()
         };
         let matches = matching::for_challenge(self.state, member, challenge_id, filter)

@@ -20,7 +20,25 @@ const PLAIN_QUERY: QueryShape = QueryShape {
     tf_exponent: 1.0,
     idf_exponent: 1.0,
 };
+/// A query shape that weighs rarity more than repetition (a profile).
+const IDF_1_5: QueryShape = QueryShape {
+    tf_exponent: 1.0,
+    idf_exponent: 1.5,
+};
+/// A query shape that weighs what a text repeats (a challenge).
+const TF_2: QueryShape = QueryShape {
+    tf_exponent: 2.0,
+    idf_exponent: 1.0,
+};
+/// BM25 that punishes long texts less (profiles of several abstracts).
+const MILD_LENGTH: Bm25Params = Bm25Params { k1: 1.2, b: 0.5 };
+
+/// Plain BM25 text, forward only, no semantic view.
 const TEXT_ONLY: DirectionWeights = DirectionWeights {
+    query: PLAIN_QUERY,
+    documents: PLAIN_BM25,
+    reverse_query: PLAIN_QUERY,
+    reverse_documents: PLAIN_BM25,
     reverse_share: 0.0,
     semantic_share: 0.0,
     text: 1.0,
@@ -31,10 +49,6 @@ const TEXT_ONLY: DirectionWeights = DirectionWeights {
 
 /// Plain BM25 both ways, forward direction only, no semantic view.
 pub const PLAIN: RankingWeights = RankingWeights {
-    startup_documents: PLAIN_BM25,
-    challenge_documents: PLAIN_BM25,
-    startup_query: PLAIN_QUERY,
-    challenge_query: PLAIN_QUERY,
     max_query_terms: 200,
     candidates: 50,
     text_shape: TEXT_SHAPE,
@@ -42,66 +56,55 @@ pub const PLAIN: RankingWeights = RankingWeights {
     startups_for_challenge: TEXT_ONLY,
 };
 
-/// The weights tuned in-sample before cross-validation (issue 13's "before").
+/// The weights tuned in-sample before cross-validation (issue 13's
+/// "before"): one query shape and one BM25 per kind of text, whichever
+/// direction it is read in.
 pub const TUNED_IN_SAMPLE: RankingWeights = RankingWeights {
-    startup_documents: Bm25Params { k1: 1.2, b: 0.5 },
-    challenge_documents: PLAIN_BM25,
-    startup_query: QueryShape {
-        tf_exponent: 1.0,
-        idf_exponent: 1.5,
-    },
-    challenge_query: QueryShape {
-        tf_exponent: 2.0,
-        idf_exponent: 1.0,
-    },
-    max_query_terms: 200,
-    candidates: 50,
-    text_shape: TEXT_SHAPE,
     challenges_for_startup: DirectionWeights {
+        query: IDF_1_5,
+        reverse_query: TF_2,
+        reverse_documents: MILD_LENGTH,
         reverse_share: 0.4,
         semantic_share: 0.1,
         ..TEXT_ONLY
     },
     startups_for_challenge: DirectionWeights {
+        query: TF_2,
+        documents: MILD_LENGTH,
+        reverse_query: IDF_1_5,
         semantic_share: 0.6,
         ..TEXT_ONLY
     },
+    ..PLAIN
 };
 
-fn task_a(name: &'static str, weights: RankingWeights) -> Setting {
+fn task_a(name: &'static str, direction: DirectionWeights) -> Setting {
     Setting {
         name,
         task: Task::A,
-        weights,
+        weights: RankingWeights {
+            challenges_for_startup: direction,
+            ..PLAIN
+        },
     }
 }
 
-fn task_b(name: &'static str, weights: RankingWeights) -> Setting {
+fn task_b(name: &'static str, direction: DirectionWeights) -> Setting {
     Setting {
         name,
         task: Task::B,
-        weights,
+        weights: RankingWeights {
+            startups_for_challenge: direction,
+            ..PLAIN
+        },
     }
 }
 
-fn with_a(base: RankingWeights, reverse_share: f32, semantic_share: f32) -> RankingWeights {
-    RankingWeights {
-        challenges_for_startup: DirectionWeights {
-            reverse_share,
-            semantic_share,
-            ..base.challenges_for_startup
-        },
-        ..base
-    }
-}
-
-fn with_b(base: RankingWeights, reverse_share: f32, semantic_share: f32) -> RankingWeights {
-    RankingWeights {
-        startups_for_challenge: DirectionWeights {
-            reverse_share,
-            semantic_share,
-            ..base.startups_for_challenge
-        },
+/// `base` with its reverse and semantic shares.
+fn shares(base: DirectionWeights, reverse_share: f32, semantic_share: f32) -> DirectionWeights {
+    DirectionWeights {
+        reverse_share,
+        semantic_share,
         ..base
     }
 }
@@ -109,85 +112,88 @@ fn with_b(base: RankingWeights, reverse_share: f32, semantic_share: f32) -> Rank
 /// Every setting compared, simplest first within each task; `production`
 /// is the setting in use, listed last.
 pub fn settings(production: RankingWeights) -> Vec<Setting> {
-    let idf_profile = RankingWeights {
-        startup_query: QueryShape {
-            tf_exponent: 1.0,
-            idf_exponent: 1.5,
-        },
-        ..PLAIN
+    let a_tuned = TUNED_IN_SAMPLE.challenges_for_startup;
+    let b_tuned = TUNED_IN_SAMPLE.startups_for_challenge;
+    let no_technology = DirectionWeights {
+        technology: 0.0,
+        ..TEXT_ONLY
     };
-    let startup_b = |b: f32| RankingWeights {
-        startup_documents: Bm25Params { k1: 1.2, b },
-        ..PLAIN
+    let idf_profile = DirectionWeights {
+        query: IDF_1_5,
+        ..TEXT_ONLY
     };
-    let challenge_tf2 = RankingWeights {
-        challenge_query: QueryShape {
-            tf_exponent: 2.0,
-            idf_exponent: 1.0,
-        },
-        ..PLAIN
-    };
-    let without_technology = |base: RankingWeights| RankingWeights {
-        challenges_for_startup: DirectionWeights {
-            technology: 0.0,
-            ..base.challenges_for_startup
-        },
-        startups_for_challenge: DirectionWeights {
-            technology: 0.0,
-            ..base.startups_for_challenge
-        },
-        ..base
-    };
+    let semantic = |share: f32| shares(TEXT_ONLY, 0.0, share);
     vec![
-        task_a("plain BM25 text", PLAIN),
-        task_a("plain, no technology", without_technology(PLAIN)),
-        task_a("plain + reverse 0.4", with_a(PLAIN, 0.4, 0.0)),
-        task_a("plain + semantic 0.1", with_a(PLAIN, 0.0, 0.1)),
+        task_a("plain BM25 text", TEXT_ONLY),
+        task_a("plain, no technology", no_technology),
+        task_a("plain + reverse 0.4", shares(TEXT_ONLY, 0.4, 0.0)),
+        task_a("plain + semantic 0.1", semantic(0.1)),
         task_a(
             "plain + reverse 0.4 + semantic 0.1",
-            with_a(PLAIN, 0.4, 0.1),
+            shares(TEXT_ONLY, 0.4, 0.1),
         ),
         task_a("plain + profile idf^1.5", idf_profile),
         task_a(
             "plain + profile idf^1.5 + reverse 0.4",
-            with_a(idf_profile, 0.4, 0.0),
+            shares(idf_profile, 0.4, 0.0),
+        ),
+        task_a(
+            "plain + profile idf^1.5 + reverse 0.4 with challenge tf^2",
+            DirectionWeights {
+                reverse_query: TF_2,
+                ..shares(idf_profile, 0.4, 0.0)
+            },
         ),
         task_a(
             "tuned in-sample without semantic",
-            with_a(TUNED_IN_SAMPLE, 0.4, 0.0),
+            shares(a_tuned, 0.4, 0.0),
         ),
-        task_a(
-            "tuned in-sample without reverse",
-            with_a(TUNED_IN_SAMPLE, 0.0, 0.1),
-        ),
-        task_a("tuned in-sample", TUNED_IN_SAMPLE),
-        task_a("production", production),
-        task_b("plain BM25 text", PLAIN),
-        task_b("plain, no technology", without_technology(PLAIN)),
-        task_b("plain + semantic 0.3", with_b(PLAIN, 0.0, 0.3)),
-        task_b("plain + semantic 0.6", with_b(PLAIN, 0.0, 0.6)),
-        task_b("plain + semantic 0.8", with_b(PLAIN, 0.0, 0.8)),
+        task_a("tuned in-sample without reverse", shares(a_tuned, 0.0, 0.1)),
+        task_a("tuned in-sample", a_tuned),
+        Setting {
+            name: "production",
+            task: Task::A,
+            weights: production,
+        },
+        task_b("plain BM25 text", TEXT_ONLY),
+        task_b("plain, no technology", no_technology),
+        task_b("plain + semantic 0.3", semantic(0.3)),
+        task_b("plain + semantic 0.6", semantic(0.6)),
+        task_b("plain + semantic 0.8", semantic(0.8)),
         task_b(
             "plain + semantic 0.6 + reverse 0.2",
-            with_b(PLAIN, 0.2, 0.6),
+            shares(TEXT_ONLY, 0.2, 0.6),
         ),
         task_b(
             "plain + semantic 0.6, start-up b 0.5",
-            with_b(startup_b(0.5), 0.0, 0.6),
+            DirectionWeights {
+                documents: MILD_LENGTH,
+                ..semantic(0.6)
+            },
         ),
         task_b(
             "plain + semantic 0.6, start-up b 0.9",
-            with_b(startup_b(0.9), 0.0, 0.6),
+            DirectionWeights {
+                documents: Bm25Params { k1: 1.2, b: 0.9 },
+                ..semantic(0.6)
+            },
         ),
         task_b(
             "plain + semantic 0.6, challenge tf^2",
-            with_b(challenge_tf2, 0.0, 0.6),
+            DirectionWeights {
+                query: TF_2,
+                ..semantic(0.6)
+            },
         ),
         task_b(
             "tuned in-sample without semantic",
-            with_b(TUNED_IN_SAMPLE, 0.0, 0.0),
+            shares(b_tuned, 0.0, 0.0),
         ),
-        task_b("tuned in-sample", TUNED_IN_SAMPLE),
-        task_b("production", production),
+        task_b("tuned in-sample", b_tuned),
+        Setting {
+            name: "production",
+            task: Task::B,
+            weights: production,
+        },
     ]
 }
