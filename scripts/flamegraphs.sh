@@ -46,7 +46,7 @@ sample() {
         | inferno-collapse-perf \
         | grep -v '^defmatch-tools;' \
         | inferno-flamegraph --title "defmatch: HTTP $name under the bench's load (8 clients)" \
-            --width 1400 >"$out/flamegraph-$name.svg"
+            --width 1400 --minwidth 0.2% >"$out/flamegraph-$name.svg"
     echo "flamegraphs: wrote $out/flamegraph-$name.svg"
 }
 

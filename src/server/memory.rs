@@ -11,7 +11,11 @@
 const ALLOCATOR_ARENAS: i32 = 2;
 
 /// Bounds the allocator's arenas. Call it at start, before threads are made.
+/// An operator's own `MALLOC_ARENA_MAX` (glibc reads it at start) wins.
 pub fn limit_allocator_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes a setting of glibc's allocator; it is
     // called before the threads that allocate are started.
