@@ -26,6 +26,7 @@ for tool in perf inferno-collapse-perf inferno-flamegraph; do
 done
 cargo build --release -p defmatch-tools
 
+: >"$work/progress.txt"
 target/release/defmatch-tools bench "${bench_args[@]}" >"$work/report.txt" 2>"$work/progress.txt" &
 bench=$!
 
@@ -46,7 +47,7 @@ sample() {
         | inferno-collapse-perf \
         | grep -v '^defmatch-tools;' \
         | inferno-flamegraph --title "defmatch: HTTP $name under the bench's load (8 clients)" \
-            --width 1400 --minwidth 0.2% >"$out/flamegraph-$name.svg"
+            --width 1400 --minwidth 2 >"$out/flamegraph-$name.svg"
     echo "flamegraphs: wrote $out/flamegraph-$name.svg"
 }
 

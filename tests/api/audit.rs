@@ -430,8 +430,21 @@ async fn reading_a_vetted_challenge_from_outside_is_audited_and_a_public_one_is_
         json!(founder.organisation_id)
     );
 
-    let about_public = audit(&app, &admin, &format!("subject={public}")).await;
-    assert_eq!(about_public.body["total"], 0);
+    // Its status move is on the trail; a read of it is not.
+    let public_reads = audit(
+        &app,
+        &admin,
+        &format!("subject={public}&action=vetted_challenge_viewed"),
+    )
+    .await;
+    assert_eq!(public_reads.body["total"], 0);
+    let public_moves = audit(
+        &app,
+        &admin,
+        &format!("subject={public}&action=challenge_status_changed"),
+    )
+    .await;
+    assert_eq!(public_moves.body["total"], 1, "{}", public_moves.body);
 }
 
 // ---------------------------------------------------------------------------

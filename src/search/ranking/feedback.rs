@@ -285,8 +285,7 @@ mod tests {
 
     #[test]
     fn no_marks_change_nothing() {
-        let text = vector("counter drone radar");
-        let (part, marked_like) = mark_effect(Uuid::new_v4(), &text.view(), &[], &[], &FlatCorpus);
+        let (part, marked_like) = mark_effect(Uuid::new_v4(), &[], &[], &FEEDBACK_WEIGHTS);
         assert_eq!(part, 0.0);
         assert!(marked_like.is_none());
     }
