@@ -31,7 +31,8 @@ target/release/defmatch-tools bench "${bench_args[@]}" >"$work/report.txt" 2>"$w
 bench=$!
 
 # Waits until the bench says `label` has started, skips its warm-up second,
-# then samples the process for most of the counted window.
+# then samples the process for most of the counted window. The samples are
+# only recorded here: folding them takes longer than the runs between.
 sample() {
     local label=$1 name=$2
     until tr '\r' '\n' <"$work/progress.txt" | grep -c "^$label: 8 client" >/dev/null; do
@@ -41,8 +42,13 @@ sample() {
     echo "flamegraphs: sampling $label"
     sleep 2
     perf record --quiet -F 199 --call-graph dwarf,32768 -p "$bench" -o "$work/$name.data" -- sleep 15
-    # Client threads of the load generator are unnamed, so they carry the
-    # binary's name; every server thread has a name of its own.
+}
+
+# Draws the samples of `name`. Client threads of the load generator are
+# unnamed, so they carry the binary's name; every server thread has a name
+# of its own.
+draw() {
+    local name=$1
     perf script -i "$work/$name.data" 2>/dev/null \
         | inferno-collapse-perf \
         | grep -v '^defmatch-tools;' \
@@ -55,3 +61,5 @@ sample "HTTP matches" match
 sample "HTTP search" search
 wait "$bench"
 tail -1 "$work/report.txt"
+draw match
+draw search
