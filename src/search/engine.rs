@@ -28,7 +28,7 @@ use super::ranking::{
     RankingWeights, TermVector, TermsView, CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
 };
 use super::schema::{DocumentKind, Fields};
-use super::semantic::similarity;
+use super::semantic::{similarity, SemanticModel};
 use crate::domain::policy::ChallengeScope;
 use crate::domain::readiness::{Trl, TrlRange};
 use crate::domain::region::{Province, NETHERLANDS};
@@ -84,6 +84,45 @@ fn stored_terms<'d>(fields: &Fields, document: &'d TantivyDocument) -> TermsView
         Some(language),
         stored_texts(document, fields.vector).next().unwrap_or(""),
     )
+}
+
+/// Items marked by the asking party, with their meanings when the marks
+/// weigh meanings.
+struct MarkedItems<'d> {
+    items: Vec<(Uuid, TermsView<'d>)>,
+    meanings: Vec<Option<Vec<f32>>>,
+}
+
+impl<'d> MarkedItems<'d> {
+    /// `items`, placed in the semantic space of `model` when there is one.
+    fn new(items: Vec<(Uuid, TermsView<'d>)>, model: Option<&SemanticModel>) -> Self {
+        let meanings = items
+            .iter()
+            .map(|(_, item)| model.and_then(|model| model.embed(item)))
+            .collect();
+        MarkedItems { items, meanings }
+    }
+
+    /// How alike `candidate` is to each item ([`likeness`]).
+    fn likenesses(
+        &self,
+        candidate: &TermsView<'_>,
+        candidate_meaning: Option<&[f32]>,
+        corpus: &dyn CorpusStatistics,
+        meaning_share: f32,
+    ) -> Vec<(Uuid, f32)> {
+        self.items
+            .iter()
+            .zip(&self.meanings)
+            .map(|((id, item), meaning)| {
+                let terms = weighted_cosine(candidate, item, corpus);
+                let meaning = candidate_meaning
+                    .zip(meaning.as_deref())
+                    .map(|(candidate, item)| similarity(candidate, item));
+                (*id, likeness(terms, meaning, meaning_share))
+            })
+            .collect()
+    }
 }
 
 /// The stored documents of the items `feedback` marks, those still indexed.
@@ -285,9 +324,15 @@ impl SearchEngine {
                 .map(|(id, document)| (*id, stored_terms(fields, document)))
                 .collect()
         };
-        let interesting = marked_views(&feedback.interesting);
-        let rejected = marked_views(&feedback.rejected);
         let steering = feedback_weights();
+        let interesting = marked_views(&feedback.interesting);
+        // A rejected item leaves the list either way; it is compared with
+        // the candidates only when it pushes them away.
+        let rejected = if steering.away_from_rejected > 0.0 {
+            marked_views(&feedback.rejected)
+        } else {
+            Vec::new()
+        };
         // Without marks, or with the move switched off, candidates come
         // from the unmoved query, exactly as an unmarked ranking.
         let candidate_terms: Vec<(String, f32)> =
@@ -349,14 +394,8 @@ impl SearchEngine {
             .as_ref()
             .and_then(|model| model.embed(&source_vector));
         let mark_model = model.filter(|_| !feedback.is_empty() && steering.meaning_share > 0.0);
-        let meanings = |items: &[(Uuid, TermsView<'_>)]| -> Vec<Option<Vec<f32>>> {
-            items
-                .iter()
-                .map(|(_, item)| mark_model.as_ref().and_then(|model| model.embed(item)))
-                .collect()
-        };
-        let (interesting_meanings, rejected_meanings) =
-            (meanings(&interesting), meanings(&rejected));
+        let interesting = MarkedItems::new(interesting, mark_model.as_deref());
+        let rejected = MarkedItems::new(rejected, mark_model.as_deref());
         let mut mark_effects = Vec::with_capacity(top.len());
         let mut scored = Vec::with_capacity(top.len());
         for (_, address) in top {
@@ -414,24 +453,18 @@ impl SearchEngine {
                 );
             }
             mark_effects.push((!feedback.is_empty()).then(|| {
-                let alike = |items: &[(Uuid, TermsView<'_>)], meanings: &[Option<Vec<f32>>]| {
-                    items
-                        .iter()
-                        .zip(meanings)
-                        .map(|((id, item), meaning)| {
-                            let terms = weighted_cosine(&candidate.vector, item, &target_corpus);
-                            let meaning = candidate_meaning
-                                .as_ref()
-                                .zip(meaning.as_ref())
-                                .map(|(candidate, item)| similarity(candidate, item));
-                            (*id, likeness(terms, meaning, steering.meaning_share))
-                        })
-                        .collect::<Vec<_>>()
+                let likenesses = |items: &MarkedItems<'_>| {
+                    items.likenesses(
+                        &candidate.vector,
+                        candidate_meaning.as_deref(),
+                        &target_corpus,
+                        steering.meaning_share,
+                    )
                 };
                 mark_effect(
                     candidate.id,
-                    &alike(&interesting, &interesting_meanings),
-                    &alike(&rejected, &rejected_meanings),
+                    &likenesses(&interesting),
+                    &likenesses(&rejected),
                     steering,
                 )
             }));

@@ -213,6 +213,10 @@ async fn a_challenge_marked_not_relevant_leaves_the_list_until_the_mark_is_taken
         "/api/v1/startups/{}/matches/{}/mark",
         market.startup_id, market.logistics_forecast
     );
+    let before = app
+        .get(&matches_path, market.founder.auth())
+        .await
+        .expect(200);
     put_mark(&app, &mark_path, &market.founder, "not_relevant")
         .await
         .expect(204);
@@ -221,6 +225,19 @@ async fn a_challenge_marked_not_relevant_leaves_the_list_until_the_mark_is_taken
         .await
         .expect(200);
     assert!(!challenge_ids(&after).contains(&market.logistics_forecast));
+    // It only leaves: the others keep their order and scores.
+    let others = |reply: &Reply| -> Vec<(Uuid, Value)> {
+        challenge_ids(reply)
+            .into_iter()
+            .zip(
+                items(reply)
+                    .iter()
+                    .map(|item| item["explanation"]["score"].clone()),
+            )
+            .filter(|(id, _)| *id != market.logistics_forecast)
+            .collect()
+    };
+    assert_eq!(others(&after), others(&before));
 
     delete_mark(&app, &mark_path, &market.founder)
         .await
