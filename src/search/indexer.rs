@@ -285,19 +285,36 @@ pub fn catch_up(index: &SearchIndex, connection: &mut PgConnection) -> anyhow::R
     catch_up_while(index, connection, |_| true)
 }
 
-/// Like [`catch_up`], but only until the index reaches `target` (or the end
-/// of the outbox). A starting server catches up to the position it read at
-/// start and leaves what other replicas write meanwhile to its follower:
-/// chasing their writes, it could take as long as they go on.
+/// Like [`catch_up`], but only until the index reaches `target`. A starting
+/// server catches up to the position it read at start and leaves what other
+/// replicas write meanwhile to its follower: chasing their writes, it could
+/// take as long as they go on.
+///
+/// A transaction the horizon cannot place (one that ended unseen, or a
+/// vacuum of this database) can hold the horizon below `target` for a
+/// moment; the catch-up waits for it up to [`HORIZON_WAIT`] before it leaves
+/// the rest to the follower, so that a server serves what was written
+/// before it started.
 pub fn catch_up_to(
     index: &SearchIndex,
     connection: &mut PgConnection,
     target: i64,
 ) -> anyhow::Result<usize> {
-    catch_up_while(index, connection, |index| {
-        index.committed_position().unwrap_or(0) < target
-    })
+    let below_target = |index: &SearchIndex| index.committed_position().unwrap_or(0) < target;
+    let deadline = std::time::Instant::now() + HORIZON_WAIT;
+    let mut batches = 0;
+    loop {
+        batches += catch_up_while(index, connection, below_target)?;
+        if !below_target(index) || std::time::Instant::now() >= deadline {
+            return Ok(batches);
+        }
+        std::thread::sleep(HORIZON_RETRY);
+    }
 }
+
+/// How long [`catch_up_to`] waits for a held horizon, and how often it looks.
+const HORIZON_WAIT: Duration = Duration::from_secs(5);
+const HORIZON_RETRY: Duration = Duration::from_millis(20);
 
 /// Like [`catch_up`], but ends after the batch in hand once `stop` is
 /// asked for: while other replicas keep writing, the index may never be

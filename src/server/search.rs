@@ -72,25 +72,23 @@ pub fn start_search_with(
         }
     });
     index.follow_database(database_id);
-    match rebuild_reason {
-        Some(reason) => {
-            tracing::info!(%reason, directory = %index_dir.display(), "rebuilding the search index from the database");
-            rebuild_logged(&index, &mut connection)?;
-        }
-        None => {
-            let batches = catch_up_to(&index, &mut connection, last_position)?;
-            record_position(
-                &index,
-                &mut connection,
-                index.committed_position().unwrap_or(0),
-            )?;
-            tracing::info!(
-                batches,
-                position = index.committed_position().unwrap_or(0),
-                "search index caught up with the outbox"
-            );
-        }
+    if let Some(reason) = rebuild_reason {
+        tracing::info!(%reason, directory = %index_dir.display(), "rebuilding the search index from the database");
+        rebuild_logged(&index, &mut connection)?;
     }
+    // A rebuild stops at the settled position, which a moment's held
+    // horizon can put below what the outbox held at start.
+    let batches = catch_up_to(&index, &mut connection, last_position)?;
+    record_position(
+        &index,
+        &mut connection,
+        index.committed_position().unwrap_or(0),
+    )?;
+    tracing::info!(
+        batches,
+        position = index.committed_position().unwrap_or(0),
+        "search index caught up with the outbox"
+    );
     let stop = StopSignal::default();
     let follower = spawn_follower(
         index.clone(),

@@ -19,7 +19,7 @@ use defmatch::import::{
 use defmatch::search::engine::SearchEngine;
 use defmatch::search::filters::{ChallengeFilters, StartupFilters};
 use defmatch::search::index::SearchIndex;
-use defmatch::search::indexer::{catch_up, rebuild};
+use defmatch::search::indexer::rebuild;
 use defmatch::search::query::parse_query;
 use defmatch::search::text_search::{HitPage, SearchSort};
 use diesel::prelude::*;
@@ -585,7 +585,7 @@ fn every_imported_record_is_written_to_the_search_outbox_and_the_index_follows()
         "one change per imported record, none for the rejected one"
     );
 
-    catch_up(&index, &mut fixture.connection).expect("catch up");
+    crate::indexing::caught_up(&index, &mut fixture.connection);
     let engine = SearchEngine::new(std::sync::Arc::new(index));
     let found_startups = engine
         .search_startups(

@@ -16,7 +16,7 @@ use defmatch::domain::policy::{Member, Viewer};
 use defmatch::search::engine::SearchEngine;
 use defmatch::search::filters::ChallengeFilters;
 use defmatch::search::index::{CommitPayload, RebuildReason, SearchIndex};
-use defmatch::search::indexer::{catch_up, rebuild, stage_next_batch, Staged};
+use defmatch::search::indexer::{catch_up_to, rebuild, stage_next_batch, Staged};
 use defmatch::search::query::parse_query;
 use defmatch::search::schema::SCHEMA_VERSION;
 use defmatch::search::text_search::{HitPage, SearchSort};
@@ -168,10 +168,32 @@ pub(crate) fn insert_open_challenge(
 }
 
 /// A search index over `database`, rebuilt from it, in `directory`.
+/// Up to date with every change written before: a transaction of another
+/// test that the horizon cannot place (it ended unseen) can hold the rebuild
+/// back for a moment, and the catch-up waits it out.
 pub(crate) fn built_index(directory: &Path, connection: &mut PgConnection) -> SearchIndex {
     let (index, _) = SearchIndex::open(directory).expect("open index");
     rebuild(&index, connection, &|_, _| {}).expect("rebuild");
+    caught_up(&index, connection);
     index
+}
+
+/// Applies every change written before, waiting out a held horizon.
+pub(crate) fn caught_up(index: &SearchIndex, connection: &mut PgConnection) -> usize {
+    let last = outbox::last_position(connection).expect("last position");
+    catch_up_to(index, connection, last).expect("catch up")
+}
+
+/// Stages the next batch, waiting out a held horizon as the follower would.
+fn staged_batch(index: &SearchIndex, connection: &mut PgConnection) -> i64 {
+    for _ in 0..500 {
+        match stage_next_batch(index, connection).expect("stage") {
+            Staged::Batch(position) => return position,
+            Staged::UpToDate => std::thread::sleep(std::time::Duration::from_millis(10)),
+            Staged::BehindRetention { .. } => panic!("the index is behind retention"),
+        }
+    }
+    panic!("no change to stage");
 }
 
 /// Rewrites the payload of the last commit in `directory` with tantivy
@@ -188,15 +210,32 @@ fn rewrite_commit_payload(directory: &Path, payload: &str) {
 }
 
 /// Copies an index directory, without its lock files: what a restarted
-/// server finds on disk after the last commit of the one before.
+/// server finds on disk after the last commit of the one before. The
+/// server's writer may still be merging segments in the background, writing
+/// new files and deleting old ones, so the copy is taken again until the
+/// commit on disk is the same before and after it.
 fn copy_index(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("read index directory") {
-        let path = entry.expect("index entry").path();
+    let commit = || std::fs::read(from.join("meta.json")).expect("read the commit");
+    for _ in 0..100 {
+        let before = commit();
+        let copied = copy_files(from, to);
+        if copied.is_ok() && commit() == before {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the index kept changing while it was copied");
+}
+
+fn copy_files(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
         let name = path.file_name().expect("file name").to_owned();
         if path.is_file() && !name.to_string_lossy().ends_with(".lock") {
-            std::fs::copy(&path, to.join(name)).expect("copy index file");
+            std::fs::copy(&path, to.join(name))?;
         }
     }
+    Ok(())
 }
 
 // ---------------------------------------------------------- write, search
@@ -270,9 +309,7 @@ fn after_a_crash_between_the_database_commit_and_the_index_commit_the_next_start
         Some(outbox::last_position(&mut connection).expect("position"))
     );
     let written = insert_open_challenge(&mut connection, organisation, "Wombatscope");
-    let Staged::Batch(staged) = stage_next_batch(&index, &mut connection).expect("stage") else {
-        panic!("a change to stage");
-    };
+    let staged = staged_batch(&index, &mut connection);
     assert!(Some(staged) > committed);
     // The process dies here: documents written, index commit never made.
     drop(index);
@@ -292,7 +329,7 @@ fn after_a_crash_between_the_database_commit_and_the_index_commit_the_next_start
         "what was never committed is gone"
     );
 
-    let batches = catch_up(engine.index(), &mut connection).expect("catch up");
+    let batches = caught_up(engine.index(), &mut connection);
 
     assert!(batches >= 1);
     assert_eq!(found(&engine, "wombatscope"), vec![written]);

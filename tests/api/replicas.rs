@@ -128,7 +128,9 @@ fn a_starting_replica_catches_up_to_the_position_it_read_and_no_further() {
     let batches = catch_up_to(&index, &mut database.connect(), at_start).expect("catch up");
 
     let reached = index.committed_position().expect("a commit");
-    assert_eq!(batches, 2, "700 changes are two batches of 500");
+    // 700 changes are two batches of 500, or more when a transaction of
+    // another test held the horizon back for a moment.
+    assert!(batches >= 2, "{batches} batches for 700 changes");
     assert!(
         (at_start..written_since).contains(&reached),
         "caught up to {reached}; at the start the outbox stood at {at_start}, now at {written_since}"
