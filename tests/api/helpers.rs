@@ -540,24 +540,33 @@ impl TestApp {
         headers: &[(&str, String)],
         body: Option<(&str, Vec<u8>)>,
     ) -> Reply {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.address));
-        if let Some(token) = token {
-            request = request.insert_header(("Authorization", format!("Bearer {token}")));
-        }
-        for (name, value) in headers {
-            request = request.insert_header((*name, value.clone()));
-        }
-        let sent = match body {
-            Some((content_type, bytes)) => {
-                request
-                    .insert_header(("Content-Type", content_type.to_owned()))
-                    .send_body(bytes)
-                    .await
+        let send_once = || async {
+            let mut request = self
+                .client
+                .request(method.clone(), format!("{}{path}", self.address));
+            if let Some(token) = token {
+                request = request.insert_header(("Authorization", format!("Bearer {token}")));
             }
-            None => request.send().await,
+            for (name, value) in headers {
+                request = request.insert_header((*name, value.clone()));
+            }
+            match &body {
+                Some((content_type, bytes)) => {
+                    request
+                        .insert_header(("Content-Type", (*content_type).to_owned()))
+                        .send_body(bytes.clone())
+                        .await
+                }
+                None => request.send().await,
+            }
         };
+        // A pooled keep-alive connection that the server closed while a
+        // browser test worked fails to connect before anything is sent; a
+        // client tries once more on a new connection.
+        let mut sent = send_once().await;
+        if matches!(sent, Err(awc::error::SendRequestError::Connect(_))) {
+            sent = send_once().await;
+        }
         let mut response = sent.expect("request failed to send");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
