@@ -458,7 +458,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         _index_guard: index_guard,
         database,
         jwt_secret,
+        // actix closes a connection idle for 5 s; a pooled connection the
+        // client kept longer (awc's default is 15 s, and a browser test
+        // leaves the API idle that long) would be found closed mid-request.
         client: awc::Client::builder()
+            .connector(awc::Connector::new().conn_keep_alive(Duration::from_secs(2)))
             .timeout(Duration::from_secs(30))
             .finish(),
     }
@@ -540,33 +544,24 @@ impl TestApp {
         headers: &[(&str, String)],
         body: Option<(&str, Vec<u8>)>,
     ) -> Reply {
-        let send_once = || async {
-            let mut request = self
-                .client
-                .request(method.clone(), format!("{}{path}", self.address));
-            if let Some(token) = token {
-                request = request.insert_header(("Authorization", format!("Bearer {token}")));
-            }
-            for (name, value) in headers {
-                request = request.insert_header((*name, value.clone()));
-            }
-            match &body {
-                Some((content_type, bytes)) => {
-                    request
-                        .insert_header(("Content-Type", (*content_type).to_owned()))
-                        .send_body(bytes.clone())
-                        .await
-                }
-                None => request.send().await,
-            }
-        };
-        // A pooled keep-alive connection that the server closed while a
-        // browser test worked fails to connect before anything is sent; a
-        // client tries once more on a new connection.
-        let mut sent = send_once().await;
-        if matches!(sent, Err(awc::error::SendRequestError::Connect(_))) {
-            sent = send_once().await;
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
         }
+        for (name, value) in headers {
+            request = request.insert_header((*name, value.clone()));
+        }
+        let sent = match body {
+            Some((content_type, bytes)) => {
+                request
+                    .insert_header(("Content-Type", content_type.to_owned()))
+                    .send_body(bytes)
+                    .await
+            }
+            None => request.send().await,
+        };
         let mut response = sent.expect("request failed to send");
         let status = response.status().as_u16();
         let headers = response.headers().clone();

@@ -167,10 +167,10 @@ pub(crate) fn insert_open_challenge(
         .id
 }
 
-/// A search index over `database`, rebuilt from it, in `directory`.
-/// Up to date with every change written before: a transaction of another
-/// test that the horizon cannot place (it ended unseen) can hold the rebuild
-/// back for a moment, and the catch-up waits it out.
+/// A search index over `database`, rebuilt from it, in `directory`, and up
+/// to date with every change written before: a transaction of another test
+/// that the horizon cannot place (it ended unseen) can hold the rebuild back
+/// for a moment, and the catch-up waits it out.
 pub(crate) fn built_index(directory: &Path, connection: &mut PgConnection) -> SearchIndex {
     let (index, _) = SearchIndex::open(directory).expect("open index");
     rebuild(&index, connection, &|_, _| {}).expect("rebuild");
