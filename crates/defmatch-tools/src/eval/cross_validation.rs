@@ -200,10 +200,7 @@ pub fn print(report: &CrossValidationReport) {
                 row.summary.recall.to_string(),
                 row.summary.mrr.to_string(),
                 if gain {
-                    format!(
-                        "{:+.3} ± {:.3}",
-                        row.gain_over_simplest.mean, row.gain_over_simplest.standard_error
-                    )
+                    row.gain_over_simplest.as_change()
                 } else {
                     String::new()
                 }

@@ -33,7 +33,7 @@ use diesel::PgConnection;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::folds::{split, FoldQuery, FoldedTask, MeanAndError, Summary, Task};
+use super::folds::{signed, split, FoldQuery, FoldedTask, MeanAndError, Summary, Task};
 use super::metrics::TaskMetrics;
 use super::{read_qrels, write_run, LoadedBenchmark, Relevance, ScoredRankings};
 
@@ -545,13 +545,12 @@ pub fn print(report: &FeedbackReport) {
         let relative = |change: &MeanAndError, base: &MeanAndError| {
             if base.mean > 0.0 {
                 format!(
-                    "{:+.3} ± {:.3} ({:+.1} %)",
-                    change.mean,
-                    change.standard_error,
-                    100.0 * change.mean / base.mean
+                    "{} ({} %)",
+                    change.as_change(),
+                    signed(100.0 * change.mean / base.mean, 1)
                 )
             } else {
-                format!("{:+.3} ± {:.3}", change.mean, change.standard_error)
+                change.as_change()
             }
         };
         println!(

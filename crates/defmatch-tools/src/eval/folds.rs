@@ -228,6 +228,23 @@ impl MeanAndError {
     }
 }
 
+impl MeanAndError {
+    /// The mean as a change, signed, with its standard error:
+    /// "+0.004 ± 0.002".
+    pub fn as_change(&self) -> String {
+        format!("{} ± {:.3}", signed(self.mean, 3), self.standard_error)
+    }
+}
+
+/// `value` with its sign at `decimals` places; a value that rounds to zero
+/// reads "+0.000", never "-0.000".
+pub fn signed(value: f64, decimals: i32) -> String {
+    let scale = 10f64.powi(decimals);
+    // Adding +0.0 turns a rounded -0.0 into +0.0.
+    let rounded = (value * scale).round() / scale + 0.0;
+    format!("{:+.*}", decimals as usize, rounded)
+}
+
 impl std::fmt::Display for MeanAndError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(formatter, "{:.3} ± {:.3}", self.mean, self.standard_error)
@@ -272,6 +289,18 @@ pub struct Chosen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_that_rounds_to_zero_reads_plus_zero() {
+        assert_eq!(signed(-0.0004, 3), "+0.000");
+        assert_eq!(signed(-0.0006, 3), "-0.001");
+        assert_eq!(signed(0.0123, 1), "+0.0");
+        let change = MeanAndError {
+            mean: -0.0001,
+            standard_error: 0.002,
+        };
+        assert_eq!(change.as_change(), "+0.000 ± 0.002");
+    }
 
     fn relevance(pairs: &[(&str, &str)]) -> Relevance {
         let mut relevance: Relevance = HashMap::new();
