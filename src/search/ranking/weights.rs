@@ -94,10 +94,10 @@ pub fn weights() -> &'static RankingWeights {
 }
 
 /// Plain BM25 (tantivy's own parameters).
-const PLAIN_BM25: Bm25Params = Bm25Params { k1: 1.2, b: 0.75 };
+pub const PLAIN_BM25: Bm25Params = Bm25Params { k1: 1.2, b: 0.75 };
 
 /// Each term weighed by its damped frequency and its idf, as plain BM25.
-const PLAIN_QUERY: QueryShape = QueryShape {
+pub const PLAIN_QUERY: QueryShape = QueryShape {
     tf_exponent: 1.0,
     idf_exponent: 1.0,
 };

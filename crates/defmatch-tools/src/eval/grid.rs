@@ -3,7 +3,9 @@
 //! setting exceeds one standard error (docs/matching.md, the tuning table).
 
 use defmatch::search::bm25::Bm25Params;
-use defmatch::search::ranking::{DirectionWeights, QueryShape, RankingWeights, TEXT_SHAPE};
+use defmatch::search::ranking::{
+    DirectionWeights, QueryShape, RankingWeights, PLAIN_BM25, PLAIN_QUERY, TEXT_SHAPE,
+};
 
 use super::folds::Task;
 
@@ -15,11 +17,6 @@ pub struct Setting {
     pub weights: RankingWeights,
 }
 
-const PLAIN_BM25: Bm25Params = Bm25Params { k1: 1.2, b: 0.75 };
-const PLAIN_QUERY: QueryShape = QueryShape {
-    tf_exponent: 1.0,
-    idf_exponent: 1.0,
-};
 /// A query shape that weighs rarity more than repetition (a profile).
 const IDF_1_5: QueryShape = QueryShape {
     tf_exponent: 1.0,
