@@ -20,5 +20,6 @@ pub use records::{read_bytes, read_records, read_records_from_sheet, SourceFile}
 pub use rejection::{Rejection, RejectionReason, ValueProblem};
 pub use run::{
     import_records, import_source, ImportOptions, ImportReport, RecordKind, Written, WrittenRow,
+    BATCH_RECORDS,
 };
 pub use summary::{summary_text, write_report_csv, write_report_csv_to, FileFormat};

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use defmatch::db::schema::{organisations, search_outbox, startups};
 use defmatch::domain::account::OrganisationKind;
 use defmatch::import::{
-    import_records, read_records, ImportOptions, ImportReport, RecordKind, Written,
+    import_records, read_records, ImportOptions, ImportReport, RecordKind, Written, BATCH_RECORDS,
 };
 use diesel::prelude::*;
 use diesel::PgConnection;
@@ -33,6 +33,15 @@ impl BulkFixture {
     }
 
     fn import_startups(&mut self, name: &str, lines: &[String]) -> ImportReport {
+        self.import_startups_reporting(name, lines, &|_, _| {})
+    }
+
+    fn import_startups_reporting(
+        &mut self,
+        name: &str,
+        lines: &[String],
+        progress: &dyn Fn(u64, u64),
+    ) -> ImportReport {
         let path: PathBuf = self.files.path.join(name);
         std::fs::write(&path, lines.join("\n") + "\n").expect("write import file");
         let source = read_records(&path).expect("read import file");
@@ -44,7 +53,7 @@ impl BulkFixture {
                 create_organisations: true,
                 ..ImportOptions::default()
             },
-            &|_, _| {},
+            progress,
         )
         .expect("import")
     }
@@ -125,6 +134,61 @@ fn a_start_up_whose_kvk_number_another_has_is_rejected_and_the_rest_of_its_batch
         vec!["Radar Works".to_owned(), "Sonar Works".to_owned()],
         "the rejected row left no company behind"
     );
+}
+
+#[test]
+fn a_file_of_several_batches_keeps_its_good_rows_rejects_a_later_repeat_and_reports_each_batch() {
+    let mut fixture = BulkFixture::new();
+    let count = BATCH_RECORDS * 2 + 10;
+    let mut lines: Vec<String> = (0..count)
+        .map(|row| {
+            startup(
+                &format!("s-{row}"),
+                &format!("Company {row}"),
+                &format!("{:08}", 81_000_000 + row),
+                "Passive radar.",
+            )
+        })
+        .collect();
+    // In the third batch: a repeat of the first row's id, and a row with no
+    // description.
+    lines[BATCH_RECORDS * 2 + 3] = startup("s-0", "Late Copy", "89999999", "A repeat.");
+    lines[BATCH_RECORDS * 2 + 5] = startup("s-x", "Empty", "89999998", "");
+    let reported = std::cell::RefCell::new(Vec::new());
+
+    let report = fixture.import_startups_reporting("batches.jsonl", &lines, &|done, total| {
+        reported.borrow_mut().push((done, total))
+    });
+
+    let total = count as u64;
+    assert_eq!(
+        reported.into_inner(),
+        vec![
+            (BATCH_RECORDS as u64, total),
+            (2 * BATCH_RECORDS as u64, total),
+            (total, total)
+        ]
+    );
+    assert_eq!(report.inserted, count - 2);
+    let rejected: Vec<(usize, String)> = report
+        .rejected
+        .iter()
+        .map(|rejection| (rejection.line, rejection.reason.to_string()))
+        .collect();
+    assert_eq!(rejected.len(), 2, "{rejected:?}");
+    let repeat_line = BATCH_RECORDS * 2 + 4;
+    assert_eq!(rejected[0].0, repeat_line);
+    assert!(
+        rejected[0]
+            .1
+            .contains(&format!("on line 1 and on line {repeat_line}")),
+        "{}",
+        rejected[0].1
+    );
+    assert_eq!(rejected[1].0, BATCH_RECORDS * 2 + 6);
+    assert!(rejected[1].1.contains("description"), "{}", rejected[1].1);
+    assert_eq!(fixture.startup_count(), (count - 2) as i64);
+    assert_eq!(fixture.outbox_count(), (count - 2) as i64);
 }
 
 #[test]
