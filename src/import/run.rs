@@ -16,7 +16,7 @@ use super::records::{external_id_of, RawRecord, SourceFile};
 use super::rejection::{bounded_detail, Rejection, RejectionReason};
 use super::summary::FileFormat;
 use super::write_challenges::{validate_challenge, write_challenges};
-use super::write_startups::{validate_startup, write_startups, ValidStartup};
+use super::write_startups::{validate_startup, write_startups};
 use crate::domain::policy::ImportReach;
 
 /// Records per transaction.
@@ -177,146 +177,8 @@ fn write_all(
             }
         }
     }
-    match kind {
-        RecordKind::Startups => {
-            write_startup_batches(connection, records, options, progress, total, &mut report)?
-        }
-        RecordKind::Challenges => {
-            write_challenge_batches(connection, records, options, progress, total, &mut report)?
-        }
-    }
-    report.rejected.sort_by_key(|rejection| rejection.line);
-    Ok(report)
-}
-
-/// The external ids seen so far and the line of each: a later record with
-/// the same id is rejected, naming the first.
-#[derive(Default)]
-struct FirstLines(HashMap<String, usize>);
-
-impl FirstLines {
-    /// `None` for the first record with `external_id` (or with none); the
-    /// rejection of a repeat otherwise.
-    fn repeat(&mut self, external_id: Option<&String>, line: usize) -> Option<Rejection> {
-        let external_id = external_id?;
-        if let Some(first_line) = self.0.get(external_id) {
-            return Some(Rejection {
-                line,
-                reason: RejectionReason::duplicate_external_id(external_id, *first_line, line),
-            });
-        }
-        self.0.insert(external_id.clone(), line);
-        None
-    }
-}
-
-/// Counts each written row of a batch (`rows`: line and external id, in the
-/// order of `outcomes`) or its rejection.
-fn record_outcomes(
-    report: &mut ImportReport,
-    rows: Vec<(usize, Option<String>)>,
-    outcomes: Vec<Result<Written, Rejection>>,
-) {
-    for ((line, external_id), outcome) in rows.into_iter().zip(outcomes) {
-        match outcome {
-            Ok(verdict) => {
-                match verdict {
-                    Written::Inserted => report.inserted += 1,
-                    Written::Updated => report.updated += 1,
-                    Written::Unchanged => report.unchanged += 1,
-                }
-                report.written.push(WrittenRow {
-                    line,
-                    external_id,
-                    verdict,
-                });
-            }
-            Err(rejection) => report.rejected.push(rejection),
-        }
-    }
-}
-
-/// A batch of start-up records, validated and not yet written.
-struct ValidatedStartups {
-    records: usize,
-    valid: Vec<ValidStartup>,
-    /// Line and external id of each valid record, in the same order.
-    rows: Vec<(usize, Option<String>)>,
-    rejected: Vec<Rejection>,
-}
-
-/// Start-ups need no database to be validated, so a second thread validates
-/// the next batches while this one writes: the import then waits for
-/// PostgreSQL or for validation, whichever is slower, not for both in turn.
-fn write_startup_batches(
-    connection: &mut PgConnection,
-    records: Vec<RawRecord>,
-    options: ImportOptions,
-    progress: &dyn Fn(u64, u64),
-    total: u64,
-    report: &mut ImportReport,
-) -> anyhow::Result<()> {
-    std::thread::scope(|scope| {
-        let (batches, validated) = std::sync::mpsc::sync_channel::<ValidatedStartups>(2);
-        scope.spawn(move || {
-            let mut first_lines = FirstLines::default();
-            let mut records = records.into_iter().peekable();
-            while records.peek().is_some() {
-                let mut batch = ValidatedStartups {
-                    records: 0,
-                    valid: Vec::new(),
-                    rows: Vec::new(),
-                    rejected: Vec::new(),
-                };
-                for raw in records.by_ref().take(BATCH_RECORDS) {
-                    batch.records += 1;
-                    let line = raw.line;
-                    let external_id = external_id_of(RecordKind::Startups, &raw);
-                    if let Some(repeat) = first_lines.repeat(external_id.as_ref(), line) {
-                        batch.rejected.push(repeat);
-                        continue;
-                    }
-                    match validate_startup(raw, options.reach) {
-                        Ok(valid) => {
-                            batch.valid.push(valid);
-                            batch.rows.push((line, external_id));
-                        }
-                        Err(rejection) => batch.rejected.push(rejection),
-                    }
-                }
-                // The writer stopped (the database failed): stop too.
-                if batches.send(batch).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut done = 0_u64;
-        for batch in validated {
-            connection.transaction::<_, anyhow::Error, _>(|connection| {
-                let outcomes = write_startups(connection, &batch.valid, options.reach);
-                record_outcomes(report, batch.rows, outcomes);
-                Ok(())
-            })?;
-            report.rejected.extend(batch.rejected);
-            done += batch.records as u64;
-            progress(done, total);
-        }
-        Ok(())
-    })
-}
-
-/// Challenges are validated on the importing connection (a row may create
-/// its organisation), batch by batch.
-fn write_challenge_batches(
-    connection: &mut PgConnection,
-    records: Vec<RawRecord>,
-    options: ImportOptions,
-    progress: &dyn Fn(u64, u64),
-    total: u64,
-    report: &mut ImportReport,
-) -> anyhow::Result<()> {
     let mut organisations = OrganisationMatcher::load(connection)?;
-    let mut first_lines = FirstLines::default();
+    let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut done = 0_u64;
     let mut records = records.into_iter().peekable();
     while records.peek().is_some() {
@@ -326,29 +188,70 @@ fn write_challenge_batches(
             // Validation first, row by row in file order (a challenge's
             // organisation may be created here); then the valid rows are
             // written together.
+            let mut valid_startups = Vec::new();
             let mut valid_challenges = Vec::new();
-            let mut rows = Vec::new();
+            let mut written_ids = Vec::new();
             for raw in batch {
                 let line = raw.line;
-                let external_id = external_id_of(RecordKind::Challenges, &raw);
-                if let Some(repeat) = first_lines.repeat(external_id.as_ref(), line) {
-                    report.rejected.push(repeat);
-                    continue;
+                let external_id = external_id_of(kind, &raw);
+                if let Some(external_id) = external_id.clone() {
+                    if let Some(first_line) = first_line_of.get(&external_id) {
+                        report.rejected.push(Rejection {
+                            line: raw.line,
+                            reason: RejectionReason::duplicate_external_id(
+                                &external_id,
+                                *first_line,
+                                raw.line,
+                            ),
+                        });
+                        continue;
+                    }
+                    first_line_of.insert(external_id.clone(), raw.line);
                 }
-                match validate_challenge(connection, raw, &mut organisations, options, report) {
-                    Ok(valid) => {
-                        valid_challenges.push(valid);
-                        rows.push((line, external_id));
+                let validated = match kind {
+                    RecordKind::Startups => {
+                        validate_startup(raw, options.reach).map(|valid| valid_startups.push(valid))
+                    }
+                    RecordKind::Challenges => validate_challenge(
+                        connection,
+                        raw,
+                        &mut organisations,
+                        options,
+                        &mut report,
+                    )
+                    .map(|valid| valid_challenges.push(valid)),
+                };
+                match validated {
+                    Ok(()) => written_ids.push((line, external_id)),
+                    Err(rejection) => report.rejected.push(rejection),
+                }
+            }
+            let outcomes = match kind {
+                RecordKind::Startups => write_startups(connection, &valid_startups, options.reach),
+                RecordKind::Challenges => write_challenges(connection, &valid_challenges),
+            };
+            for ((line, external_id), outcome) in written_ids.into_iter().zip(outcomes) {
+                match outcome {
+                    Ok(verdict) => {
+                        match verdict {
+                            Written::Inserted => report.inserted += 1,
+                            Written::Updated => report.updated += 1,
+                            Written::Unchanged => report.unchanged += 1,
+                        }
+                        report.written.push(WrittenRow {
+                            line,
+                            external_id,
+                            verdict,
+                        });
                     }
                     Err(rejection) => report.rejected.push(rejection),
                 }
             }
-            let outcomes = write_challenges(connection, &valid_challenges);
-            record_outcomes(report, rows, outcomes);
             Ok(())
         })?;
         done += batch_len;
         progress(done, total);
     }
-    Ok(())
+    report.rejected.sort_by_key(|rejection| rejection.line);
+    Ok(report)
 }
