@@ -190,6 +190,49 @@ pub fn bench(
     Ok(())
 }
 
+/// `defmatch-tools bench --soak-minutes N`: prints a line of the table each
+/// minute (on stderr with `json`), then the JSON object as the last line.
+pub fn bench_soak(
+    database_url: &str,
+    options: &crate::bench::BenchOptions,
+    soak: &crate::bench::soak::SoakOptions,
+    json: bool,
+) -> anyhow::Result<()> {
+    use crate::bench::soak::{self, SoakSample};
+    let print = |line: String| {
+        if json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    let mut header_printed = false;
+    let report = soak::run(database_url, options, soak, |sample| {
+        if !std::mem::replace(&mut header_printed, true) {
+            print(SoakSample::header());
+        }
+        print(sample.row());
+    })?;
+    if let Some(summary) = &report.summary {
+        print(format!(
+            "resident set {:.1} MB after minute {}, {:.1} MB after minute {}: {:+.1} MB ({:+.2} %), {} {} %",
+            summary.rss_after_warm_up_mb,
+            summary.warm_up_minute,
+            summary.rss_end_mb,
+            summary.end_minute,
+            summary.growth_mb,
+            summary.growth_percent,
+            if summary.under_5_percent { "under" } else { "NOT under" },
+            soak::GROWTH_LIMIT_PERCENT
+        ));
+    }
+    if let Some(error) = &report.first_error {
+        print(format!("first failed request: {error}"));
+    }
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
 /// `defmatch-tools bench-listing`: prints the figures as text, then as one
 /// JSON object on the last line; with `json`, only the JSON line.
 pub fn bench_listing(

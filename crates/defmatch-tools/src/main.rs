@@ -66,6 +66,10 @@ enum Command {
         /// Seconds each load run counts (after a one-second warm-up).
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Instead of the benchmark, a soak: mixed reads and a trickle of writes against the
+        /// server for this many minutes, with the resident set and latency sampled each minute.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        soak_minutes: Option<u64>,
         /// Print only the JSON line on stdout (progress goes to stderr).
         #[arg(long)]
         json: bool,
@@ -150,6 +154,7 @@ fn main() -> anyhow::Result<()> {
             challenges,
             concurrency,
             seconds,
+            soak_minutes,
             json,
         } => {
             let options = defmatch_tools::bench::BenchOptions {
@@ -158,7 +163,15 @@ fn main() -> anyhow::Result<()> {
                 concurrency,
                 seconds,
             };
-            defmatch_tools::cli::bench(url.expose_secret(), &options, json)
+            match soak_minutes {
+                Some(minutes) => defmatch_tools::cli::bench_soak(
+                    url.expose_secret(),
+                    &options,
+                    &defmatch_tools::bench::soak::SoakOptions { minutes },
+                    json,
+                ),
+                None => defmatch_tools::cli::bench(url.expose_secret(), &options, json),
+            }
         }
         Command::BenchListing {
             challenges,

@@ -94,60 +94,111 @@ pub struct BenchTokens {
     pub procurement: String,
 }
 
-/// Creates an admin and a procurement officer (in a defence organisation
-/// of their own) in the database, as `defmatch user create` does, and logs
-/// both in through the API.
+/// An account's e-mail address and password, to log in (again) with:
+/// access tokens expire after 15 minutes.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    email: String,
+    password: String,
+    role: Role,
+}
+
+/// The benchmark's users, to log in with.
+pub struct BenchUsers {
+    pub admin: Credentials,
+    pub procurement: Credentials,
+}
+
+impl BenchUsers {
+    /// Creates an admin and a procurement officer (in a defence
+    /// organisation of their own) in the database, as `defmatch user
+    /// create` does.
+    pub fn create(connection: &mut PgConnection) -> anyhow::Result<BenchUsers> {
+        let organisation = organisations::insert(
+            connection,
+            &NewOrganisation {
+                kind: OrganisationKind::Defence,
+                name: "Benchmark procurement office",
+                rom: None,
+            },
+        )
+        .context("failed to create the benchmark's defence organisation")?;
+        Ok(BenchUsers {
+            admin: create_user(connection, "bench-admin", Role::Admin, None)?,
+            procurement: create_user(
+                connection,
+                "bench-procurement",
+                Role::Procurement,
+                Some(organisation.id),
+            )?,
+        })
+    }
+
+    /// Logs both in through the API of the server at `server`.
+    pub fn log_in(&self, server: SocketAddr) -> anyhow::Result<BenchTokens> {
+        let mut client = HttpClient::new(server);
+        Ok(BenchTokens {
+            admin: log_in(&mut client, &self.admin)?,
+            procurement: log_in(&mut client, &self.procurement)?,
+        })
+    }
+}
+
+/// Creates the benchmark's admin and procurement officer and logs both in
+/// through the API.
 pub fn create_users_and_log_in(
     connection: &mut PgConnection,
     server: SocketAddr,
 ) -> anyhow::Result<BenchTokens> {
+    BenchUsers::create(connection)?.log_in(server)
+}
+
+/// Creates an account of `role` in the database, as `defmatch user create`
+/// does (its address counts as verified).
+pub fn create_user(
+    connection: &mut PgConnection,
+    local_part: &str,
+    role: Role,
+    organisation_id: Option<uuid::Uuid>,
+) -> anyhow::Result<Credentials> {
     let password_text = format!("bench-{}", uuid::Uuid::new_v4().simple());
     let password = NewPassword::try_from(password_text.clone()).map_err(anyhow::Error::msg)?;
-    let organisation = organisations::insert(
-        connection,
-        &NewOrganisation {
-            kind: OrganisationKind::Defence,
-            name: "Benchmark procurement office",
-            rom: None,
-        },
-    )
-    .context("failed to create the benchmark's defence organisation")?;
-    let mut client = HttpClient::new(server);
-    let mut log_in = |local_part: &str, role: Role, organisation_id| -> anyhow::Result<String> {
-        let email = EmailAddress::try_from(format!("{local_part}@bench.defmatch.example"))
-            .map_err(anyhow::Error::msg)?;
-        let account = NewAccount {
-            email: &email,
-            display_name: local_part,
-            role,
-            organisation_id,
-        };
-        create_account(connection, &account, &password, Utc::now())
-            .with_context(|| format!("failed to create the {role} account"))?;
-        let response = client.post_json(
-            "/api/v1/auth/login",
-            None,
-            None,
-            &json!({"email": email.as_str(), "password": password_text}),
-        )?;
-        if response.status != 200 {
-            anyhow::bail!(
-                "logging in as {role} answered {}: {}",
-                response.status,
-                response.text()
-            );
-        }
-        response.json()?["access_token"]
-            .as_str()
-            .map(str::to_owned)
-            .context("the login answer has no access_token")
+    let email = EmailAddress::try_from(format!("{local_part}@bench.defmatch.example"))
+        .map_err(anyhow::Error::msg)?;
+    let account = NewAccount {
+        email: &email,
+        display_name: local_part,
+        role,
+        organisation_id,
     };
-    Ok(BenchTokens {
-        admin: log_in("bench-admin", Role::Admin, None)?,
-        procurement: log_in(
-            "bench-procurement",
-            Role::Procurement,
-            Some(organisation.id),
-        )?,
+    create_account(connection, &account, &password, Utc::now())
+        .with_context(|| format!("failed to create the {role} account"))?;
+    Ok(Credentials {
+        email: email.as_str().to_owned(),
+        password: password_text,
+        role,
     })
+}
+
+/// Logs `credentials` in through the API with `client`; returns the access
+/// token.
+pub fn log_in(client: &mut HttpClient, credentials: &Credentials) -> anyhow::Result<String> {
+    let response = client.post_json(
+        "/api/v1/auth/login",
+        None,
+        None,
+        &json!({"email": credentials.email, "password": credentials.password}),
+    )?;
+    if response.status != 200 {
+        anyhow::bail!(
+            "logging in as {} answered {}: {}",
+            credentials.role,
+            response.status,
+            response.text()
+        );
+    }
+    response.json()?["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("the login answer has no access_token")
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::app::{create_users_and_log_in, BenchServer};
 use super::http_client::{query_value, HttpClient};
-use super::load::{run_clients, LoadReport};
+use super::load::{get_ok, run_clients, LoadReport};
 use super::random::SplitMix64;
 use super::{generate, sample, WorkDirectory, SEED};
 use crate::scratch::ScratchDatabase;
@@ -167,7 +167,7 @@ pub fn run(server_url: &str, options: &ListingOptions) -> anyhow::Result<Listing
 }
 
 /// Single words of the generated search queries, as people filter a list.
-fn filter_words(random: &mut SplitMix64) -> Vec<String> {
+pub(super) fn filter_words(random: &mut SplitMix64) -> Vec<String> {
     let mut words: Vec<String> = generate::short_queries(DISTINCT_FILTERS, random)
         .iter()
         .flat_map(|query| {
@@ -234,14 +234,7 @@ fn get_loop(
         duration,
         SEED,
         || Ok(HttpClient::new(address)),
-        |client, random| {
-            let path = random.pick(paths);
-            let response = client.get(path, token)?;
-            if response.status != 200 {
-                anyhow::bail!("GET {path} answered {}", response.status);
-            }
-            Ok(())
-        },
+        |client, random| get_ok(client, random.pick::<String>(paths), token),
     )?;
     if let Some(error) = &report.first_error {
         eprintln!("{} request(s) failed; first: {error}", report.errors);

@@ -191,20 +191,22 @@ pub fn http_gets(
         duration,
         seed,
         || Ok(HttpClient::new(address)),
-        |client, random| {
-            let path = random.pick(paths);
-            let response = client.get(path, Some(token))?;
-            if response.status != 200 {
-                anyhow::bail!(
-                    "GET {path} answered {}: {}",
-                    response.status,
-                    response.text()
-                );
-            }
-            Ok(())
-        },
+        |client, random| get_ok(client, random.pick::<String>(paths), Some(token)),
     )?;
     checked(label, report)
+}
+
+/// `GET path` (with `token` when given); any answer but 200 is an error.
+pub fn get_ok(client: &mut HttpClient, path: &str, token: Option<&str>) -> anyhow::Result<()> {
+    let response = client.get(path, token)?;
+    if response.status != 200 {
+        anyhow::bail!(
+            "GET {path} answered {}: {}",
+            response.status,
+            response.text()
+        );
+    }
+    Ok(())
 }
 
 /// `clients` PostgreSQL connections run `query` with random texts of `texts`.

@@ -14,37 +14,30 @@ pub mod in_process;
 pub mod listing;
 pub mod load;
 pub mod postgres_fts;
+mod prepare;
 pub mod random;
 pub mod sample;
+pub mod soak;
 pub mod stats;
 pub mod vocabulary;
 pub mod writes;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use defmatch::cli::{import_file, progress_bar};
 use defmatch::domain::account::Role;
 use defmatch::domain::policy::{Member, Viewer};
-use defmatch::import::RecordKind;
-use defmatch::search::document::ChallengeDocument;
 use defmatch::search::engine::SearchEngine;
-use defmatch::search::index::SearchIndex;
-use defmatch::search::indexer::rebuild;
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde::Serialize;
 use uuid::Uuid;
 
 use self::app::{create_users_and_log_in, BenchServer};
-use self::http_client::{query_value, HttpClient};
+use self::http_client::HttpClient;
 use self::in_process::Series;
 use self::load::{http_gets, postgres_queries, LoadReport};
+use self::prepare::{Loading, Prepared, WorkDirectory, Workload};
 use self::random::SplitMix64;
-use self::sample::SampledStartup;
 use self::stats::LatencySummary;
-use crate::scratch::ScratchDatabase;
 
 /// Seed of the generated data and of every random choice of the run.
 const SEED: u64 = 20_260_301;
@@ -156,24 +149,6 @@ pub struct BenchReport {
     pub serving_rss_file_mb: f64,
 }
 
-/// A directory under the system's temporary directory, removed on drop.
-struct WorkDirectory(PathBuf);
-
-impl WorkDirectory {
-    fn create() -> anyhow::Result<Self> {
-        let path = std::env::temp_dir().join(format!("defmatch-bench-{}", Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("failed to create {}", path.display()))?;
-        Ok(WorkDirectory(path))
-    }
-}
-
-impl Drop for WorkDirectory {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The benchmark's admin as the engine sees them: every challenge visible.
 fn admin_viewer() -> Viewer {
     Viewer::Member(Member {
@@ -220,25 +195,6 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
     }
 }
 
-/// How loading the data went.
-struct Loading {
-    generate_seconds: f64,
-    import_seconds: f64,
-    pg_fts_setup_seconds: f64,
-    index_seconds: f64,
-    index_mb: f64,
-    database_mb: f64,
-    rejected_records: usize,
-}
-
-/// What the measurements ask: sampled start-ups and challenges, and short
-/// search queries.
-struct Workload {
-    startups: Vec<SampledStartup>,
-    challenges: Vec<ChallengeDocument>,
-    queries: Vec<String>,
-}
-
 /// The in-process series.
 struct InProcessFigures {
     matches: Series,
@@ -257,51 +213,21 @@ struct LoadFigures {
 
 /// Runs the benchmark against the PostgreSQL server of `server_url`.
 pub fn run(server_url: &str, options: &BenchOptions) -> anyhow::Result<BenchReport> {
-    let work = WorkDirectory::create()?;
-    let scratch = ScratchDatabase::create(server_url, "defmatch_bench")?;
-    let mut connection = PgConnection::establish(&scratch.url)
-        .context("failed to connect to the scratch database")?;
-    let index_directory = work.0.join("index");
-    let loading = load_data(&work.0, &index_directory, &mut connection, options)?;
-    // A server never imports in its own process (`defmatch import` is a
-    // process of its own): the heap the import freed goes back to the
-    // system, so that the memory figures are the serving process's.
-    defmatch::server::memory::release_free_heap();
-    note_memory("returning the import's free heap");
-
-    let pool = defmatch::db::build_pool(&scratch.url, SERVER_POOL_SIZE);
-    let mut search = defmatch::server::start_search(&index_directory, &pool)?;
-    let engine = search.engine.clone();
-    // The follower trains the semantic model in the background on start;
-    // measure only once it is in use, as on a server that has been up.
-    let started = Instant::now();
-    let semantic_documents = engine
-        .index()
-        .wait_for_semantic_model(Duration::from_secs(900));
-    eprintln!(
-        "semantic model in use ({semantic_documents} documents) after {:.1}s",
-        started.elapsed().as_secs_f64()
-    );
+    let mut prepared = Prepared::load(server_url, "defmatch_bench", options)?;
+    let engine = prepared.search.engine.clone();
     let viewer = admin_viewer();
     let mut random = SplitMix64::new(SEED ^ 0x5A4D_91E5);
-    let workload = Workload {
-        startups: sample::startups(&mut connection, LOAD_STARTUPS, &mut random)?,
-        challenges: sample::challenges(&mut connection, INPROCESS_CHALLENGES, &mut random)?,
-        queries: generate::short_queries(DISTINCT_QUERIES, &mut random),
-    };
-    if workload.startups.is_empty() || workload.challenges.is_empty() {
-        anyhow::bail!("the benchmark needs at least one start-up and one challenge");
-    }
+    let workload = prepared.workload(&mut random)?;
     note_memory("opening the index and sampling");
     let in_process = measure_in_process(&engine, &viewer, &workload)?;
     note_memory("the in-process runs");
 
-    let server = BenchServer::start_over(pool.clone(), engine.clone())?;
-    let tokens = create_users_and_log_in(&mut connection, server.address)?;
+    let server = BenchServer::start_over(prepared.pool.clone(), engine.clone())?;
+    let tokens = create_users_and_log_in(&mut prepared.connection, server.address)?;
     let load = measure_under_load(
         server.address,
         &tokens.admin,
-        &scratch.url,
+        &prepared.scratch.url,
         &workload,
         options,
     )?;
@@ -319,10 +245,7 @@ pub fn run(server_url: &str, options: &BenchOptions) -> anyhow::Result<BenchRepo
     let memory = stats::memory().unwrap_or_default();
 
     server.stop()?;
-    search.stop();
-    drop(pool);
-    drop(connection);
-    drop(scratch);
+    let loading = prepared.finish();
     Ok(BenchReport::assemble(
         options,
         &loading,
@@ -331,94 +254,6 @@ pub fn run(server_url: &str, options: &BenchOptions) -> anyhow::Result<BenchRepo
         LatencySummary::of(write_delays),
         memory,
     ))
-}
-
-/// Generates the data, imports it, adds the PostgreSQL baseline's column
-/// and builds the index.
-fn load_data(
-    work_directory: &Path,
-    index_directory: &Path,
-    connection: &mut PgConnection,
-    options: &BenchOptions,
-) -> anyhow::Result<Loading> {
-    eprintln!(
-        "generating {} start-ups and {} challenges",
-        options.startups, options.challenges
-    );
-    let started = Instant::now();
-    let files = generate::write_data_set(
-        work_directory,
-        options.startups,
-        options.challenges,
-        SEED,
-        chrono::Utc::now(),
-    )?;
-    let generate_seconds = seconds_since(started);
-
-    eprintln!("importing");
-    let started = Instant::now();
-    let mut rejected_records = import_file(
-        connection,
-        &files.challenges,
-        RecordKind::Challenges,
-        "challenges",
-    )?;
-    rejected_records += import_file(
-        connection,
-        &files.startups,
-        RecordKind::Startups,
-        "start-ups",
-    )?;
-    let import_seconds = seconds_since(started);
-    note_memory("the import");
-    // Fresh tables have no planner statistics yet; in service, autovacuum
-    // gathers them within a minute of a large import.
-    diesel::sql_query("ANALYZE").execute(connection)?;
-    let database_mb = database_mb(connection)?;
-
-    let started = Instant::now();
-    postgres_fts::prepare(connection)?;
-    let pg_fts_setup_seconds = seconds_since(started);
-
-    eprintln!("building the index");
-    let started = Instant::now();
-    build_index(connection, index_directory)?;
-    let index_seconds = seconds_since(started);
-    note_memory("the index build");
-    Ok(Loading {
-        generate_seconds,
-        import_seconds,
-        pg_fts_setup_seconds,
-        index_seconds,
-        index_mb: directory_mb(index_directory)?,
-        database_mb,
-        rejected_records,
-    })
-}
-
-/// The files of `directory` (an index has no subdirectories), in MB.
-fn directory_mb(directory: &Path) -> anyhow::Result<f64> {
-    let mut bytes = 0_u64;
-    for entry in std::fs::read_dir(directory)
-        .with_context(|| format!("failed to read {}", directory.display()))?
-    {
-        bytes += entry?.metadata()?.len();
-    }
-    Ok(round(bytes as f64 / 1e6, 1))
-}
-
-#[derive(diesel::QueryableByName)]
-struct DatabaseSize {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    bytes: i64,
-}
-
-/// The size of the connected database, in MB.
-fn database_mb(connection: &mut PgConnection) -> anyhow::Result<f64> {
-    let size: DatabaseSize =
-        diesel::sql_query("SELECT pg_database_size(current_database()) AS bytes")
-            .get_result(connection)?;
-    Ok(round(size.bytes as f64 / 1e6, 1))
 }
 
 fn measure_in_process(
@@ -452,21 +287,8 @@ fn measure_under_load(
 ) -> anyhow::Result<LoadFigures> {
     let clients = options.concurrency.max(1);
     let duration = Duration::from_secs(options.seconds.max(1));
-    let match_paths: Vec<String> = workload
-        .startups
-        .iter()
-        .map(|startup| format!("/api/v1/startups/{}/matches?limit={RESULTS}", startup.id))
-        .collect();
-    let search_paths: Vec<String> = workload
-        .queries
-        .iter()
-        .map(|text| {
-            format!(
-                "/api/v1/search/challenges?q={}&per_page={RESULTS}",
-                query_value(text)
-            )
-        })
-        .collect();
+    let match_paths = workload.match_paths();
+    let search_paths = workload.search_paths();
     let match_texts: Vec<&str> = workload
         .startups
         .iter()
@@ -574,18 +396,4 @@ impl BenchReport {
             serving_rss_file_mb: round(memory.file, 1),
         }
     }
-}
-
-/// Builds the index from the database as `defmatch reindex` does, so that
-/// the server then finds it current and only follows the outbox.
-fn build_index(connection: &mut PgConnection, directory: &Path) -> anyhow::Result<()> {
-    let (index, _) = SearchIndex::open(directory)?;
-    index.follow_database(defmatch::db::outbox::database_identity(connection)?);
-    let bar = progress_bar("indexing");
-    rebuild(&index, connection, &|done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })?;
-    bar.finish_and_clear();
-    Ok(())
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::app::{create_users_and_log_in, BenchServer};
+use super::app::{create_user, create_users_and_log_in, log_in, BenchServer, Credentials};
 use super::http_client::HttpClient;
 use super::load::{checked, run_clients};
 use super::{seconds_since, WorkDirectory, SEED};
@@ -65,41 +65,34 @@ pub struct WriteReport {
 
 /// One writer: its start-up's profile (and that profile's version) and the
 /// procurement officer's token its challenges are posted with.
-struct Writer {
+pub(super) struct Writer {
     client: HttpClient,
     procurement_token: String,
+    startup_login: Credentials,
     startup_token: String,
     startup_id: Uuid,
     version: i64,
     writes: u64,
 }
 
-/// A start-up registered through the API with a profile; returns its token,
+/// A start-up account in a start-up company of its own (created in the
+/// database, as an admin would: self-registration waits for a confirmed
+/// address) that creates its profile through the API; returns its token,
 /// profile id and the profile's version.
-fn register_startup(client: &mut HttpClient, number: usize) -> anyhow::Result<(String, Uuid, i64)> {
+fn register_startup(
+    connection: &mut PgConnection,
+    client: &mut HttpClient,
+    number: usize,
+) -> anyhow::Result<(Credentials, String, Uuid, i64)> {
     let tag = Uuid::new_v4().simple().to_string();
-    let registered = client.post_json(
-        "/api/v1/auth/register",
-        None,
-        None,
-        &json!({
-            "email": format!("writer-{number}-{}@bench.defmatch.example", &tag[..8]),
-            "password": format!("bench-{tag}"),
-            "display_name": format!("Writer {number}"),
-            "company_name": format!("Bench writer {number}"),
-        }),
+    let company = writer_company(connection, number)?;
+    let login = create_user(
+        connection,
+        &format!("writer-{number}-{}", &tag[..8]),
+        defmatch::domain::account::Role::Startup,
+        Some(company),
     )?;
-    if registered.status != 201 {
-        bail!(
-            "registering a start-up answered {}: {}",
-            registered.status,
-            registered.text()
-        );
-    }
-    let token = registered.json()?["tokens"]["access_token"]
-        .as_str()
-        .context("the registration answer has no access token")?
-        .to_owned();
+    let token = log_in(client, &login)?;
     let profile = json!({
         "name": format!("Bench writer {number}"),
         "kvk_number": format!("{:08}", 10_000_000 + number * 7919),
@@ -132,7 +125,22 @@ fn register_startup(client: &mut HttpClient, number: usize) -> anyhow::Result<(S
         .as_str()
         .and_then(|id| id.parse().ok())
         .context("the created profile has no id")?;
-    Ok((token, id, etag_version(&created)?))
+    Ok((login, token, id, etag_version(&created)?))
+}
+
+/// The start-up company of writer `number`; returns its id.
+fn writer_company(connection: &mut PgConnection, number: usize) -> anyhow::Result<Uuid> {
+    use defmatch::db::organisations::{self, NewOrganisation};
+    use defmatch::domain::account::OrganisationKind;
+    let company = organisations::insert(
+        connection,
+        &NewOrganisation {
+            kind: OrganisationKind::StartupCompany,
+            name: &format!("Bench writer {number}"),
+            rom: None,
+        },
+    )?;
+    Ok(company.id)
 }
 
 fn etag_version(response: &super::http_client::HttpResponse) -> anyhow::Result<i64> {
@@ -142,8 +150,40 @@ fn etag_version(response: &super::http_client::HttpResponse) -> anyhow::Result<i
         .context("the answer has no numeric ETag")
 }
 
+impl Writer {
+    /// A writer of a start-up of its own (number `number`) on a connection
+    /// of its own to `address`.
+    pub(super) fn register(
+        connection: &mut PgConnection,
+        address: std::net::SocketAddr,
+        procurement_token: &str,
+        number: usize,
+    ) -> anyhow::Result<Writer> {
+        let mut client = HttpClient::new(address);
+        let (login, startup_token, startup_id, version) =
+            register_startup(connection, &mut client, number)?;
+        Ok(Writer {
+            client,
+            procurement_token: procurement_token.to_owned(),
+            startup_login: login,
+            startup_token,
+            startup_id,
+            version,
+            writes: 0,
+        })
+    }
+
+    /// Takes a new procurement token and logs the start-up in again, before
+    /// their access tokens expire.
+    pub(super) fn log_in_again(&mut self, procurement_token: &str) -> anyhow::Result<()> {
+        self.procurement_token = procurement_token.to_owned();
+        self.startup_token = log_in(&mut self.client, &self.startup_login)?;
+        Ok(())
+    }
+}
+
 /// One write: even writes post a challenge, odd ones change the profile.
-fn write_once(writer: &mut Writer) -> anyhow::Result<()> {
+pub(super) fn write_once(writer: &mut Writer) -> anyhow::Result<()> {
     writer.writes += 1;
     let response = if writer.writes % 2 == 0 {
         writer.client.post_json(
@@ -192,7 +232,7 @@ pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteRepo
         let mut accounts = Vec::with_capacity(writers);
         let mut client = HttpClient::new(server.address);
         for number in 0..writers {
-            accounts.push(register_startup(&mut client, number)?);
+            accounts.push(register_startup(&mut connection, &mut client, number)?);
         }
         setup_seconds = seconds_since(started);
         eprintln!(
@@ -204,11 +244,12 @@ pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteRepo
             duration,
             SEED,
             || {
-                let (startup_token, startup_id, version) =
+                let (startup_login, startup_token, startup_id, version) =
                     accounts[next.fetch_add(1, Ordering::SeqCst)].clone();
                 Ok(Writer {
                     client: HttpClient::new(server.address),
                     procurement_token: tokens.procurement.clone(),
+                    startup_login,
                     startup_token,
                     startup_id,
                     version,
@@ -315,14 +356,7 @@ impl DatabaseWorkload {
             .map_err(|error| anyhow::anyhow!("the benchmark challenge is invalid: {error:?}"))?;
         let mut startups = Vec::with_capacity(writers);
         for number in 0..writers {
-            let organisation = organisations::insert(
-                connection,
-                &NewOrganisation {
-                    kind: OrganisationKind::StartupCompany,
-                    name: &format!("Bench writer {number}"),
-                    rom: None,
-                },
-            )?;
+            let organisation = writer_company(connection, number)?;
             let input: StartupInput = serde_json::from_value(json!({
                 "name": format!("Bench writer {number}"),
                 "kvk_number": format!("{:08}", 10_000_000 + number * 7919),
@@ -335,8 +369,7 @@ impl DatabaseWorkload {
             let validated = input
                 .validate_now()
                 .map_err(|error| anyhow::anyhow!("the benchmark profile is invalid: {error:?}"))?;
-            let id =
-                defmatch::db::startups::insert(connection, organisation.id, None, &validated)?.id;
+            let id = defmatch::db::startups::insert(connection, organisation, None, &validated)?.id;
             startups.push((id, validated));
         }
         Ok(DatabaseWorkload {

@@ -1,0 +1,469 @@
+//! `defmatch-tools bench --soak-minutes N`: the server under a steady mixed
+//! load for a long time, to see whether its memory levels off. The data is
+//! loaded as the benchmark loads it; then the clients read without a pause
+//! (matches both ways, searches, lists, list pages and web pages) while a
+//! trickle of writes (a challenge posted, a profile changed) goes in
+//! between. Once a minute the run samples the process's resident set and
+//! that minute's requests, latency and errors. Failed requests are counted,
+//! never fatal.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::app::{BenchServer, BenchTokens, BenchUsers};
+use super::http_client::{query_value, HttpClient};
+use super::load::{get_ok, run_clients, LoadReport, WARM_UP};
+use super::random::SplitMix64;
+use super::writes::{write_once, Writer};
+use super::{listing, note_memory, round, stats, BenchOptions, Prepared, Workload, RESULTS, SEED};
+
+/// The minute whose resident set is the baseline of the growth figure:
+/// caches and the allocator have filled by then.
+pub const WARM_UP_MINUTES: u64 = 5;
+/// Growth after the warm-up that the soak still calls level (issue 12).
+pub const GROWTH_LIMIT_PERCENT: f64 = 5.0;
+/// One write (of any client) every this often.
+const WRITE_INTERVAL: Duration = Duration::from_secs(2);
+/// Pages of the paginated lists the clients ask for.
+const LIST_PAGES: usize = 50;
+/// Rows per page of those lists.
+const PER_PAGE: usize = 20;
+
+/// How long to soak.
+#[derive(Debug, Clone)]
+pub struct SoakOptions {
+    pub minutes: u64,
+}
+
+/// One minute of the soak. The load of a minute counts 59 s: each minute's
+/// clients connect afresh and their first second is not counted.
+#[derive(Debug, Clone, Serialize)]
+pub struct SoakSample {
+    pub minute: u64,
+    /// The process's resident set at the end of the minute (VmRSS) ...
+    pub rss_mb: f64,
+    /// ... of which anonymous memory (RssAnon) ...
+    pub rss_anon_mb: f64,
+    /// ... and mapped file pages (RssFile).
+    pub rss_file_mb: f64,
+    /// Requests answered 200 in the counted window.
+    pub requests: usize,
+    pub rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// Failed requests (transport errors and answers other than 200).
+    pub errors: usize,
+    /// Writes attempted (included in requests and errors).
+    pub writes: usize,
+    /// The server's CPU per request (process CPU less the clients' threads).
+    pub server_cpu_ms_per_request: Option<f64>,
+}
+
+/// Whether the resident set levelled off after the warm-up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SoakSummary {
+    pub warm_up_minute: u64,
+    pub rss_after_warm_up_mb: f64,
+    pub end_minute: u64,
+    pub rss_end_mb: f64,
+    pub growth_mb: f64,
+    pub growth_percent: f64,
+    pub under_5_percent: bool,
+}
+
+/// What the soak measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct SoakReport {
+    pub startups: usize,
+    pub challenges: usize,
+    pub concurrency: usize,
+    pub minutes: u64,
+    pub import_seconds: f64,
+    pub index_seconds: f64,
+    /// The resident set with the server up, before the first request.
+    pub rss_before_load_mb: f64,
+    /// The highest resident set of the process (VmHWM), import included.
+    pub peak_rss_mb: f64,
+    pub samples: Vec<SoakSample>,
+    /// Null when the soak ran for less than two minutes.
+    pub summary: Option<SoakSummary>,
+    /// The first failed request, to tell what went wrong.
+    pub first_error: Option<String>,
+}
+
+/// A kind of read: the paths it picks from, with or without a token, and
+/// its share of the reads in percent.
+struct Lane {
+    share: usize,
+    paths: Vec<String>,
+    signed_in: bool,
+}
+
+/// The trickle of writes: whichever client finds a write due makes it,
+/// with the one writer the soak registered.
+struct Trickle {
+    writer: Mutex<Writer>,
+    started: Instant,
+    /// Milliseconds after `started` when the next write is due.
+    next_due_ms: AtomicU64,
+    /// Writes made since the last sample.
+    writes: AtomicUsize,
+}
+
+impl Trickle {
+    fn new(writer: Writer) -> Self {
+        Trickle {
+            writer: Mutex::new(writer),
+            started: Instant::now(),
+            next_due_ms: AtomicU64::new(0),
+            writes: AtomicUsize::new(0),
+        }
+    }
+
+    /// Claims the due write, if one is due and no other client claimed it.
+    fn claim(&self) -> bool {
+        let now = self.started.elapsed().as_millis() as u64;
+        let due = self.next_due_ms.load(Ordering::Relaxed);
+        now >= due
+            && self
+                .next_due_ms
+                .compare_exchange(
+                    due,
+                    now + WRITE_INTERVAL.as_millis() as u64,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_ok()
+    }
+
+    fn write(&self) -> anyhow::Result<()> {
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        write_once(&mut writer)
+    }
+}
+
+/// The reads of the soak, in percent. Matches of a challenge cost several
+/// times a start-up's, and a page of the admin's start-up list (a count and
+/// a sort of every start-up, 0.3 to 1 s at 100,000 under this load) many
+/// times more, so they get smaller shares; at 5 % the list alone held the
+/// clients three quarters of the time.
+fn lanes(workload: &Workload, random: &mut SplitMix64) -> Vec<Lane> {
+    let words = listing::filter_words(random);
+    let per_word = |prefix: &str| -> Vec<String> {
+        words
+            .iter()
+            .map(|word| format!("{prefix}{}", query_value(word)))
+            .collect()
+    };
+    let pages = |path: &str| -> Vec<String> {
+        (1..=LIST_PAGES)
+            .map(|page| format!("{path}?page={page}&per_page={PER_PAGE}"))
+            .collect()
+    };
+    let challenge_matches = workload
+        .challenges
+        .iter()
+        .map(|challenge| {
+            format!(
+                "/api/v1/challenges/{}/matches?limit={RESULTS}",
+                challenge.id
+            )
+        })
+        .collect();
+    let lane = |share, paths, signed_in| Lane {
+        share,
+        paths,
+        signed_in,
+    };
+    vec![
+        lane(38, workload.match_paths(), true),
+        lane(10, challenge_matches, true),
+        lane(26, workload.search_paths(), true),
+        lane(10, per_word("/api/v1/challenges?q="), false),
+        lane(5, pages("/api/v1/challenges"), true),
+        lane(1, pages("/api/v1/startups"), true),
+        lane(5, per_word("/challenges?q="), false),
+        lane(5, vec!["/".to_owned()], false),
+    ]
+}
+
+/// Logs the users in again (when `again`) into `tokens`, and the writer
+/// too; on failure the old tokens stay.
+fn renew(
+    users: &BenchUsers,
+    trickle: &Trickle,
+    server: std::net::SocketAddr,
+    again: bool,
+    tokens: &mut BenchTokens,
+) -> anyhow::Result<()> {
+    if !again {
+        return Ok(());
+    }
+    *tokens = users.log_in(server)?;
+    let mut writer = trickle
+        .writer
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    writer.log_in_again(&tokens.procurement)
+}
+
+/// A lane by its share.
+fn pick<'a>(lanes: &'a [Lane], random: &mut SplitMix64) -> &'a Lane {
+    let total: usize = lanes.iter().map(|lane| lane.share).sum();
+    let mut ticket = random.below(total.max(1));
+    for lane in lanes {
+        if ticket < lane.share {
+            return lane;
+        }
+        ticket -= lane.share;
+    }
+    &lanes[lanes.len() - 1]
+}
+
+/// Runs the soak against the PostgreSQL server of `server_url`, handing
+/// each minute's sample to `on_sample` as it is taken.
+pub fn run(
+    server_url: &str,
+    options: &BenchOptions,
+    soak: &SoakOptions,
+    mut on_sample: impl FnMut(&SoakSample),
+) -> anyhow::Result<SoakReport> {
+    let mut prepared = Prepared::load(server_url, "defmatch_soak", options)?;
+    let mut random = SplitMix64::new(SEED ^ 0x50A4_0060);
+    let workload = prepared.workload(&mut random)?;
+    let lanes = lanes(&workload, &mut random);
+    drop(workload);
+    let server = BenchServer::start_over(prepared.pool.clone(), prepared.search.engine.clone())?;
+    let users = BenchUsers::create(&mut prepared.connection)?;
+    let mut tokens = users.log_in(server.address)?;
+    let trickle = Trickle::new(Writer::register(
+        &mut prepared.connection,
+        server.address,
+        &tokens.procurement,
+        0,
+    )?);
+    note_memory("starting the server");
+    let rss_before_load_mb = round(stats::memory().unwrap_or_default().current, 1);
+    let clients = options.concurrency.max(1);
+    eprintln!(
+        "soak: {clients} clients for {} minute(s), a write every {} s",
+        soak.minutes,
+        WRITE_INTERVAL.as_secs()
+    );
+    let mut samples = Vec::new();
+    let mut first_error = None;
+    for minute in 1..=soak.minutes {
+        // Access tokens last 15 minutes: log in again each minute.
+        let renewed = renew(&users, &trickle, server.address, minute > 1, &mut tokens);
+        let report = run_clients(
+            clients,
+            Duration::from_secs(60) - WARM_UP,
+            SEED ^ minute,
+            || Ok(HttpClient::new(server.address)),
+            |client, random| {
+                if trickle.claim() {
+                    return trickle.write();
+                }
+                let lane = pick(&lanes, random);
+                let token = lane.signed_in.then_some(tokens.admin.as_str());
+                get_ok(client, random.pick::<String>(&lane.paths), token)
+            },
+        )
+        .unwrap_or_else(|error| LoadReport {
+            errors: 1,
+            first_error: Some(format!("{error:#}")),
+            ..LoadReport::default()
+        });
+        let mut report = report;
+        if let Err(error) = renewed {
+            report.errors += 1;
+            report.first_error.get_or_insert(format!("{error:#}"));
+        }
+        if first_error.is_none() {
+            first_error.clone_from(&report.first_error);
+        }
+        let sample = SoakSample::of(
+            minute,
+            &report,
+            trickle.writes.swap(0, Ordering::Relaxed),
+            stats::memory().unwrap_or_default(),
+        );
+        on_sample(&sample);
+        samples.push(sample);
+    }
+    let peak_rss_mb = round(stats::memory().unwrap_or_default().peak, 1);
+    drop(trickle);
+    server.stop()?;
+    let loading = prepared.finish();
+    Ok(SoakReport {
+        startups: options.startups,
+        challenges: options.challenges,
+        concurrency: clients,
+        minutes: soak.minutes,
+        import_seconds: loading.import_seconds,
+        index_seconds: loading.index_seconds,
+        rss_before_load_mb,
+        peak_rss_mb,
+        summary: summarise(&samples),
+        samples,
+        first_error,
+    })
+}
+
+impl SoakSample {
+    fn of(minute: u64, report: &LoadReport, writes: usize, memory: stats::Memory) -> Self {
+        SoakSample {
+            minute,
+            rss_mb: round(memory.current, 1),
+            rss_anon_mb: round(memory.anonymous, 1),
+            rss_file_mb: round(memory.file, 1),
+            requests: report.latency.count,
+            rps: round(report.requests_per_second, 1),
+            p50_ms: report.latency.p50_ms,
+            p99_ms: report.latency.p99_ms,
+            errors: report.errors,
+            writes,
+            server_cpu_ms_per_request: report.server_cpu_ms_per_request.map(|ms| round(ms, 3)),
+        }
+    }
+
+    /// The column names of [`SoakSample::row`].
+    pub fn header() -> String {
+        format!(
+            "{:>6} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9} {:>7} {:>7} {:>8}",
+            "minute",
+            "rss MB",
+            "anon MB",
+            "file MB",
+            "requests",
+            "rps",
+            "p50 ms",
+            "p99 ms",
+            "errors",
+            "writes",
+            "cpu ms"
+        )
+    }
+
+    /// The sample as a line of the table.
+    pub fn row(&self) -> String {
+        let cpu = self
+            .server_cpu_ms_per_request
+            .map_or_else(|| "n/a".to_owned(), |ms| format!("{ms:.3}"));
+        format!(
+            "{:>6} {:>9.1} {:>9.1} {:>9.1} {:>9} {:>7.1} {:>9.2} {:>9.2} {:>7} {:>7} {:>8}",
+            self.minute,
+            self.rss_mb,
+            self.rss_anon_mb,
+            self.rss_file_mb,
+            self.requests,
+            self.rps,
+            self.p50_ms,
+            self.p99_ms,
+            self.errors,
+            self.writes,
+            cpu
+        )
+    }
+}
+
+/// Growth of the resident set from the end of the warm-up (minute 5, or
+/// the first minute of a shorter soak) to the last sample; `None` with
+/// fewer than two samples.
+pub fn summarise(samples: &[SoakSample]) -> Option<SoakSummary> {
+    if samples.len() < 2 {
+        return None;
+    }
+    let end = samples.last()?;
+    let warm_up_minute = WARM_UP_MINUTES.min(end.minute.saturating_sub(1)).max(1);
+    let warm = samples
+        .iter()
+        .find(|sample| sample.minute == warm_up_minute)?;
+    let growth_mb = end.rss_mb - warm.rss_mb;
+    let growth_percent = if warm.rss_mb > 0.0 {
+        growth_mb / warm.rss_mb * 100.0
+    } else {
+        0.0
+    };
+    Some(SoakSummary {
+        warm_up_minute: warm.minute,
+        rss_after_warm_up_mb: warm.rss_mb,
+        end_minute: end.minute,
+        rss_end_mb: end.rss_mb,
+        growth_mb: round(growth_mb, 1),
+        growth_percent: round(growth_percent, 2),
+        under_5_percent: growth_percent < GROWTH_LIMIT_PERCENT,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(minute: u64, rss_mb: f64) -> SoakSample {
+        SoakSample::of(
+            minute,
+            &LoadReport::default(),
+            0,
+            stats::Memory {
+                current: rss_mb,
+                ..stats::Memory::default()
+            },
+        )
+    }
+
+    #[test]
+    fn growth_counts_from_the_end_of_the_warm_up() {
+        let samples: Vec<SoakSample> = [500.0, 560.0, 590.0, 600.0, 600.0, 610.0, 624.0]
+            .iter()
+            .enumerate()
+            .map(|(index, &rss)| sample(index as u64 + 1, rss))
+            .collect();
+        let summary = summarise(&samples).expect("seven minutes have a summary");
+        assert_eq!(summary.warm_up_minute, 5);
+        assert_eq!(summary.rss_after_warm_up_mb, 600.0);
+        assert_eq!(summary.end_minute, 7);
+        assert_eq!(summary.growth_mb, 24.0);
+        assert_eq!(summary.growth_percent, 4.0);
+        assert!(summary.under_5_percent);
+
+        let grown = [samples.clone(), vec![sample(8, 630.0)]].concat();
+        let summary = summarise(&grown).expect("eight minutes have a summary");
+        assert_eq!(summary.growth_percent, 5.0);
+        assert!(!summary.under_5_percent, "5 % is not under 5 %");
+    }
+
+    #[test]
+    fn a_short_soak_counts_from_its_first_minute() {
+        let summary = summarise(&[sample(1, 400.0), sample(2, 410.0)]).expect("two minutes");
+        assert_eq!(summary.warm_up_minute, 1);
+        assert_eq!(summary.growth_percent, 2.5);
+        assert_eq!(summarise(&[sample(1, 400.0)]), None);
+        assert_eq!(summarise(&[]), None);
+    }
+
+    #[test]
+    fn lanes_are_picked_by_their_share() {
+        let lanes = vec![
+            Lane {
+                share: 3,
+                paths: vec!["/a".to_owned()],
+                signed_in: true,
+            },
+            Lane {
+                share: 1,
+                paths: vec!["/b".to_owned()],
+                signed_in: false,
+            },
+        ];
+        let mut random = SplitMix64::new(1);
+        let first = (0..4000)
+            .filter(|_| pick(&lanes, &mut random).paths[0] == "/a")
+            .count();
+        assert!((2800..3200).contains(&first), "{first} of 4000");
+    }
+}
