@@ -83,12 +83,15 @@ def panel(title, top, minutes, series, low, high, unit, extra=()):
     parts.append(
         f'<text x="14" y="{top + PANEL / 2:.0f}" class="axis" transform="rotate(-90 14 {top + PANEL / 2:.0f})" text-anchor="middle">{unit}</text>'
     )
-    for label, value, css in extra:
+    # Labels alternate above and below their lines, so that two close
+    # lines (the warm-up level and the limit) keep readable labels.
+    for index, (label, value, css) in enumerate(extra):
         parts.append(
             f'<line x1="{LEFT}" x2="{LEFT + PLOT_WIDTH}" y1="{y(value):.1f}" y2="{y(value):.1f}" class="{css}"/>'
         )
+        offset = 13 if index % 2 == 0 else -4
         parts.append(
-            f'<text x="{LEFT + PLOT_WIDTH - 4}" y="{y(value) - 4:.1f}" class="axis" text-anchor="end">{label}</text>'
+            f'<text x="{LEFT + PLOT_WIDTH - 4}" y="{y(value) + offset:.1f}" class="axis" text-anchor="end">{label}</text>'
         )
     legend_x = LEFT + 8
     for label, points, css in series:
@@ -126,7 +129,7 @@ def svg(samples, report):
         f'<rect width="{WIDTH}" height="{height}" fill="#fafafa"/>',
     ]
     parts += panel(
-        f"Resident set of the serving process (MB){size}",
+        f"Resident set (MB){size}",
         TOP,
         minutes,
         [("RSS", rss, "rss")],
