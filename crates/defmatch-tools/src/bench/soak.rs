@@ -191,18 +191,14 @@ fn lanes(workload: &Workload, random: &mut SplitMix64) -> Vec<Lane> {
     ]
 }
 
-/// Logs the users in again (when `again`) into `tokens`, and the writer
-/// too; on failure the old tokens stay.
+/// Logs the users in again into `tokens`, and the writer too; on failure
+/// the old tokens stay.
 fn renew(
     users: &BenchUsers,
     trickle: &Trickle,
     server: std::net::SocketAddr,
-    again: bool,
     tokens: &mut BenchTokens,
 ) -> anyhow::Result<()> {
-    if !again {
-        return Ok(());
-    }
     *tokens = users.log_in(server)?;
     let mut writer = trickle
         .writer
@@ -258,8 +254,12 @@ pub fn run(
     let mut first_error = None;
     for minute in 1..=soak.minutes {
         // Access tokens last 15 minutes: log in again each minute.
-        let renewed = renew(&users, &trickle, server.address, minute > 1, &mut tokens);
-        let report = run_clients(
+        let renewed = if minute > 1 {
+            renew(&users, &trickle, server.address, &mut tokens)
+        } else {
+            Ok(())
+        };
+        let mut report = run_clients(
             clients,
             Duration::from_secs(60) - WARM_UP,
             SEED ^ minute,
@@ -278,7 +278,6 @@ pub fn run(
             first_error: Some(format!("{error:#}")),
             ..LoadReport::default()
         });
-        let mut report = report;
         if let Err(error) = renewed {
             report.errors += 1;
             report.first_error.get_or_insert(format!("{error:#}"));
