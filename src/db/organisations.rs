@@ -81,16 +81,23 @@ struct NameKey {
 /// For each of `names`, in order: the key the uniqueness of names compares
 /// (PostgreSQL's `lower(name)`, which [`find_by_name`] matches) and whether an
 /// organisation of `kind` already has it.
+///
+/// Each name is one lookup in the `(kind, lower(name))` index, written as a
+/// lateral join with `LIMIT 1` so that the planner cannot turn it into a hash
+/// of every organisation of the kind. An `EXISTS` let it do that whenever the
+/// table's statistics were older than a bulk import, which made each batch
+/// of an import scan the whole table.
 pub fn name_keys(
     connection: &mut PgConnection,
     kind: OrganisationKind,
     names: &[&str],
 ) -> QueryResult<Vec<(String, bool)>> {
     let keys: Vec<NameKey> = diesel::sql_query(
-        "SELECT lower(candidate.name) AS key,
-                EXISTS (SELECT 1 FROM organisations
-                         WHERE kind = $2 AND lower(organisations.name) = lower(candidate.name)) AS taken
+        "SELECT lower(candidate.name) AS key, holder.found IS NOT NULL AS taken
            FROM unnest($1::text[]) WITH ORDINALITY AS candidate(name, position)
+           LEFT JOIN LATERAL (SELECT true AS found FROM organisations
+                               WHERE kind = $2 AND lower(organisations.name) = lower(candidate.name)
+                               LIMIT 1) AS holder ON true
           ORDER BY candidate.position",
     )
     .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(names)
