@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use tantivy::tokenizer::{
     Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TokenStream,
+    StopWordFilter, TextAnalyzer, Token, TokenStream,
 };
 use whatlang::{Detector, Lang};
 
@@ -90,27 +90,42 @@ pub struct Analyzers {
     dutch: TextAnalyzer,
 }
 
+/// The analyzers, built once: a stop-word filter builds its set of words
+/// when it is made, which cost more than analysing a short text. A clone
+/// shares that set.
+static BUILT_ANALYZERS: LazyLock<Analyzers> = LazyLock::new(|| Analyzers {
+    english: build_analyzer(TextLanguage::English),
+    dutch: build_analyzer(TextLanguage::Dutch),
+});
+
 impl Default for Analyzers {
     fn default() -> Self {
-        Analyzers {
-            english: build_analyzer(TextLanguage::English),
-            dutch: build_analyzer(TextLanguage::Dutch),
-        }
+        BUILT_ANALYZERS.clone()
     }
 }
 
 impl Analyzers {
-    /// The analyzed tokens of `text`, in order.
-    pub fn tokens(&mut self, language: TextLanguage, text: &str) -> Vec<String> {
+    /// Calls `visit` with each analysed token of `text`, in order.
+    pub fn each_token(
+        &mut self,
+        language: TextLanguage,
+        text: &str,
+        mut visit: impl FnMut(&Token),
+    ) {
         let analyzer = match language {
             TextLanguage::English => &mut self.english,
             TextLanguage::Dutch => &mut self.dutch,
         };
         let mut stream = analyzer.token_stream(text);
-        let mut tokens = Vec::new();
         while stream.advance() {
-            tokens.push(stream.token().text.clone());
+            visit(stream.token());
         }
+    }
+
+    /// The analyzed tokens of `text`, in order.
+    pub fn tokens(&mut self, language: TextLanguage, text: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        self.each_token(language, text, |token| tokens.push(token.text.clone()));
         tokens
     }
 
@@ -118,23 +133,17 @@ impl Analyzers {
     /// the text itself, lower-cased ("vehicl" → "vehicles"); on a tie the
     /// shorter, then the alphabetically first form.
     pub fn surface_forms(&mut self, language: TextLanguage, text: &str) -> HashMap<String, String> {
-        let analyzer = match language {
-            TextLanguage::English => &mut self.english,
-            TextLanguage::Dutch => &mut self.dutch,
-        };
         let mut counts: HashMap<String, HashMap<String, u32>> = HashMap::new();
-        let mut stream = analyzer.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
+        self.each_token(language, text, |token| {
             let Some(surface) = text.get(token.offset_from..token.offset_to) else {
-                continue;
+                return;
             };
             *counts
                 .entry(token.text.clone())
                 .or_default()
                 .entry(surface.to_lowercase())
                 .or_insert(0) += 1;
-        }
+        });
         counts
             .into_iter()
             .filter_map(|(term, forms)| {
@@ -155,10 +164,20 @@ impl Analyzers {
     /// Term frequencies of `text`.
     pub fn term_frequencies(&mut self, language: TextLanguage, text: &str) -> HashMap<String, u32> {
         let mut frequencies = HashMap::new();
-        for token in self.tokens(language, text) {
-            *frequencies.entry(token).or_insert(0) += 1;
-        }
+        self.each_token(language, text, |token| {
+            count_term(&mut frequencies, &token.text)
+        });
         frequencies
+    }
+}
+
+/// Counts one more `term`, copying it only the first time it is seen.
+pub fn count_term(frequencies: &mut HashMap<String, u32>, term: &str) {
+    match frequencies.get_mut(term) {
+        Some(frequency) => *frequency += 1,
+        None => {
+            frequencies.insert(term.to_owned(), 1);
+        }
     }
 }
 

@@ -1,9 +1,10 @@
 //! Term vectors, query terms and the directional BM25 of the text part.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use super::weights::{weights, QueryShape};
-use crate::search::analysis::{Analyzers, TextLanguage};
+use crate::search::analysis::{count_term, Analyzers, TextLanguage};
 use crate::search::bm25::{idf, Bm25Params};
 
 /// The analysed term frequencies of a text.
@@ -18,12 +19,12 @@ pub struct TermVector {
 impl TermVector {
     /// Analyses `text` in `language`.
     pub fn analyse(analyzers: &mut Analyzers, language: TextLanguage, text: &str) -> Self {
-        let tokens = analyzers.tokens(language, text);
-        let length = tokens.len() as u32;
         let mut frequencies = HashMap::new();
-        for token in tokens {
-            *frequencies.entry(token).or_insert(0) += 1;
-        }
+        let mut length = 0;
+        analyzers.each_token(language, text, |token| {
+            length += 1;
+            count_term(&mut frequencies, &token.text);
+        });
         TermVector {
             language: Some(language),
             frequencies,
@@ -31,16 +32,19 @@ impl TermVector {
         }
     }
 
-    /// The stored form: `length term:tf term:tf …`.
+    /// The stored form: `length term:tf term:tf …`, terms in order.
     pub fn serialise(&self) -> String {
-        let mut entries: Vec<(&String, &u32)> = self.frequencies.iter().collect();
-        entries.sort();
+        let mut entries: Vec<(&str, u32)> = self
+            .frequencies
+            .iter()
+            .map(|(term, frequency)| (term.as_str(), *frequency))
+            .collect();
+        // Terms are unique, so the unstable sort gives the one order.
+        entries.sort_unstable();
         let mut out = self.length.to_string();
         for (term, frequency) in entries {
-            out.push(' ');
-            out.push_str(term);
-            out.push(':');
-            out.push_str(&frequency.to_string());
+            // Writing to a String cannot fail.
+            let _ = write!(out, " {term}:{frequency}");
         }
         out
     }
