@@ -5,11 +5,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use tantivy::tokenizer::{
-    Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenStream,
+    Language as StopLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenStream,
 };
 use whatlang::{Detector, Lang};
 
+use super::stemming::RememberingStemmer;
 use crate::domain::taxonomy::Technology;
 
 /// The languages defmatch analyses; everything that is not Dutch is treated as English.
@@ -67,9 +68,9 @@ pub fn detect_language(text: &str) -> TextLanguage {
 /// Builds the analyzer of a language: words, lower case, no stop words,
 /// stemmed. Tokens longer than 40 bytes (hashes, URLs) are dropped.
 pub fn build_analyzer(language: TextLanguage) -> TextAnalyzer {
-    let (stop_language, stem_language) = match language {
-        TextLanguage::English => (StemLanguage::English, StemLanguage::English),
-        TextLanguage::Dutch => (StemLanguage::Dutch, StemLanguage::Dutch),
+    let stop_language = match language {
+        TextLanguage::English => StopLanguage::English,
+        TextLanguage::Dutch => StopLanguage::Dutch,
     };
     let builder = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -77,9 +78,9 @@ pub fn build_analyzer(language: TextLanguage) -> TextAnalyzer {
     match StopWordFilter::new(stop_language) {
         Some(stop_words) => builder
             .filter(stop_words)
-            .filter(Stemmer::new(stem_language))
+            .filter(RememberingStemmer::new(language))
             .build(),
-        None => builder.filter(Stemmer::new(stem_language)).build(),
+        None => builder.filter(RememberingStemmer::new(language)).build(),
     }
 }
 

@@ -14,4 +14,5 @@ pub mod query;
 pub mod ranking;
 pub mod schema;
 pub mod semantic;
+pub mod stemming;
 pub mod text_search;

@@ -147,10 +147,10 @@ impl Trickle {
 }
 
 /// The reads of the soak, in percent. Matches of a challenge cost several
-/// times a start-up's, and a page of the admin's start-up list (a count and
-/// a sort of every start-up, 0.3 to 1 s at 100,000 under this load) many
-/// times more, so they get smaller shares; at 5 % the list alone held the
-/// clients three quarters of the time.
+/// times a start-up's, and a page of the admin's start-up list (a count of
+/// every listed start-up, and before its indexes a sort of them too) many
+/// times more, so they get smaller shares; at 5 % the list alone once held
+/// the clients three quarters of the time.
 fn lanes(workload: &Workload, random: &mut SplitMix64) -> Vec<Lane> {
     let words = listing::filter_words(random);
     let per_word = |prefix: &str| -> Vec<String> {

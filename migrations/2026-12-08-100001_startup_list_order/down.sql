@@ -1,0 +1,2 @@
+DROP INDEX startups_listed_by_creation;
+DROP INDEX startups_listed_by_name;
