@@ -1,11 +1,10 @@
 //! The Snowball stemmer with a memory of the words it has stemmed.
 //!
-//! A corpus repeats its words: the 110,000 texts of the bench hold a few
-//! tens of thousands of distinct ones. Stemming a word costs several times a
-//! hash lookup, and every text is analysed twice when it is indexed (once for
-//! its term vector, once by the index's writer), so stemming was a fifth of
-//! an index build's CPU. Each thread remembers its own stems, so that no lock
-//! is taken; the memory is bounded by emptying it when it is full.
+//! A corpus repeats its words, and stemming a word costs several times a
+//! hash lookup. Every text is analysed twice when it is indexed (once for its
+//! term vector, once by the index's writer), and stemming was a fifth of an
+//! index build's CPU. Each thread remembers its own stems, so that no lock is
+//! taken; the memory is bounded by emptying it when it is full.
 
 use std::cell::RefCell;
 use std::mem;
@@ -17,7 +16,7 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 use super::analysis::TextLanguage;
 
 /// Words a thread remembers per language before it starts again: about
-/// 2 MB at most, and more than the distinct words of most corpora.
+/// 2 MB per language at most.
 const REMEMBERED_WORDS: usize = 20_000;
 
 thread_local! {

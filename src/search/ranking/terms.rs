@@ -34,15 +34,8 @@ impl TermVector {
 
     /// The stored form: `length term:tf term:tf …`, terms in order.
     pub fn serialise(&self) -> String {
-        let mut entries: Vec<(&str, u32)> = self
-            .frequencies
-            .iter()
-            .map(|(term, frequency)| (term.as_str(), *frequency))
-            .collect();
-        // Terms are unique, so the unstable sort gives the one order.
-        entries.sort_unstable();
         let mut out = self.length.to_string();
-        for (term, frequency) in entries {
+        for (term, frequency) in self.view().entries {
             // Writing to a String cannot fail.
             let _ = write!(out, " {term}:{frequency}");
         }
