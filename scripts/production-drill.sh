@@ -163,7 +163,9 @@ sed -e "s#listen 443 ssl http2;#listen 127.0.0.1:$NGINX_PORT ssl http2;#" \
     -e "s#/var/cache/nginx/defmatch#$WORK/nginx/cache#" \
     -e '/^# --- plain HTTP/,/^}/d' \
     deploy/nginx/defmatch.conf >"$WORK/nginx/site.conf"
-if grep -qE '443|8081|8082|/etc/ssl|listen 80' "$WORK/nginx/site.conf"; then
+# The shapes the shipped file has, not bare numbers: a free port or the
+# work directory's random name may well contain "443" or "8081".
+if grep -qE 'listen (\[::\]:)?(443|80)\b|127\.0\.0\.1:808[12]\b|/etc/ssl/' "$WORK/nginx/site.conf"; then
     die "deploy/nginx/defmatch.conf changed shape: the drill could not point it at its own ports"
 fi
 user_line=""
