@@ -173,7 +173,7 @@ impl Analyzers {
 }
 
 /// Counts one more `term`, copying it only the first time it is seen.
-pub fn count_term(frequencies: &mut HashMap<String, u32>, term: &str) {
+fn count_term(frequencies: &mut HashMap<String, u32>, term: &str) {
     match frequencies.get_mut(term) {
         Some(frequency) => *frequency += 1,
         None => {

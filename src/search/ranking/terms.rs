@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::weights::{weights, QueryShape};
-use crate::search::analysis::{count_term, Analyzers, TextLanguage};
+use crate::search::analysis::{Analyzers, TextLanguage};
 use crate::search::bm25::{idf, Bm25Params};
 
 /// The analysed term frequencies of a text.
@@ -19,12 +19,9 @@ pub struct TermVector {
 impl TermVector {
     /// Analyses `text` in `language`.
     pub fn analyse(analyzers: &mut Analyzers, language: TextLanguage, text: &str) -> Self {
-        let mut frequencies = HashMap::new();
-        let mut length = 0;
-        analyzers.each_token(language, text, |token| {
-            length += 1;
-            count_term(&mut frequencies, &token.text);
-        });
+        let frequencies = analyzers.term_frequencies(language, text);
+        // Every token is counted once, so the tokens number the counts' sum.
+        let length = frequencies.values().sum();
         TermVector {
             language: Some(language),
             frequencies,
