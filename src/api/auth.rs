@@ -1,8 +1,9 @@
 //! Authentication as extractors: a handler that takes [`AuthUser`] can only
 //! be reached with a valid bearer token of a live session and an enabled
 //! account; [`MaybeUser`] also admits anonymous callers; [`AdminUser`] only
-//! admins. The user is loaded from the database on each request, so a
-//! revoked session, a disabled account or a changed role takes effect at once.
+//! admins. Who holds a token is checked on each request, against the
+//! database or this server's cache of recent checks, which hears of every
+//! change (`app::accounts::session_cache`).
 
 use std::future::Future;
 use std::pin::Pin;

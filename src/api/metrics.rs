@@ -11,11 +11,13 @@ use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest};
 use prometheus::{
-    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
+    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
+    Registry,
 };
 use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
 
+use crate::app::accounts::session_cache::SessionCheckCounts;
 use crate::app::operations::Backlogs;
 
 /// Upper bounds of the latency buckets, in seconds.
@@ -37,6 +39,8 @@ pub struct Metrics {
     pool_max: IntGauge,
     search_outbox_lag: IntGauge,
     email_outbox_oldest: Gauge,
+    session_checks: IntCounterVec,
+    session_changes_heard: IntCounter,
 }
 
 impl Metrics {
@@ -83,6 +87,19 @@ impl Metrics {
             "defmatch_email_outbox_oldest_queued_seconds",
             "Seconds the oldest queued e-mail has waited (0: none queued).",
         )?;
+        let session_checks = IntCounterVec::new(
+            Opts::new(
+                "defmatch_session_checks_total",
+                "Who holds an access token, answered by this server's cache or by the database.",
+            ),
+            &["answered_by"],
+        )?;
+        let session_changes_heard = IntCounter::new(
+            "defmatch_session_changes_heard_total",
+            "Changes to sessions announced to this server, and losses and starts of its listening connection.",
+        )?;
+        registry.register(Box::new(session_checks.clone()))?;
+        registry.register(Box::new(session_changes_heard.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(search_outbox_lag.clone()))?;
         registry.register(Box::new(email_outbox_oldest.clone()))?;
@@ -100,6 +117,8 @@ impl Metrics {
             pool_max,
             search_outbox_lag,
             email_outbox_oldest,
+            session_checks,
+            session_changes_heard,
         })
     }
 
@@ -111,9 +130,15 @@ impl Metrics {
         self.latency.with_label_values(&labels).observe(seconds);
     }
 
-    /// The metrics in the Prometheus text format, with the pool as it is now
-    /// and the backlogs as last read (`None`: the database did not answer).
-    pub fn render(&self, pool: &crate::db::DbPool, backlogs: Option<Backlogs>) -> String {
+    /// The metrics in the Prometheus text format, with the pool and the
+    /// session checks as they are now and the backlogs as last read
+    /// (`None`: the database did not answer).
+    pub fn render(
+        &self,
+        pool: &crate::db::DbPool,
+        backlogs: Option<Backlogs>,
+        sessions: SessionCheckCounts,
+    ) -> String {
         if let Some(backlogs) = backlogs {
             self.search_outbox_lag.set(backlogs.search_outbox_lag);
             self.email_outbox_oldest
@@ -126,6 +151,19 @@ impl Metrics {
             state.connections.saturating_sub(state.idle_connections),
         ));
         self.pool_max.set(i64::from(pool.max_size()));
+        // The cache counts for itself; the counters catch up to its counts.
+        let catch_up = |counter: &IntCounter, count: u64| {
+            counter.inc_by(count.saturating_sub(counter.get()));
+        };
+        catch_up(
+            &self.session_checks.with_label_values(&["cache"]),
+            sessions.from_cache,
+        );
+        catch_up(
+            &self.session_checks.with_label_values(&["database"]),
+            sessions.from_database,
+        );
+        catch_up(&self.session_changes_heard, sessions.changes_heard);
         let mut text = Vec::new();
         if let Err(error) =
             prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut text)

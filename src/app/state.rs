@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use diesel::PgConnection;
 
+use super::accounts::session_cache::SessionCache;
 use super::AppError;
 use crate::auth::card_handles::CardHandleKeys;
 use crate::auth::oidc::OidcClient;
@@ -34,6 +35,8 @@ pub struct AppState {
     /// The OpenID Connect provider staff may sign in with; `None` when
     /// single sign-on is not configured (passwords only).
     pub single_sign_on: Option<Arc<OidcClient>>,
+    /// The sessions this server checked recently.
+    pub sessions: SessionCache,
 }
 
 /// The public address when none is configured: the demo's.
@@ -47,8 +50,11 @@ pub const ANONYMOUS_LIST_WAIT: std::time::Duration = std::time::Duration::from_s
 
 impl AppState {
     /// State for a server on `pool` and `search`.
+    /// `pool` connects to `database_url`, where the session cache also
+    /// listens for changes.
     pub fn new(
         pool: DbPool,
+        database_url: &str,
         auth: &AuthSettings,
         login_limits: LoginLimits,
         search: SearchEngine,
@@ -56,6 +62,7 @@ impl AppState {
         let anonymous_slots = (pool.max_size() / ANONYMOUS_LIST_SHARE).max(1) as usize;
         AppState {
             anonymous_lists: Arc::new(tokio::sync::Semaphore::new(anonymous_slots)),
+            sessions: SessionCache::new(database_url),
             pool,
             token_keys: TokenKeys::new(auth),
             card_handles: CardHandleKeys::new(&auth.jwt_secret),

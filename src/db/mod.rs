@@ -25,6 +25,7 @@ pub mod saved_search_digests;
 pub mod saved_searches;
 pub mod schema;
 pub mod search_replicas;
+pub mod session_changes;
 pub mod sessions;
 pub mod sso_logins;
 pub mod startup_notes;

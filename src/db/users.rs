@@ -122,14 +122,18 @@ pub fn find_active_in_session(
             organisations::rom.nullable(),
             users::language,
             users::language_chosen_at.is_not_null(),
+            sessions::expires_at,
         ))
-        .first::<(UserRow, Option<Rom>, Language, bool)>(connection)
+        .first::<(UserRow, Option<Rom>, Language, bool, DateTime<Utc>)>(connection)
         .optional()?;
-    Ok(found.map(|(user, rom, language, chosen)| ActiveUser {
-        user,
-        rom,
-        chosen_language: chosen.then_some(language),
-    }))
+    Ok(found.map(
+        |(user, rom, language, chosen, session_expires_at)| ActiveUser {
+            user,
+            rom,
+            chosen_language: chosen.then_some(language),
+            session_expires_at,
+        },
+    ))
 }
 
 /// The user of a live session, with what every request needs of it.
@@ -140,6 +144,8 @@ pub struct ActiveUser {
     pub rom: Option<Rom>,
     /// The account's language, once the person chose one.
     pub chosen_language: Option<Language>,
+    /// When the session ends, unless it is revoked before.
+    pub session_expires_at: DateTime<Utc>,
 }
 
 /// Filters for listing users.

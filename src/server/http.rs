@@ -67,6 +67,7 @@ pub fn build_server_with(
             .app_data(trusted_proxies.clone())
             .app_data(metrics.clone())
             .app_data(metrics_access.clone())
+            .wrap(from_fn(forget_checked_sessions_after_writes))
             .wrap(from_fn(pages::error::frame_error_pages))
             .wrap(from_fn(pages::session::apply_queued_cookies))
             .wrap(from_fn(error_bodies))
@@ -106,6 +107,25 @@ async fn only_metrics_on_the_metrics_listener(
         return Ok(request.into_response(response));
     }
     Ok(next.call(request).await?.map_into_boxed_body())
+}
+
+/// A write may have changed any session this server checked (a log-out,
+/// a vetting, a role), so its cache of them is emptied before the response
+/// goes out: the change counts at once here, without waiting for
+/// PostgreSQL's announcement of it (`app::accounts::session_cache`).
+async fn forget_checked_sessions_after_writes(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let sessions = (!request.method().is_safe())
+        .then(|| request.app_data::<web::Data<AppState>>())
+        .flatten()
+        .map(|state| state.sessions.clone());
+    let response = next.call(request).await;
+    if let Some(sessions) = sessions {
+        sessions.forget_everything();
+    }
+    response
 }
 
 /// Where the metrics are served.

@@ -70,6 +70,7 @@ pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     let mail_pool = pool.clone();
     let state = AppState::new(
         pool,
+        settings.database_url.expose_secret(),
         &settings.auth,
         settings.login_limits,
         search.engine.clone(),

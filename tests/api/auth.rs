@@ -496,11 +496,12 @@ async fn a_disabled_account_cannot_log_in_and_its_tokens_stop_working() {
 
     // Disabled straight in the database: the token must fail even though
     // no session was revoked.
-    let mut connection = app.database.connect();
-    diesel::update(users::table.find(founder.user_id))
-        .set(users::disabled_at.eq(Some(Utc::now())))
-        .execute(&mut connection)
-        .expect("disable user");
+    app.change_user(founder.user_id, |connection| {
+        diesel::update(users::table.find(founder.user_id))
+            .set(users::disabled_at.eq(Some(Utc::now())))
+            .execute(connection)
+            .expect("disable user");
+    });
 
     login(&app, &founder.email, PASSWORD)
         .await

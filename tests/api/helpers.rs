@@ -4,11 +4,12 @@
 
 use std::net::TcpListener;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::http::Method;
 use awc::http::header::HeaderMap;
 use chrono::Utc;
+use defmatch::app::accounts::session_cache::SessionCache;
 use defmatch::app::AppState;
 use defmatch::auth::accounts::{create_account, NewAccount};
 use defmatch::config::{AuthSettings, LoginLimits};
@@ -295,6 +296,8 @@ pub struct TestApp {
     _index_guard: Option<TempDirectory>,
     pub database: TestDatabase,
     pub jwt_secret: String,
+    /// The server's cache of session checks.
+    pub sessions: SessionCache,
     client: awc::Client,
 }
 
@@ -430,9 +433,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local address").port();
     // Links in mail lead back to this server.
-    let state = AppState::new(pool, &auth, options.login_limits, search.engine.clone())
-        .with_public_url(&format!("http://127.0.0.1:{port}"))
-        .with_single_sign_on(options.single_sign_on.clone());
+    let state = AppState::new(
+        pool,
+        &connect_url,
+        &auth,
+        options.login_limits,
+        search.engine.clone(),
+    )
+    .with_public_url(&format!("http://127.0.0.1:{port}"))
+    .with_single_sign_on(options.single_sign_on.clone());
     let metrics_listener = options
         .metrics_listener
         .then(|| TcpListener::bind("127.0.0.1:0").expect("bind port 0 for metrics"));
@@ -442,6 +451,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             listener.local_addr().expect("metrics listener address")
         )
     });
+    let sessions = state.sessions.clone();
     let settings = defmatch::server::HttpSettings {
         web: options.web_settings,
         trusted_proxies: options.trusted_proxies.clone(),
@@ -458,6 +468,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         _index_guard: index_guard,
         database,
         jwt_secret,
+        sessions,
         // actix closes a connection idle for 5 s; a pooled connection the
         // client kept longer (awc's default is 15 s, and a browser test
         // leaves the API idle that long) would be found closed mid-request.
@@ -810,11 +821,29 @@ impl TestApp {
     /// Marks a user as vetted, straight in the database.
     pub fn vet(&self, actor: &Actor) {
         use defmatch::db::schema::users;
+        self.change_user(actor.user_id, |connection| {
+            diesel::update(users::table.find(actor.user_id))
+                .set(users::vetted_at.eq(Some(Utc::now())))
+                .execute(connection)
+                .expect("vet user");
+        });
+    }
+
+    /// Changes the user `user_id` straight in the database with `change`,
+    /// then waits until the server has heard of it: PostgreSQL announces
+    /// the change when it commits, and the server's cache of session checks
+    /// forgets the user's sessions when the announcement arrives.
+    pub fn change_user(&self, user_id: Uuid, change: impl FnOnce(&mut PgConnection)) {
         let mut connection = self.database.connect();
-        diesel::update(users::table.find(actor.user_id))
-            .set(users::vetted_at.eq(Some(Utc::now())))
-            .execute(&mut connection)
-            .expect("vet user");
+        change(&mut connection);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.sessions.holds_user(user_id) {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not hear of the change to user {user_id} within 5 s"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     /// A procurement officer's challenge, created from `body` and moved to `status`.

@@ -500,6 +500,7 @@ fn state_of(app: &TestApp) -> AppState {
     let auth = AuthSettings::with_secret(SecretString::from(app.jwt_secret.clone()));
     AppState::new(
         pool,
+        &app.database.url,
         &auth,
         LoginLimits::default(),
         app.search.engine.clone(),

@@ -54,6 +54,7 @@ mod saved_search_digests;
 mod saved_searches;
 mod search;
 mod security_headers;
+mod session_checks;
 mod single_sign_on;
 mod startups;
 mod taxonomy;

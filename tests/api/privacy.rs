@@ -381,11 +381,12 @@ async fn a_start_up_gets_a_secret_calendar_of_the_deadlines_it_follows() {
         .expect(201);
     }
     // No longer vetted: the vetted challenge leaves the feed.
-    let mut connection = app.database.connect();
-    diesel::update(users::table.find(founder.user_id))
-        .set(users::vetted_at.eq(None::<chrono::DateTime<chrono::Utc>>))
-        .execute(&mut connection)
-        .expect("unvet");
+    app.change_user(founder.user_id, |connection| {
+        diesel::update(users::table.find(founder.user_id))
+            .set(users::vetted_at.eq(None::<chrono::DateTime<chrono::Utc>>))
+            .execute(connection)
+            .expect("unvet");
+    });
 
     app.post("/api/v1/me/calendar", officer.auth(), json!({}))
         .await

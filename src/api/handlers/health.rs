@@ -66,5 +66,9 @@ pub async fn metrics(
     }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render(&state.pool, operations::backlogs(&state).await.ok()))
+        .body(metrics.render(
+            &state.pool,
+            operations::backlogs(&state).await.ok(),
+            state.sessions.counts(),
+        ))
 }

@@ -5,6 +5,7 @@ pub mod invitations;
 pub mod passwords;
 pub mod registration;
 mod registration_mail;
+pub mod session_cache;
 pub mod sessions;
 pub mod single_sign_on;
 mod view;

@@ -32,8 +32,9 @@ impl SignedIn {
 }
 
 /// The member of the live session that the access token `token` belongs
-/// to. The account is read on every call, so a revoked session, a disabled
-/// account or a changed role takes effect at once.
+/// to. A revoked session, a disabled account or a changed role counts as
+/// soon as this server knows of it: at once for a change made through it,
+/// and when PostgreSQL announces a change made elsewhere (`session_cache`).
 pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, AppError> {
     let claims = state
         .token_keys
@@ -43,6 +44,10 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, A
             TokenError::Invalid => AppError::InvalidToken,
         })?;
     let (user_id, session_id) = (claims.sub, claims.sid);
+    if let Some(signed_in) = state.sessions.lookup(user_id, session_id, Utc::now()) {
+        return Ok(signed_in);
+    }
+    let generation = state.sessions.note_database_check();
     let found = state
         .with_connection(move |connection| {
             Ok(users::find_active_in_session(
@@ -57,11 +62,12 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, A
         user,
         rom,
         chosen_language,
+        session_expires_at,
     }) = found
     else {
         return Err(AppError::InvalidToken);
     };
-    Ok(SignedIn {
+    let signed_in = SignedIn {
         member: Member {
             user_id: user.id,
             role: user.role,
@@ -72,7 +78,11 @@ pub async fn authenticate(state: &AppState, token: String) -> Result<SignedIn, A
         },
         session_id,
         chosen_language,
-    })
+    };
+    state
+        .sessions
+        .remember(generation, &signed_in, session_expires_at);
+    Ok(signed_in)
 }
 
 /// Logs in with a password from `client_ip`, within the login limits

@@ -27,10 +27,11 @@ pub struct BenchServer {
 }
 
 impl BenchServer {
-    /// Starts the API over `pool` and `engine` on a free loopback port, with
-    /// a token secret of its own run.
+    /// Starts the API over `pool` (of `database_url`) and `engine` on a free
+    /// loopback port, with a token secret of its own run.
     pub fn start_over(
         pool: defmatch::db::DbPool,
+        database_url: &str,
         engine: defmatch::search::engine::SearchEngine,
     ) -> anyhow::Result<BenchServer> {
         let auth =
@@ -40,7 +41,7 @@ impl BenchServer {
                 uuid::Uuid::new_v4().simple()
             )));
         let limits = defmatch::config::LoginLimits::default();
-        BenchServer::start(AppState::new(pool, &auth, limits, engine))
+        BenchServer::start(AppState::new(pool, database_url, &auth, limits, engine))
     }
 
     /// Starts the API on a free loopback port.

@@ -105,7 +105,7 @@ pub fn run(server_url: &str, options: &ListingOptions) -> anyhow::Result<Listing
         .engine
         .index()
         .wait_for_semantic_model(Duration::from_secs(900));
-    let server = BenchServer::start_over(pool.clone(), search.engine.clone())?;
+    let server = BenchServer::start_over(pool.clone(), &scratch.url, search.engine.clone())?;
     let tokens = create_users_and_log_in(&mut connection, server.address)?;
 
     let mut random = SplitMix64::new(SEED ^ 0x0115_7126);

@@ -222,7 +222,8 @@ pub fn run(server_url: &str, options: &BenchOptions) -> anyhow::Result<BenchRepo
     let in_process = measure_in_process(&engine, &viewer, &workload)?;
     note_memory("the in-process runs");
 
-    let server = BenchServer::start_over(prepared.pool.clone(), engine.clone())?;
+    let server =
+        BenchServer::start_over(prepared.pool.clone(), &prepared.scratch.url, engine.clone())?;
     let tokens = create_users_and_log_in(&mut prepared.connection, server.address)?;
     let load = measure_under_load(
         server.address,

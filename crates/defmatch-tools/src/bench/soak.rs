@@ -233,7 +233,11 @@ pub fn run(
     let workload = prepared.workload(&mut random)?;
     let lanes = lanes(&workload, &mut random);
     drop(workload);
-    let server = BenchServer::start_over(prepared.pool.clone(), prepared.search.engine.clone())?;
+    let server = BenchServer::start_over(
+        prepared.pool.clone(),
+        &prepared.scratch.url,
+        prepared.search.engine.clone(),
+    )?;
     let users = BenchUsers::create(&mut prepared.connection)?;
     let mut tokens = users.log_in(server.address)?;
     let trickle = Trickle::new(Writer::register(

@@ -224,7 +224,7 @@ pub fn run(server_url: &str, options: &WriteOptions) -> anyhow::Result<WriteRepo
     // As many connections as writers, and the server's usual ten at least.
     let pool = defmatch::db::build_pool(&scratch.url, (writers as u32 + 2).max(10));
     let mut search = defmatch::server::start_search(&work.0.join("index"), &pool)?;
-    let server = BenchServer::start_over(pool.clone(), search.engine.clone())?;
+    let server = BenchServer::start_over(pool.clone(), &scratch.url, search.engine.clone())?;
     let tokens = create_users_and_log_in(&mut connection, server.address)?;
     let duration = Duration::from_secs(options.seconds.max(1));
     let next = AtomicUsize::new(0);

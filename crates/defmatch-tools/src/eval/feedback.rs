@@ -139,6 +139,7 @@ pub fn run(
     let engine = SearchEngine::new(benchmark.index.clone());
     let state = AppState::new(
         pool.clone(),
+        benchmark.database_url(),
         &auth,
         defmatch::config::LoginLimits::default(),
         engine,
