@@ -23,9 +23,10 @@ use super::filters::{
 };
 use super::index::SearchIndex;
 use super::ranking::{
-    feedback_weights, finish_pair, likeness, mark_effect, moved_query, query_terms, score_pair,
-    weighted_cosine, weights, BestText, CorpusStatistics, Feedback, MatchExplanation, PairFacts,
-    RankingWeights, TermVector, TermsView, CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
+    feedback_weights, finish_pair, likeness, mark_effect, matched_the_other_way, moved_query,
+    query_terms, score_pair, weighted_cosine, weights, BestText, CorpusStatistics, Feedback,
+    MatchExplanation, PairFacts, RankingWeights, TermVector, TermsView, CHALLENGES_FOR_STARTUP_FIT,
+    STARTUPS_FOR_CHALLENGE_FIT,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::{similarity, SemanticModel};
@@ -398,14 +399,23 @@ impl SearchEngine {
         let rejected = MarkedItems::new(rejected, mark_model.as_deref());
         let mut mark_effects = Vec::with_capacity(top.len());
         let mut scored = Vec::with_capacity(top.len());
-        for (_, address) in top {
-            let document: TantivyDocument = searcher.doc(address)?;
-            let Some(candidate) = read_candidate(fields, &document) else {
-                continue;
+        let documents = top
+            .into_iter()
+            .map(|(_, address)| searcher.doc::<TantivyDocument>(address))
+            .collect::<Result<Vec<_>, _>>()?;
+        let candidates: Vec<Candidate<'_>> = documents
+            .iter()
+            .filter_map(|document| read_candidate(fields, document))
+            .collect();
+        // Without a share in the score, the reverse direction only names
+        // terms in the explanation: those of the results shown, below.
+        let reverse_scored = direction.reverse_share > 0.0;
+        for candidate in &candidates {
+            let reverse_terms = if reverse_scored {
+                query_terms(&candidate.vector, &source_corpus, target_shape)
+            } else {
+                Vec::new()
             };
-            // Computed even at a reverse share of 0: the explanation names
-            // the result's terms that the asking side contains.
-            let reverse_terms = query_terms(&candidate.vector, &source_corpus, target_shape);
             let facts = match (source.startup, source.challenge) {
                 (Some(startup), _) => PairFacts {
                     forward_terms: &forward_terms,
@@ -505,6 +515,17 @@ impl SearchEngine {
                 .then_with(|| left.id.cmp(&right.id))
         });
         ranked.truncate(limit);
+        if !reverse_scored {
+            for entry in &mut ranked {
+                let Some(candidate) = candidates.iter().find(|candidate| candidate.id == entry.id)
+                else {
+                    continue;
+                };
+                let reverse_terms = query_terms(&candidate.vector, &source_corpus, target_shape);
+                entry.explanation.matched_terms.result_to_query =
+                    matched_the_other_way(&reverse_terms, &source_vector, &source_corpus);
+            }
+        }
         Ok(ranked)
     }
 }

@@ -137,6 +137,17 @@ fn shown_terms(contributions: Vec<(&str, f32)>) -> Vec<String> {
         .collect()
 }
 
+/// The terms of the result (its query terms `reverse_terms`) that the
+/// asking side's text holds, as the explanation shows them: when the reverse
+/// direction has no share in the score, only the results shown need them.
+pub fn matched_the_other_way(
+    reverse_terms: &[(&str, f32)],
+    query_vector: &TermsView<'_>,
+    query_corpus: &dyn CorpusStatistics,
+) -> Vec<String> {
+    shown_terms(directional_score(reverse_terms, query_vector, query_corpus).1)
+}
+
 /// Scores one pair in both directions.
 pub fn score_pair(facts: &PairFacts<'_>) -> RawPair {
     let (forward, forward_terms) = directional_score(

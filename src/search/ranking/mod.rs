@@ -27,8 +27,8 @@ mod words;
 
 pub use calibration::{FitParts, FitScale, CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT};
 pub use explanation::{
-    finish_pair, score_pair, BestText, MatchExplanation, MatchedTerms, PairFacts, RawPair,
-    ScoreParts,
+    finish_pair, matched_the_other_way, score_pair, BestText, MatchExplanation, MatchedTerms,
+    PairFacts, RawPair, ScoreParts,
 };
 pub use feedback::{
     feedback_weights, likeness, mark_effect, moved_query, weighted_cosine, Feedback,
