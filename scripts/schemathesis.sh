@@ -247,6 +247,8 @@ CROSS_FIELD_OPERATIONS=(
     "POST /api/v1/introductions"          # startup_id needed unless the caller is a start-up
     "POST /api/v1/introductions/{id}/transitions" # outcome with record_outcome only; no_fit needs a reason
     "POST /api/v1/saved-searches"         # query must pass the search endpoint's own parser
+    "GET /api/v1/search/challenges"       # q must parse: quotes balanced from a word's start, known fields
+    "GET /api/v1/search/startups"         # the same parser of q
     "POST /api/v1/auth/password-reset/confirm" # the token must be one that was mailed, unused and unexpired
     "POST /api/v1/auth/verify-email"      # the same for the token of an address check
     "PATCH /api/v1/organisations/{id}"    # no single sign-on domain for start-up companies

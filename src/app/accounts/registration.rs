@@ -241,6 +241,10 @@ pub async fn verify_email(state: &AppState, token: String) -> Result<uuid::Uuid,
             Ok(finish_verification(connection, token.trim(), Utc::now())?)
         })
         .await?;
+    // The mailed link is followed with a GET, so the server's forgetting
+    // after writes does not cover it; the next page must see the address
+    // confirmed.
+    state.sessions.forget_user(user_id);
     tracing::info!(%user_id, "e-mail address confirmed");
     Ok(user_id)
 }

@@ -160,6 +160,13 @@ impl SessionCache {
         self.shared.forget(SessionChange::Everything);
     }
 
+    /// Forgets the sessions of `user_id`: after a change to the user that a
+    /// `GET` made (following a mailed link), which the forgetting after
+    /// writes does not see.
+    pub fn forget_user(&self, user_id: Uuid) {
+        self.shared.forget(SessionChange::User(user_id));
+    }
+
     /// How checks were answered, and how many changes were heard.
     pub fn counts(&self) -> SessionCheckCounts {
         let counts = &self.shared.counts;
