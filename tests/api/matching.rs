@@ -355,6 +355,15 @@ async fn an_ai_start_up_beats_the_drone_start_ups_for_an_ai_logistics_challenge(
         matched.iter().any(|term| term == "logistics"),
         "the shared word shows as the text writes it: {explanation}"
     );
+    // The reverse direction has no share in this score; its terms are still
+    // named for the results shown.
+    let other_way = explanation["matched_terms"]["result_to_query"]
+        .as_array()
+        .expect("terms matched the other way");
+    assert!(
+        other_way.iter().any(|term| term == "logistics"),
+        "the start-up's word in the challenge: {explanation}"
+    );
 }
 
 #[actix_web::test]

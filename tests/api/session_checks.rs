@@ -64,13 +64,21 @@ async fn a_change_made_straight_in_the_database_reaches_a_cached_session() {
 async fn a_log_out_through_the_server_counts_at_once_for_a_cached_session() {
     let app = spawn_app().await;
     let founder = app.startup_account("Radar Works").await;
+    let officer = app.procurement("Defensie Materieel Organisatie").await;
     warm(&app, &founder.token).await;
+    warm(&app, &officer.token).await;
     app.post("/api/v1/auth/logout", founder.auth(), json!({}))
         .await
         .expect(204);
     app.get("/api/v1/me", founder.auth())
         .await
         .expect_error(401, "invalid_token");
+    // The write emptied the whole cache before it answered, without waiting
+    // for the announcement (which names the founder only): the officer's
+    // next check reads the database.
+    let before = app.sessions.counts().from_database;
+    app.get("/api/v1/me", officer.auth()).await.expect(200);
+    assert_eq!(app.sessions.counts().from_database, before + 1);
 }
 
 #[derive(QueryableByName)]
