@@ -3,10 +3,13 @@
 //! benchmark prefers lower values for long profiles against long topics).
 //!
 //! Each term carries its own weight, so a query built from a whole profile
-//! can weight every term by its query frequency and rarity.
+//! can weight every term by its query frequency and rarity. One query spans
+//! the text fields of every language, and [`FilteredBm25Query`] keeps the
+//! documents a filter allows.
 
-use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::BlockSegmentPostings;
+use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
@@ -24,30 +27,67 @@ pub struct WeightedTerm {
     pub weight: f32,
 }
 
-/// A disjunction of weighted terms over one text field.
+/// The query's terms in one text field.
+#[derive(Debug, Clone)]
+pub struct FieldTerms {
+    pub field: Field,
+    pub terms: Vec<WeightedTerm>,
+    /// The average token count of the field over the documents that have it.
+    pub average_length: f32,
+}
+
+/// A disjunction of weighted terms over one or more text fields. A document
+/// scores the sum of its terms' parts; the texts of one document sit in one
+/// field (its language), so the fields never add up.
 #[derive(Debug, Clone)]
 pub struct WeightedBm25Query {
-    field: Field,
-    terms: Vec<WeightedTerm>,
+    fields: Vec<FieldTerms>,
     params: Bm25Params,
-    average_length: f32,
 }
 
 impl WeightedBm25Query {
-    /// A query over `field`; `average_length` is the average token count of
-    /// the field over the documents that have it.
-    pub fn new(
-        field: Field,
-        terms: Vec<WeightedTerm>,
-        params: Bm25Params,
-        average_length: f32,
-    ) -> Self {
-        WeightedBm25Query {
-            field,
-            terms,
-            params,
-            average_length,
+    pub fn new(fields: Vec<FieldTerms>, params: Bm25Params) -> Self {
+        WeightedBm25Query { fields, params }
+    }
+
+    /// The same query over the documents `filter` matches only.
+    pub fn within(self, filter: Box<dyn Query>) -> FilteredBm25Query {
+        FilteredBm25Query {
+            filter,
+            scored: self,
         }
+    }
+
+    fn union_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<UnionScorer> {
+        let mut scorings = Vec::with_capacity(self.fields.len());
+        let mut cursors = Vec::new();
+        for field_terms in &self.fields {
+            let inverted_index = reader.inverted_index(field_terms.field)?;
+            let slot = scorings.len();
+            for weighted in &field_terms.terms {
+                let Some(info) = inverted_index.get_term_info(&weighted.term)? else {
+                    continue;
+                };
+                let postings = inverted_index
+                    .read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+                let mut cursor = TermCursor {
+                    postings,
+                    position: 0,
+                    weight: weighted.weight * boost,
+                    field: slot,
+                };
+                cursor.settle();
+                if cursor.doc() != TERMINATED {
+                    cursors.push(cursor);
+                }
+            }
+            scorings.push(FieldScoring::new(
+                reader.get_fieldnorms_reader(field_terms.field)?,
+                self.params,
+                field_terms.average_length,
+            ));
+        }
+        Ok(UnionScorer::new(cursors, scorings, self.params.k1))
     }
 }
 
@@ -57,7 +97,7 @@ impl Query for WeightedBm25Query {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for weighted in &self.terms {
+        for weighted in self.fields.iter().flat_map(|field| &field.terms) {
             visitor(&weighted.term, false);
         }
     }
@@ -65,28 +105,9 @@ impl Query for WeightedBm25Query {
 
 impl Weight for WeightedBm25Query {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let inverted_index = reader.inverted_index(self.field)?;
-        let fieldnorms = reader.get_fieldnorms_reader(self.field)?;
-        let mut cursors = Vec::with_capacity(self.terms.len());
-        for weighted in &self.terms {
-            let Some(info) = inverted_index.get_term_info(&weighted.term)? else {
-                continue;
-            };
-            let postings =
-                inverted_index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-            if postings.doc() != TERMINATED {
-                cursors.push(TermCursor {
-                    postings,
-                    weight: weighted.weight * boost,
-                });
-            }
-        }
-        Ok(Box::new(UnionScorer::new(
-            cursors,
-            fieldnorms,
-            self.params,
-            self.average_length,
-        )))
+        let mut scorer = self.union_scorer(reader, boost)?;
+        scorer.advance();
+        Ok(Box::new(scorer))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -100,9 +121,146 @@ impl Weight for WeightedBm25Query {
     }
 }
 
+/// A [`WeightedBm25Query`] over the documents a filter matches, scored as
+/// the query alone (the filter adds nothing).
+///
+/// For the best documents, each document's score is compared with the
+/// threshold of the results so far before the filter is asked about it, so
+/// the filter is consulted only for the few documents that would enter the
+/// results; an intersection would consult it for every document with a term.
+#[derive(Debug)]
+pub struct FilteredBm25Query {
+    filter: Box<dyn Query>,
+    scored: WeightedBm25Query,
+}
+
+impl Clone for FilteredBm25Query {
+    fn clone(&self) -> Self {
+        FilteredBm25Query {
+            filter: self.filter.box_clone(),
+            scored: self.scored.clone(),
+        }
+    }
+}
+
+impl FilteredBm25Query {
+    fn as_intersection(&self) -> BooleanQuery {
+        BooleanQuery::new(vec![
+            (Occur::Must, self.filter.box_clone()),
+            (Occur::Must, Box::new(self.scored.clone())),
+        ])
+    }
+}
+
+impl Query for FilteredBm25Query {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(FilteredBm25Weight {
+            filter: self.filter.weight(scoring)?,
+            scored: self.scored.clone(),
+            intersection: self.as_intersection().weight(scoring)?,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.filter.query_terms(visitor);
+        self.scored.query_terms(visitor);
+    }
+}
+
+struct FilteredBm25Weight {
+    filter: Box<dyn Weight>,
+    scored: WeightedBm25Query,
+    /// The same query as tantivy's intersection, for everything but the
+    /// search for the best documents.
+    intersection: Box<dyn Weight>,
+}
+
+impl Weight for FilteredBm25Weight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.intersection.scorer(reader, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.intersection.explain(reader, doc)
+    }
+
+    fn for_each_pruning(
+        &self,
+        mut threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let mut filter = self.filter.scorer(reader, 1.0)?;
+        let mut union = self.scored.union_scorer(reader, 1.0)?;
+        while union.fill() {
+            while union.next_in_window() {
+                let (doc, score) = (union.current, union.current_score);
+                if score <= threshold {
+                    continue;
+                }
+                if filter.doc() < doc {
+                    filter.seek(doc);
+                }
+                if filter.doc() == doc {
+                    threshold = callback(doc, score);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One term's postings, read a block at a time.
 struct TermCursor {
-    postings: SegmentPostings,
+    postings: BlockSegmentPostings,
+    /// The next posting's place in the current block.
+    position: usize,
     weight: f32,
+    /// The field's place in [`UnionScorer::fields`].
+    field: usize,
+}
+
+impl TermCursor {
+    /// The next document, or `TERMINATED`.
+    fn doc(&self) -> DocId {
+        self.postings
+            .docs()
+            .get(self.position)
+            .copied()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// Moves on to the next block once the current one is read.
+    fn settle(&mut self) {
+        while self.position >= self.postings.docs().len() && !self.postings.docs().is_empty() {
+            self.postings.advance();
+            self.position = 0;
+        }
+    }
+
+    fn seek(&mut self, target: DocId) {
+        self.position = self.postings.seek(target);
+        self.settle();
+    }
+}
+
+/// What scoring needs of one field: its lengths, and BM25's length
+/// normalisation for each of the 256 field-norm codes.
+struct FieldScoring {
+    fieldnorms: FieldNormReader,
+    norms: Box<[f32; 256]>,
+}
+
+impl FieldScoring {
+    fn new(fieldnorms: FieldNormReader, params: Bm25Params, average_length: f32) -> Self {
+        let Bm25Params { k1, b } = params;
+        let mut norms = Box::new([0.0_f32; 256]);
+        for (code, norm) in norms.iter_mut().enumerate() {
+            let length = FieldNormReader::id_to_fieldnorm(code as u8) as f32;
+            *norm = k1 * (1.0 - b + b * length / average_length);
+        }
+        FieldScoring { fieldnorms, norms }
+    }
 }
 
 /// Documents scored together: the postings of every term are drained one
@@ -120,9 +278,7 @@ const WINDOW_WORDS: usize = WINDOW as usize / 64;
 struct UnionScorer {
     /// Cursors not yet exhausted, all at or past the end of the window.
     cursors: Vec<TermCursor>,
-    fieldnorms: tantivy::fieldnorm::FieldNormReader,
-    /// BM25's length normalisation for each of the 256 field-norm codes.
-    norms: Box<[f32; 256]>,
+    fields: Vec<FieldScoring>,
     k1: f32,
     /// First document of the window.
     window_start: DocId,
@@ -137,22 +293,11 @@ struct UnionScorer {
 }
 
 impl UnionScorer {
-    fn new(
-        cursors: Vec<TermCursor>,
-        fieldnorms: tantivy::fieldnorm::FieldNormReader,
-        params: Bm25Params,
-        average_length: f32,
-    ) -> Self {
-        let Bm25Params { k1, b } = params;
-        let mut norms = Box::new([0.0_f32; 256]);
-        for (code, norm) in norms.iter_mut().enumerate() {
-            let length = tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(code as u8) as f32;
-            *norm = k1 * (1.0 - b + b * length / average_length);
-        }
-        let mut scorer = UnionScorer {
+    /// A scorer before its first document (`advance` moves to it).
+    fn new(cursors: Vec<TermCursor>, fields: Vec<FieldScoring>, k1: f32) -> Self {
+        UnionScorer {
             cursors,
-            fieldnorms,
-            norms,
+            fields,
             k1,
             window_start: 0,
             present: Box::new([0; WINDOW_WORDS]),
@@ -160,32 +305,42 @@ impl UnionScorer {
             word: WINDOW_WORDS,
             current: TERMINATED,
             current_score: 0.0,
-        };
-        scorer.advance();
-        scorer
+        }
     }
 
     /// Starts a new window at the smallest document of the cursors and
     /// drains every cursor's postings within it; false when none is left.
     fn fill(&mut self) -> bool {
-        let Some(start) = self.cursors.iter().map(|c| c.postings.doc()).min() else {
+        let Some(start) = self.cursors.iter().map(TermCursor::doc).min() else {
             return false;
         };
         let end = start.saturating_add(WINDOW);
+        let saturation = self.k1 + 1.0;
         for cursor in &mut self.cursors {
-            let mut doc = cursor.postings.doc();
-            while doc < end {
-                let delta = (doc - start) as usize;
-                self.present[delta / 64] |= 1 << (delta % 64);
-                let frequency = cursor.postings.term_freq() as f32;
-                let norm = self.norms[self.fieldnorms.fieldnorm_id(doc) as usize];
-                self.scores[delta] +=
-                    cursor.weight * frequency * (self.k1 + 1.0) / (frequency + norm);
-                doc = cursor.postings.advance();
+            let FieldScoring { fieldnorms, norms } = &self.fields[cursor.field];
+            loop {
+                let (docs, frequencies) = (cursor.postings.docs(), cursor.postings.freqs());
+                let mut position = cursor.position;
+                while let Some(&doc) = docs.get(position) {
+                    if doc >= end {
+                        break;
+                    }
+                    let delta = (doc - start) as usize;
+                    self.present[delta / 64] |= 1 << (delta % 64);
+                    let frequency = frequencies[position] as f32;
+                    let norm = norms[fieldnorms.fieldnorm_id(doc) as usize];
+                    self.scores[delta] +=
+                        cursor.weight * frequency * saturation / (frequency + norm);
+                    position += 1;
+                }
+                cursor.position = position;
+                if position < docs.len() || docs.is_empty() {
+                    break;
+                }
+                cursor.settle();
             }
         }
-        self.cursors
-            .retain(|cursor| cursor.postings.doc() != TERMINATED);
+        self.cursors.retain(|cursor| cursor.doc() != TERMINATED);
         self.window_start = start;
         self.word = 0;
         true
@@ -230,12 +385,11 @@ impl DocSet for UnionScorer {
         if target >= self.window_start.saturating_add(WINDOW) {
             self.clear_window();
             for cursor in &mut self.cursors {
-                if cursor.postings.doc() < target {
-                    cursor.postings.seek(target);
+                if cursor.doc() < target {
+                    cursor.seek(target);
                 }
             }
-            self.cursors
-                .retain(|cursor| cursor.postings.doc() != TERMINATED);
+            self.cursors.retain(|cursor| cursor.doc() != TERMINATED);
             self.word = WINDOW_WORDS;
         }
         while self.current < target {
@@ -253,7 +407,7 @@ impl DocSet for UnionScorer {
     fn size_hint(&self) -> u32 {
         self.cursors
             .iter()
-            .map(|cursor| cursor.postings.size_hint())
+            .map(|cursor| cursor.postings.doc_freq())
             .max()
             .unwrap_or(0)
     }
@@ -276,7 +430,7 @@ pub fn idf(document_frequency: u64, document_count: u64) -> f32 {
 mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::fieldnorm::FieldNormReader;
-    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::query::{ConstScoreQuery, TermQuery};
     use tantivy::schema::{Schema, STRING, TEXT};
     use tantivy::{doc, DocAddress, Index};
 
@@ -319,17 +473,19 @@ mod tests {
         let average = 3.5;
         let weights = [0.5_f32, 1.25, 2.0, 4.0];
         let weighted = WeightedBm25Query::new(
-            text,
-            TERMS
-                .iter()
-                .zip(weights)
-                .map(|(term, weight)| WeightedTerm {
-                    term: Term::from_field_text(text, &format!("t{term}")),
-                    weight,
-                })
-                .collect(),
+            vec![FieldTerms {
+                field: text,
+                terms: TERMS
+                    .iter()
+                    .zip(weights)
+                    .map(|(term, weight)| WeightedTerm {
+                        term: Term::from_field_text(text, &format!("t{term}")),
+                        weight,
+                    })
+                    .collect(),
+                average_length: average,
+            }],
             params,
-            average,
         );
         let expected = |document: u32| -> Option<f32> {
             let tokens: u32 = TERMS
@@ -387,6 +543,33 @@ mod tests {
             // The filter's own score is constant; the order is the union's.
             assert!(expected(address.doc_id).is_some());
             assert!(*score > 0.0);
+        }
+
+        // The best documents behind a filter that scores nothing, threshold
+        // first: the same documents and scores as tantivy's intersection.
+        let third_only = || -> Box<dyn Query> {
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(every_third, "yes"),
+                    IndexRecordOption::Basic,
+                )),
+                0.0,
+            ))
+        };
+        let best = TopDocs::with_limit(25).order_by_score();
+        let pruned: Vec<(f32, DocAddress)> = searcher
+            .search(&weighted.clone().within(third_only()), &best)
+            .unwrap();
+        let intersection = BooleanQuery::new(vec![
+            (Occur::Must, third_only()),
+            (Occur::Must, Box::new(weighted.clone())),
+        ]);
+        let intersected: Vec<(f32, DocAddress)> = searcher.search(&intersection, &best).unwrap();
+        assert_eq!(pruned.len(), 25);
+        assert_eq!(pruned, intersected);
+        for (score, address) in &pruned {
+            assert_eq!(address.doc_id % 3, 0);
+            assert_eq!(Some(*score), expected(address.doc_id));
         }
 
         // A seek far ahead lands on the next matching document.

@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument, Term};
 use uuid::Uuid;
 
 use super::analysis::{Analyzers, TextLanguage};
-use super::bm25::{WeightedBm25Query, WeightedTerm};
+use super::bm25::{FieldTerms, WeightedBm25Query, WeightedTerm};
 use super::document::{ChallengeDocument, StartupDocument};
 use super::filters::{
     challenges_within, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
@@ -354,31 +354,25 @@ impl SearchEngine {
                     .map(|(term, weight)| ((*term).to_owned(), *weight))
                     .collect()
             };
-        let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for language in LANGUAGES {
-            let field = fields.text(target_kind, language);
-            let terms = candidate_terms
-                .iter()
-                .map(|(term, weight)| WeightedTerm {
-                    term: Term::from_field_text(field, term),
-                    weight: *weight,
-                })
-                .collect();
-            let average = target_corpus.average_length(language).max(1.0);
-            text_clauses.push((
-                Occur::Should,
-                Box::new(WeightedBm25Query::new(
+        let text_fields = LANGUAGES
+            .into_iter()
+            .map(|language| {
+                let field = fields.text(target_kind, language);
+                FieldTerms {
                     field,
-                    terms,
-                    target_corpus.bm25(),
-                    average,
-                )),
-            ));
-        }
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, restrictions.into_query()),
-            (Occur::Must, Box::new(BooleanQuery::new(text_clauses))),
-        ]);
+                    terms: candidate_terms
+                        .iter()
+                        .map(|(term, weight)| WeightedTerm {
+                            term: Term::from_field_text(field, term),
+                            weight: *weight,
+                        })
+                        .collect(),
+                    average_length: target_corpus.average_length(language).max(1.0),
+                }
+            })
+            .collect();
+        let query = WeightedBm25Query::new(text_fields, target_corpus.bm25())
+            .within(restrictions.into_query());
         // Rejected items leave the list, so as many more are fetched.
         let candidate_count = weights.candidates.max(limit + feedback.rejected.len());
         let top: Vec<(f32, DocAddress)> = searcher
