@@ -122,7 +122,9 @@ impl Weight for WeightedBm25Query {
 }
 
 /// A [`WeightedBm25Query`] over the documents a filter matches, scored as
-/// the query alone (the filter adds nothing).
+/// the query alone. The filter must score 0, as `Restrictions::into_query`
+/// builds it: the search for the best documents leaves its score out, and
+/// every other use goes through tantivy's intersection, which adds it.
 ///
 /// For the best documents, each document's score is compared with the
 /// threshold of the results so far before the filter is asked about it, so
