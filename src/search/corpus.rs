@@ -8,12 +8,13 @@
 //! generation (see [`super::index::SearchIndex::corpus_tables`]).
 
 use rustc_hash::FxHashMap;
-use tantivy::{Searcher, Term};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocSet, Searcher, TantivyDocument, Term, TERMINATED};
 
 use super::analysis::TextLanguage;
 use super::bm25::{idf, Bm25Params};
 use super::document::kind_in_language;
-use super::ranking::CorpusStatistics;
+use super::ranking::{CorpusStatistics, TermsView};
 use super::schema::{DocumentKind, Fields};
 
 /// The statistics of every corpus, for one searcher generation.
@@ -75,10 +76,8 @@ impl LanguageTable {
         kind: DocumentKind,
         language: TextLanguage,
     ) -> anyhow::Result<Self> {
-        let document_count = searcher.doc_freq(&Term::from_field_text(
-            fields.kind,
-            &kind_in_language(kind, language),
-        ))?;
+        let kind_term = Term::from_field_text(fields.kind, &kind_in_language(kind, language));
+        let mut document_count = searcher.doc_freq(&kind_term)?;
         let field = fields.text(kind, language);
         let mut tokens = 0_u64;
         // Document frequencies summed over segments, deleted documents
@@ -99,6 +98,42 @@ impl LanguageTable {
                         frequencies.insert(term.into(), frequency);
                     }
                 }
+            }
+        }
+        // A replaced or removed document stays in its segment, and in the
+        // counts above, until a merge drops it; so the statistics, and every
+        // score, would change whenever a merge ran. Each deleted document is
+        // taken out again through its stored term vector, which the index's
+        // own analysis made: the same terms and the same number of tokens.
+        for segment in searcher.segment_readers() {
+            let Some(alive) = segment.alive_bitset() else {
+                continue;
+            };
+            let Some(mut members) = segment
+                .inverted_index(fields.kind)?
+                .read_postings(&kind_term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let store = segment.get_store_reader(0)?;
+            let mut doc = members.doc();
+            while doc != TERMINATED {
+                if alive.is_deleted(doc) {
+                    let stored: TantivyDocument = store.get(doc)?;
+                    let text = stored
+                        .get_first(fields.vector)
+                        .and_then(|value| value.as_str())
+                        .unwrap_or("");
+                    let vector = TermsView::parse(Some(language), text);
+                    document_count = document_count.saturating_sub(1);
+                    tokens = tokens.saturating_sub(u64::from(vector.length));
+                    for (term, _) in vector.entries() {
+                        if let Some(total) = frequencies.get_mut(*term) {
+                            *total = total.saturating_sub(1);
+                        }
+                    }
+                }
+                doc = members.advance();
             }
         }
         let idf = frequencies
