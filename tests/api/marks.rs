@@ -94,6 +94,15 @@ struct Market {
     logistics_routes: Uuid,
 }
 
+impl Market {
+    /// The start-up's matches, every one listed (`min_fit=0`), as its
+    /// founder reads them.
+    async fn matches(&self, app: &TestApp) -> Reply {
+        let path = format!("/api/v1/startups/{}/matches?min_fit=0", self.startup_id);
+        app.get(&path, self.founder.auth()).await.expect(200)
+    }
+}
+
 async fn market(app: &TestApp) -> Market {
     let dmo = app.procurement("Defensie Materieel en IT").await;
     let drone_radar = open_challenge(
@@ -153,11 +162,7 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
 ) {
     let app = spawn_app().await;
     let market = market(&app).await;
-    let matches_path = format!("/api/v1/startups/{}/matches?min_fit=0", market.startup_id);
-    let before = app
-        .get(&matches_path, market.founder.auth())
-        .await
-        .expect(200);
+    let before = market.matches(&app).await;
     let unmarked = challenge_ids(&before);
     assert!(
         position(&unmarked, market.logistics_routes) < position(&unmarked, market.drone_acoustic),
@@ -172,10 +177,7 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
     put_mark(&app, &mark_path, &market.founder, "interesting")
         .await
         .expect(204);
-    let after = app
-        .get(&matches_path, market.founder.auth())
-        .await
-        .expect(200);
+    let after = market.matches(&app).await;
     let marked = challenge_ids(&after);
     assert!(
         position(&marked, market.drone_acoustic) < position(&marked, market.logistics_routes),
@@ -194,10 +196,7 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
     delete_mark(&app, &mark_path, &market.founder)
         .await
         .expect(204);
-    let undone = app
-        .get(&matches_path, market.founder.auth())
-        .await
-        .expect(200);
+    let undone = market.matches(&app).await;
     assert_eq!(
         undone.body, before.body,
         "without marks the ranking is the unmarked one"
@@ -211,11 +210,7 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
 async fn saving_a_challenge_again_without_new_text_moves_no_match_score() {
     let app = spawn_app().await;
     let market = market(&app).await;
-    let matches_path = format!("/api/v1/startups/{}/matches?min_fit=0", market.startup_id);
-    let before = app
-        .get(&matches_path, market.founder.auth())
-        .await
-        .expect(200);
+    let before = market.matches(&app).await;
     let dmo = app.procurement("Defensie Materieel en IT").await;
     let challenge_path = format!("/api/v1/challenges/{}", market.logistics_routes);
     for days in [40, 50] {
@@ -235,10 +230,7 @@ async fn saving_a_challenge_again_without_new_text_moves_no_match_score() {
         .expect(200);
     }
     app.wait_for_index().await;
-    let after = app
-        .get(&matches_path, market.founder.auth())
-        .await
-        .expect(200);
+    let after = market.matches(&app).await;
     let scores = |reply: &Reply| -> Vec<(Value, Value)> {
         items(reply)
             .iter()
@@ -257,22 +249,15 @@ async fn saving_a_challenge_again_without_new_text_moves_no_match_score() {
 async fn a_challenge_marked_not_relevant_leaves_the_list_until_the_mark_is_taken_back() {
     let app = spawn_app().await;
     let market = market(&app).await;
-    let matches_path = format!("/api/v1/startups/{}/matches?min_fit=0", market.startup_id);
     let mark_path = format!(
         "/api/v1/startups/{}/matches/{}/mark",
         market.startup_id, market.logistics_forecast
     );
-    let before = app
-        .get(&matches_path, market.founder.auth())
-        .await
-        .expect(200);
+    let before = market.matches(&app).await;
     put_mark(&app, &mark_path, &market.founder, "not_relevant")
         .await
         .expect(204);
-    let after = app
-        .get(&matches_path, market.founder.auth())
-        .await
-        .expect(200);
+    let after = market.matches(&app).await;
     assert!(!challenge_ids(&after).contains(&market.logistics_forecast));
     // It only leaves: the others keep their order and scores.
     let others = |reply: &Reply| -> Vec<(Uuid, Value)> {
@@ -291,10 +276,7 @@ async fn a_challenge_marked_not_relevant_leaves_the_list_until_the_mark_is_taken
     delete_mark(&app, &mark_path, &market.founder)
         .await
         .expect(204);
-    let restored = app
-        .get(&matches_path, market.founder.auth())
-        .await
-        .expect(200);
+    let restored = market.matches(&app).await;
     assert!(challenge_ids(&restored).contains(&market.logistics_forecast));
 
     let bad = put_mark(&app, &mark_path, &market.founder, "maybe").await;
