@@ -9,7 +9,7 @@
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::BlockSegmentPostings;
-use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight};
+use tantivy::query::{intersect_scorers, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
@@ -111,14 +111,24 @@ impl Weight for WeightedBm25Query {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new("weighted BM25", scorer.score()))
+        explain_by_scoring(self, reader, doc, "weighted BM25")
     }
+}
+
+/// The score of `doc` under `weight`, as an explanation named `name`.
+fn explain_by_scoring(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    doc: DocId,
+    name: &'static str,
+) -> tantivy::Result<Explanation> {
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.seek(doc) != doc {
+        return Err(tantivy::TantivyError::InvalidArgument(format!(
+            "document {doc} does not match"
+        )));
+    }
+    Ok(Explanation::new(name, scorer.score()))
 }
 
 /// A [`WeightedBm25Query`] over the documents a filter matches, scored as
@@ -145,21 +155,11 @@ impl Clone for FilteredBm25Query {
     }
 }
 
-impl FilteredBm25Query {
-    fn as_intersection(&self) -> BooleanQuery {
-        BooleanQuery::new(vec![
-            (Occur::Must, self.filter.box_clone()),
-            (Occur::Must, Box::new(self.scored.clone())),
-        ])
-    }
-}
-
 impl Query for FilteredBm25Query {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(FilteredBm25Weight {
             filter: self.filter.weight(scoring)?,
             scored: self.scored.clone(),
-            intersection: self.as_intersection().weight(scoring)?,
         }))
     }
 
@@ -172,18 +172,23 @@ impl Query for FilteredBm25Query {
 struct FilteredBm25Weight {
     filter: Box<dyn Weight>,
     scored: WeightedBm25Query,
-    /// The same query as tantivy's intersection, for everything but the
-    /// search for the best documents.
-    intersection: Box<dyn Weight>,
 }
 
 impl Weight for FilteredBm25Weight {
+    /// tantivy's intersection, for everything but the search for the best
+    /// documents (a count, an explanation).
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        self.intersection.scorer(reader, boost)
+        Ok(intersect_scorers(
+            vec![
+                self.filter.scorer(reader, boost)?,
+                self.scored.scorer(reader, boost)?,
+            ],
+            reader.num_docs(),
+        ))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.intersection.explain(reader, doc)
+        explain_by_scoring(self, reader, doc, "filtered weighted BM25")
     }
 
     fn for_each_pruning(
@@ -430,9 +435,9 @@ pub fn idf(document_frequency: u64, document_count: u64) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::TopDocs;
+    use tantivy::collector::{Count, TopDocs};
     use tantivy::fieldnorm::FieldNormReader;
-    use tantivy::query::{ConstScoreQuery, TermQuery};
+    use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
     use tantivy::schema::{Schema, STRING, TEXT};
     use tantivy::{doc, DocAddress, Index};
 
@@ -569,6 +574,24 @@ mod tests {
         let intersected: Vec<(f32, DocAddress)> = searcher.search(&intersection, &best).unwrap();
         assert_eq!(pruned.len(), 25);
         assert_eq!(pruned, intersected);
+        // Counted (without the search for the best), the same documents.
+        let filtered_query = weighted.clone().within(third_only());
+        assert_eq!(
+            searcher.search(&filtered_query, &Count).unwrap(),
+            searcher.search(&intersection, &Count).unwrap()
+        );
+        let first = pruned[0].1;
+        assert_eq!(
+            filtered_query
+                .weight(tantivy::query::EnableScoring::enabled_from_searcher(
+                    &searcher
+                ))
+                .unwrap()
+                .explain(&searcher.segment_readers()[0], first.doc_id)
+                .unwrap()
+                .value(),
+            pruned[0].0
+        );
         for (score, address) in &pruned {
             assert_eq!(address.doc_id % 3, 0);
             assert_eq!(Some(*score), expected(address.doc_id));

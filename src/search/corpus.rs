@@ -81,7 +81,7 @@ impl LanguageTable {
         let field = fields.text(kind, language);
         let mut tokens = 0_u64;
         // Document frequencies summed over segments, deleted documents
-        // included, as tantivy's own `Searcher::doc_freq` counts them.
+        // included as tantivy counts them (taken out below).
         let mut frequencies: FxHashMap<Box<str>, u64> = FxHashMap::default();
         for segment in searcher.segment_readers() {
             let inverted_index = segment.inverted_index(field)?;

@@ -6,12 +6,12 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use defmatch::db::schema::users;
+use defmatch::db::schema::{sessions, users};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, spawn_app_with, Options, TestApp};
+use crate::helpers::{spawn_app, spawn_app_with, Actor, Options, TestApp};
 
 /// Asks `/me` until the answer is served from the cache (the first check
 /// of a session reads the database; the cache only keeps checks once its
@@ -32,6 +32,16 @@ async fn warm(app: &TestApp, token: &str) {
     }
 }
 
+/// A server with a founder's and an officer's sessions in its cache.
+async fn two_cached_sessions() -> (TestApp, Actor, Actor) {
+    let app = spawn_app().await;
+    let founder = app.startup_account("Radar Works").await;
+    let officer = app.procurement("Defensie Materieel Organisatie").await;
+    warm(&app, &founder.token).await;
+    warm(&app, &officer.token).await;
+    (app, founder, officer)
+}
+
 fn disable(connection: &mut PgConnection, user_id: uuid::Uuid) {
     diesel::update(users::table.find(user_id))
         .set(users::disabled_at.eq(Some(Utc::now())))
@@ -41,11 +51,7 @@ fn disable(connection: &mut PgConnection, user_id: uuid::Uuid) {
 
 #[actix_web::test]
 async fn a_change_made_straight_in_the_database_reaches_a_cached_session() {
-    let app = spawn_app().await;
-    let founder = app.startup_account("Radar Works").await;
-    let officer = app.procurement("Defensie Materieel Organisatie").await;
-    warm(&app, &founder.token).await;
-    warm(&app, &officer.token).await;
+    let (app, founder, officer) = two_cached_sessions().await;
 
     // `change_user` fails unless the announcement reaches the server.
     app.change_user(founder.user_id, |connection| {
@@ -62,11 +68,7 @@ async fn a_change_made_straight_in_the_database_reaches_a_cached_session() {
 
 #[actix_web::test]
 async fn a_log_out_through_the_server_counts_at_once_for_a_cached_session() {
-    let app = spawn_app().await;
-    let founder = app.startup_account("Radar Works").await;
-    let officer = app.procurement("Defensie Materieel Organisatie").await;
-    warm(&app, &founder.token).await;
-    warm(&app, &officer.token).await;
+    let (app, founder, officer) = two_cached_sessions().await;
     app.post("/api/v1/auth/logout", founder.auth(), json!({}))
         .await
         .expect(204);
@@ -79,6 +81,26 @@ async fn a_log_out_through_the_server_counts_at_once_for_a_cached_session() {
     let before = app.sessions.counts().from_database;
     app.get("/api/v1/me", officer.auth()).await.expect(200);
     assert_eq!(app.sessions.counts().from_database, before + 1);
+}
+
+#[actix_web::test]
+async fn a_cached_session_ends_when_its_time_is_up() {
+    let (app, founder, _) = two_cached_sessions().await;
+    // The session now ends in two seconds; the cache learns of it, and
+    // keeps the new end with the next check.
+    let ends_at = Utc::now() + chrono::Duration::seconds(2);
+    app.change_user(founder.user_id, |connection| {
+        diesel::update(sessions::table.filter(sessions::user_id.eq(founder.user_id)))
+            .set(sessions::expires_at.eq(ends_at))
+            .execute(connection)
+            .expect("shorten the session");
+    });
+    warm(&app, &founder.token).await;
+    let wait = (ends_at - Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(100);
+    actix_web::rt::time::sleep(wait).await;
+    app.get("/api/v1/me", founder.auth())
+        .await
+        .expect_error(401, "invalid_token");
 }
 
 #[derive(QueryableByName)]
