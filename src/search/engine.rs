@@ -15,7 +15,7 @@ use tantivy::{DocAddress, TantivyDocument, Term};
 use uuid::Uuid;
 
 use super::analysis::{Analyzers, TextLanguage};
-use super::bm25::{FieldTerms, WeightedBm25Query, WeightedTerm};
+use super::candidates::CandidateSearch;
 use super::document::{ChallengeDocument, StartupDocument};
 use super::filters::{
     challenges_within, of_kind, restrict_challenges, restrict_startups, ChallengeFilters,
@@ -34,8 +34,6 @@ use crate::domain::policy::ChallengeScope;
 use crate::domain::readiness::{Trl, TrlRange};
 use crate::domain::region::{Province, NETHERLANDS};
 use crate::domain::taxonomy::Technology;
-
-const LANGUAGES: [TextLanguage; 2] = [TextLanguage::English, TextLanguage::Dutch];
 
 /// One ranked result and why.
 #[derive(Debug, Clone)]
@@ -354,33 +352,21 @@ impl SearchEngine {
                     .map(|(term, weight)| ((*term).to_owned(), *weight))
                     .collect()
             };
-        let text_fields = LANGUAGES
-            .into_iter()
-            .map(|language| {
-                let field = fields.text(target_kind, language);
-                FieldTerms {
-                    field,
-                    terms: candidate_terms
-                        .iter()
-                        .map(|(term, weight)| WeightedTerm {
-                            term: Term::from_field_text(field, term),
-                            weight: *weight,
-                        })
-                        .collect(),
-                    average_length: target_corpus.average_length(language).max(1.0),
-                }
-            })
-            .collect();
-        let query = WeightedBm25Query::new(text_fields, target_corpus.bm25())
-            .within(restrictions.into_query());
         // Rejected items leave the list, so as many more are fetched.
         let candidate_count = weights.candidates.max(limit + feedback.rejected.len());
-        let top: Vec<(f32, DocAddress)> = searcher
-            .search(
-                &query,
-                &TopDocs::with_limit(candidate_count).order_by_score(),
-            )
-            .context("candidate search failed")?;
+        let candidate_search = CandidateSearch {
+            searcher: &searcher,
+            fields,
+            kind: target_kind,
+            corpus: &target_corpus,
+            weights,
+        };
+        let top = candidate_search.best(
+            source_vector.language,
+            &candidate_terms,
+            restrictions,
+            candidate_count,
+        )?;
         // The semantic view, when a model is trained and this direction
         // uses it, or the marks weigh meanings.
         let model = self.index.semantic_model();
@@ -395,7 +381,7 @@ impl SearchEngine {
         let mut scored = Vec::with_capacity(top.len());
         let documents = top
             .into_iter()
-            .map(|(_, address)| searcher.doc::<TantivyDocument>(address))
+            .map(|address| searcher.doc::<TantivyDocument>(address))
             .collect::<Result<Vec<_>, _>>()?;
         let candidates: Vec<Candidate<'_>> = documents
             .iter()

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod bm25;
+mod candidates;
 pub mod corpus;
 pub mod document;
 pub mod engine;

@@ -994,3 +994,61 @@ async fn without_enough_documents_there_is_no_semantic_view() {
     }
     assert_explanations_add_up(&reply);
 }
+
+#[actix_web::test]
+async fn challenges_that_share_only_a_word_every_challenge_uses_are_still_listed() {
+    // The candidate search looks first by the words few challenges use;
+    // when those find too few, it asks every word, so a start-up whose only
+    // word in common is one all challenges use still sees them.
+    let app = spawn_app().await;
+    let dmo = app.procurement(DMO).await;
+    let topics = [
+        (
+            "Harbour surveillance",
+            "Watch the harbour entrance from the quay.",
+        ),
+        (
+            "Field kitchens",
+            "Cook warm meals for a battalion in the field.",
+        ),
+        (
+            "Bridge inspection",
+            "Inspect the load of temporary bridges.",
+        ),
+    ];
+    let mut challenges = Vec::new();
+    for (title, description) in topics {
+        let body = merge(
+            challenge_body(title),
+            json!({
+                "summary": title,
+                "description": format!("{description} Interoperability with allies matters."),
+                "desired_outcome": title,
+                "keywords": [title],
+            }),
+        );
+        challenges.push(app.challenge_in_status(&dmo, body, "open").await);
+    }
+    let bridgeware = startup(
+        &app,
+        "Bridgeware B.V.",
+        json!({
+            "description": "Interoperability.",
+            "keywords": ["interoperability"],
+        }),
+    )
+    .await;
+
+    let reply = app
+        .get(
+            &startup_matches_path(bridgeware.id),
+            bridgeware.founder.auth(),
+        )
+        .await
+        .expect(200);
+
+    let mut listed = challenge_ids(&reply);
+    listed.sort();
+    challenges.sort();
+    assert_eq!(listed, challenges, "{}", reply.body);
+}

@@ -40,8 +40,8 @@ pub use terms::{
     CorpusStatistics, TermVector, TermsView,
 };
 pub use weights::{
-    weights, DirectionWeights, QueryShape, RankingWeights, TextShape, PLAIN_BM25, PLAIN_QUERY,
-    TEXT_SHAPE, TUNED_WEIGHTS,
+    weights, DirectionWeights, QueryShape, RankingWeights, TextShape, CANDIDATE_MIN_IDF,
+    PLAIN_BM25, PLAIN_QUERY, TEXT_SHAPE, TUNED_WEIGHTS,
 };
 pub use words::is_telling;
 

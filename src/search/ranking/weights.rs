@@ -63,6 +63,10 @@ pub struct RankingWeights {
     pub max_query_terms: usize,
     /// Candidates fetched by text before the full ranking.
     pub candidates: usize,
+    /// The least idf of a term the candidates are looked for by (every
+    /// term still counts in their score); see `search/candidates.rs`.
+    #[serde(default = "tuned_candidate_min_idf")]
+    pub candidate_min_idf: f32,
     /// How documents become text (changing it needs a reindex).
     pub text_shape: TextShape,
     /// A start-up looking for challenges.
@@ -93,6 +97,17 @@ pub fn weights() -> &'static RankingWeights {
     })
 }
 
+/// A term held by about half the documents or more (idf `ln 2` ≈ 0.69 at
+/// exactly half) does not take part in the candidate search: its long
+/// postings list adds about the same to most documents. The eval's figures
+/// do not move (docs/matching.md); the time saved is in
+/// docs/performance.md.
+pub const CANDIDATE_MIN_IDF: f32 = 0.7;
+
+fn tuned_candidate_min_idf() -> f32 {
+    CANDIDATE_MIN_IDF
+}
+
 /// Plain BM25 (tantivy's own parameters).
 pub const PLAIN_BM25: Bm25Params = Bm25Params { k1: 1.2, b: 0.75 };
 
@@ -108,6 +123,7 @@ pub const PLAIN_QUERY: QueryShape = QueryShape {
 pub const TUNED_WEIGHTS: RankingWeights = RankingWeights {
     max_query_terms: 200,
     candidates: 50,
+    candidate_min_idf: CANDIDATE_MIN_IDF,
     text_shape: TEXT_SHAPE,
     challenges_for_startup: DirectionWeights {
         // A profile as query: rarity matters more than repetition.

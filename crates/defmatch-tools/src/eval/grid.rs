@@ -4,7 +4,8 @@
 
 use defmatch::search::bm25::Bm25Params;
 use defmatch::search::ranking::{
-    DirectionWeights, QueryShape, RankingWeights, PLAIN_BM25, PLAIN_QUERY, TEXT_SHAPE,
+    DirectionWeights, QueryShape, RankingWeights, CANDIDATE_MIN_IDF, PLAIN_BM25, PLAIN_QUERY,
+    TEXT_SHAPE,
 };
 
 use super::folds::Task;
@@ -48,6 +49,7 @@ const TEXT_ONLY: DirectionWeights = DirectionWeights {
 pub const PLAIN: RankingWeights = RankingWeights {
     max_query_terms: 200,
     candidates: 50,
+    candidate_min_idf: CANDIDATE_MIN_IDF,
     text_shape: TEXT_SHAPE,
     challenges_for_startup: TEXT_ONLY,
     startups_for_challenge: TEXT_ONLY,
