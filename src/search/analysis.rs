@@ -21,6 +21,9 @@ pub enum TextLanguage {
 }
 
 impl TextLanguage {
+    /// Every language defmatch analyses.
+    pub const ALL: [TextLanguage; 2] = [TextLanguage::English, TextLanguage::Dutch];
+
     /// Name of the tantivy analyzer of this language.
     pub fn analyzer_name(self) -> &'static str {
         match self {

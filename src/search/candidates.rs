@@ -21,8 +21,6 @@ use super::filters::Restrictions;
 use super::ranking::{CorpusStatistics, RankingWeights};
 use super::schema::{DocumentKind, Fields};
 
-const LANGUAGES: [TextLanguage; 2] = [TextLanguage::English, TextLanguage::Dutch];
-
 /// What the candidates are looked for in.
 pub(super) struct CandidateSearch<'a> {
     pub searcher: &'a Searcher,
@@ -73,7 +71,7 @@ impl CandidateSearch<'_> {
         restrictions: Box<dyn Query>,
         count: usize,
     ) -> anyhow::Result<Vec<DocAddress>> {
-        let text_fields = LANGUAGES
+        let text_fields = TextLanguage::ALL
             .into_iter()
             .map(|language| {
                 let field = self.fields.text(self.kind, language);

@@ -99,7 +99,7 @@ impl QueryBuilder<'_> {
     /// Matches `text` (one word or a phrase) in either language's field.
     fn text_match(&mut self, text: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for language in [TextLanguage::English, TextLanguage::Dutch] {
+        for language in TextLanguage::ALL {
             let field = if self.redacted && self.kind == DocumentKind::Startup {
                 self.fields.startup_redacted(language)
             } else {

@@ -263,6 +263,20 @@ fn number(value: &Value) -> f64 {
     value.as_f64().expect("a number")
 }
 
+/// `word` is among the matched terms in both directions of `explanation`.
+#[track_caller]
+fn assert_matched_both_ways(explanation: &Value, word: &str) {
+    for direction in ["query_to_result", "result_to_query"] {
+        let terms = explanation["matched_terms"][direction]
+            .as_array()
+            .expect("matched terms");
+        assert!(
+            terms.iter().any(|term| term == word),
+            "{word} matched {direction}: {explanation}"
+        );
+    }
+}
+
 /// Every explanation's parts add up to its score, and scores never rise
 /// down the list.
 #[track_caller]
@@ -351,15 +365,7 @@ async fn an_ai_start_up_beats_the_drone_start_ups_for_an_ai_logistics_challenge(
     // The shared word shows as the text writes it, both ways: the reverse
     // direction has no share in this score, but its terms are still named
     // for the results shown.
-    for direction in ["query_to_result", "result_to_query"] {
-        let matched = explanation["matched_terms"][direction]
-            .as_array()
-            .expect("matched terms");
-        assert!(
-            matched.iter().any(|term| term == "logistics"),
-            "{direction}: {explanation}"
-        );
-    }
+    assert_matched_both_ways(explanation, "logistics");
 }
 
 #[actix_web::test]
@@ -395,15 +401,7 @@ async fn a_drone_start_up_sees_the_counter_drone_challenge_first() {
     assert_eq!(explanation["region"]["relation"], "same_province");
     assert_eq!(explanation["region"]["national"], false);
     assert_eq!(explanation["trl_in_range"], true);
-    for direction in ["query_to_result", "result_to_query"] {
-        let terms = explanation["matched_terms"][direction]
-            .as_array()
-            .expect("matched terms");
-        assert!(
-            terms.iter().any(|term| term == "radar"),
-            "{direction}: {explanation}"
-        );
-    }
+    assert_matched_both_ways(explanation, "radar");
 
     // The AI start-up gets the AI challenges first.
     let planwise = app

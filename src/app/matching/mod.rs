@@ -358,7 +358,7 @@ impl ShownTerms {
 /// The analysed terms of `text` in both languages.
 fn stems(text: &str) -> HashSet<String> {
     let mut analyzers = Analyzers::default();
-    [TextLanguage::English, TextLanguage::Dutch]
+    TextLanguage::ALL
         .into_iter()
         .flat_map(|language| analyzers.tokens(language, text))
         .collect()

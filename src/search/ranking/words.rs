@@ -344,7 +344,7 @@ fn filler_stems() -> &'static HashSet<String> {
         let mut analyzers = Analyzers::default();
         let mut stems = HashSet::new();
         for word in FILLER_WORDS {
-            for language in [TextLanguage::English, TextLanguage::Dutch] {
+            for language in TextLanguage::ALL {
                 stems.extend(analyzers.tokens(language, word));
             }
         }

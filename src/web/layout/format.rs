@@ -82,7 +82,7 @@ pub fn euros(amount: i64, language: Language) -> String {
 pub fn highlighted(text: &str, terms: &[String]) -> Markup {
     let mut analyzers = Analyzers::default();
     let mut stems_of = |word: &str| -> Vec<String> {
-        [TextLanguage::English, TextLanguage::Dutch]
+        TextLanguage::ALL
             .into_iter()
             .flat_map(|language| analyzers.tokens(language, word))
             .collect()
