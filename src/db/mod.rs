@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod password_resets;
 pub mod personal_data;
+mod pool;
 pub mod questions;
 pub mod saved_search_digests;
 pub mod saved_searches;
@@ -37,16 +38,13 @@ use std::time::Duration;
 
 use anyhow::Context;
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel::r2d2::Pool;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 /// Migrations compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-/// The shared connection pool.
-pub type DbPool = Pool<ConnectionManager<PgConnection>>;
-/// A connection checked out of the pool.
-pub type DbConnection = PooledConnection<ConnectionManager<PgConnection>>;
+pub use pool::{DbConnection, DbPool, PgConnectionManager, TRUSTED_FOR};
 
 /// Builds a pool without connecting yet, so the process can start (and
 /// answer `/readyz` with 503) while the database is still down.
@@ -70,13 +68,14 @@ pub fn build_pool_with_timeout(
     max_size: u32,
     checkout_timeout: Duration,
 ) -> DbPool {
-    let manager = ConnectionManager::<PgConnection>::new(with_connect_timeout(database_url));
+    let manager = PgConnectionManager::new(with_connect_timeout(database_url));
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
         .connection_timeout(checkout_timeout)
         // Connections that died with a database restart are dropped on
-        // checkout instead of failing the request that got them.
+        // checkout instead of failing the request that got them, once
+        // their last test is a second old (`pool::TRUSTED_FOR`).
         .test_on_check_out(true)
         .build_unchecked(manager)
 }

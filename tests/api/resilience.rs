@@ -7,9 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use defmatch::db::TRUSTED_FOR;
 use tokio::net::{TcpListener, TcpStream as AsyncTcpStream};
 
-use crate::helpers::{authority_of, server_database_url, spawn_app_with, Options, TestDatabase};
+use crate::helpers::{
+    authority_of, server_database_url, spawn_app_with, Options, TestApp, TestDatabase,
+};
 
 /// A TCP proxy in front of PostgreSQL that a test can cut and restore.
 struct CuttableProxy {
@@ -77,14 +80,20 @@ impl CuttableProxy {
     }
 }
 
-#[actix_web::test]
-async fn while_the_database_is_down_requests_get_503_and_the_service_recovers_without_restart() {
+/// A server whose connections to PostgreSQL go through a [`CuttableProxy`].
+async fn app_behind_proxy() -> (CuttableProxy, TestApp) {
     let proxy = CuttableProxy::start(authority_of(&server_database_url()));
     let app = spawn_app_with(Options {
         connect_through: Some(proxy.address),
         ..Options::default()
     })
     .await;
+    (proxy, app)
+}
+
+#[actix_web::test]
+async fn while_the_database_is_down_requests_get_503_and_the_service_recovers_without_restart() {
+    let (proxy, app) = app_behind_proxy().await;
     app.get("/readyz", None).await.expect(200);
     app.get("/api/v1/challenges", None).await.expect(200);
 
@@ -141,6 +150,40 @@ async fn while_the_database_is_down_requests_get_503_and_the_service_recovers_wi
         "recovery is quick: {recovered:?}"
     );
     app.get("/api/v1/challenges", None).await.expect(200);
+}
+
+/// The pool lends a connection tested within the last second without a new
+/// test. One that broke must still leave the pool within that second,
+/// however often requests fail on it meanwhile.
+#[actix_web::test]
+async fn broken_connections_leave_the_pool_within_a_second_while_requests_keep_coming() {
+    let (proxy, app) = app_behind_proxy().await;
+    app.get("/api/v1/challenges", None).await.expect(200);
+
+    // The open connections break; new ones can be made at once.
+    proxy.cut();
+    proxy.restore();
+    let broke = Instant::now();
+    let mut last_unavailable = None;
+    while broke.elapsed() < TRUSTED_FOR * 2 {
+        let response = app.get("/api/v1/challenges", None).await;
+        match response.status {
+            200 => {}
+            503 => last_unavailable = Some(broke.elapsed()),
+            other => panic!("a request on a broken connection got {other}, not 200 or 503"),
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!("connections broke: the last 503 came after {last_unavailable:?}");
+    if let Some(last) = last_unavailable {
+        assert!(
+            last < TRUSTED_FOR + Duration::from_millis(250),
+            "a broken connection was still lent after {last:?}"
+        );
+    }
+    for _ in 0..5 {
+        app.get("/api/v1/challenges", None).await.expect(200);
+    }
 }
 
 fn free_port() -> u16 {
