@@ -137,32 +137,43 @@ impl Analyzers {
     /// the text itself, lower-cased ("vehicl" → "vehicles"); on a tie the
     /// shorter, then the alphabetically first form.
     pub fn surface_forms(&mut self, language: TextLanguage, text: &str) -> HashMap<String, String> {
-        let mut counts: HashMap<String, HashMap<String, u32>> = HashMap::new();
+        self.frequencies_and_surface_forms(language, text).1
+    }
+
+    /// [`Self::term_frequencies`] and [`Self::surface_forms`] of `text` in
+    /// one pass over its tokens: a match needs both of the asking side's
+    /// text.
+    pub fn frequencies_and_surface_forms(
+        &mut self,
+        language: TextLanguage,
+        text: &str,
+    ) -> (HashMap<String, u32>, HashMap<String, String>) {
+        // Per term: its tokens, and how often each form was written.
+        let mut counts: HashMap<String, (u32, HashMap<String, u32>)> = HashMap::new();
         self.each_token(language, text, |token| {
-            let Some(surface) = text.get(token.offset_from..token.offset_to) else {
-                return;
-            };
-            *counts
-                .entry(token.text.clone())
-                .or_default()
-                .entry(surface.to_lowercase())
-                .or_insert(0) += 1;
+            let (tokens, forms) = counts.entry(token.text.clone()).or_default();
+            *tokens += 1;
+            if let Some(surface) = text.get(token.offset_from..token.offset_to) {
+                *forms.entry(surface.to_lowercase()).or_insert(0) += 1;
+            }
         });
-        counts
-            .into_iter()
-            .filter_map(|(term, forms)| {
-                let form =
-                    forms
-                        .into_iter()
-                        .max_by(|(left, left_count), (right, right_count)| {
-                            left_count
-                                .cmp(right_count)
-                                .then_with(|| right.len().cmp(&left.len()))
-                                .then_with(|| right.cmp(left))
-                        })?;
-                Some((term, form.0))
-            })
-            .collect()
+        let mut frequencies = HashMap::with_capacity(counts.len());
+        let mut surface_forms = HashMap::with_capacity(counts.len());
+        for (term, (tokens, forms)) in counts {
+            frequencies.insert(term.clone(), tokens);
+            let form = forms
+                .into_iter()
+                .max_by(|(left, left_count), (right, right_count)| {
+                    left_count
+                        .cmp(right_count)
+                        .then_with(|| right.len().cmp(&left.len()))
+                        .then_with(|| right.cmp(left))
+                });
+            if let Some((form, _)) = form {
+                surface_forms.insert(term, form);
+            }
+        }
+        (frequencies, surface_forms)
     }
 
     /// Term frequencies of `text`.

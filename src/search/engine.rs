@@ -4,6 +4,7 @@
 //! Search is CPU work: callers run these functions off the async workers
 //! (`web::block`), with one searcher per call.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -24,9 +25,9 @@ use super::filters::{
 use super::index::SearchIndex;
 use super::ranking::{
     feedback_weights, finish_pair, likeness, mark_effect, matched_the_other_way, moved_query,
-    query_terms, score_pair, weighted_cosine, weights, BestText, CorpusStatistics, Feedback,
-    MatchExplanation, PairFacts, RankingWeights, TermVector, TermsView, CHALLENGES_FOR_STARTUP_FIT,
-    STARTUPS_FOR_CHALLENGE_FIT,
+    query_terms, query_terms_within, score_pair, weighted_cosine, weights, BestText,
+    CorpusStatistics, Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector, TermsView,
+    CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::{similarity, SemanticModel};
@@ -230,21 +231,20 @@ impl SearchEngine {
         restrictions.require(of_kind(fields, DocumentKind::Challenge));
         restrictions.require(challenges_within(fields, scope));
         restrict_challenges(fields, filters, &mut restrictions);
-        let mut analyzers = Analyzers::default();
+        let (vector, surface_forms) = TermVector::analyse_with_surface_forms(
+            &mut Analyzers::default(),
+            startup.language,
+            &startup.text,
+        );
         let source = MatchSource {
             kind: DocumentKind::Startup,
-            vector: TermVector::analyse(&mut analyzers, startup.language, &startup.text),
+            vector,
             technologies: &startup.technologies,
             startup: Some(startup),
             challenge: None,
         };
         let ranked = self.rank(&source, restrictions, limit, feedback)?;
-        Ok(in_surface_form(
-            ranked,
-            &mut analyzers,
-            startup.language,
-            &startup.text,
-        ))
+        Ok(in_surface_form(ranked, &surface_forms))
     }
 
     /// The start-ups that could solve `challenge`, best first, among those
@@ -271,21 +271,20 @@ impl SearchEngine {
         let mut restrictions = Restrictions::default();
         restrictions.require(of_kind(fields, DocumentKind::Startup));
         restrict_startups(fields, filters, &mut restrictions);
-        let mut analyzers = Analyzers::default();
+        let (vector, surface_forms) = TermVector::analyse_with_surface_forms(
+            &mut Analyzers::default(),
+            challenge.language,
+            &challenge.text,
+        );
         let source = MatchSource {
             kind: DocumentKind::Challenge,
-            vector: TermVector::analyse(&mut analyzers, challenge.language, &challenge.text),
+            vector,
             technologies: &challenge.technologies,
             startup: None,
             challenge: Some(challenge),
         };
         let ranked = self.rank(&source, restrictions, limit, feedback)?;
-        Ok(in_surface_form(
-            ranked,
-            &mut analyzers,
-            challenge.language,
-            &challenge.text,
-        ))
+        Ok(in_surface_form(ranked, &surface_forms))
     }
 
     fn rank(
@@ -392,7 +391,12 @@ impl SearchEngine {
         let reverse_scored = direction.reverse_share > 0.0;
         for candidate in &candidates {
             let reverse_terms = if reverse_scored {
-                query_terms(&candidate.vector, &source_corpus, target_shape)
+                query_terms_within(
+                    &candidate.vector,
+                    &source_vector,
+                    &source_corpus,
+                    target_shape,
+                )
             } else {
                 Vec::new()
             };
@@ -501,7 +505,12 @@ impl SearchEngine {
                 else {
                     continue;
                 };
-                let reverse_terms = query_terms(&candidate.vector, &source_corpus, target_shape);
+                let reverse_terms = query_terms_within(
+                    &candidate.vector,
+                    &source_vector,
+                    &source_corpus,
+                    target_shape,
+                );
                 entry.explanation.matched_terms.result_to_query =
                     matched_the_other_way(&reverse_terms, &source_vector, &source_corpus);
             }
@@ -514,16 +523,13 @@ impl SearchEngine {
 /// uses; both directions' terms occur in that text.
 fn in_surface_form(
     mut ranked: Vec<RankedMatch>,
-    analyzers: &mut Analyzers,
-    language: TextLanguage,
-    text: &str,
+    surface_forms: &HashMap<String, String>,
 ) -> Vec<RankedMatch> {
-    if ranked.is_empty() {
-        return ranked;
-    }
-    let forms = analyzers.surface_forms(language, text);
     for entry in &mut ranked {
-        entry.explanation.matched_terms.in_surface_form(&forms);
+        entry
+            .explanation
+            .matched_terms
+            .in_surface_form(surface_forms);
     }
     ranked
 }

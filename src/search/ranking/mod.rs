@@ -37,7 +37,7 @@ pub use feedback::{
 pub use fit::{region_fit, technology_overlap, trl_fit, RegionFit};
 pub use terms::{
     directional_score, inverse_document_frequency, query_term_weight, query_terms,
-    CorpusStatistics, TermVector, TermsView,
+    query_terms_within, CorpusStatistics, TermVector, TermsView,
 };
 pub use weights::{
     weights, DirectionWeights, QueryShape, RankingWeights, TextShape, CANDIDATE_MIN_IDF,

@@ -19,7 +19,21 @@ pub struct TermVector {
 impl TermVector {
     /// Analyses `text` in `language`.
     pub fn analyse(analyzers: &mut Analyzers, language: TextLanguage, text: &str) -> Self {
-        let frequencies = analyzers.term_frequencies(language, text);
+        Self::of_frequencies(language, analyzers.term_frequencies(language, text))
+    }
+
+    /// Analyses `text` in `language`, with the form each term takes in it
+    /// ([`Analyzers::surface_forms`]).
+    pub fn analyse_with_surface_forms(
+        analyzers: &mut Analyzers,
+        language: TextLanguage,
+        text: &str,
+    ) -> (Self, HashMap<String, String>) {
+        let (frequencies, forms) = analyzers.frequencies_and_surface_forms(language, text);
+        (Self::of_frequencies(language, frequencies), forms)
+    }
+
+    fn of_frequencies(language: TextLanguage, frequencies: HashMap<String, u32>) -> Self {
         // Every token is counted once, so the tokens number the counts' sum.
         let length = frequencies.values().sum();
         TermVector {
@@ -74,12 +88,13 @@ impl<'a> TermsView<'a> {
             .next()
             .and_then(|length| length.parse().ok())
             .unwrap_or(0);
-        let mut entries: Vec<(&str, u32)> = parts
-            .filter_map(|entry| {
-                let (term, frequency) = entry.rsplit_once(':')?;
-                Some((term, frequency.parse().ok()?))
-            })
-            .collect();
+        // One entry per space: sized once rather than grown while reading.
+        let mut entries: Vec<(&str, u32)> =
+            Vec::with_capacity(stored.bytes().filter(|byte| *byte == b' ').count());
+        entries.extend(parts.filter_map(|entry| {
+            let (term, frequency) = entry.rsplit_once(':')?;
+            Some((term, frequency.parse().ok()?))
+        }));
         // `serialise` writes them sorted; a hand-edited index may not.
         if !entries.is_sorted() {
             entries.sort_unstable();
@@ -128,17 +143,19 @@ pub fn query_terms<'a>(
     let Some(language) = query.language else {
         return Vec::new();
     };
-    let mut weighted: Vec<(&'a str, f32)> = query
-        .entries
-        .iter()
-        .map(|(term, frequency)| {
-            (
-                *term,
-                query_term_weight(*frequency, corpus.idf(language, term), shape),
-            )
-        })
-        .filter(|(_, weight)| *weight > 0.0)
-        .collect();
+    let mut weighted: Vec<(&'a str, f32)> = Vec::with_capacity(query.entries.len());
+    weighted.extend(
+        query
+            .entries
+            .iter()
+            .map(|(term, frequency)| {
+                (
+                    *term,
+                    query_term_weight(*frequency, corpus.idf(language, term), shape),
+                )
+            })
+            .filter(|(_, weight)| *weight > 0.0),
+    );
     let limit = weights().max_query_terms;
     if weighted.len() > limit {
         let stronger = |left: &(&str, f32), right: &(&str, f32)| {
@@ -152,6 +169,67 @@ pub fn query_terms<'a>(
         weighted.retain(|entry| stronger(entry, &weakest_kept) != std::cmp::Ordering::Greater);
     }
     weighted
+}
+
+/// The query terms of `query` that `within` holds, weighted as
+/// [`query_terms`] weighs them: what [`directional_score`] against
+/// `within` reads of the whole list.
+///
+/// A text with no more terms than a query keeps is weighed only where the
+/// two texts share a term; a longer one is cut to its strongest terms first,
+/// which needs every weight.
+pub fn query_terms_within<'a>(
+    query: &TermsView<'a>,
+    within: &TermsView<'_>,
+    corpus: &dyn CorpusStatistics,
+    shape: QueryShape,
+) -> Vec<(&'a str, f32)> {
+    let Some(language) = query.language else {
+        return Vec::new();
+    };
+    if query.entries.len() > weights().max_query_terms {
+        let mut terms = query_terms(query, corpus, shape);
+        terms.retain(|(term, _)| {
+            within
+                .entries
+                .binary_search_by(|(entry, _)| entry.cmp(term))
+                .is_ok()
+        });
+        return terms;
+    }
+    let mut shared = Vec::with_capacity(query.entries.len().min(within.entries.len()));
+    each_shared(&query.entries, &within.entries, |(term, frequency), _| {
+        let weight = query_term_weight(*frequency, corpus.idf(language, term), shape);
+        if weight > 0.0 {
+            shared.push((*term, weight));
+        }
+    });
+    shared
+}
+
+/// Calls `visit` with each entry of `left` whose term `right` holds, and
+/// with that term's value in `right`; both sorted by term, so one merge.
+fn each_shared<'l, 'a, L, R>(
+    left: &'l [(&'a str, L)],
+    right: &[(&str, R)],
+    mut visit: impl FnMut(&'l (&'a str, L), &R),
+) {
+    let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
+    while let (Some(entry), Some((term, value))) = (left.peek(), right.peek()) {
+        match entry.0.cmp(term) {
+            std::cmp::Ordering::Less => {
+                left.next();
+            }
+            std::cmp::Ordering::Greater => {
+                right.next();
+            }
+            std::cmp::Ordering::Equal => {
+                visit(entry, value);
+                left.next();
+                right.next();
+            }
+        }
+    }
 }
 
 fn saturation(frequency: u32, length: u32, average_length: f32, params: Bm25Params) -> f32 {
@@ -174,29 +252,13 @@ pub fn directional_score<'a>(
     };
     let average_length = corpus.average_length(language);
     let params = corpus.bm25();
-    let mut contributions = Vec::new();
-    let (mut query, mut entries) = (
-        query_terms.iter().peekable(),
-        target.entries.iter().peekable(),
-    );
-    while let (Some((term, weight)), Some((entry, frequency))) = (query.peek(), entries.peek()) {
-        match term.cmp(entry) {
-            std::cmp::Ordering::Less => {
-                query.next();
-            }
-            std::cmp::Ordering::Greater => {
-                entries.next();
-            }
-            std::cmp::Ordering::Equal => {
-                contributions.push((
-                    *term,
-                    weight * saturation(*frequency, target.length, average_length, params),
-                ));
-                query.next();
-                entries.next();
-            }
-        }
-    }
+    let mut contributions = Vec::with_capacity(query_terms.len().min(target.entries.len()));
+    each_shared(query_terms, &target.entries, |(term, weight), frequency| {
+        contributions.push((
+            *term,
+            weight * saturation(*frequency, target.length, average_length, params),
+        ));
+    });
     contributions
         .sort_by(|left, right| right.1.total_cmp(&left.1).then_with(|| left.0.cmp(right.0)));
     (
@@ -259,6 +321,60 @@ mod tests {
             "the five weakest are dropped"
         );
         assert!(terms.windows(2).all(|pair| pair[0].0 < pair[1].0));
+    }
+
+    /// idf grows with a term's length; `q` has none.
+    struct LongerRarer;
+    impl CorpusStatistics for LongerRarer {
+        fn idf(&self, _language: TextLanguage, term: &str) -> f32 {
+            term.len() as f32 - 1.0
+        }
+        fn average_length(&self, _language: TextLanguage) -> f32 {
+            10.0
+        }
+        fn bm25(&self) -> Bm25Params {
+            Bm25Params { k1: 1.2, b: 0.75 }
+        }
+    }
+
+    /// The stored form of `q`, `qq`, … up to `count` letters, each `tf` times.
+    fn growing_terms(count: usize, tf: u32) -> String {
+        let entries: Vec<String> = (1..=count)
+            .map(|length| format!("{}:{tf}", "q".repeat(length)))
+            .collect();
+        format!("{} {}", count as u32 * tf, entries.join(" "))
+    }
+
+    #[test]
+    fn the_shared_query_terms_score_a_text_as_all_of_them_do() {
+        let shape = TUNED_WEIGHTS.challenges_for_startup.reverse_query;
+        let limit = weights().max_query_terms;
+        // Every fourth term, the weakest (cut from a long query) among them.
+        let within = growing_terms(limit + 5, 2);
+        let mut within = TermsView::parse(Some(TextLanguage::English), &within);
+        within.entries.retain(|(term, _)| term.len() % 4 == 1);
+        for count in [3, limit, limit + 5] {
+            let stored = growing_terms(count, 3);
+            let query = TermsView::parse(Some(TextLanguage::English), &stored);
+            let all = query_terms(&query, &LongerRarer, shape);
+            let shared = query_terms_within(&query, &within, &LongerRarer, shape);
+            assert_eq!(
+                directional_score(&shared, &within, &LongerRarer),
+                directional_score(&all, &within, &LongerRarer),
+                "{count} query terms"
+            );
+            assert!(shared.iter().all(|(term, _)| term.len() % 4 == 1));
+            assert!(
+                !shared.iter().any(|(term, _)| *term == "q"),
+                "a term without weight is not a query term"
+            );
+            let cut = count > limit;
+            assert_eq!(
+                shared.iter().any(|(term, _)| term.len() == 5),
+                !cut && count >= 5,
+                "{count} query terms: a long query's weakest terms are cut first"
+            );
+        }
     }
 
     #[test]
