@@ -8,10 +8,9 @@
 //! tested (or opened) within the last [`TRUSTED_FOR`] is lent without a new
 //! test, so a busy connection is tested about once a second.
 //!
-//! A query's success is not taken as a test: a connection that broke
-//! mid-query comes back to the pool looking whole (its transaction state
-//! is all diesel checks), and would otherwise be trusted for as long as
-//! requests kept failing on it.
+//! Coming back to the pool is not a test: diesel drops a connection whose
+//! query failed because the connection broke, and a broken connection that
+//! sat idle is found by the first checkout after [`TRUSTED_FOR`].
 
 use std::ops::{Deref, DerefMut};
 use std::time::{Duration, Instant};

@@ -164,21 +164,26 @@ async fn broken_connections_leave_the_pool_within_a_second_while_requests_keep_c
     proxy.cut();
     proxy.restore();
     let broke = Instant::now();
+    // When the last request that got a 503 was sent: a slow answer on a
+    // busy machine must not count against the pool.
     let mut last_unavailable = None;
     while broke.elapsed() < TRUSTED_FOR * 2 {
+        let sent = broke.elapsed();
         let response = app.get("/api/v1/challenges", None).await;
         match response.status {
             200 => {}
-            503 => last_unavailable = Some(broke.elapsed()),
+            503 => last_unavailable = Some(sent),
             other => panic!("a request on a broken connection got {other}, not 200 or 503"),
         }
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
-    eprintln!("connections broke: the last 503 came after {last_unavailable:?}");
+    eprintln!(
+        "connections broke: the last request answered 503 was sent after {last_unavailable:?}"
+    );
     if let Some(last) = last_unavailable {
         assert!(
-            last < TRUSTED_FOR + Duration::from_millis(250),
-            "a broken connection was still lent after {last:?}"
+            last < TRUSTED_FOR + Duration::from_millis(100),
+            "a broken connection was still lent to a request sent {last:?} after the break"
         );
     }
     for _ in 0..5 {
