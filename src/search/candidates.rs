@@ -46,28 +46,27 @@ impl CandidateSearch<'_> {
         count: usize,
     ) -> anyhow::Result<Vec<DocAddress>> {
         let restrictions = restrictions.into_query();
-        let telling: Vec<(String, f32)> = match language {
-            Some(language) => terms
+        if let Some(language) = language {
+            let telling: Vec<&(String, f32)> = terms
                 .iter()
                 .filter(|(term, _)| {
                     self.corpus.idf(language, term) >= self.weights.candidate_min_idf
                 })
-                .cloned()
-                .collect(),
-            None => terms.to_vec(),
-        };
-        if telling.len() < terms.len() {
-            let found = self.search(&telling, restrictions.box_clone(), count)?;
-            if found.len() == count {
-                return Ok(found);
+                .collect();
+            if telling.len() < terms.len() {
+                let found = self.search(&telling, restrictions.box_clone(), count)?;
+                if found.len() == count {
+                    return Ok(found);
+                }
             }
         }
-        self.search(terms, restrictions, count)
+        let every: Vec<&(String, f32)> = terms.iter().collect();
+        self.search(&every, restrictions, count)
     }
 
     fn search(
         &self,
-        terms: &[(String, f32)],
+        terms: &[&(String, f32)],
         restrictions: Box<dyn Query>,
         count: usize,
     ) -> anyhow::Result<Vec<DocAddress>> {

@@ -7,11 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use defmatch::db::TRUSTED_FOR;
+use defmatch::db::{build_pool_with_timeout, TRUSTED_FOR};
+use diesel::RunQueryDsl;
 use tokio::net::{TcpListener, TcpStream as AsyncTcpStream};
 
 use crate::helpers::{
-    authority_of, server_database_url, spawn_app_with, Options, TestApp, TestDatabase,
+    authority_of, server_database_url, spawn_app_with, with_authority, Options, TestApp,
+    TestDatabase,
 };
 
 /// A TCP proxy in front of PostgreSQL that a test can cut and restore.
@@ -189,6 +191,44 @@ async fn broken_connections_leave_the_pool_within_a_second_while_requests_keep_c
     for _ in 0..5 {
         app.get("/api/v1/challenges", None).await.expect(200);
     }
+}
+
+/// Whether `connection` answers `SELECT 1`.
+fn answers(connection: &mut diesel::PgConnection) -> bool {
+    diesel::sql_query("SELECT 1").execute(connection).is_ok()
+}
+
+/// The pool itself: within [`TRUSTED_FOR`] of its last test a connection is
+/// lent untested (that is the round trip saved), and after it tested again,
+/// so a broken one that sat idle is replaced instead of lent.
+#[test]
+fn a_pooled_connection_is_tested_again_once_its_last_test_is_older_than_trusted_for() {
+    let database = TestDatabase::create();
+    let proxy = CuttableProxy::start(authority_of(&database.url));
+    let through_proxy = with_authority(&database.url, &proxy.address.to_string());
+    let pool = build_pool_with_timeout(&through_proxy, 2, Duration::from_secs(1));
+    {
+        // Two connections open, both answer, both go back idle.
+        let (mut first, mut second) = (pool.get().expect("first"), pool.get().expect("second"));
+        assert!(answers(&mut first) && answers(&mut second));
+    }
+
+    proxy.cut();
+    proxy.restore();
+    {
+        let mut lent = pool.get().expect("a connection within the second");
+        assert!(
+            !answers(&mut lent),
+            "a connection tested less than a second ago is lent without a new test"
+        );
+    }
+
+    std::thread::sleep(TRUSTED_FOR);
+    // The other broken connection is still idle in the pool; both lent
+    // now must answer.
+    let (mut first, mut second) = (pool.get().expect("first"), pool.get().expect("second"));
+    assert!(answers(&mut first), "the first connection lent answers");
+    assert!(answers(&mut second), "the second connection lent answers");
 }
 
 fn free_port() -> u16 {
