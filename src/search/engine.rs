@@ -24,8 +24,8 @@ use super::filters::{
 };
 use super::index::SearchIndex;
 use super::ranking::{
-    feedback_weights, finish_pair, likeness, mark_effect, matched_the_other_way, moved_query,
-    query_terms, query_terms_within, score_pair, weighted_cosine, weights, BestText,
+    candidate_pool, feedback_weights, finish_pair, likeness, mark_effect, matched_the_other_way,
+    moved_query, query_terms, query_terms_within, score_pair, weighted_cosine, weights, BestText,
     CorpusStatistics, Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector, TermsView,
     CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
 };
@@ -351,8 +351,13 @@ impl SearchEngine {
                     .map(|(term, weight)| ((*term).to_owned(), *weight))
                     .collect()
             };
-        // Rejected items leave the list, so as many more are fetched.
-        let candidate_count = weights.candidates.max(limit + feedback.rejected.len());
+        let candidate_count = candidate_pool(
+            weights.candidates,
+            steering,
+            interesting.len(),
+            feedback.rejected.len(),
+            limit,
+        );
         let candidate_search = CandidateSearch {
             searcher: &searcher,
             fields,

@@ -1,9 +1,9 @@
 //! `defmatch-tools calibrate`: measures the fit scale of the ranking
 //! (`defmatch::search::ranking::calibration`) on a benchmark directory. It
-//! ranks both tasks as `eval` does, 50 deep (the candidates every match
-//! rescores), and prints, per direction, the raw scores at 0, 5, …, 100 %
-//! of the relevant pairs (the knots of the table in code), and what a
-//! minimum fit would leave out of the lists.
+//! ranks both tasks as `eval` does, as deep as the candidates every match
+//! rescores (`RankingWeights::candidates`), and prints, per direction, the
+//! raw scores at 0, 5, …, 100 % of the relevant pairs (the knots of the
+//! table in code), and what a minimum fit would leave out of the lists.
 
 use std::path::Path;
 
@@ -11,10 +11,6 @@ use defmatch::search::ranking::{weights, FitScale};
 use defmatch::search::ranking::{CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT};
 
 use crate::eval::{read_qrels, LoadedBenchmark, Relevance, ScoredRankings, Tasks};
-
-/// How deep each query is ranked: the engine's candidate pool, so the text
-/// part is normalised as in an API call with the default limit.
-const DEPTH: usize = 50;
 
 /// The shown list a minimum fit is judged on: the API's default limit.
 const SHOWN: usize = 20;
@@ -25,7 +21,10 @@ const MINIMUM_FITS: [u8; 8] = [5, 10, 15, 20, 25, 30, 40, 50];
 /// Ranks `data_dir` and prints the calibration of both directions.
 pub fn run(server_url: &str, data_dir: &Path) -> anyhow::Result<()> {
     let benchmark = LoadedBenchmark::load(server_url, data_dir)?;
-    let (task_a, task_b) = benchmark.rank(*weights(), Tasks::Both, DEPTH)?;
+    // As deep as the engine's candidate pool, so the text part is
+    // normalised as in an API call with the default limit.
+    let depth = weights().candidates;
+    let (task_a, task_b) = benchmark.rank(*weights(), Tasks::Both, depth)?;
     let (relevant_a, relevant_b) = read_qrels(&data_dir.join("qrels.tsv"))?;
     for (name, rankings, relevance, scale) in [
         (
@@ -41,12 +40,18 @@ pub fn run(server_url: &str, data_dir: &Path) -> anyhow::Result<()> {
             &STARTUPS_FOR_CHALLENGE_FIT,
         ),
     ] {
-        print_direction(name, rankings, relevance, scale);
+        print_direction(name, rankings, relevance, scale, depth);
     }
     Ok(())
 }
 
-fn print_direction(name: &str, rankings: &ScoredRankings, relevance: &Relevance, scale: &FitScale) {
+fn print_direction(
+    name: &str,
+    rankings: &ScoredRankings,
+    relevance: &Relevance,
+    scale: &FitScale,
+    depth: usize,
+) {
     let judged = rankings
         .iter()
         .filter_map(|(query, ranked)| Some((relevance.get(query)?, ranked)));
@@ -67,7 +72,7 @@ fn print_direction(name: &str, rankings: &ScoredRankings, relevance: &Relevance,
     relevant_scores.sort_by(f32::total_cmp);
     println!("{name}");
     println!(
-        "  relevant pairs among the {DEPTH} candidates: {} of {relevant_pairs}",
+        "  relevant pairs among the {depth} candidates: {} of {relevant_pairs}",
         relevant_scores.len()
     );
     if relevant_scores.is_empty() {

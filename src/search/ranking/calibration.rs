@@ -5,7 +5,7 @@
 //!
 //! Fit `f` means: on the `sbir-dev` benchmark, `f` % of the pairs known to
 //! be relevant (firms and the topics they won) that the ranking lists in
-//! its 50 candidates score at or below this score. A fit of 50 is as good
+//! its candidates score at or below this score. A fit of 50 is as good
 //! as the median real winner. The map is fixed (a table per direction,
 //! below, measured with `defmatch-tools calibrate`), never fitted at run
 //! time, and monotone, so ordering by fit is ordering by score.
@@ -24,58 +24,58 @@ pub struct FitScale {
 }
 
 /// A start-up looking for challenges (task A of `sbir-dev`): the scores of
-/// 0, 5, 10, …, 100 % of the relevant pairs ranked among the 50 candidates
-/// (133 of the 438 pairs), as `defmatch-tools calibrate` printed them.
+/// 0, 5, 10, …, 100 % of the relevant pairs ranked among the 30 candidates
+/// (112 of the 438 pairs), as `defmatch-tools calibrate` printed them.
 pub const CHALLENGES_FOR_STARTUP_FIT: FitScale = FitScale {
     knots: &[
         (0.4687, 0.0),
-        (0.5460, 5.0),
-        (0.5805, 10.0),
-        (0.6133, 15.0),
-        (0.6244, 20.0),
-        (0.6647, 25.0),
-        (0.6995, 30.0),
-        (0.7162, 35.0),
-        (0.7383, 40.0),
-        (0.7539, 45.0),
-        (0.7828, 50.0),
-        (0.8190, 55.0),
-        (0.8435, 60.0),
-        (0.8638, 65.0),
-        (0.9176, 70.0),
-        (0.9415, 75.0),
-        (0.9953, 80.0),
-        (1.0165, 85.0),
-        (1.0582, 90.0),
-        (1.1107, 95.0),
+        (0.5742, 5.0),
+        (0.6035, 10.0),
+        (0.6244, 15.0),
+        (0.6605, 20.0),
+        (0.6861, 25.0),
+        (0.7162, 30.0),
+        (0.7438, 35.0),
+        (0.7660, 40.0),
+        (0.7904, 45.0),
+        (0.8286, 50.0),
+        (0.8517, 55.0),
+        (0.8830, 60.0),
+        (0.9227, 65.0),
+        (0.9415, 70.0),
+        (0.9815, 75.0),
+        (1.0147, 80.0),
+        (1.0463, 85.0),
+        (1.0750, 90.0),
+        (1.1134, 95.0),
         (1.1500, 100.0),
     ],
 };
 
-/// A challenge looking for start-ups (task B of `sbir-dev`), as above (352
+/// A challenge looking for start-ups (task B of `sbir-dev`), as above (330
 /// of the 438 pairs are among the candidates).
 pub const STARTUPS_FOR_CHALLENGE_FIT: FitScale = FitScale {
     knots: &[
         (0.3584, 0.0),
-        (0.7178, 5.0),
-        (0.7632, 10.0),
-        (0.8102, 15.0),
-        (0.8291, 20.0),
-        (0.8522, 25.0),
-        (0.8758, 30.0),
-        (0.9030, 35.0),
-        (0.9164, 40.0),
-        (0.9311, 45.0),
-        (0.9472, 50.0),
-        (0.9612, 55.0),
-        (0.9755, 60.0),
-        (0.9897, 65.0),
-        (1.0076, 70.0),
-        (1.0306, 75.0),
+        (0.7547, 5.0),
+        (0.7987, 10.0),
+        (0.8287, 15.0),
+        (0.8508, 20.0),
+        (0.8733, 25.0),
+        (0.9016, 30.0),
+        (0.9149, 35.0),
+        (0.9294, 40.0),
+        (0.9396, 45.0),
+        (0.9582, 50.0),
+        (0.9721, 55.0),
+        (0.9837, 60.0),
+        (1.0004, 65.0),
+        (1.0122, 70.0),
+        (1.0432, 75.0),
         (1.0500, 80.0),
-        (1.0578, 85.0),
-        (1.0750, 90.0),
-        (1.0900, 95.0),
+        (1.0669, 85.0),
+        (1.0767, 90.0),
+        (1.0956, 95.0),
         (1.1500, 100.0),
     ],
 };

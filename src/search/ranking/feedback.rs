@@ -33,18 +33,30 @@ pub struct FeedbackWeights {
     /// alone.
     #[serde(default)]
     pub meaning_share: f32,
+    /// Candidates fetched when the party has marked an item interesting,
+    /// in place of `RankingWeights::candidates`: a mark lifts only what
+    /// the pool holds, and items like a marked one often rank below the
+    /// unmarked pool (docs/matching.md).
+    #[serde(default = "marked_candidates")]
+    pub candidates: usize,
+}
+
+fn marked_candidates() -> usize {
+    FEEDBACK_WEIGHTS.candidates
 }
 
 /// The feedback weights in production, chosen on `sbir-dev` with
 /// `eval --feedback-positive 1 --feedback-negative 3`, cross-validated by
 /// firm (docs/matching.md): the push away from rejected items, the moved
 /// candidate query and the meaning's share each cost more than they gained,
-/// so a rejected item only leaves the list.
+/// so a rejected item only leaves the list; with the unmarked pool of 30
+/// candidates, two marks gained a fifth of what they gain with 50.
 pub const FEEDBACK_WEIGHTS: FeedbackWeights = FeedbackWeights {
     toward_interesting: 0.4,
     away_from_rejected: 0.0,
     move_candidate_query: false,
     meaning_share: 0.0,
+    candidates: 50,
 };
 
 /// The feedback weights in use: [`FEEDBACK_WEIGHTS`], unless an experiment
@@ -68,6 +80,25 @@ pub fn feedback_weights() -> &'static FeedbackWeights {
         }
     })
 }
+/// How many candidates a match rescores: the unmarked pool, or the marked
+/// one once the party has an item marked interesting (still indexed), and
+/// at least the results asked for plus the rejected items, which leave the
+/// list.
+pub fn candidate_pool(
+    unmarked_pool: usize,
+    weights: &FeedbackWeights,
+    interesting: usize,
+    rejected: usize,
+    limit: usize,
+) -> usize {
+    let pool = if interesting == 0 {
+        unmarked_pool
+    } else {
+        weights.candidates
+    };
+    pool.max(limit + rejected)
+}
+
 /// Least similarity to an interesting item that the explanation names.
 pub const SHOWN_SIMILARITY: f32 = 0.15;
 
@@ -262,6 +293,19 @@ mod tests {
         assert!(loss < 0.0, "{loss}");
         assert_eq!(marked_like.map(|like| like.item_id), Some(liked_id));
         assert!(none.is_none());
+    }
+
+    #[test]
+    fn an_interesting_mark_widens_the_pool_and_rejected_items_add_to_it() {
+        let weights = FeedbackWeights {
+            candidates: 50,
+            ..FEEDBACK_WEIGHTS
+        };
+        assert_eq!(candidate_pool(30, &weights, 0, 0, 10), 30);
+        assert_eq!(candidate_pool(30, &weights, 1, 0, 10), 50);
+        assert_eq!(candidate_pool(30, &weights, 0, 3, 10), 30);
+        assert_eq!(candidate_pool(30, &weights, 0, 3, 40), 43);
+        assert_eq!(candidate_pool(30, &weights, 2, 3, 60), 63);
     }
 
     #[test]

@@ -31,8 +31,8 @@ pub use explanation::{
     PairFacts, RawPair, ScoreParts,
 };
 pub use feedback::{
-    feedback_weights, likeness, mark_effect, moved_query, weighted_cosine, Feedback,
-    FeedbackWeights, MarkedLike, FEEDBACK_WEIGHTS,
+    candidate_pool, feedback_weights, likeness, mark_effect, moved_query, weighted_cosine,
+    Feedback, FeedbackWeights, MarkedLike, FEEDBACK_WEIGHTS,
 };
 pub use fit::{region_fit, technology_overlap, trl_fit, RegionFit};
 pub use terms::{

@@ -122,7 +122,10 @@ pub const PLAIN_QUERY: QueryShape = QueryShape {
 /// simpler ranking (docs/matching.md, the tuning table).
 pub const TUNED_WEIGHTS: RankingWeights = RankingWeights {
     max_query_terms: 200,
-    candidates: 50,
+    // 30 rank as 50 and 200 did on `sbir-dev`, in-sample, across folds and
+    // with marks (docs/matching.md), and each candidate costs its stored
+    // fields, its parsing and its scoring (docs/performance.md).
+    candidates: 30,
     candidate_min_idf: CANDIDATE_MIN_IDF,
     text_shape: TEXT_SHAPE,
     challenges_for_startup: DirectionWeights {

@@ -5,7 +5,7 @@
 use defmatch::search::bm25::Bm25Params;
 use defmatch::search::ranking::{
     DirectionWeights, QueryShape, RankingWeights, CANDIDATE_MIN_IDF, PLAIN_BM25, PLAIN_QUERY,
-    TEXT_SHAPE,
+    TEXT_SHAPE, TUNED_WEIGHTS,
 };
 
 use super::folds::Task;
@@ -48,7 +48,8 @@ const TEXT_ONLY: DirectionWeights = DirectionWeights {
 /// Plain BM25 both ways, forward direction only, no semantic view.
 pub const PLAIN: RankingWeights = RankingWeights {
     max_query_terms: 200,
-    candidates: 50,
+    // Every setting rescores as many candidates as production does.
+    candidates: TUNED_WEIGHTS.candidates,
     candidate_min_idf: CANDIDATE_MIN_IDF,
     text_shape: TEXT_SHAPE,
     challenges_for_startup: TEXT_ONLY,
