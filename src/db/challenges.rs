@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::audit::{self, NewAuditEvent};
 use super::outbox::{record_change, record_changes, SearchEntity};
-use super::schema::challenges;
+use super::schema::{challenges, organisations};
 use super::{like_pattern, Page, Paged};
 use crate::domain::audit::{AuditAction, AuditSubject};
 use crate::domain::challenge::{BudgetRange, ChallengeContent, ChallengeStatus, Schedule};
@@ -269,6 +269,19 @@ pub fn find_many(connection: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec
     challenges::table
         .filter(challenges::id.eq_any(ids))
         .select(ChallengeRow::as_select())
+        .load(connection)
+}
+
+/// The challenges `ids` that exist, each with its organisation's name, in
+/// one statement (ranked results are shown with the issuer's name).
+pub fn find_many_with_organisation_names(
+    connection: &mut PgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<(ChallengeRow, String)>> {
+    challenges::table
+        .inner_join(organisations::table)
+        .filter(challenges::id.eq_any(ids))
+        .select((ChallengeRow::as_select(), organisations::name))
         .load(connection)
 }
 

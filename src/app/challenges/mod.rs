@@ -326,21 +326,17 @@ pub(crate) async fn views_by_id(
     viewer: &Viewer,
     ids: Vec<Uuid>,
 ) -> Result<std::collections::HashMap<Uuid, ChallengeView>, AppError> {
-    let (rows, names) = state
+    let rows = state
         .with_connection(move |connection| {
-            let rows = challenges::find_many(connection, &ids)?;
-            let organisation_ids: Vec<Uuid> = rows.iter().map(|row| row.organisation_id).collect();
-            let names = organisations::names_by_id(connection, &organisation_ids)?;
-            Ok((rows, names))
+            Ok(challenges::find_many_with_organisation_names(
+                connection, &ids,
+            )?)
         })
         .await?;
     Ok(rows
         .into_iter()
-        .filter(|row| viewer.can_see_challenge(row.exposure()))
-        .map(|row| {
-            let name = names.get(&row.organisation_id).cloned().unwrap_or_default();
-            (row.id, view_for(viewer, row, name))
-        })
+        .filter(|(row, _)| viewer.can_see_challenge(row.exposure()))
+        .map(|(row, name)| (row.id, view_for(viewer, row, name)))
         .collect())
 }
 
