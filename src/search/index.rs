@@ -73,7 +73,8 @@ const DIRECTORY_LOCK_FILE: &str = "defmatch.lock";
 const REPLICA_ID_FILE: &str = "defmatch-replica-id";
 
 /// Bytes of stored fields compressed together. Ranking reads the stored
-/// fields of 50 scattered candidates a match, each from a block of its own,
+/// fields of 30 scattered candidates a match (50 with a mark), each from a
+/// block of its own,
 /// so a block is decompressed for each; tantivy's 16 KB blocks made that a
 /// tenth of a match's time.
 const DOCSTORE_BLOCK_BYTES: usize = 4 * 1024;

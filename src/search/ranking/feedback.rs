@@ -34,15 +34,15 @@ pub struct FeedbackWeights {
     #[serde(default)]
     pub meaning_share: f32,
     /// Candidates fetched when the party has marked an item interesting,
-    /// in place of `RankingWeights::candidates`: a mark lifts only what
+    /// when more than `RankingWeights::candidates`: a mark lifts only what
     /// the pool holds, and items like a marked one often rank below the
     /// unmarked pool (docs/matching.md).
-    #[serde(default = "marked_candidates")]
-    pub candidates: usize,
+    #[serde(default = "default_marked_candidates")]
+    pub marked_candidates: usize,
 }
 
-fn marked_candidates() -> usize {
-    FEEDBACK_WEIGHTS.candidates
+fn default_marked_candidates() -> usize {
+    FEEDBACK_WEIGHTS.marked_candidates
 }
 
 /// The feedback weights in production, chosen on `sbir-dev` with
@@ -56,7 +56,7 @@ pub const FEEDBACK_WEIGHTS: FeedbackWeights = FeedbackWeights {
     away_from_rejected: 0.0,
     move_candidate_query: false,
     meaning_share: 0.0,
-    candidates: 50,
+    marked_candidates: 50,
 };
 
 /// The feedback weights in use: [`FEEDBACK_WEIGHTS`], unless an experiment
@@ -80,10 +80,11 @@ pub fn feedback_weights() -> &'static FeedbackWeights {
         }
     })
 }
-/// How many candidates a match rescores: the unmarked pool, or the marked
-/// one once the party has an item marked interesting (still indexed), and
-/// at least the results asked for plus the rejected items, which leave the
-/// list.
+
+/// How many candidates a match rescores: the unmarked pool, widened to the
+/// marked one once the party has an item marked interesting (still
+/// indexed), and at least the results asked for plus the rejected items,
+/// which leave the list.
 pub fn candidate_pool(
     unmarked_pool: usize,
     weights: &FeedbackWeights,
@@ -94,7 +95,7 @@ pub fn candidate_pool(
     let pool = if interesting == 0 {
         unmarked_pool
     } else {
-        weights.candidates
+        unmarked_pool.max(weights.marked_candidates)
     };
     pool.max(limit + rejected)
 }
@@ -298,10 +299,11 @@ mod tests {
     #[test]
     fn an_interesting_mark_widens_the_pool_and_rejected_items_add_to_it() {
         let weights = FeedbackWeights {
-            candidates: 50,
+            marked_candidates: 50,
             ..FEEDBACK_WEIGHTS
         };
         assert_eq!(candidate_pool(30, &weights, 0, 0, 10), 30);
+        assert_eq!(candidate_pool(80, &weights, 1, 0, 10), 80);
         assert_eq!(candidate_pool(30, &weights, 1, 0, 10), 50);
         assert_eq!(candidate_pool(30, &weights, 0, 3, 10), 30);
         assert_eq!(candidate_pool(30, &weights, 0, 3, 40), 43);

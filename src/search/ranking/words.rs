@@ -353,7 +353,8 @@ fn filler_stems() -> &'static HashSet<String> {
 }
 
 /// Whether an analysed term is worth showing a person: not a filler word,
-/// at least three characters, and not a bare number.
+/// at least three characters, and no digit (a number, a part number, a
+/// date).
 pub fn is_telling(term: &str) -> bool {
     term.chars().count() >= 3
         && !term.chars().any(|character| character.is_ascii_digit())

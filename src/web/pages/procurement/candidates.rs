@@ -212,14 +212,15 @@ pub(super) async fn candidates_page(
     let (filters, parsed) = CandidateFilters::of_query(&query);
     let min_fit_typed = query.get("min_fit").unwrap_or_default().to_owned();
     let challenge = challenges::get(&context.state, &context.viewer(), challenge_id).await?;
-    let wanted = (filters.page * CANDIDATES_PER_PAGE).min(CANDIDATES_RANKED);
     let filter = StartupMatchFilter {
         technology: filters.technology,
         province: filters.province,
         trl_min: filters.trl_min,
         min_fit: filters.min_fit,
-        // One more than shown, to know whether a next page exists.
-        limit: Some((wanted + 1).min(CANDIDATES_RANKED) as i64),
+        // Every page ranks the whole depth and shows its slice: each signal
+        // is divided by its best among the candidates, so a list ranked
+        // deeper for a later page could order the first pages differently.
+        limit: Some(CANDIDATES_RANKED as i64),
         ..StartupMatchFilter::default()
     };
     let outcome = match parsed {
