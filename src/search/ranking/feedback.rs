@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::terms::{CorpusStatistics, TermsView};
+use super::terms::{each_shared, CorpusStatistics, TermsView};
 use crate::search::analysis::TextLanguage;
 
 /// How marks steer a ranking.
@@ -234,28 +234,14 @@ pub fn weighted_cosine(
         return 0.0;
     }
     let mut dot = 0.0;
-    let (mut lefts, mut rights) = (
-        left.entries().iter().peekable(),
-        right.entries().iter().peekable(),
+    each_shared(
+        left.entries(),
+        right.entries(),
+        |(term, left_frequency), right_frequency| {
+            dot += weight(language(left), term, *left_frequency)
+                * weight(language(right), term, *right_frequency);
+        },
     );
-    while let (Some((left_term, left_frequency)), Some((right_term, right_frequency))) =
-        (lefts.peek(), rights.peek())
-    {
-        match left_term.cmp(right_term) {
-            std::cmp::Ordering::Less => {
-                lefts.next();
-            }
-            std::cmp::Ordering::Greater => {
-                rights.next();
-            }
-            std::cmp::Ordering::Equal => {
-                dot += weight(language(left), left_term, *left_frequency)
-                    * weight(language(right), right_term, *right_frequency);
-                lefts.next();
-                rights.next();
-            }
-        }
-    }
     (dot / (left_norm * right_norm)).clamp(0.0, 1.0)
 }
 

@@ -209,7 +209,7 @@ pub fn query_terms_within<'a>(
 
 /// Calls `visit` with each entry of `left` whose term `right` holds, and
 /// with that term's value in `right`; both sorted by term, so one merge.
-fn each_shared<'l, 'a, L, R>(
+pub(super) fn each_shared<'l, 'a, L, R>(
     left: &'l [(&'a str, L)],
     right: &[(&str, R)],
     mut visit: impl FnMut(&'l (&'a str, L), &R),
