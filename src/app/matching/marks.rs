@@ -170,9 +170,11 @@ pub(crate) fn imply_from_move(
 }
 
 /// The marks of `viewer`'s organisation on the matches of `query_id`, by
-/// item; none for a viewer without an organisation.
-pub(super) async fn marks_of(
-    state: &AppState,
+/// item; none for a viewer without an organisation. Read on the connection
+/// that loaded the query, so that a match takes one trip to the blocking
+/// pool for both.
+pub(super) fn marks_in(
+    connection: &mut PgConnection,
     viewer: &Viewer,
     direction: MarkDirection,
     query_id: Uuid,
@@ -185,10 +187,7 @@ pub(super) async fn marks_of(
         direction,
         query_id,
     };
-    let marks = state
-        .with_connection(move |connection| Ok(match_marks::list(connection, key)?))
-        .await?;
-    Ok(marks.into_iter().collect())
+    Ok(match_marks::list(connection, key)?.into_iter().collect())
 }
 
 /// The feedback that ranking reads from `marks`.

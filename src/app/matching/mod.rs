@@ -140,15 +140,22 @@ pub async fn for_startup(
         organisation_id: None,
     };
     let reader = viewer.clone();
-    let (row, access) = state
-        .with_connection(move |connection| startups::find_visible(connection, &reader, startup_id))
+    let ((row, access), marks) = state
+        .with_connection(move |connection| {
+            let found = startups::find_visible(connection, &reader, startup_id)?;
+            let marks = marks::marks_in(
+                connection,
+                &reader,
+                MarkDirection::StartupToChallenge,
+                startup_id,
+            )?;
+            Ok((found, marks))
+        })
         .await?;
     let document = StartupDocument::from_row(&row);
     let redacted_text = (access == StartupAccess::Anonymised)
         .then(|| startup_text(&row.description_anonymised, &row.keywords_redacted));
     let scope = viewer.challenge_scope();
-    let marks =
-        marks::marks_of(state, viewer, MarkDirection::StartupToChallenge, startup_id).await?;
     let feedback = marks::feedback_of(&marks);
     let ranked = state
         .with_search(move |engine| {
@@ -190,9 +197,16 @@ pub async fn for_challenge(
     let min_fit = checked_min_fit(filter.min_fit)?;
     let viewer = Viewer::Member(member.clone());
     let reader = viewer.clone();
-    let (row, _) = state
+    let ((row, _), marks) = state
         .with_connection(move |connection| {
-            challenges::find_visible(connection, &reader, challenge_id)
+            let found = challenges::find_visible(connection, &reader, challenge_id)?;
+            let marks = marks::marks_in(
+                connection,
+                &reader,
+                MarkDirection::ChallengeToStartup,
+                challenge_id,
+            )?;
+            Ok((found, marks))
         })
         .await?;
     let within_provinces =
@@ -205,13 +219,6 @@ pub async fn for_challenge(
         trl_max: filter.trl_max,
     };
     let document = ChallengeDocument::from_row(&row);
-    let marks = marks::marks_of(
-        state,
-        &viewer,
-        MarkDirection::ChallengeToStartup,
-        challenge_id,
-    )
-    .await?;
     let feedback = marks::feedback_of(&marks);
     let ranked = state
         .with_search(move |engine| {
