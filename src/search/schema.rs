@@ -14,8 +14,9 @@ use tantivy::schema::{
 use super::analysis::TextLanguage;
 
 /// Version of the schema and analysis; part of every commit's payload.
-/// (3: outbox positions are transaction ids, no longer row ids.)
-pub const SCHEMA_VERSION: u32 = 3;
+/// (3: outbox positions are transaction ids, no longer row ids; 4: a
+/// challenge's title is written once in its text, no longer twice.)
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
