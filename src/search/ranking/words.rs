@@ -41,11 +41,14 @@ const FILLER_WORDS: &[&str] = &[
     "become",
     "been",
     "before",
+    "behind",
     "being",
     "below",
+    "beside",
     "best",
     "better",
     "between",
+    "beyond",
     "both",
     "can",
     "cannot",
@@ -127,6 +130,8 @@ const FILLER_WORDS: &[&str] = &[
     "much",
     "must",
     "my",
+    "near",
+    "nearby",
     "need",
     "needed",
     "needs",
@@ -318,6 +323,7 @@ const FILLER_WORDS: &[&str] = &[
     "moet",
     "moeten",
     "na",
+    "nabij",
     "naar",
     "nieuw",
     "nieuwe",
@@ -327,6 +333,8 @@ const FILLER_WORDS: &[&str] = &[
     "oplossing",
     "oplossingen",
     "over",
+    "rond",
+    "rondom",
     "tijd",
     "twee",
     "via",
@@ -371,9 +379,9 @@ mod tests {
         let filler = [
             (
                 TextLanguage::English,
-                "one low new lower developing approaches",
+                "one low new lower near developing approaches",
             ),
-            (TextLanguage::Dutch, "nieuwe ontwikkeling"),
+            (TextLanguage::Dutch, "nieuwe ontwikkeling nabij"),
         ];
         for (language, words) in filler {
             for stem in analyzers.tokens(language, words) {
