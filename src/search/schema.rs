@@ -2,9 +2,10 @@
 //! apart by `kind`, with text fields of their own so that BM25 statistics
 //! (document frequencies, average lengths) are those of each corpus.
 //!
-//! Bump [`SCHEMA_VERSION`] whenever the fields, the analysis or the meaning
-//! of the stored outbox position change: an index built with another version
-//! is rebuilt from PostgreSQL at start-up.
+//! Bump [`SCHEMA_VERSION`] whenever the fields, the analysis, how a document
+//! becomes text (`ranking::TEXT_SHAPE`) or the meaning of the stored outbox
+//! position change: an index built with another version is rebuilt from
+//! PostgreSQL at start-up.
 
 use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
