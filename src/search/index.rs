@@ -74,9 +74,8 @@ const REPLICA_ID_FILE: &str = "defmatch-replica-id";
 
 /// Bytes of stored fields compressed together. Ranking reads the stored
 /// fields of 30 scattered candidates a match (50 with a mark), each from a
-/// block of its own,
-/// so a block is decompressed for each; tantivy's 16 KB blocks made that a
-/// tenth of a match's time.
+/// block of its own, so a block is decompressed for each; tantivy's 16 KB
+/// blocks made that a tenth of a match's time.
 const DOCSTORE_BLOCK_BYTES: usize = 4 * 1024;
 
 fn index_settings() -> tantivy::IndexSettings {
