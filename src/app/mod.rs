@@ -31,7 +31,7 @@ pub mod startups;
 
 pub use error::{AppError, Conflict, InvalidTransition, NotEditable, Subject};
 pub use page::Paginated;
-pub use state::AppState;
+pub use state::{AppState, BlockingWork};
 
 // ---- users, organisations and audit
 pub mod audit;

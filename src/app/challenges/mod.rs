@@ -321,18 +321,12 @@ pub(crate) fn find_visible(
 }
 
 /// Views of the challenges `ids` that `viewer` may see, by id.
-pub(crate) async fn views_by_id(
-    state: &AppState,
+pub(crate) fn views_by_id(
+    connection: &mut PgConnection,
     viewer: &Viewer,
-    ids: Vec<Uuid>,
+    ids: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, ChallengeView>, AppError> {
-    let rows = state
-        .with_connection(move |connection| {
-            Ok(challenges::find_many_with_organisation_names(
-                connection, &ids,
-            )?)
-        })
-        .await?;
+    let rows = challenges::find_many_with_organisation_names(connection, ids)?;
     Ok(rows
         .into_iter()
         .filter(|(row, _)| viewer.can_see_challenge(row.exposure()))

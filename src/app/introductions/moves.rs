@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use diesel::PgConnection;
 use uuid::Uuid;
 
 use crate::app::{AppError, AppState};
@@ -33,54 +34,61 @@ pub async fn moves_for_pairs(
 ) -> Result<HashMap<(Uuid, Uuid), PairMove>, AppError> {
     let member = member.clone();
     state
-        .with_connection(move |connection| {
-            let startup_ids: Vec<Uuid> = pairs.iter().map(|(startup, _)| *startup).collect();
-            let challenge_ids: Vec<Uuid> = pairs.iter().map(|(_, challenge)| *challenge).collect();
-            let live: HashMap<(Uuid, Uuid), Uuid> =
-                introductions::live_between(connection, &startup_ids, &challenge_ids)?
-                    .into_iter()
-                    .map(|(startup, challenge, introduction)| ((startup, challenge), introduction))
-                    .collect();
-            let companies: HashMap<Uuid, _> = startups::find_many(connection, &startup_ids)?
-                .into_iter()
-                .map(|row| (row.id, (row.province, row.organisation_id)))
-                .collect();
-            // A broker cannot propose a company whose accounts never
-            // confirmed their address; procurement is not told (its
-            // invitation waits for the start-up's acceptance).
-            let mut barred_companies = HashSet::new();
-            if member.introducing_side() == Side::Broker {
-                for (_, organisation_id) in companies.values() {
-                    let addresses = introductions::company_addresses(connection, *organisation_id)?;
-                    if may_take_part_in_introductions(addresses).is_err() {
-                        barred_companies.insert(*organisation_id);
-                    }
-                }
-            }
-            let challenges: HashMap<Uuid, _> = challenges::find_many(connection, &challenge_ids)?
-                .into_iter()
-                .map(|row| (row.id, (row.organisation_id, row.status)))
-                .collect();
-            Ok(pairs
-                .into_iter()
-                .filter_map(|pair| {
-                    let (province, company) = companies.get(&pair.0)?;
-                    let (organisation_id, status) = challenges.get(&pair.1)?;
-                    let party = matches!(
-                        member.may_start_introduction(*province, *organisation_id),
-                        Ok(Some(_))
-                    );
-                    let live_introduction_id = live.get(&pair).copied().filter(|_| party);
-                    let moves = PairMove {
-                        live_introduction_id,
-                        may_introduce: super::takes_introductions(*status)
-                            && party
-                            && live_introduction_id.is_none()
-                            && !barred_companies.contains(company),
-                    };
-                    Some((pair, moves))
-                })
-                .collect())
-        })
+        .with_connection(move |connection| moves_in(connection, &member, pairs))
         .await
+}
+
+/// [`moves_for_pairs`] on `connection`.
+pub(crate) fn moves_in(
+    connection: &mut PgConnection,
+    member: &Member,
+    pairs: Vec<(Uuid, Uuid)>,
+) -> Result<HashMap<(Uuid, Uuid), PairMove>, AppError> {
+    let startup_ids: Vec<Uuid> = pairs.iter().map(|(startup, _)| *startup).collect();
+    let challenge_ids: Vec<Uuid> = pairs.iter().map(|(_, challenge)| *challenge).collect();
+    let live: HashMap<(Uuid, Uuid), Uuid> =
+        introductions::live_between(connection, &startup_ids, &challenge_ids)?
+            .into_iter()
+            .map(|(startup, challenge, introduction)| ((startup, challenge), introduction))
+            .collect();
+    let companies: HashMap<Uuid, _> = startups::find_many(connection, &startup_ids)?
+        .into_iter()
+        .map(|row| (row.id, (row.province, row.organisation_id)))
+        .collect();
+    // A broker cannot propose a company whose accounts never
+    // confirmed their address; procurement is not told (its
+    // invitation waits for the start-up's acceptance).
+    let mut barred_companies = HashSet::new();
+    if member.introducing_side() == Side::Broker {
+        for (_, organisation_id) in companies.values() {
+            let addresses = introductions::company_addresses(connection, *organisation_id)?;
+            if may_take_part_in_introductions(addresses).is_err() {
+                barred_companies.insert(*organisation_id);
+            }
+        }
+    }
+    let challenges: HashMap<Uuid, _> = challenges::find_many(connection, &challenge_ids)?
+        .into_iter()
+        .map(|row| (row.id, (row.organisation_id, row.status)))
+        .collect();
+    Ok(pairs
+        .into_iter()
+        .filter_map(|pair| {
+            let (province, company) = companies.get(&pair.0)?;
+            let (organisation_id, status) = challenges.get(&pair.1)?;
+            let party = matches!(
+                member.may_start_introduction(*province, *organisation_id),
+                Ok(Some(_))
+            );
+            let live_introduction_id = live.get(&pair).copied().filter(|_| party);
+            let moves = PairMove {
+                live_introduction_id,
+                may_introduce: super::takes_introductions(*status)
+                    && party
+                    && live_introduction_id.is_none()
+                    && !barred_companies.contains(company),
+            };
+            Some((pair, moves))
+        })
+        .collect())
 }

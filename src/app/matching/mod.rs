@@ -10,6 +10,7 @@ mod view;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use diesel::PgConnection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -20,7 +21,8 @@ pub use self::view::{
     ChallengeMatch, ChallengeMatches, MatchPreview, StartupMatch, StartupMatches,
 };
 use super::search::in_hit_order;
-use super::{challenges, introductions, startups, AppError, AppState};
+use super::startups::CardIssuer;
+use super::{challenges, introductions, startups, AppError, AppState, BlockingWork};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::fit::MinimumFit;
 use crate::domain::mark::MarkDirection;
@@ -139,38 +141,55 @@ pub async fn for_startup(
         closes_after: filter.closes_after,
         organisation_id: None,
     };
-    let reader = viewer.clone();
-    let ((row, access), marks) = state
-        .with_connection(move |connection| {
-            let found = startups::find_visible(connection, &reader, startup_id)?;
-            let marks = marks::marks_in(
-                connection,
-                &reader,
-                MarkDirection::StartupToChallenge,
-                startup_id,
-            )?;
-            Ok((found, marks))
+    let viewer = viewer.clone();
+    state
+        .in_one_hop(move |work| {
+            challenges_for_startup(work, &viewer, startup_id, &filters, limit, min_fit)
         })
-        .await?;
+        .await
+}
+
+/// [`for_startup`] on the blocking pool, for the start-up `startup_id`.
+fn challenges_for_startup(
+    work: &BlockingWork<'_>,
+    viewer: &Viewer,
+    startup_id: Uuid,
+    filters: &ChallengeFilters,
+    limit: usize,
+    min_fit: MinimumFit,
+) -> Result<ChallengeMatches, AppError> {
+    let ((row, access), marks) = {
+        let mut connection = work.connection()?;
+        let found = startups::find_visible(&mut connection, viewer, startup_id)?;
+        let marks = marks::marks_in(
+            &mut connection,
+            viewer,
+            MarkDirection::StartupToChallenge,
+            startup_id,
+        )?;
+        (found, marks)
+    };
     let document = StartupDocument::from_row(&row);
-    let redacted_text = (access == StartupAccess::Anonymised)
-        .then(|| startup_text(&row.description_anonymised, &row.keywords_redacted));
-    let scope = viewer.challenge_scope();
-    let feedback = marks::feedback_of(&marks);
-    let ranked = state
-        .with_search(move |engine| {
-            engine
-                .match_challenges_with_feedback(&document, &scope, &filters, limit, &feedback)
-                .map_err(matching_failed)
-        })
-        .await?;
+    let ranked = work
+        .search
+        .match_challenges_with_feedback(
+            &document,
+            &viewer.challenge_scope(),
+            filters,
+            limit,
+            &marks::feedback_of(&marks),
+        )
+        .map_err(matching_failed)?;
     let (ranked, below_min_fit) = fitting(ranked, min_fit);
-    let mut items = challenge_matches(state, viewer, ranked).await?;
-    name_marked_challenges(state, viewer, &mut items).await?;
+    let mut connection = work.connection()?;
+    let mut items = challenge_matches(&mut connection, viewer, ranked)?;
+    name_marked_challenges(&mut connection, viewer, &mut items)?;
+    drop(connection);
     for item in &mut items {
         item.mark = marks.get(&item.challenge.id).copied();
     }
-    if let Some(redacted_text) = redacted_text {
+    if access == StartupAccess::Anonymised {
+        let redacted_text = startup_text(&row.description_anonymised, &row.keywords_redacted);
         let shown = ShownTerms::of(&redacted_text);
         for item in &mut items {
             shown.filter(&mut item.explanation);
@@ -195,20 +214,38 @@ pub async fn for_challenge(
 ) -> Result<StartupMatches, AppError> {
     let limit = checked_limit(filter.limit)?;
     let min_fit = checked_min_fit(filter.min_fit)?;
-    let viewer = Viewer::Member(member.clone());
-    let reader = viewer.clone();
-    let ((row, _), marks) = state
-        .with_connection(move |connection| {
-            let found = challenges::find_visible(connection, &reader, challenge_id)?;
-            let marks = marks::marks_in(
-                connection,
-                &reader,
-                MarkDirection::ChallengeToStartup,
-                challenge_id,
-            )?;
-            Ok((found, marks))
+    let cards = CardIssuer::for_answer(&state.card_handles, &Viewer::Member(member.clone()));
+    let member = member.clone();
+    state
+        .in_one_hop(move |work| {
+            startups_for_challenge(work, &member, &cards, challenge_id, &filter, limit, min_fit)
         })
-        .await?;
+        .await
+}
+
+/// [`for_challenge`] on the blocking pool, anonymous cards with handles
+/// from `cards`.
+fn startups_for_challenge(
+    work: &BlockingWork<'_>,
+    member: &Member,
+    cards: &CardIssuer,
+    challenge_id: Uuid,
+    filter: &StartupMatchFilter,
+    limit: usize,
+    min_fit: MinimumFit,
+) -> Result<StartupMatches, AppError> {
+    let viewer = &Viewer::Member(member.clone());
+    let ((row, _), marks) = {
+        let mut connection = work.connection()?;
+        let found = challenges::find_visible(&mut connection, viewer, challenge_id)?;
+        let marks = marks::marks_in(
+            &mut connection,
+            viewer,
+            MarkDirection::ChallengeToStartup,
+            challenge_id,
+        )?;
+        (found, marks)
+    };
     let within_provinces =
         member.candidate_provinces(row.organisation_id, filter.scope == MatchScope::All)?;
     let filters = StartupFilters {
@@ -219,25 +256,24 @@ pub async fn for_challenge(
         trl_max: filter.trl_max,
     };
     let document = ChallengeDocument::from_row(&row);
-    let feedback = marks::feedback_of(&marks);
-    let ranked = state
-        .with_search(move |engine| {
-            engine
-                .match_startups_with_feedback(&document, &filters, limit, &feedback)
-                .map_err(matching_failed)
-        })
-        .await?;
+    let ranked = work
+        .search
+        .match_startups_with_feedback(&document, &filters, limit, &marks::feedback_of(&marks))
+        .map_err(matching_failed)?;
     let (ranked, below_min_fit) = fitting(ranked, min_fit);
+    let mut connection = work.connection()?;
     let marked_like_ids: Vec<Uuid> = ranked
         .iter()
         .filter_map(|entry| entry.explanation.marked_like.as_ref())
         .map(|like| like.item_id)
         .collect();
-    let marked_like_names = startups::views_by_id(state, &viewer, marked_like_ids).await?;
+    let marked_like_names =
+        startups::views_by_id(&mut connection, viewer, cards, &marked_like_ids)?;
     let ids: Vec<Uuid> = ranked.iter().map(|entry| entry.id).collect();
     let pairs = ids.iter().map(|id| (*id, challenge_id)).collect();
-    let moves = introductions::moves_for_pairs(state, member, pairs).await?;
-    let views = startups::views_by_id(state, &viewer, ids).await?;
+    let moves = introductions::moves_in(&mut connection, member, pairs)?;
+    let views = startups::views_by_id(&mut connection, viewer, cards, &ids)?;
+    drop(connection);
     let ranked = ranked.into_iter().map(|entry| {
         let pair = moves
             .get(&(entry.id, challenge_id))
@@ -323,15 +359,18 @@ pub async fn preview(
         statuses: vec![ChallengeStatus::Open, ChallengeStatus::Published],
         ..ChallengeFilters::default()
     };
-    let ranked = state
-        .with_search(move |engine| {
-            engine
+    let reader = viewer.clone();
+    let (items, below_min_fit) = state
+        .in_one_hop(move |work| {
+            let ranked = work
+                .search
                 .match_challenges(&document, &scope, &filters, limit)
-                .map_err(matching_failed)
+                .map_err(matching_failed)?;
+            let (ranked, below_min_fit) = fitting(ranked, min_fit);
+            let items = challenge_matches(&mut *work.connection()?, &reader, ranked)?;
+            Ok((items, below_min_fit))
         })
         .await?;
-    let (ranked, below_min_fit) = fitting(ranked, min_fit);
-    let items = challenge_matches(state, viewer, ranked).await?;
     Ok(MatchPreview {
         suggested_technologies,
         items,
@@ -409,13 +448,13 @@ fn fitting(ranked: Vec<RankedMatch>, min_fit: MinimumFit) -> (Vec<RankedMatch>, 
 }
 
 /// Ranked challenges with the views `viewer` may see, in rank order.
-async fn challenge_matches(
-    state: &AppState,
+fn challenge_matches(
+    connection: &mut PgConnection,
     viewer: &Viewer,
     ranked: Vec<RankedMatch>,
 ) -> Result<Vec<ChallengeMatch>, AppError> {
-    let ids = ranked.iter().map(|entry| entry.id).collect();
-    let views = challenges::views_by_id(state, viewer, ids).await?;
+    let ids: Vec<Uuid> = ranked.iter().map(|entry| entry.id).collect();
+    let views = challenges::views_by_id(connection, viewer, &ids)?;
     let ranked = ranked
         .into_iter()
         .map(|entry| (entry.id, entry.explanation));
@@ -429,8 +468,8 @@ async fn challenge_matches(
 }
 
 /// Names the challenges marked interesting that the explanations point to.
-async fn name_marked_challenges(
-    state: &AppState,
+fn name_marked_challenges(
+    connection: &mut PgConnection,
     viewer: &Viewer,
     items: &mut [ChallengeMatch],
 ) -> Result<(), AppError> {
@@ -442,7 +481,7 @@ async fn name_marked_challenges(
     if ids.is_empty() {
         return Ok(());
     }
-    let views = challenges::views_by_id(state, viewer, ids).await?;
+    let views = challenges::views_by_id(connection, viewer, &ids)?;
     for like in items
         .iter_mut()
         .filter_map(|item| item.explanation.marked_like.as_mut())

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 pub use self::view::{ChallengeHit, ChallengeSearchResults, StartupHit, StartupSearchResults};
 use super::page::{checked_page, Page};
+use super::startups::CardIssuer;
 use super::{challenges, startups, AppError, AppState};
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::policy::{Member, Viewer};
@@ -90,11 +91,16 @@ pub async fn challenges(
     let (page, parsed, filters) = filter.checked()?;
     let hit_page = hit_page(filter.sort, page);
     let scope = viewer.challenge_scope();
-    let hits = state
-        .with_search(move |engine| {
-            engine
+    let reader = viewer.clone();
+    let (hits, views) = state
+        .in_one_hop(move |work| {
+            let hits = work
+                .search
                 .search_challenges(&scope, &filters, &parsed, hit_page)
-                .map_err(search_failed)
+                .map_err(search_failed)?;
+            let ids: Vec<Uuid> = hits.hits.iter().map(|(id, _)| *id).collect();
+            let views = challenges::views_by_id(&mut *work.connection()?, &reader, &ids)?;
+            Ok((hits, views))
         })
         .await?;
     let SearchHits {
@@ -102,8 +108,6 @@ pub async fn challenges(
         total,
         facets,
     } = hits;
-    let ids: Vec<Uuid> = hits.iter().map(|(id, _)| *id).collect();
-    let views = challenges::views_by_id(state, viewer, ids).await?;
     let items = in_hit_order(hits, views, |challenge, score| ChallengeHit {
         challenge,
         score,
@@ -130,11 +134,17 @@ pub async fn startups(
     let (page, parsed, filters) = filter.checked(scope.within_provinces)?;
     let hit_page = hit_page(filter.sort, page);
     let names_visible = scope.names_visible;
-    let hits = state
-        .with_search(move |engine| {
-            engine
+    let viewer = Viewer::Member(member.clone());
+    let cards = CardIssuer::for_answer(&state.card_handles, &viewer);
+    let (hits, views) = state
+        .in_one_hop(move |work| {
+            let hits = work
+                .search
                 .search_startups(&filters, &parsed, names_visible, hit_page)
-                .map_err(search_failed)
+                .map_err(search_failed)?;
+            let ids: Vec<Uuid> = hits.hits.iter().map(|(id, _)| *id).collect();
+            let views = startups::views_by_id(&mut *work.connection()?, &viewer, &cards, &ids)?;
+            Ok((hits, views))
         })
         .await?;
     let SearchHits {
@@ -142,9 +152,6 @@ pub async fn startups(
         total,
         facets,
     } = hits;
-    let ids: Vec<Uuid> = hits.iter().map(|(id, _)| *id).collect();
-    let viewer = Viewer::Member(member.clone());
-    let views = startups::views_by_id(state, &viewer, ids).await?;
     let items = in_hit_order(hits, views, |startup, score| StartupHit { startup, score });
     Ok(StartupSearchResults {
         items,

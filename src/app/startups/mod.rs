@@ -240,22 +240,21 @@ pub(crate) fn find_visible(
 }
 
 /// Views of the start-ups `ids` as `viewer` sees them among ranked results
-/// (search hits, candidates), by id; those hidden from them are left out.
-pub(crate) async fn views_by_id(
-    state: &AppState,
+/// (search hits, candidates), by id, anonymous cards with handles from
+/// `cards`; those hidden from them are left out.
+pub(crate) fn views_by_id(
+    connection: &mut PgConnection,
     viewer: &Viewer,
-    ids: Vec<Uuid>,
+    cards: &CardIssuer,
+    ids: &[Uuid],
 ) -> Result<HashMap<Uuid, StartupView>, AppError> {
-    let rows = state
-        .with_connection(move |connection| Ok(startups::find_many(connection, &ids)?))
-        .await?;
-    let cards = CardIssuer::for_answer(&state.card_handles, viewer);
+    let rows = startups::find_many(connection, ids)?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {
             let access = viewer.startup_access_in_results(row.organisation_id, row.province);
             let id = row.id;
-            StartupView::for_access(row, access, &cards).map(|view| (id, view))
+            StartupView::for_access(row, access, cards).map(|view| (id, view))
         })
         .collect())
 }
