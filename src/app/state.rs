@@ -112,9 +112,8 @@ impl AppState {
     }
 
     /// Runs a use case that reads, ranks and reads again as one task on the
-    /// blocking thread pool. Every trip between an async worker and a
-    /// blocking thread wakes two threads; under load those wake-ups cost a
-    /// match more CPU than its database reads.
+    /// blocking thread pool, rather than one trip there for each step: every
+    /// trip between an async worker and a blocking thread wakes two threads.
     pub async fn in_one_hop<T, F>(&self, work: F) -> Result<T, AppError>
     where
         F: FnOnce(&BlockingWork<'_>) -> Result<T, AppError> + Send + 'static,
