@@ -49,6 +49,9 @@ pub struct SoakSample {
     pub rss_anon_mb: f64,
     /// ... and mapped file pages (RssFile).
     pub rss_file_mb: f64,
+    /// What the program holds from the allocator, freed memory it keeps
+    /// not counted (glibc's `mallinfo2`); `None` where it cannot be read.
+    pub heap_in_use_mb: Option<f64>,
     /// Requests answered 200 in the counted window.
     pub requests: usize,
     pub rps: f64,
@@ -324,6 +327,8 @@ impl SoakSample {
             rss_mb: round(memory.current, 1),
             rss_anon_mb: round(memory.anonymous, 1),
             rss_file_mb: round(memory.file, 1),
+            heap_in_use_mb: defmatch::server::memory::heap_in_use_bytes()
+                .map(|bytes| round(bytes as f64 / (1024.0 * 1024.0), 1)),
             requests: report.latency.count,
             rps: round(report.requests_per_second, 1),
             p50_ms: report.latency.p50_ms,
@@ -337,7 +342,7 @@ impl SoakSample {
     /// The column names of [`SoakSample::row`].
     pub fn header() -> String {
         format!(
-            "{:>6} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9} {:>7} {:>7} {:>8}",
+            "{:>6} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9} {:>7} {:>7} {:>8} {:>9}",
             "minute",
             "rss MB",
             "anon MB",
@@ -348,7 +353,8 @@ impl SoakSample {
             "p99 ms",
             "errors",
             "writes",
-            "cpu ms"
+            "cpu ms",
+            "heap MB"
         )
     }
 
@@ -357,8 +363,11 @@ impl SoakSample {
         let cpu = self
             .server_cpu_ms_per_request
             .map_or_else(|| "n/a".to_owned(), |ms| format!("{ms:.3}"));
+        let heap = self
+            .heap_in_use_mb
+            .map_or_else(|| "n/a".to_owned(), |mb| format!("{mb:.1}"));
         format!(
-            "{:>6} {:>9.1} {:>9.1} {:>9.1} {:>9} {:>7.1} {:>9.2} {:>9.2} {:>7} {:>7} {:>8}",
+            "{:>6} {:>9.1} {:>9.1} {:>9.1} {:>9} {:>7.1} {:>9.2} {:>9.2} {:>7} {:>7} {:>8} {:>9}",
             self.minute,
             self.rss_mb,
             self.rss_anon_mb,
@@ -369,7 +378,8 @@ impl SoakSample {
             self.p99_ms,
             self.errors,
             self.writes,
-            cpu
+            cpu,
+            heap
         )
     }
 }
