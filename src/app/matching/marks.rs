@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
-use super::super::{challenges, startups, AppError, AppState};
+use super::super::{challenges, startups, AppError, AppState, BlockingWork};
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::match_marks::{self, MarkKey};
 use crate::domain::audit::{AuditAction, AuditSubject};
@@ -169,11 +169,25 @@ pub(crate) fn imply_from_move(
     Ok(())
 }
 
+/// The row of a match's query, read by `find` (which checks that `viewer`
+/// may see it), and the marks of `viewer`'s organisation on its matches,
+/// both on one pooled connection.
+pub(super) fn query_and_marks<Row>(
+    work: &BlockingWork<'_>,
+    viewer: &Viewer,
+    direction: MarkDirection,
+    query_id: Uuid,
+    find: impl FnOnce(&mut PgConnection) -> Result<Row, AppError>,
+) -> Result<(Row, HashMap<Uuid, Mark>), AppError> {
+    let mut connection = work.connection()?;
+    let row = find(&mut connection)?;
+    let marks = marks_in(&mut connection, viewer, direction, query_id)?;
+    Ok((row, marks))
+}
+
 /// The marks of `viewer`'s organisation on the matches of `query_id`, by
-/// item; none for a viewer without an organisation. Read on the connection
-/// that loaded the query, so that a match takes one trip to the blocking
-/// pool for both.
-pub(super) fn marks_in(
+/// item; none for a viewer without an organisation.
+fn marks_in(
     connection: &mut PgConnection,
     viewer: &Viewer,
     direction: MarkDirection,

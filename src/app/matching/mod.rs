@@ -158,17 +158,13 @@ fn challenges_for_startup(
     limit: usize,
     min_fit: MinimumFit,
 ) -> Result<ChallengeMatches, AppError> {
-    let ((row, access), marks) = {
-        let mut connection = work.connection()?;
-        let found = startups::find_visible(&mut connection, viewer, startup_id)?;
-        let marks = marks::marks_in(
-            &mut connection,
-            viewer,
-            MarkDirection::StartupToChallenge,
-            startup_id,
-        )?;
-        (found, marks)
-    };
+    let ((row, access), marks) = marks::query_and_marks(
+        work,
+        viewer,
+        MarkDirection::StartupToChallenge,
+        startup_id,
+        |connection| startups::find_visible(connection, viewer, startup_id),
+    )?;
     let document = StartupDocument::from_row(&row);
     let ranked = work
         .search
@@ -235,17 +231,13 @@ fn startups_for_challenge(
     min_fit: MinimumFit,
 ) -> Result<StartupMatches, AppError> {
     let viewer = &Viewer::Member(member.clone());
-    let ((row, _), marks) = {
-        let mut connection = work.connection()?;
-        let found = challenges::find_visible(&mut connection, viewer, challenge_id)?;
-        let marks = marks::marks_in(
-            &mut connection,
-            viewer,
-            MarkDirection::ChallengeToStartup,
-            challenge_id,
-        )?;
-        (found, marks)
-    };
+    let ((row, _), marks) = marks::query_and_marks(
+        work,
+        viewer,
+        MarkDirection::ChallengeToStartup,
+        challenge_id,
+        |connection| challenges::find_visible(connection, viewer, challenge_id),
+    )?;
     let within_provinces =
         member.candidate_provinces(row.organisation_id, filter.scope == MatchScope::All)?;
     let filters = StartupFilters {
