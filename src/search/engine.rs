@@ -25,9 +25,9 @@ use super::filters::{
 use super::index::SearchIndex;
 use super::ranking::{
     candidate_pool, feedback_weights, finish_pair, likeness, mark_effect, matched_the_other_way,
-    moved_query, query_terms, query_terms_within, score_pair, weighted_cosine, weights, BestText,
-    CorpusStatistics, Feedback, MatchExplanation, PairFacts, RankingWeights, TermVector, TermsView,
-    CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
+    moved_query, query_terms, query_terms_within, score_pair, technology_overlap, weighted_cosine,
+    weights, BestText, CorpusStatistics, Feedback, FeedbackWeights, MatchExplanation, PairFacts,
+    RankingWeights, TermVector, TermsView, CHALLENGES_FOR_STARTUP_FIT, STARTUPS_FOR_CHALLENGE_FIT,
 };
 use super::schema::{DocumentKind, Fields};
 use super::semantic::{similarity, SemanticModel};
@@ -89,16 +89,16 @@ fn stored_terms<'d>(fields: &Fields, document: &'d TantivyDocument) -> TermsView
 /// Items marked by the asking party, with their meanings when the marks
 /// weigh meanings.
 struct MarkedItems<'d> {
-    items: Vec<(Uuid, TermsView<'d>)>,
+    items: Vec<Candidate<'d>>,
     meanings: Vec<Option<Vec<f32>>>,
 }
 
 impl<'d> MarkedItems<'d> {
     /// `items`, placed in the semantic space of `model` when there is one.
-    fn new(items: Vec<(Uuid, TermsView<'d>)>, model: Option<&SemanticModel>) -> Self {
+    fn new(items: Vec<Candidate<'d>>, model: Option<&SemanticModel>) -> Self {
         let meanings = items
             .iter()
-            .map(|(_, item)| model.and_then(|model| model.embed(item)))
+            .map(|item| model.and_then(|model| model.embed(&item.vector)))
             .collect();
         MarkedItems { items, meanings }
     }
@@ -106,20 +106,22 @@ impl<'d> MarkedItems<'d> {
     /// How alike `candidate` is to each item ([`likeness`]).
     fn likenesses(
         &self,
-        candidate: &TermsView<'_>,
+        candidate: &Candidate<'_>,
         candidate_meaning: Option<&[f32]>,
         corpus: &dyn CorpusStatistics,
-        meaning_share: f32,
+        weights: &FeedbackWeights,
     ) -> Vec<(Uuid, f32)> {
         self.items
             .iter()
             .zip(&self.meanings)
-            .map(|((id, item), meaning)| {
-                let terms = weighted_cosine(candidate, item, corpus);
+            .map(|(item, meaning)| {
+                let terms = weighted_cosine(&candidate.vector, &item.vector, corpus);
                 let meaning = candidate_meaning
                     .zip(meaning.as_deref())
                     .map(|(candidate, item)| similarity(candidate, item));
-                (*id, likeness(terms, meaning, meaning_share))
+                let (technologies, _) =
+                    technology_overlap(&candidate.technologies, &item.technologies);
+                (item.id, likeness(terms, meaning, technologies, weights))
             })
             .collect()
     }
@@ -315,11 +317,11 @@ impl SearchEngine {
             return Ok(Vec::new());
         }
         let marked_documents = marked_documents(&searcher, fields, feedback)?;
-        let marked_views = |ids: &[Uuid]| -> Vec<(Uuid, TermsView<'_>)> {
+        let marked_views = |ids: &[Uuid]| -> Vec<Candidate<'_>> {
             marked_documents
                 .iter()
                 .filter(|(id, _)| ids.contains(id))
-                .map(|(id, document)| (*id, stored_terms(fields, document)))
+                .filter_map(|(_, document)| read_candidate(fields, document))
                 .collect()
         };
         let steering = feedback_weights();
@@ -337,7 +339,7 @@ impl SearchEngine {
             if steering.move_candidate_query && !interesting.is_empty() {
                 let items: Vec<Vec<(&str, f32)>> = interesting
                     .iter()
-                    .map(|(_, item)| query_terms(item, &target_corpus, source_shape))
+                    .map(|item| query_terms(&item.vector, &target_corpus, source_shape))
                     .collect();
                 moved_query(
                     &forward_terms,
@@ -454,10 +456,10 @@ impl SearchEngine {
             mark_effects.push((!feedback.is_empty()).then(|| {
                 let likenesses = |items: &MarkedItems<'_>| {
                     items.likenesses(
-                        &candidate.vector,
+                        candidate,
                         candidate_meaning.as_deref(),
                         &target_corpus,
-                        steering.meaning_share,
+                        steering,
                     )
                 };
                 mark_effect(

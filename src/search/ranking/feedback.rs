@@ -33,6 +33,10 @@ pub struct FeedbackWeights {
     /// alone.
     #[serde(default)]
     pub meaning_share: f32,
+    /// Share of an item's likeness that comes from the overlap of the two
+    /// items' technology codes (Dice); the rest as above.
+    #[serde(default)]
+    pub technology_share: f32,
     /// Candidates fetched when the party has marked an item interesting,
     /// when more than `RankingWeights::candidates`: a mark lifts only what
     /// the pool holds, and items like a marked one often rank below the
@@ -56,6 +60,7 @@ pub const FEEDBACK_WEIGHTS: FeedbackWeights = FeedbackWeights {
     away_from_rejected: 0.0,
     move_candidate_query: false,
     meaning_share: 0.0,
+    technology_share: 0.0,
     marked_candidates: 50,
 };
 
@@ -133,12 +138,21 @@ pub struct MarkedLike {
 
 /// How alike a candidate and a marked item are, 0 to 1: the cosine of
 /// their weighted term vectors, blended with the cosine of their meanings
-/// (when both have one) by `meaning_share`.
-pub fn likeness(term_cosine: f32, meaning_cosine: Option<f32>, meaning_share: f32) -> f32 {
-    match meaning_cosine {
-        Some(meaning) => (1.0 - meaning_share) * term_cosine + meaning_share * meaning.max(0.0),
+/// (when both have one) by `meaning_share` and with the overlap of their
+/// technology codes by `technology_share`.
+pub fn likeness(
+    term_cosine: f32,
+    meaning_cosine: Option<f32>,
+    technology_overlap: f32,
+    weights: &FeedbackWeights,
+) -> f32 {
+    let text = match meaning_cosine {
+        Some(meaning) => {
+            (1.0 - weights.meaning_share) * term_cosine + weights.meaning_share * meaning.max(0.0)
+        }
         None => term_cosine,
-    }
+    };
+    (1.0 - weights.technology_share) * text + weights.technology_share * technology_overlap
 }
 
 /// What the marks do to one candidate, from its likeness to each item
@@ -297,10 +311,17 @@ mod tests {
     }
 
     #[test]
-    fn likeness_blends_terms_and_meaning_by_the_share_and_falls_back_to_terms() {
-        assert_eq!(likeness(0.2, None, 0.5), 0.2);
-        assert!((likeness(0.2, Some(0.6), 0.5) - 0.4).abs() < 1e-6);
-        assert_eq!(likeness(0.2, Some(-0.3), 1.0), 0.0);
+    fn likeness_blends_terms_meaning_and_technologies_by_their_shares() {
+        let shares = |meaning_share, technology_share| FeedbackWeights {
+            meaning_share,
+            technology_share,
+            ..FEEDBACK_WEIGHTS
+        };
+        assert_eq!(likeness(0.2, None, 1.0, &shares(0.5, 0.0)), 0.2);
+        assert!((likeness(0.2, Some(0.6), 0.0, &shares(0.5, 0.0)) - 0.4).abs() < 1e-6);
+        assert_eq!(likeness(0.2, Some(-0.3), 0.0, &shares(1.0, 0.0)), 0.0);
+        assert!((likeness(0.2, None, 1.0, &shares(0.0, 0.5)) - 0.6).abs() < 1e-6);
+        assert!((likeness(0.2, Some(0.6), 0.5, &shares(0.5, 0.5)) - 0.45).abs() < 1e-6);
     }
 
     #[test]
