@@ -308,18 +308,39 @@ pub fn company_addresses(
     connection: &mut PgConnection,
     organisation_id: Uuid,
 ) -> QueryResult<CompanyAddresses> {
-    let verified: Vec<bool> = users::table
-        .filter(users::organisation_id.eq(organisation_id))
+    Ok(companies_addresses(connection, &[organisation_id])?
+        .remove(&organisation_id)
+        .unwrap_or(CompanyAddresses::NoAccounts))
+}
+
+/// [`company_addresses`] of several companies in one query, by company; a
+/// company without live accounts is `NoAccounts`.
+pub fn companies_addresses(
+    connection: &mut PgConnection,
+    organisation_ids: &[Uuid],
+) -> QueryResult<std::collections::HashMap<Uuid, CompanyAddresses>> {
+    let accounts: Vec<(Option<Uuid>, bool)> = users::table
+        .filter(users::organisation_id.eq_any(organisation_ids))
         .filter(users::disabled_at.is_null())
-        .select(users::email_verified_at.is_not_null())
+        .select((
+            users::organisation_id,
+            users::email_verified_at.is_not_null(),
+        ))
         .load(connection)?;
-    Ok(if verified.is_empty() {
-        CompanyAddresses::NoAccounts
-    } else if verified.contains(&true) {
-        CompanyAddresses::SomeVerified
-    } else {
-        CompanyAddresses::NoneVerified
-    })
+    let mut addresses: std::collections::HashMap<Uuid, CompanyAddresses> = organisation_ids
+        .iter()
+        .map(|id| (*id, CompanyAddresses::NoAccounts))
+        .collect();
+    for (organisation_id, verified) in accounts {
+        let Some(company) = organisation_id.and_then(|id| addresses.get_mut(&id)) else {
+            continue;
+        };
+        *company = match (*company, verified) {
+            (_, true) | (CompanyAddresses::SomeVerified, _) => CompanyAddresses::SomeVerified,
+            _ => CompanyAddresses::NoneVerified,
+        };
+    }
+    Ok(addresses)
 }
 
 /// Whether the start-up company may be introduced to `challenge` (its

@@ -115,6 +115,8 @@ async fn the_dashboard_offers_propose_only_for_a_start_up_that_may_be_proposed()
         .await
         .expect(201)
         .id();
+    // A company a ROM imported has no account; its ROM speaks for it.
+    let imported = import_startup(&app, "Imported Radar BV", "NL-NH", None);
     app.wait_for_index().await;
     let rom = app.rom_officer(Rom::RomInWest).await;
     let mut visitor = signed_in(&app, &rom.email).await;
@@ -126,6 +128,7 @@ async fn the_dashboard_offers_propose_only_for_a_start_up_that_may_be_proposed()
     };
     assert!(page.contains("Unconfirmed Radar"), "listed: {page}");
     assert!(page.contains(&propose(confirmed)), "{page}");
+    assert!(page.contains(&propose(imported)), "{page}");
     assert!(
         !page.contains(&propose(unconfirmed_id)),
         "an unconfirmed start-up is not offered: {page}"
@@ -143,6 +146,7 @@ async fn the_dashboard_offers_propose_only_for_a_start_up_that_may_be_proposed()
             .map(|item| item["best_match"]["may_propose"].clone())
     };
     assert_eq!(may_propose(confirmed), Some(json!(true)));
+    assert_eq!(may_propose(imported), Some(json!(true)));
     assert_eq!(may_propose(unconfirmed_id), Some(json!(false)));
 }
 

@@ -60,10 +60,10 @@ pub(crate) fn moves_in(
     // invitation waits for the start-up's acceptance).
     let mut barred_companies = HashSet::new();
     if member.introducing_side() == Side::Broker {
-        for (_, organisation_id) in companies.values() {
-            let addresses = introductions::company_addresses(connection, *organisation_id)?;
+        let company_ids: Vec<Uuid> = companies.values().map(|(_, company)| *company).collect();
+        for (company, addresses) in introductions::companies_addresses(connection, &company_ids)? {
             if may_take_part_in_introductions(addresses).is_err() {
-                barred_companies.insert(*organisation_id);
+                barred_companies.insert(company);
             }
         }
     }
