@@ -2,6 +2,8 @@
 //! `domain::introduction`; these functions store its decisions, each state
 //! change guarded by the row version and audited in the same transaction.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -318,7 +320,7 @@ pub fn company_addresses(
 pub fn companies_addresses(
     connection: &mut PgConnection,
     organisation_ids: &[Uuid],
-) -> QueryResult<std::collections::HashMap<Uuid, CompanyAddresses>> {
+) -> QueryResult<HashMap<Uuid, CompanyAddresses>> {
     let accounts: Vec<(Option<Uuid>, bool)> = users::table
         .filter(users::organisation_id.eq_any(organisation_ids))
         .filter(users::disabled_at.is_null())
@@ -327,7 +329,7 @@ pub fn companies_addresses(
             users::email_verified_at.is_not_null(),
         ))
         .load(connection)?;
-    let mut addresses: std::collections::HashMap<Uuid, CompanyAddresses> = organisation_ids
+    let mut addresses: HashMap<Uuid, CompanyAddresses> = organisation_ids
         .iter()
         .map(|id| (*id, CompanyAddresses::NoAccounts))
         .collect();
