@@ -466,3 +466,72 @@ async fn only_the_parties_of_a_match_may_mark_it() {
 fn path_for_handle(challenge: Uuid, handle: &str) -> String {
     format!("/api/v1/challenges/{challenge}/matches/{handle}/mark")
 }
+
+#[actix_web::test]
+async fn a_candidate_like_a_marked_one_names_it_to_a_broker_and_never_to_procurement() {
+    let app = spawn_app().await;
+    let market = candidates(&app).await;
+    let maasradar_like = |reply: &Reply| -> Value {
+        items(reply)
+            .iter()
+            .find(|item| app.startup_behind(&item["startup"]["id"]) == market.maasradar)
+            .map(|item| item["explanation"]["marked_like"].clone())
+            .expect("Maasradar is a candidate")
+    };
+
+    // A broker marks SkyShield, of its own province; Maasradar, in Limburg
+    // and so a card to this broker, is named as like it, also on a list
+    // that SkyShield is not on.
+    let inwest = app.rom_officer(Rom::RomInWest).await;
+    put_mark(
+        &app,
+        &format!(
+            "/api/v1/challenges/{}/matches/{}/mark",
+            market.challenge, market.skyshield
+        ),
+        &inwest,
+        "interesting",
+    )
+    .await
+    .expect(204);
+    let broker_view = app
+        .get(
+            &format!(
+                "/api/v1/challenges/{}/matches?min_fit=0&scope=all&province=NL-LI",
+                market.challenge
+            ),
+            inwest.auth(),
+        )
+        .await
+        .expect(200);
+    assert_eq!(items(&broker_view).len(), 1, "{}", broker_view.body);
+    let like = maasradar_like(&broker_view);
+    assert_eq!(like["title"], "SkyShield B.V.", "{like}");
+    assert!(like["similarity"].as_f64().unwrap() >= 0.15, "{like}");
+
+    // Procurement marks SkyShield's card: the same candidate points to it,
+    // unnamed, and nothing in the answer identifies it.
+    let handle = app.card_handle_for(&market.dmo, market.skyshield).await;
+    put_mark(
+        &app,
+        &path_for_handle(market.challenge, &handle),
+        &market.dmo,
+        "interesting",
+    )
+    .await
+    .expect(204);
+    let procurement_view = app
+        .get(
+            &format!("/api/v1/challenges/{}/matches?min_fit=0", market.challenge),
+            market.dmo.auth(),
+        )
+        .await
+        .expect(200);
+    let like = maasradar_like(&procurement_view);
+    assert!(like.is_object(), "a mark moved it: {like}");
+    assert_eq!(like["title"], Value::Null, "{like}");
+    let answer = procurement_view.body.to_string();
+    for identifying in ["SkyShield", &market.skyshield.to_string()] {
+        assert!(!answer.contains(identifying), "{identifying} in {answer}");
+    }
+}

@@ -253,34 +253,38 @@ fn startups_for_challenge(
         .match_startups_with_feedback(&document, &filters, limit, &marks::feedback_of(&marks))
         .map_err(matching_failed)?;
     let (ranked, below_min_fit) = fitting(ranked, min_fit);
-    let mut connection = work.connection()?;
-    let marked_like_ids: Vec<Uuid> = ranked
-        .iter()
-        .filter_map(|entry| entry.explanation.marked_like.as_ref())
-        .map(|like| like.item_id)
-        .collect();
-    let marked_like_names =
-        startups::views_by_id(&mut connection, viewer, cards, &marked_like_ids)?;
     let ids: Vec<Uuid> = ranked.iter().map(|entry| entry.id).collect();
+    // The results' views and those of the marked items the explanations
+    // name, in one read.
+    let mut viewed = ids.clone();
+    viewed.extend(
+        ranked
+            .iter()
+            .filter_map(|entry| entry.explanation.marked_like.as_ref())
+            .map(|like| like.item_id)
+            .filter(|id| !ids.contains(id)),
+    );
+    let mut connection = work.connection()?;
     let pairs = ids.iter().map(|id| (*id, challenge_id)).collect();
     let moves = introductions::moves_in(&mut connection, member, pairs)?;
-    let views = startups::views_by_id(&mut connection, viewer, cards, &ids)?;
+    let views = startups::views_by_id(&mut connection, viewer, cards, &viewed)?;
     drop(connection);
-    let ranked = ranked.into_iter().map(|entry| {
-        let pair = moves
-            .get(&(entry.id, challenge_id))
-            .copied()
-            .unwrap_or_default();
-        let mark = marks.get(&entry.id).copied();
-        let mut explanation = entry.explanation;
-        if let Some(like) = explanation.marked_like.as_mut() {
-            // A card's start-up stays unnamed: its name is not the reader's to know.
-            like.title = marked_like_names
-                .get(&like.item_id)
-                .and_then(|view| view.name.clone());
-        }
-        (entry.id, (explanation, pair, mark))
-    });
+    let ranked: Vec<_> = ranked
+        .into_iter()
+        .map(|entry| {
+            let pair = moves
+                .get(&(entry.id, challenge_id))
+                .copied()
+                .unwrap_or_default();
+            let mark = marks.get(&entry.id).copied();
+            let mut explanation = entry.explanation;
+            if let Some(like) = explanation.marked_like.as_mut() {
+                // A card's start-up stays unnamed: its name is not the reader's to know.
+                like.title = views.get(&like.item_id).and_then(|view| view.name.clone());
+            }
+            (entry.id, (explanation, pair, mark))
+        })
+        .collect();
     let mut items = in_hit_order(ranked, views, |startup, (explanation, pair, mark)| {
         StartupMatch {
             startup,
