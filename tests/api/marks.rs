@@ -353,10 +353,7 @@ async fn procurement_marks_a_card_by_its_handle_privately_and_never_sees_the_sta
     // A raw id is "not found" to procurement, and the answer names nothing.
     let by_id = put_mark(
         &app,
-        &format!(
-            "/api/v1/challenges/{}/matches/{}/mark",
-            market.challenge, market.skyshield
-        ),
+        &challenge_mark_path(market.challenge, market.skyshield),
         &market.dmo,
         "not_relevant",
     )
@@ -443,7 +440,7 @@ async fn only_the_parties_of_a_match_may_mark_it() {
     let handle = app.card_handle_for(&marine, market.harbour).await;
     put_mark(
         &app,
-        &path_for_handle(market.challenge, &handle),
+        &challenge_mark_path(market.challenge, &handle),
         &marine,
         "interesting",
     )
@@ -463,8 +460,9 @@ async fn only_the_parties_of_a_match_may_mark_it() {
     }
 }
 
-fn path_for_handle(challenge: Uuid, handle: &str) -> String {
-    format!("/api/v1/challenges/{challenge}/matches/{handle}/mark")
+/// The mark of a challenge's candidate, named by a card's handle or a raw id.
+fn challenge_mark_path(challenge: Uuid, startup: impl std::fmt::Display) -> String {
+    format!("/api/v1/challenges/{challenge}/matches/{startup}/mark")
 }
 
 #[actix_web::test]
@@ -485,10 +483,7 @@ async fn a_candidate_like_a_marked_one_names_it_to_a_broker_and_never_to_procure
     let inwest = app.rom_officer(Rom::RomInWest).await;
     put_mark(
         &app,
-        &format!(
-            "/api/v1/challenges/{}/matches/{}/mark",
-            market.challenge, market.skyshield
-        ),
+        &challenge_mark_path(market.challenge, market.skyshield),
         &inwest,
         "interesting",
     )
@@ -514,7 +509,7 @@ async fn a_candidate_like_a_marked_one_names_it_to_a_broker_and_never_to_procure
     let handle = app.card_handle_for(&market.dmo, market.skyshield).await;
     put_mark(
         &app,
-        &path_for_handle(market.challenge, &handle),
+        &challenge_mark_path(market.challenge, &handle),
         &market.dmo,
         "interesting",
     )
