@@ -41,13 +41,13 @@ impl CandidateSearch<'_> {
     pub fn best(
         &self,
         language: Option<TextLanguage>,
-        terms: &[(String, f32)],
+        terms: &[(&str, f32)],
         restrictions: Restrictions,
         count: usize,
     ) -> anyhow::Result<Vec<DocAddress>> {
         let restrictions = restrictions.into_query();
         if let Some(language) = language {
-            let telling: Vec<&(String, f32)> = terms
+            let telling: Vec<&(&str, f32)> = terms
                 .iter()
                 .filter(|(term, _)| {
                     self.corpus.idf(language, term) >= self.weights.candidate_min_idf
@@ -60,13 +60,13 @@ impl CandidateSearch<'_> {
                 }
             }
         }
-        let every: Vec<&(String, f32)> = terms.iter().collect();
+        let every: Vec<&(&str, f32)> = terms.iter().collect();
         self.search(&every, restrictions, count)
     }
 
     fn search(
         &self,
-        terms: &[&(String, f32)],
+        terms: &[&(&str, f32)],
         restrictions: Box<dyn Query>,
         count: usize,
     ) -> anyhow::Result<Vec<DocAddress>> {

@@ -4,6 +4,7 @@
 //! Search is CPU work: callers run these functions off the async workers
 //! (`web::block`), with one searcher per call.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -333,26 +334,28 @@ impl SearchEngine {
         } else {
             Vec::new()
         };
-        // Without marks, or with the move switched off, candidates come
-        // from the unmoved query, exactly as an unmarked ranking.
-        let candidate_terms: Vec<(String, f32)> =
-            if steering.move_candidate_query && !interesting.is_empty() {
+        // Without marks, or in a direction whose query does not move, the
+        // candidates are fetched and scored with the unmoved query, exactly
+        // as an unmarked ranking.
+        let query_move = match source.kind {
+            DocumentKind::Startup => steering.query_move.challenges_for_startup,
+            DocumentKind::Challenge => steering.query_move.startups_for_challenge,
+        };
+        let moved_terms: Option<Vec<(String, f32)>> = (query_move > 0.0 && !interesting.is_empty())
+            .then(|| {
                 let items: Vec<Vec<(&str, f32)>> = interesting
                     .iter()
                     .map(|item| query_terms(&item.vector, &target_corpus, source_shape))
                     .collect();
-                moved_query(
-                    &forward_terms,
-                    &items,
-                    steering.toward_interesting,
-                    weights.max_query_terms,
-                )
-            } else {
-                forward_terms
-                    .iter()
-                    .map(|(term, weight)| ((*term).to_owned(), *weight))
-                    .collect()
-            };
+                moved_query(&forward_terms, &items, query_move, weights.max_query_terms)
+            });
+        let scoring_terms: Cow<'_, [(&str, f32)]> = match &moved_terms {
+            Some(moved) => moved
+                .iter()
+                .map(|(term, weight)| (term.as_str(), *weight))
+                .collect(),
+            None => Cow::Borrowed(&forward_terms),
+        };
         let candidate_count = candidate_pool(
             weights.candidates,
             steering,
@@ -369,7 +372,7 @@ impl SearchEngine {
         };
         let top = candidate_search.best(
             source_vector.language,
-            &candidate_terms,
+            &scoring_terms,
             restrictions,
             candidate_count,
         )?;
@@ -409,7 +412,7 @@ impl SearchEngine {
             };
             let facts = match (source.startup, source.challenge) {
                 (Some(startup), _) => PairFacts {
-                    forward_terms: &forward_terms,
+                    forward_terms: &scoring_terms,
                     result_vector: &candidate.vector,
                     result_corpus: &target_corpus,
                     reverse_terms: &reverse_terms,
@@ -424,7 +427,7 @@ impl SearchEngine {
                     wanted_trl: candidate.trl_range.unwrap_or_else(full_trl_range),
                 },
                 (None, Some(challenge)) => PairFacts {
-                    forward_terms: &forward_terms,
+                    forward_terms: &scoring_terms,
                     result_vector: &candidate.vector,
                     result_corpus: &target_corpus,
                     reverse_terms: &reverse_terms,

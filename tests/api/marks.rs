@@ -203,6 +203,67 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
     );
 }
 
+/// A start-up's marks move its query toward the challenges it marked
+/// interesting: a challenge that shares words only with the marked one,
+/// none with the profile, is found at all, and its explanation names the
+/// marked challenge but none of that challenge's words as the start-up's own.
+#[actix_web::test]
+async fn a_challenge_like_the_marked_one_that_the_profile_alone_never_finds_appears_after_the_mark()
+{
+    let app = spawn_app().await;
+    let market = market(&app).await;
+    let dmo = app.procurement("Defensie Materieel en IT").await;
+    let artillery = open_challenge(
+        &app,
+        &dmo,
+        "Counter-battery radar",
+        "Passive radar for counter-battery.",
+    )
+    .await;
+    app.wait_for_index().await;
+    let before = market.matches(&app).await;
+    assert!(
+        !challenge_ids(&before).contains(&artillery),
+        "no word of the profile is in it: {}",
+        summary(&before)
+    );
+
+    let mark_path = format!(
+        "/api/v1/startups/{}/matches/{}/mark",
+        market.startup_id, market.drone_radar
+    );
+    put_mark(&app, &mark_path, &market.founder, "interesting")
+        .await
+        .expect(204);
+    let after = market.matches(&app).await;
+    let marked = challenge_ids(&after);
+    assert!(
+        marked.contains(&artillery),
+        "the moved query finds it: {}",
+        summary(&after)
+    );
+    let found = &items(&after)[position(&marked, artillery)];
+    assert_eq!(
+        found["explanation"]["marked_like"]["title"],
+        "Counter-drone radar for airbases"
+    );
+    assert_eq!(
+        found["explanation"]["matched_terms"]["query_to_result"],
+        json!([]),
+        "the words it shares are the marked challenge's, not the profile's"
+    );
+    let radar = &items(&after)[position(&marked, market.drone_radar)];
+    let radar_words = radar["explanation"]["matched_terms"]["query_to_result"]
+        .as_array()
+        .unwrap();
+    assert!(
+        radar_words.contains(&json!("drones"))
+            && !radar_words.contains(&json!("radar"))
+            && !radar_words.contains(&json!("passive")),
+        "the marked challenge's own words are not the profile's: {radar_words:?}"
+    );
+}
+
 /// Saving a challenge again re-indexes it; the old copy stays in its segment
 /// until a merge drops it. The corpus statistics leave that copy out, so a
 /// save that changes no text moves nobody's scores, merge or not.

@@ -92,7 +92,8 @@ impl MatchedTerms {
 
 /// Everything the ranking knows about one pair.
 pub struct PairFacts<'a> {
-    /// Query terms of the asking side, in the result's corpus.
+    /// Query terms of the asking side, in the result's corpus (moved toward
+    /// the items it marked interesting, when its query moves).
     pub forward_terms: &'a [(&'a str, f32)],
     pub result_vector: &'a TermsView<'a>,
     pub result_corpus: &'a dyn CorpusStatistics,
@@ -125,12 +126,10 @@ pub struct RawPair {
     pub trl_in_range: Option<bool>,
 }
 
-/// The matched terms worth showing a person (see [`is_telling`]), those of
-/// most weight in the score first.
-fn shown_terms(contributions: Vec<(&str, f32)>) -> Vec<String> {
-    contributions
-        .into_iter()
-        .map(|(term, _)| term)
+/// The matched terms worth showing a person (see [`is_telling`]), from
+/// `terms` ordered by their weight in the score, strongest first.
+fn shown_terms<'t>(terms: impl Iterator<Item = &'t str>) -> Vec<String> {
+    terms
         .filter(|term| is_telling(term))
         .take(SHOWN_TERMS)
         .map(str::to_owned)
@@ -145,7 +144,8 @@ pub fn matched_the_other_way(
     query_vector: &TermsView<'_>,
     query_corpus: &dyn CorpusStatistics,
 ) -> Vec<String> {
-    shown_terms(directional_score(reverse_terms, query_vector, query_corpus).1)
+    let contributions = directional_score(reverse_terms, query_vector, query_corpus).1;
+    shown_terms(contributions.into_iter().map(|(term, _)| term))
 }
 
 /// Scores one pair in both directions.
@@ -165,11 +165,17 @@ pub fn score_pair(facts: &PairFacts<'_>) -> RawPair {
         facts.preferred_provinces,
     );
     let (trl, trl_in_range) = trl_fit(facts.startup_trl, facts.wanted_trl);
+    // Marks may move the query toward the marked items' terms; the
+    // explanation names only words of the asking side's own text.
+    let own_forward_terms = forward_terms
+        .into_iter()
+        .map(|(term, _)| term)
+        .filter(|term| facts.query_vector.contains(term));
     RawPair {
         forward,
-        forward_terms: shown_terms(forward_terms),
+        forward_terms: shown_terms(own_forward_terms),
         reverse,
-        reverse_terms: shown_terms(reverse_terms),
+        reverse_terms: shown_terms(reverse_terms.into_iter().map(|(term, _)| term)),
         semantic: None,
         technology,
         shared_technologies,

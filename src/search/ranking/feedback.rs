@@ -21,12 +21,10 @@ pub struct FeedbackWeights {
     pub toward_interesting: f32,
     /// Weight of the push away from items marked not relevant (γ).
     pub away_from_rejected: f32,
-    /// Whether the candidates are also fetched with the moved query
-    /// (q + β·mean(interesting), term vectors of unit length), so that
-    /// items like an interesting one that the unmoved query ranks too low
-    /// to fetch can be found at all.
-    #[serde(default)]
-    pub move_candidate_query: bool,
+    /// How far the asking side's query moves toward the items it marked
+    /// interesting, in each direction of matching.
+    #[serde(default = "default_query_move")]
+    pub query_move: QueryMove,
     /// Share of an item's likeness that comes from the semantic view (the
     /// cosine of the two texts' meanings); the rest is the cosine of their
     /// weighted term vectors. With no semantic model trained, the terms
@@ -45,20 +43,42 @@ pub struct FeedbackWeights {
     pub marked_candidates: usize,
 }
 
+/// The shift s of the moved query q/|q| + s·mean(i/|i|), one per direction
+/// of matching: the moved query fetches the candidates and scores their
+/// text, so that items like an interesting one that the asking side's own
+/// words rank too low are found and lifted. 0 leaves the query as it is.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+pub struct QueryMove {
+    /// A start-up's query, toward the challenges it marked interesting.
+    pub challenges_for_startup: f32,
+    /// A challenge's query, toward the start-ups marked interesting on it.
+    pub startups_for_challenge: f32,
+}
+
+fn default_query_move() -> QueryMove {
+    FEEDBACK_WEIGHTS.query_move
+}
+
 fn default_marked_candidates() -> usize {
     FEEDBACK_WEIGHTS.marked_candidates
 }
 
 /// The feedback weights in production, chosen on `sbir-dev` with
 /// `eval --feedback-positive 1 --feedback-negative 3`, cross-validated by
-/// firm (docs/matching.md): the push away from rejected items, the moved
-/// candidate query and the meaning's share each cost more than they gained,
-/// so a rejected item only leaves the list; with the unmarked pool of 30
-/// candidates, two marks gained a fifth of what they gain with 50.
+/// firm (docs/matching.md): the push away from rejected items and the
+/// meaning's share each cost more than they gained, so a rejected item only
+/// leaves the list; with the unmarked pool of 30 candidates, two marks
+/// gained a fifth of what they gain with 50. A start-up's long profile
+/// gains from moving toward the one topic it marked; a challenge's short
+/// text moved toward a start-up's long profile loses its focus, so only the
+/// start-up's query moves.
 pub const FEEDBACK_WEIGHTS: FeedbackWeights = FeedbackWeights {
     toward_interesting: 0.4,
     away_from_rejected: 0.0,
-    move_candidate_query: false,
+    query_move: QueryMove {
+        challenges_for_startup: 0.4,
+        startups_for_challenge: 0.0,
+    },
     meaning_share: 0.0,
     technology_share: 0.0,
     marked_candidates: 50,
@@ -185,13 +205,13 @@ pub fn mark_effect(
     (part, marked_like)
 }
 
-/// The query moved toward the items marked interesting, for fetching
-/// candidates: q/|q| + β·mean(i/|i|) over the weighted query terms of
-/// each item, the strongest `max_terms` kept.
+/// The query moved toward the items marked interesting ([`QueryMove`]):
+/// q/|q| + shift·mean(i/|i|) over the weighted query terms of each item,
+/// the strongest `max_terms` kept, sorted by term as scoring reads them.
 pub fn moved_query(
     query: &[(&str, f32)],
     interesting: &[Vec<(&str, f32)>],
-    toward_interesting: f32,
+    shift: f32,
     max_terms: usize,
 ) -> Vec<(String, f32)> {
     let unit = |terms: &[(&str, f32)]| {
@@ -208,7 +228,7 @@ pub fn moved_query(
             *moved.entry((*term).to_owned()).or_default() += weight / norm;
         }
     }
-    let share = toward_interesting / interesting.len().max(1) as f32;
+    let share = shift / interesting.len().max(1) as f32;
     for item in interesting {
         let Some(norm) = unit(item) else { continue };
         for (term, weight) in item {
@@ -223,6 +243,7 @@ pub fn moved_query(
             .then_with(|| left.0.cmp(&right.0))
     });
     ranked.truncate(max_terms);
+    ranked.sort_by(|left, right| left.0.cmp(&right.0));
     ranked
 }
 
@@ -325,12 +346,17 @@ mod tests {
     }
 
     #[test]
-    fn the_moved_query_keeps_the_query_first_and_adds_the_interesting_items_terms() {
-        let query = [("radar", 2.0), ("logist", 1.0)];
+    fn the_moved_query_keeps_the_strongest_terms_of_query_and_interesting_items_by_term() {
+        let query = [("logist", 1.0), ("radar", 2.0)];
         let liked = vec![("acoust", 3.0), ("radar", 1.0)];
-        let moved = moved_query(&query, &[liked], 0.75, 3);
+        let moved = moved_query(&query, std::slice::from_ref(&liked), 0.75, 3);
         let terms: Vec<&str> = moved.iter().map(|(term, _)| term.as_str()).collect();
-        assert_eq!(terms, ["radar", "acoust", "logist"]);
+        assert_eq!(terms, ["acoust", "logist", "radar"]);
+        let weight = |term: &str| moved.iter().find(|(t, _)| t == term).unwrap().1;
+        assert!(weight("radar") > weight("acoust") && weight("acoust") > weight("logist"));
+        let strongest = moved_query(&query, &[liked], 0.75, 2);
+        let terms: Vec<&str> = strongest.iter().map(|(term, _)| term.as_str()).collect();
+        assert_eq!(terms, ["acoust", "radar"]);
         let unmoved = moved_query(&query, &[], 0.75, 1);
         assert_eq!(unmoved.len(), 1);
         assert_eq!(unmoved[0].0, "radar");

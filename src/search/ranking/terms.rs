@@ -110,6 +110,13 @@ impl<'a> TermsView<'a> {
     pub fn entries(&self) -> &[(&'a str, u32)] {
         &self.entries
     }
+
+    /// Whether the text holds `term`.
+    pub fn contains(&self, term: &str) -> bool {
+        self.entries
+            .binary_search_by(|(entry, _)| (*entry).cmp(term))
+            .is_ok()
+    }
 }
 
 /// What scoring needs to know about the corpus a text is scored in.
