@@ -65,11 +65,20 @@ pub fn explanation_breakdown(
         Some(false) => text.trl_out_of_range,
         None => text.trl_unknown,
     };
-    let spoken = rows
+    // Marks that lift a result fill the bar after the other parts; marks
+    // that push it down only shorten it, as the fit they lower.
+    let mut bar_rows = rows.to_vec();
+    if parts.marks > 0 {
+        bar_rows.push(("marks", text.part_marks, parts.marks));
+    }
+    let mut spoken_parts: Vec<String> = rows
         .iter()
         .map(|(_, label, value)| format!("{label} {value}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect();
+    if parts.marks != 0 {
+        spoken_parts.push(format!("{} {}", text.part_marks, parts.marks));
+    }
+    let spoken = spoken_parts.join(", ");
     html! {
         div.explanation id=(format!("explanation-{id}")) {
             p.score-sum {
@@ -88,13 +97,13 @@ pub fn explanation_breakdown(
             // refuses style attributes (docs/web.md, "Security headers").
             svg.score-bar role="img" aria-label=(format!("{} {fit} / 100: {spoken}", text.fit))
                 viewBox="0 0 100 10" preserveAspectRatio="none" {
-                @for (class, offset, width) in bar_segments(&rows, fit) {
+                @for (class, offset, width) in bar_segments(&bar_rows, fit) {
                     rect class=(format!("part-{class}")) x=(offset) y="0"
                         width=(width) height="10" {}
                 }
             }
             ul.legend aria-hidden="true" {
-                @for (class, label, _) in &rows {
+                @for (class, label, _) in &bar_rows {
                     li { i class=(format!("part-{class}")) {} (label) }
                 }
             }

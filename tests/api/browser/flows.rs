@@ -6,6 +6,7 @@
 
 use serde_json::json;
 
+use super::accessibility::assert_accessible;
 use super::Browser;
 use crate::helpers::{challenge_body, merge, spawn_app, startup_profile, TestApp, PASSWORD};
 
@@ -487,5 +488,108 @@ async fn an_admin_vets_a_user_and_reads_the_audit_log() {
     assert!(log.contains("User vetted"), "{log}");
     assert!(log.contains("Logged in"), "{log}");
     browser.save_screenshot("admin-audit").await;
+    browser.close().await;
+}
+
+/// A start-up marks a match interesting on its matches page: the mark shows
+/// with a button to take it back, and a challenge like it says why it
+/// moved. The page stays accessible with the mark on it.
+#[actix_web::test]
+async fn a_start_up_marks_a_match_interesting_and_a_like_challenge_names_it() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let officer = app.procurement("Defensie Materieel Organisatie").await;
+    let open = |title: &str, summary: &str, description: &str| {
+        merge(
+            challenge_body(title),
+            json!({
+                "summary": summary,
+                "description": description,
+                "technologies": ["autonomy-drones", "imaging-sensing"],
+                "keywords": ["C-UAS", "radar", "drone detection"],
+                "preferred_provinces": []
+            }),
+        )
+    };
+    let airbases = app
+        .challenge_in_status(
+            &officer,
+            open(
+                "Counter-drone radar for Noord-Holland airbases",
+                "Detect and track small drones near airbases, day and night.",
+                "Airbases need early warning of small unmanned aerial vehicles. We look for \
+                 passive radar and sensor fusion that detects drones at 3 km.",
+            ),
+            "open",
+        )
+        .await;
+    app.challenge_in_status(
+        &officer,
+        open(
+            "Drone warning for naval harbours",
+            "Warn of small drones over naval harbours, day and night.",
+            "Harbours need early warning of small unmanned aerial vehicles over water, with \
+             sensor fusion of radar and cameras.",
+        ),
+        "open",
+    )
+    .await;
+    let (founder, _) = app
+        .startup_with_profile(startup_profile("SkyWatch Systems"))
+        .await;
+    app.wait_for_index().await;
+
+    log_in(&browser, &app, &founder.email).await;
+    browser.goto(&format!("{}/matches", app.address)).await;
+    browser.wait_for("article.match").await;
+    assert!(!browser.page_text().await.contains("Similar to"));
+    browser
+        .click(&format!(
+            "form[action='/matches/{airbases}/mark']:has(input[value='interesting']) button"
+        ))
+        .await;
+    browser
+        .wait_for_text("You marked this interesting: challenges like it rank higher.")
+        .await;
+    let page = browser.page_text().await;
+    assert!(
+        page.contains("Similar to")
+            && page.contains(
+                "Counter-drone radar for Noord-Holland airbases, which you marked interesting"
+            ),
+        "the harbour challenge names the marked one: {page}"
+    );
+    // The marks' part fills the bar after the others.
+    browser
+        .wait_for("article.match .score-bar rect.part-marks")
+        .await;
+    assert_accessible(&browser, "the matches with a mark").await;
+    browser
+        .client()
+        .execute(
+            "[...document.querySelectorAll('article.match')]\
+               .find(article => article.textContent.includes('Similar to'))\
+               .scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("WebDriver: scroll to the explained match");
+    browser.save_screenshot("startup-matches-marked").await;
+
+    browser.click_button("Take the mark back").await;
+    let mut page = browser.page_text().await;
+    for _ in 0..100 {
+        if !page.contains("You marked this interesting") {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        page = browser.page_text().await;
+    }
+    assert!(
+        !page.contains("Similar to") && !page.contains("You marked this interesting"),
+        "{page}"
+    );
     browser.close().await;
 }
