@@ -101,6 +101,19 @@ impl Market {
         let path = format!("/api/v1/startups/{}/matches?min_fit=0", self.startup_id);
         app.get(&path, self.founder.auth()).await.expect(200)
     }
+
+    /// The founder marks the drone radar challenge interesting; the path of
+    /// that mark.
+    async fn mark_drone_radar_interesting(&self, app: &TestApp) -> String {
+        let path = format!(
+            "/api/v1/startups/{}/matches/{}/mark",
+            self.startup_id, self.drone_radar
+        );
+        put_mark(app, &path, &self.founder, "interesting")
+            .await
+            .expect(204);
+        path
+    }
 }
 
 async fn market(app: &TestApp) -> Market {
@@ -170,13 +183,7 @@ async fn marking_a_challenge_interesting_moves_a_similar_one_up_with_the_reason_
         summary(&before)
     );
 
-    let mark_path = format!(
-        "/api/v1/startups/{}/matches/{}/mark",
-        market.startup_id, market.drone_radar
-    );
-    put_mark(&app, &mark_path, &market.founder, "interesting")
-        .await
-        .expect(204);
+    let mark_path = market.mark_drone_radar_interesting(&app).await;
     let after = market.matches(&app).await;
     let marked = challenge_ids(&after);
     assert!(
@@ -228,13 +235,7 @@ async fn a_challenge_like_the_marked_one_that_the_profile_alone_never_finds_appe
         summary(&before)
     );
 
-    let mark_path = format!(
-        "/api/v1/startups/{}/matches/{}/mark",
-        market.startup_id, market.drone_radar
-    );
-    put_mark(&app, &mark_path, &market.founder, "interesting")
-        .await
-        .expect(204);
+    market.mark_drone_radar_interesting(&app).await;
     let after = market.matches(&app).await;
     let marked = challenge_ids(&after);
     assert!(
