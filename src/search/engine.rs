@@ -341,20 +341,19 @@ impl SearchEngine {
             DocumentKind::Startup => steering.query_move.challenges_for_startup,
             DocumentKind::Challenge => steering.query_move.startups_for_challenge,
         };
-        let moved_terms: Option<Vec<(String, f32)>> = (query_move > 0.0 && !interesting.is_empty())
-            .then(|| {
-                let items: Vec<Vec<(&str, f32)>> = interesting
-                    .iter()
-                    .map(|item| query_terms(&item.vector, &target_corpus, source_shape))
-                    .collect();
-                moved_query(&forward_terms, &items, query_move, weights.max_query_terms)
-            });
-        let scoring_terms: Cow<'_, [(&str, f32)]> = match &moved_terms {
-            Some(moved) => moved
+        let scoring_terms: Cow<'_, [(&str, f32)]> = if query_move > 0.0 && !interesting.is_empty() {
+            let items: Vec<Vec<(&str, f32)>> = interesting
                 .iter()
-                .map(|(term, weight)| (term.as_str(), *weight))
-                .collect(),
-            None => Cow::Borrowed(&forward_terms),
+                .map(|item| query_terms(&item.vector, &target_corpus, source_shape))
+                .collect();
+            Cow::Owned(moved_query(
+                &forward_terms,
+                &items,
+                query_move,
+                weights.max_query_terms,
+            ))
+        } else {
+            Cow::Borrowed(&forward_terms)
         };
         let candidate_count = candidate_pool(
             weights.candidates,

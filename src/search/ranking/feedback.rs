@@ -208,12 +208,12 @@ pub fn mark_effect(
 /// The query moved toward the items marked interesting ([`QueryMove`]):
 /// q/|q| + shift·mean(i/|i|) over the weighted query terms of each item,
 /// the strongest `max_terms` kept, sorted by term as scoring reads them.
-pub fn moved_query(
-    query: &[(&str, f32)],
-    interesting: &[Vec<(&str, f32)>],
+pub fn moved_query<'a>(
+    query: &[(&'a str, f32)],
+    interesting: &[Vec<(&'a str, f32)>],
     shift: f32,
     max_terms: usize,
-) -> Vec<(String, f32)> {
+) -> Vec<(&'a str, f32)> {
     let unit = |terms: &[(&str, f32)]| {
         let norm = terms
             .iter()
@@ -222,28 +222,23 @@ pub fn moved_query(
             .sqrt();
         (norm > 0.0).then_some(norm)
     };
-    let mut moved: std::collections::BTreeMap<String, f32> = std::collections::BTreeMap::new();
+    let mut moved: std::collections::BTreeMap<&str, f32> = std::collections::BTreeMap::new();
     if let Some(norm) = unit(query) {
         for (term, weight) in query {
-            *moved.entry((*term).to_owned()).or_default() += weight / norm;
+            *moved.entry(term).or_default() += weight / norm;
         }
     }
     let share = shift / interesting.len().max(1) as f32;
     for item in interesting {
         let Some(norm) = unit(item) else { continue };
         for (term, weight) in item {
-            *moved.entry((*term).to_owned()).or_default() += share * weight / norm;
+            *moved.entry(term).or_default() += share * weight / norm;
         }
     }
-    let mut ranked: Vec<(String, f32)> = moved.into_iter().collect();
-    ranked.sort_by(|left, right| {
-        right
-            .1
-            .total_cmp(&left.1)
-            .then_with(|| left.0.cmp(&right.0))
-    });
+    let mut ranked: Vec<(&str, f32)> = moved.into_iter().collect();
+    ranked.sort_by(|left, right| right.1.total_cmp(&left.1).then_with(|| left.0.cmp(right.0)));
     ranked.truncate(max_terms);
-    ranked.sort_by(|left, right| left.0.cmp(&right.0));
+    ranked.sort_by(|left, right| left.0.cmp(right.0));
     ranked
 }
 
@@ -350,12 +345,12 @@ mod tests {
         let query = [("logist", 1.0), ("radar", 2.0)];
         let liked = vec![("acoust", 3.0), ("radar", 1.0)];
         let moved = moved_query(&query, std::slice::from_ref(&liked), 0.75, 3);
-        let terms: Vec<&str> = moved.iter().map(|(term, _)| term.as_str()).collect();
+        let terms: Vec<&str> = moved.iter().map(|(term, _)| *term).collect();
         assert_eq!(terms, ["acoust", "logist", "radar"]);
-        let weight = |term: &str| moved.iter().find(|(t, _)| t == term).unwrap().1;
+        let weight = |term: &str| moved.iter().find(|(t, _)| *t == term).unwrap().1;
         assert!(weight("radar") > weight("acoust") && weight("acoust") > weight("logist"));
         let strongest = moved_query(&query, &[liked], 0.75, 2);
-        let terms: Vec<&str> = strongest.iter().map(|(term, _)| term.as_str()).collect();
+        let terms: Vec<&str> = strongest.iter().map(|(term, _)| *term).collect();
         assert_eq!(terms, ["acoust", "radar"]);
         let unmoved = moved_query(&query, &[], 0.75, 1);
         assert_eq!(unmoved.len(), 1);
