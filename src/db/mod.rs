@@ -8,6 +8,7 @@ pub mod audit;
 pub mod audit_names;
 pub mod calendar;
 pub mod challenges;
+mod connection_url;
 pub mod dashboard;
 pub mod email_verifications;
 pub mod erasure;
@@ -44,6 +45,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 /// Migrations compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
+pub use connection_url::with_connection_defaults;
 pub use pool::{DbConnection, DbPool, PgConnectionManager, TRUSTED_FOR};
 
 /// Builds a pool without connecting yet, so the process can start (and
@@ -68,7 +70,7 @@ pub fn build_pool_with_timeout(
     max_size: u32,
     checkout_timeout: Duration,
 ) -> DbPool {
-    let manager = PgConnectionManager::new(with_connect_timeout(database_url));
+    let manager = PgConnectionManager::new(with_connection_defaults(database_url));
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
@@ -78,26 +80,6 @@ pub fn build_pool_with_timeout(
         // their last test is a second old (`pool::TRUSTED_FOR`).
         .test_on_check_out(true)
         .build_unchecked(manager)
-}
-
-/// Seconds libpq waits for a new connection (its shortest allowed wait);
-/// without it, a database host that drops packets holds the pool's
-/// connecting threads for minutes, and recovery waits for them.
-const CONNECT_TIMEOUT_SECONDS: u32 = 2;
-
-/// `database_url` with `connect_timeout` unless it sets its own; a URL
-/// (`postgres://…`) or a `key=value` connection string.
-pub fn with_connect_timeout(database_url: &str) -> String {
-    if database_url.contains("connect_timeout=") {
-        return database_url.to_owned();
-    }
-    let setting = format!("connect_timeout={CONNECT_TIMEOUT_SECONDS}");
-    if database_url.contains("://") {
-        let separator = if database_url.contains('?') { '&' } else { '?' };
-        format!("{database_url}{separator}{setting}")
-    } else {
-        format!("{database_url} {setting}")
-    }
 }
 
 /// Applies every pending migration; returns the versions applied.
@@ -232,29 +214,4 @@ pub fn like_pattern(text: &str) -> String {
     }
     escaped.push('%');
     escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_connect_timeout;
-
-    #[test]
-    fn the_connect_timeout_is_added_unless_set() {
-        assert_eq!(
-            with_connect_timeout("postgres://u@h:5432/d"),
-            "postgres://u@h:5432/d?connect_timeout=2"
-        );
-        assert_eq!(
-            with_connect_timeout("postgres://u@h/d?sslmode=disable"),
-            "postgres://u@h/d?sslmode=disable&connect_timeout=2"
-        );
-        assert_eq!(
-            with_connect_timeout("postgres://u@h/d?connect_timeout=5"),
-            "postgres://u@h/d?connect_timeout=5"
-        );
-        assert_eq!(
-            with_connect_timeout("host=h dbname=d"),
-            "host=h dbname=d connect_timeout=2"
-        );
-    }
 }

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use super::sessions::SignedIn;
 use crate::db::session_changes::{self, SessionChange};
-use crate::db::with_connect_timeout;
+use crate::db::with_connection_defaults;
 
 /// More sessions than this and the cache starts over: a bound on its
 /// memory (a few hundred bytes a session) that no real region reaches.
@@ -93,7 +93,7 @@ impl SessionCache {
                 generation: AtomicU64::new(0),
                 listener: Mutex::new(None),
                 listening: AtomicBool::new(false),
-                database_url: with_connect_timeout(database_url),
+                database_url: with_connection_defaults(database_url),
                 started: Once::new(),
                 counts: Counts::default(),
             }),
