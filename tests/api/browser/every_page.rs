@@ -42,24 +42,6 @@ pub async fn assert_no_sideways_scrolling(browser: &Browser, what: &str) {
     );
 }
 
-/// Logs `email` in through the login form.
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .click("form[action='/login'] button[type=submit]")
-        .await;
-    browser.wait_for("form[action='/logout']").await;
-}
-
-async fn log_out(browser: &Browser) {
-    browser
-        .click("form[action='/logout'] button[type=submit]")
-        .await;
-    browser.wait_for("a[href^='/login']").await;
-}
-
 /// Visits each of `paths` in English and in Dutch and runs axe-core on it,
 /// then does the same at phone width checking that nothing scrolls
 /// sideways, and leaves the browser at desktop width in English.
@@ -164,7 +146,7 @@ async fn every_page_of_every_role_passes_axe_in_both_languages_and_fits_a_phone(
     assert_accessible(&browser, "visitor: check your mail").await;
 
     // The start-up expresses interest, so it has an introduction to show.
-    log_in(&browser, &app, &founder.email).await;
+    browser.log_in(&app, &founder.email).await;
     browser
         .goto(&format!("{}/challenges/{challenge}", app.address))
         .await;
@@ -198,9 +180,9 @@ async fn every_page_of_every_role_passes_axe_in_both_languages_and_fits_a_phone(
     .map(|path| path.to_string())
     .collect();
     sweep(&browser, &app, "start-up", &startup_pages).await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
-    log_in(&browser, &app, &officer.email).await;
+    browser.log_in(&app, &officer.email).await;
     let procurement_pages: Vec<String> = [
         "/my/challenges".to_owned(),
         "/my/challenges/new".to_owned(),
@@ -213,9 +195,9 @@ async fn every_page_of_every_role_passes_axe_in_both_languages_and_fits_a_phone(
     ]
     .to_vec();
     sweep(&browser, &app, "procurement", &procurement_pages).await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
-    log_in(&browser, &app, &rom.email).await;
+    browser.log_in(&app, &rom.email).await;
     let rom_pages: Vec<String> = vec![
         "/dashboard".to_owned(),
         "/region/startups".to_owned(),
@@ -227,9 +209,9 @@ async fn every_page_of_every_role_passes_axe_in_both_languages_and_fits_a_phone(
         "/account".to_owned(),
     ];
     sweep(&browser, &app, "ROM officer", &rom_pages).await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
-    log_in(&browser, &app, &admin.email).await;
+    browser.log_in(&app, &admin.email).await;
     let admin_pages: Vec<String> = [
         "/admin/users",
         "/admin/organisations",

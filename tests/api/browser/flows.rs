@@ -11,14 +11,6 @@ use super::Browser;
 use crate::helpers::{challenge_body, merge, spawn_app, startup_profile, TestApp, PASSWORD};
 
 /// Logs `email` in through the login form and waits for the next page.
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.click_button("Log in").await;
-    browser.wait_for_text("Log out").await;
-}
-
 /// Sets a form control's value by script: typing into `<input type=date>`
 /// depends on the browser's locale, a value does not.
 async fn set_value(browser: &Browser, css: &str, value: &str) {
@@ -48,12 +40,6 @@ async fn wait_for_text_in(browser: &Browser, css: &str, text: &str) {
     );
 }
 
-/// Logs out with the button in the header.
-async fn log_out(browser: &Browser) {
-    browser.click_button("Log out").await;
-    browser.wait_for_text("Register your start-up").await;
-}
-
 #[actix_web::test]
 async fn an_unvetted_user_opening_a_vetted_challenge_by_url_gets_the_not_found_page() {
     let Some(browser) = Browser::start_or_skip().await else {
@@ -68,7 +54,7 @@ async fn an_unvetted_user_opening_a_vetted_challenge_by_url_gets_the_not_found_p
     let vetted_id = app.challenge_in_status(&officer, vetted, "open").await;
     let startup = app.startup_account("Polder Sensors").await;
 
-    log_in(&browser, &app, &startup.email).await;
+    browser.log_in(&app, &startup.email).await;
     browser
         .goto(&format!("{}/challenges/{vetted_id}", app.address))
         .await;
@@ -89,7 +75,7 @@ async fn an_unvetted_user_opening_a_vetted_challenge_by_url_gets_the_not_found_p
     browser
         .wait_for_text("Classified sensor fusion for frigates")
         .await;
-    log_out(&browser).await;
+    browser.log_out().await;
     // Logged out, the challenge is hidden again.
     browser
         .goto(&format!("{}/challenges/{vetted_id}", app.address))
@@ -203,7 +189,7 @@ async fn a_start_up_registers_writes_its_profile_and_sees_its_best_match_explain
     browser
         .wait_for_text("Your e-mail address is confirmed.")
         .await;
-    log_in(&browser, &app, "eva@skywatch.example").await;
+    browser.log_in(&app, "eva@skywatch.example").await;
     browser.goto(&format!("{}/profile", app.address)).await;
 
     browser.fill("#name", "SkyWatch Systems").await;
@@ -277,7 +263,7 @@ async fn procurement_posts_a_challenge_that_then_appears_in_the_start_ups_matche
         .startup_with_profile(startup_profile("SkyWatch Systems"))
         .await;
 
-    log_in(&browser, &app, &officer.email).await;
+    browser.log_in(&app, &officer.email).await;
     browser
         .goto(&format!("{}/my/challenges/new", app.address))
         .await;
@@ -334,9 +320,9 @@ async fn procurement_posts_a_challenge_that_then_appears_in_the_start_ups_matche
         "candidates are anonymous: {page}"
     );
     browser.save_screenshot("procurement-candidates").await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
-    log_in(&browser, &app, &startup.email).await;
+    browser.log_in(&app, &startup.email).await;
     browser.goto(&format!("{}/matches", app.address)).await;
     browser.wait_for("article.match").await;
     let page = browser.page_text().await;
@@ -362,7 +348,7 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
         .await;
     app.wait_for_index().await;
 
-    log_in(&browser, &app, &rom.email).await;
+    browser.log_in(&app, &rom.email).await;
     browser
         .goto(&format!("{}/region/startups", app.address))
         .await;
@@ -373,10 +359,10 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
     browser.click_button("Send proposal").await;
     browser.wait_for("article.introduction").await;
     assert!(browser.text(".state").await.contains("proposed"));
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // The start-up accepts; nobody is named yet.
-    log_in(&browser, &app, &startup.email).await;
+    browser.log_in(&app, &startup.email).await;
     browser
         .goto(&format!("{}/introductions", app.address))
         .await;
@@ -393,10 +379,10 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
         !page.contains(&officer.email),
         "no officer contact yet: {page}"
     );
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // Procurement sees an anonymous card until it accepts too.
-    log_in(&browser, &app, &officer.email).await;
+    browser.log_in(&app, &officer.email).await;
     browser
         .goto(&format!("{}/introductions", app.address))
         .await;
@@ -422,18 +408,18 @@ async fn a_rom_officer_proposes_an_introduction_and_contacts_appear_only_after_b
         "contacts revealed: {page}"
     );
     browser.save_screenshot("introduction-revealed").await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
-    log_in(&browser, &app, &startup.email).await;
+    browser.log_in(&app, &startup.email).await;
     browser
         .goto(&format!("{}/introductions", app.address))
         .await;
     browser.wait_for(".contacts").await;
     assert!(browser.page_text().await.contains(&officer.email));
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // The broker's dashboard counts the introduction.
-    log_in(&browser, &app, &rom.email).await;
+    browser.log_in(&app, &rom.email).await;
     browser.goto(&format!("{}/dashboard", app.address)).await;
     browser.wait_for("svg").await;
     browser.save_screenshot("rom-dashboard").await;
@@ -468,7 +454,7 @@ async fn an_admin_vets_a_user_and_reads_the_audit_log() {
     let admin = app.admin().await;
     let founder = app.startup_account("Polder Sensors").await;
 
-    log_in(&browser, &app, &admin.email).await;
+    browser.log_in(&app, &admin.email).await;
     browser.goto(&format!("{}/admin/users", app.address)).await;
     browser.wait_for("table").await;
     assert!(browser.text("table").await.contains(&founder.email));
@@ -541,7 +527,7 @@ async fn a_start_up_marks_a_match_interesting_and_a_like_challenge_names_it() {
         .await;
     app.wait_for_index().await;
 
-    log_in(&browser, &app, &founder.email).await;
+    browser.log_in(&app, &founder.email).await;
     browser.goto(&format!("{}/matches", app.address)).await;
     browser.wait_for("article.match").await;
     assert!(!browser.page_text().await.contains("Similar to"));

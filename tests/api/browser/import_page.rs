@@ -10,15 +10,7 @@ use defmatch::domain::region::Rom;
 use super::accessibility::assert_accessible;
 use super::every_page::{assert_no_sideways_scrolling, resize, DESKTOP, PHONE};
 use super::Browser;
-use crate::helpers::{spawn_app, TestApp, PASSWORD};
-
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.click_button("Log in").await;
-    browser.wait_for_text("Log out").await;
-}
+use crate::helpers::spawn_app;
 
 #[actix_web::test]
 async fn a_rom_officer_uploads_previews_and_imports_a_spreadsheet_and_every_step_passes_axe() {
@@ -27,7 +19,7 @@ async fn a_rom_officer_uploads_previews_and_imports_a_spreadsheet_and_every_step
     };
     let app = spawn_app().await;
     let rom = app.rom_officer(Rom::Bom).await;
-    log_in(&browser, &app, &rom.email).await;
+    browser.log_in(&app, &rom.email).await;
 
     browser.goto(&format!("{}/import", app.address)).await;
     browser.wait_for("input#file").await;

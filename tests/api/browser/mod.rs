@@ -311,6 +311,26 @@ impl Browser {
         }
     }
 
+    /// Logs `email` in with the tests' password through the login form, and
+    /// waits until the page that follows offers to log out. The selectors
+    /// hold in both languages.
+    pub async fn log_in(&self, app: &crate::helpers::TestApp, email: &str) {
+        self.goto(&format!("{}/login", app.address)).await;
+        self.fill("#email", email).await;
+        self.fill("#password", crate::helpers::PASSWORD).await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
+        self.wait_for("form[action='/logout']").await;
+    }
+
+    /// Logs out with the form in the page header, and waits until the page
+    /// that follows offers to log in.
+    pub async fn log_out(&self) {
+        self.click("form[action='/logout'] button[type=submit]")
+            .await;
+        self.wait_for("a[href^='/login']").await;
+    }
+
     /// Clicks the `<button>` whose text is `text`, or the submit/button
     /// `<input>` whose value is `text` (whitespace normalised, exact match).
     pub async fn click_button(&self, text: &str) {

@@ -7,18 +7,10 @@
 
 use super::accessibility::assert_accessible;
 use super::Browser;
-use crate::helpers::{spawn_app, TestApp, PASSWORD};
+use crate::helpers::{spawn_app, TestApp};
 use crate::invitations::new_address;
 use crate::mailbox::mail_to;
 use defmatch::domain::region::Rom;
-
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.click_button("Log in").await;
-    browser.wait_for_text("Log out").await;
-}
 
 /// The invitation link of the first mail to `email`.
 async fn invitation_link(app: &TestApp, email: &str) -> String {
@@ -38,7 +30,7 @@ async fn an_admin_invites_a_procurement_officer_who_sets_a_password_and_posts_a_
     let admin = app.admin().await;
     let officer_email = new_address("officer");
 
-    log_in(&browser, &app, &admin.email).await;
+    browser.log_in(&app, &admin.email).await;
     // The organisation first, from its page.
     browser.click("a[href='/admin/organisations']").await;
     browser.wait_for_path("/admin/organisations").await;
@@ -146,7 +138,7 @@ async fn a_rom_officer_invites_an_imported_start_up_which_claims_its_profile() {
     let startup_id = crate::claiming::import_startup(&app, "Duinradar BV", "NL-NH", Some(&contact));
     let rom = app.rom_officer(Rom::RomInWest).await;
 
-    log_in(&browser, &app, &rom.email).await;
+    browser.log_in(&app, &rom.email).await;
     browser
         .goto(&format!("{}/region/startups", app.address))
         .await;

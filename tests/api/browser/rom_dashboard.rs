@@ -9,15 +9,7 @@ use serde_json::{json, Value};
 
 use super::accessibility::assert_accessible;
 use super::Browser;
-use crate::helpers::{challenge_body, spawn_app, startup_profile, TestApp, PASSWORD};
-
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.click_button("Log in").await;
-    browser.wait_for_text("Log out").await;
-}
+use crate::helpers::{challenge_body, spawn_app, startup_profile};
 
 #[actix_web::test]
 async fn the_dashboard_period_and_export_pass_axe_and_chart_labels_are_not_cut() {
@@ -42,7 +34,7 @@ async fn the_dashboard_period_and_export_pass_axe_and_chart_labels_are_not_cut()
     .await
     .expect(201);
 
-    log_in(&browser, &app, &rom.email).await;
+    browser.log_in(&app, &rom.email).await;
     let today = amsterdam::date_of(Utc::now());
     browser
         .goto(&format!(

@@ -9,15 +9,7 @@ use serde_json::json;
 
 use super::every_page::{assert_no_sideways_scrolling, resize, DESKTOP, PHONE};
 use super::Browser;
-use crate::helpers::{challenge_body, spawn_app, startup_profile, TestApp, PASSWORD};
-
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.click_button("Log in").await;
-    browser.wait_for_text("Log out").await;
-}
+use crate::helpers::{challenge_body, spawn_app, startup_profile};
 
 /// At phone width, checks that the page the walk is on fits the window.
 async fn fits(browser: &Browser, size: (u32, u32), step: &str) {
@@ -51,7 +43,7 @@ async fn start_up_expresses_interest(size: (u32, u32)) {
         .await;
     app.wait_for_index().await;
 
-    log_in(&browser, &app, &founder.email).await;
+    browser.log_in(&app, &founder.email).await;
     browser.goto(&format!("{}/challenges", app.address)).await;
     browser.wait_for("article.card").await;
     fits(&browser, size, "the challenge list").await;
@@ -104,7 +96,7 @@ async fn procurement_posts_and_invites(size: (u32, u32)) {
         .await;
     app.wait_for_index().await;
 
-    log_in(&browser, &app, &officer.email).await;
+    browser.log_in(&app, &officer.email).await;
     browser
         .goto(&format!("{}/my/challenges/new", app.address))
         .await;
@@ -193,7 +185,7 @@ async fn rom_officer_proposes(size: (u32, u32)) {
         .await;
     app.wait_for_index().await;
 
-    log_in(&browser, &app, &rom.email).await;
+    browser.log_in(&app, &rom.email).await;
     browser
         .goto(&format!("{}/region/startups", app.address))
         .await;
@@ -227,7 +219,7 @@ async fn admin_vets(size: (u32, u32)) {
     let admin = app.admin().await;
     let founder = app.startup_account("Polder Sensors").await;
 
-    log_in(&browser, &app, &admin.email).await;
+    browser.log_in(&app, &admin.email).await;
     browser.goto(&format!("{}/admin/users", app.address)).await;
     browser.wait_for("table").await;
     fits(&browser, size, "the users").await;
