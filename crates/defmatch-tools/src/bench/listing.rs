@@ -19,7 +19,7 @@ use super::app::{create_users_and_log_in, BenchServer};
 use super::http_client::{query_value, HttpClient};
 use super::load::{get_ok, run_clients, LoadReport};
 use super::random::SplitMix64;
-use super::{generate, sample, WorkDirectory, SEED};
+use super::{generate, queries, sample, WorkDirectory, SEED};
 use crate::scratch::ScratchDatabase;
 
 /// What to load and how hard.
@@ -168,7 +168,7 @@ pub fn run(server_url: &str, options: &ListingOptions) -> anyhow::Result<Listing
 
 /// Single words of the generated search queries, as people filter a list.
 pub(super) fn filter_words(random: &mut SplitMix64) -> Vec<String> {
-    let mut words: Vec<String> = generate::short_queries(DISTINCT_FILTERS, random)
+    let mut words: Vec<String> = queries::short_queries(DISTINCT_FILTERS, random)
         .iter()
         .flat_map(|query| {
             query

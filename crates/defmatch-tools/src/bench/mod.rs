@@ -15,6 +15,7 @@ pub mod listing;
 pub mod load;
 pub mod postgres_fts;
 mod prepare;
+pub mod queries;
 pub mod random;
 pub mod sample;
 pub mod soak;

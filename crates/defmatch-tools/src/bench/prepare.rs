@@ -19,7 +19,7 @@ use super::http_client::query_value;
 use super::random::SplitMix64;
 use super::sample::SampledStartup;
 use super::{
-    generate, note_memory, postgres_fts, round, sample, seconds_since, BenchOptions,
+    generate, note_memory, postgres_fts, queries, round, sample, seconds_since, BenchOptions,
     DISTINCT_QUERIES, INPROCESS_CHALLENGES, LOAD_STARTUPS, RESULTS, SEED, SERVER_POOL_SIZE,
 };
 use crate::scratch::ScratchDatabase;
@@ -145,7 +145,7 @@ impl Prepared {
         let workload = Workload {
             startups: sample::startups(&mut self.connection, LOAD_STARTUPS, random)?,
             challenges: sample::challenges(&mut self.connection, INPROCESS_CHALLENGES, random)?,
-            queries: generate::short_queries(DISTINCT_QUERIES, random),
+            queries: queries::short_queries(DISTINCT_QUERIES, random),
         };
         if workload.startups.is_empty() || workload.challenges.is_empty() {
             anyhow::bail!("the benchmark needs at least one start-up and one challenge");
