@@ -18,11 +18,11 @@ const CONNECT_TIMEOUT_SECONDS: u32 = 2;
 ///   costs every query CPU on both ends; a database on another host keeps
 ///   libpq's default or the operator's `sslmode` (docs/operations.md).
 pub fn with_connection_defaults(database_url: &str) -> String {
-    let operator_chose_tls = std::env::var_os("PGSSLMODE").is_some();
-    with_defaults(database_url, operator_chose_tls)
+    let mode_in_environment = std::env::var_os("PGSSLMODE").is_some();
+    with_defaults(database_url, mode_in_environment)
 }
 
-fn with_defaults(database_url: &str, operator_chose_tls: bool) -> String {
+fn with_defaults(database_url: &str, mode_in_environment: bool) -> String {
     let mut url = database_url.to_owned();
     if !database_url.contains("connect_timeout=") {
         add_setting(
@@ -30,10 +30,10 @@ fn with_defaults(database_url: &str, operator_chose_tls: bool) -> String {
             &format!("connect_timeout={CONNECT_TIMEOUT_SECONDS}"),
         );
     }
-    let tls_chosen = operator_chose_tls
+    let mode_chosen = mode_in_environment
         || database_url.contains("sslmode=")
         || database_url.contains("requiressl=");
-    if !tls_chosen
+    if !mode_chosen
         && hosts(database_url).is_some_and(|hosts| hosts.iter().all(|host| is_loopback(host)))
     {
         add_setting(&mut url, "sslmode=disable");
@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(
             with_defaults("postgres://u@127.0.0.1/d", true),
             "postgres://u@127.0.0.1/d?connect_timeout=2",
-            "PGSSLMODE chose a mode"
+            "PGSSLMODE sets a mode"
         );
     }
 
