@@ -96,6 +96,7 @@ pub fn spawn_scheduler(
     engine: SearchEngine,
     stop: StopSignal,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let database_url = crate::db::with_connection_defaults(&database_url);
     std::thread::Builder::new()
         .name("alert-scheduler".to_owned())
         .spawn(move || {
@@ -112,8 +113,7 @@ pub fn spawn_scheduler(
 fn tick_and_log(database_url: &str, engine: &SearchEngine) {
     use diesel::Connection;
     let ticked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut connection =
-            PgConnection::establish(&crate::db::with_connection_defaults(database_url))?;
+        let mut connection = PgConnection::establish(database_url)?;
         run_tick(&mut connection, engine, Utc::now())
     }));
     match ticked {

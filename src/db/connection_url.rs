@@ -33,9 +33,8 @@ fn with_defaults(database_url: &str, mode_in_environment: bool) -> String {
     let mode_chosen = mode_in_environment
         || database_url.contains("sslmode=")
         || database_url.contains("requiressl=");
-    if !mode_chosen
-        && hosts(database_url).is_some_and(|hosts| hosts.iter().all(|host| is_loopback(host)))
-    {
+    let named_hosts = hosts(database_url);
+    if !mode_chosen && !named_hosts.is_empty() && named_hosts.iter().all(|host| is_loopback(host)) {
         add_setting(&mut url, "sslmode=disable");
     }
     url
@@ -52,17 +51,18 @@ fn add_setting(url: &mut String, setting: &str) {
 }
 
 /// The hosts `database_url` names (`hostaddr` before `host`, as libpq
-/// connects to it); `None` when it names none, which means a Unix socket
-/// or `PGHOST`, where the server adds nothing.
-fn hosts(database_url: &str) -> Option<Vec<String>> {
-    let (authority_hosts, parameters) = match database_url.split_once("://") {
+/// connects to it); none means a Unix socket or `PGHOST`, where the server
+/// adds nothing.
+fn hosts(database_url: &str) -> Vec<&str> {
+    let (authority_hosts, parameters): (Vec<&str>, Vec<&str>) = match database_url.split_once("://")
+    {
         Some((_, rest)) => {
             let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
             let authority = before_query.split('/').next().unwrap_or_default();
             let host_list = authority.rsplit('@').next().unwrap_or_default();
             (
-                host_list.split(',').map(without_port).collect::<Vec<_>>(),
-                query.split('&').collect::<Vec<_>>(),
+                host_list.split(',').map(without_port).collect(),
+                query.split('&').collect(),
             )
         }
         None => (Vec::new(), database_url.split_whitespace().collect()),
@@ -72,25 +72,20 @@ fn hosts(database_url: &str) -> Option<Vec<String>> {
             .iter()
             .filter_map(|pair| pair.split_once('='))
             .find(|(name, _)| name.trim() == key)
-            .map(|(_, value)| value.trim().trim_matches('\'').to_owned())
+            .map(|(_, value)| value.trim().trim_matches('\''))
     };
-    let listed = parameter("hostaddr")
-        .or_else(|| parameter("host"))
-        .map(|value| value.split(',').map(str::to_owned).collect())
-        .unwrap_or(authority_hosts);
-    let named: Vec<String> = listed.into_iter().filter(|host| !host.is_empty()).collect();
-    (!named.is_empty()).then_some(named)
+    let listed = match parameter("hostaddr").or_else(|| parameter("host")) {
+        Some(value) => value.split(',').collect(),
+        None => authority_hosts,
+    };
+    listed.into_iter().filter(|host| !host.is_empty()).collect()
 }
 
 /// A URI authority's host without its port; IPv6 addresses keep no brackets.
-fn without_port(host_and_port: &str) -> String {
+fn without_port(host_and_port: &str) -> &str {
     match host_and_port.strip_prefix('[') {
-        Some(bracketed) => bracketed.split(']').next().unwrap_or_default().to_owned(),
-        None => host_and_port
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => host_and_port.split(':').next().unwrap_or_default(),
     }
 }
 
