@@ -1,5 +1,6 @@
-//! The settings the server adds to `DATABASE_URL` before it connects, each
-//! only when the operator has not set it: a short connect timeout, and no
+//! The settings defmatch adds to `DATABASE_URL` before it connects (the
+//! server, the command-line tasks and the tools), each only when the
+//! operator has not set it: a short connect timeout, and no
 //! TLS to a database on the same host. The URL may be a URI
 //! (`postgres://…`) or a `key=value` connection string, as libpq takes both.
 

@@ -231,6 +231,62 @@ fn a_pooled_connection_is_tested_again_once_its_last_test_is_older_than_trusted_
     assert!(answers(&mut second), "the second connection lent answers");
 }
 
+/// `url` without its `sslmode` parameter, as an operator writes it.
+fn without_sslmode(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|parameter| !parameter.starts_with("sslmode="))
+        .collect();
+    if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
+}
+
+/// A pooled connection to a database on this host does not encrypt, even
+/// when the server offers TLS and the URL says nothing of it: traffic that
+/// never leaves the machine gains nothing from TLS, which cost CPU on both
+/// ends (`db::connection_url`).
+#[test]
+fn a_pooled_connection_to_a_database_on_this_host_is_not_encrypted() {
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        setting: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Encryption {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        ssl: bool,
+    }
+    let database = TestDatabase::create();
+    let url = without_sslmode(&database.url);
+    assert!(!url.contains("sslmode"), "the URL names no TLS mode");
+    let pool = build_pool_with_timeout(&url, 1, Duration::from_secs(5));
+    let mut pooled = pool.get().expect("a pooled connection");
+    let connection: &mut diesel::PgConnection = &mut pooled;
+    let offered: Setting = diesel::sql_query("SELECT current_setting('ssl') AS setting")
+        .get_result(connection)
+        .expect("the server's TLS setting");
+    if offered.setting != "on" {
+        // A cluster without TLS (the test script's private one) cannot
+        // tell the difference; Debian's packaged server offers TLS.
+        return;
+    }
+    let encryption: Encryption =
+        diesel::sql_query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .get_result(connection)
+            .expect("this connection's TLS state");
+    assert!(
+        !encryption.ssl,
+        "the connection to 127.0.0.1 is not encrypted"
+    );
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")

@@ -31,7 +31,10 @@ pub struct ScratchDatabase {
 
 impl ScratchDatabase {
     /// Creates `<prefix>_<random>` on the server of `server_url` and migrates it.
+    /// Its connections take the server's defaults (no TLS to this host), so
+    /// that the bench's import and baseline pay what the server pays.
     pub fn create(server_url: &str, prefix: &str) -> anyhow::Result<Self> {
+        let server_url = &defmatch::db::with_connection_defaults(server_url);
         let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
         let mut admin =
             PgConnection::establish(server_url).context("failed to connect to DATABASE_URL")?;
