@@ -62,6 +62,9 @@ fn add_identity(
     document.add_text(fields.kind, kind.as_str());
     document.add_text(fields.kind, kind_in_language(kind, language));
     document.add_text(fields.id, id.to_string());
+    let (high, low) = id.as_u64_pair();
+    document.add_u64(fields.id_high, high);
+    document.add_u64(fields.id_low, low);
     document.add_text(fields.language, language.code());
     document.add_text(fields.text(kind, language), text);
     let vector = TermVector::analyse(&mut Analyzers::default(), language, text);

@@ -16,8 +16,9 @@ use super::analysis::TextLanguage;
 
 /// Version of the schema and analysis; part of every commit's payload.
 /// (3: outbox positions are transaction ids, no longer row ids; 4: a
-/// challenge's title is written once in its text, no longer twice.)
-pub const SCHEMA_VERSION: u32 = 4;
+/// challenge's title is written once in its text, no longer twice; 5: the
+/// id is also in two columns, `id_high` and `id_low`.)
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,8 +42,14 @@ impl DocumentKind {
 pub struct Fields {
     /// `startup` or `challenge`, and `startup:en`, `challenge:nl`… per language.
     pub kind: Field,
-    /// The UUID of the row, as text.
+    /// The UUID of the row, as text: the term that finds or deletes it.
     pub id: Field,
+    /// The same UUID as two columns of its high and low 64 bits, so that a
+    /// search hit's id is read without decompressing its stored document.
+    /// (tantivy's 128-bit column, made for IP addresses, opens slowly for
+    /// random values: it maps the gaps between them.)
+    pub id_high: Field,
+    pub id_low: Field,
     /// Analysed text of start-ups, by language.
     pub startup_text_en: Field,
     pub startup_text_nl: Field,
@@ -84,6 +91,11 @@ pub struct Fields {
     pub vector: Field,
 }
 
+/// The names of the `id_high` and `id_low` fields, by which their columns
+/// are opened.
+pub const ID_HIGH: &str = "id_high";
+pub const ID_LOW: &str = "id_low";
+
 /// The `province` value of a challenge without a preferred province.
 pub const NATIONAL: &str = "national";
 
@@ -110,6 +122,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let fields = Fields {
         kind: builder.add_text_field("kind", STRING),
         id: builder.add_text_field("id", STRING | STORED),
+        id_high: builder.add_u64_field(ID_HIGH, FAST),
+        id_low: builder.add_u64_field(ID_LOW, FAST),
         startup_text_en: builder
             .add_text_field("startup_text_en", text_options(TextLanguage::English)),
         startup_text_nl: builder

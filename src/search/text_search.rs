@@ -5,14 +5,16 @@
 //! alike, so nothing hidden can be counted.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Order, Term};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -23,7 +25,7 @@ use super::filters::{
     Restrictions, StartupFilters,
 };
 use super::query::ParsedQuery;
-use super::schema::{DocumentKind, Fields};
+use super::schema::{DocumentKind, Fields, ID_HIGH, ID_LOW};
 use crate::domain::policy::ChallengeScope;
 use crate::domain::taxonomy::Technology;
 
@@ -229,20 +231,25 @@ impl QueryBuilder<'_> {
     }
 }
 
-/// Joins consecutive words that together form a multi-word synonym
-/// ("machine learning", "unmanned aerial"), so they are widened as one.
-fn group_synonym_phrases(words: &[String]) -> Vec<String> {
-    let phrases: Vec<Vec<&str>> = Technology::ALL
+/// The multi-word synonyms of every technology, as words, made once: a
+/// search reads them for every query.
+static SYNONYM_PHRASES: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    Technology::ALL
         .iter()
         .flat_map(|technology| technology.synonyms().iter())
         .map(|synonym| synonym.split_whitespace().collect::<Vec<_>>())
         .filter(|parts| parts.len() > 1)
-        .collect();
+        .collect()
+});
+
+/// Joins consecutive words that together form a multi-word synonym
+/// ("machine learning", "unmanned aerial"), so they are widened as one.
+fn group_synonym_phrases(words: &[String]) -> Vec<String> {
     let lower: Vec<String> = words.iter().map(|word| word.to_lowercase()).collect();
     let mut units = Vec::new();
     let mut position = 0;
     while position < words.len() {
-        let longest = phrases
+        let longest = SYNONYM_PHRASES
             .iter()
             .filter(|parts| {
                 position + parts.len() <= lower.len()
@@ -267,8 +274,37 @@ fn group_synonym_phrases(words: &[String]) -> Vec<String> {
     units
 }
 
-fn read_id(fields: &Fields, document: &TantivyDocument) -> Option<Uuid> {
-    document.get_first(fields.id)?.as_str()?.parse().ok()
+/// The row ids of search hits, read from the id columns of each hit's
+/// segment, opened once per segment.
+struct HitIds<'a> {
+    searcher: &'a tantivy::Searcher,
+    columns: Vec<Option<(Column<u64>, Column<u64>)>>,
+}
+
+impl<'a> HitIds<'a> {
+    fn new(searcher: &'a tantivy::Searcher) -> Self {
+        HitIds {
+            searcher,
+            columns: vec![None; searcher.segment_readers().len()],
+        }
+    }
+
+    fn id(&mut self, address: DocAddress) -> Result<Option<Uuid>, SearchError> {
+        let (high, low) = match &mut self.columns[address.segment_ord as usize] {
+            Some(columns) => columns,
+            empty => {
+                let columns = self
+                    .searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields();
+                empty.insert((columns.u64(ID_HIGH)?, columns.u64(ID_LOW)?))
+            }
+        };
+        Ok(high
+            .first(address.doc_id)
+            .zip(low.first(address.doc_id))
+            .map(|(high, low)| Uuid::from_u64_pair(high, low)))
+    }
 }
 
 fn facet_counts(facets: &tantivy::collector::FacetCounts) -> FacetCounts {
@@ -355,10 +391,10 @@ impl SearchEngine {
                 )
             }
         };
+        let mut hit_ids = HitIds::new(&searcher);
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses.into_iter().take(limit) {
-            let document: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = read_id(fields, &document) {
+            if let Some(id) = hit_ids.id(address)? {
                 hits.push((id, score));
             }
         }
