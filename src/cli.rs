@@ -6,9 +6,8 @@
 use std::path::Path;
 
 use anyhow::Context;
-use diesel::{Connection, PgConnection};
+use diesel::PgConnection;
 
-use crate::db::with_connection_defaults;
 use crate::import::{
     import_source, read_records_from_sheet, summary_text, write_report_csv, FileFormat,
     ImportOptions, ImportReport, RecordKind,
@@ -39,8 +38,8 @@ pub fn import(database_url: &str, request: &ImportRequest<'_>) -> anyhow::Result
         );
     }
     crate::server::migrate_with_retry(database_url)?;
-    let mut connection = PgConnection::establish(&with_connection_defaults(database_url))
-        .context("failed to connect to the database")?;
+    let mut connection =
+        crate::db::establish(database_url).context("failed to connect to the database")?;
     let mut reports: Vec<(String, ImportReport)> = Vec::new();
     for (path, kind, label) in [
         (request.challenges, RecordKind::Challenges, "challenges"),
@@ -103,8 +102,8 @@ pub fn import_path(
 
 /// `defmatch reindex`: rebuilds the index from scratch with a progress bar.
 pub fn reindex(database_url: &str, index_dir: &Path) -> anyhow::Result<()> {
-    let mut connection = PgConnection::establish(&with_connection_defaults(database_url))
-        .context("failed to connect to the database")?;
+    let mut connection =
+        crate::db::establish(database_url).context("failed to connect to the database")?;
     let (index, _) = SearchIndex::open(index_dir)?;
     index.follow_database(crate::db::outbox::database_identity(&mut connection)?);
     let bar = progress_bar("reindexing");

@@ -183,7 +183,6 @@ fn create_user(
     organisation: Option<uuid::Uuid>,
     password_env: &str,
 ) -> anyhow::Result<()> {
-    use diesel::Connection;
     let role: Role = role.parse()?;
     let email = EmailAddress::try_from(email.to_owned()).map_err(|error| anyhow::anyhow!(error))?;
     let password = std::env::var(password_env).with_context(|| {
@@ -192,9 +191,7 @@ fn create_user(
     let password = NewPassword::try_from(password).map_err(|error| anyhow::anyhow!(error))?;
     let url = database_url_from_env()?;
     defmatch::server::migrate_with_retry(url.expose_secret())?;
-    let mut connection = diesel::PgConnection::establish(&defmatch::db::with_connection_defaults(
-        url.expose_secret(),
-    ))?;
+    let mut connection = defmatch::db::establish(url.expose_secret())?;
     let display_name = name.unwrap_or_else(|| email.as_str().to_owned());
     let account = defmatch::auth::accounts::NewAccount {
         email: &email,

@@ -48,6 +48,13 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub use connection_url::with_connection_defaults;
 pub use pool::{DbConnection, DbPool, PgConnectionManager, TRUSTED_FOR};
 
+/// A connection of its own to `database_url`, with defmatch's connection
+/// defaults (`with_connection_defaults`), for the tasks that run outside
+/// the pool: migrations, the command-line tasks.
+pub fn establish(database_url: &str) -> diesel::ConnectionResult<PgConnection> {
+    diesel::Connection::establish(&with_connection_defaults(database_url))
+}
+
 /// Builds a pool without connecting yet, so the process can start (and
 /// answer `/readyz` with 503) while the database is still down.
 pub fn build_pool(database_url: &str, max_size: u32) -> DbPool {

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
-use diesel::Connection;
 
 use crate::db::{self, DbPool};
 use crate::seed::demo;
@@ -19,7 +18,7 @@ const LIFECYCLE_TICK: Duration = Duration::from_secs(30);
 pub fn migrate_with_retry(database_url: &str) -> anyhow::Result<Vec<String>> {
     let started = std::time::Instant::now();
     loop {
-        match diesel::PgConnection::establish(&db::with_connection_defaults(database_url)) {
+        match db::establish(database_url) {
             Ok(mut connection) => return db::run_migrations(&mut connection),
             Err(error) if started.elapsed() < DATABASE_WAIT => {
                 tracing::warn!(%error, "database not reachable yet; retrying");

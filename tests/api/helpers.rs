@@ -26,30 +26,17 @@ use uuid::Uuid;
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// The server URL of the tests: `DATABASE_URL`, as the README's test command
-/// sets it, or the local default.
+/// sets it, or the local default, with defmatch's connection defaults. They
+/// turn TLS off on loopback, and without it libpq never touches OpenSSL,
+/// whose exit handler once freed its state under a connection a background
+/// pool thread was still opening: the test binary aborted with "double free
+/// or corruption" after every test had passed.
 pub fn server_database_url() -> String {
     let url = std::env::var("DATABASE_URL")
         .ok()
         .filter(|url| !url.trim().is_empty())
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    without_tls_on_loopback(url)
-}
-
-/// Loopback connections need no TLS, and without it libpq never touches
-/// OpenSSL, whose exit handler once freed its state under a connection a
-/// background pool thread was still opening: the test binary aborted with
-/// "double free or corruption" after every test had passed.
-fn without_tls_on_loopback(url: String) -> String {
-    let authority = authority_of(&url);
-    let host = authority
-        .rsplit_once(':')
-        .map_or(authority.as_str(), |(host, _)| host);
-    let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
-    if !loopback || url.contains("sslmode=") {
-        return url;
-    }
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}sslmode=disable")
+    defmatch::db::with_connection_defaults(&url)
 }
 
 /// `url` with its database name replaced by `database`. (The tools crate
