@@ -102,7 +102,7 @@ enum UserCommand {
 }
 
 fn main() -> anyhow::Result<()> {
-    defmatch::server::memory::limit_allocator_arenas();
+    defmatch::server::memory::bound_allocator_memory();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     defmatch::telemetry::init(

@@ -1,27 +1,51 @@
 //! The allocator's share of the resident set.
 //!
 //! glibc gives each thread that allocates concurrently an arena of its own,
-//! up to eight per core, and keeps freed memory inside each. A server whose
-//! blocking threads come and go under load collects arenas that are mostly
-//! empty but stay resident. Two arenas (one per core of the target machine)
-//! keep that bounded; the threads mostly allocate small, short-lived buffers,
-//! so they rarely wait for one another.
+//! up to eight per core. Fewer arenas make threads queue on the arenas'
+//! locks for every small allocation (a tenth of a match's CPU at two
+//! arenas), so the arenas are left at glibc's default and what each keeps
+//! is bounded instead:
+//! - glibc raises its thresholds after the first large block is freed, up
+//!   to keeping 64 MB free at the top of each arena; fixed thresholds keep
+//!   that at [`RETAINED_TOP_BYTES`];
+//! - free memory between blocks in use, which no threshold returns, goes
+//!   back to the system every [`FREE_HEAP_RETURN_INTERVAL`].
 
-/// Arenas the allocator may create, all threads together.
-const ALLOCATOR_ARENAS: i32 = 2;
+use std::time::Duration;
 
-/// Bounds the allocator's arenas. Call it at start, before threads are made.
-/// An operator's own `MALLOC_ARENA_MAX` (glibc reads it at start) wins.
-pub fn limit_allocator_arenas() {
-    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
-        return;
-    }
+/// Free memory an arena keeps at its top, and the size from which a block
+/// is mapped on its own rather than taken from an arena.
+const RETAINED_TOP_BYTES: i32 = 4 * 1024 * 1024;
+
+/// How often the free heap of every arena goes back to the system: often
+/// enough that a burst's garbage does not stay resident for long, seldom
+/// enough that the walk over the free chunks costs nothing measurable.
+const FREE_HEAP_RETURN_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Bounds what the allocator keeps and starts a thread that gives the free
+/// heap back to the system every [`FREE_HEAP_RETURN_INTERVAL`], for as long
+/// as the process runs. Call it once, first thing in `main`. An operator's
+/// own `GLIBC_TUNABLES` (glibc reads them at start) win over the thresholds.
+pub fn bound_allocator_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes a setting of glibc's allocator; it is
-    // called before the threads that allocate are started.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, ALLOCATOR_ARENAS);
+    {
+        if std::env::var_os("GLIBC_TUNABLES").is_none() {
+            // SAFETY: mallopt only changes settings of glibc's allocator; it
+            // is called before the threads that allocate are started.
+            unsafe {
+                libc::mallopt(libc::M_TRIM_THRESHOLD, RETAINED_TOP_BYTES);
+                libc::mallopt(libc::M_MMAP_THRESHOLD, RETAINED_TOP_BYTES);
+            }
+        }
     }
+    // Without the thread the heap is only less tidy, so a failure to start
+    // it is not worth stopping for (and comes before logging is set up).
+    let _ = std::thread::Builder::new()
+        .name("free-heap".into())
+        .spawn(|| loop {
+            std::thread::sleep(FREE_HEAP_RETURN_INTERVAL);
+            release_free_heap();
+        });
 }
 
 /// Gives the heap that is free back to the system, after a phase that
