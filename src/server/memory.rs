@@ -48,8 +48,9 @@ pub fn bound_allocator_memory() {
         });
 }
 
-/// Gives the heap that is free back to the system, after a phase that
-/// allocated much and kept little (an import in the same process).
+/// Gives the heap that is free back to the system: every few seconds while
+/// the process runs, and after a phase that allocated much and kept little
+/// (an import in the same process).
 pub fn release_free_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages of glibc's heap to the
