@@ -28,6 +28,7 @@ use crate::web::WebSettings;
 
 /// Runs the service until it is told to stop.
 pub async fn serve(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
+    memory::start_returning_free_heap();
     let database_url = settings.database_url.expose_secret().to_owned();
     let applied = actix_web::web::block(move || migrate_with_retry(&database_url))
         .await

@@ -46,6 +46,7 @@ impl BenchServer {
 
     /// Starts the API on a free loopback port.
     pub fn start(state: AppState) -> anyhow::Result<BenchServer> {
+        defmatch::server::memory::start_returning_free_heap();
         let listener = TcpListener::bind("127.0.0.1:0").context("failed to bind 127.0.0.1:0")?;
         let address = listener.local_addr()?;
         let (handle_sender, handle_receiver) = std::sync::mpsc::channel();
