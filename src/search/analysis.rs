@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
     Language as StopLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
     TextAnalyzer, Token, TokenStream,
@@ -148,13 +149,27 @@ impl Analyzers {
         language: TextLanguage,
         text: &str,
     ) -> (HashMap<String, u32>, HashMap<String, String>) {
-        // Per term: its tokens, and how often each form was written.
-        let mut counts: HashMap<String, (u32, HashMap<String, u32>)> = HashMap::new();
+        // Per term: its tokens, and each form it was written in with how
+        // often. A match analyses its asking side's text on every request,
+        // so a repeated token copies nothing, and a term's few forms are a
+        // list rather than a map.
+        let mut counts: FxHashMap<String, (u32, Vec<(String, u32)>)> = FxHashMap::default();
+        let mut lowered = String::new();
         self.each_token(language, text, |token| {
-            let (tokens, forms) = counts.entry(token.text.clone()).or_default();
+            if !counts.contains_key(token.text.as_str()) {
+                counts.insert(token.text.clone(), (0, Vec::new()));
+            }
+            let Some((tokens, forms)) = counts.get_mut(token.text.as_str()) else {
+                return;
+            };
             *tokens += 1;
-            if let Some(surface) = text.get(token.offset_from..token.offset_to) {
-                *forms.entry(surface.to_lowercase()).or_insert(0) += 1;
+            let Some(surface) = text.get(token.offset_from..token.offset_to) else {
+                return;
+            };
+            lower_case_into(surface, &mut lowered);
+            match forms.iter_mut().find(|(form, _)| *form == lowered) {
+                Some((_, count)) => *count += 1,
+                None => forms.push((lowered.clone(), 1)),
             }
         });
         let mut frequencies = HashMap::with_capacity(counts.len());
@@ -193,6 +208,18 @@ fn count_term(frequencies: &mut HashMap<String, u32>, term: &str) {
         None => {
             frequencies.insert(term.to_owned(), 1);
         }
+    }
+}
+
+/// `text` lower-cased into `out`, as `str::to_lowercase` would make it,
+/// without a new string for the common ASCII word.
+fn lower_case_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        out.push_str(&text.to_lowercase());
     }
 }
 
@@ -367,6 +394,23 @@ mod tests {
         );
         let dutch = analyzers.tokens(TextLanguage::Dutch, "De detectie van drones");
         assert!(!dutch.contains(&"de".to_owned()));
+    }
+
+    #[test]
+    fn a_term_is_shown_in_the_form_the_text_uses_most() {
+        let mut analyzers = Analyzers::default();
+        let (frequencies, forms) = analyzers.frequencies_and_surface_forms(
+            TextLanguage::English,
+            "Vehicles, a vehicle and more VEHICLES; Über-radar. Sensors sensor",
+        );
+        assert_eq!(frequencies.get("vehicl"), Some(&3));
+        assert_eq!(forms.get("vehicl").map(String::as_str), Some("vehicles"));
+        // Two forms written equally often: the shorter is shown.
+        assert_eq!(frequencies.get("sensor"), Some(&2));
+        assert_eq!(forms.get("sensor").map(String::as_str), Some("sensor"));
+        assert_eq!(forms.get("über").map(String::as_str), Some("über"));
+        // "a" and "and" are stop words; every other word counts once.
+        assert_eq!(frequencies.values().sum::<u32>(), 8);
     }
 
     #[test]
