@@ -280,6 +280,20 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
+    offer_tls
+}
+
+# The private cluster offers TLS as Debian's packaged server does, so that the
+# test that loopback connections do not encrypt has something to refuse.
+offer_tls() {
+    command -v openssl >/dev/null 2>&1 || apt_install openssl
+    if ! as_pg openssl req -new -x509 -days 3650 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$PGDATA_DIR/server.key" -out "$PGDATA_DIR/server.crt" >/dev/null 2>&1; then
+        die "openssl could not make the private cluster's certificate"
+    fi
+    chmod 600 "$PGDATA_DIR/server.key"
+    printf 'ssl = on\n' >>"$PGDATA_DIR/postgresql.conf"
+    log "the private cluster offers TLS (a self-signed certificate in $PGDATA_DIR)"
 }
 
 without_extra_fds() { # run a command with every file descriptor above 2 closed
