@@ -15,7 +15,7 @@ use diesel::{Connection, OptionalExtension, PgConnection};
 use uuid::Uuid;
 
 pub use self::input::{NewIntroductionRequest, NewNoteRequest, TransitionRequest};
-pub(crate) use self::moves::moves_in;
+pub(crate) use self::moves::moves_among;
 pub use self::moves::{moves_for_pairs, PairMove};
 pub use self::view::{ContactView, IntroducedChallenge, IntroductionView, NoteView};
 use super::page::{checked_page, Paginated};

@@ -8,7 +8,9 @@ use diesel::PgConnection;
 use uuid::Uuid;
 
 use crate::app::{AppError, AppState};
-use crate::db::{challenges, introductions, startups};
+use crate::db::challenges::{self, ChallengeRow};
+use crate::db::introductions;
+use crate::db::startups::{self, StartupRow};
 use crate::domain::introduction::Side;
 use crate::domain::policy::{may_take_part_in_introductions, Member};
 
@@ -39,10 +41,27 @@ pub async fn moves_for_pairs(
 }
 
 /// [`moves_for_pairs`] on `connection`.
-pub(crate) fn moves_in(
+fn moves_in(
     connection: &mut PgConnection,
     member: &Member,
     pairs: Vec<(Uuid, Uuid)>,
+) -> Result<HashMap<(Uuid, Uuid), PairMove>, AppError> {
+    let startup_ids: Vec<Uuid> = pairs.iter().map(|(startup, _)| *startup).collect();
+    let challenge_ids: Vec<Uuid> = pairs.iter().map(|(_, challenge)| *challenge).collect();
+    let startup_rows = startups::find_many(connection, &startup_ids)?;
+    let challenge_rows = challenges::find_many(connection, &challenge_ids)?;
+    moves_among(connection, member, pairs, &startup_rows, &challenge_rows)
+}
+
+/// [`moves_in`] for a caller that has read the pairs' rows already:
+/// `startup_rows` and `challenge_rows` hold those of every pair (and may
+/// hold more).
+pub(crate) fn moves_among(
+    connection: &mut PgConnection,
+    member: &Member,
+    pairs: Vec<(Uuid, Uuid)>,
+    startup_rows: &[StartupRow],
+    challenge_rows: &[ChallengeRow],
 ) -> Result<HashMap<(Uuid, Uuid), PairMove>, AppError> {
     let startup_ids: Vec<Uuid> = pairs.iter().map(|(startup, _)| *startup).collect();
     let challenge_ids: Vec<Uuid> = pairs.iter().map(|(_, challenge)| *challenge).collect();
@@ -51,8 +70,8 @@ pub(crate) fn moves_in(
             .into_iter()
             .map(|(startup, challenge, introduction)| ((startup, challenge), introduction))
             .collect();
-    let companies: HashMap<Uuid, _> = startups::find_many(connection, &startup_ids)?
-        .into_iter()
+    let companies: HashMap<Uuid, _> = startup_rows
+        .iter()
         .map(|row| (row.id, (row.province, row.organisation_id)))
         .collect();
     // A broker cannot propose a company whose accounts never
@@ -67,8 +86,8 @@ pub(crate) fn moves_in(
             }
         }
     }
-    let challenges: HashMap<Uuid, _> = challenges::find_many(connection, &challenge_ids)?
-        .into_iter()
+    let challenges: HashMap<Uuid, _> = challenge_rows
+        .iter()
         .map(|row| (row.id, (row.organisation_id, row.status)))
         .collect();
     Ok(pairs

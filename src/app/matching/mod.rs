@@ -23,6 +23,7 @@ pub use self::view::{
 use super::search::in_hit_order;
 use super::startups::CardIssuer;
 use super::{challenges, introductions, startups, AppError, AppState, BlockingWork};
+use crate::db;
 use crate::domain::challenge::ChallengeStatus;
 use crate::domain::fit::MinimumFit;
 use crate::domain::mark::MarkDirection;
@@ -265,10 +266,17 @@ fn startups_for_challenge(
             .filter(|id| !ids.contains(id)),
     );
     let mut connection = work.connection()?;
+    let startup_rows = db::startups::find_many(&mut connection, &viewed)?;
     let pairs = ids.iter().map(|id| (*id, challenge_id)).collect();
-    let moves = introductions::moves_in(&mut connection, member, pairs)?;
-    let views = startups::views_by_id(&mut connection, viewer, cards, &viewed)?;
+    let moves = introductions::moves_among(
+        &mut connection,
+        member,
+        pairs,
+        &startup_rows,
+        std::slice::from_ref(&row),
+    )?;
     drop(connection);
+    let views = startups::views_of(viewer, cards, startup_rows);
     let ranked: Vec<_> = ranked
         .into_iter()
         .map(|entry| {

@@ -249,12 +249,20 @@ pub(crate) fn views_by_id(
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, StartupView>, AppError> {
     let rows = startups::find_many(connection, ids)?;
-    Ok(rows
-        .into_iter()
+    Ok(views_of(viewer, cards, rows))
+}
+
+/// [`views_by_id`] of `rows` read already.
+pub(crate) fn views_of(
+    viewer: &Viewer,
+    cards: &CardIssuer,
+    rows: Vec<StartupRow>,
+) -> HashMap<Uuid, StartupView> {
+    rows.into_iter()
         .filter_map(|row| {
             let access = viewer.startup_access_in_results(row.organisation_id, row.province);
             let id = row.id;
             StartupView::for_access(row, access, cards).map(|view| (id, view))
         })
-        .collect())
+        .collect()
 }
