@@ -6,8 +6,8 @@ Usage: scripts/soak-plot.py SOAK_LOG OUT.svg
 SOAK_LOG is the output of `defmatch-tools bench --soak-minutes N [--json]`
 (stdout and stderr together). The samples come from its JSON line; a log
 without one (a soak still running) is read from its table rows instead.
-Two panels share the time axis: the resident set (with the warm-up
-minute's level and the 5 % limit above it) and the p50 and p99 latency of
+Two panels share the time axis: the resident set (with the median of
+minutes 5 to 15 and the 5 % limit above it) and the p50 and p99 latency of
 each minute's requests. Standard library only.
 """
 import json
@@ -15,6 +15,7 @@ import re
 import sys
 
 WARM_UP_MINUTE = 5
+WINDOW_MINUTES = 11
 LIMIT = 0.05
 ROW = re.compile(
     r"^\s*(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)"
@@ -108,7 +109,13 @@ def panel(title, top, minutes, series, low, high, unit, extra=()):
 def svg(samples, report):
     minutes = max(sample["minute"] for sample in samples)
     rss = [(s["minute"], s["rss_mb"]) for s in samples]
-    warm = next((v for m, v in rss if m == min(WARM_UP_MINUTE, minutes)), rss[0][1])
+    # The level is the median of the window after the warm-up, as the
+    # soak's summary reads it (`bench/soak.rs`, `summarise`).
+    first = max(1, min(WARM_UP_MINUTE, minutes - 1))
+    last = min(first + WINDOW_MINUTES - 1, max(minutes - WINDOW_MINUTES + 1, first + 1) - 1)
+    window = sorted(v for m, v in rss if first <= m <= last) or [rss[0][1]]
+    middle = len(window) // 2
+    warm = window[middle] if len(window) % 2 else (window[middle - 1] + window[middle]) / 2
     rss_high = nice_ceiling(max(max(v for _, v in rss), warm * (1 + LIMIT)) * 1.05)
     # The axis starts near the lowest sample, so that a few per cent show.
     rss_low = max(0, int(min(v for _, v in rss) * 0.9 / 50) * 50)
@@ -137,7 +144,7 @@ def svg(samples, report):
         rss_high,
         "MB",
         extra=[
-            (f"minute {min(WARM_UP_MINUTE, minutes)}: {warm:.0f} MB", warm, "level"),
+            (f"minutes {first}–{last}: {warm:.0f} MB", warm, "level"),
             (f"+5 %: {warm * (1 + LIMIT):.0f} MB", warm * (1 + LIMIT), "limit"),
         ],
     )

@@ -215,11 +215,13 @@ pub fn bench_soak(
     })?;
     if let Some(summary) = &report.summary {
         print(format!(
-            "resident set {:.1} MB after minute {}, {:.1} MB after minute {}: {:+.1} MB ({:+.2} %), {} {} %",
+            "resident set (median) {:.1} MB in minutes {}-{}, {:.1} MB in minutes {}-{}: {:+.1} MB ({:+.2} %), {} {} %",
             summary.rss_after_warm_up_mb,
-            summary.warm_up_minute,
+            summary.warm_up_minutes.0,
+            summary.warm_up_minutes.1,
             summary.rss_end_mb,
-            summary.end_minute,
+            summary.end_minutes.0,
+            summary.end_minutes.1,
             summary.growth_mb,
             summary.growth_percent,
             if summary.under_5_percent { "under" } else { "NOT under" },

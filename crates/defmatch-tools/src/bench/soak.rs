@@ -23,6 +23,8 @@ use super::{listing, note_memory, round, stats, BenchOptions, Prepared, Workload
 /// The minute whose resident set is the baseline of the growth figure:
 /// caches and the allocator have filled by then.
 pub const WARM_UP_MINUTES: u64 = 5;
+/// Minutes in each window whose median resident set the growth compares.
+pub const WINDOW_MINUTES: u64 = 11;
 /// Growth after the warm-up that the soak still calls level (issue 12).
 pub const GROWTH_LIMIT_PERCENT: f64 = 5.0;
 /// One write (of any client) every this often.
@@ -68,9 +70,13 @@ pub struct SoakSample {
 /// Whether the resident set levelled off after the warm-up.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SoakSummary {
-    pub warm_up_minute: u64,
+    /// The first and last minute of the window after the warm-up.
+    pub warm_up_minutes: (u64, u64),
+    /// That window's median resident set.
     pub rss_after_warm_up_mb: f64,
-    pub end_minute: u64,
+    /// The first and last minute of the window at the end.
+    pub end_minutes: (u64, u64),
+    /// That window's median resident set.
     pub rss_end_mb: f64,
     pub growth_mb: f64,
     pub growth_percent: f64,
@@ -384,32 +390,62 @@ impl SoakSample {
     }
 }
 
-/// Growth of the resident set from the end of the warm-up (minute 5, or
-/// the first minute of a shorter soak) to the last sample; `None` with
-/// fewer than two samples.
+/// Growth of the resident set from the window after the warm-up (minutes 5
+/// to 15, or from the first minute of a shorter soak) to the window of the
+/// last [`WINDOW_MINUTES`], each read as its median: the free heap goes back
+/// every few seconds, so one minute's sample falls anywhere on a saw tooth.
+/// The windows never share a minute. `None` with fewer than two samples.
 pub fn summarise(samples: &[SoakSample]) -> Option<SoakSummary> {
-    if samples.len() < 2 {
-        return None;
-    }
     let end = samples.last()?;
     let warm_up_minute = WARM_UP_MINUTES.min(end.minute.saturating_sub(1)).max(1);
-    let warm = samples
-        .iter()
-        .find(|sample| sample.minute == warm_up_minute)?;
-    let growth_mb = end.rss_mb - warm.rss_mb;
-    let growth_percent = if warm.rss_mb > 0.0 {
-        growth_mb / warm.rss_mb * 100.0
+    if end.minute <= warm_up_minute {
+        return None;
+    }
+    let end_window = (
+        end.minute
+            .saturating_sub(WINDOW_MINUTES - 1)
+            .max(warm_up_minute + 1),
+        end.minute,
+    );
+    let warm_up_window = (
+        warm_up_minute,
+        (warm_up_minute + WINDOW_MINUTES - 1).min(end_window.0 - 1),
+    );
+    let after_warm_up = median_rss(samples, warm_up_window)?;
+    let at_end = median_rss(samples, end_window)?;
+    let growth_mb = at_end - after_warm_up;
+    let growth_percent = if after_warm_up > 0.0 {
+        growth_mb / after_warm_up * 100.0
     } else {
         0.0
     };
     Some(SoakSummary {
-        warm_up_minute: warm.minute,
-        rss_after_warm_up_mb: warm.rss_mb,
-        end_minute: end.minute,
-        rss_end_mb: end.rss_mb,
+        warm_up_minutes: warm_up_window,
+        rss_after_warm_up_mb: round(after_warm_up, 1),
+        end_minutes: end_window,
+        rss_end_mb: round(at_end, 1),
         growth_mb: round(growth_mb, 1),
         growth_percent: round(growth_percent, 2),
         under_5_percent: growth_percent < GROWTH_LIMIT_PERCENT,
+    })
+}
+
+/// The median resident set of the samples of minutes `first..=last`.
+fn median_rss(samples: &[SoakSample], (first, last): (u64, u64)) -> Option<f64> {
+    let mut rss: Vec<f64> = samples
+        .iter()
+        .filter(|sample| (first..=last).contains(&sample.minute))
+        .map(|sample| sample.rss_mb)
+        .collect();
+    if rss.is_empty() {
+        return None;
+    }
+    rss.sort_by(f64::total_cmp);
+    let middle = rss.len() / 2;
+    Some(if rss.len() % 2 == 0 {
+        (rss[middle - 1] + rss[middle]) / 2.0
+    } else {
+        rss[middle]
     })
 }
 
@@ -429,33 +465,68 @@ mod tests {
         )
     }
 
-    #[test]
-    fn growth_counts_from_the_end_of_the_warm_up() {
-        let samples: Vec<SoakSample> = [500.0, 560.0, 590.0, 600.0, 600.0, 610.0, 624.0]
+    fn soak(rss_by_minute: &[f64]) -> Vec<SoakSample> {
+        rss_by_minute
             .iter()
             .enumerate()
             .map(|(index, &rss)| sample(index as u64 + 1, rss))
-            .collect();
-        let summary = summarise(&samples).expect("seven minutes have a summary");
-        assert_eq!(summary.warm_up_minute, 5);
-        assert_eq!(summary.rss_after_warm_up_mb, 600.0);
-        assert_eq!(summary.end_minute, 7);
-        assert_eq!(summary.growth_mb, 24.0);
-        assert_eq!(summary.growth_percent, 4.0);
-        assert!(summary.under_5_percent);
+            .collect()
+    }
 
-        let grown = [samples.clone(), vec![sample(8, 630.0)]].concat();
-        let summary = summarise(&grown).expect("eight minutes have a summary");
+    #[test]
+    fn growth_compares_the_medians_of_the_window_after_the_warm_up_and_the_last() {
+        // A saw tooth that neither grows nor shrinks: its single samples at
+        // minute 5 (a peak) and 60 (a trough) would call it a 20 % fall.
+        let mut rss: Vec<f64> = (1..=60)
+            .map(|minute| if minute % 2 == 1 { 200.0 } else { 160.0 })
+            .collect();
+        rss[59] = 160.0;
+        let summary = summarise(&soak(&rss)).expect("an hour has a summary");
+        assert_eq!(summary.warm_up_minutes, (5, 15));
+        assert_eq!(summary.end_minutes, (50, 60));
+        assert_eq!(summary.rss_after_warm_up_mb, 200.0);
+        assert_eq!(
+            summary.rss_end_mb, 160.0,
+            "minutes 50 to 60 hold six troughs"
+        );
+        rss[49] = 200.0;
+        rss[51] = 200.0;
+        let summary = summarise(&soak(&rss)).expect("an hour has a summary");
+        assert_eq!(summary.rss_end_mb, 200.0);
+        assert_eq!(summary.growth_percent, 0.0);
+        assert!(summary.under_5_percent);
+    }
+
+    #[test]
+    fn growth_of_five_per_cent_is_not_level() {
+        let mut rss = vec![600.0; 30];
+        rss[29] = 624.0;
+        let summary = summarise(&soak(&rss)).expect("half an hour has a summary");
+        assert_eq!(summary.end_minutes, (20, 30));
+        assert_eq!(
+            summary.growth_percent, 0.0,
+            "one high minute is not the level"
+        );
+        rss[20..].fill(630.0);
+        let summary = summarise(&soak(&rss)).expect("half an hour has a summary");
+        assert_eq!(summary.growth_mb, 30.0);
         assert_eq!(summary.growth_percent, 5.0);
         assert!(!summary.under_5_percent, "5 % is not under 5 %");
     }
 
     #[test]
-    fn a_short_soak_counts_from_its_first_minute() {
-        let summary = summarise(&[sample(1, 400.0), sample(2, 410.0)]).expect("two minutes");
-        assert_eq!(summary.warm_up_minute, 1);
+    fn a_short_soak_compares_windows_that_share_no_minute() {
+        let summary = summarise(&soak(&[500.0, 560.0, 590.0, 600.0, 600.0, 610.0, 624.0]))
+            .expect("seven minutes have a summary");
+        assert_eq!(summary.warm_up_minutes, (5, 5));
+        assert_eq!(summary.end_minutes, (6, 7));
+        assert_eq!(summary.rss_end_mb, 617.0);
+        assert_eq!(summary.growth_percent, 2.83);
+        let summary = summarise(&soak(&[400.0, 410.0])).expect("two minutes");
+        assert_eq!(summary.warm_up_minutes, (1, 1));
+        assert_eq!(summary.end_minutes, (2, 2));
         assert_eq!(summary.growth_percent, 2.5);
-        assert_eq!(summarise(&[sample(1, 400.0)]), None);
+        assert_eq!(summarise(&soak(&[400.0])), None);
         assert_eq!(summarise(&[]), None);
     }
 
