@@ -10,11 +10,11 @@
 //! scores every term.
 
 use anyhow::Context;
-use tantivy::collector::TopDocs;
 use tantivy::query::Query;
 use tantivy::{DocAddress, Searcher, Term};
 
 use super::analysis::TextLanguage;
+use super::best_scored::BestScored;
 use super::bm25::{FieldTerms, WeightedBm25Query, WeightedTerm};
 use super::corpus::IndexCorpus;
 use super::filters::Restrictions;
@@ -33,7 +33,7 @@ pub(super) struct CandidateSearch<'a> {
 
 impl CandidateSearch<'_> {
     /// The `count` best documents for `terms` (written in `language`)
-    /// within `restrictions`, best first.
+    /// within `restrictions`, best first, ties by id.
     ///
     /// When the telling terms alone find fewer than `count`, as in a small
     /// index or a narrow filter, every term is asked, so that no document
@@ -88,10 +88,10 @@ impl CandidateSearch<'_> {
             })
             .collect();
         let query = WeightedBm25Query::new(text_fields, self.corpus.bm25()).within(restrictions);
-        let top: Vec<(f32, DocAddress)> = self
+        let best = self
             .searcher
-            .search(&query, &TopDocs::with_limit(count).order_by_score())
+            .search(&query, &BestScored { count })
             .context("candidate search failed")?;
-        Ok(top.into_iter().map(|(_, address)| address).collect())
+        Ok(best.into_iter().map(|found| found.address).collect())
     }
 }

@@ -3,6 +3,7 @@
 //! from the corpus, and free-text search.
 
 pub mod analysis;
+mod best_scored;
 pub mod bm25;
 mod candidates;
 pub mod corpus;

@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use serde::Serialize;
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, Order, Term};
+use tantivy::{Order, Term};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -274,39 +274,6 @@ fn group_synonym_phrases(words: &[String]) -> Vec<String> {
     units
 }
 
-/// The row ids of search hits, read from the id columns of each hit's
-/// segment, opened once per segment.
-struct HitIds<'a> {
-    searcher: &'a tantivy::Searcher,
-    columns: Vec<Option<(Column<u64>, Column<u64>)>>,
-}
-
-impl<'a> HitIds<'a> {
-    fn new(searcher: &'a tantivy::Searcher) -> Self {
-        HitIds {
-            searcher,
-            columns: vec![None; searcher.segment_readers().len()],
-        }
-    }
-
-    fn id(&mut self, address: DocAddress) -> Result<Option<Uuid>, SearchError> {
-        let (high, low) = match &mut self.columns[address.segment_ord as usize] {
-            Some(columns) => columns,
-            empty => {
-                let columns = self
-                    .searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields();
-                empty.insert((columns.u64(ID_HIGH)?, columns.u64(ID_LOW)?))
-            }
-        };
-        Ok(high
-            .first(address.doc_id)
-            .zip(low.first(address.doc_id))
-            .map(|(high, low)| Uuid::from_u64_pair(high, low)))
-    }
-}
-
 fn facet_counts(facets: &tantivy::collector::FacetCounts) -> FacetCounts {
     let collect = |root: &str| -> BTreeMap<String, u64> {
         facets
@@ -328,6 +295,10 @@ fn facet_counts(facets: &tantivy::collector::FacetCounts) -> FacetCounts {
         status: collect("/status"),
     }
 }
+
+/// A hit as the collector orders it: its score (0 unless ordered by
+/// relevance) and the high and low halves of its id.
+type HitKey = (f32, Option<u64>, Option<u64>);
 
 impl SearchEngine {
     fn run_search(
@@ -362,42 +333,59 @@ impl SearchEngine {
         facet_collector.add_facet("/technology");
         facet_collector.add_facet("/province");
         facet_collector.add_facet("/status");
+        // Ties are broken by id, so that a page holds the same hits on every
+        // replica and after every rebuild (see `best_scored`).
+        let by_id = || {
+            (
+                (SortByStaticFastValue::<u64>::for_field(ID_HIGH), Order::Asc),
+                (SortByStaticFastValue::<u64>::for_field(ID_LOW), Order::Asc),
+            )
+        };
         let page = TopDocs::with_limit(limit.max(1)).and_offset(offset);
-        let (addresses, total, facets): (Vec<(f32, DocAddress)>, usize, _) = match sort {
-            SearchSort::Relevance => searcher.search(
-                &full_query,
-                &(page.order_by_score(), Count, facet_collector),
-            )?,
+        let (found, total, facets): (Vec<HitKey>, usize, _) = match sort {
+            SearchSort::Relevance => {
+                let (high, low) = by_id();
+                let (sorted, total, facets) = searcher.search(
+                    &full_query,
+                    &(
+                        page.order_by(((SortBySimilarityScore, Order::Desc), high, low)),
+                        Count,
+                        facet_collector,
+                    ),
+                )?;
+                let found = sorted.into_iter().map(|(key, _)| key).collect();
+                (found, total, facets)
+            }
             SearchSort::Deadline | SearchSort::Newest => {
                 let (field, order) = match sort {
                     SearchSort::Deadline => ("closes_at", Order::Asc),
                     _ => ("created_at", Order::Desc),
                 };
+                let (high, low) = by_id();
                 let (sorted, total, facets) = searcher.search(
                     &full_query,
                     &(
-                        page.order_by_fast_field::<i64>(field, order),
+                        page.order_by((
+                            (SortByStaticFastValue::<i64>::for_field(field), order),
+                            high,
+                            low,
+                        )),
                         Count,
                         facet_collector,
                     ),
                 )?;
-                (
-                    sorted
-                        .into_iter()
-                        .map(|(_, address)| (0.0, address))
-                        .collect(),
-                    total,
-                    facets,
-                )
+                let found = sorted
+                    .into_iter()
+                    .map(|((_, high, low), _)| (0.0, high, low))
+                    .collect();
+                (found, total, facets)
             }
         };
-        let mut hit_ids = HitIds::new(&searcher);
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses.into_iter().take(limit) {
-            if let Some(id) = hit_ids.id(address)? {
-                hits.push((id, score));
-            }
-        }
+        let hits = found
+            .into_iter()
+            .take(limit)
+            .filter_map(|(score, high, low)| Some((Uuid::from_u64_pair(high?, low?), score)))
+            .collect();
         Ok(SearchHits {
             hits,
             total,

@@ -799,6 +799,60 @@ async fn hits_are_sorted_newest_first() {
     assert_eq!(hit_ids(&newest), listed);
 }
 
+#[actix_web::test]
+async fn hits_that_tie_come_in_the_order_of_their_ids_on_every_page() {
+    let app = spawn_app().await;
+    let dmo = app.procurement(DMO).await;
+    // Alike in every word and in the deadline: every order ties them.
+    let closes_at = in_days(30);
+    let mut twins = Vec::new();
+    for _ in 0..5 {
+        let body = merge(
+            written(
+                "Hydrophone arrays",
+                "Hydrophone arrays for harbours.",
+                "Passive hydrophone arrays that listen for divers in harbours.",
+                json!(["imaging-sensing"]),
+            ),
+            json!({ "closes_at": closes_at }),
+        );
+        twins.push(app.challenge_in_status(&dmo, body, "open").await);
+    }
+    app.wait_for_index().await;
+    let mut by_id = twins.clone();
+    by_id.sort();
+
+    for sort in ["relevance", "deadline", "newest"] {
+        let all = found(&app, None, &[("q", "hydrophone"), ("sort", sort)]).await;
+        let tied = hit_ids(&all);
+        if sort == "newest" {
+            // Created one after the other: their times set the order.
+            assert_eq!(set(&tied), set(&twins), "{sort}");
+            continue;
+        }
+        assert_eq!(tied, by_id, "{sort}: ties in the order of their ids");
+        let mut paged = Vec::new();
+        for page in ["1", "2", "3"] {
+            let reply = found(
+                &app,
+                None,
+                &[
+                    ("q", "hydrophone"),
+                    ("sort", sort),
+                    ("per_page", "2"),
+                    ("page", page),
+                ],
+            )
+            .await;
+            paged.extend(hit_ids(&reply));
+        }
+        assert_eq!(
+            paged, by_id,
+            "{sort}: the pages hold each hit once, in that order"
+        );
+    }
+}
+
 // ---------------------------------------------------------------- bad queries
 
 #[actix_web::test]
