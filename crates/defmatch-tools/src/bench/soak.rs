@@ -20,8 +20,8 @@ use super::random::SplitMix64;
 use super::writes::{write_once, Writer};
 use super::{listing, note_memory, round, stats, BenchOptions, Prepared, Workload, RESULTS, SEED};
 
-/// The minute whose resident set is the baseline of the growth figure:
-/// caches and the allocator have filled by then.
+/// The first minute of the window whose resident set is the baseline of
+/// the growth figure: caches and the allocator have filled by then.
 pub const WARM_UP_MINUTES: u64 = 5;
 /// Minutes in each window whose median resident set the growth compares.
 pub const WINDOW_MINUTES: u64 = 11;
@@ -480,7 +480,6 @@ mod tests {
         let mut rss: Vec<f64> = (1..=60)
             .map(|minute| if minute % 2 == 1 { 200.0 } else { 160.0 })
             .collect();
-        rss[59] = 160.0;
         let summary = summarise(&soak(&rss)).expect("an hour has a summary");
         assert_eq!(summary.warm_up_minutes, (5, 15));
         assert_eq!(summary.end_minutes, (50, 60));
