@@ -228,6 +228,11 @@ pub fn bench_soak(
             soak::GROWTH_LIMIT_PERCENT
         ));
     }
+    for (kind, p99) in &report.median_p99_ms_by_kind {
+        print(format!(
+            "p99 of {kind} (median over the minutes): {p99:.2} ms"
+        ));
+    }
     if let Some(error) = &report.first_error {
         print(format!("first failed request: {error}"));
     }

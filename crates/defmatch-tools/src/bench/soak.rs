@@ -7,6 +7,7 @@
 //! that minute's requests, latency and errors. Failed requests are counted,
 //! never fatal.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -17,6 +18,7 @@ use super::app::{BenchServer, BenchTokens, BenchUsers};
 use super::http_client::{query_value, HttpClient};
 use super::load::{get_ok, run_clients, LoadReport, WARM_UP};
 use super::random::SplitMix64;
+use super::stats::LatencySummary;
 use super::writes::{write_once, Writer};
 use super::{listing, note_memory, round, stats, BenchOptions, Prepared, Workload, RESULTS, SEED};
 
@@ -65,6 +67,10 @@ pub struct SoakSample {
     pub writes: usize,
     /// The server's CPU per request (process CPU less the clients' threads).
     pub server_cpu_ms_per_request: Option<f64>,
+    /// The p99 of each kind of request this minute, its first second
+    /// included: the one p99 above mixes kinds that cost very different
+    /// amounts.
+    pub p99_ms_by_kind: BTreeMap<&'static str, f64>,
 }
 
 /// Whether the resident set levelled off after the warm-up.
@@ -99,6 +105,8 @@ pub struct SoakReport {
     pub samples: Vec<SoakSample>,
     /// Null when the soak ran for less than two minutes.
     pub summary: Option<SoakSummary>,
+    /// Each kind of request's median over the minutes of its p99.
+    pub median_p99_ms_by_kind: BTreeMap<&'static str, f64>,
     /// The first failed request, to tell what went wrong.
     pub first_error: Option<String>,
 }
@@ -106,6 +114,7 @@ pub struct SoakReport {
 /// A kind of read: the paths it picks from, with or without a token, and
 /// its share of the reads in percent.
 struct Lane {
+    kind: &'static str,
     share: usize,
     paths: Vec<String>,
     signed_in: bool,
@@ -183,20 +192,26 @@ fn lanes(workload: &Workload, random: &mut SplitMix64) -> Vec<Lane> {
             )
         })
         .collect();
-    let lane = |share, paths, signed_in| Lane {
+    let lane = |kind, share, paths, signed_in| Lane {
+        kind,
         share,
         paths,
         signed_in,
     };
     vec![
-        lane(38, workload.match_paths(), true),
-        lane(10, challenge_matches, true),
-        lane(26, workload.search_paths(), true),
-        lane(10, per_word("/api/v1/challenges?q="), false),
-        lane(5, pages("/api/v1/challenges"), true),
-        lane(1, pages("/api/v1/startups"), true),
-        lane(5, per_word("/challenges?q="), false),
-        lane(5, vec!["/".to_owned()], false),
+        lane("start-up matches", 38, workload.match_paths(), true),
+        lane("challenge matches", 10, challenge_matches, true),
+        lane("search", 26, workload.search_paths(), true),
+        lane(
+            "anonymous challenge list ?q=",
+            10,
+            per_word("/api/v1/challenges?q="),
+            false,
+        ),
+        lane("challenge list pages", 5, pages("/api/v1/challenges"), true),
+        lane("start-up list pages", 1, pages("/api/v1/startups"), true),
+        lane("page /challenges?q=", 5, per_word("/challenges?q="), false),
+        lane("landing page", 5, vec!["/".to_owned()], false),
     ]
 }
 
@@ -216,17 +231,53 @@ fn renew(
     writer.log_in_again(&tokens.procurement)
 }
 
-/// A lane by its share.
-fn pick<'a>(lanes: &'a [Lane], random: &mut SplitMix64) -> &'a Lane {
+/// A lane by its share: its place in `lanes`.
+fn pick(lanes: &[Lane], random: &mut SplitMix64) -> usize {
     let total: usize = lanes.iter().map(|lane| lane.share).sum();
     let mut ticket = random.below(total.max(1));
-    for lane in lanes {
+    for (index, lane) in lanes.iter().enumerate() {
         if ticket < lane.share {
-            return lane;
+            return index;
         }
         ticket -= lane.share;
     }
-    &lanes[lanes.len() - 1]
+    lanes.len() - 1
+}
+
+/// The kind of the soak's writes, beside the lanes' kinds.
+const WRITES: &str = "writes";
+
+/// The latencies of one minute's answered requests, by kind: each lane's,
+/// then the writes'.
+struct ByKind(Vec<Mutex<Vec<Duration>>>);
+
+impl ByKind {
+    fn new(lanes: &[Lane]) -> Self {
+        ByKind((0..=lanes.len()).map(|_| Mutex::default()).collect())
+    }
+
+    fn record(&self, kind: usize, took: Duration) {
+        if let Some(latencies) = self.0.get(kind) {
+            latencies
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(took);
+        }
+    }
+
+    /// Each kind's p99 in milliseconds, for the kinds that were asked.
+    fn p99_ms(self, lanes: &[Lane]) -> BTreeMap<&'static str, f64> {
+        let kinds = lanes.iter().map(|lane| lane.kind).chain([WRITES]);
+        kinds
+            .zip(self.0)
+            .filter_map(|(kind, latencies)| {
+                let latencies = latencies
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner);
+                (!latencies.is_empty()).then(|| (kind, LatencySummary::of(latencies).p99_ms))
+            })
+            .collect()
+    }
 }
 
 /// Runs the soak against the PostgreSQL server of `server_url`, handing
@@ -272,18 +323,27 @@ pub fn run(
         } else {
             Ok(())
         };
+        let by_kind = ByKind::new(&lanes);
         let mut report = run_clients(
             clients,
             Duration::from_secs(60) - WARM_UP,
             SEED ^ minute,
             || Ok(HttpClient::new(server.address)),
             |client, random| {
-                if trickle.claim() {
-                    return trickle.write();
+                let started = Instant::now();
+                let (kind, answered) = if trickle.claim() {
+                    (lanes.len(), trickle.write())
+                } else {
+                    let index = pick(&lanes, random);
+                    let lane = &lanes[index];
+                    let token = lane.signed_in.then_some(tokens.admin.as_str());
+                    let path = random.pick::<String>(&lane.paths);
+                    (index, get_ok(client, path, token))
+                };
+                if answered.is_ok() {
+                    by_kind.record(kind, started.elapsed());
                 }
-                let lane = pick(&lanes, random);
-                let token = lane.signed_in.then_some(tokens.admin.as_str());
-                get_ok(client, random.pick::<String>(&lane.paths), token)
+                answered
             },
         )
         .unwrap_or_else(|error| LoadReport {
@@ -303,6 +363,7 @@ pub fn run(
             &report,
             trickle.writes.swap(0, Ordering::Relaxed),
             stats::memory().unwrap_or_default(),
+            by_kind.p99_ms(&lanes),
         );
         on_sample(&sample);
         samples.push(sample);
@@ -321,13 +382,20 @@ pub fn run(
         rss_before_load_mb,
         peak_rss_mb,
         summary: summarise(&samples),
+        median_p99_ms_by_kind: median_p99_by_kind(&samples),
         samples,
         first_error,
     })
 }
 
 impl SoakSample {
-    fn of(minute: u64, report: &LoadReport, writes: usize, memory: stats::Memory) -> Self {
+    fn of(
+        minute: u64,
+        report: &LoadReport,
+        writes: usize,
+        memory: stats::Memory,
+        p99_ms_by_kind: BTreeMap<&'static str, f64>,
+    ) -> Self {
         SoakSample {
             minute,
             rss_mb: round(memory.current, 1),
@@ -342,6 +410,7 @@ impl SoakSample {
             errors: report.errors,
             writes,
             server_cpu_ms_per_request: report.server_cpu_ms_per_request.map(|ms| round(ms, 3)),
+            p99_ms_by_kind,
         }
     }
 
@@ -432,20 +501,39 @@ pub fn summarise(samples: &[SoakSample]) -> Option<SoakSummary> {
 
 /// The median resident set of the samples of minutes `first..=last`.
 fn median_rss(samples: &[SoakSample], (first, last): (u64, u64)) -> Option<f64> {
-    let mut rss: Vec<f64> = samples
-        .iter()
-        .filter(|sample| (first..=last).contains(&sample.minute))
-        .map(|sample| sample.rss_mb)
-        .collect();
-    if rss.is_empty() {
+    median(
+        samples
+            .iter()
+            .filter(|sample| (first..=last).contains(&sample.minute))
+            .map(|sample| sample.rss_mb)
+            .collect(),
+    )
+}
+
+/// Each kind of request's median over the minutes of its p99.
+fn median_p99_by_kind(samples: &[SoakSample]) -> BTreeMap<&'static str, f64> {
+    let mut by_kind: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    for sample in samples {
+        for (kind, p99) in &sample.p99_ms_by_kind {
+            by_kind.entry(kind).or_default().push(*p99);
+        }
+    }
+    by_kind
+        .into_iter()
+        .filter_map(|(kind, p99s)| Some((kind, round(median(p99s)?, 2))))
+        .collect()
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
         return None;
     }
-    rss.sort_by(f64::total_cmp);
-    let middle = rss.len() / 2;
-    Some(if rss.len() % 2 == 0 {
-        (rss[middle - 1] + rss[middle]) / 2.0
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    Some(if values.len() % 2 == 0 {
+        (values[middle - 1] + values[middle]) / 2.0
     } else {
-        rss[middle]
+        values[middle]
     })
 }
 
@@ -462,6 +550,7 @@ mod tests {
                 current: rss_mb,
                 ..stats::Memory::default()
             },
+            BTreeMap::new(),
         )
     }
 
@@ -530,14 +619,47 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_of_request_has_its_own_p99_and_its_median_over_the_minutes() {
+        let lane = |kind| Lane {
+            kind,
+            share: 1,
+            paths: Vec::new(),
+            signed_in: false,
+        };
+        let lanes = [lane("fast"), lane("slow"), lane("unasked")];
+        let by_kind = ByKind::new(&lanes);
+        for _ in 0..100 {
+            by_kind.record(0, Duration::from_millis(2));
+            by_kind.record(1, Duration::from_millis(300));
+        }
+        by_kind.record(3, Duration::from_millis(40));
+        let p99 = by_kind.p99_ms(&lanes);
+        assert_eq!(
+            p99,
+            BTreeMap::from([("fast", 2.0), ("slow", 300.0), (WRITES, 40.0)]),
+            "a kind not asked this minute has no p99"
+        );
+
+        let minute = |number, slow| {
+            let mut sample = sample(number, 100.0);
+            sample.p99_ms_by_kind = BTreeMap::from([("fast", 2.0), ("slow", slow)]);
+            sample
+        };
+        let medians = median_p99_by_kind(&[minute(1, 100.0), minute(2, 300.0), minute(3, 250.0)]);
+        assert_eq!(medians, BTreeMap::from([("fast", 2.0), ("slow", 250.0)]));
+    }
+
+    #[test]
     fn lanes_are_picked_by_their_share() {
         let lanes = vec![
             Lane {
+                kind: "a",
                 share: 3,
                 paths: vec!["/a".to_owned()],
                 signed_in: true,
             },
             Lane {
+                kind: "b",
                 share: 1,
                 paths: vec!["/b".to_owned()],
                 signed_in: false,
@@ -545,7 +667,7 @@ mod tests {
         ];
         let mut random = SplitMix64::new(1);
         let first = (0..4000)
-            .filter(|_| pick(&lanes, &mut random).paths[0] == "/a")
+            .filter(|_| lanes[pick(&lanes, &mut random)].paths[0] == "/a")
             .count();
         assert!((2800..3200).contains(&first), "{first} of 4000");
     }
