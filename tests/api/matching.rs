@@ -7,7 +7,12 @@ use defmatch::domain::region::Rom;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{challenge_body, merge, spawn_app, startup_profile, Actor, Reply, TestApp};
+use defmatch::domain::policy::ImportReach;
+use defmatch::import::{import_records, read_records, ImportOptions, RecordKind};
+
+use crate::helpers::{
+    challenge_body, merge, spawn_app, startup_profile, Actor, Reply, TempDirectory, TestApp,
+};
 
 const DMO: &str = "Defensie Materieel en IT";
 const MARINE: &str = "Koninklijke Marine";
@@ -1049,4 +1054,80 @@ async fn challenges_that_share_only_a_word_every_challenge_uses_are_still_listed
     listed.sort();
     challenges.sort();
     assert_eq!(listed, challenges, "{}", reply.body);
+}
+
+#[actix_web::test]
+async fn of_more_start_ups_tied_than_a_match_considers_those_with_the_smallest_ids_are_listed() {
+    let app = spawn_app().await;
+    let dmo = app.procurement(DMO).await;
+    let challenge = app
+        .challenge_in_status(
+            &dmo,
+            challenge_body("Counter-drone radar for airbases"),
+            "open",
+        )
+        .await;
+    // A match considers its 30 best candidates by text. 36 start-ups that
+    // say the same tie for them; which 30 are considered must not depend on
+    // the order the index happened to store them in (each replica has its
+    // own), so the smallest ids are. Imported, as a region's spreadsheet
+    // would bring them.
+    let files = TempDirectory::new("defmatch-twins");
+    let lines: Vec<String> = (0..36)
+        .map(|number| {
+            json!({
+                "id": format!("twin:{number}"),
+                "name": format!("Twin {number:02} B.V."),
+                "kvk_number": format!("{}", 81_000_000 + number),
+                "description": format!("We {DRONE_RADAR_TEXT}"),
+                "keywords": ["counter-drone", "passive radar", "drone detection"],
+                "technologies": ["autonomy-drones", "imaging-sensing"],
+                "province": "NL-NH",
+                "trl": 6,
+            })
+            .to_string()
+        })
+        .collect();
+    let file = files.path.join("twins.jsonl");
+    std::fs::write(&file, lines.join("\n")).expect("write the twins");
+    let source = read_records(&file).expect("read the twins");
+    let options = ImportOptions {
+        create_organisations: true,
+        dry_run: false,
+        reach: ImportReach::Everywhere,
+    };
+    let report = import_records(
+        &mut app.database.connect(),
+        RecordKind::Startups,
+        source.records,
+        options,
+        &|_, _| {},
+    )
+    .expect("import the twins");
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let mut twins: Vec<Uuid> = {
+        use defmatch::db::schema::startups;
+        use diesel::prelude::*;
+        startups::table
+            .filter(startups::external_id.like("twin:%"))
+            .select(startups::id)
+            .load(&mut app.database.connect())
+            .expect("the twins' ids")
+    };
+    assert_eq!(twins.len(), 36);
+    app.wait_for_index().await;
+    let admin = app.admin().await;
+
+    let reply = app
+        .get(
+            &format!("{}&limit=30", challenge_matches_path(challenge)),
+            admin.auth(),
+        )
+        .await
+        .expect(200);
+
+    let mut listed = startup_ids(&app, &reply);
+    listed.sort();
+    twins.sort();
+    assert_eq!(listed, twins[..30], "the 30 smallest ids of the tie");
 }
