@@ -13,7 +13,7 @@ use crate::domain::readiness::Trl;
 use crate::domain::redaction::Redactor;
 use crate::domain::region::{CountryCode, Province};
 use crate::domain::security::{AbdoLevel, ExportControlCategory};
-use crate::domain::startup::{Contact, KvkNumber, StartupProfile};
+use crate::domain::startup::{AnonymousTexts, Contact, KvkNumber, StartupProfile};
 use crate::domain::taxonomy::Technology;
 
 /// A stored start-up profile.
@@ -92,8 +92,8 @@ struct ProfileColumns<'a> {
     kvk_number: Option<&'a KvkNumber>,
     website: Option<&'a str>,
     description: &'a str,
-    description_anonymised: String,
-    keywords_redacted: Vec<String>,
+    description_anonymised: &'a str,
+    keywords_redacted: &'a [String],
     redaction_version: i32,
     technologies: &'a [Technology],
     keywords: &'a [String],
@@ -112,15 +112,15 @@ struct ProfileColumns<'a> {
 }
 
 impl<'a> ProfileColumns<'a> {
-    /// The columns of `profile`, its texts redacted by `redactor`.
-    fn new(profile: &'a StartupProfile, redactor: &Redactor) -> Self {
+    /// The columns of `profile`, with its texts as the anonymous card shows them.
+    fn new(profile: &'a StartupProfile, anonymous: &'a AnonymousTexts) -> Self {
         ProfileColumns {
             name: &profile.name,
             kvk_number: profile.kvk_number.as_ref(),
             website: profile.website.as_deref(),
             description: &profile.description,
-            description_anonymised: redactor.redact(&profile.description),
-            keywords_redacted: redactor.redact_all(&profile.keywords),
+            description_anonymised: &anonymous.description,
+            keywords_redacted: &anonymous.keywords,
             redaction_version: REDACTION_VERSION,
             technologies: &profile.technologies,
             keywords: &profile.keywords,
@@ -173,11 +173,12 @@ pub fn refresh_redaction(connection: &mut PgConnection, id: Uuid) -> QueryResult
     connection.transaction(|connection| {
         let row = find(connection, id)?;
         let profile = row.profile();
-        let redactor = redactor(connection, row.organisation_id, &profile)?;
+        let anonymous =
+            profile.anonymous_texts(&redactor(connection, row.organisation_id, &profile)?);
         diesel::update(startups::table.find(id))
             .set((
-                startups::description_anonymised.eq(redactor.redact(&profile.description)),
-                startups::keywords_redacted.eq(redactor.redact_all(&profile.keywords)),
+                startups::description_anonymised.eq(anonymous.description),
+                startups::keywords_redacted.eq(anonymous.keywords),
                 startups::redaction_version.eq(REDACTION_VERSION),
             ))
             .execute(connection)?;
@@ -216,12 +217,12 @@ pub fn insert(
     profile: &StartupProfile,
 ) -> QueryResult<StartupRow> {
     connection.transaction(|connection| {
-        let redactor = redactor(connection, organisation_id, profile)?;
+        let anonymous = profile.anonymous_texts(&redactor(connection, organisation_id, profile)?);
         let row = diesel::insert_into(startups::table)
             .values((
                 startups::organisation_id.eq(organisation_id),
                 startups::external_id.eq(external_id),
-                ProfileColumns::new(profile, &redactor),
+                ProfileColumns::new(profile, &anonymous),
             ))
             .returning(StartupRow::as_returning())
             .get_result(connection)?;
@@ -239,11 +240,11 @@ pub fn update_if_version(
 ) -> QueryResult<Option<StartupRow>> {
     connection.transaction(|connection| {
         let organisation_id = organisation_of(connection, id)?;
-        let redactor = redactor(connection, organisation_id, profile)?;
+        let anonymous = profile.anonymous_texts(&redactor(connection, organisation_id, profile)?);
         let updated = diesel::update(startups::table)
             .filter(startups::id.eq(id))
             .filter(startups::version.eq(expected_version))
-            .set(ProfileColumns::new(profile, &redactor))
+            .set(ProfileColumns::new(profile, &anonymous))
             .returning(StartupRow::as_returning())
             .get_result(connection)
             .optional()?;
@@ -282,9 +283,9 @@ pub fn replace_profile(
 ) -> QueryResult<StartupRow> {
     connection.transaction(|connection| {
         let organisation_id = organisation_of(connection, id)?;
-        let redactor = redactor(connection, organisation_id, profile)?;
+        let anonymous = profile.anonymous_texts(&redactor(connection, organisation_id, profile)?);
         let row = diesel::update(startups::table.find(id))
-            .set(ProfileColumns::new(profile, &redactor))
+            .set(ProfileColumns::new(profile, &anonymous))
             .returning(StartupRow::as_returning())
             .get_result(connection)?;
         record_change(connection, SearchEntity::Startup, id)?;
@@ -310,6 +311,9 @@ pub struct NewImportedStartup<'a> {
     pub organisation_id: Uuid,
     pub external_id: &'a str,
     pub profile: &'a StartupProfile,
+    /// Redacted with no people's names: the import creates the company in
+    /// the same transaction, so it has no users yet.
+    pub anonymous: &'a AnonymousTexts,
 }
 
 /// A redactor per `(organisation, profile)`, in order; the organisations'
@@ -351,20 +355,14 @@ pub fn insert_many(
     if new_startups.is_empty() {
         return Ok(());
     }
-    let owners: Vec<(Uuid, &StartupProfile)> = new_startups
-        .iter()
-        .map(|new| (new.organisation_id, new.profile))
-        .collect();
-    let redactors = redactors(connection, &owners)?;
     let rows: Vec<_> = new_startups
         .iter()
-        .zip(&redactors)
-        .map(|(new, redactor)| {
+        .map(|new| {
             (
                 startups::id.eq(new.id),
                 startups::organisation_id.eq(new.organisation_id),
                 startups::external_id.eq(new.external_id),
-                ProfileColumns::new(new.profile, redactor),
+                ProfileColumns::new(new.profile, new.anonymous),
             )
         })
         .collect();
@@ -391,8 +389,9 @@ pub fn replace_profiles(
         .collect();
     let redactors = redactors(connection, &owners)?;
     for ((row, profile), redactor) in replacements.iter().zip(&redactors) {
+        let anonymous = profile.anonymous_texts(redactor);
         let updated = diesel::update(startups::table.find(row.id))
-            .set(ProfileColumns::new(profile, redactor))
+            .set(ProfileColumns::new(profile, &anonymous))
             .execute(connection)?;
         if updated == 0 {
             return Err(diesel::result::Error::NotFound);

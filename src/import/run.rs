@@ -177,81 +177,221 @@ fn write_all(
             }
         }
     }
-    let mut organisations = OrganisationMatcher::load(connection)?;
-    let mut first_line_of: HashMap<String, usize> = HashMap::new();
-    let mut done = 0_u64;
-    let mut records = records.into_iter().peekable();
-    while records.peek().is_some() {
-        let batch: Vec<RawRecord> = records.by_ref().take(BATCH_RECORDS).collect();
-        let batch_len = batch.len() as u64;
-        connection.transaction::<_, anyhow::Error, _>(|connection| {
-            // Validation first, row by row in file order (a challenge's
-            // organisation may be created here); then the valid rows are
-            // written together.
-            let mut valid_startups = Vec::new();
-            let mut valid_challenges = Vec::new();
-            let mut written_ids = Vec::new();
-            for raw in batch {
-                let line = raw.line;
-                let external_id = external_id_of(kind, &raw);
-                if let Some(external_id) = external_id.clone() {
-                    if let Some(first_line) = first_line_of.get(&external_id) {
-                        report.rejected.push(Rejection {
-                            line: raw.line,
-                            reason: RejectionReason::duplicate_external_id(
-                                &external_id,
-                                *first_line,
-                                raw.line,
-                            ),
-                        });
-                        continue;
-                    }
-                    first_line_of.insert(external_id.clone(), raw.line);
-                }
-                let validated = match kind {
-                    RecordKind::Startups => {
-                        validate_startup(raw, options.reach).map(|valid| valid_startups.push(valid))
-                    }
-                    RecordKind::Challenges => validate_challenge(
-                        connection,
-                        raw,
-                        &mut organisations,
-                        options,
-                        &mut report,
-                    )
-                    .map(|valid| valid_challenges.push(valid)),
-                };
-                match validated {
-                    Ok(()) => written_ids.push((line, external_id)),
-                    Err(rejection) => report.rejected.push(rejection),
-                }
-            }
-            let outcomes = match kind {
-                RecordKind::Startups => write_startups(connection, &valid_startups, options.reach),
-                RecordKind::Challenges => write_challenges(connection, &valid_challenges),
-            };
-            for ((line, external_id), outcome) in written_ids.into_iter().zip(outcomes) {
-                match outcome {
-                    Ok(verdict) => {
-                        match verdict {
-                            Written::Inserted => report.inserted += 1,
-                            Written::Updated => report.updated += 1,
-                            Written::Unchanged => report.unchanged += 1,
-                        }
-                        report.written.push(WrittenRow {
-                            line,
-                            external_id,
-                            verdict,
-                        });
-                    }
-                    Err(rejection) => report.rejected.push(rejection),
-                }
-            }
-            Ok(())
-        })?;
-        done += batch_len;
-        progress(done, total);
+    let mut batches = Batches::new(records, total, progress);
+    match kind {
+        RecordKind::Startups => {
+            write_startups_checked_ahead(connection, &mut batches, options, &mut report)?
+        }
+        RecordKind::Challenges => {
+            write_challenges_in_turn(connection, &mut batches, options, &mut report)?
+        }
     }
     report.rejected.sort_by_key(|rejection| rejection.line);
     Ok(report)
+}
+
+/// The records cut into batches of [`BATCH_RECORDS`], with the progress
+/// reported as each batch is written.
+struct Batches<'progress> {
+    records: std::iter::Peekable<std::vec::IntoIter<RawRecord>>,
+    done: u64,
+    total: u64,
+    progress: &'progress dyn Fn(u64, u64),
+}
+
+impl<'progress> Batches<'progress> {
+    fn new(records: Vec<RawRecord>, total: u64, progress: &'progress dyn Fn(u64, u64)) -> Self {
+        Self {
+            records: records.into_iter().peekable(),
+            done: 0,
+            total,
+            progress,
+        }
+    }
+
+    fn next_batch(&mut self) -> Option<Vec<RawRecord>> {
+        self.records.peek()?;
+        Some(self.records.by_ref().take(BATCH_RECORDS).collect())
+    }
+
+    fn written(&mut self, records: usize) {
+        self.done += records as u64;
+        (self.progress)(self.done, self.total);
+    }
+}
+
+/// The second and later records of an external id are rejected, naming the
+/// line of the first.
+#[derive(Default)]
+struct RepeatedIds {
+    first_line_of: HashMap<String, usize>,
+}
+
+impl RepeatedIds {
+    fn check(&mut self, kind: RecordKind, raw: &RawRecord) -> Result<Option<String>, Rejection> {
+        let external_id = external_id_of(kind, raw);
+        if let Some(external_id) = &external_id {
+            if let Some(first_line) = self.first_line_of.get(external_id) {
+                return Err(Rejection {
+                    line: raw.line,
+                    reason: RejectionReason::duplicate_external_id(
+                        external_id,
+                        *first_line,
+                        raw.line,
+                    ),
+                });
+            }
+            self.first_line_of.insert(external_id.clone(), raw.line);
+        }
+        Ok(external_id)
+    }
+}
+
+/// One batch, validated and not yet written.
+struct CheckedBatch<T> {
+    records: usize,
+    valid: Vec<T>,
+    /// The line and external id of each valid record, in the order of `valid`.
+    valid_lines: Vec<(usize, Option<String>)>,
+    rejected: Vec<Rejection>,
+}
+
+impl<T> CheckedBatch<T> {
+    fn new(records: usize) -> Self {
+        Self {
+            records,
+            valid: Vec::new(),
+            valid_lines: Vec::new(),
+            rejected: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, line: usize, external_id: Option<String>, validated: Result<T, Rejection>) {
+        match validated {
+            Ok(valid) => {
+                self.valid.push(valid);
+                self.valid_lines.push((line, external_id));
+            }
+            Err(rejection) => self.rejected.push(rejection),
+        }
+    }
+
+    /// Counts what became of the batch, given the outcome of each valid record.
+    fn tally(self, outcomes: Vec<Result<Written, Rejection>>, report: &mut ImportReport) {
+        report.rejected.extend(self.rejected);
+        for ((line, external_id), outcome) in self.valid_lines.into_iter().zip(outcomes) {
+            match outcome {
+                Ok(verdict) => {
+                    match verdict {
+                        Written::Inserted => report.inserted += 1,
+                        Written::Updated => report.updated += 1,
+                        Written::Unchanged => report.unchanged += 1,
+                    }
+                    report.written.push(WrittenRow {
+                        line,
+                        external_id,
+                        verdict,
+                    });
+                }
+                Err(rejection) => report.rejected.push(rejection),
+            }
+        }
+    }
+}
+
+/// Batches validated ahead of the database by this many.
+const BATCHES_CHECKED_AHEAD: usize = 2;
+
+/// Start-ups: a start-up's validation needs no database, so a thread of its
+/// own validates the next batches while this one writes, and the two cores
+/// of a small server are both at work instead of in turn.
+fn write_startups_checked_ahead(
+    connection: &mut PgConnection,
+    batches: &mut Batches<'_>,
+    options: ImportOptions,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    let mut unchecked = Vec::new();
+    while let Some(batch) = batches.next_batch() {
+        unchecked.push(batch);
+    }
+    std::thread::scope(|scope| {
+        let (sender, checked) = std::sync::mpsc::sync_channel(BATCHES_CHECKED_AHEAD);
+        let checker = scope.spawn(move || {
+            let mut repeated = RepeatedIds::default();
+            for batch in unchecked {
+                let mut checked = CheckedBatch::new(batch.len());
+                for raw in batch {
+                    let line = raw.line;
+                    let validated =
+                        repeated
+                            .check(RecordKind::Startups, &raw)
+                            .and_then(|external_id| {
+                                Ok((external_id, validate_startup(raw, options.reach)?))
+                            });
+                    match validated {
+                        Ok((external_id, valid)) => checked.add(line, external_id, Ok(valid)),
+                        Err(rejection) => checked.add(line, None, Err(rejection)),
+                    }
+                }
+                // The writer stopped (a database error): so does the checking.
+                if sender.send(checked).is_err() {
+                    return;
+                }
+            }
+        });
+        for batch in checked {
+            let records = batch.records;
+            connection.transaction::<_, anyhow::Error, _>(|connection| {
+                let outcomes = write_startups(connection, &batch.valid, options.reach);
+                batch.tally(outcomes, report);
+                Ok(())
+            })?;
+            batches.written(records);
+        }
+        checker
+            .join()
+            .map_err(|_| anyhow::anyhow!("the thread validating start-ups panicked"))
+    })
+}
+
+/// Challenges: validation may read or create the issuing organisation, so
+/// each batch is validated and written in one transaction, in turn.
+fn write_challenges_in_turn(
+    connection: &mut PgConnection,
+    batches: &mut Batches<'_>,
+    options: ImportOptions,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    let mut organisations = OrganisationMatcher::load(connection)?;
+    let mut repeated = RepeatedIds::default();
+    while let Some(batch) = batches.next_batch() {
+        let records = batch.len();
+        connection.transaction::<_, anyhow::Error, _>(|connection| {
+            // Row by row in file order, since a row may create the
+            // organisation a later row names; then the valid rows together.
+            let mut checked = CheckedBatch::new(records);
+            for raw in batch {
+                let line = raw.line;
+                match repeated.check(RecordKind::Challenges, &raw) {
+                    Ok(external_id) => {
+                        let validated = validate_challenge(
+                            connection,
+                            raw,
+                            &mut organisations,
+                            options,
+                            report,
+                        );
+                        checked.add(line, external_id, validated);
+                    }
+                    Err(rejection) => checked.add(line, None, Err(rejection)),
+                }
+            }
+            let outcomes = write_challenges(connection, &checked.valid);
+            checked.tally(outcomes, report);
+            Ok(())
+        })?;
+        batches.written(records);
+    }
+    Ok(())
 }

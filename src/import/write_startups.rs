@@ -16,7 +16,7 @@ use crate::db::organisations::{self, NewOrganisation};
 use crate::db::startups::{self, NewImportedStartup};
 use crate::domain::account::OrganisationKind;
 use crate::domain::policy::{ImportReach, OutsideReach};
-use crate::domain::startup::StartupProfile;
+use crate::domain::startup::{AnonymousTexts, StartupProfile};
 
 /// A start-up record that passed validation, not yet written.
 #[derive(Debug)]
@@ -24,6 +24,11 @@ pub struct ValidStartup {
     pub line: usize,
     pub external_id: String,
     pub profile: StartupProfile,
+    /// The card's texts should the record make a new company, which has no
+    /// users yet whose names they must hide. Redacted here, with the
+    /// validation, so that an import redacts on a thread of its own while
+    /// the previous batch is written.
+    pub anonymous_if_new: AnonymousTexts,
 }
 
 /// Reads and validates one record; `Err` is its rejection.
@@ -43,10 +48,12 @@ pub fn validate_startup(raw: RawRecord, reach: ImportReach) -> Result<ValidStart
             line,
             reason: RejectionReason::OutsideReach(outside),
         })?;
+    let anonymous_if_new = profile.anonymous_texts(&profile.redactor(Vec::new()));
     Ok(ValidStartup {
         line,
         external_id: record.external_id,
         profile,
+        anonymous_if_new,
     })
 }
 
@@ -126,6 +133,7 @@ fn write_in_bulk(
             organisation_id: *organisation_id,
             external_id: &record.external_id,
             profile: &record.profile,
+            anonymous: &record.anonymous_if_new,
         })
         .collect();
     startups::insert_many(connection, &new_startups)?;

@@ -12,6 +12,7 @@ use defmatch::import::{
 };
 use diesel::prelude::*;
 use diesel::PgConnection;
+use uuid::Uuid;
 
 use crate::helpers::{TempDirectory, TestDatabase};
 
@@ -274,4 +275,57 @@ fn a_file_imported_again_gets_a_verdict_per_row_and_outbox_entries_for_the_rows_
         .first(&mut fixture.connection)
         .expect("s-2");
     assert_eq!(description, "Active and passive sonar.");
+}
+
+#[test]
+fn a_start_up_imported_in_bulk_gets_the_card_its_own_save_would_give_naming_neither_it_nor_its_city(
+) {
+    let mut fixture = BulkFixture::new();
+    // Enough records for a second batch, so the card is redacted on the
+    // import's validating thread as well as for the first batch.
+    let mut lines: Vec<String> = (0..BATCH_RECORDS + 5)
+        .map(|index| {
+            startup(
+                &format!("s-{index}"),
+                &format!("Filler {index}"),
+                &format!("8{index:07}"),
+                "Passive radar.",
+            )
+        })
+        .collect();
+    let canary = r#"{"id":"s-canary","name":"Quetzalradar","kvk_number":"87654321","website":"https://quetzalradar.example","city":"Zaltbommel","description":"Quetzalradar of Zaltbommel builds passive radar; see quetzalradar.example.","technologies":["imaging-sensing"],"keywords":["Quetzalradar radar","passive radar"],"province":"NL-GE"}"#;
+    lines.push(canary.to_owned());
+    let report = fixture.import_startups("canary.jsonl", &lines);
+    assert_eq!(report.inserted, BATCH_RECORDS + 6, "{:?}", report.rejected);
+
+    let card = |connection: &mut PgConnection| -> (Uuid, String, Vec<String>) {
+        startups::table
+            .filter(startups::external_id.eq("s-canary"))
+            .select((
+                startups::id,
+                startups::description_anonymised,
+                startups::keywords_redacted,
+            ))
+            .first(connection)
+            .expect("the canary's card")
+    };
+    let (id, description, keywords) = card(&mut fixture.connection);
+    for text in std::iter::once(&description).chain(&keywords) {
+        let folded = text.to_lowercase();
+        assert!(
+            !folded.contains("quetzalradar") && !folded.contains("zaltbommel"),
+            "the card names the company or its city: {text}"
+        );
+    }
+    assert!(description.contains("passive radar"), "{description}");
+    assert!(keywords.contains(&"passive radar".to_owned()), "{keywords:?}");
+
+    // The card a save of the profile makes (its organisation's people read
+    // from the database) is the one the import wrote.
+    defmatch::db::startups::refresh_redaction(&mut fixture.connection, id).expect("redact again");
+    assert_eq!(
+        card(&mut fixture.connection),
+        (id, description, keywords),
+        "redacting again changed the imported card"
+    );
 }

@@ -28,4 +28,19 @@ impl StartupProfile {
     pub fn redactor(&self, people: Vec<String>) -> Redactor {
         Redactor::new(&self.redaction_subject(people))
     }
+
+    /// This start-up's texts as its anonymous card shows them.
+    pub fn anonymous_texts(&self, redactor: &Redactor) -> AnonymousTexts {
+        AnonymousTexts {
+            description: redactor.redact(&self.description),
+            keywords: redactor.redact_all(&self.keywords),
+        }
+    }
+}
+
+/// A start-up's description and keywords with what identifies it redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnonymousTexts {
+    pub description: String,
+    pub keywords: Vec<String>,
 }

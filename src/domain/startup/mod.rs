@@ -21,6 +21,7 @@ mod anonymise;
 mod patch;
 mod reference;
 
+pub use anonymise::AnonymousTexts;
 pub use patch::StartupPatch;
 pub use reference::{CardHandle, NotAStartupRef, StartupRef, CARD_HANDLE_PREFIX};
 
