@@ -302,9 +302,10 @@ impl<T> CheckedBatch<T> {
 /// Batches validated ahead of the database by this many.
 const BATCHES_CHECKED_AHEAD: usize = 2;
 
-/// Start-ups: a start-up's validation needs no database, so a thread of its
-/// own validates the next batches while this one writes, and the two cores
-/// of a small server are both at work instead of in turn.
+/// Start-ups: a start-up's validation and its card's redaction need no
+/// database, so a thread of its own does them for the next batches while
+/// this one writes, and the two cores of a small server are both at work
+/// instead of in turn.
 fn write_startups_checked_ahead(
     connection: &mut PgConnection,
     batches: &mut Batches<'_>,

@@ -318,7 +318,10 @@ fn a_start_up_imported_in_bulk_gets_the_card_its_own_save_would_give_naming_neit
         );
     }
     assert!(description.contains("passive radar"), "{description}");
-    assert!(keywords.contains(&"passive radar".to_owned()), "{keywords:?}");
+    assert!(
+        keywords.contains(&"passive radar".to_owned()),
+        "{keywords:?}"
+    );
 
     // The card a save of the profile makes (its organisation's people read
     // from the database) is the one the import wrote.
