@@ -249,7 +249,6 @@ impl RepeatedIds {
 
 /// One batch, validated and not yet written.
 struct CheckedBatch<T> {
-    records: usize,
     valid: Vec<T>,
     /// The line and external id of each valid record, in the order of `valid`.
     valid_lines: Vec<(usize, Option<String>)>,
@@ -257,13 +256,17 @@ struct CheckedBatch<T> {
 }
 
 impl<T> CheckedBatch<T> {
-    fn new(records: usize) -> Self {
+    fn new() -> Self {
         Self {
-            records,
             valid: Vec::new(),
             valid_lines: Vec::new(),
             rejected: Vec::new(),
         }
+    }
+
+    /// Records in the batch, valid or not.
+    fn records(&self) -> usize {
+        self.valid.len() + self.rejected.len()
     }
 
     fn add(&mut self, line: usize, external_id: Option<String>, validated: Result<T, Rejection>) {
@@ -321,17 +324,13 @@ fn write_startups_checked_ahead(
         let checker = scope.spawn(move || {
             let mut repeated = RepeatedIds::default();
             for batch in unchecked {
-                let mut checked = CheckedBatch::new(batch.len());
+                let mut checked = CheckedBatch::new();
                 for raw in batch {
                     let line = raw.line;
-                    let validated =
-                        repeated
-                            .check(RecordKind::Startups, &raw)
-                            .and_then(|external_id| {
-                                Ok((external_id, validate_startup(raw, options.reach)?))
-                            });
-                    match validated {
-                        Ok((external_id, valid)) => checked.add(line, external_id, Ok(valid)),
+                    match repeated.check(RecordKind::Startups, &raw) {
+                        Ok(external_id) => {
+                            checked.add(line, external_id, validate_startup(raw, options.reach))
+                        }
                         Err(rejection) => checked.add(line, None, Err(rejection)),
                     }
                 }
@@ -342,7 +341,7 @@ fn write_startups_checked_ahead(
             }
         });
         for batch in checked {
-            let records = batch.records;
+            let records = batch.records();
             connection.transaction::<_, anyhow::Error, _>(|connection| {
                 let outcomes = write_startups(connection, &batch.valid, options.reach);
                 batch.tally(outcomes, report);
@@ -371,7 +370,7 @@ fn write_challenges_in_turn(
         connection.transaction::<_, anyhow::Error, _>(|connection| {
             // Row by row in file order, since a row may create the
             // organisation a later row names; then the valid rows together.
-            let mut checked = CheckedBatch::new(records);
+            let mut checked = CheckedBatch::new();
             for raw in batch {
                 let line = raw.line;
                 match repeated.check(RecordKind::Challenges, &raw) {
