@@ -72,8 +72,8 @@ const DECISIVE_FUNCTION_WORDS: usize = 4;
 
 /// Detects Dutch or English in the first [`DETECTION_CHARACTERS`].
 ///
-/// Prose is decided by its function words: counting them costs a tenth of
-/// whatlang's character trigrams, which were half the work of turning a
+/// Prose is decided by its function words: the detection then costs a fifth
+/// of whatlang's character trigrams, which were half the work of turning a
 /// row into a document for the index (docs/performance.md), and an opening
 /// of names and acronyms, which trigrams may read as English, holds none.
 ///
