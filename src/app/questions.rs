@@ -1,7 +1,8 @@
 //! Public Q&A on a challenge: whoever may see it asks while it is in
 //! pre-release or open and before its deadline; the owning organisation
 //! answers, and the answer is read by everyone who may see the challenge.
-//! Askers are never named to others.
+//! Askers are never named to others, and a start-up's question is stored
+//! redacted like its card.
 
 use chrono::{DateTime, Utc};
 use diesel::{Connection, OptionalExtension, PgConnection};
@@ -131,6 +132,10 @@ pub async fn ask(
             if !open_for_questions(&challenge, Utc::now()) {
                 return Err(Conflict::QuestionsClosed.into());
             }
+            let text = match asking.question_redacted_for() {
+                Some(company) => questions::redactor_of_company(connection, company)?.redact(&text),
+                None => text,
+            };
             Ok(questions::insert(connection, challenge.id, asker, &text)?)
         })
         .await?;

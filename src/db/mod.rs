@@ -118,6 +118,11 @@ pub fn run_migrations(connection: &mut PgConnection) -> anyhow::Result<Vec<Strin
         if refreshed > 0 {
             tracing::info!(refreshed, "redacted start-up cards again");
         }
+        let rewritten = questions::refresh_stale_redactions(connection)
+            .context("failed to redact the start-ups' questions again")?;
+        if rewritten > 0 {
+            tracing::info!(rewritten, "redacted start-ups' questions again");
+        }
         Ok(applied)
     })
 }

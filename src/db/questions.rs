@@ -4,7 +4,11 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::schema::challenge_questions;
+use super::schema::{challenge_questions, organisations, users};
+use super::startups::{self, REDACTION_VERSION};
+use crate::domain::account::Role;
+use crate::domain::policy::question_redacted_for;
+use crate::domain::redaction::{RedactionSubject, Redactor};
 
 /// A stored question, answered or not.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -22,7 +26,7 @@ pub struct QuestionRow {
     pub version: i32,
 }
 
-/// Stores a new question.
+/// Stores a new question, already redacted as its asker requires.
 pub fn insert(
     connection: &mut PgConnection,
     challenge_id: Uuid,
@@ -34,6 +38,7 @@ pub fn insert(
             challenge_questions::challenge_id.eq(challenge_id),
             challenge_questions::asked_by.eq(asked_by),
             challenge_questions::question.eq(question),
+            challenge_questions::redaction_version.eq(REDACTION_VERSION),
         ))
         .returning(QuestionRow::as_returning())
         .get_result(connection)
@@ -105,4 +110,64 @@ pub fn askers(connection: &mut PgConnection, challenge_id: Uuid) -> QueryResult<
         .select(challenge_questions::asked_by.assume_not_null())
         .distinct()
         .load(connection)
+}
+
+/// Redacts again every question written by an older redaction (or before
+/// questions were redacted) whose asker speaks for a start-up; the number
+/// of questions rewritten.
+pub fn refresh_stale_redactions(connection: &mut PgConnection) -> QueryResult<usize> {
+    let stale: Vec<(Uuid, String, Option<Role>, Option<Uuid>)> = challenge_questions::table
+        .left_join(users::table.on(challenge_questions::asked_by.eq(users::id.nullable())))
+        .filter(challenge_questions::redaction_version.lt(REDACTION_VERSION))
+        .select((
+            challenge_questions::id,
+            challenge_questions::question,
+            users::role.nullable(),
+            users::organisation_id.nullable(),
+        ))
+        .load(connection)?;
+    let mut rewritten = 0;
+    for (id, question, role, organisation_id) in stale {
+        let company = role.and_then(|role| question_redacted_for(role, organisation_id));
+        let redacted = match company {
+            Some(company) => redactor_of_company(connection, company)?.redact(&question),
+            None => question.clone(),
+        };
+        if redacted != question {
+            rewritten += 1;
+        }
+        diesel::update(challenge_questions::table.find(id))
+            .set((
+                challenge_questions::question.eq(redacted),
+                challenge_questions::redaction_version.eq(REDACTION_VERSION),
+            ))
+            .execute(connection)?;
+    }
+    Ok(rewritten)
+}
+
+/// The redactor of start-up company `organisation_id`, for the questions its
+/// people ask: its profile's, or, before it has one, its name's and its
+/// people's.
+pub fn redactor_of_company(
+    connection: &mut PgConnection,
+    organisation_id: Uuid,
+) -> QueryResult<Redactor> {
+    if let Some(id) = startups::find_id_by_organisation(connection, organisation_id)? {
+        let profile = startups::find(connection, id)?;
+        return startups::redactor_of(connection, &profile);
+    }
+    let company_name: String = organisations::table
+        .find(organisation_id)
+        .select(organisations::name)
+        .first(connection)?;
+    let people: Vec<String> = users::table
+        .filter(users::organisation_id.eq(organisation_id))
+        .select(users::display_name)
+        .load(connection)?;
+    Ok(Redactor::new(&RedactionSubject {
+        company_name,
+        people,
+        ..RedactionSubject::default()
+    }))
 }

@@ -228,6 +228,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        redaction_version -> Int4,
     }
 }
 

@@ -54,7 +54,7 @@ pub struct StartupRow {
 /// Version of the redaction; cards written by an older one are redacted
 /// again when the service starts (`refresh_stale_redactions`). Bump it
 /// whenever `domain::redaction` or its municipality list changes.
-pub const REDACTION_VERSION: i32 = 1;
+pub const REDACTION_VERSION: i32 = 2;
 
 impl StartupRow {
     /// The profile as the domain knows it.

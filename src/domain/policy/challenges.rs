@@ -37,6 +37,12 @@ impl Member {
         }
     }
 
+    /// The start-up company a question of this member must not name
+    /// ([`question_redacted_for`]).
+    pub fn question_redacted_for(&self) -> Option<Uuid> {
+        question_redacted_for(self.role, self.organisation_id)
+    }
+
     /// Whether this member answers the questions on a challenge of `organisation_id`.
     pub fn may_answer_question(&self, organisation_id: Uuid) -> Result<(), Refusal> {
         if self.is_admin() || self.belongs_to(organisation_id) {
@@ -123,6 +129,17 @@ impl Viewer {
     pub fn can_manage_challenge(&self, organisation_id: Uuid) -> bool {
         self.member()
             .is_some_and(|member| member.may_manage_challenge(organisation_id).is_ok())
+    }
+}
+
+/// The start-up company a question asked by someone of `role` in
+/// `organisation_id` must not name: a start-up's question is read by
+/// procurement before any introduction, and by everyone who sees the
+/// challenge once it is answered, so it is redacted like the company's card.
+pub fn question_redacted_for(role: Role, organisation_id: Option<Uuid>) -> Option<Uuid> {
+    match (role, organisation_id) {
+        (Role::Startup, Some(company)) => Some(company),
+        _ => None,
     }
 }
 

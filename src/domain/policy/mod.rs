@@ -39,6 +39,7 @@ mod startup_notes;
 mod startups;
 
 pub use accounts::{may_sign_in_with_sso, UserChangeRequest, UserRelation};
+pub use challenges::question_redacted_for;
 pub use imports::{ImportReach, OutsideReach};
 pub use introductions::{
     may_learn_vetting_status, may_take_part_in_introductions, notes_readable_by,

@@ -287,7 +287,8 @@ fn add_company(phrases: &mut PhraseSet, company_name: &str) {
     }
 }
 
-/// A person's full name in any case, and each part of it when capitalised.
+/// A person's full name in any case, and each part of it when capitalised;
+/// each also in the Dutch genitive without an apostrophe ("Bakkers idee").
 fn add_person(phrases: &mut PhraseSet, full_name: &str) {
     let words = folded_words(full_name);
     if words.is_empty() {
@@ -296,8 +297,14 @@ fn add_person(phrases: &mut PhraseSet, full_name: &str) {
     for word in &words {
         if word.chars().count() >= 3 && !NAME_PARTICLES.contains(&word.as_str()) {
             phrases.add_words(vec![word.clone()], Kind::Person, Case::Capitalised);
+            phrases.add_words(vec![format!("{word}s")], Kind::Person, Case::Capitalised);
         }
     }
+    let mut genitive = words.clone();
+    if let Some(last) = genitive.last_mut() {
+        last.push('s');
+    }
+    phrases.add_words(genitive, Kind::Person, Case::Any);
     phrases.add_words(words, Kind::Person, Case::Any);
 }
 

@@ -125,10 +125,17 @@ fn the_organisations_people_go() {
             "[person] and [person] lead it.",
         ),
         ("Zwaan's team.", "[person] team."),
+        ("Zwaans team.", "[person] team."),
+        (
+            "Het idee is Joost Bakkers werk.",
+            "Het idee is [person] werk.",
+        ),
+        ("joost bakkers werk", "[person] werk"),
     ] {
         assert_eq!(redactor.redact(text), expected, "{text}");
     }
     assert_eq!(redactor.redact("A bakker bakes."), "A bakker bakes.");
+    assert_eq!(redactor.redact("Two bakkers bake."), "Two bakkers bake.");
 }
 
 #[test]

@@ -1,0 +1,1 @@
+ALTER TABLE challenge_questions DROP COLUMN redaction_version;
