@@ -51,8 +51,9 @@ pub struct StartupRow {
     pub keywords_redacted: Vec<String>,
 }
 
-/// Version of the redaction; cards written by an older one are redacted
-/// again when the service starts (`refresh_stale_redactions`). Bump it
+/// Version of the redaction; cards, and start-ups' questions on challenges,
+/// written by an older one are redacted again when the service starts
+/// (`refresh_stale_redactions` here and in `db::questions`). Bump it
 /// whenever `domain::redaction` or its municipality list changes.
 pub const REDACTION_VERSION: i32 = 2;
 
