@@ -1,5 +1,7 @@
 //! Questions and answers on a challenge.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -126,23 +128,33 @@ pub fn refresh_stale_redactions(connection: &mut PgConnection) -> QueryResult<us
             users::organisation_id.nullable(),
         ))
         .load(connection)?;
+    // A company's questions share one redactor; every other question only
+    // needs its version raised, in one statement at the end.
+    let mut redactors: HashMap<Uuid, Redactor> = HashMap::new();
     let mut rewritten = 0;
     for (id, question, role, organisation_id) in stale {
-        let company = role.and_then(|role| question_redacted_for(role, organisation_id));
-        let redacted = match company {
-            Some(company) => redactor_of_company(connection, company)?.redact(&question),
-            None => question.clone(),
+        let Some(company) = role.and_then(|role| question_redacted_for(role, organisation_id))
+        else {
+            continue;
         };
+        let redactor = match redactors.entry(company) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(redactor_of_company(connection, company)?),
+        };
+        let redacted = redactor.redact(&question);
         if redacted != question {
+            diesel::update(challenge_questions::table.find(id))
+                .set(challenge_questions::question.eq(redacted))
+                .execute(connection)?;
             rewritten += 1;
         }
-        diesel::update(challenge_questions::table.find(id))
-            .set((
-                challenge_questions::question.eq(redacted),
-                challenge_questions::redaction_version.eq(REDACTION_VERSION),
-            ))
-            .execute(connection)?;
     }
+    diesel::update(
+        challenge_questions::table
+            .filter(challenge_questions::redaction_version.lt(REDACTION_VERSION)),
+    )
+    .set(challenge_questions::redaction_version.eq(REDACTION_VERSION))
+    .execute(connection)?;
     Ok(rewritten)
 }
 
@@ -161,13 +173,9 @@ pub fn redactor_of_company(
         .find(organisation_id)
         .select(organisations::name)
         .first(connection)?;
-    let people: Vec<String> = users::table
-        .filter(users::organisation_id.eq(organisation_id))
-        .select(users::display_name)
-        .load(connection)?;
     Ok(Redactor::new(&RedactionSubject {
         company_name,
-        people,
+        people: startups::people_of(connection, organisation_id)?,
         ..RedactionSubject::default()
     }))
 }

@@ -141,6 +141,14 @@ impl<'a> ProfileColumns<'a> {
     }
 }
 
+/// The names of `organisation_id`'s people (its users), whom redaction hides.
+pub fn people_of(connection: &mut PgConnection, organisation_id: Uuid) -> QueryResult<Vec<String>> {
+    users::table
+        .filter(users::organisation_id.eq(organisation_id))
+        .select(users::display_name)
+        .load(connection)
+}
+
 /// The redactor of `profile`, which belongs to `organisation_id`: its
 /// people are the organisation's users.
 fn redactor(
@@ -148,11 +156,7 @@ fn redactor(
     organisation_id: Uuid,
     profile: &StartupProfile,
 ) -> QueryResult<Redactor> {
-    let people: Vec<String> = users::table
-        .filter(users::organisation_id.eq(organisation_id))
-        .select(users::display_name)
-        .load(connection)?;
-    Ok(profile.redactor(people))
+    Ok(profile.redactor(people_of(connection, organisation_id)?))
 }
 
 /// The redactor of the start-up `row`, for texts written about it.
